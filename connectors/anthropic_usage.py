@@ -1,0 +1,116 @@
+"""Anthropic Admin API ``GET /v1/organizations/usage_report/messages`` responses, saved to a file.
+
+Buckets (``starting_at``/``ending_at``, RFC 3339) hold results grouped by API key, workspace, model,
+service tier, context window and data-residency ``inference_geo``. Input tokens come in three kinds:
+uncached, cache reads, and cache writes with a 5-minute or 1-hour lifetime; each becomes its own row.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from connectors.base import Connector, ExportFormatError, ParsedExport
+from connectors.frames import (
+    Measure,
+    covered_days,
+    ensure_columns,
+    explode_buckets,
+    explode_results,
+    json_attributes,
+    natural_key,
+    normalise_model,
+    read_json_pages,
+    rfc3339,
+    unpivot_measures,
+)
+from connectors.schema import PARSED_SCHEMA, conform
+
+SOURCE = "anthropic_usage"
+VERSION = "1.0.0"
+DATASET = "messages"
+
+GROUP_FIELDS: dict[str, pl.DataType] = {
+    "api_key_id": pl.String(),
+    "workspace_id": pl.String(),
+    "model": pl.String(),
+    "service_tier": pl.String(),
+    "context_window": pl.String(),
+    "inference_geo": pl.String(),
+    "speed": pl.String(),
+    "account_id": pl.String(),
+    "service_account_id": pl.String(),
+}
+MEASURES = [
+    Measure("uncached_input_tokens", "llm_input_tokens", "tokens", required=True),
+    Measure("cache_read_input_tokens", "llm_cached_input_tokens", "tokens", required=True),
+    Measure("cache_write_5m_input_tokens", "llm_cache_write_tokens", "tokens"),
+    Measure("cache_write_1h_input_tokens", "llm_cache_write_tokens", "tokens"),
+    Measure("output_tokens", "llm_output_tokens", "tokens", required=True),
+]
+ATTRIBUTES = ["service_tier", "context_window", "inference_geo", "speed", "web_search_requests", "service_account_id"]
+# inference_geo values that pin the data-residency country; "global" and "not_available" do not
+GEO_COUNTRY = {"us": "USA"}
+
+
+def _flatten_nested(results: pl.DataFrame) -> pl.DataFrame:
+    """Lift ``cache_creation.*`` and ``server_tool_use.*`` out of their nested objects."""
+    lifted = []
+    if "cache_creation" in results.columns and isinstance(results.schema["cache_creation"], pl.Struct):
+        fields = {f.name for f in results.schema["cache_creation"].fields}
+        for ttl in ("5m", "1h"):
+            name = f"ephemeral_{ttl}_input_tokens"
+            if name in fields:
+                lifted.append(pl.col("cache_creation").struct.field(name).alias(f"cache_write_{ttl}_input_tokens"))
+    if "server_tool_use" in results.columns and isinstance(results.schema["server_tool_use"], pl.Struct):
+        fields = {f.name for f in results.schema["server_tool_use"].fields}
+        if "web_search_requests" in fields:
+            lifted.append(pl.col("server_tool_use").struct.field("web_search_requests").alias("web_search_requests"))
+    return results.with_columns(lifted).drop("cache_creation", "server_tool_use", strict=False)
+
+
+def parse(raw: bytes, file: str) -> ParsedExport:
+    pages, is_array = read_json_pages(SOURCE, file, raw)
+    buckets = explode_buckets(pages, is_array)
+    if buckets.is_empty():
+        raise ExportFormatError(SOURCE, file, "no buckets in 'data'")
+    for field in ("starting_at", "ending_at", "results"):
+        if field not in buckets.columns:
+            raise ExportFormatError(SOURCE, file, f"buckets have no '{field}' field")
+    buckets = buckets.with_columns(rfc3339("starting_at").alias("_start"), rfc3339("ending_at").alias("_end"))
+    days = covered_days(buckets.get_column("_start"))
+    results = explode_results(buckets)
+    if results.is_empty():
+        return ParsedExport(DATASET, conform(pl.DataFrame(), PARSED_SCHEMA), days, 0)
+
+    results = ensure_columns(_flatten_nested(results), GROUP_FIELDS)
+    wide = results.with_columns(
+        json_attributes(ATTRIBUTES, results).alias("attributes"),
+        natural_key(["bucket_starting_at", "bucket_ending_at", *GROUP_FIELDS]).alias("_key"),
+    )
+    long = unpivot_measures(wide, MEASURES)
+    rows = long.with_columns(
+        pl.concat_str(pl.col("_key"), pl.lit("|"), pl.col("measure")).alias("natural_key"),
+        pl.col("_start").alias("usage_start"),
+        pl.col("_end").alias("usage_end"),
+        pl.col("_start").dt.date().alias("usage_date"),
+        pl.lit("anthropic").alias("vendor"),
+        pl.lit("anthropic.messages").alias("service"),
+        pl.col("model").alias("model_raw"),
+        normalise_model(pl.col("model")).alias("model"),
+        pl.col("workspace_id").alias("workspace"),
+        pl.col("account_id").alias("account"),
+        pl.col("inference_geo").alias("region"),
+        pl.col("inference_geo").replace_strict(GEO_COUNTRY, default=None, return_dtype=pl.String).alias("country"),
+        pl.lit(DATASET).alias("dataset"),
+    )
+    return ParsedExport(DATASET, conform(rows, PARSED_SCHEMA), days, results.height)
+
+
+CONNECTOR = Connector(
+    source=SOURCE,
+    vendor="anthropic",
+    version=VERSION,
+    file_patterns=("*.json",),
+    parse=parse,
+    description="Anthropic Admin API usage_report/messages pages saved as JSON",
+)

@@ -1,0 +1,159 @@
+"""Vectorised Polars building blocks shared by the connectors."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import polars as pl
+
+from connectors.base import ExportFormatError
+from connectors.schema import UTC_TS
+
+NULL_TOKEN = "\u2205"  # stands for a null group field inside natural keys
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One quantity column of a vendor record and the canonical activity it becomes."""
+
+    column: str
+    activity_type: str
+    unit: str
+    required: bool = False
+
+
+def read_json_pages(source: str, file: str, raw: bytes) -> tuple[pl.DataFrame, bool]:
+    """Read a saved API response: one page object, or a JSON array of pages as a paginating script saves them.
+
+    Returns one row per page and whether the file was an array (it changes the JSON pointers).
+    """
+    text = raw.lstrip()
+    if not text:
+        raise ExportFormatError(source, file, "file is empty")
+    is_array = text[:1] == b"["
+    try:
+        pages = pl.read_json(io.BytesIO(raw), infer_schema_length=None)
+    except Exception as exc:  # polars raises several error types for bad JSON
+        raise ExportFormatError(source, file, f"malformed JSON ({exc})") from exc
+    if "data" not in pages.columns:
+        raise ExportFormatError(source, file, "no 'data' array: not a usage API response page")
+    if not isinstance(pages.schema["data"], pl.List):
+        raise ExportFormatError(source, file, "'data' is not an array of buckets")
+    return pages, is_array
+
+
+def explode_buckets(pages: pl.DataFrame, is_array: bool) -> pl.DataFrame:
+    """One row per time bucket, with a JSON pointer prefix ``/[page/]data/<i>``."""
+    buckets = (
+        pages.with_row_index("_page")
+        .select("_page", "data")
+        .with_columns(pl.int_ranges(pl.col("data").list.len()).alias("_bucket"))
+        .explode("data", "_bucket")
+        .filter(pl.col("data").is_not_null())
+    )
+    if buckets.is_empty():
+        return pl.DataFrame()
+    page_prefix = pl.concat_str(pl.lit("/"), pl.col("_page").cast(pl.String)) if is_array else pl.lit("")
+    return (
+        buckets.with_columns(
+            pl.concat_str(page_prefix, pl.lit("/data/"), pl.col("_bucket").cast(pl.String)).alias("_pointer")
+        )
+        .drop("_page", "_bucket")
+        .unnest("data")
+    )
+
+
+def explode_results(buckets: pl.DataFrame, prefix: str = "bucket_") -> pl.DataFrame:
+    """One row per result record; bucket fields are prefixed so they never clash with result fields."""
+    renamed = buckets.rename(
+        {c: f"{prefix}{c}" for c in buckets.columns if c != "results" and not c.startswith("_")}
+    )
+    exploded = (
+        renamed.with_columns(pl.int_ranges(pl.col("results").list.len()).alias("_result"))
+        .explode("results", "_result")
+        .filter(pl.col("results").is_not_null())
+    )
+    if exploded.is_empty():
+        return exploded.drop("results")
+    results_dtype = exploded.schema["results"]
+    if not isinstance(results_dtype, pl.Struct):
+        return exploded.drop("results")
+    return exploded.with_columns(
+        pl.concat_str(pl.col("_pointer"), pl.lit("/results/"), pl.col("_result").cast(pl.String)).alias("_pointer")
+    ).drop("_result").unnest("results")
+
+
+def ensure_columns(frame: pl.DataFrame, dtypes: dict[str, pl.DataType]) -> pl.DataFrame:
+    """Add group fields a vendor left out (it omits null ones in some shapes) as typed nulls."""
+    return frame.with_columns(
+        [pl.lit(None, dtype=dtype).alias(name) for name, dtype in dtypes.items() if name not in frame.columns]
+    )
+
+
+def key_part(column: str) -> pl.Expr:
+    return pl.col(column).cast(pl.String).fill_null(NULL_TOKEN)
+
+
+def natural_key(columns: list[str]) -> pl.Expr:
+    """The vendor's natural key of a record as one string; nulls are kept distinct from empty strings."""
+    return pl.concat_str([key_part(c) for c in columns], separator="|")
+
+
+def json_attributes(columns: list[str], frame: pl.DataFrame) -> pl.Expr:
+    """Extra vendor attributes as a JSON object string (portable to any warehouse, unlike a struct)."""
+    present = [c for c in columns if c in frame.columns]
+    if not present:
+        return pl.lit("{}")
+    return pl.struct(present).struct.json_encode()
+
+
+def unpivot_measures(frame: pl.DataFrame, measures: list[Measure]) -> pl.DataFrame:
+    """Turn one wide vendor record into one canonical row per measure.
+
+    Optional measures a record does not report (column absent, or null) produce no row; a required
+    measure that is null produces a row with a null quantity, which validation then quarantines.
+    """
+    present = [m for m in measures if m.column in frame.columns]
+    if not present:
+        return frame.clear().with_columns(
+            pl.lit(None, dtype=pl.String).alias("measure"), pl.lit(None, dtype=pl.Float64).alias("quantity")
+        )
+    index = [c for c in frame.columns if c not in {m.column for m in present}]
+    long = frame.with_columns(pl.col(m.column).cast(pl.Float64, strict=False) for m in present).unpivot(
+        on=[m.column for m in present], index=index, variable_name="measure", value_name="quantity"
+    )
+    required = [m.column for m in measures if m.required]
+    long = long.filter(pl.col("quantity").is_not_null() | pl.col("measure").is_in(required))
+    return long.with_columns(
+        pl.col("measure").replace_strict({m.column: m.activity_type for m in present}).alias("activity_type"),
+        pl.col("measure").replace_strict({m.column: m.unit for m in present}).alias("unit"),
+        pl.concat_str(pl.col("_pointer"), pl.lit("#"), pl.col("measure")).alias("source_row"),
+    )
+
+
+def normalise_model(raw: pl.Expr) -> pl.Expr:
+    """A vendor model string as a stable model id: lower case, no ``models/`` prefix, no date snapshot.
+
+    ``gpt-4o-mini-2024-07-18`` -> ``gpt-4o-mini``; ``claude-sonnet-4-20250514`` -> ``claude-sonnet-4``.
+    The raw string is kept beside it, and factor lookup tries the raw string first.
+    """
+    return (
+        raw.str.strip_chars()
+        .str.to_lowercase()
+        .str.replace(r"^models/", "")
+        .str.replace(r"-(\d{4}-\d{2}-\d{2}|\d{8})$", "")
+    )
+
+
+def epoch_seconds(column: str) -> pl.Expr:
+    return pl.from_epoch(pl.col(column).cast(pl.Int64, strict=False), time_unit="s").dt.replace_time_zone("UTC")
+
+
+def rfc3339(column: str) -> pl.Expr:
+    return pl.col(column).str.to_datetime(time_zone="UTC", strict=False, time_unit="us").cast(UTC_TS)
+
+
+def covered_days(starts: pl.Series) -> list:
+    """Distinct UTC days the export's buckets start on, sorted."""
+    return starts.drop_nulls().dt.date().unique().sort().to_list()

@@ -1,0 +1,157 @@
+"""OpenAI Organization Usage API responses, as saved to a file (one page, or an array of pages).
+
+Reads ``GET /v1/organization/usage/{completions,embeddings,moderations,images,audio_speeches,
+audio_transcriptions}``: buckets of ``start_time``/``end_time`` (unix seconds, UTC) holding results
+grouped by project, user, API key, model, batch and service tier. Both the current result shape
+(``input_uncached_tokens``, ``input_cache_write_tokens``...) and the older one (``input_tokens`` and
+``input_cached_tokens`` only) are read.
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+
+import polars as pl
+
+from connectors.base import Connector, ExportFormatError, ParsedExport
+from connectors.frames import (
+    Measure,
+    covered_days,
+    ensure_columns,
+    epoch_seconds,
+    explode_buckets,
+    explode_results,
+    json_attributes,
+    natural_key,
+    normalise_model,
+    read_json_pages,
+    unpivot_measures,
+)
+from connectors.schema import PARSED_SCHEMA, conform
+
+SOURCE = "openai_usage"
+VERSION = "1.0.0"
+
+GROUP_FIELDS: dict[str, pl.DataType] = {
+    "project_id": pl.String(),
+    "user_id": pl.String(),
+    "api_key_id": pl.String(),
+    "model": pl.String(),
+    "batch": pl.Boolean(),
+    "service_tier": pl.String(),
+    "size": pl.String(),
+    "source": pl.String(),
+}
+
+_COMPLETIONS = [
+    Measure("_input_uncached", "llm_input_tokens", "tokens", required=True),
+    Measure("input_cached_tokens", "llm_cached_input_tokens", "tokens"),
+    Measure("input_cache_write_tokens", "llm_cache_write_tokens", "tokens"),
+    Measure("output_tokens", "llm_output_tokens", "tokens", required=True),
+    Measure("num_model_requests", "llm_requests", "requests", required=True),
+]
+# dataset -> (result object name, measures)
+DATASETS: dict[str, tuple[str, list[Measure]]] = {
+    "completions": ("organization.usage.completions.result", _COMPLETIONS),
+    "embeddings": (
+        "organization.usage.embeddings.result",
+        [Measure("input_tokens", "embedding_tokens", "tokens", required=True)],
+    ),
+    "moderations": (
+        "organization.usage.moderations.result",
+        [Measure("input_tokens", "moderation_tokens", "tokens", required=True)],
+    ),
+    "images": ("organization.usage.images.result", [Measure("images", "images", "images", required=True)]),
+    "audio_speeches": (
+        "organization.usage.audio_speeches.result",
+        [Measure("characters", "tts_characters", "characters", required=True)],
+    ),
+    "audio_transcriptions": (
+        "organization.usage.audio_transcriptions.result",
+        [Measure("seconds", "audio_seconds", "seconds", required=True)],
+    ),
+}
+_BY_OBJECT = {obj: name for name, (obj, _) in DATASETS.items()}
+ATTRIBUTES = ["batch", "service_tier", "size", "source", "num_model_requests"]
+
+
+def _dataset(results: pl.DataFrame, file: str) -> str:
+    """Which usage endpoint the file holds: from the results' ``object``, else from the file name."""
+    if "object" in results.columns:
+        objects = results.get_column("object").drop_nulls().unique().to_list()
+        unknown = [o for o in objects if o not in _BY_OBJECT]
+        if unknown:
+            raise ExportFormatError(SOURCE, file, f"unsupported usage result object(s) {sorted(unknown)}")
+        if len(objects) > 1:
+            raise ExportFormatError(SOURCE, file, f"mixes results of several endpoints {sorted(objects)}")
+        if objects:
+            return _BY_OBJECT[objects[0]]
+    stem = PurePath(file).name.lower()
+    for name in sorted(DATASETS, key=len, reverse=True):
+        if stem.startswith(name):
+            return name
+    raise ExportFormatError(
+        SOURCE, file, "cannot tell which usage endpoint this is (no results and no endpoint name in the file name)"
+    )
+
+
+def parse(raw: bytes, file: str) -> ParsedExport:
+    pages, is_array = read_json_pages(SOURCE, file, raw)
+    buckets = explode_buckets(pages, is_array)
+    if buckets.is_empty():
+        raise ExportFormatError(SOURCE, file, "no buckets in 'data'")
+    for field in ("start_time", "end_time", "results"):
+        if field not in buckets.columns:
+            raise ExportFormatError(SOURCE, file, f"buckets have no '{field}' field")
+    buckets = buckets.with_columns(epoch_seconds("start_time").alias("_start"), epoch_seconds("end_time").alias("_end"))
+    days = covered_days(buckets.get_column("_start"))
+    results = explode_results(buckets)
+    dataset = _dataset(results, file)
+    _, measures = DATASETS[dataset]
+    if results.is_empty():
+        return ParsedExport(dataset, conform(pl.DataFrame(), PARSED_SCHEMA), days, 0)
+
+    results = ensure_columns(results, GROUP_FIELDS)
+    if dataset == "completions":
+        results = results.with_columns(_input_uncached_tokens(results))
+    attributes = json_attributes(ATTRIBUTES, results)
+    key = natural_key(["bucket_start_time", "bucket_end_time", *GROUP_FIELDS])
+    wide = results.with_columns(attributes.alias("attributes"), key.alias("_key"))
+    long = unpivot_measures(wide, measures)
+    rows = long.with_columns(
+        pl.concat_str(pl.col("_key"), pl.lit("|"), pl.col("measure")).alias("natural_key"),
+        pl.col("_start").alias("usage_start"),
+        pl.col("_end").alias("usage_end"),
+        pl.col("_start").dt.date().alias("usage_date"),
+        pl.lit("openai").alias("vendor"),
+        pl.lit(f"openai.{dataset}").alias("service"),
+        pl.col("model").alias("model_raw"),
+        normalise_model(pl.col("model")).alias("model"),
+        pl.col("project_id").alias("project"),
+        pl.lit(None, dtype=pl.String).alias("region"),
+        pl.lit(None, dtype=pl.String).alias("country"),
+        pl.lit(dataset).alias("dataset"),
+    )
+    return ParsedExport(dataset, conform(rows, PARSED_SCHEMA), days, results.height)
+
+
+def _input_uncached_tokens(results: pl.DataFrame) -> pl.Expr:
+    """Uncached input tokens: reported directly in the current shape, derived in the older one.
+
+    ``input_tokens = input_uncached_tokens + input_cached_tokens + input_cache_write_tokens``.
+    """
+    def col(name: str) -> pl.Expr:
+        return pl.col(name).cast(pl.Float64, strict=False) if name in results.columns else pl.lit(None, pl.Float64)
+
+    derived = col("input_tokens") - col("input_cached_tokens").fill_null(0) - col("input_cache_write_tokens").fill_null(0)
+    return pl.coalesce(col("input_uncached_tokens"), derived).alias("_input_uncached")
+
+
+CONNECTOR = Connector(
+    source=SOURCE,
+    vendor="openai",
+    version=VERSION,
+    file_patterns=("*.json",),
+    parse=parse,
+    description="OpenAI Usage API pages (completions, embeddings, moderations, images, audio) saved as JSON",
+)

@@ -1,0 +1,148 @@
+"""The canonical activity schema: one row per measured quantity of one kind of purchased activity.
+
+Every connector produces frames in this schema; ``docs/schema.md`` documents each column. The closed
+sets below are the contract with the dbt models and the data-quality checks.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+CONNECTOR_SCHEMA_VERSION = "1"
+
+# activity_type -> the only unit it may carry
+ACTIVITY_UNITS: dict[str, str] = {
+    "llm_input_tokens": "tokens",
+    "llm_cached_input_tokens": "tokens",
+    "llm_cache_write_tokens": "tokens",
+    "llm_output_tokens": "tokens",
+    "llm_requests": "requests",
+    "embedding_tokens": "tokens",
+    "moderation_tokens": "tokens",
+    "images": "images",
+    "audio_seconds": "seconds",
+    "tts_characters": "characters",
+    "video_seconds": "seconds",
+    "ad_impressions": "impressions",
+    "video_views": "views",
+    "spend": "currency",
+}
+ACTIVITY_TYPES = frozenset(ACTIVITY_UNITS)
+UNITS = frozenset(ACTIVITY_UNITS.values())
+VENDORS = frozenset(
+    {"openai", "anthropic", "google", "azure", "aws", "mistral", "runway", "meta", "linkedin", "tiktok"}
+)
+
+UTC_TS = pl.Datetime("us", "UTC")
+MONEY = pl.Decimal(38, 12)
+
+ACTIVITY_SCHEMA = pl.Schema(
+    {
+        "activity_id": pl.String,
+        "source": pl.String,
+        "dataset": pl.String,
+        "vendor": pl.String,
+        "service": pl.String,
+        "model": pl.String,
+        "model_raw": pl.String,
+        "activity_type": pl.String,
+        "quantity": pl.Float64,
+        "unit": pl.String,
+        "usage_start": UTC_TS,
+        "usage_end": UTC_TS,
+        "usage_date": pl.Date,
+        "region": pl.String,
+        "country": pl.String,
+        "account": pl.String,
+        "project": pl.String,
+        "workspace": pl.String,
+        "api_key_id": pl.String,
+        "user_id": pl.String,
+        "campaign_id": pl.String,
+        "cost_amount": MONEY,
+        "cost_currency": pl.String,
+        "attributes": pl.String,
+        "source_file": pl.String,
+        "source_row": pl.String,
+        "source_sha256": pl.String,
+        "connector_version": pl.String,
+        "ingested_at": UTC_TS,
+    }
+)
+
+# What a connector's parser returns: the canonical columns minus those the landing step fills in
+# (id, provenance of the file, ingest time), plus the natural key the id is derived from.
+PARSED_SCHEMA = pl.Schema(
+    {
+        name: dtype
+        for name, dtype in ACTIVITY_SCHEMA.items()
+        if name not in {"activity_id", "source", "source_file", "source_sha256", "connector_version", "ingested_at"}
+    }
+    | {"natural_key": pl.String}
+)
+
+QUARANTINE_SCHEMA = pl.Schema(
+    {
+        "source": pl.String,
+        "dataset": pl.String,
+        "source_file": pl.String,
+        "source_row": pl.String,
+        "source_sha256": pl.String,
+        "field": pl.String,
+        "reason": pl.String,
+        "record": pl.String,
+        "quarantined_at": UTC_TS,
+    }
+)
+
+
+def conform(frame: pl.DataFrame, schema: pl.Schema) -> pl.DataFrame:
+    """Add missing columns as nulls, cast to the declared dtypes and order the columns.
+
+    Casts are non-strict: a value that cannot be cast becomes null and is then caught by validation,
+    so a bad cell quarantines its row instead of failing the whole file.
+    """
+    missing = [pl.lit(None, dtype=dtype).alias(name) for name, dtype in schema.items() if name not in frame.columns]
+    return frame.with_columns(missing).select(
+        [pl.col(name).cast(dtype, strict=False) for name, dtype in schema.items()]
+    )
+
+
+def _rules() -> list[tuple[pl.Expr, str, str]]:
+    """(is_bad, field, reason) in the order they are reported; the first failing rule wins."""
+    expected_unit = pl.col("activity_type").replace_strict(ACTIVITY_UNITS, default=None)
+    return [
+        (pl.col("activity_type").is_null(), "activity_type", "activity type missing"),
+        (~pl.col("activity_type").is_in(sorted(ACTIVITY_TYPES)), "activity_type", "unknown activity type"),
+        (pl.col("unit").is_null(), "unit", "unit missing"),
+        (~pl.col("unit").is_in(sorted(UNITS)), "unit", "unknown unit"),
+        (pl.col("unit") != expected_unit, "unit", "unit does not match activity type"),
+        (pl.col("quantity").is_null(), "quantity", "quantity missing or not a number"),
+        (~pl.col("quantity").is_finite(), "quantity", "quantity is not finite"),
+        (pl.col("quantity") < 0, "quantity", "negative quantity"),
+        (pl.col("usage_start").is_null(), "usage_start", "usage date missing or unparseable"),
+        (pl.col("usage_end").is_null(), "usage_end", "usage end missing or unparseable"),
+        (pl.col("usage_end") < pl.col("usage_start"), "usage_end", "usage ends before it starts"),
+        (pl.col("usage_date") < pl.date(2000, 1, 1), "usage_start", "usage date before 2000"),
+        (pl.col("usage_date") > pl.date(2100, 1, 1), "usage_start", "usage date after 2100"),
+        (pl.col("vendor").is_null(), "vendor", "vendor missing"),
+        (~pl.col("vendor").is_in(sorted(VENDORS)), "vendor", "unknown vendor"),
+    ]
+
+
+def validate(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Split parsed rows into (valid, invalid); invalid rows carry ``_field`` and ``_reason``.
+
+    Vectorised: each rule is one boolean expression, and the first failing rule names the reason.
+    """
+    rules = _rules()
+    field: pl.Expr = pl.lit(None, dtype=pl.String)
+    reason: pl.Expr = pl.lit(None, dtype=pl.String)
+    for is_bad, name, why in reversed(rules):
+        bad = is_bad.fill_null(False)
+        field = pl.when(bad).then(pl.lit(name)).otherwise(field)
+        reason = pl.when(bad).then(pl.lit(why)).otherwise(reason)
+    flagged = frame.with_columns(field.alias("_field"), reason.alias("_reason"))
+    valid = flagged.filter(pl.col("_reason").is_null()).drop("_field", "_reason")
+    invalid = flagged.filter(pl.col("_reason").is_not_null())
+    return valid, invalid

@@ -1,0 +1,58 @@
+{#-
+    From IT energy to facility energy, carbon and water, in the country whose grid powered the work:
+      energy_kwh       = it_energy_kwh * PUE(vendor)
+      co2e_location_kg = energy_kwh * grid_intensity(country)            (Ember, location-based)
+      water_l          = it_energy_kwh * (WUE_onsite(vendor) + PUE * water_intensity(country))
+    country = the row's residency country, else the vendor's default data-centre country; a
+    country without its own factor falls back to the world value (WOR), recorded in the factor id.
+-#}
+with energy as (
+    select * from {{ ref('int_activity_energy_estimated') }}
+),
+
+located as (
+    select
+        e.*,
+        p.factor_id as provider_factor_id,
+        p.pue_low,
+        (p.pue_low + p.pue_high) / 2 as pue,
+        p.pue_high,
+        p.wue_onsite_l_per_kwh_low as wue_low,
+        (p.wue_onsite_l_per_kwh_low + p.wue_onsite_l_per_kwh_high) / 2 as wue,
+        p.wue_onsite_l_per_kwh_high as wue_high,
+        coalesce(e.country, p.default_country, 'WOR') as electricity_country
+    from energy as e
+    left join {{ ref('factor_providers') }} as p
+        on e.vendor = p.vendor and e.usage_date between p.valid_from and p.valid_to
+),
+
+factored as (
+    select
+        l.*,
+        coalesce(g.factor_id, gw.factor_id) as grid_factor_id,
+        coalesce(g.kgco2e_per_kwh, gw.kgco2e_per_kwh) as grid_kgco2e_per_kwh,
+        coalesce(w.factor_id, ww.factor_id) as water_factor_id,
+        coalesce(w.water_l_per_kwh, ww.water_l_per_kwh) as water_l_per_kwh
+    from located as l
+    left join {{ ref('factor_grid_intensity') }} as g
+        on l.electricity_country = g.country and l.usage_date between g.valid_from and g.valid_to
+    left join {{ ref('factor_grid_intensity') }} as gw
+        on gw.country = 'WOR' and l.usage_date between gw.valid_from and gw.valid_to
+    left join {{ ref('factor_electricity_water') }} as w
+        on l.electricity_country = w.country and l.usage_date between w.valid_from and w.valid_to
+    left join {{ ref('factor_electricity_water') }} as ww
+        on ww.country = 'WOR' and l.usage_date between ww.valid_from and ww.valid_to
+)
+
+select
+    *,
+    it_energy_kwh_low * pue_low as energy_kwh_low,
+    it_energy_kwh * pue as energy_kwh,
+    it_energy_kwh_high * pue_high as energy_kwh_high,
+    it_energy_kwh_low * pue_low * grid_kgco2e_per_kwh as co2e_location_kg_low,
+    it_energy_kwh * pue * grid_kgco2e_per_kwh as co2e_location_kg,
+    it_energy_kwh_high * pue_high * grid_kgco2e_per_kwh as co2e_location_kg_high,
+    it_energy_kwh_low * (wue_low + pue_low * water_l_per_kwh) as water_l_low,
+    it_energy_kwh * (wue + pue * water_l_per_kwh) as water_l,
+    it_energy_kwh_high * (wue_high + pue_high * water_l_per_kwh) as water_l_high
+from factored

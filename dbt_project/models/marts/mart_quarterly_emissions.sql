@@ -1,0 +1,31 @@
+{#-
+    Quarterly footprint by vendor, model, project or workspace, and electricity country.
+    Ranges are summed bound by bound (a conservative envelope, see docs/methodology.md).
+-#}
+select
+    quarter,
+    vendor,
+    coalesce(model, '(none)') as model,
+    coalesce(project, workspace, '(none)') as project_or_workspace,
+    electricity_country as country,
+    'Scope 3 Category 1 (purchased goods and services)' as ghg_category,
+    count(*) as activity_rows,
+    sum(case when activity_type = 'llm_output_tokens' then quantity else 0 end) as output_tokens,
+    sum(case when activity_type in ('llm_input_tokens', 'llm_cached_input_tokens', 'llm_cache_write_tokens')
+             then quantity else 0 end) as input_tokens,
+    sum(energy_kwh_low) as energy_kwh_low,
+    sum(energy_kwh) as energy_kwh,
+    sum(energy_kwh_high) as energy_kwh_high,
+    sum(co2e_location_kg_low) as co2e_location_kg_low,
+    sum(co2e_location_kg) as co2e_location_kg,
+    sum(co2e_location_kg_high) as co2e_location_kg_high,
+    sum(co2e_embodied_kg) as co2e_embodied_kg,
+    sum(water_l_low) as water_l_low,
+    sum(water_l) as water_l,
+    sum(water_l_high) as water_l_high,
+    sum(case when factor_mapped then 0 else 1 end) as fallback_rows,
+    max(dq_score) as worst_dq_score,
+    min(usage_date) as first_usage_date,
+    max(usage_date) as last_usage_date
+from {{ ref('fct_activity_impacts') }}
+group by 1, 2, 3, 4, 5, 6

@@ -1,0 +1,268 @@
+"""Generate the EcoLogits-derived factor seeds from the pinned ``ecologits`` package.
+
+EcoLogits estimates one request's impacts from output tokens and latency. With no latency cap its
+IT energy is linear: ``E(n) = a * n + b`` (``a`` per output token, ``b`` per request from time to
+first token). We evaluate the package's own ``compute_llm_impacts`` at PUE 1 and record ``a`` and
+``b`` for the low and high ends of each model's parameter range, so the warehouse reproduces
+EcoLogits exactly while aggregating daily usage instead of single requests.
+
+    python -m factors.build          # rewrite the seeds
+    python -m factors.build --check  # exit 1 if the committed seeds differ from the package
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+from importlib import metadata
+from importlib.resources import files
+from pathlib import Path
+
+from ecologits.impacts.llm import compute_llm_impacts
+from ecologits.model_repository import ParametersMoE, models
+from ecologits.tracers.utils import PROVIDER_CONFIG_MAP
+from ecologits.utils.range_value import RangeValue
+
+from factors import RELEASE
+
+SEEDS = Path(__file__).resolve().parent.parent / "dbt_project" / "seeds"
+ECOLOGITS_VERSION = metadata.version("ecologits")
+ECOLOGITS_URL = "https://ecologits.ai/latest/methodology/llm_inference/"
+ECOLOGITS_LICENCE = "MPL-2.0 (EcoLogits package data); methodology CC BY-SA 4.0"
+VALID_FROM, VALID_TO = "2020-01-01", "9999-12-31"
+
+# the model catalogues we price (EcoLogits provider -> catalogue name used by the vendor seed)
+CATALOGUES = {"openai": "openai", "anthropic": "anthropic", "google_genai": "google", "mistralai": "mistral",
+              "cohere": "cohere"}
+# vendor -> (model catalogue, EcoLogits provider whose data-centre defaults apply, note)
+VENDORS = {
+    "openai": ("openai", "openai", "OpenAI API runs on Microsoft Azure (EcoLogits provider sheet)"),
+    "azure": ("openai", "openai", "Azure OpenAI: same data-centre defaults as OpenAI in EcoLogits"),
+    "anthropic": ("anthropic", "anthropic", "EcoLogits anthropic provider defaults"),
+    "google": ("google", "google_genai", "EcoLogits google_genai provider defaults"),
+    "mistral": ("mistral", "mistralai", "EcoLogits mistralai provider defaults (Azure Sweden)"),
+}
+# Fallback tiers for models the registry does not know: representative architectures from
+# docs/methodology.md (factors research 1.1): small dense, flagship MoE, frontier MoE.
+TIERS = {
+    "small": ("dense", RangeValue(min=8, max=28), RangeValue(min=8, max=28)),
+    "flagship": ("moe", RangeValue(min=440, max=440), RangeValue(min=44, max=132)),
+    "frontier": ("moe", RangeValue(min=2000, max=2000), RangeValue(min=200, max=600)),
+}
+
+
+def _bounds(value: float | RangeValue) -> tuple[float, float]:
+    return (value.min, value.max) if isinstance(value, RangeValue) else (value, value)
+
+
+def _it_per_request(active: float, total: float, tokens: int, tps: float | None, ttft: float | None) -> tuple[float, float]:
+    """IT energy (kWh) and embodied GWP (kgCO2e) of one request of ``tokens`` output tokens."""
+    impacts = compute_llm_impacts(
+        model_active_parameter_count=active,
+        model_total_parameter_count=total,
+        output_token_count=tokens,
+        if_electricity_mix_adpe=0.0,
+        if_electricity_mix_pe=0.0,
+        if_electricity_mix_gwp=0.0,
+        if_electricity_mix_wue=0.0,
+        datacenter_pue=1.0,
+        datacenter_wue=0.0,
+        tps=tps,
+        ttft=ttft,
+    )
+    return impacts.energy.value, impacts.embodied.gwp.value
+
+
+def linear_coefficients(
+    active: float, total: float, tps: float | None = None, ttft: float | None = None
+) -> dict[str, float]:
+    """Per-output-token and per-request IT energy and embodied emissions for one parameter point."""
+    e0, g0 = _it_per_request(active, total, 0, tps, ttft)
+    e1, g1 = _it_per_request(active, total, 1000, tps, ttft)
+    return {
+        "kwh_token": (e1 - e0) / 1000,
+        "kwh_request": e0,
+        "kg_token": (g1 - g0) / 1000,
+        "kg_request": g0,
+    }
+
+
+def _params(model) -> tuple[tuple[float, float], tuple[float, float]]:
+    p = model.architecture.parameters
+    if isinstance(p, ParametersMoE):
+        return _bounds(p.total), _bounds(p.active)
+    return _bounds(p), _bounds(p)
+
+
+def _llm_row(factor_id: str, catalogue: str, name: str, arch: str, total, active, tps, ttft, *, url: str,
+             note: str) -> dict:
+    low = linear_coefficients(active[0], total[0], tps, ttft)
+    high = linear_coefficients(active[1], total[1], tps, ttft)
+    return {
+        "factor_id": factor_id,
+        "model_catalog": catalogue,
+        "model_name": name,
+        "architecture": arch,
+        "total_params_b_low": total[0],
+        "total_params_b_high": total[1],
+        "active_params_b_low": active[0],
+        "active_params_b_high": active[1],
+        "it_kwh_per_output_token_low": f"{low['kwh_token']:.6e}",
+        "it_kwh_per_output_token_high": f"{high['kwh_token']:.6e}",
+        "it_kwh_per_request_low": f"{low['kwh_request']:.6e}",
+        "it_kwh_per_request_high": f"{high['kwh_request']:.6e}",
+        "embodied_kgco2e_per_output_token_low": f"{low['kg_token']:.6e}",
+        "embodied_kgco2e_per_output_token_high": f"{high['kg_token']:.6e}",
+        "embodied_kgco2e_per_request_low": f"{low['kg_request']:.6e}",
+        "embodied_kgco2e_per_request_high": f"{high['kg_request']:.6e}",
+        "ecologits_version": ECOLOGITS_VERSION,
+        "release": RELEASE,
+        "valid_from": VALID_FROM,
+        "valid_to": VALID_TO,
+        "source_url": url,
+        "source_year": 2026,
+        "licence": ECOLOGITS_LICENCE,
+        "note": note,
+    }
+
+
+def llm_model_rows() -> list[dict]:
+    rows = []
+    for model in sorted(models.list_models(), key=lambda m: (m.provider.value, m.name)):
+        catalogue = CATALOGUES.get(model.provider.value)
+        if catalogue is None:
+            continue
+        total, active = _params(model)
+        deployment = model.deployment
+        warnings = ";".join(w.code for w in model.warnings) if model.warnings else ""
+        rows.append(
+            _llm_row(
+                f"llm.{catalogue}.{model.name}",
+                catalogue,
+                model.name,
+                model.architecture.type.value,
+                total,
+                active,
+                deployment.tps if deployment else None,
+                deployment.ttft if deployment else None,
+                url=model.sources[0] if model.sources else ECOLOGITS_URL,
+                note=f"EcoLogits {ECOLOGITS_VERSION} registry entry" + (f"; warnings: {warnings}" if warnings else ""),
+            )
+        )
+    return rows
+
+
+def llm_tier_rows() -> list[dict]:
+    return [
+        _llm_row(
+            f"llm_tier.{tier}",
+            "*",
+            tier,
+            arch,
+            _bounds(total),
+            _bounds(active),
+            None,
+            None,
+            url=ECOLOGITS_URL,
+            note=f"Fallback tier for models missing from the registry: {arch} {total.min:g}B total, "
+            f"{active.min:g}-{active.max:g}B active, EcoLogits latency model",
+        )
+        for tier, (arch, total, active) in TIERS.items()
+    ]
+
+
+def provider_rows() -> list[dict]:
+    rows = []
+    for vendor, (catalogue, provider, note) in VENDORS.items():
+        config = PROVIDER_CONFIG_MAP[provider]
+        pue, wue = _bounds(config.datacenter_pue), _bounds(config.datacenter_wue)
+        rows.append(
+            {
+                "factor_id": f"provider.{vendor}",
+                "vendor": vendor,
+                "model_catalog": catalogue,
+                "default_country": config.datacenter_location,
+                "pue_low": pue[0],
+                "pue_high": pue[1],
+                "wue_onsite_l_per_kwh_low": wue[0],
+                "wue_onsite_l_per_kwh_high": wue[1],
+                "ecologits_version": ECOLOGITS_VERSION,
+                "release": RELEASE,
+                "valid_from": VALID_FROM,
+                "valid_to": VALID_TO,
+                "source_url": "https://ecologits.ai/latest/methodology/llm_inference/#datacenter-and-electricity-mix",
+                "source_year": 2026,
+                "licence": ECOLOGITS_LICENCE,
+                "note": note,
+            }
+        )
+    return rows
+
+
+def water_rows() -> list[dict]:
+    """Off-site water intensity of electricity per zone; only zones with their own value (no world fallback)."""
+    mixes = json.loads(files("ecologits").joinpath("data/electricity_mixes.json").read_text())["electricity_mixes"]
+    rows = []
+    for mix in sorted(mixes, key=lambda m: m["name"]):
+        warnings = mix.get("warnings") or []
+        if "electricity-mix-wue-world" in warnings and mix["name"] != "WOR":
+            continue
+        rows.append(
+            {
+                "factor_id": f"water.electricity.{mix['name']}",
+                "country": mix["name"],
+                "water_l_per_kwh": mix["wue"],
+                "ecologits_version": ECOLOGITS_VERSION,
+                "release": RELEASE,
+                "valid_from": VALID_FROM,
+                "valid_to": VALID_TO,
+                "source_url": "https://ecologits.ai/latest/methodology/llm_inference/#water",
+                "source_year": 2026,
+                "licence": "MPL-2.0 (EcoLogits package data); upstream WRI electricity water method",
+                "note": "Consumption (not withdrawal) per kWh generated, WRI method as packaged by EcoLogits",
+            }
+        )
+    return rows
+
+
+def render(rows: list[dict]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+GENERATED = {
+    "factor_llm_models.csv": llm_model_rows,
+    "factor_llm_tiers.csv": llm_tier_rows,
+    "factor_providers.csv": provider_rows,
+    "factor_electricity_water.csv": water_rows,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="fail if committed seeds differ")
+    args = parser.parse_args(argv)
+    stale = []
+    for name, build in GENERATED.items():
+        text = render(build())
+        path = SEEDS / name
+        if args.check:
+            if not path.exists() or path.read_text() != text:
+                stale.append(name)
+        else:
+            path.write_text(text)
+            print(f"wrote {path.relative_to(SEEDS.parent.parent)} ({text.count(chr(10)) - 1} rows)")
+    if stale:
+        print(f"stale seeds (run python -m factors.build): {', '.join(stale)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
