@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,13 +19,18 @@ def default_home() -> Path:
 
 @dataclass(frozen=True)
 class Paths:
-    """Every location derived from one home directory, so a run never writes outside it."""
+    """Every location derived from one home directory, so a run never writes outside it.
+
+    The warehouse file defaults to ``<home>/warehouse.duckdb``; ``EWH_WAREHOUSE_PATH`` moves it.
+    """
 
     home: Path
+    warehouse_override: Path | None = None
 
     @classmethod
     def from_env(cls) -> Paths:
-        return cls(default_home())
+        override = os.environ.get("EWH_WAREHOUSE_PATH")
+        return cls(default_home(), Path(override).resolve() if override else None)
 
     @property
     def landing(self) -> Path:
@@ -52,7 +59,7 @@ class Paths:
 
     @property
     def warehouse(self) -> Path:
-        return Path(os.environ.get("EWH_WAREHOUSE_PATH") or self.home / "warehouse.duckdb").resolve()
+        return (self.warehouse_override or self.home / "warehouse.duckdb").resolve()
 
     @property
     def dagster_home(self) -> Path:
@@ -65,3 +72,18 @@ class Paths:
             "EWH_LANDING_DIR": str(self.landing),
             "EWH_WAREHOUSE_PATH": str(self.warehouse),
         }
+
+
+@contextmanager
+def environment(values: dict[str, str]) -> Iterator[None]:
+    """Set environment variables for the duration of a block (dbt reads its paths from them)."""
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value

@@ -1,0 +1,1 @@
+"""Dagster definitions, resources and the ``ewh`` command line for the emissions warehouse."""

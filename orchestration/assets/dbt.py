@@ -1,0 +1,45 @@
+"""dbt models as Dagster assets: staging -> intermediate -> marts, downstream of the ingest assets."""
+
+
+from collections.abc import Mapping
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
+
+from connectors.config import environment
+from orchestration.lib.dbt_project import dbt_project, ensure_manifest
+from orchestration.resources import WarehouseResource
+
+
+class Translator(DagsterDbtTranslator):
+    """Groups by layer; dbt sources keep dagster-dbt's default ``[source, table]`` key, which is
+    exactly the key of the ingest asset that lands them (``landing/<source>``, ``quarantine/<source>``)."""
+
+    def get_asset_spec(self, manifest: Mapping[str, Any], unique_id: str, project) -> dg.AssetSpec:
+        spec = super().get_asset_spec(manifest, unique_id, project)
+        node = manifest.get("nodes", {}).get(unique_id) or manifest.get("sources", {}).get(unique_id) or {}
+        if node.get("resource_type") == "seed":
+            return spec.replace_attributes(group_name="factors")
+        fqn = node.get("fqn") or []
+        if node.get("resource_type") == "model" and len(fqn) > 2:
+            return spec.replace_attributes(group_name=fqn[1])
+        return spec
+
+
+def build_dbt_assets() -> dg.AssetsDefinition:
+    ensure_manifest()
+
+    @dbt_assets(
+        manifest=dbt_project.manifest_path,
+        project=dbt_project,
+        dagster_dbt_translator=Translator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)),
+        pool="ewh_warehouse",
+    )
+    def ewh_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
+        paths = warehouse.paths
+        paths.warehouse.parent.mkdir(parents=True, exist_ok=True)
+        with environment(paths.dbt_env()):
+            yield from dbt.cli(["build"], context=context).stream()
+
+    return ewh_dbt_models

@@ -1,0 +1,158 @@
+"""``ewh``: run the pipeline and read its results from the command line.
+
+    ewh run [--samples DIR]          materialise every asset in-process through Dagster
+    ewh summary [--quarter 2026Q3]   print the quarterly footprint from the marts
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from connectors.config import Paths, default_home
+
+DAGSTER_YAML = """\
+# Written by `ewh run` for the local instance; see docs/operations.md for production settings.
+telemetry:
+  enabled: false
+concurrency:
+  pools:
+    default_limit: 1
+"""
+
+SUMMARY_SQL = """
+select
+    quarter,
+    vendor,
+    model,
+    round(sum(energy_kwh), 4) as energy_kwh,
+    round(sum(co2e_location_kg), 4) as kgco2e_location,
+    round(sum(water_l), 3) as water_l,
+    sum(activity_rows) as activity_rows
+from mart_quarterly_emissions
+where ($quarter is null or quarter = $quarter)
+group by quarter, vendor, model
+order by quarter, vendor, model
+"""
+
+
+def _prepare_instance(paths: Paths) -> None:
+    """A persistent local Dagster instance under EWH_HOME, so `make dev` shows what `ewh run` did."""
+    if "DAGSTER_HOME" not in os.environ:
+        paths.dagster_home.mkdir(parents=True, exist_ok=True)
+        os.environ["DAGSTER_HOME"] = str(paths.dagster_home)
+    config = Path(os.environ["DAGSTER_HOME"]) / "dagster.yaml"
+    if not config.exists():
+        config.write_text(DAGSTER_YAML)
+
+
+def _print_table(frame: pl.DataFrame) -> None:
+    with pl.Config(
+        tbl_rows=-1, tbl_cols=-1, tbl_hide_dataframe_shape=True, tbl_hide_column_data_types=True,
+        tbl_formatting="ASCII_MARKDOWN", tbl_width_chars=200, fmt_str_lengths=60, float_precision=None,
+    ):
+        print(frame)
+
+
+def summary_frame(paths: Paths, quarter: str | None) -> pl.DataFrame:
+    con = duckdb.connect(str(paths.warehouse), read_only=True)
+    try:
+        return con.sql(SUMMARY_SQL, params={"quarter": quarter}).pl()
+    finally:
+        con.close()
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from dagster import DagsterInstance
+
+    from orchestration.definitions import ALL_JOB, build_definitions
+
+    paths = Paths.from_env()
+    _prepare_instance(paths)
+    exports = Path(args.samples).resolve() if args.samples else None
+    if exports is not None and not exports.is_dir():
+        print(f"ewh run: --samples {exports} is not a directory", file=sys.stderr)
+        return 2
+    defs = build_definitions(home=paths.home, exports_dir=exports)
+    job = defs.resolve_job_def(ALL_JOB)
+    with DagsterInstance.get() as instance:
+        log_level = "DEBUG" if args.verbose else "WARNING"
+        result = job.execute_in_process(
+            instance=instance,
+            raise_on_error=False,
+            run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
+        )
+    if not result.success:
+        failed = [e.step_key for e in result.all_events if e.is_step_failure]
+        print(f"ewh run: FAILED (steps: {', '.join(failed) or 'see the Dagster run log'})", file=sys.stderr)
+        for event in result.all_events:
+            if event.is_step_failure and event.step_failure_data.error:
+                print(event.step_failure_data.error.message, file=sys.stderr)
+        return 1
+    _report_run(paths)
+    return 0
+
+
+def _report_run(paths: Paths) -> None:
+    con = duckdb.connect(str(paths.warehouse), read_only=True)
+    try:
+        unmapped = con.sql(
+            "select vendor, model_raw, method_tier, model_factor_id, activity_rows from mart_unmapped_models "
+            "order by vendor, model_raw"
+        ).pl()
+        quarantined = con.sql("select count(*) as n from stg_landing__quarantine").pl().item()
+    finally:
+        con.close()
+    print(f"Warehouse: {paths.warehouse}")
+    print(f"Quarantined rows: {quarantined}")
+    if unmapped.height:
+        print(f"\nWARNING: {unmapped.height} model(s) not in the factor registry; estimated with a fallback tier:")
+        _print_table(unmapped)
+    print("\nQuarterly footprint (Scope 3 Category 1, location-based):")
+    _print_table(summary_frame(paths, None))
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    paths = Paths.from_env()
+    if not paths.warehouse.exists():
+        print(f"ewh summary: no warehouse at {paths.warehouse}; run `ewh run` first", file=sys.stderr)
+        return 2
+    frame = summary_frame(paths, args.quarter)
+    if frame.is_empty():
+        print(f"ewh summary: no rows for quarter {args.quarter}", file=sys.stderr)
+        return 1
+    _print_table(frame)
+    return 0
+
+
+def _quarter(value: str) -> str:
+    value = value.upper()
+    if len(value) != 6 or not value[:4].isdigit() or value[4] != "Q" or value[5] not in "1234":
+        raise argparse.ArgumentTypeError(f"quarter must look like 2026Q3, not {value!r}")
+    return value
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="ewh", description="emissions-warehouse command line")
+    parser.add_argument("--version", action="version", version="ewh 0.1.0")
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="ingest exports, check them and build the marts (in-process Dagster run)")
+    run.add_argument("--samples", metavar="DIR", help="folder of vendor exports, one sub-folder per source "
+                     "(default: the bundled data/samples)")
+    run.add_argument("-v", "--verbose", action="store_true", help="stream Dagster's step log")
+    run.set_defaults(func=cmd_run)
+    summ = sub.add_parser("summary", help="print the quarterly footprint")
+    summ.add_argument("--quarter", type=_quarter, help="only this quarter, e.g. 2026Q3")
+    summ.set_defaults(func=cmd_summary)
+    args = parser.parse_args(argv)
+    os.environ.setdefault("EWH_HOME", str(default_home()))
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
