@@ -97,7 +97,12 @@ def openai_completions(rng: random.Random, days: list[date], *, old_shape: bool 
                         }
                         results.append(result)
         buckets.append(
-            {"object": "bucket", "start_time": _epoch(day), "end_time": _epoch(day + timedelta(1)), "results": results}
+            {
+                "object": "bucket",
+                "start_time": _epoch(day),
+                "end_time": _epoch(day + timedelta(1)),
+                "results": results,
+            }
         )
     return buckets
 
@@ -109,25 +114,50 @@ def openai_simple(rng: random.Random, days: list[date], obj: str, make: callable
         for r in results:
             r["object"] = obj
         buckets.append(
-            {"object": "bucket", "start_time": _epoch(day), "end_time": _epoch(day + timedelta(1)), "results": results}
+            {
+                "object": "bucket",
+                "start_time": _epoch(day),
+                "end_time": _epoch(day + timedelta(1)),
+                "results": results,
+            }
         )
     return buckets
 
 
 def _embeddings(rng: random.Random) -> list[dict]:
     return [
-        {"input_tokens": rng.randint(2_000_000, 9_000_000), "num_model_requests": rng.randint(800, 4000),
-         "project_id": "proj_Zr4tL1searchRank", "user_id": None, "api_key_id": None, "model": "text-embedding-3-small"}
+        {
+            "input_tokens": rng.randint(2_000_000, 9_000_000),
+            "num_model_requests": rng.randint(800, 4000),
+            "project_id": "proj_Zr4tL1searchRank",
+            "user_id": None,
+            "api_key_id": None,
+            "model": "text-embedding-3-small",
+        }
     ]
 
 
 def _images(rng: random.Random) -> list[dict]:
     out = []
-    for size, model in (("1024x1024", "gpt-image-1"), ("1024x1792", "gpt-image-1"), ("1024x1024", "dall-e-3")):
+    for size, model in (
+        ("1024x1024", "gpt-image-1"),
+        ("1024x1792", "gpt-image-1"),
+        ("1024x1024", "dall-e-3"),
+    ):
         n = rng.randint(0, 60)
         if n:
-            out.append({"images": n, "num_model_requests": n, "size": size, "source": "image.generation",
-                        "project_id": "proj_Mk7aQ2marketingCopy", "user_id": None, "api_key_id": None, "model": model})
+            out.append(
+                {
+                    "images": n,
+                    "num_model_requests": n,
+                    "size": size,
+                    "source": "image.generation",
+                    "project_id": "proj_Mk7aQ2marketingCopy",
+                    "user_id": None,
+                    "api_key_id": None,
+                    "model": model,
+                }
+            )
     return out
 
 
@@ -175,7 +205,9 @@ def _paged(buckets: list[dict], per_page: int, cursor_prefix: str) -> list[dict]
     pages = []
     for i in range(0, len(buckets), per_page):
         more = i + per_page < len(buckets)
-        pages.append(_page(buckets[i : i + per_page], f"page_{cursor_prefix}{i + per_page:04d}=" if more else None))
+        pages.append(
+            _page(buckets[i : i + per_page], f"page_{cursor_prefix}{i + per_page:04d}=" if more else None)
+        )
     return pages
 
 
@@ -183,8 +215,13 @@ def _anthropic_paged(buckets: list[dict], per_page: int) -> list[dict]:
     pages = []
     for i in range(0, len(buckets), per_page):
         more = i + per_page < len(buckets)
-        pages.append({"data": buckets[i : i + per_page], "has_more": more,
-                      "next_page": f"page_MjAyNi0{i + per_page:04d}" if more else None})
+        pages.append(
+            {
+                "data": buckets[i : i + per_page],
+                "has_more": more,
+                "next_page": f"page_MjAyNi0{i + per_page:04d}" if more else None,
+            }
+        )
     return pages
 
 
@@ -200,16 +237,34 @@ def write_samples(out: Path) -> None:
     sep = _days(date(2026, 9, 1), 14)
     octo = _days(date(2026, 10, 1), 7)
     jul = _days(date(2026, 7, 6), 7)
-    dump(oa / "completions_usage_2026-07-06_2026-07-12.json", _page(openai_completions(rng, jul, old_shape=True), None))
-    dump(oa / "completions_usage_2026-09-01_2026-09-14.json", _paged(openai_completions(rng, sep), 7, "AAAAAGdGxdEi"))
+    dump(
+        oa / "completions_usage_2026-07-06_2026-07-12.json",
+        _page(openai_completions(rng, jul, old_shape=True), None),
+    )
+    dump(
+        oa / "completions_usage_2026-09-01_2026-09-14.json",
+        _paged(openai_completions(rng, sep), 7, "AAAAAGdGxdEi"),
+    )
     dump(oa / "completions_usage_2026-10-01_2026-10-07.json", _page(openai_completions(rng, octo), None))
-    dump(oa / "embeddings_usage_2026-09-01_2026-09-14.json",
-         _page(openai_simple(rng, sep, "organization.usage.embeddings.result", _embeddings), None))
-    dump(oa / "images_usage_2026-09-01_2026-09-14.json",
-         _page(openai_simple(rng, sep, "organization.usage.images.result", _images), None))
-    dump(an / "usage_report_messages_2026-09-01_2026-09-14.json", _anthropic_paged(anthropic_buckets(rng, sep), 7))
-    dump(an / "usage_report_messages_2026-10-01_2026-10-07.json", _anthropic_paged(anthropic_buckets(rng, octo), 7)[0])
+    dump(
+        oa / "embeddings_usage_2026-09-01_2026-09-14.json",
+        _page(openai_simple(rng, sep, "organization.usage.embeddings.result", _embeddings), None),
+    )
+    dump(
+        oa / "images_usage_2026-09-01_2026-09-14.json",
+        _page(openai_simple(rng, sep, "organization.usage.images.result", _images), None),
+    )
+    dump(
+        an / "usage_report_messages_2026-09-01_2026-09-14.json",
+        _anthropic_paged(anthropic_buckets(rng, sep), 7),
+    )
+    dump(
+        an / "usage_report_messages_2026-10-01_2026-10-07.json",
+        _anthropic_paged(anthropic_buckets(rng, octo), 7)[0],
+    )
 
 
 if __name__ == "__main__":
-    write_samples(Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent.parent / "data/samples")
+    write_samples(
+        Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent.parent / "data/samples"
+    )

@@ -47,7 +47,14 @@ MEASURES = [
     Measure("cache_write_1h_input_tokens", "llm_cache_write_tokens", "tokens"),
     Measure("output_tokens", "llm_output_tokens", "tokens", required=True),
 ]
-ATTRIBUTES = ["service_tier", "context_window", "inference_geo", "speed", "web_search_requests", "service_account_id"]
+ATTRIBUTES = [
+    "service_tier",
+    "context_window",
+    "inference_geo",
+    "speed",
+    "web_search_requests",
+    "service_account_id",
+]
 # inference_geo values that pin the data-residency country; "global" and "not_available" do not
 GEO_COUNTRY = {"us": "USA"}
 
@@ -60,11 +67,15 @@ def _flatten_nested(results: pl.DataFrame) -> pl.DataFrame:
         for ttl in ("5m", "1h"):
             name = f"ephemeral_{ttl}_input_tokens"
             if name in fields:
-                lifted.append(pl.col("cache_creation").struct.field(name).alias(f"cache_write_{ttl}_input_tokens"))
+                lifted.append(
+                    pl.col("cache_creation").struct.field(name).alias(f"cache_write_{ttl}_input_tokens")
+                )
     if "server_tool_use" in results.columns and isinstance(results.schema["server_tool_use"], pl.Struct):
         fields = {f.name for f in results.schema["server_tool_use"].fields}
         if "web_search_requests" in fields:
-            lifted.append(pl.col("server_tool_use").struct.field("web_search_requests").alias("web_search_requests"))
+            lifted.append(
+                pl.col("server_tool_use").struct.field("web_search_requests").alias("web_search_requests")
+            )
     return results.with_columns(lifted).drop("cache_creation", "server_tool_use", strict=False)
 
 
@@ -100,7 +111,9 @@ def parse(raw: bytes, file: str) -> ParsedExport:
         pl.col("workspace_id").alias("workspace"),
         pl.col("account_id").alias("account"),
         pl.col("inference_geo").alias("region"),
-        pl.col("inference_geo").replace_strict(GEO_COUNTRY, default=None, return_dtype=pl.String).alias("country"),
+        pl.col("inference_geo")
+        .replace_strict(GEO_COUNTRY, default=None, return_dtype=pl.String)
+        .alias("country"),
         pl.lit(DATASET).alias("dataset"),
     )
     return ParsedExport(DATASET, conform(rows, PARSED_SCHEMA), days, results.height)

@@ -79,9 +79,15 @@ def explode_results(buckets: pl.DataFrame, prefix: str = "bucket_") -> pl.DataFr
     results_dtype = exploded.schema["results"]
     if not isinstance(results_dtype, pl.Struct):
         return exploded.drop("results")
-    return exploded.with_columns(
-        pl.concat_str(pl.col("_pointer"), pl.lit("/results/"), pl.col("_result").cast(pl.String)).alias("_pointer")
-    ).drop("_result").unnest("results")
+    return (
+        exploded.with_columns(
+            pl.concat_str(pl.col("_pointer"), pl.lit("/results/"), pl.col("_result").cast(pl.String)).alias(
+                "_pointer"
+            )
+        )
+        .drop("_result")
+        .unnest("results")
+    )
 
 
 def ensure_columns(frame: pl.DataFrame, dtypes: dict[str, pl.DataType]) -> pl.DataFrame:
@@ -147,7 +153,9 @@ def normalise_model(raw: pl.Expr) -> pl.Expr:
 
 
 def epoch_seconds(column: str) -> pl.Expr:
-    return pl.from_epoch(pl.col(column).cast(pl.Int64, strict=False), time_unit="s").dt.replace_time_zone("UTC")
+    return pl.from_epoch(pl.col(column).cast(pl.Int64, strict=False), time_unit="s").dt.replace_time_zone(
+        "UTC"
+    )
 
 
 def rfc3339(column: str) -> pl.Expr:

@@ -111,7 +111,13 @@ def read_manifest(paths: Paths) -> pl.DataFrame:
 
 
 def partition_path(paths: Paths, source: str, dataset: str, day: date) -> Path:
-    return paths.activity / f"source={source}" / f"dataset={dataset}" / f"usage_date={day.isoformat()}" / "part-0.parquet"
+    return (
+        paths.activity
+        / f"source={source}"
+        / f"dataset={dataset}"
+        / f"usage_date={day.isoformat()}"
+        / "part-0.parquet"
+    )
 
 
 def stable_ids(keys: pl.Series) -> pl.Series:
@@ -124,7 +130,9 @@ def stable_ids(keys: pl.Series) -> pl.Series:
         con.close()
 
 
-def ingest_file(connector: Connector, path: Path, paths: Paths, *, now: datetime | None = None) -> IngestResult:
+def ingest_file(
+    connector: Connector, path: Path, paths: Paths, *, now: datetime | None = None
+) -> IngestResult:
     """Land one export file. Raises ``ExportFormatError`` if the file cannot be read at all."""
     raw = path.read_bytes()
     sha = hashlib.sha256(raw).hexdigest()
@@ -144,7 +152,9 @@ def ingest_file(connector: Connector, path: Path, paths: Paths, *, now: datetime
         pl.lit(connector.version).alias("connector_version"),
         pl.lit(now).cast(ACTIVITY_SCHEMA["ingested_at"]).alias("ingested_at"),
     )
-    keys = rows.select(pl.concat_str([pl.col("source"), pl.col("dataset"), pl.col("natural_key")], separator="|"))
+    keys = rows.select(
+        pl.concat_str([pl.col("source"), pl.col("dataset"), pl.col("natural_key")], separator="|")
+    )
     rows = rows.with_columns(stable_ids(keys.to_series()).alias("activity_id"))
     valid, invalid = validate(rows)
     duplicate = ~pl.col("activity_id").is_first_distinct()
@@ -152,7 +162,8 @@ def ingest_file(connector: Connector, path: Path, paths: Paths, *, now: datetime
         [
             invalid,
             valid.filter(duplicate).with_columns(
-                pl.lit("activity_id").alias("_field"), pl.lit("duplicate natural key within the export").alias("_reason")
+                pl.lit("activity_id").alias("_field"),
+                pl.lit("duplicate natural key within the export").alias("_reason"),
             ),
         ],
         how="vertical_relaxed",
@@ -177,7 +188,9 @@ def ingest_file(connector: Connector, path: Path, paths: Paths, *, now: datetime
             continue
         atomic_write_parquet(day_rows.sort("activity_id"), target)
     if by_day:  # rows dated outside the export's buckets would be a connector bug
-        raise RowConservationError(f"[{connector.source}] {path.name}: rows outside covered days {list(by_day)}")
+        raise RowConservationError(
+            f"[{connector.source}] {path.name}: rows outside covered days {list(by_day)}"
+        )
     if quarantined.height:
         atomic_write_parquet(quarantined, paths.quarantine / f"source={connector.source}" / f"{sha}.parquet")
 
@@ -211,7 +224,12 @@ def _quarantine_rows(invalid: pl.DataFrame, now: datetime) -> pl.DataFrame:
 
 
 def _record(
-    paths: Paths, manifest: pl.DataFrame, result: IngestResult, source_file: str, size: int, version: str,
+    paths: Paths,
+    manifest: pl.DataFrame,
+    result: IngestResult,
+    source_file: str,
+    size: int,
+    version: str,
     now: datetime,
 ) -> None:
     entry = pl.DataFrame(

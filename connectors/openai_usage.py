@@ -91,7 +91,9 @@ def _dataset(results: pl.DataFrame, file: str) -> str:
         if stem.startswith(name):
             return name
     raise ExportFormatError(
-        SOURCE, file, "cannot tell which usage endpoint this is (no results and no endpoint name in the file name)"
+        SOURCE,
+        file,
+        "cannot tell which usage endpoint this is (no results and no endpoint name in the file name)",
     )
 
 
@@ -103,7 +105,9 @@ def parse(raw: bytes, file: str) -> ParsedExport:
     for field in ("start_time", "end_time", "results"):
         if field not in buckets.columns:
             raise ExportFormatError(SOURCE, file, f"buckets have no '{field}' field")
-    buckets = buckets.with_columns(epoch_seconds("start_time").alias("_start"), epoch_seconds("end_time").alias("_end"))
+    buckets = buckets.with_columns(
+        epoch_seconds("start_time").alias("_start"), epoch_seconds("end_time").alias("_end")
+    )
     days = covered_days(buckets.get_column("_start"))
     results = explode_results(buckets)
     dataset = _dataset(results, file)
@@ -140,10 +144,19 @@ def _input_uncached_tokens(results: pl.DataFrame) -> pl.Expr:
 
     ``input_tokens = input_uncached_tokens + input_cached_tokens + input_cache_write_tokens``.
     """
-    def col(name: str) -> pl.Expr:
-        return pl.col(name).cast(pl.Float64, strict=False) if name in results.columns else pl.lit(None, pl.Float64)
 
-    derived = col("input_tokens") - col("input_cached_tokens").fill_null(0) - col("input_cache_write_tokens").fill_null(0)
+    def col(name: str) -> pl.Expr:
+        return (
+            pl.col(name).cast(pl.Float64, strict=False)
+            if name in results.columns
+            else pl.lit(None, pl.Float64)
+        )
+
+    derived = (
+        col("input_tokens")
+        - col("input_cached_tokens").fill_null(0)
+        - col("input_cache_write_tokens").fill_null(0)
+    )
     return pl.coalesce(col("input_uncached_tokens"), derived).alias("_input_uncached")
 
 

@@ -76,7 +76,8 @@ PARSED_SCHEMA = pl.Schema(
     {
         name: dtype
         for name, dtype in ACTIVITY_SCHEMA.items()
-        if name not in {"activity_id", "source", "source_file", "source_sha256", "connector_version", "ingested_at"}
+        if name
+        not in {"activity_id", "source", "source_file", "source_sha256", "connector_version", "ingested_at"}
     }
     | {"natural_key": pl.String}
 )
@@ -102,7 +103,9 @@ def conform(frame: pl.DataFrame, schema: pl.Schema) -> pl.DataFrame:
     Casts are non-strict: a value that cannot be cast becomes null and is then caught by validation,
     so a bad cell quarantines its row instead of failing the whole file.
     """
-    missing = [pl.lit(None, dtype=dtype).alias(name) for name, dtype in schema.items() if name not in frame.columns]
+    missing = [
+        pl.lit(None, dtype=dtype).alias(name) for name, dtype in schema.items() if name not in frame.columns
+    ]
     return frame.with_columns(missing).select(
         [pl.col(name).cast(dtype, strict=False) for name, dtype in schema.items()]
     )

@@ -35,8 +35,13 @@ ECOLOGITS_LICENCE = "MPL-2.0 (EcoLogits package data); methodology CC BY-SA 4.0"
 VALID_FROM, VALID_TO = "2020-01-01", "9999-12-31"
 
 # the model catalogues we price (EcoLogits provider -> catalogue name used by the vendor seed)
-CATALOGUES = {"openai": "openai", "anthropic": "anthropic", "google_genai": "google", "mistralai": "mistral",
-              "cohere": "cohere"}
+CATALOGUES = {
+    "openai": "openai",
+    "anthropic": "anthropic",
+    "google_genai": "google",
+    "mistralai": "mistral",
+    "cohere": "cohere",
+}
 # vendor -> (model catalogue, EcoLogits provider whose data-centre defaults apply, note)
 VENDORS = {
     "openai": ("openai", "openai", "OpenAI API runs on Microsoft Azure (EcoLogits provider sheet)"),
@@ -58,7 +63,9 @@ def _bounds(value: float | RangeValue) -> tuple[float, float]:
     return (value.min, value.max) if isinstance(value, RangeValue) else (value, value)
 
 
-def _it_per_request(active: float, total: float, tokens: int, tps: float | None, ttft: float | None) -> tuple[float, float]:
+def _it_per_request(
+    active: float, total: float, tokens: int, tps: float | None, ttft: float | None
+) -> tuple[float, float]:
     """IT energy (kWh) and embodied GWP (kgCO2e) of one request of ``tokens`` output tokens."""
     impacts = compute_llm_impacts(
         model_active_parameter_count=active,
@@ -97,8 +104,9 @@ def _params(model) -> tuple[tuple[float, float], tuple[float, float]]:
     return _bounds(p), _bounds(p)
 
 
-def _llm_row(factor_id: str, catalogue: str, name: str, arch: str, total, active, tps, ttft, *, url: str,
-             note: str) -> dict:
+def _llm_row(
+    factor_id: str, catalogue: str, name: str, arch: str, total, active, tps, ttft, *, url: str, note: str
+) -> dict:
     low = linear_coefficients(active[0], total[0], tps, ttft)
     high = linear_coefficients(active[1], total[1], tps, ttft)
     return {
@@ -149,7 +157,8 @@ def llm_model_rows() -> list[dict]:
                 deployment.tps if deployment else None,
                 deployment.ttft if deployment else None,
                 url=model.sources[0] if model.sources else ECOLOGITS_URL,
-                note=f"EcoLogits {ECOLOGITS_VERSION} registry entry" + (f"; warnings: {warnings}" if warnings else ""),
+                note=f"EcoLogits {ECOLOGITS_VERSION} registry entry"
+                + (f"; warnings: {warnings}" if warnings else ""),
             )
         )
     return rows
@@ -203,8 +212,10 @@ def provider_rows() -> list[dict]:
 
 
 def water_rows() -> list[dict]:
-    """Off-site water intensity of electricity per zone; only zones with their own value (no world fallback)."""
-    mixes = json.loads(files("ecologits").joinpath("data/electricity_mixes.json").read_text())["electricity_mixes"]
+    """Off-site water per kWh of electricity per zone: zones with their own value, plus the world."""
+    mixes = json.loads(files("ecologits").joinpath("data/electricity_mixes.json").read_text())[
+        "electricity_mixes"
+    ]
     rows = []
     for mix in sorted(mixes, key=lambda m: m["name"]):
         warnings = mix.get("warnings") or []

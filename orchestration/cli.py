@@ -1,7 +1,7 @@
 """``ewh``: run the pipeline and read its results from the command line.
 
-    ewh run [--samples DIR]          materialise every asset in-process through Dagster
-    ewh summary [--quarter 2026Q3]   print the quarterly footprint from the marts
+ewh run [--samples DIR]          materialise every asset in-process through Dagster
+ewh summary [--quarter 2026Q3]   print the quarterly footprint from the marts
 """
 
 from __future__ import annotations
@@ -53,8 +53,14 @@ def _prepare_instance(paths: Paths) -> None:
 
 def _print_table(frame: pl.DataFrame) -> None:
     with pl.Config(
-        tbl_rows=-1, tbl_cols=-1, tbl_hide_dataframe_shape=True, tbl_hide_column_data_types=True,
-        tbl_formatting="ASCII_MARKDOWN", tbl_width_chars=200, fmt_str_lengths=60, float_precision=None,
+        tbl_rows=-1,
+        tbl_cols=-1,
+        tbl_hide_dataframe_shape=True,
+        tbl_hide_column_data_types=True,
+        tbl_formatting="ASCII_MARKDOWN",
+        tbl_width_chars=200,
+        fmt_str_lengths=60,
+        float_precision=None,
     ):
         print(frame)
 
@@ -111,7 +117,10 @@ def _report_run(paths: Paths) -> None:
     print(f"Warehouse: {paths.warehouse}")
     print(f"Quarantined rows: {quarantined}")
     if unmapped.height:
-        print(f"\nWARNING: {unmapped.height} model(s) not in the factor registry; estimated with a fallback tier:")
+        print(
+            f"\nWARNING: {unmapped.height} model(s) not in the factor registry;"
+            " estimated with a fallback tier:"
+        )
         _print_table(unmapped)
     print("\nQuarterly footprint (Scope 3 Category 1, location-based):")
     _print_table(summary_frame(paths, None))
@@ -141,9 +150,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="ewh", description="emissions-warehouse command line")
     parser.add_argument("--version", action="version", version="ewh 0.1.0")
     sub = parser.add_subparsers(dest="command", required=True)
-    run = sub.add_parser("run", help="ingest exports, check them and build the marts (in-process Dagster run)")
-    run.add_argument("--samples", metavar="DIR", help="folder of vendor exports, one sub-folder per source "
-                     "(default: the bundled data/samples)")
+    run = sub.add_parser(
+        "run", help="ingest exports, check them and build the marts (in-process Dagster run)"
+    )
+    run.add_argument(
+        "--samples",
+        metavar="DIR",
+        help="folder of vendor exports, one sub-folder per source (default: the bundled data/samples)",
+    )
     run.add_argument("-v", "--verbose", action="store_true", help="stream Dagster's step log")
     run.set_defaults(func=cmd_run)
     summ = sub.add_parser("summary", help="print the quarterly footprint")

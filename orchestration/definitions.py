@@ -22,13 +22,20 @@ ALL_JOB = "ewh_all"
 
 
 def build_definitions(home: Path | None = None, exports_dir: Path | None = None) -> dg.Definitions:
-    exports = exports_dir or (Path(os.environ["EWH_EXPORTS_DIR"]) if os.environ.get("EWH_EXPORTS_DIR") else None)
+    exports = exports_dir or (
+        Path(os.environ["EWH_EXPORTS_DIR"]) if os.environ.get("EWH_EXPORTS_DIR") else None
+    )
     dbt_models = build_dbt_assets()
     return dg.Definitions(
         assets=[*INGEST_ASSETS, dbt_models],
         asset_checks=LANDING_CHECKS,
-        jobs=[dg.define_asset_job(ALL_JOB, selection=dg.AssetSelection.all(include_sources=False),
-                                  description="Ingest every source, check it, then build all dbt models")],
+        jobs=[
+            dg.define_asset_job(
+                ALL_JOB,
+                selection=dg.AssetSelection.all(),
+                description="Ingest every source, check it, then build all dbt models",
+            )
+        ],
         resources={
             "warehouse": WarehouseResource.from_env(home, exports),
             "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=str(DBT_EXECUTABLE)),

@@ -1,6 +1,5 @@
 """dbt models as Dagster assets: staging -> intermediate -> marts, downstream of the ingest assets."""
 
-
 from collections.abc import Mapping
 from typing import Any
 

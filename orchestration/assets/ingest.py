@@ -1,6 +1,5 @@
 """Ingest assets: one per source, landing its exports as canonical activity and quarantine rows."""
 
-
 import dagster as dg
 import polars as pl
 
@@ -50,10 +49,13 @@ def build_ingest_asset(connector: Connector) -> dg.AssetsDefinition:
         new = [r for r in results if not r.skipped]
         for r in new:
             context.log.info(
-                f"{r.original_name}: {r.rows_in} rows in = {r.rows_landed} landed + {r.rows_quarantined} quarantined"
+                f"{r.original_name}: {r.rows_in} rows in = {r.rows_landed} landed"
+                f" + {r.rows_quarantined} quarantined"
             )
         manifest = read_manifest(paths).filter(pl.col("source") == source)
-        totals = manifest.select(pl.col("rows_in", "rows_landed", "rows_quarantined").sum()).row(0, named=True)
+        totals = manifest.select(pl.col("rows_in", "rows_landed", "rows_quarantined").sum()).row(
+            0, named=True
+        )
         common = {"files_seen": len(results), "files_new": len(new), "exports_dir": str(folder)}
         yield dg.MaterializeResult(
             asset_key=landing_key(source),
@@ -80,7 +82,8 @@ def build_ingest_asset(connector: Connector) -> dg.AssetsDefinition:
 def _files_table(results) -> str:
     lines = ["| file | dataset | rows in | landed | quarantined |", "|---|---|---|---|---|"]
     lines += [
-        f"| {r.original_name} | {r.dataset} | {r.rows_in} | {r.rows_landed} | {r.rows_quarantined} |" for r in results
+        f"| {r.original_name} | {r.dataset} | {r.rows_in} | {r.rows_landed} | {r.rows_quarantined} |"
+        for r in results
     ]
     return "\n".join(lines)
 

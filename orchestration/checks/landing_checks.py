@@ -1,6 +1,5 @@
 """Blocking data-quality checks on each source's landed partitions (GX suite + exact Parquet schema)."""
 
-
 from pathlib import Path
 
 import dagster as dg
@@ -24,12 +23,26 @@ def validate_partition(path: Path) -> Validation:
     schema = pl.read_parquet_schema(path)
     if schema != dict(ACTIVITY_SCHEMA):
         diff = sorted(
-            {f"{n}: {schema.get(n)} != {ACTIVITY_SCHEMA.get(n)}" for n in set(schema) | set(ACTIVITY_SCHEMA)
-             if schema.get(n) != ACTIVITY_SCHEMA.get(n)}
+            {
+                f"{n}: {schema.get(n)} != {ACTIVITY_SCHEMA.get(n)}"
+                for n in set(schema) | set(ACTIVITY_SCHEMA)
+                if schema.get(n) != ACTIVITY_SCHEMA.get(n)
+            }
         )
-        return Validation(batch=batch, success=False, rows=0,
-                          failures=[{"expectation": "canonical_schema", "column": None, "success": False,
-                                     "unexpected_count": len(diff), "sample": diff[:5]}])
+        return Validation(
+            batch=batch,
+            success=False,
+            rows=0,
+            failures=[
+                {
+                    "expectation": "canonical_schema",
+                    "column": None,
+                    "success": False,
+                    "unexpected_count": len(diff),
+                    "sample": diff[:5],
+                }
+            ],
+        )
     return validate_activity(pl.read_parquet(path).to_pandas(), batch, day)
 
 

@@ -34,8 +34,17 @@ def ensure_manifest(paths: Paths | None = None) -> Path:
         return manifest
     env = os.environ | (paths or Paths.from_env()).dbt_env() | {"DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     result = subprocess.run(
-        [str(DBT_EXECUTABLE), "parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR),
-         "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(manifest.parent)],
+        [
+            str(DBT_EXECUTABLE),
+            "parse",
+            "--quiet",
+            "--project-dir",
+            str(DBT_PROJECT_DIR),
+            "--profiles-dir",
+            str(DBT_PROJECT_DIR),
+            "--target-path",
+            str(manifest.parent),
+        ],
         cwd=DBT_PROJECT_DIR,
         env=env,
         capture_output=True,

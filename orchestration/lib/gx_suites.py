@@ -15,8 +15,22 @@ import pandas as pd
 
 from connectors.schema import ACTIVITY_SCHEMA, ACTIVITY_TYPES, UNITS, VENDORS
 
-NOT_NULL = ["activity_id", "source", "dataset", "vendor", "activity_type", "quantity", "unit", "usage_start",
-            "usage_end", "usage_date", "source_file", "source_row", "source_sha256", "connector_version"]
+NOT_NULL = [
+    "activity_id",
+    "source",
+    "dataset",
+    "vendor",
+    "activity_type",
+    "quantity",
+    "unit",
+    "usage_start",
+    "usage_end",
+    "usage_date",
+    "source_file",
+    "source_row",
+    "source_sha256",
+    "connector_version",
+]
 
 
 @dataclass
@@ -53,12 +67,16 @@ def activity_suite(partition_day: str | None):
         return context.suites.get(name)
     e = gx.expectations
     suite = gx.ExpectationSuite(name=name)
-    suite.add_expectation(e.ExpectTableColumnsToMatchSet(column_set=list(ACTIVITY_SCHEMA.names()), exact_match=True))
+    suite.add_expectation(
+        e.ExpectTableColumnsToMatchSet(column_set=list(ACTIVITY_SCHEMA.names()), exact_match=True)
+    )
     for column in NOT_NULL:
         suite.add_expectation(e.ExpectColumnValuesToNotBeNull(column=column))
     suite.add_expectation(e.ExpectColumnValuesToBeUnique(column="activity_id"))
     suite.add_expectation(e.ExpectColumnValuesToBeBetween(column="quantity", min_value=0))
-    suite.add_expectation(e.ExpectColumnValuesToBeInSet(column="activity_type", value_set=sorted(ACTIVITY_TYPES)))
+    suite.add_expectation(
+        e.ExpectColumnValuesToBeInSet(column="activity_type", value_set=sorted(ACTIVITY_TYPES))
+    )
     suite.add_expectation(e.ExpectColumnValuesToBeInSet(column="unit", value_set=sorted(UNITS)))
     suite.add_expectation(e.ExpectColumnValuesToBeInSet(column="vendor", value_set=sorted(VENDORS)))
     if partition_day:

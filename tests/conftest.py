@@ -1,0 +1,53 @@
+"""Shared fixtures: every test writes under its own temporary EWH_HOME, never the repo's data/."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from connectors.config import BUNDLED_SAMPLES, Paths
+
+os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+
+
+@pytest.fixture
+def paths(tmp_path: Path) -> Paths:
+    return Paths(tmp_path / "home")
+
+
+@pytest.fixture
+def write_json(tmp_path: Path):
+    """Write a payload as an export file in a per-source folder and return its path."""
+
+    def write(source: str, name: str, payload: object) -> Path:
+        folder = tmp_path / "exports" / source
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / name
+        path.write_text(json.dumps(payload))
+        return path
+
+    return write
+
+
+@pytest.fixture(scope="session")
+def pipeline_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """One full `ewh run --samples DIR` over a copy of the bundled samples, into a fresh EWH_HOME."""
+    from orchestration.cli import main
+
+    root = tmp_path_factory.mktemp("e2e")
+    exports = root / "exports"
+    shutil.copytree(BUNDLED_SAMPLES, exports)
+    home = root / "home"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("EWH_HOME", str(home))
+        mp.delenv("DAGSTER_HOME", raising=False)
+        mp.delenv("EWH_WAREHOUSE_PATH", raising=False)
+        assert main(["run", "--samples", str(exports)]) == 0
+        yield home

@@ -1,0 +1,225 @@
+"""OpenAI usage pages -> canonical rows, checked value by value against the documented shapes."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+
+import polars as pl
+import pytest
+
+from connectors.base import ExportFormatError
+from connectors.openai_usage import CONNECTOR, parse
+
+# The documented completions example (vendor-formats.md §1), plus an empty bucket the API returns.
+COMPLETIONS_PAGE = {
+    "object": "page",
+    "data": [
+        {
+            "object": "bucket",
+            "start_time": 1756684800,
+            "end_time": 1756771200,
+            "results": [
+                {
+                    "object": "organization.usage.completions.result",
+                    "input_tokens": 5000,
+                    "input_cached_tokens": 1800,
+                    "input_cache_write_tokens": 200,
+                    "input_uncached_tokens": 3000,
+                    "output_tokens": 1000,
+                    "input_text_tokens": 2500,
+                    "output_text_tokens": 800,
+                    "input_cached_text_tokens": 1500,
+                    "input_audio_tokens": 300,
+                    "input_cached_audio_tokens": 100,
+                    "output_audio_tokens": 100,
+                    "input_image_tokens": 200,
+                    "input_cached_image_tokens": 200,
+                    "output_image_tokens": 100,
+                    "num_model_requests": 5,
+                    "project_id": "proj_abc",
+                    "user_id": None,
+                    "api_key_id": None,
+                    "model": "gpt-4o-mini-2024-07-18",
+                    "batch": False,
+                    "service_tier": "default",
+                }
+            ],
+        },
+        {"object": "bucket", "start_time": 1756771200, "end_time": 1756857600, "results": []},
+    ],
+    "has_more": True,
+    "next_page": "page_AAAAAGdGxdEiJdKOAAAAAGcqsYA=",
+}
+
+
+def _raw(payload: object) -> bytes:
+    return json.dumps(payload).encode()
+
+
+def test_completions_page_becomes_one_row_per_token_kind():
+    parsed = parse(_raw(COMPLETIONS_PAGE), "completions_usage.json")
+    assert parsed.dataset == "completions"
+    assert parsed.raw_records == 1
+    assert parsed.days == [date(2025, 9, 1), date(2025, 9, 2)]  # the empty bucket's day is covered too
+    rows = parsed.rows.sort("activity_type")
+    assert rows.select("activity_type", "quantity", "unit").rows() == [
+        ("llm_cache_write_tokens", 200.0, "tokens"),
+        ("llm_cached_input_tokens", 1800.0, "tokens"),
+        ("llm_input_tokens", 3000.0, "tokens"),
+        ("llm_output_tokens", 1000.0, "tokens"),
+        ("llm_requests", 5.0, "requests"),
+    ]
+    first = rows.row(0, named=True)
+    assert first["vendor"] == "openai"
+    assert first["service"] == "openai.completions"
+    assert first["model"] == "gpt-4o-mini"
+    assert first["model_raw"] == "gpt-4o-mini-2024-07-18"
+    assert first["project"] == "proj_abc"
+    assert first["usage_start"] == datetime(2025, 9, 1, tzinfo=UTC)
+    assert first["usage_end"] == datetime(2025, 9, 2, tzinfo=UTC)
+    assert first["usage_date"] == date(2025, 9, 1)
+    assert first["source_row"] == "/data/0/results/0#input_cache_write_tokens"
+    assert json.loads(first["attributes"]) == {
+        "batch": False,
+        "service_tier": "default",
+        "size": None,
+        "source": None,
+        "num_model_requests": 5,
+    }
+
+
+def test_old_result_shape_derives_uncached_input():
+    """Before 2026 the API had no input_uncached_tokens: uncached = input - cached (- cache writes)."""
+    page = {
+        "object": "page",
+        "has_more": False,
+        "next_page": None,
+        "data": [
+            {
+                "object": "bucket",
+                "start_time": 1736553600,
+                "end_time": 1736640000,
+                "results": [
+                    {
+                        "object": "organization.usage.completions.result",
+                        "input_tokens": 1000,
+                        "output_tokens": 300,
+                        "input_cached_tokens": 400,
+                        "input_audio_tokens": 0,
+                        "output_audio_tokens": 0,
+                        "num_model_requests": 2,
+                        "project_id": None,
+                        "user_id": None,
+                        "api_key_id": None,
+                        "model": "gpt-4o-2024-08-06",
+                        "batch": None,
+                    }
+                ],
+            }
+        ],
+    }
+    rows = parse(_raw(page), "completions.json").rows
+    quantities = dict(rows.select("activity_type", "quantity").rows())
+    assert quantities == {
+        "llm_input_tokens": 600.0,
+        "llm_cached_input_tokens": 400.0,
+        "llm_output_tokens": 300.0,
+        "llm_requests": 2.0,
+    }
+
+
+def test_images_keep_size_and_source_as_attributes():
+    page = {
+        "object": "page",
+        "has_more": False,
+        "next_page": None,
+        "data": [
+            {
+                "object": "bucket",
+                "start_time": 1756684800,
+                "end_time": 1756771200,
+                "results": [
+                    {
+                        "object": "organization.usage.images.result",
+                        "images": 2,
+                        "num_model_requests": 2,
+                        "size": "1024x1024",
+                        "source": "image.generation",
+                        "project_id": "proj_abc",
+                        "user_id": "user-abc",
+                        "api_key_id": "key_abc",
+                        "model": "dall-e-3",
+                    }
+                ],
+            }
+        ],
+    }
+    parsed = parse(_raw(page), "images.json")
+    assert parsed.dataset == "images"
+    row = parsed.rows.row(0, named=True)
+    assert (row["activity_type"], row["quantity"], row["unit"]) == ("images", 2.0, "images")
+    assert (row["api_key_id"], row["user_id"], row["model"]) == ("key_abc", "user-abc", "dall-e-3")
+    assert json.loads(row["attributes"])["size"] == "1024x1024"
+
+
+def test_array_of_pages_gets_page_prefixed_pointers():
+    second = json.loads(json.dumps(COMPLETIONS_PAGE))
+    second["data"] = [second["data"][0] | {"start_time": 1756857600, "end_time": 1756944000}]
+    parsed = parse(_raw([COMPLETIONS_PAGE, second]), "completions.json")
+    assert parsed.raw_records == 2
+    pointers = set(parsed.rows.get_column("source_row").str.replace(r"#.*$", ""))
+    assert pointers == {"/0/data/0/results/0", "/1/data/0/results/0"}
+
+
+def test_dataset_of_an_all_empty_export_comes_from_the_file_name():
+    page = {
+        "object": "page",
+        "data": [{"object": "bucket", "start_time": 1756684800, "end_time": 1756771200, "results": []}],
+        "has_more": False,
+    }
+    parsed = parse(_raw(page), "embeddings_usage_2025-09-01_2025-09-01.json")
+    assert (parsed.dataset, parsed.rows.height, parsed.days) == ("embeddings", 0, [date(2025, 9, 1)])
+
+
+@pytest.mark.parametrize(
+    ("payload", "problem"),
+    [
+        (b'{"object": "page", "data": [', "malformed JSON"),
+        (b"", "file is empty"),
+        (b'{"object": "list", "items": []}', "no 'data' array"),
+        (
+            _raw(
+                {
+                    "data": [
+                        {
+                            "object": "bucket",
+                            "start_time": 1,
+                            "end_time": 2,
+                            "results": [
+                                {"object": "organization.usage.vector_stores.result", "usage_bytes": 1}
+                            ],
+                        }
+                    ]
+                }
+            ),
+            "unsupported",
+        ),
+    ],
+)
+def test_unreadable_files_fail_naming_source_file_and_problem(payload, problem):
+    with pytest.raises(ExportFormatError) as err:
+        parse(payload, "broken_export.json")
+    assert "[openai_usage] broken_export.json" in str(err.value)
+    assert problem in str(err.value)
+
+
+def test_every_bundled_sample_parses(request):
+    from connectors.config import BUNDLED_SAMPLES
+
+    files = CONNECTOR.find_files(BUNDLED_SAMPLES / "openai_usage")
+    assert len(files) == 5
+    for path in files:
+        parsed = parse(path.read_bytes(), path.name)
+        assert parsed.rows.height > 0, path.name
+        assert parsed.rows.filter(pl.col("quantity").is_null()).height == 0, path.name

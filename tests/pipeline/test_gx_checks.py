@@ -1,0 +1,89 @@
+"""The GX check fails on a corrupted partition, and a failing blocking check stops the dbt models."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import dagster as dg
+import polars as pl
+import pytest
+
+from connectors.config import BUNDLED_SAMPLES
+from connectors.landing import ingest_folder
+from connectors.registry import CONNECTORS
+from orchestration.checks.landing_checks import landed_partitions, validate_partition
+from orchestration.definitions import ALL_JOB, build_definitions
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def landed(paths):
+    for source, connector in CONNECTORS.items():
+        ingest_folder(connector, BUNDLED_SAMPLES / source, paths)
+    return paths
+
+
+def _corrupt(partition: Path) -> None:
+    frame = pl.read_parquet(partition)
+    bad = frame.with_columns(
+        pl.when(pl.int_range(pl.len()) == 0).then(-1.0).otherwise(pl.col("quantity")).alias("quantity"),
+        pl.when(pl.int_range(pl.len()) == 1)
+        .then(pl.lit("paperclips"))
+        .otherwise(pl.col("activity_type"))
+        .alias("activity_type"),
+    )
+    bad = pl.concat([bad, bad.head(1)])  # a duplicated activity_id
+    bad.write_parquet(partition)
+
+
+def test_clean_partitions_pass(landed):
+    partitions = landed_partitions(landed.activity, "anthropic_usage")
+    assert len(partitions) == 21
+    assert all(validate_partition(p).success for p in partitions[:3])
+
+
+def test_corrupted_partition_fails_with_the_broken_expectations(landed):
+    partition = landed_partitions(landed.activity, "anthropic_usage")[0]
+    _corrupt(partition)
+    result = validate_partition(partition)
+    assert not result.success
+    failed = {(f["expectation"], f["column"]) for f in result.failures}
+    assert failed == {
+        ("expect_column_values_to_be_between", "quantity"),
+        ("expect_column_values_to_be_in_set", "activity_type"),
+        ("expect_column_values_to_be_unique", "activity_id"),
+    }
+
+
+def test_wrong_dtype_fails_the_schema_expectation(landed):
+    partition = landed_partitions(landed.activity, "openai_usage")[0]
+    pl.read_parquet(partition).with_columns(pl.col("quantity").cast(pl.Int64)).write_parquet(partition)
+    result = validate_partition(partition)
+    assert not result.success
+    assert result.failures[0]["expectation"] == "canonical_schema"
+    assert "quantity: Int64 != Float64" in result.failures[0]["sample"]
+
+
+def test_failing_blocking_check_stops_downstream_models(landed, tmp_path):
+    """A run over a corrupted landing zone: ingest skips known files, the check fails, dbt never runs."""
+    _corrupt(landed_partitions(landed.activity, "openai_usage")[0])
+    exports = tmp_path / "exports"
+    shutil.copytree(BUNDLED_SAMPLES, exports)
+    defs = build_definitions(home=landed.home, exports_dir=exports)
+    result = defs.resolve_job_def(ALL_JOB).execute_in_process(
+        instance=dg.DagsterInstance.ephemeral(), raise_on_error=False
+    )
+    assert not result.success
+    evaluations = {
+        (e.asset_check_evaluation_data.asset_key.path[-1], e.asset_check_evaluation_data.passed)
+        for e in result.all_events
+        if e.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION
+    }
+    assert ("openai_usage", False) in evaluations
+    assert ("anthropic_usage", True) in evaluations
+    materialized = {e.asset_key.path[-1] for e in result.all_events if e.is_step_materialization}
+    assert "fct_activity_impacts" not in materialized
+    assert "mart_quarterly_emissions" not in materialized
+    assert not landed.warehouse.exists()
