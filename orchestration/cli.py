@@ -7,6 +7,7 @@ ewh summary [--quarter 2026Q3]   print the quarterly footprint from the marts
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -86,16 +87,25 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 2
     defs = build_definitions(home=paths.home, exports_dir=exports)
     job = defs.resolve_job_def(ALL_JOB)
-    with DagsterInstance.get() as instance:
-        log_level = "DEBUG" if args.verbose else "WARNING"
-        result = job.execute_in_process(
-            instance=instance,
-            raise_on_error=False,
-            run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
-        )
+    log_file = paths.home / "logs" / "ewh-run.log"
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    with DagsterInstance.get() as instance, log_file.open("w") as log:
+        # dbt's own progress lines go to stdout; keep them in the log file unless asked for
+        sink = contextlib.nullcontext() if args.verbose else contextlib.redirect_stdout(log)
+        with sink:
+            result = job.execute_in_process(
+                instance=instance,
+                raise_on_error=False,
+                run_config={
+                    "loggers": {"console": {"config": {"log_level": "DEBUG" if args.verbose else "WARNING"}}}
+                },
+            )
     if not result.success:
         failed = [e.step_key for e in result.all_events if e.is_step_failure]
-        print(f"ewh run: FAILED (steps: {', '.join(failed) or 'see the Dagster run log'})", file=sys.stderr)
+        print(
+            f"ewh run: FAILED (steps: {', '.join(failed) or 'see the Dagster run log'}); log: {log_file}",
+            file=sys.stderr,
+        )
         for event in result.all_events:
             if event.is_step_failure and event.step_failure_data.error:
                 print(event.step_failure_data.error.message, file=sys.stderr)
@@ -114,7 +124,7 @@ def _report_run(paths: Paths) -> None:
         quarantined = con.sql("select count(*) as n from stg_landing__quarantine").pl().item()
     finally:
         con.close()
-    print(f"Warehouse: {paths.warehouse}")
+    print(f"Warehouse: {paths.warehouse}  (run log: {paths.home / 'logs' / 'ewh-run.log'})")
     print(f"Quarantined rows: {quarantined}")
     if unmapped.height:
         print(

@@ -1,3 +1,4 @@
+{{ config(meta={"dagster": {"ref": {"name": "mart_quarterly_emissions"}}}) }}
 {#- The quarterly mart must add up to the row-level impacts: nothing lost or double counted. -#}
 with mart as (
     select sum(energy_kwh) as energy, sum(co2e_location_kg) as co2e, sum(activity_rows) as n
