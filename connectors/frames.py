@@ -165,3 +165,60 @@ def rfc3339(column: str) -> pl.Expr:
 def covered_days(starts: pl.Series) -> list:
     """Distinct UTC days the export's buckets start on, sorted."""
     return starts.drop_nulls().dt.date().unique().sort().to_list()
+
+
+def read_csv_rows(source: str, file: str, raw: bytes, *, skip_lines: int = 0, **options) -> pl.DataFrame:
+    """Read a CSV export with every column as text, plus ``_pointer`` = ``line:<n>`` (1-based file line).
+
+    Columns stay text so each connector casts explicitly (locale formats, cents, unit multipliers) and
+    a bad cell becomes a quarantined row instead of a failed file. ``skip_lines`` skips title lines
+    above the header (Google Ads UI exports). Assumes no quoted newlines inside cells.
+    """
+    text = raw.decode("utf-8-sig", errors="strict") if raw else ""
+    if not text.strip():
+        raise ExportFormatError(source, file, "file is empty")
+    try:
+        frame = pl.read_csv(
+            io.BytesIO(text.encode()),
+            infer_schema=False,
+            skip_lines=skip_lines,
+            truncate_ragged_lines=False,
+            **options,
+        )
+    except Exception as exc:
+        raise ExportFormatError(source, file, f"malformed CSV ({exc})") from exc
+    first_data_line = skip_lines + 2  # 1-based, after the header line
+    return frame.with_columns(
+        pl.concat_str(pl.lit("line:"), (pl.int_range(pl.len()) + first_data_line).cast(pl.String)).alias(
+            "_pointer"
+        )
+    )
+
+
+def read_table_rows(source: str, file: str, raw: bytes) -> pl.DataFrame:
+    """Read a Parquet or JSON-lines export, plus ``_pointer``: ``row:<n>`` (Parquet) or ``line:<n>``."""
+    if raw[:4] == b"PAR1":
+        try:
+            frame = pl.read_parquet(io.BytesIO(raw))
+        except Exception as exc:
+            raise ExportFormatError(source, file, f"unreadable Parquet ({exc})") from exc
+        label, first = "row:", 0
+    else:
+        try:
+            frame = pl.read_ndjson(io.BytesIO(raw), infer_schema_length=None)
+        except Exception as exc:
+            raise ExportFormatError(source, file, f"malformed JSON lines ({exc})") from exc
+        label, first = "line:", 1
+    return frame.with_columns(
+        pl.concat_str(pl.lit(label), (pl.int_range(pl.len()) + first).cast(pl.String)).alias("_pointer")
+    )
+
+
+def parse_decimal(column: str, *, decimal_comma: bool = False) -> pl.Expr:
+    """A money or quantity text column as Float64; strips thousands separators and currency symbols."""
+    text = pl.col(column).cast(pl.String).str.strip_chars().str.replace_all(r"[\s$€£\u00a0]", "")
+    if decimal_comma:
+        text = text.str.replace_all(r"\.", "").str.replace(",", ".")
+    else:
+        text = text.str.replace_all(",", "")
+    return text.cast(pl.Float64, strict=False)

@@ -82,6 +82,44 @@ PARSED_SCHEMA = pl.Schema(
     | {"natural_key": pl.String}
 )
 
+# Emissions the vendors report themselves (cloud carbon exports): landed beside our estimates, never
+# mixed into them. One row per vendor x account x service x region x month x basis.
+VENDOR_EMISSIONS_SCHEMA = pl.Schema(
+    {
+        "record_id": pl.String,
+        "source": pl.String,
+        "vendor": pl.String,
+        "account": pl.String,
+        "project": pl.String,
+        "service": pl.String,
+        "region": pl.String,
+        "country": pl.String,
+        "period_start": pl.Date,
+        "period_end": pl.Date,
+        "basis": pl.String,  # location | market
+        "scope": pl.String,  # e.g. scope1, scope2, scope3, total
+        "kgco2e": pl.Float64,
+        "energy_kwh": pl.Float64,
+        "methodology": pl.String,
+        "attributes": pl.String,
+        "source_file": pl.String,
+        "source_row": pl.String,
+        "source_sha256": pl.String,
+        "connector_version": pl.String,
+        "ingested_at": UTC_TS,
+    }
+)
+
+# What a carbon-export parser returns: the columns above minus those landing fills, plus the natural key.
+PARSED_EMISSIONS_SCHEMA = pl.Schema(
+    {
+        name: dtype
+        for name, dtype in VENDOR_EMISSIONS_SCHEMA.items()
+        if name not in {"record_id", "source", "source_file", "source_sha256", "connector_version", "ingested_at"}
+    }
+    | {"natural_key": pl.String}
+)
+
 QUARANTINE_SCHEMA = pl.Schema(
     {
         "source": pl.String,
