@@ -225,6 +225,127 @@ def _anthropic_paged(buckets: list[dict], per_page: int) -> list[dict]:
     return pages
 
 
+# list prices in USD per million tokens (input, output), for plausible cost reports
+OPENAI_PRICES = {
+    "gpt-4o-mini": (0.15, 0.60),
+    "gpt-4.1": (2.0, 8.0),
+    "gpt-5-mini": (0.25, 2.0),
+    "o3": (2.0, 8.0),
+}
+ANTHROPIC_PRICES = {
+    "claude-sonnet-4-5": (3.0, 15.0),
+    "claude-haiku-4-5": (1.0, 5.0),
+    "claude-sonnet-4": (3.0, 15.0),
+}
+
+
+def openai_costs(completion_buckets: list[dict]) -> list[dict]:
+    """Costs API buckets priced from the completions usage: one line item per model x direction x project."""
+    buckets = []
+    for bucket in completion_buckets:
+        totals: dict[tuple[str, str, str], float] = {}
+        for r in bucket["results"]:
+            model = r["model"].rsplit("-20", 1)[0]
+            price_in, price_out = OPENAI_PRICES[model]
+            discount = 0.5 if r["batch"] else 1.0
+            for direction, tokens, price in (
+                ("input", r["input_tokens"], price_in),
+                ("output", r["output_tokens"], price_out),
+            ):
+                key = (r["model"], direction, r["project_id"])
+                totals[key] = totals.get(key, 0.0) + tokens * price * discount / 1e6
+        results = [
+            {
+                "object": "organization.costs.result",
+                "amount": {"value": round(v, 10), "currency": "usd"},
+                "line_item": f"{m}, {d}",
+                "project_id": p,
+                "api_key_id": None,
+                "quantity": None,
+                "quantity_unit": None,
+                "organization_id": "org-Fx7sampleOrg",
+            }
+            for (m, d, p), v in sorted(totals.items())
+        ]
+        buckets.append(
+            {
+                "object": "bucket",
+                "start_time": bucket["start_time"],
+                "end_time": bucket["end_time"],
+                "results": results,
+            }
+        )
+    return buckets
+
+
+def anthropic_costs(usage_buckets: list[dict]) -> list[dict]:
+    """cost_report buckets (amounts in cents as decimal strings) priced from the usage report."""
+    buckets = []
+    for bucket in usage_buckets:
+        results = []
+        searches: dict[tuple, int] = {}
+        for r in bucket["results"]:
+            model = r["model"].rsplit("-20", 1)[0]
+            price_in, price_out = ANTHROPIC_PRICES[model]
+            discount = 0.5 if r["service_tier"] == "batch" else 1.0
+            name = (
+                " ".join(w.capitalize() for w in model.split("-")[:2]) + " " + ".".join(model.split("-")[2:])
+            )
+            for token_type, tokens, price in (
+                ("uncached_input_tokens", r["uncached_input_tokens"], price_in),
+                ("cache_read_input_tokens", r["cache_read_input_tokens"], price_in * 0.1),
+                (
+                    "cache_creation.ephemeral_5m_input_tokens",
+                    r["cache_creation"]["ephemeral_5m_input_tokens"],
+                    price_in * 1.25,
+                ),
+                (
+                    "cache_creation.ephemeral_1h_input_tokens",
+                    r["cache_creation"]["ephemeral_1h_input_tokens"],
+                    price_in * 2.0,
+                ),
+                ("output_tokens", r["output_tokens"], price_out),
+            ):
+                cents = tokens * price * discount / 1e6 * 100
+                results.append(
+                    {
+                        "currency": "USD",
+                        "amount": f"{cents:.5f}",
+                        "workspace_id": r["workspace_id"],
+                        "description": f"{name} Usage - {token_type}",
+                        "cost_type": "tokens",
+                        "context_window": r["context_window"],
+                        "model": r["model"],
+                        "service_tier": r["service_tier"],
+                        "token_type": token_type,
+                        "inference_geo": r["inference_geo"],
+                    }
+                )
+            key = (r["workspace_id"], r["inference_geo"])
+            searches[key] = searches.get(key, 0) + r["server_tool_use"]["web_search_requests"]
+        # web search is billed per workspace and day ($10 per 1,000 searches = 1 cent each)
+        for (workspace, geo), count in sorted(searches.items(), key=lambda kv: (kv[0][0] or "", kv[0][1])):
+            if count:
+                results.append(
+                    {
+                        "currency": "USD",
+                        "amount": f"{count * 1.0:.5f}",
+                        "workspace_id": workspace,
+                        "description": "Web Search",
+                        "cost_type": "web_search",
+                        "context_window": None,
+                        "model": None,
+                        "service_tier": None,
+                        "token_type": None,
+                        "inference_geo": geo,
+                    }
+                )
+        buckets.append(
+            {"starting_at": bucket["starting_at"], "ending_at": bucket["ending_at"], "results": results}
+        )
+    return buckets
+
+
 def write_samples(out: Path) -> None:
     rng = random.Random(20260901)
     oa, an = out / "openai_usage", out / "anthropic_usage"
@@ -237,14 +358,13 @@ def write_samples(out: Path) -> None:
     sep = _days(date(2026, 9, 1), 14)
     octo = _days(date(2026, 10, 1), 7)
     jul = _days(date(2026, 7, 6), 7)
+    jul_completions = openai_completions(rng, jul, old_shape=True)  # rng order fixes the sample bytes
+    sep_completions = openai_completions(rng, sep)
     dump(
         oa / "completions_usage_2026-07-06_2026-07-12.json",
-        _page(openai_completions(rng, jul, old_shape=True), None),
+        _page(jul_completions, None),
     )
-    dump(
-        oa / "completions_usage_2026-09-01_2026-09-14.json",
-        _paged(openai_completions(rng, sep), 7, "AAAAAGdGxdEi"),
-    )
+    dump(oa / "completions_usage_2026-09-01_2026-09-14.json", _paged(sep_completions, 7, "AAAAAGdGxdEi"))
     dump(oa / "completions_usage_2026-10-01_2026-10-07.json", _page(openai_completions(rng, octo), None))
     dump(
         oa / "embeddings_usage_2026-09-01_2026-09-14.json",
@@ -254,14 +374,17 @@ def write_samples(out: Path) -> None:
         oa / "images_usage_2026-09-01_2026-09-14.json",
         _page(openai_simple(rng, sep, "organization.usage.images.result", _images), None),
     )
-    dump(
-        an / "usage_report_messages_2026-09-01_2026-09-14.json",
-        _anthropic_paged(anthropic_buckets(rng, sep), 7),
-    )
+    sep_messages = anthropic_buckets(rng, sep)
+    dump(an / "usage_report_messages_2026-09-01_2026-09-14.json", _anthropic_paged(sep_messages, 7))
     dump(
         an / "usage_report_messages_2026-10-01_2026-10-07.json",
         _anthropic_paged(anthropic_buckets(rng, octo), 7)[0],
     )
+    oc, ac = out / "openai_costs", out / "anthropic_costs"
+    oc.mkdir(parents=True, exist_ok=True)
+    ac.mkdir(parents=True, exist_ok=True)
+    dump(oc / "costs_2026-09-01_2026-09-14.json", _paged(openai_costs(sep_completions), 7, "AAAAAGcostsA"))
+    dump(ac / "cost_report_2026-09-01_2026-09-14.json", _anthropic_paged(anthropic_costs(sep_messages), 7))
 
 
 if __name__ == "__main__":

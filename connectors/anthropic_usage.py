@@ -7,9 +7,12 @@ uncached, cache reads, and cache writes with a 5-minute or 1-hour lifetime; each
 
 from __future__ import annotations
 
+import os
+from datetime import date, timedelta
+
 import polars as pl
 
-from connectors.base import Connector, ExportFormatError, ParsedExport
+from connectors.base import ApiExport, Connector, ExportFormatError, ParsedExport
 from connectors.frames import (
     Measure,
     covered_days,
@@ -23,6 +26,7 @@ from connectors.frames import (
     rfc3339,
     unpivot_measures,
 )
+from connectors.http import Credential, build_session, pages_as_export, paginate, request_json
 from connectors.schema import PARSED_SCHEMA, conform
 
 SOURCE = "anthropic_usage"
@@ -119,11 +123,59 @@ def parse(raw: bytes, file: str) -> ParsedExport:
     return ParsedExport(DATASET, conform(rows, PARSED_SCHEMA), days, results.height)
 
 
+# --- HTTP: GET {ANTHROPIC_BASE_URL}/v1/organizations/... with an admin key --------------------------------
+
+CREDENTIAL = Credential("ANTHROPIC_ADMIN_KEY")
+DEFAULT_BASE_URL = "https://api.anthropic.com"
+API_VERSION = "2023-06-01"
+GROUP_BY = ["api_key_id", "workspace_id", "model", "service_tier", "context_window", "inference_geo"]
+
+
+def rfc3339_day(day: date) -> str:
+    return f"{day.isoformat()}T00:00:00Z"
+
+
+def anthropic_get_pages(source: str, path: str, params: dict, first: date, end: date) -> list[dict]:
+    """Every page of one Anthropic Admin API report for [first, end), fetched before anything lands."""
+    base = os.environ.get("ANTHROPIC_BASE_URL", DEFAULT_BASE_URL).rstrip("/")
+    session = build_session()
+    window = {
+        "starting_at": rfc3339_day(first),
+        "ending_at": rfc3339_day(end),
+        "bucket_width": "1d",
+        "limit": 31,
+    }
+
+    def page(cursor: str | None) -> dict:
+        return request_json(
+            session,
+            "GET",
+            f"{base}{path}",
+            source=source,
+            credential=CREDENTIAL,
+            headers={"x-api-key": CREDENTIAL.value(source), "anthropic-version": API_VERSION},
+            params=window | params | ({"page": cursor} if cursor else {}),
+        )
+
+    return list(paginate(page, source=source))
+
+
+def fetch(first: date, end: date) -> list[ApiExport]:
+    pages = anthropic_get_pages(
+        SOURCE, "/v1/organizations/usage_report/messages", {"group_by[]": GROUP_BY}, first, end
+    )
+    return [
+        ApiExport(f"usage_report_messages_api_{first}_{end - timedelta(days=1)}.json", pages_as_export(pages))
+    ]
+
+
 CONNECTOR = Connector(
     source=SOURCE,
     vendor="anthropic",
     version=VERSION,
     file_patterns=("*.json",),
     parse=parse,
+    fetch=fetch,
+    credential_variable=CREDENTIAL.variable,
     description="Anthropic Admin API usage_report/messages pages saved as JSON",
 )

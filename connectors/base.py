@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import polars as pl
@@ -34,8 +35,24 @@ class ParsedExport:
 
 
 @dataclass(frozen=True)
+class ApiExport:
+    """One complete API response set (all pages of one report for one window), ready to land like a file.
+
+    ``name`` reads like a console export (``completions_api_2026-09-01_2026-09-08.json``) so the parser
+    treats both the same way.
+    """
+
+    name: str
+    raw: bytes
+
+
+@dataclass(frozen=True)
 class Connector:
-    """A source of vendor exports: its name is also its folder under ``samples/`` and ``inbox/``."""
+    """A source of vendor exports: its name is also its folder under ``samples/`` and ``inbox/``.
+
+    API connectors also have ``fetch(first_day, end_day)`` (``end_day`` exclusive) and the name of the
+    environment variable holding their credential; the fetched pages go through the same ``parse``.
+    """
 
     source: str
     vendor: str
@@ -43,6 +60,8 @@ class Connector:
     file_patterns: tuple[str, ...]
     parse: Callable[[bytes, str], ParsedExport]
     description: str
+    fetch: Callable[[date, date], list[ApiExport]] | None = None
+    credential_variable: str | None = None
 
     def find_files(self, folder: Path) -> list[Path]:
         """Export files for this source in ``folder``, in name order (exports named by date sort by date)."""

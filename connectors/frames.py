@@ -152,6 +152,13 @@ def normalise_model(raw: pl.Expr) -> pl.Expr:
     )
 
 
+def epoch(day) -> int:
+    """Unix seconds of a day's UTC midnight (API window bounds)."""
+    from datetime import UTC, datetime
+
+    return int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp())
+
+
 def epoch_seconds(column: str) -> pl.Expr:
     return pl.from_epoch(pl.col(column).cast(pl.Int64, strict=False), time_unit="s").dt.replace_time_zone(
         "UTC"

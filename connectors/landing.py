@@ -134,15 +134,22 @@ def ingest_file(
     connector: Connector, path: Path, paths: Paths, *, now: datetime | None = None
 ) -> IngestResult:
     """Land one export file. Raises ``ExportFormatError`` if the file cannot be read at all."""
-    raw = path.read_bytes()
+    return ingest_bytes(connector, path.read_bytes(), path.name, paths, now=now)
+
+
+def ingest_bytes(
+    connector: Connector, raw: bytes, name: str, paths: Paths, *, now: datetime | None = None
+) -> IngestResult:
+    """Land one export given as bytes: a file's content, or an API response set named like a file."""
+    init_landing(paths, [connector.source])
     sha = hashlib.sha256(raw).hexdigest()
     manifest = read_manifest(paths)
     if manifest.filter((pl.col("source") == connector.source) & (pl.col("source_sha256") == sha)).height:
-        return IngestResult(connector.source, path.name, sha, skipped=True)
+        return IngestResult(connector.source, name, sha, skipped=True)
 
-    parsed = connector.parse(raw, path.name)
+    parsed = connector.parse(raw, name)
     now = now or datetime.now(UTC)
-    archived = paths.raw / connector.source / f"{sha}{''.join(path.suffixes[-1:])}"
+    archived = paths.raw / connector.source / f"{sha}{Path(name).suffix}"
     source_file = archived.relative_to(paths.landing).as_posix()
 
     rows = parsed.rows.with_columns(
@@ -173,7 +180,7 @@ def ingest_file(
 
     if rows.height != valid.height + quarantined.height:
         raise RowConservationError(
-            f"[{connector.source}] {path.name}: {rows.height} rows in, {valid.height} landed + "
+            f"[{connector.source}] {name}: {rows.height} rows in, {valid.height} landed + "
             f"{quarantined.height} quarantined"
         )
 
@@ -188,15 +195,13 @@ def ingest_file(
             continue
         atomic_write_parquet(day_rows.sort("activity_id"), target)
     if by_day:  # rows dated outside the export's buckets would be a connector bug
-        raise RowConservationError(
-            f"[{connector.source}] {path.name}: rows outside covered days {list(by_day)}"
-        )
+        raise RowConservationError(f"[{connector.source}] {name}: rows outside covered days {list(by_day)}")
     if quarantined.height:
         atomic_write_parquet(quarantined, paths.quarantine / f"source={connector.source}" / f"{sha}.parquet")
 
     result = IngestResult(
         source=connector.source,
-        original_name=path.name,
+        original_name=name,
         source_sha256=sha,
         skipped=False,
         dataset=parsed.dataset,

@@ -9,15 +9,18 @@ grouped by project, user, API key, model, batch and service tier. Both the curre
 
 from __future__ import annotations
 
+import os
+from datetime import date, timedelta
 from pathlib import PurePath
 
 import polars as pl
 
-from connectors.base import Connector, ExportFormatError, ParsedExport
+from connectors.base import ApiExport, Connector, ExportFormatError, ParsedExport
 from connectors.frames import (
     Measure,
     covered_days,
     ensure_columns,
+    epoch,
     epoch_seconds,
     explode_buckets,
     explode_results,
@@ -27,6 +30,7 @@ from connectors.frames import (
     read_json_pages,
     unpivot_measures,
 )
+from connectors.http import Credential, build_session, pages_as_export, paginate, request_json
 from connectors.schema import PARSED_SCHEMA, conform
 
 SOURCE = "openai_usage"
@@ -160,11 +164,57 @@ def _input_uncached_tokens(results: pl.DataFrame) -> pl.Expr:
     return pl.coalesce(col("input_uncached_tokens"), derived).alias("_input_uncached")
 
 
+# --- HTTP: GET {OPENAI_BASE_URL}/organization/usage/<dataset> with an admin key --------------------------
+
+CREDENTIAL = Credential("OPENAI_ADMIN_KEY")
+DEFAULT_BASE_URL = "https://api.openai.com/v1"
+GROUP_BY = {
+    "completions": ["project_id", "user_id", "api_key_id", "model", "batch", "service_tier"],
+    "images": ["project_id", "user_id", "api_key_id", "model", "size", "source"],
+}
+DEFAULT_GROUP_BY = ["project_id", "user_id", "api_key_id", "model"]
+
+
+def openai_get_pages(source: str, path: str, params: dict, first: date, end: date) -> list[dict]:
+    """Every page of one OpenAI organisation report for [first, end), fetched before anything lands."""
+    base = os.environ.get("OPENAI_BASE_URL", DEFAULT_BASE_URL).rstrip("/")
+    session = build_session()
+    window = {"start_time": epoch(first), "end_time": epoch(end), "bucket_width": "1d", "limit": 31} | params
+
+    def page(cursor: str | None) -> dict:
+        return request_json(
+            session,
+            "GET",
+            f"{base}{path}",
+            source=source,
+            credential=CREDENTIAL,
+            headers={"Authorization": f"Bearer {CREDENTIAL.value(source)}"},
+            params=window | ({"page": cursor} if cursor else {}),
+        )
+
+    return list(paginate(page, source=source))
+
+
+def fetch(first: date, end: date) -> list[ApiExport]:
+    exports = []
+    for dataset in DATASETS:
+        group_by = GROUP_BY.get(dataset, DEFAULT_GROUP_BY)
+        pages = openai_get_pages(
+            SOURCE, f"/organization/usage/{dataset}", {"group_by[]": group_by}, first, end
+        )
+        exports.append(
+            ApiExport(f"{dataset}_api_{first}_{end - timedelta(days=1)}.json", pages_as_export(pages))
+        )
+    return exports
+
+
 CONNECTOR = Connector(
     source=SOURCE,
     vendor="openai",
     version=VERSION,
     file_patterns=("*.json",),
     parse=parse,
+    fetch=fetch,
+    credential_variable=CREDENTIAL.variable,
     description="OpenAI Usage API pages (completions, embeddings, moderations, images, audio) saved as JSON",
 )

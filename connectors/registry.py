@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from connectors import anthropic_usage, openai_usage
+from connectors import anthropic_costs, anthropic_usage, openai_costs, openai_usage
 from connectors.base import Connector
 
-CONNECTORS: dict[str, Connector] = {c.source: c for c in (openai_usage.CONNECTOR, anthropic_usage.CONNECTOR)}
+CONNECTORS: dict[str, Connector] = {
+    c.source: c
+    for c in (
+        openai_usage.CONNECTOR,
+        openai_costs.CONNECTOR,
+        anthropic_usage.CONNECTOR,
+        anthropic_costs.CONNECTOR,
+    )
+}
 
 
 def get(source: str) -> Connector:

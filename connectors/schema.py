@@ -115,7 +115,8 @@ PARSED_EMISSIONS_SCHEMA = pl.Schema(
     {
         name: dtype
         for name, dtype in VENDOR_EMISSIONS_SCHEMA.items()
-        if name not in {"record_id", "source", "source_file", "source_sha256", "connector_version", "ingested_at"}
+        if name
+        not in {"record_id", "source", "source_file", "source_sha256", "connector_version", "ingested_at"}
     }
     | {"natural_key": pl.String}
 )

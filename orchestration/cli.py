@@ -10,11 +10,13 @@ import argparse
 import contextlib
 import os
 import sys
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
+from connectors.base import ExportFormatError
 from connectors.config import Paths, default_home
 
 DAGSTER_YAML = """\
@@ -136,6 +138,57 @@ def _report_run(paths: Paths) -> None:
     _print_table(summary_frame(paths, None))
 
 
+def cmd_ingest(args: argparse.Namespace) -> int:
+    """Land one source: its export files (``--files``), and its API for ``--from``..``--to`` (inclusive)."""
+    from connectors.http import ConfigError, VendorResponseError
+    from connectors.ingest import Window, ingest_source
+    from connectors.registry import get
+
+    try:
+        connector = get(args.source)
+    except KeyError as exc:
+        print(f"ewh ingest: {exc.args[0]}", file=sys.stderr)
+        return 2
+    window = None
+    if args.date_from or args.date_to:
+        if not (args.date_from and args.date_to):
+            print("ewh ingest: give both --from and --to", file=sys.stderr)
+            return 2
+        if connector.fetch is None:
+            print(f"ewh ingest: {args.source} has no API; give --files DIR", file=sys.stderr)
+            return 2
+        window = Window(args.date_from, args.date_to + timedelta(days=1))
+    folders = [Path(args.files)] if args.files else []
+    if not folders and window is None and connector.fetch is None:
+        print(f"ewh ingest: {args.source} reads files only; give --files DIR", file=sys.stderr)
+        return 2
+    paths = Paths.from_env()
+    try:
+        results = ingest_source(
+            connector, paths, folders=folders, window=window, use_api=connector.fetch is not None
+        )
+    except (ConfigError, VendorResponseError, ExportFormatError) as exc:
+        print(f"ewh ingest: {exc}", file=sys.stderr)
+        return 1
+    frame = pl.DataFrame([r.as_dict() for r in results]) if results else pl.DataFrame()
+    if frame.is_empty():
+        print(
+            f"{args.source}: nothing to ingest (no files; {connector.credential_variable or 'no API'} not set)"
+        )
+        return 0
+    _print_table(
+        frame.select("original_name", "dataset", "skipped", "rows_in", "rows_landed", "rows_quarantined")
+    )
+    return 0
+
+
+def _day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"dates look like 2026-09-01, not {value!r}") from None
+
+
 def cmd_summary(args: argparse.Namespace) -> int:
     paths = Paths.from_env()
     if not paths.warehouse.exists():
@@ -170,6 +223,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     run.add_argument("-v", "--verbose", action="store_true", help="stream Dagster's step log")
     run.set_defaults(func=cmd_run)
+    ing = sub.add_parser(
+        "ingest", help="land one source by hand: its export files and/or its API for a window"
+    )
+    ing.add_argument("source", help="source name, e.g. openai_usage")
+    ing.add_argument("--from", dest="date_from", type=_day, help="first UTC day to fetch from the API")
+    ing.add_argument("--to", dest="date_to", type=_day, help="last UTC day to fetch (inclusive)")
+    ing.add_argument("--files", metavar="DIR", help="folder of this source's export files")
+    ing.set_defaults(func=cmd_ingest)
     summ = sub.add_parser("summary", help="print the quarterly footprint")
     summ.add_argument("--quarter", type=_quarter, help="only this quarter, e.g. 2026Q3")
     summ.set_defaults(func=cmd_summary)

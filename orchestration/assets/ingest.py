@@ -4,7 +4,8 @@ import dagster as dg
 import polars as pl
 
 from connectors.base import Connector
-from connectors.landing import ingest_folder, read_manifest
+from connectors.ingest import ingest_source
+from connectors.landing import read_manifest
 from connectors.registry import CONNECTORS
 from orchestration.resources import WarehouseResource
 
@@ -43,9 +44,10 @@ def build_ingest_asset(connector: Connector) -> dg.AssetsDefinition:
     def ingest(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
         paths = warehouse.paths
         folder = warehouse.source_folder(source)
-        results = ingest_folder(connector, folder, paths) if folder.is_dir() else []
         if not folder.is_dir():
-            context.log.warning(f"no export folder for {source} at {folder}; nothing to ingest")
+            context.log.warning(f"no export folder for {source} at {folder}")
+        # files first, then the vendor API when its credential variable is set (same code as `ewh ingest`)
+        results = ingest_source(connector, paths, folders=[folder], lookback_days=warehouse.lookback_days)
         new = [r for r in results if not r.skipped]
         for r in new:
             context.log.info(

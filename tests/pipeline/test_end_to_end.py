@@ -78,9 +78,13 @@ def test_rows_in_equal_rows_landed_plus_quarantined(pipeline_home):
         f"select sum(rows_in), sum(rows_landed), sum(rows_quarantined) from '{landing}/manifest.parquet'",
     )
     ((fact_rows,),) = _query(pipeline_home, "select count(*) from fct_activity_impacts")
+    ((spend_rows,),) = _query(
+        pipeline_home, "select count(*) from fct_vendor_costs where activity_type = 'spend'"
+    )
     ((quarantine_rows,),) = _query(pipeline_home, "select count(*) from stg_landing__quarantine")
     assert rows_in == landed + quarantined
-    assert fact_rows == landed
+    assert spend_rows > 0
+    assert fact_rows + spend_rows == landed
     assert quarantine_rows == quarantined == 0
 
 
@@ -124,4 +128,4 @@ def test_second_run_is_idempotent(pipeline_home, monkeypatch, capsys):
     assert main(["run", "--samples", str(exports)]) == 0
     assert _query(pipeline_home, "select * from mart_quarterly_emissions order by all") == before
     ((files,),) = _query(pipeline_home, f"select count(*) from '{Paths(pipeline_home).manifest}'")
-    assert files == 7
+    assert files == 9

@@ -7,7 +7,7 @@
     model's range and the central weight.
 -#}
 with activity as (
-    select * from {{ ref('int_activity_unioned') }}
+    select * from {{ ref('int_activity_usage') }}
 ),
 
 llm as (

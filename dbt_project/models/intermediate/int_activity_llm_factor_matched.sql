@@ -6,7 +6,7 @@
 -#}
 with llm as (
     select a.activity_id, a.model, a.model_raw, a.usage_date, p.model_catalog
-    from {{ ref('int_activity_unioned') }} as a
+    from {{ ref('int_activity_usage') }} as a
     left join {{ ref('factor_providers') }} as p
         on a.vendor = p.vendor and a.usage_date between p.valid_from and p.valid_to
     where a.activity_type in ('llm_input_tokens', 'llm_cached_input_tokens', 'llm_cache_write_tokens',

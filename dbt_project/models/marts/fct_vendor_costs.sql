@@ -1,0 +1,30 @@
+{#-
+    Vendor cost by day: cost-only rows from cost reports and billing exports, and the cost carried on
+    usage rows, with their source rows. The basis for reconciliation and spend-based estimates.
+-#}
+select
+    activity_id,
+    {{ quarter_label('usage_date') }} as quarter,
+    usage_date,
+    source,
+    dataset,
+    vendor,
+    service,
+    model,
+    model_raw,
+    case when activity_type = 'spend' then 'cost_report' else 'usage_row' end as cost_origin,
+    activity_type,
+    project,
+    workspace,
+    account,
+    api_key_id,
+    region,
+    country,
+    cost_amount,
+    cost_currency,
+    attributes,
+    source_file,
+    source_row,
+    source_sha256
+from {{ ref('int_activity_unioned') }}
+where activity_type = 'spend' or cost_amount is not null
