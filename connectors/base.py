@@ -62,6 +62,7 @@ class Connector:
     description: str
     fetch: Callable[[date, date], list[ApiExport]] | None = None
     credential_variable: str | None = None
+    table: str = "activity"  # or "vendor_emissions" for the clouds' own carbon exports
 
     def find_files(self, folder: Path) -> list[Path]:
         """Export files for this source in ``folder``, in name order (exports named by date sort by date)."""

@@ -141,7 +141,8 @@ def unpivot_measures(frame: pl.DataFrame, measures: list[Measure]) -> pl.DataFra
 def normalise_model(raw: pl.Expr) -> pl.Expr:
     """A vendor model string as a stable model id: lower case, no ``models/`` prefix, no date snapshot.
 
-    ``gpt-4o-mini-2024-07-18`` -> ``gpt-4o-mini``; ``claude-sonnet-4-20250514`` -> ``claude-sonnet-4``.
+    ``gpt-4o-mini-2024-07-18`` -> ``gpt-4o-mini``; ``claude-sonnet-4-20250514`` -> ``claude-sonnet-4``;
+    ``mistral-large-2411`` -> ``mistral-large``.
     The raw string is kept beside it, and factor lookup tries the raw string first.
     """
     return (
@@ -149,6 +150,9 @@ def normalise_model(raw: pl.Expr) -> pl.Expr:
         .str.to_lowercase()
         .str.replace(r"^models/", "")
         .str.replace(r"-(\d{4}-\d{2}-\d{2}|\d{8})$", "")
+        # Mistral's YYMM snapshots (mistral-large-2411); year 23+ and a real month only, so
+        # gpt-4-0613 or mistral-medium-3-5 are left alone
+        .str.replace(r"-(2[3-9]|[3-9]\d)(0[1-9]|1[0-2])$", "")
     )
 
 

@@ -19,6 +19,7 @@ import hashlib
 import os
 import shutil
 import uuid
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -28,7 +29,14 @@ import polars as pl
 
 from connectors.base import Connector
 from connectors.config import Paths
-from connectors.schema import ACTIVITY_SCHEMA, QUARANTINE_SCHEMA, conform, validate
+from connectors.schema import (
+    ACTIVITY_SCHEMA,
+    QUARANTINE_SCHEMA,
+    VENDOR_EMISSIONS_SCHEMA,
+    conform,
+    validate,
+    validate_emissions,
+)
 
 MANIFEST_SCHEMA = pl.Schema(
     {
@@ -49,6 +57,25 @@ MANIFEST_SCHEMA = pl.Schema(
         "ingested_at": pl.Datetime("us", "UTC"),
     }
 )
+
+
+@dataclass(frozen=True)
+class LandingTable:
+    """A landed table: its schema, id column, the day column its files are partitioned by, its rules."""
+
+    name: str
+    schema: pl.Schema
+    id_column: str
+    day_column: str
+    validate: Callable[[pl.DataFrame], tuple[pl.DataFrame, pl.DataFrame]]
+
+
+TABLES = {
+    "activity": LandingTable("activity", ACTIVITY_SCHEMA, "activity_id", "usage_date", validate),
+    "vendor_emissions": LandingTable(
+        "vendor_emissions", VENDOR_EMISSIONS_SCHEMA, "record_id", "period_start", validate_emissions
+    ),
+}
 
 
 class RowConservationError(RuntimeError):
@@ -94,10 +121,14 @@ def atomic_copy(src_bytes: bytes, target: Path) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def init_landing(paths: Paths, sources: list[str]) -> None:
+def init_landing(paths: Paths, sources: list[str], table: str = "activity") -> None:
     """Create the landing folders, with an empty typed file per source so dbt's globs never come up empty."""
+    spec = TABLES[table]
     for source in sources:
-        for folder, schema in ((paths.activity, ACTIVITY_SCHEMA), (paths.quarantine, QUARANTINE_SCHEMA)):
+        for folder, schema in (
+            (paths.landing / spec.name, spec.schema),
+            (paths.quarantine, QUARANTINE_SCHEMA),
+        ):
             empty = folder / f"source={source}" / "_empty.parquet"
             if not empty.exists():
                 atomic_write_parquet(schema.to_frame(eager=True), empty)
@@ -110,12 +141,14 @@ def read_manifest(paths: Paths) -> pl.DataFrame:
     return MANIFEST_SCHEMA.to_frame(eager=True)
 
 
-def partition_path(paths: Paths, source: str, dataset: str, day: date) -> Path:
+def partition_path(paths: Paths, source: str, dataset: str, day: date, table: str = "activity") -> Path:
+    spec = TABLES[table]
     return (
-        paths.activity
+        paths.landing
+        / spec.name
         / f"source={source}"
         / f"dataset={dataset}"
-        / f"usage_date={day.isoformat()}"
+        / f"{spec.day_column}={day.isoformat()}"
         / "part-0.parquet"
     )
 
@@ -141,7 +174,8 @@ def ingest_bytes(
     connector: Connector, raw: bytes, name: str, paths: Paths, *, now: datetime | None = None
 ) -> IngestResult:
     """Land one export given as bytes: a file's content, or an API response set named like a file."""
-    init_landing(paths, [connector.source])
+    table = TABLES[connector.table]
+    init_landing(paths, [connector.source], connector.table)
     sha = hashlib.sha256(raw).hexdigest()
     manifest = read_manifest(paths)
     if manifest.filter((pl.col("source") == connector.source) & (pl.col("source_sha256") == sha)).height:
@@ -154,28 +188,29 @@ def ingest_bytes(
 
     rows = parsed.rows.with_columns(
         pl.lit(connector.source).alias("source"),
+        pl.lit(parsed.dataset).alias("dataset"),
         pl.lit(source_file).alias("source_file"),
         pl.lit(sha).alias("source_sha256"),
         pl.lit(connector.version).alias("connector_version"),
-        pl.lit(now).cast(ACTIVITY_SCHEMA["ingested_at"]).alias("ingested_at"),
+        pl.lit(now).cast(table.schema["ingested_at"]).alias("ingested_at"),
     )
     keys = rows.select(
         pl.concat_str([pl.col("source"), pl.col("dataset"), pl.col("natural_key")], separator="|")
     )
-    rows = rows.with_columns(stable_ids(keys.to_series()).alias("activity_id"))
-    valid, invalid = validate(rows)
-    duplicate = ~pl.col("activity_id").is_first_distinct()
+    rows = rows.with_columns(stable_ids(keys.to_series()).alias(table.id_column))
+    valid, invalid = table.validate(rows)
+    duplicate = ~pl.col(table.id_column).is_first_distinct()
     invalid = pl.concat(
         [
             invalid,
             valid.filter(duplicate).with_columns(
-                pl.lit("activity_id").alias("_field"),
+                pl.lit(table.id_column).alias("_field"),
                 pl.lit("duplicate natural key within the export").alias("_reason"),
             ),
         ],
         how="vertical_relaxed",
     )
-    valid = conform(valid.filter(~duplicate), ACTIVITY_SCHEMA)
+    valid = conform(valid.filter(~duplicate), table.schema)
     quarantined = _quarantine_rows(invalid, now)
 
     if rows.height != valid.height + quarantined.height:
@@ -185,15 +220,15 @@ def ingest_bytes(
         )
 
     atomic_copy(raw, archived)
-    by_day = valid.partition_by("usage_date", as_dict=True)
+    by_day = valid.partition_by(table.day_column, as_dict=True)
     for day in parsed.days:
-        target = partition_path(paths, connector.source, parsed.dataset, day)
+        target = partition_path(paths, connector.source, parsed.dataset, day, connector.table)
         day_rows = by_day.pop((day,), None)
         if day_rows is None:
             if target.exists():
                 shutil.rmtree(target.parent)  # the new export says this day has no usage
             continue
-        atomic_write_parquet(day_rows.sort("activity_id"), target)
+        atomic_write_parquet(day_rows.sort(table.id_column), target)
     if by_day:  # rows dated outside the export's buckets would be a connector bug
         raise RowConservationError(f"[{connector.source}] {name}: rows outside covered days {list(by_day)}")
     if quarantined.height:
@@ -264,5 +299,5 @@ def _record(
 
 def ingest_folder(connector: Connector, folder: Path, paths: Paths) -> list[IngestResult]:
     """Ingest every export of ``connector`` found in ``folder`` (name order; see ``Connector.find_files``)."""
-    init_landing(paths, [connector.source])
+    init_landing(paths, [connector.source], connector.table)
     return [ingest_file(connector, p, paths) for p in connector.find_files(folder)]

@@ -88,6 +88,7 @@ VENDOR_EMISSIONS_SCHEMA = pl.Schema(
     {
         "record_id": pl.String,
         "source": pl.String,
+        "dataset": pl.String,
         "vendor": pl.String,
         "account": pl.String,
         "project": pl.String,
@@ -172,12 +173,13 @@ def _rules() -> list[tuple[pl.Expr, str, str]]:
     ]
 
 
-def validate(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Split parsed rows into (valid, invalid); invalid rows carry ``_field`` and ``_reason``.
+def split_by_rules(
+    frame: pl.DataFrame, rules: list[tuple[pl.Expr, str, str]]
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Split rows into (valid, invalid); invalid rows carry ``_field`` and ``_reason``.
 
     Vectorised: each rule is one boolean expression, and the first failing rule names the reason.
     """
-    rules = _rules()
     field: pl.Expr = pl.lit(None, dtype=pl.String)
     reason: pl.Expr = pl.lit(None, dtype=pl.String)
     for is_bad, name, why in reversed(rules):
@@ -188,3 +190,37 @@ def validate(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     valid = flagged.filter(pl.col("_reason").is_null()).drop("_field", "_reason")
     invalid = flagged.filter(pl.col("_reason").is_not_null())
     return valid, invalid
+
+
+def validate(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Canonical activity rows: (valid, invalid with ``_field``/``_reason``)."""
+    return split_by_rules(frame, _rules())
+
+
+BASES = ("location", "market")
+SCOPES = ("scope1", "scope2", "scope3", "total")
+
+
+def _emission_rules() -> list[tuple[pl.Expr, str, str]]:
+    return [
+        (
+            pl.col("vendor").is_null() | ~pl.col("vendor").is_in(sorted(VENDORS)),
+            "vendor",
+            "vendor missing or unknown",
+        ),
+        (pl.col("basis").is_null() | ~pl.col("basis").is_in(BASES), "basis", "basis missing or unknown"),
+        (pl.col("scope").is_null() | ~pl.col("scope").is_in(SCOPES), "scope", "scope missing or unknown"),
+        (pl.col("kgco2e").is_null(), "kgco2e", "emissions missing, not a number or in an unknown unit"),
+        (~pl.col("kgco2e").is_finite(), "kgco2e", "emissions not finite"),
+        (pl.col("kgco2e") < 0, "kgco2e", "negative emissions"),
+        (pl.col("period_start").is_null(), "period_start", "period start missing or unparseable"),
+        (pl.col("period_end").is_null(), "period_end", "period end missing or unparseable"),
+        (pl.col("period_end") < pl.col("period_start"), "period_end", "period ends before it starts"),
+        (pl.col("period_start") < pl.date(2000, 1, 1), "period_start", "period before 2000"),
+        (pl.col("period_start") > pl.date(2100, 1, 1), "period_start", "period after 2100"),
+    ]
+
+
+def validate_emissions(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Vendor-reported emission rows: (valid, invalid with ``_field``/``_reason``)."""
+    return split_by_rules(frame, _emission_rules())

@@ -50,6 +50,22 @@ VENDORS = {
     "google": ("google", "google_genai", "EcoLogits google_genai provider defaults"),
     "mistral": ("mistral", "mistralai", "EcoLogits mistralai provider defaults (Azure Sweden)"),
 }
+# Vendors EcoLogits has no LLM provider entry for. "*" lets their rows match any model catalogue
+# (Bedrock resells Anthropic, Meta, Mistral and Amazon models).
+CURATED_VENDORS = [
+    {
+        "vendor": "aws",
+        "model_catalog": "*",
+        "default_country": "USA",
+        "pue": (1.15, 1.15),
+        "wue": (0.12, 0.25),
+        "source_url": "https://aws.amazon.com/about-aws/sustainability/",
+        "source_year": 2025,
+        "licence": "cite-only (AWS sustainability disclosures)",
+        "note": "AWS global PUE 1.15 (2023-2024); WUE 0.25 L/kWh (2021) to 0.12 (2025), the range used",
+    },
+]
+VIDEO_VENDORS = {"runway": "runway"}  # vendor -> EcoLogits video provider configuration
 # Fallback tiers for models the registry does not know: representative architectures from
 # docs/methodology.md (factors research 1.1): small dense, flagship MoE, frontier MoE.
 TIERS = {
@@ -183,32 +199,105 @@ def llm_tier_rows() -> list[dict]:
     ]
 
 
+def _provider_row(
+    vendor: str, catalogue: str, country: str, pue, wue, *, url: str, year: int, licence: str, note: str
+) -> dict:
+    return {
+        "factor_id": f"provider.{vendor}",
+        "vendor": vendor,
+        "model_catalog": catalogue,
+        "default_country": country,
+        "pue_low": pue[0],
+        "pue_high": pue[1],
+        "wue_onsite_l_per_kwh_low": wue[0],
+        "wue_onsite_l_per_kwh_high": wue[1],
+        "ecologits_version": ECOLOGITS_VERSION,
+        "release": RELEASE,
+        "valid_from": VALID_FROM,
+        "valid_to": VALID_TO,
+        "source_url": url,
+        "source_year": year,
+        "licence": licence,
+        "note": note,
+    }
+
+
 def provider_rows() -> list[dict]:
+    url = "https://ecologits.ai/latest/methodology/llm_inference/#datacenter-and-electricity-mix"
     rows = []
     for vendor, (catalogue, provider, note) in VENDORS.items():
         config = PROVIDER_CONFIG_MAP[provider]
-        pue, wue = _bounds(config.datacenter_pue), _bounds(config.datacenter_wue)
         rows.append(
-            {
-                "factor_id": f"provider.{vendor}",
-                "vendor": vendor,
-                "model_catalog": catalogue,
-                "default_country": config.datacenter_location,
-                "pue_low": pue[0],
-                "pue_high": pue[1],
-                "wue_onsite_l_per_kwh_low": wue[0],
-                "wue_onsite_l_per_kwh_high": wue[1],
-                "ecologits_version": ECOLOGITS_VERSION,
-                "release": RELEASE,
-                "valid_from": VALID_FROM,
-                "valid_to": VALID_TO,
-                "source_url": "https://ecologits.ai/latest/methodology/llm_inference/#datacenter-and-electricity-mix",
-                "source_year": 2026,
-                "licence": ECOLOGITS_LICENCE,
-                "note": note,
-            }
+            _provider_row(
+                vendor,
+                catalogue,
+                config.datacenter_location,
+                _bounds(config.datacenter_pue),
+                _bounds(config.datacenter_wue),
+                url=url,
+                year=2026,
+                licence=ECOLOGITS_LICENCE,
+                note=note,
+            )
+        )
+    video = json.loads(files("ecologits").joinpath("data/video_models.json").read_text())[
+        "provider_configurations"
+    ]
+    for vendor, provider in VIDEO_VENDORS.items():
+        config = video[provider]
+        pue, wue = config["datacenter_pue"], config["datacenter_wue"]
+        rows.append(
+            _provider_row(
+                vendor,
+                "*",
+                config["datacenter_location"],
+                (pue["min"], pue["max"]) if isinstance(pue, dict) else (pue, pue),
+                (wue["min"], wue["max"]) if isinstance(wue, dict) else (wue, wue),
+                url="https://ecologits.ai/latest/methodology/video_generation/",
+                year=2026,
+                licence=ECOLOGITS_LICENCE,
+                note=f"EcoLogits video provider configuration for {provider}",
+            )
+        )
+    for c in CURATED_VENDORS:
+        rows.append(
+            _provider_row(
+                c["vendor"],
+                c["model_catalog"],
+                c["default_country"],
+                c["pue"],
+                c["wue"],
+                url=c["source_url"],
+                year=c["source_year"],
+                licence=c["licence"],
+                note=c["note"],
+            )
         )
     return rows
+
+
+def grid_fallback_rows() -> list[dict]:
+    """Grid intensity for every zone EcoLogits packages (OWID lifecycle data): used where Ember has no row."""
+    mixes = json.loads(files("ecologits").joinpath("data/electricity_mixes.json").read_text())[
+        "electricity_mixes"
+    ]
+    return [
+        {
+            "factor_id": f"grid.ecologits.{mix['name']}",
+            "country": mix["name"],
+            "kgco2e_per_kwh": mix["gwp"],
+            "basis": "location",
+            "ecologits_version": ECOLOGITS_VERSION,
+            "release": RELEASE,
+            "valid_from": VALID_FROM,
+            "valid_to": VALID_TO,
+            "source_url": "https://ourworldindata.org/grapher/carbon-intensity-electricity",
+            "source_year": 2026,
+            "licence": "CC-BY-4.0 (Our World in Data, via EcoLogits electricity_mixes.json, MPL-2.0)",
+            "note": "Fallback where factor_grid_intensity (Ember) has no row for the country",
+        }
+        for mix in sorted(mixes, key=lambda m: m["name"])
+    ]
 
 
 def water_rows() -> list[dict]:
@@ -252,6 +341,7 @@ GENERATED = {
     "factor_llm_tiers.csv": llm_tier_rows,
     "factor_providers.csv": provider_rows,
     "factor_electricity_water.csv": water_rows,
+    "factor_grid_intensity_fallback.csv": grid_fallback_rows,
 }
 
 

@@ -173,7 +173,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     frame = pl.DataFrame([r.as_dict() for r in results]) if results else pl.DataFrame()
     if frame.is_empty():
         print(
-            f"{args.source}: nothing to ingest (no files; {connector.credential_variable or 'no API'} not set)"
+            f"{args.source}: nothing to ingest"
+            f" (no files; {connector.credential_variable or 'no API'} not set)"
         )
         return 0
     _print_table(

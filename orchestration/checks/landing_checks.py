@@ -5,10 +5,10 @@ from pathlib import Path
 import dagster as dg
 import polars as pl
 
-from connectors.registry import CONNECTORS
+from connectors.registry import ACTIVITY_SOURCES
 from connectors.schema import ACTIVITY_SCHEMA
 from orchestration.assets.ingest import landing_key
-from orchestration.lib.gx_suites import Validation, validate_activity
+from orchestration.lib.gx_suites import PARTITION_DAY, Validation, validate_activity
 from orchestration.resources import WarehouseResource
 
 
@@ -16,19 +16,25 @@ def landed_partitions(activity_dir: Path, source: str) -> list[Path]:
     return sorted((activity_dir / f"source={source}").glob("dataset=*/usage_date=*/part-0.parquet"))
 
 
-def validate_partition(path: Path) -> Validation:
-    """Schema first (names and dtypes must equal the canonical schema), then the GX suite."""
-    day = path.parent.name.removeprefix("usage_date=")
-    batch = f"{path.parent.parent.name}/{path.parent.name}"
-    schema = pl.read_parquet_schema(path)
-    if schema != dict(ACTIVITY_SCHEMA):
-        diff = sorted(
-            {
-                f"{n}: {schema.get(n)} != {ACTIVITY_SCHEMA.get(n)}"
-                for n in set(schema) | set(ACTIVITY_SCHEMA)
-                if schema.get(n) != ACTIVITY_SCHEMA.get(n)
-            }
-        )
+def _schema_failures(partitions: list[Path]) -> list[str]:
+    """Names and dtypes of every file must equal the canonical schema (read from footers only)."""
+    expected = dict(ACTIVITY_SCHEMA)
+    problems = []
+    for path in partitions:
+        schema = pl.read_parquet_schema(path)
+        if schema != expected:
+            diff = sorted(
+                f"{n}: {schema.get(n)} != {expected.get(n)}"
+                for n in set(schema) | set(expected)
+                if schema.get(n) != expected.get(n)
+            )
+            problems.append(f"{path.parent.parent.name}/{path.parent.name}: {'; '.join(diff)}")
+    return problems
+
+
+def validate_partitions(partitions: list[Path], batch: str) -> Validation:
+    """Schema first, then the GX suite on all partitions as one batch, each row with its folder's day."""
+    if problems := _schema_failures(partitions):
         return Validation(
             batch=batch,
             success=False,
@@ -38,12 +44,27 @@ def validate_partition(path: Path) -> Validation:
                     "expectation": "canonical_schema",
                     "column": None,
                     "success": False,
-                    "unexpected_count": len(diff),
-                    "sample": diff[:5],
+                    "unexpected_count": len(problems),
+                    "sample": problems[:5],
                 }
             ],
         )
-    return validate_activity(pl.read_parquet(path).to_pandas(), batch, day)
+    if not partitions:
+        return Validation(batch=batch, success=True, rows=0)
+    frame = pl.concat(
+        [
+            pl.read_parquet(p).with_columns(
+                pl.lit(p.parent.name.removeprefix("usage_date=")).alias(PARTITION_DAY)
+            )
+            for p in partitions
+        ],
+        how="vertical",
+    )
+    return validate_activity(frame.to_pandas(), batch)
+
+
+def validate_partition(path: Path) -> Validation:
+    return validate_partitions([path], f"{path.parent.parent.name}/{path.parent.name}")
 
 
 def build_landing_check(source: str) -> dg.AssetChecksDefinition:
@@ -55,22 +76,19 @@ def build_landing_check(source: str) -> dg.AssetChecksDefinition:
         blocking=True,
     )
     def check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-        results = [validate_partition(p) for p in landed_partitions(warehouse.paths.activity, source)]
-        failed = [r for r in results if not r.success]
+        partitions = landed_partitions(warehouse.paths.activity, source)
+        result = validate_partitions(partitions, source)
         return dg.AssetCheckResult(
-            passed=not failed,
+            passed=result.success,
             severity=dg.AssetCheckSeverity.ERROR,
             metadata={
-                "partitions_checked": len(results),
-                "rows_checked": sum(r.rows for r in results),
-                "partitions_failed": len(failed),
-                "failures": dg.MetadataValue.json(
-                    [{"partition": r.batch, "failures": r.failures} for r in failed[:20]]
-                ),
+                "partitions_checked": len(partitions),
+                "rows_checked": result.rows,
+                "failures": dg.MetadataValue.json(result.failures),
             },
         )
 
     return check
 
 
-LANDING_CHECKS = [build_landing_check(source) for source in CONNECTORS]
+LANDING_CHECKS = [build_landing_check(source) for source in ACTIVITY_SOURCES]

@@ -58,17 +58,17 @@ def _gx():
     return gx, context, batch_definition
 
 
-def activity_suite(partition_day: str | None):
-    """Expectations every landed partition must meet; ``partition_day`` pins usage_date to its folder."""
+PARTITION_DAY = "_partition_day"  # the usage_date= folder each row was read from
+
+
+@cache
+def activity_suite():
+    """Expectations every landed partition must meet, rows checked against the folder they sit in."""
     gx, context, _ = _gx()
-    name = f"canonical_activity_{partition_day or 'any'}"
-    existing = {s.name for s in context.suites.all()}
-    if name in existing:
-        return context.suites.get(name)
     e = gx.expectations
-    suite = gx.ExpectationSuite(name=name)
+    suite = gx.ExpectationSuite(name="canonical_activity")
     suite.add_expectation(
-        e.ExpectTableColumnsToMatchSet(column_set=list(ACTIVITY_SCHEMA.names()), exact_match=True)
+        e.ExpectTableColumnsToMatchSet(column_set=[*ACTIVITY_SCHEMA.names(), PARTITION_DAY], exact_match=True)
     )
     for column in NOT_NULL:
         suite.add_expectation(e.ExpectColumnValuesToNotBeNull(column=column))
@@ -79,16 +79,15 @@ def activity_suite(partition_day: str | None):
     )
     suite.add_expectation(e.ExpectColumnValuesToBeInSet(column="unit", value_set=sorted(UNITS)))
     suite.add_expectation(e.ExpectColumnValuesToBeInSet(column="vendor", value_set=sorted(VENDORS)))
-    if partition_day:
-        suite.add_expectation(e.ExpectColumnValuesToBeInSet(column="usage_date", value_set=[partition_day]))
+    suite.add_expectation(e.ExpectColumnPairValuesToBeEqual(column_A="usage_date", column_B=PARTITION_DAY))
     return context.suites.add(suite)
 
 
-def validate_activity(frame: pd.DataFrame, batch: str, partition_day: str | None) -> Validation:
-    """Validate one batch; ``usage_date`` is compared as an ISO string so the check is type-exact."""
+def validate_activity(frame: pd.DataFrame, batch: str) -> Validation:
+    """Validate one batch (one or many partitions, with ``_partition_day``); dates compare as ISO text."""
     _, _, batch_definition = _gx()
     frame = frame.assign(usage_date=pd.to_datetime(frame["usage_date"]).dt.strftime("%Y-%m-%d"))
-    results = _validate(batch_definition, frame, activity_suite(partition_day))
+    results = _validate(batch_definition, frame, activity_suite())
     failures = [r for r in results if not r["success"]]
     return Validation(batch=batch, success=not failures, rows=len(frame), failures=failures)
 

@@ -63,7 +63,7 @@ def test_wrong_dtype_fails_the_schema_expectation(landed):
     result = validate_partition(partition)
     assert not result.success
     assert result.failures[0]["expectation"] == "canonical_schema"
-    assert "quantity: Int64 != Float64" in result.failures[0]["sample"]
+    assert "quantity: Int64 != Float64" in result.failures[0]["sample"][0]
 
 
 def test_failing_blocking_check_stops_downstream_models(landed, tmp_path):

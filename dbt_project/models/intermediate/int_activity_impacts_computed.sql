@@ -4,7 +4,8 @@
       co2e_location_kg = energy_kwh * grid_intensity(country)            (Ember, location-based)
       water_l          = it_energy_kwh * (WUE_onsite(vendor) + PUE * water_intensity(country))
     country = the row's residency country, else the vendor's default data-centre country; a
-    country without its own factor falls back to the world value (WOR), recorded in the factor id.
+    country missing from Ember's table uses the EcoLogits/OWID value, and only then the world value
+    (WOR); the factor id on the row says which.
 -#}
 with energy as (
     select * from {{ ref('int_activity_energy_estimated') }}
@@ -29,13 +30,15 @@ located as (
 factored as (
     select
         l.*,
-        coalesce(g.factor_id, gw.factor_id) as grid_factor_id,
-        coalesce(g.kgco2e_per_kwh, gw.kgco2e_per_kwh) as grid_kgco2e_per_kwh,
+        coalesce(g.factor_id, gf.factor_id, gw.factor_id) as grid_factor_id,
+        coalesce(g.kgco2e_per_kwh, gf.kgco2e_per_kwh, gw.kgco2e_per_kwh) as grid_kgco2e_per_kwh,
         coalesce(w.factor_id, ww.factor_id) as water_factor_id,
         coalesce(w.water_l_per_kwh, ww.water_l_per_kwh) as water_l_per_kwh
     from located as l
     left join {{ ref('factor_grid_intensity') }} as g
         on l.electricity_country = g.country and l.usage_date between g.valid_from and g.valid_to
+    left join {{ ref('factor_grid_intensity_fallback') }} as gf
+        on l.electricity_country = gf.country and l.usage_date between gf.valid_from and gf.valid_to
     left join {{ ref('factor_grid_intensity') }} as gw
         on gw.country = 'WOR' and l.usage_date between gw.valid_from and gw.valid_to
     left join {{ ref('factor_electricity_water') }} as w

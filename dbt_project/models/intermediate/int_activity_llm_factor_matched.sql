@@ -1,7 +1,8 @@
 {#-
     For each LLM activity row, the one model factor that applies, best first:
-    1. the vendor's catalogue entry for the raw model string (dated snapshots are registered too),
-    2. the catalogue entry for the normalised model id,
+    1. the vendor's catalogue entry for the raw model string (dated snapshots are registered too);
+       resellers (catalogue '*', e.g. AWS Bedrock) match any catalogue,
+    2. the catalogue entry for the normalised model id, then its -latest / -preview alias,
     3. the size tier given by the first matching name pattern (never zero, always flagged).
 -#}
 with llm as (
@@ -17,15 +18,23 @@ candidates as (
     select llm.activity_id, m.factor_id, 1 as preference
     from llm
     inner join {{ ref('factor_llm_models') }} as m
-        on m.model_catalog = llm.model_catalog
+        on (llm.model_catalog = '*' or m.model_catalog = llm.model_catalog)
         and m.model_name = lower(llm.model_raw)
         and llm.usage_date between m.valid_from and m.valid_to
     union all
     select llm.activity_id, m.factor_id, 2 as preference
     from llm
     inner join {{ ref('factor_llm_models') }} as m
-        on m.model_catalog = llm.model_catalog
+        on (llm.model_catalog = '*' or m.model_catalog = llm.model_catalog)
         and m.model_name = llm.model
+        and llm.usage_date between m.valid_from and m.valid_to
+    union all
+    -- the registry keys some families only by their moving alias (mistral-large-latest, *-preview)
+    select llm.activity_id, m.factor_id, 3 as preference
+    from llm
+    inner join {{ ref('factor_llm_models') }} as m
+        on (llm.model_catalog = '*' or m.model_catalog = llm.model_catalog)
+        and (m.model_name = llm.model || '-latest' or m.model_name = llm.model || '-preview')
         and llm.usage_date between m.valid_from and m.valid_to
     union all
     select llm.activity_id, t.factor_id, 100 + pat.priority as preference
@@ -41,7 +50,7 @@ ranked as (
     select
         activity_id,
         factor_id,
-        row_number() over (partition by activity_id order by preference) as rank_in_row
+        row_number() over (partition by activity_id order by preference, factor_id) as rank_in_row
     from candidates
 )
 

@@ -1,4 +1,4 @@
-{% for source_name in var('activity_sources') %}
+{% for source_name in var('activity_sources') + var('emission_sources') %}
 select
     source,
     dataset,

@@ -1,0 +1,483 @@
+"""Azure Cost Management cost-details exports (EA and MCA), reduced to Azure OpenAI / Foundry model lines.
+
+A cost-details CSV (scheduled export, portal download or Cost Details API report) has one line per
+day x resource x meter x charge. Two header sets exist and are detected from the header:
+
+* **EA** (Enterprise Agreement, schema 2024-08-01 and the reordered 2021-10-01): PascalCase
+  (``Date``, ``ResourceGroup``, ``ResourceLocation``, ``CostInBillingCurrency``, ``BillingCurrencyCode``);
+* **MCA** (Microsoft Customer Agreement, Cost Details API 2025-03-01): mostly camelCase with a UTF-8
+  BOM (``date``, ``resourceGroupName``, ``resourceLocation``, ``costInBillingCurrency``,
+  ``billingCurrency``, ``invoiceId``, ``costInUsd``...).
+
+Columns are matched by name, case-insensitively, never by position. Only Azure OpenAI / Foundry model
+lines are kept (see ``_is_ai_line``); every other Azure charge is dropped. ``UnitOfMeasure`` is a pack
+size (``1K``, ``1M``, ``10K``, ``1K Tokens``, ``100``, ``1 Second``, ``1/Hour``): quantities are
+multiplied out to base units (tokens, images, seconds). The meter name encodes model, direction
+(``Inp``/``Outp``/``Opt``), cache (``cached``/``cchd``/``cd``), batch and deployment type
+(``glbl``/``Gl``, ``DZone``/``Dz``, ``regnl``/``Rg``). Lines with cost but no mappable usage (PTU
+hours, Marketplace Claude CCU, unused reservations) become ``spend`` rows.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from connectors.base import Connector, ExportFormatError, ParsedExport
+from connectors.frames import json_attributes, natural_key, normalise_model, read_csv_rows
+from connectors.schema import ACTIVITY_UNITS, MONEY, PARSED_SCHEMA, UTC_TS, conform
+
+SOURCE = "azure_cost"
+VERSION = "1.0.0"
+VENDOR = "azure"
+
+# internal name -> accepted header names (lower case), first present wins
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "date": ("date", "usagedate", "usagedatetime"),
+    "subscription_id": ("subscriptionid", "subscriptionguid"),
+    "subscription_name": ("subscriptionname",),
+    "resource_group": ("resourcegroup", "resourcegroupname"),
+    "resource_location": ("resourcelocation",),
+    "location_normalized": ("resourcelocationnormalized", "location"),
+    "resource_id": ("resourceid", "instanceid"),
+    "resource_name": ("resourcename",),
+    "product_name": ("productname", "product"),
+    "meter_category": ("metercategory",),
+    "meter_subcategory": ("metersubcategory",),
+    "meter_id": ("meterid",),
+    "meter_name": ("metername",),
+    "meter_region": ("meterregion",),
+    "unit_of_measure": ("unitofmeasure",),
+    "quantity": ("quantity", "usagequantity"),
+    "cost": ("costinbillingcurrency", "cost", "pretaxcost"),
+    "currency": ("billingcurrencycode", "billingcurrency", "currency"),
+    "consumed_service": ("consumedservice",),
+    "charge_type": ("chargetype",),
+    "pricing_model": ("pricingmodel",),
+    "reservation_id": ("reservationid",),
+    "benefit_id": ("benefitid",),
+    "publisher_name": ("publishername",),
+    "publisher_type": ("publishertype",),
+    "effective_price": ("effectiveprice",),
+    "cost_in_usd": ("costinusd",),
+    "tags": ("tags",),
+    "additional_info": ("additionalinfo",),
+    "cost_allocation_rule": ("costallocationrulename",),
+    "frequency": ("frequency",),
+}
+REQUIRED = ("date", "subscription_id", "meter_name", "unit_of_measure", "quantity", "cost", "currency")
+# at least one of these must be present to tell AI lines from the rest of the bill
+CLASSIFIERS = ("meter_category", "meter_subcategory", "product_name", "consumed_service")
+
+# headers only the MCA cost-details file has / only the EA file has (lower case)
+MCA_MARKERS = frozenset(
+    {"invoiceid", "previousinvoiceid", "costinusd", "paygcostinbillingcurrency", "pricingcurrency"}
+    | {"exchangeratepricingtobilling", "resourcegroupname", "billingcurrency"}
+)
+EA_MARKERS = frozenset({"accountownerid", "billingcurrencycode", "resourcelocationnormalized", "accountname"})
+
+# Meter categories that hold Azure OpenAI / Foundry model meters (cost exports show either name).
+AI_CATEGORIES = ["foundry models", "cognitive services", "azure openai", "azure ai foundry"]
+OPENAI_PATTERN = r"(?i)openai"
+MARKETPLACE_MODEL_PATTERN = r"(?i)\b(claude|anthropic)\b"
+
+# Azure region (normalised: lower case, no spaces) -> ISO 3166 alpha-3 of its datacentres.
+REGION_COUNTRY: dict[str, str] = {
+    **dict.fromkeys(
+        [
+            "eastus",
+            "eastus2",
+            "westus",
+            "westus2",
+            "westus3",
+            "centralus",
+            "northcentralus",
+            "southcentralus",
+            "westcentralus",
+        ],
+        "USA",
+    ),
+    "canadacentral": "CAN",
+    "canadaeast": "CAN",
+    "brazilsouth": "BRA",
+    "mexicocentral": "MEX",
+    "chilecentral": "CHL",
+    "swedencentral": "SWE",
+    "francecentral": "FRA",
+    "francesouth": "FRA",
+    "westeurope": "NLD",
+    "northeurope": "IRL",
+    "uksouth": "GBR",
+    "ukwest": "GBR",
+    "germanywestcentral": "DEU",
+    "germanynorth": "DEU",
+    "switzerlandnorth": "CHE",
+    "switzerlandwest": "CHE",
+    "norwayeast": "NOR",
+    "norwaywest": "NOR",
+    "polandcentral": "POL",
+    "italynorth": "ITA",
+    "spaincentral": "ESP",
+    "austriaeast": "AUT",
+    "belgiumcentral": "BEL",
+    "denmarkeast": "DNK",
+    "japaneast": "JPN",
+    "japanwest": "JPN",
+    "koreacentral": "KOR",
+    "koreasouth": "KOR",
+    "australiaeast": "AUS",
+    "australiasoutheast": "AUS",
+    "australiacentral": "AUS",
+    "newzealandnorth": "NZL",
+    "centralindia": "IND",
+    "southindia": "IND",
+    "westindia": "IND",
+    "eastasia": "HKG",
+    "southeastasia": "SGP",
+    "indonesiacentral": "IDN",
+    "malaysiawest": "MYS",
+    "uaenorth": "ARE",
+    "qatarcentral": "QAT",
+    "israelcentral": "ISR",
+    "southafricanorth": "ZAF",
+}
+# older display spellings of region names seen in exports -> the normalised name
+REGION_ALIASES: dict[str, str] = {
+    "useast": "eastus",
+    "useast2": "eastus2",
+    "uswest": "westus",
+    "uswest2": "westus2",
+    "uscentral": "centralus",
+    "usnorthcentral": "northcentralus",
+    "ussouthcentral": "southcentralus",
+    "euwest": "westeurope",
+    "eunorth": "northeurope",
+}
+
+# UnitOfMeasure pack-size suffixes
+SCALE = {"": 1.0, "k": 1e3, "m": 1e6, "b": 1e9}
+# words of a meter name that are not part of the model id
+MODEL_STOPWORDS = [
+    # direction, cache, batch, deployment type
+    *["inp", "input", "outp", "opt", "out", "output", "outpt", "cached", "cchd", "ccchd", "cd"],
+    *["batch", "glbl", "gl", "global", "dzone", "dz", "data", "zone", "datazone", "regnl", "rg"],
+    *["regional", "dzn", "provisioned", "managed", "unit", "units", "ptu", "ccu"],
+    # unit words and pack sizes
+    *["tokens", "token", "images", "second", "seconds", "hour", "hours", "characters", "1k", "1m"],
+    *["10k", "100", "ep", "std", "hd", "lowres", "highres", "low", "medium", "high", "res", "aud", "txt"],
+]
+
+
+def _resolve(frame: pl.DataFrame) -> dict[str, str]:
+    """Internal name -> the file's header for it (case-insensitive, first accepted alias present)."""
+    by_lower: dict[str, str] = {}
+    for name in frame.columns:
+        by_lower.setdefault(name.strip().lower(), name)
+    found = {}
+    for internal, aliases in COLUMNS.items():
+        for alias in aliases:
+            if alias in by_lower:
+                found[internal] = by_lower[alias]
+                break
+    return found
+
+
+def _variant(frame: pl.DataFrame, found: dict[str, str]) -> str:
+    lower = {c.strip().lower() for c in frame.columns}
+    if lower & MCA_MARKERS:
+        return "mca"
+    if lower & EA_MARKERS:
+        return "ea"
+    return "mca" if found["date"] == "date" else "ea"
+
+
+def _text(column: str) -> pl.Expr:
+    return pl.col(column).cast(pl.String).str.strip_chars()
+
+
+def _lower(column: str) -> pl.Expr:
+    return _text(column).str.to_lowercase().fill_null("")
+
+
+def _usage_date() -> pl.Expr:
+    """``MM/DD/YYYY`` (Cost Management exports), ``YYYY-MM-DD`` or an ISO timestamp (API reports)."""
+    text = _text("date")
+    return pl.coalesce(
+        text.str.strptime(pl.Date, "%m/%d/%Y", strict=False),
+        text.str.slice(0, 10).str.strptime(pl.Date, "%Y-%m-%d", strict=False),
+    )
+
+
+def _region() -> pl.Expr:
+    """Normalised Azure region: the normalised column if present, else the display name squashed."""
+    squashed = [
+        _text(c).str.to_lowercase().str.replace_all(r"[\s_-]", "")
+        for c in ("location_normalized", "resource_location")
+    ]
+    region = pl.coalesce([pl.when(s != "").then(s) for s in squashed])
+    return region.replace(REGION_ALIASES)
+
+
+def _pack_size() -> tuple[pl.Expr, pl.Expr]:
+    """(multiplier, unit word) of ``UnitOfMeasure``.
+
+    ``10K`` -> (10000, ''), ``1K Tokens`` -> (1000, 'tokens'), ``1/Hour`` -> (1, 'hour'),
+    ``100`` -> (100, '').
+    """
+    uom = _lower("unit_of_measure").str.replace_all(",", "")
+    parts = uom.str.extract_groups(r"^(\d+(?:\.\d+)?)?\s*([kmb])?\b\s*/?\s*(.*)$")
+    number = parts.struct.field("1").cast(pl.Float64, strict=False).fill_null(1.0)
+    suffix = parts.struct.field("2").fill_null("")
+    scale = suffix.replace_strict(SCALE, default=1.0, return_dtype=pl.Float64)
+    return number * scale, parts.struct.field("3").fill_null("").str.strip_chars()
+
+
+def _is_ai_line() -> pl.Expr:
+    """Azure OpenAI / Foundry model lines.
+
+    * meter category ``Foundry Models`` (the current name): every line;
+    * meter category ``Cognitive Services``/``Azure OpenAI``, or consumed service
+      ``Microsoft.CognitiveServices`` with no category: lines whose subcategory, product or meter names
+      Azure OpenAI (Speech, Vision, Translator... under Cognitive Services are not model lines);
+    * Marketplace Claude on Foundry (publisher/product/meter naming Anthropic or Claude).
+    """
+    category = _lower("meter_category")
+    described = pl.concat_str(
+        [_lower("meter_subcategory"), _lower("product_name"), _lower("meter_name")], separator=" "
+    )
+    is_openai = described.str.contains(OPENAI_PATTERN)
+    cognitive = _lower("consumed_service") == "microsoft.cognitiveservices"
+    marketplace = pl.concat_str([described, _lower("publisher_name")], separator=" ").str.contains(
+        MARKETPLACE_MODEL_PATTERN
+    )
+    return (
+        (category == "foundry models")
+        | (category.is_in(AI_CATEGORIES) & is_openai)
+        | ((category == "") & cognitive & is_openai)
+        | marketplace
+    )
+
+
+def _meter_facts() -> list[pl.Expr]:
+    """Columns derived from the meter name and unit: kind of usage, deployment type, batch, model."""
+    meter = _lower("meter_name")
+    words = meter.str.replace_all(r"[\s_/()-]+", " ").str.strip_chars()
+    padded = pl.concat_str(pl.lit(" "), words, pl.lit(" "))
+
+    def has(*tokens: str) -> pl.Expr:
+        return padded.str.contains(" (" + "|".join(tokens) + ") ")
+
+    multiplier, uom_word = _pack_size()
+    last_word = words.str.extract(r"(\w+)$")
+    noun = pl.when(uom_word != "").then(uom_word).otherwise(last_word).str.replace(r"s$", "")
+    described = pl.concat_str([meter, _lower("product_name"), _lower("meter_subcategory")], separator=" ")
+    is_tokens = noun == "token"
+    is_embedding = described.str.contains(r"embedding|\bada\b")
+    is_cached = has("cached", "cchd", "ccchd", "cd", "cache")
+    is_input = has("inp", "input")
+    is_output = has("outp", "opt", "out", "output", "outpt")
+    seconds_per = (
+        pl.when(noun.is_in(["hour", "hr"]))
+        .then(3600.0)
+        .when(noun.is_in(["minute", "min"]))
+        .then(60.0)
+        .when(noun.is_in(["second", "sec"]))
+        .then(1.0)
+    )
+    activity = (
+        pl.when(is_tokens & is_embedding)
+        .then(pl.lit("embedding_tokens"))
+        .when(is_tokens & is_cached)
+        .then(pl.lit("llm_cached_input_tokens"))
+        .when(is_tokens & is_output)
+        .then(pl.lit("llm_output_tokens"))
+        .when(is_tokens & is_input)
+        .then(pl.lit("llm_input_tokens"))
+        .when(noun == "image")
+        .then(pl.lit("images"))
+        .when(seconds_per.is_not_null() & described.str.contains(r"sora|video"))
+        .then(pl.lit("video_seconds"))
+        .when(seconds_per.is_not_null() & described.str.contains(r"whisper|transcri|speech to text|stt"))
+        .then(pl.lit("audio_seconds"))
+        .when((noun == "character") & described.str.contains(r"tts|speech|voice"))
+        .then(pl.lit("tts_characters"))
+        .otherwise(pl.lit("spend"))
+    )
+    unit_factor = pl.when(activity.is_in(["video_seconds", "audio_seconds"])).then(seconds_per).otherwise(1.0)
+    deployment = (
+        pl.when(has("glbl", "gl", "global"))
+        .then(pl.lit("global"))
+        .when(has("dzone", "dz", "dzn", "datazone") | words.str.contains("data zone"))
+        .then(pl.lit("data_zone"))
+        .when(has("regnl", "rg", "regional"))
+        .then(pl.lit("regional"))
+        .when(_lower("meter_region") == "global")
+        .then(pl.lit("global"))
+    )
+    return [
+        activity.alias("activity_type"),
+        (multiplier * unit_factor).alias("_multiplier"),
+        deployment.alias("deployment_type"),
+        has("batch").alias("batch"),
+        _model(words, described.str.contains(r"openai|gpt")).alias("_model"),
+    ]
+
+
+def _model(words: pl.Expr, is_gpt_product: pl.Expr) -> pl.Expr:
+    """Model id from the meter name: the words that are not direction/deployment/unit/snapshot markers.
+
+    ``gpt-4o-mini-0718-Batch-Inp-glbl Tokens`` -> ``gpt-4o-mini``; ``gpt 4.1 Inp glbl Tokens`` ->
+    ``gpt-4.1``; ``5.4 mini cd Inp Gl 1M Tokens`` -> ``gpt-5.4-mini``; ``Sora 2 dzone Second`` -> ``sora-2``.
+    """
+    kept = (
+        words.str.split(" ")
+        .list.eval(
+            pl.element().filter(
+                ~pl.element().is_in(MODEL_STOPWORDS) & ~pl.element().str.contains(r"^(\d{4}|\d+[km])$")
+            )
+        )
+        .list.join("-")
+    )
+    # GPT-5.x meters drop the family name ("5.4 mini cd Inp Gl 1M Tokens" under "Azure OpenAI GPT5")
+    versioned = pl.when(is_gpt_product).then(kept.str.replace(r"^(\d+(\.\d+)?)(-|$)", "gpt-$1$3"))
+    named = pl.coalesce(versioned, kept).str.replace(r"^image-(dall-e)", "$1").str.replace(r"-regional$", "")
+    return pl.when(named != "").then(named)
+
+
+def parse(raw: bytes, file: str) -> ParsedExport:
+    lines = read_csv_rows(SOURCE, file, raw)
+    found = _resolve(lines)
+    missing = [COLUMNS[name][0] for name in REQUIRED if name not in found]
+    if missing:
+        raise ExportFormatError(
+            SOURCE, file, f"not an Azure cost-details export: missing column(s) {', '.join(missing)}"
+        )
+    if not any(name in found for name in CLASSIFIERS):
+        raise ExportFormatError(
+            SOURCE,
+            file,
+            "no MeterCategory, MeterSubCategory, ProductName or ConsumedService column to tell AI lines",
+        )
+    variant = _variant(lines, found)
+    dataset = f"{variant}_cost_details"
+    frame = lines.select(
+        *[pl.col(header).alias(internal) for internal, header in found.items()], pl.col("_pointer")
+    )
+    for internal in COLUMNS:
+        if internal not in frame.columns:
+            frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(internal))
+    frame = frame.with_columns(_usage_date().alias("_date"))
+    days = frame.get_column("_date").drop_nulls().unique().sort().to_list()
+
+    ai = frame.filter(_is_ai_line())
+    if ai.is_empty():
+        return ParsedExport(dataset, conform(pl.DataFrame(), PARSED_SCHEMA), days, 0)
+
+    ai = ai.with_columns(
+        *_meter_facts(),
+        _region().alias("_region"),
+        _text("cost").str.replace_all(",", "").cast(MONEY, strict=False).alias("_cost"),
+        _text("quantity").cast(pl.Float64, strict=False).alias("_quantity"),
+        _text("resource_id").str.to_lowercase().alias("_resource_id"),
+        _text("date").alias("_date_text"),
+        pl.col("quantity").alias("billed_quantity"),
+    )
+    ai = ai.with_columns(
+        pl.col("_date").cast(pl.Datetime("us")).dt.replace_time_zone("UTC").alias("usage_start")
+    )
+    is_spend = pl.col("activity_type") == "spend"
+    key = natural_key(
+        [
+            "_day_key",
+            "subscription_id",
+            "_resource_id",
+            "meter_id",
+            "_meter_key",
+            "charge_type",
+            "pricing_model",
+            "reservation_id",
+            "benefit_id",
+            "cost_allocation_rule",
+            "activity_type",
+        ]
+    )
+    ai = ai.with_columns(
+        pl.coalesce(pl.col("_date").cast(pl.String), pl.col("_date_text")).alias("_day_key"),
+        pl.col("meter_name").str.strip_chars().str.to_lowercase().alias("_meter_key"),
+    )
+    service = (
+        pl.when(
+            pl.concat_str(
+                [_lower("meter_subcategory"), _lower("product_name"), _lower("meter_name")], separator=" "
+            ).str.contains(OPENAI_PATTERN)
+        )
+        .then(pl.lit("azure.openai"))
+        .otherwise(pl.lit("azure.foundry"))
+    )
+    workspace = pl.coalesce(
+        pl.when(_text("resource_name") != "").then(_text("resource_name")),
+        _text("resource_id").str.extract(r"(?i)/accounts/([^/]+)"),
+    )
+    country = (
+        pl.when(pl.col("deployment_type").is_in(["global", "data_zone"]))
+        .then(pl.lit(None, dtype=pl.String))
+        .otherwise(pl.col("_region").replace_strict(REGION_COUNTRY, default=None, return_dtype=pl.String))
+    )
+    attributes = json_attributes(
+        [
+            "subscription_name",
+            "meter_category",
+            "meter_subcategory",
+            "meter_id",
+            "meter_region",
+            "product_name",
+            "unit_of_measure",
+            "billed_quantity",
+            "deployment_type",
+            "batch",
+            "charge_type",
+            "pricing_model",
+            "consumed_service",
+            "resource_id",
+            "effective_price",
+            "cost_in_usd",
+            "publisher_name",
+            "tags",
+        ],
+        ai,
+    )
+    rows = ai.with_columns(
+        key.alias("natural_key"),
+        pl.col("_pointer").alias("source_row"),
+        pl.lit(dataset).alias("dataset"),
+        pl.lit(VENDOR).alias("vendor"),
+        service.alias("service"),
+        pl.col("meter_name").alias("model_raw"),
+        normalise_model(pl.col("_model")).alias("model"),
+        pl.col("activity_type").replace_strict(ACTIVITY_UNITS, default=None).alias("unit"),
+        pl.when(is_spend)
+        .then(pl.col("_cost").cast(pl.Float64))
+        .otherwise((pl.col("_quantity") * pl.col("_multiplier")).round(6))  # drop float noise of x1000
+        .alias("quantity"),
+        pl.col("usage_start").cast(UTC_TS),
+        (pl.col("usage_start") + pl.duration(days=1)).cast(UTC_TS).alias("usage_end"),
+        pl.col("_date").alias("usage_date"),
+        pl.col("_region").alias("region"),
+        country.alias("country"),
+        pl.col("subscription_id").str.strip_chars().alias("account"),
+        _text("resource_group").str.to_lowercase().alias("project"),
+        workspace.alias("workspace"),
+        pl.col("_cost").alias("cost_amount"),
+        _text("currency").str.to_uppercase().alias("cost_currency"),
+        attributes.alias("attributes"),
+    )
+    return ParsedExport(dataset, conform(rows, PARSED_SCHEMA), days, ai.height)
+
+
+CONNECTOR = Connector(
+    source=SOURCE,
+    vendor=VENDOR,
+    version=VERSION,
+    file_patterns=("*.csv",),
+    parse=parse,
+    description="Azure Cost Management cost-details exports (EA and MCA CSV), Azure OpenAI / Foundry lines",
+)

@@ -1,0 +1,1 @@
+{{ stage_activity('azure_cost') }}

@@ -1,0 +1,1 @@
+{{ stage_activity('gcp_billing') }}

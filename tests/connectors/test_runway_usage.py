@@ -1,0 +1,186 @@
+"""Runway organization credit usage -> canonical rows: credits become seconds, images and characters."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import polars as pl
+import pytest
+
+from connectors.base import ExportFormatError
+from connectors.config import BUNDLED_SAMPLES
+from connectors.landing import ingest_file
+from connectors.runway_usage import CONNECTOR, RATES, parse
+from connectors.schema import ACTIVITY_UNITS, validate
+
+# The documented response (vendor-formats.md section 6, official SDK types).
+DOCUMENTED = {
+    "models": ["gen4_turbo"],
+    "results": [{"date": "2026-08-01", "usedCredits": [{"model": "gen4_turbo", "amount": 50}]}],
+}
+
+
+def _raw(payload: object) -> bytes:
+    return json.dumps(payload).encode()
+
+
+def _one_day(model: str, amount, day: str = "2026-09-14") -> dict:
+    return {
+        "models": [model],
+        "results": [{"date": day, "usedCredits": [{"model": model, "amount": amount}]}],
+    }
+
+
+def test_documented_response_becomes_video_seconds_at_the_model_rate():
+    parsed = parse(_raw(DOCUMENTED), "organization_usage.json")
+    assert (parsed.dataset, parsed.raw_records, parsed.days) == ("organization_usage", 1, [date(2026, 8, 1)])
+    row = parsed.rows.row(0, named=True)
+    assert (row["activity_type"], row["quantity"], row["unit"]) == ("video_seconds", 10.0, "seconds")
+    assert (row["vendor"], row["service"], row["model"], row["model_raw"]) == (
+        "runway",
+        "runway.video",
+        "gen4_turbo",
+        "gen4_turbo",
+    )
+    assert (row["cost_amount"], row["cost_currency"]) == (Decimal("0.500000000000"), "USD")
+    assert row["usage_start"] == datetime(2026, 8, 1, tzinfo=UTC)
+    assert row["usage_end"] == datetime(2026, 8, 2, tzinfo=UTC)
+    assert row["usage_date"] == date(2026, 8, 1)
+    assert (row["account"], row["workspace"], row["api_key_id"], row["region"]) == (None,) * 4
+    assert row["source_row"] == "/results/0/usedCredits/0"
+    assert row["natural_key"] == "2026-08-01|gen4_turbo|video_seconds"
+    assert json.loads(row["attributes"]) == {
+        "credits": 50.0,
+        "credit_rate": 5.0,
+        "credit_rate_max": None,
+        "quantity_basis": "rate",
+        "cost_basis": "list_price",
+    }
+
+
+@pytest.mark.parametrize(
+    ("model", "credits", "activity_type", "quantity", "basis", "service"),
+    [
+        ("gen4.5", 120, "video_seconds", 10.0, "rate", "runway.video"),
+        ("gen3a_turbo", 50, "video_seconds", 10.0, "rate", "runway.video"),
+        ("gen4_aleph", 75, "video_seconds", 5.0, "rate", "runway.video"),
+        ("act_two", 150, "video_seconds", 30.0, "rate", "runway.video"),
+        ("upscale_v1", 20, "video_seconds", 10.0, "rate", "runway.video"),
+        ("veo3", 320, "video_seconds", 8.0, "rate", "runway.video"),
+        ("veo3.1", 320, "video_seconds", 16.0, "upper_bound", "runway.video"),  # 8 s with audio = 16 s max
+        ("veo3.1_fast", 120, "video_seconds", 12.0, "upper_bound", "runway.video"),
+        ("gen4_image", 13, "images", 2.6, "upper_bound", "runway.image"),  # one 720p + one 1080p image
+        ("gen4_image_turbo", 8, "images", 4.0, "rate", "runway.image"),
+        ("gemini_2.5_flash", 10, "images", 2.0, "rate", "runway.image"),
+        ("eleven_multilingual_v2", 7, "tts_characters", 350.0, "rate", "runway.audio"),
+        ("eleven_voice_isolation", 7, "audio_seconds", 42.0, "rate", "runway.audio"),
+        ("eleven_voice_dubbing", 7, "audio_seconds", 14.0, "rate", "runway.audio"),
+        ("eleven_multilingual_sts_v2", 7, "audio_seconds", 21.0, "rate", "runway.audio"),
+    ],
+)
+def test_each_model_converts_credits_with_its_documented_rate(
+    model, credits, activity_type, quantity, basis, service
+):
+    row = parse(_raw(_one_day(model, credits)), "usage.json").rows.row(0, named=True)
+    assert (row["activity_type"], row["unit"]) == (activity_type, ACTIVITY_UNITS[activity_type])
+    assert row["quantity"] == pytest.approx(quantity)
+    assert row["service"] == service
+    assert row["cost_amount"] == Decimal(credits) / 100
+    assert json.loads(row["attributes"])["quantity_basis"] == basis
+
+
+def test_every_rate_has_a_canonical_activity_and_unit():
+    for model, (_, activity_type, unit, credits, per_units, credits_max) in RATES.items():
+        assert ACTIVITY_UNITS[activity_type] == unit, model
+        assert credits > 0 and per_units > 0, model
+        assert credits_max is None or credits_max > credits, model
+
+
+def test_net_refund_day_keeps_the_negative_money_but_no_negative_activity():
+    row = parse(_raw(_one_day("gen4_turbo", -25)), "usage.json").rows.row(0, named=True)
+    assert (row["activity_type"], row["quantity"]) == ("video_seconds", 0.0)
+    assert row["cost_amount"] == Decimal("-0.250000000000")
+    assert json.loads(row["attributes"])["credits"] == -25.0
+
+
+def test_models_without_a_per_unit_rate_are_quarantined_not_guessed():
+    body = {
+        "models": ["eleven_text_to_sound_v2", "gen5_hyper", "gen4_turbo"],
+        "results": [
+            {
+                "date": "2026-09-14",
+                "usedCredits": [
+                    {"model": "eleven_text_to_sound_v2", "amount": 2},
+                    {"model": "gen5_hyper", "amount": 400},
+                    {"model": "gen4_turbo", "amount": "fifty"},
+                    {"model": "gen4_turbo", "amount": 25},
+                ],
+            }
+        ],
+    }
+    parsed = parse(_raw(body), "usage.json")
+    valid, invalid = validate(parsed.rows)
+    assert valid.select("model", "quantity").rows() == [("gen4_turbo", 5.0)]
+    assert invalid.select("model", "_reason").sort("model").rows() == [
+        ("eleven_text_to_sound_v2", "activity type missing"),
+        ("gen4_turbo", "quantity missing or not a number"),
+        ("gen5_hyper", "activity type missing"),
+    ]
+    unknown = invalid.filter(pl.col("model") == "gen5_hyper").row(0, named=True)
+    assert unknown["service"] == "runway.unknown"
+    assert json.loads(unknown["attributes"])["credits"] == 400.0  # the quarantined record keeps the credits
+    assert unknown["cost_amount"] == Decimal("4.000000000000")
+
+
+def test_empty_days_are_covered_and_arrays_of_responses_get_page_prefixed_pointers():
+    first = {
+        "models": ["gen4_image_turbo"],
+        "results": [
+            {"date": "2026-09-12", "usedCredits": []},
+            {"date": "2026-09-13", "usedCredits": [{"model": "gen4_image_turbo", "amount": 4}]},
+        ],
+    }
+    second = {"models": [], "results": [{"date": "2026-09-14", "usedCredits": []}]}
+    parsed = parse(_raw([first, second]), "usage.json")
+    assert parsed.days == [date(2026, 9, 12), date(2026, 9, 13), date(2026, 9, 14)]
+    assert parsed.raw_records == 1
+    assert parsed.rows.select("source_row", "quantity").rows() == [("/0/results/1/usedCredits/0", 2.0)]
+
+
+def test_response_with_no_usage_at_all():
+    parsed = parse(_raw({"models": [], "results": []}), "usage.json")
+    assert (parsed.rows.height, parsed.days, parsed.raw_records) == (0, [], 0)
+
+
+@pytest.mark.parametrize(
+    ("payload", "problem"),
+    [
+        (b"", "file is empty"),
+        (b'{"models": ["gen4_turbo"], "results": [', "malformed JSON"),
+        (_raw({"creditBalance": 1200, "tier": {}}), "no 'results' array"),
+        (_raw({"models": [], "results": {"date": "2026-09-01"}}), "'results' is not an array of days"),
+        (_raw({"results": [{"day": "2026-09-01", "credits": 5}]}), "results have no ['date', 'usedCredits']"),
+    ],
+)
+def test_unreadable_files_fail_naming_source_file_and_problem(payload, problem):
+    with pytest.raises(ExportFormatError) as err:
+        parse(payload, "broken_usage.json")
+    assert "[runway_usage] broken_usage.json" in str(err.value)
+    assert problem in str(err.value)
+
+
+def test_every_bundled_sample_lands_without_quarantine(paths):
+    files = CONNECTOR.find_files(BUNDLED_SAMPLES / "runway_usage")
+    assert len(files) == 2
+    for path in files:
+        assert path.stat().st_size < 150_000
+        result = ingest_file(CONNECTOR, path, paths)
+        assert result.rows_in > 0, path.name
+        assert result.rows_in == result.rows_landed, path.name
+        assert result.rows_quarantined == 0, path.name
+    landed = pl.read_parquet(paths.activity / "source=runway_usage" / "**" / "*.parquet")
+    assert set(landed.get_column("activity_type")) == {"video_seconds", "images", "tts_characters"}
+    refund = landed.filter(pl.col("usage_date") == date(2026, 9, 13))
+    assert refund.select("quantity", "cost_amount").rows() == [(0.0, Decimal("-0.500000000000"))]
