@@ -25,10 +25,13 @@ ACTIVITY_UNITS: dict[str, str] = {
     "video_seconds": "seconds",
     "ad_impressions": "impressions",
     "video_views": "views",
+    "ad_view_seconds": "seconds",
     "spend": "currency",
 }
 ACTIVITY_TYPES = frozenset(ACTIVITY_UNITS)
 UNITS = frozenset(ACTIVITY_UNITS.values())
+DEVICES = frozenset({"mobile", "tablet", "desktop", "tv", "other"})
+AD_FORMATS = frozenset({"display", "video", "ctv", "search", "social", "native", "audio"})
 VENDORS = frozenset(
     {"openai", "anthropic", "google", "azure", "aws", "mistral", "runway", "meta", "linkedin", "tiktok"}
 )
@@ -59,6 +62,9 @@ ACTIVITY_SCHEMA = pl.Schema(
         "api_key_id": pl.String,
         "user_id": pl.String,
         "campaign_id": pl.String,
+        "device": pl.String,
+        "ad_format": pl.String,
+        "placement": pl.String,
         "cost_amount": MONEY,
         "cost_currency": pl.String,
         "attributes": pl.String,
@@ -168,6 +174,8 @@ def _rules() -> list[tuple[pl.Expr, str, str]]:
         (pl.col("usage_end") < pl.col("usage_start"), "usage_end", "usage ends before it starts"),
         (pl.col("usage_date") < pl.date(2000, 1, 1), "usage_start", "usage date before 2000"),
         (pl.col("usage_date") > pl.date(2100, 1, 1), "usage_start", "usage date after 2100"),
+        (~pl.col("device").is_in(sorted(DEVICES)), "device", "unknown device"),
+        (~pl.col("ad_format").is_in(sorted(AD_FORMATS)), "ad_format", "unknown ad format"),
         (pl.col("vendor").is_null(), "vendor", "vendor missing"),
         (~pl.col("vendor").is_in(sorted(VENDORS)), "vendor", "unknown vendor"),
     ]
