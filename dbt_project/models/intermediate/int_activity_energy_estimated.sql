@@ -8,6 +8,7 @@
 -#}
 with activity as (
     select * from {{ ref('int_activity_usage') }}
+    where activity_type not in ('ad_impressions', 'video_views', 'ad_view_seconds')  -- see int_ad_impacts_computed
 ),
 
 llm as (

@@ -31,7 +31,7 @@ select
     attributes,
     method_tier,
     dq_score,
-    method_tier = 'model_specific' or method_tier = 'activity_default' as factor_mapped,
+    method_tier in ('model_specific', 'activity_default', 'ad_framework', 'counted_in_impressions') as factor_mapped,
     it_energy_kwh_low,
     it_energy_kwh,
     it_energy_kwh_high,
@@ -58,4 +58,4 @@ select
     source_sha256,
     connector_version,
     ingested_at
-from {{ ref('int_activity_impacts_computed') }}
+from {{ ref('int_activity_impacts_all') }}

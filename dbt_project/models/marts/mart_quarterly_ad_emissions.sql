@@ -1,0 +1,26 @@
+{#- Ad delivery footprint per quarter, platform, campaign, country and format (GMSF v1.2 stages). -#}
+select
+    quarter,
+    platform,
+    campaign_id,
+    coalesce(country, '(unknown)') as country,
+    coalesce(ad_format, '(unknown)') as ad_format,
+    'Scope 3 Category 1 (purchased goods and services)' as ghg_category,
+    count(*) as delivery_records,
+    sum(impressions) as impressions,
+    sum(ad_selection_kwh) as selection_kwh,
+    sum(ad_delivery_kwh) as delivery_kwh,
+    sum(ad_device_kwh) as device_kwh,
+    sum(energy_kwh_low) as energy_kwh_low,
+    sum(energy_kwh) as energy_kwh,
+    sum(energy_kwh_high) as energy_kwh_high,
+    sum(co2e_location_kg_low) as co2e_location_kg_low,
+    sum(co2e_location_kg) as co2e_location_kg,
+    sum(co2e_location_kg_high) as co2e_location_kg_high,
+    sum(co2e_embodied_kg) as co2e_embodied_kg,
+    sum(water_l) as water_l,
+    1000 * 1000 * sum(co2e_location_kg + co2e_embodied_kg) / nullif(sum(impressions), 0) as gco2e_per_1000_impressions,
+    sum(dq_score * impressions) / nullif(sum(impressions), 0) as dq_score_weighted,
+    max(dq_score) as worst_dq_score
+from {{ ref('fct_ad_impacts') }}
+group by 1, 2, 3, 4, 5, 6
