@@ -1,0 +1,340 @@
+"""TikTok API for Business synchronous report ``GET /open_api/v1.3/report/integrated/get/``, saved to a file.
+
+A saved export is a JSON array of raw responses (or one response): ``{"code": 0, "message": "OK",
+"request_id": ..., "data": {"page_info": {"page", "page_size", "total_number", "total_page"}, "list":
+[{"dimensions": {...}, "metrics": {...}}]}}``. Metric values are strings and may be ``"-"`` (not
+available: read as null); ``stat_time_day`` is ``"YYYY-MM-DD 00:00:00"`` in the advertiser's time zone.
+
+``fetch`` saves, per advertiser, two campaign-level reports in one response set, because TikTok only
+breaks results down by country in its AUDIENCE report, and that report has no video metrics:
+
+- ``report_type=AUDIENCE``, dimensions ``campaign_id, country_code, stat_time_day``: impressions and spend
+  by country -> ``ad_impressions`` rows with ``country`` (ISO alpha-2 -> alpha-3) and the cost;
+- ``report_type=BASIC``, dimensions ``campaign_id, stat_time_day``: ``video_play_actions`` ->
+  ``video_views``, and ``video_play_actions x average_video_play`` (seconds per play) ->
+  ``ad_view_seconds`` (both with a null country). The BASIC record's own impressions and spend go to
+  ``attributes`` only, so nothing is counted twice.
+
+A file without any country-level record (a BASIC report saved on its own) gives ``ad_impressions`` from
+its BASIC records, with a null country. Records whose impressions are ``"-"`` or not a number are
+quarantined; missing video metrics produce no video rows.
+
+Cost: ``spend`` is in the advertiser's currency, taken from the ``currency`` metric (requested in the
+BASIC report; the AUDIENCE rows use the file's single currency); without a currency there is no cost.
+``ad_format`` is ``social`` for every row: TikTok auction ads are in-feed placements, nearly all video, and
+their video side is measured by the ``video_views``/``ad_view_seconds`` rows rather than by the format.
+``device`` and ``placement`` are null (not broken down in these reports). ``account`` is the advertiser id,
+from the export's name (``integrated_report_api_<advertiser_id>_<first>_<last>.json``) or an
+``advertiser_id`` dimension/metric when the report has one.
+
+Dates are the advertiser-time-zone days TikTok reports: ``usage_start`` = that date 00:00 UTC,
+``usage_end`` = the next day 00:00 UTC, so a day is shifted by the account's UTC offset.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import time
+from datetime import date, timedelta
+
+import polars as pl
+
+from connectors.base import ApiExport, Connector, ExportFormatError, ParsedExport
+from connectors.countries import alpha2_to_alpha3
+from connectors.frames import Measure, json_attributes, natural_key, unpivot_measures
+from connectors.http import (
+    ConfigError,
+    Credential,
+    VendorResponseError,
+    build_session,
+    pages_as_export,
+    request_json,
+)
+from connectors.linkedin_ads import window_days
+from connectors.schema import PARSED_SCHEMA, UTC_TS, conform
+
+SOURCE = "tiktok_ads"
+VERSION = "1.0.0"
+DATASET = "integrated_report"
+VENDOR = "tiktok"
+SERVICE = "tiktok.ads"
+
+DIMENSIONS = ["advertiser_id", "campaign_id", "adgroup_id", "ad_id", "stat_time_day", "country_code"]
+METRIC_FIELDS = [
+    "advertiser_id",
+    "campaign_name",
+    "currency",
+    "spend",
+    "impressions",
+    "clicks",
+    "reach",
+    "video_play_actions",
+    "video_watched_2s",
+    "video_watched_6s",
+    "video_views_p100",
+    "average_video_play",
+]
+KEY = ["account", "campaign_id", "adgroup_id", "ad_id", "stat_time_day", "country_code"]
+IMPRESSIONS = [Measure("impressions", "ad_impressions", "impressions", required=True)]
+VIDEO = [
+    Measure("video_play_actions", "video_views", "views"),
+    Measure("video_watch_seconds", "ad_view_seconds", "seconds"),
+]
+ATTRIBUTES = [
+    "country_code",
+    "campaign_name",
+    "spend",
+    "impressions",
+    "clicks",
+    "reach",
+    "video_watched_2s",
+    "video_watched_6s",
+    "video_views_p100",
+    "average_video_play",
+]
+_ADVERTISER = re.compile(r"_api_(\d+)_\d{4}-\d{2}-\d{2}_\d{4}-\d{2}-\d{2}\.json$")
+
+
+def _read_records(raw: bytes, file: str) -> tuple[pl.DataFrame, int]:
+    """One row per ``data.list[]`` item, with ``_pointer`` ``/<response>/data/list/<i>``, and the count."""
+    text = raw.lstrip()
+    if not text:
+        raise ExportFormatError(SOURCE, file, "file is empty")
+    is_array = text[:1] == b"["
+    try:
+        pages = pl.read_json(io.BytesIO(raw), infer_schema_length=None)
+    except Exception as exc:  # polars raises several error types for bad JSON
+        raise ExportFormatError(SOURCE, file, f"malformed JSON ({exc})") from exc
+    if "data" not in pages.columns or not isinstance(pages.schema["data"], pl.Struct):
+        raise ExportFormatError(SOURCE, file, "no 'data' object: not a report/integrated/get response")
+    if "code" in pages.columns:
+        failed = pages.filter(pl.col("code").cast(pl.Int64, strict=False).fill_null(-1) != 0)
+        if failed.height:
+            raise ExportFormatError(
+                SOURCE, file, f"holds {failed.height} error response(s) (code {failed.item(0, 'code')})"
+            )
+    fields = {f.name: f.dtype for f in pages.schema["data"].fields}
+    if "list" not in fields or not isinstance(fields["list"], pl.List):
+        raise ExportFormatError(SOURCE, file, "'data' has no 'list' array of report rows")
+    prefix = pl.concat_str(pl.lit("/"), pl.col("_page").cast(pl.String)) if is_array else pl.lit("")
+    records = (
+        pages.with_row_index("_page")
+        .select("_page", pl.col("data").struct.field("list").alias("record"))
+        .with_columns(pl.int_ranges(pl.col("record").list.len()).alias("_item"))
+        .explode("record", "_item")
+        .filter(pl.col("record").is_not_null())
+    )
+    if records.is_empty() or not isinstance(records.schema["record"], pl.Struct):
+        return pl.DataFrame(), 0
+    parts = {f.name: f.dtype for f in records.schema["record"].fields}
+    if not isinstance(parts.get("dimensions"), pl.Struct):
+        raise ExportFormatError(SOURCE, file, "report rows have no 'dimensions' object")
+    if not isinstance(parts.get("metrics"), pl.Struct):
+        raise ExportFormatError(SOURCE, file, "report rows have no 'metrics' object")
+    dims = {f.name for f in parts["dimensions"].fields}
+    metrics = {f.name for f in parts["metrics"].fields}
+
+    def pick(part: str, name: str, present: set[str]) -> pl.Expr:
+        if name not in present:
+            return pl.lit(None, dtype=pl.String)
+        return pl.col("record").struct.field(part).struct.field(name).cast(pl.String)
+
+    flat = records.select(
+        pl.concat_str(prefix, pl.lit("/data/list/"), pl.col("_item").cast(pl.String)).alias("_pointer"),
+        *[pick("dimensions", d, dims).alias(d) for d in DIMENSIONS if d != "advertiser_id"],
+        pl.coalesce(
+            pick("dimensions", "advertiser_id", dims), pick("metrics", "advertiser_id", metrics)
+        ).alias("_advertiser"),
+        *[pick("metrics", m, metrics).alias(m) for m in METRIC_FIELDS if m != "advertiser_id"],
+    )
+    return flat, flat.height
+
+
+def _number(column: str) -> pl.Expr:
+    return pl.col(column).str.strip_chars().cast(pl.Float64, strict=False)
+
+
+def parse(raw: bytes, file: str) -> ParsedExport:
+    records, count = _read_records(raw, file)
+    covered = window_days(SOURCE, file)
+    if count == 0:
+        return ParsedExport(DATASET, conform(pl.DataFrame(), PARSED_SCHEMA), covered, 0)
+    if records.get_column("stat_time_day").null_count() == count:
+        raise ExportFormatError(SOURCE, file, "report rows have no 'stat_time_day' dimension (daily report)")
+
+    match = _ADVERTISER.search(file)
+    named = match.group(1) if match else None
+    currencies = records.get_column("currency").drop_nulls().str.to_uppercase().unique()
+    file_currency = currencies.item() if currencies.len() == 1 else None
+    records = records.with_columns(
+        pl.coalesce(pl.col("_advertiser"), pl.lit(named, dtype=pl.String)).alias("account"),
+        pl.col("stat_time_day").str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False).alias("usage_date"),
+        pl.coalesce(pl.col("currency").str.to_uppercase(), pl.lit(file_currency, dtype=pl.String)).alias(
+            "_currency"
+        ),
+        (_number("video_play_actions") * _number("average_video_play")).alias("video_watch_seconds"),
+    )
+    records = records.with_columns(
+        json_attributes(ATTRIBUTES, records).alias("attributes"),
+        natural_key(KEY).alias("_key"),
+    )
+    by_country = pl.col("country_code").is_not_null()
+    has_country = records.select(by_country.any()).item()
+    impression_source = records.filter(by_country) if has_country else records
+    video_source = records.filter(~by_country)
+    long = pl.concat(
+        [unpivot_measures(impression_source, IMPRESSIONS), unpivot_measures(video_source, VIDEO)],
+        how="diagonal_relaxed",
+    )
+    impressions = pl.col("activity_type") == "ad_impressions"
+    cost = pl.when(impressions & pl.col("_currency").is_not_null())
+    start = pl.col("usage_date").cast(pl.Datetime("us")).dt.replace_time_zone("UTC")
+    rows = long.with_columns(
+        pl.concat_str(pl.col("_key"), pl.lit("|"), pl.col("measure")).alias("natural_key"),
+        start.cast(UTC_TS).alias("usage_start"),
+        (start + pl.duration(days=1)).cast(UTC_TS).alias("usage_end"),
+        pl.lit(VENDOR).alias("vendor"),
+        pl.lit(SERVICE).alias("service"),
+        alpha2_to_alpha3(pl.col("country_code")).alias("country"),
+        pl.lit("social").alias("ad_format"),
+        cost.then(_number("spend")).alias("cost_amount"),
+        cost.then(pl.col("_currency")).alias("cost_currency"),
+        pl.lit(DATASET).alias("dataset"),
+    )
+    days = sorted(set(covered) | set(records.get_column("usage_date").drop_nulls().unique().to_list()))
+    return ParsedExport(DATASET, conform(rows, PARSED_SCHEMA), days, count)
+
+
+# --- HTTP: GET {TIKTOK_BASE_URL}/open_api/v1.3/report/integrated/get/ with an Access-Token -------------
+
+CREDENTIAL = Credential("TIKTOK_ACCESS_TOKEN")
+ADVERTISERS_VARIABLE = "TIKTOK_ADVERTISER_IDS"
+DEFAULT_BASE_URL = "https://business-api.tiktok.com"
+PATH = "/open_api/v1.3/report/integrated/get/"
+PAGE_SIZE = 1000  # the documented maximum
+MAX_DAYS = 30  # TikTok rejects longer stat_time_day ranges
+MAX_PAGES = 1000
+# TikTok answers HTTP 200 with a non-zero body code on errors, which urllib3's Retry cannot see.
+RATE_LIMIT_CODES = frozenset({40100})  # "requests too frequent" (QPS/QPM/QPD) [3P-OBSERVED]
+TOKEN_CODES = frozenset({40102, 40104, 40105})  # token expired / empty / invalid or revoked [UNCONFIRMED]
+RATE_LIMIT_ATTEMPTS = 4  # 1 call + 3 retries, waiting 10 s, 20 s, 40 s (x EWH_HTTP_BACKOFF_FACTOR)
+BASIC_METRICS = [
+    "currency",
+    "spend",
+    "impressions",
+    "clicks",
+    "reach",
+    "video_play_actions",
+    "video_watched_2s",
+    "video_watched_6s",
+    "video_views_p100",
+    "average_video_play",
+]
+AUDIENCE_METRICS = ["spend", "impressions", "clicks"]
+# (report_type, dimensions, metrics): the country report first, then the video metrics
+REPORTS = [
+    ("AUDIENCE", ["campaign_id", "country_code", "stat_time_day"], AUDIENCE_METRICS),
+    ("BASIC", ["campaign_id", "stat_time_day"], BASIC_METRICS),
+]
+
+
+def advertiser_ids() -> list[str]:
+    ids = [p.strip() for p in os.environ.get(ADVERTISERS_VARIABLE, "").split(",") if p.strip()]
+    if not ids:
+        raise ConfigError(f"[{SOURCE}] environment variable {ADVERTISERS_VARIABLE} is not set")
+    bad = [i for i in ids if not i.isdigit()]
+    if bad:
+        raise ConfigError(f"[{SOURCE}] {ADVERTISERS_VARIABLE} holds ids that are not numeric: {bad}")
+    return ids
+
+
+def _call(session, url: str, params: dict, headers: dict) -> dict:
+    """One report page; body-level rate limits get a bounded retry, a rejected token is a ConfigError.
+
+    HTTP 429/5xx are retried by the shared urllib3 policy; this loop only handles TikTok's HTTP-200
+    error bodies, at most ``RATE_LIMIT_ATTEMPTS`` calls and about 70 s of waiting by default.
+    """
+    factor = float(os.environ.get("EWH_HTTP_BACKOFF_FACTOR", 1.0))
+    where = f"GET {PATH}"
+    for attempt in range(RATE_LIMIT_ATTEMPTS):
+        body = request_json(
+            session, "GET", url, source=SOURCE, credential=CREDENTIAL, headers=headers, params=params
+        )
+        code = body.get("code")
+        message = str(body.get("message", ""))[:200]
+        if code == 0:
+            return body
+        if code in TOKEN_CODES:
+            raise ConfigError(f"[{SOURCE}] {where} returned code {code} ({message}): check {CREDENTIAL.variable}")
+        if code not in RATE_LIMIT_CODES:
+            raise VendorResponseError(f"[{SOURCE}] {where} returned code {code!r}: {message}")
+        if attempt + 1 < RATE_LIMIT_ATTEMPTS:
+            time.sleep(min(60.0, 10.0 * factor * 2**attempt))
+    raise VendorResponseError(
+        f"[{SOURCE}] {where} still rate limited (code {code}) after {RATE_LIMIT_ATTEMPTS} attempts"
+    )
+
+
+def report_pages(session, base: str, headers: dict, params: dict) -> list[dict]:
+    """Every page of one report (``page`` = 1..``page_info.total_page``)."""
+    pages: list[dict] = []
+    page, total = 1, 1
+    while page <= total:
+        if page > MAX_PAGES:
+            raise VendorResponseError(f"[{SOURCE}] more than {MAX_PAGES} pages: stopping")
+        body = _call(session, f"{base}{PATH}", params | {"page": page, "page_size": PAGE_SIZE}, headers)
+        info = (body.get("data") or {}).get("page_info") if isinstance(body.get("data"), dict) else None
+        if not isinstance(info, dict) or not isinstance(info.get("total_page"), int):
+            raise VendorResponseError(f"[{SOURCE}] GET {PATH} page {page} has no data.page_info.total_page")
+        pages.append(body)
+        total = info["total_page"]
+        page += 1
+    return pages
+
+
+def _chunks(first: date, end: date) -> list[tuple[date, date]]:
+    """[first, end) as inclusive (start, last) ranges of at most MAX_DAYS days."""
+    starts = pl.date_range(first, end - timedelta(days=1), f"{MAX_DAYS}d", eager=True).to_list()
+    return [(s, min(s + timedelta(days=MAX_DAYS - 1), end - timedelta(days=1))) for s in starts]
+
+
+def fetch(first: date, end: date) -> list[ApiExport]:
+    """Per advertiser: every page of the AUDIENCE-by-country and BASIC reports for [first, end)."""
+    base = os.environ.get("TIKTOK_BASE_URL", DEFAULT_BASE_URL).rstrip("/")
+    advertisers = advertiser_ids()
+    headers = {"Access-Token": CREDENTIAL.value(SOURCE)}
+    session = build_session()
+    last = end - timedelta(days=1)
+    exports = []
+    for advertiser in advertisers:
+        pages: list[dict] = []
+        for report_type, dimensions, metrics in REPORTS:
+            for start, stop in _chunks(first, end):
+                params = {
+                    "advertiser_id": advertiser,
+                    "service_type": "AUCTION",
+                    "report_type": report_type,
+                    "data_level": "AUCTION_CAMPAIGN",
+                    "dimensions": json.dumps(dimensions),
+                    "metrics": json.dumps(metrics),
+                    "start_date": start.isoformat(),
+                    "end_date": stop.isoformat(),
+                }
+                pages.extend(report_pages(session, base, headers, params))
+        exports.append(ApiExport(f"{DATASET}_api_{advertiser}_{first}_{last}.json", pages_as_export(pages)))
+    return exports
+
+
+CONNECTOR = Connector(
+    source=SOURCE,
+    vendor=VENDOR,
+    version=VERSION,
+    file_patterns=("*.json",),
+    parse=parse,
+    fetch=fetch,
+    credential_variable=CREDENTIAL.variable,
+    description="TikTok API for Business integrated reports (campaign x day, by country and video) saved as JSON",
+)
