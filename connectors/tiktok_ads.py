@@ -78,6 +78,7 @@ METRIC_FIELDS = [
     "average_video_play",
 ]
 KEY = ["account", "campaign_id", "adgroup_id", "ad_id", "stat_time_day", "country_code"]
+GROUP = ["account", "campaign_id", "adgroup_id", "ad_id", "usage_date"]
 IMPRESSIONS = [Measure("impressions", "ad_impressions", "impressions", required=True)]
 VIDEO = [
     Measure("video_play_actions", "video_views", "views"),
@@ -157,6 +158,80 @@ def _number(column: str) -> pl.Expr:
     return pl.col(column).str.strip_chars().cast(pl.Float64, strict=False)
 
 
+def _plays() -> pl.Expr:
+    return _number("video_play_actions")
+
+
+def _watch_seconds() -> pl.Expr:
+    return _plays() * _number("average_video_play")
+
+
+def _format(plays: pl.Expr) -> pl.Expr:
+    return pl.when(plays.fill_null(0) > 0).then(pl.lit("video")).otherwise(pl.lit("social"))
+
+
+def _long(frame: pl.DataFrame, measures: list[Measure], attributes: list[str]) -> pl.DataFrame:
+    keyed = frame.with_columns(
+        json_attributes(attributes, frame).alias("attributes"), natural_key(KEY).alias("_key")
+    )
+    return unpivot_measures(keyed, measures)
+
+
+def _country_and_video(records: pl.DataFrame) -> pl.DataFrame:
+    """Country records get the impressions; BASIC video totals are shared out by impression share."""
+    by_country = pl.col("country_code").is_not_null()
+    country = records.filter(by_country)
+    basic = records.filter(~by_country)
+    video = basic.select(
+        *GROUP,
+        _plays().alias("_plays"),
+        _watch_seconds().alias("_watch"),
+        pl.col("_pointer").alias("video_source_row"),
+        pl.col("_currency").alias("_basic_currency"),
+    )
+    impressions = _number("impressions")
+    share = impressions / impressions.sum().over(GROUP, mapping_strategy="group_to_rows")
+    joined = (
+        country.with_columns(share.alias("video_share"))
+        .join(video, on=GROUP, how="left", nulls_equal=True)
+        .with_columns(pl.col("video_share").is_finite().fill_null(False).alias("_allocated"))
+    )
+    allocated = pl.col("_allocated") & pl.col("_plays").is_not_null()
+    joined = joined.with_columns(
+        pl.when(allocated).then(pl.col("_plays") * pl.col("video_share")).alias("video_play_actions"),
+        pl.when(allocated).then(pl.col("_watch") * pl.col("video_share")).alias("video_watch_seconds"),
+        pl.coalesce("_currency", "_basic_currency").alias("_currency"),
+        _format(pl.col("_plays")).alias("ad_format"),
+    ).with_columns(
+        pl.when(allocated).then(pl.col("video_source_row")).alias("video_source_row"),
+        pl.when(allocated).then(pl.col("video_share")).alias("video_share"),
+    )
+    shared = joined.filter(allocated).select(GROUP).unique()
+    leftover = basic.join(shared, on=GROUP, how="anti", nulls_equal=True).with_columns(
+        _plays().alias("video_play_actions"),
+        _watch_seconds().alias("video_watch_seconds"),
+        _format(_plays()).alias("ad_format"),
+    )
+    return pl.concat(
+        [
+            _long(joined, IMPRESSIONS, ATTRIBUTES),
+            _long(joined, VIDEO, [*ATTRIBUTES, "video_share", "video_source_row"]),
+            _long(leftover, VIDEO, ATTRIBUTES),
+        ],
+        how="diagonal_relaxed",
+    )
+
+
+def _basic_only(records: pl.DataFrame) -> pl.DataFrame:
+    """A BASIC report on its own: every record carries its impressions and its video measures."""
+    wide = records.with_columns(
+        _plays().alias("video_play_actions"),
+        _watch_seconds().alias("video_watch_seconds"),
+        _format(_plays()).alias("ad_format"),
+    )
+    return _long(wide, IMPRESSIONS + VIDEO, ATTRIBUTES)
+
+
 def parse(raw: bytes, file: str) -> ParsedExport:
     records, count = _read_records(raw, file)
     covered = window_days(SOURCE, file)
@@ -175,20 +250,9 @@ def parse(raw: bytes, file: str) -> ParsedExport:
         pl.coalesce(pl.col("currency").str.to_uppercase(), pl.lit(file_currency, dtype=pl.String)).alias(
             "_currency"
         ),
-        (_number("video_play_actions") * _number("average_video_play")).alias("video_watch_seconds"),
     )
-    records = records.with_columns(
-        json_attributes(ATTRIBUTES, records).alias("attributes"),
-        natural_key(KEY).alias("_key"),
-    )
-    by_country = pl.col("country_code").is_not_null()
-    has_country = records.select(by_country.any()).item()
-    impression_source = records.filter(by_country) if has_country else records
-    video_source = records.filter(~by_country)
-    long = pl.concat(
-        [unpivot_measures(impression_source, IMPRESSIONS), unpivot_measures(video_source, VIDEO)],
-        how="diagonal_relaxed",
-    )
+    has_country = records.get_column("country_code").is_not_null().any()
+    long = _country_and_video(records) if has_country else _basic_only(records)
     impressions = pl.col("activity_type") == "ad_impressions"
     cost = pl.when(impressions & pl.col("_currency").is_not_null())
     start = pl.col("usage_date").cast(pl.Datetime("us")).dt.replace_time_zone("UTC")
@@ -199,7 +263,6 @@ def parse(raw: bytes, file: str) -> ParsedExport:
         pl.lit(VENDOR).alias("vendor"),
         pl.lit(SERVICE).alias("service"),
         alpha2_to_alpha3(pl.col("country_code")).alias("country"),
-        pl.lit("social").alias("ad_format"),
         cost.then(_number("spend")).alias("cost_amount"),
         cost.then(pl.col("_currency")).alias("cost_currency"),
         pl.lit(DATASET).alias("dataset"),

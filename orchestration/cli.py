@@ -190,6 +190,71 @@ def _day(value: str) -> date:
         raise argparse.ArgumentTypeError(f"dates look like 2026-09-01, not {value!r}") from None
 
 
+def factor_table() -> pl.DataFrame:
+    """Every factor row of every seed: id, value, unit, validity, source, year and licence."""
+    from factors.release import factor_files
+
+    frames = []
+    for path in factor_files():
+        frame = pl.read_csv(path, infer_schema=False)
+        if "factor_id" not in frame.columns:
+            continue  # mapping tables (tier patterns, country regions) carry no values of their own
+        value_cols = [c for c in frame.columns if c in VALUE_COLUMNS]
+        frames.append(
+            frame.select(
+                pl.lit(path.stem).alias("table"),
+                "factor_id",
+                pl.concat_str([pl.lit(f"{c}=") + pl.col(c) for c in value_cols], separator=" ").alias(
+                    "values"
+                )
+                if value_cols
+                else pl.lit(""),
+                pl.col("valid_from"),
+                pl.col("valid_to"),
+                pl.col("source_url"),
+                pl.col("source_year"),
+                pl.col("licence"),
+            )
+        )
+    return pl.concat(frames, how="vertical")
+
+
+VALUE_COLUMNS = {
+    "value",
+    "kgco2e_per_kwh",
+    "water_l_per_kwh",
+    "it_kwh_per_unit",
+    "weight",
+    "pue_low",
+    "pue_high",
+    "wue_onsite_l_per_kwh_low",
+    "wue_onsite_l_per_kwh_high",
+    "it_kwh_per_output_token_low",
+    "it_kwh_per_output_token_high",
+    "it_kwh_per_request_low",
+    "payload_mb",
+    "kwh_per_second",
+    "fixed_share",
+    "foreign_grid_kgco2e_per_kwh",
+    "unit",
+}
+
+
+def cmd_factors(args: argparse.Namespace) -> int:
+    from factors.release import release_info
+
+    info = release_info()
+    print(f"Factor release: {info['factor_release']}")
+    print(f"Content sha256: {info['factor_release_sha256']}")
+    print(f"EcoLogits:      {info['ecologits_version']}")
+    table = factor_table()
+    if args.table:
+        table = table.filter(pl.col("table").str.contains(args.table, literal=True))
+    print(f"{table.height} factors\n")
+    _print_table(table)
+    return 0
+
+
 def cmd_summary(args: argparse.Namespace) -> int:
     paths = Paths.from_env()
     if not paths.warehouse.exists():
@@ -232,6 +297,11 @@ def main(argv: list[str] | None = None) -> int:
     ing.add_argument("--to", dest="date_to", type=_day, help="last UTC day to fetch (inclusive)")
     ing.add_argument("--files", metavar="DIR", help="folder of this source's export files")
     ing.set_defaults(func=cmd_ingest)
+    fac = sub.add_parser(
+        "factors", help="list the active factor release, its hash, and every factor with source"
+    )
+    fac.add_argument("--table", help="only seeds whose name contains this (e.g. grid, llm, ad_)")
+    fac.set_defaults(func=cmd_factors)
     summ = sub.add_parser("summary", help="print the quarterly footprint")
     summ.add_argument("--quarter", type=_quarter, help="only this quarter, e.g. 2026Q3")
     summ.set_defaults(func=cmd_summary)

@@ -1,5 +1,6 @@
 """dbt models as Dagster assets: staging -> intermediate -> marts, downstream of the ingest assets."""
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -7,6 +8,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
 from connectors.config import environment
+from factors.release import release_info
 from orchestration.lib.dbt_project import dbt_project, ensure_manifest
 from orchestration.resources import WarehouseResource
 
@@ -38,7 +40,10 @@ def build_dbt_assets() -> dg.AssetsDefinition:
     def ewh_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
         paths = warehouse.paths
         paths.warehouse.parent.mkdir(parents=True, exist_ok=True)
+        release = release_info()
+        context.log.info(f"factor release {release['factor_release']}")
+        context.log.info(f"factor release sha256 {release['factor_release_sha256']}")
         with environment(paths.dbt_env()):
-            yield from dbt.cli(["build"], context=context).stream()
+            yield from dbt.cli(["build", "--vars", json.dumps(release)], context=context).stream()
 
     return ewh_dbt_models

@@ -52,6 +52,7 @@ select
     provider_factor_id,
     grid_factor_id,
     water_factor_id,
+    '{{ var("factor_release") }}' as factor_release,
     'Scope 3 Category 1 (purchased goods and services)' as ghg_category,
     source_file,
     source_row,

@@ -1,0 +1,40 @@
+"""The factor release a run uses: its id, a content hash of every factor seed, and the EcoLogits version.
+
+Every run passes these to dbt, which records them on each row-level impact and in ``ewh_run_log``, so
+any figure can later be recomputed with exactly the factors that produced it.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from importlib import metadata
+from pathlib import Path
+
+from connectors.config import REPO_ROOT
+
+SEEDS = REPO_ROOT / "dbt_project" / "seeds"
+
+
+def factor_files(seeds: Path = SEEDS) -> list[Path]:
+    return sorted(p for p in seeds.glob("*.csv"))
+
+
+def release_info(seeds: Path = SEEDS) -> dict[str, str]:
+    """``factor_release`` (the one release id all factor rows carry), its content hash, EcoLogits version."""
+    releases: set[str] = set()
+    digest = hashlib.sha256()
+    for path in factor_files(seeds):
+        content = path.read_bytes()
+        digest.update(path.name.encode() + b"\0" + content + b"\0")
+        with path.open(newline="") as f:
+            reader = csv.DictReader(f)
+            if reader.fieldnames and "release" in reader.fieldnames:
+                releases.update(row["release"] for row in reader if row["release"])
+    if len(releases) != 1:
+        raise ValueError(f"factor seeds must carry exactly one release id, found {sorted(releases)}")
+    return {
+        "factor_release": releases.pop(),
+        "factor_release_sha256": digest.hexdigest(),
+        "ecologits_version": metadata.version("ecologits"),
+    }
