@@ -61,6 +61,7 @@ import io
 import os
 import re
 from datetime import date, datetime, timedelta
+from functools import cache
 from pathlib import PurePath
 from urllib.parse import urlsplit
 
@@ -165,7 +166,7 @@ def _rows(frame: pl.DataFrame, key_columns: list[str], attributes: list[str]) ->
         pl.lit(SERVICE).alias("service"),
         pl.col("customer_id").alias("account"),
         pl.col("device_raw").replace_strict(DEVICES, default=None, return_dtype=pl.String).alias("device"),
-        ad_format(pl.col("channel"), pl.col("network"), pl.col("device_raw")).alias("ad_format"),
+        ad_format(pl.col("channel"), pl.col("_network_enum"), pl.col("device_raw")).alias("ad_format"),
         pl.col("network").alias("placement"),
         pl.when(on_impressions).then(pl.col("cost")).otherwise(None).cast(MONEY).alias("cost_amount"),
         pl.when(on_impressions).then(pl.col("currency")).otherwise(None).alias("cost_currency"),
@@ -300,7 +301,11 @@ def _parse_api(raw: bytes, file: str) -> ParsedExport:
         "time_zone",
     ]
     rows = _rows(
-        both.with_columns(pl.col("channel").alias("advertising_channel_type")),
+        both.with_columns(
+            pl.col("channel").alias("advertising_channel_type"),
+            pl.col("network").alias("_network_enum"),
+            pl.col("clicks").cast(pl.Int64, strict=False),
+        ),
         ["report", *DIMENSIONS, "country_criterion_id"],
         attributes,
     )
@@ -323,7 +328,7 @@ def _unattributed(campaign: pl.DataFrame, geo: pl.DataFrame) -> pl.DataFrame:
     joined = campaign.join(sums, on=DIMENSIONS, how="left", nulls_equal=True)
     left = [
         pl.when(pl.col("_covered"))
-        .then(pl.max_horizontal(pl.col(m) - pl.col(f"_geo_{m}").fill_null(0), pl.lit(0.0)))
+        .then((pl.col(m) - pl.col(f"_geo_{m}").fill_null(0)).clip(lower_bound=0.0))
         .otherwise(pl.col(m))
         .alias(m)
         for m in metrics
@@ -413,7 +418,9 @@ NUMERIC = ["impressions", "cost", "clicks", "conversions", "conversion_value", "
 DAY_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%b %d, %Y", "%a, %b %d, %Y", "%B %d, %Y")
 
 
+@cache
 def _country_names() -> dict[str, str]:
+    """English country names as the UI writes them (lower case) -> ISO alpha-3."""
     import pycountry
 
     names: dict[str, str] = {}
@@ -537,13 +544,16 @@ def _parse_ui_csv(raw: bytes, file: str) -> ParsedExport:
     ).with_columns(
         pl.col("device_label")
         .str.to_lowercase()
-        .replace_strict(UI_DEVICES, default=None)
+        .replace_strict(UI_DEVICES, default=None, return_dtype=pl.String)
         .alias("device_raw"),
         pl.col("network_label")
         .str.to_lowercase()
-        .replace_strict(UI_NETWORKS, default=None)
+        .replace_strict(UI_NETWORKS, default=None, return_dtype=pl.String)
         .alias("_network_enum"),
-        pl.col("campaign_type").str.to_lowercase().replace_strict(UI_CHANNELS, default=None).alias("channel"),
+        pl.col("campaign_type")
+        .str.to_lowercase()
+        .replace_strict(UI_CHANNELS, default=None, return_dtype=pl.String)
+        .alias("channel"),
         pl.col("country_label")
         .str.to_lowercase()
         .replace_strict(_country_names(), default=None, return_dtype=pl.String)
@@ -563,8 +573,6 @@ def _parse_ui_csv(raw: bytes, file: str) -> ParsedExport:
         ),
         ["_date", "customer_id", "_campaign_key", "_device_key", "network_label", "country_label"],
         [name for name in UI_ATTRIBUTES if name in labels],
-    ).with_columns(
-        ad_format(pl.col("channel"), pl.col("_network_enum"), pl.col("device_raw")).alias("ad_format"),
     )
     days = _days(records.get_column("_date"), window)
     return ParsedExport(DATASET, conform(rows, PARSED_SCHEMA), days, records.height)

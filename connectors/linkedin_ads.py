@@ -203,7 +203,7 @@ FIELDS = ["dateRange", "pivotValues", *METRICS]
 
 
 def account_urns() -> list[str]:
-    """Ad account ids from ``LINKEDIN_AD_ACCOUNT_IDS`` (comma separated, bare ids or sponsoredAccount URNs)."""
+    """Ad account ids from ``LINKEDIN_AD_ACCOUNT_IDS``: comma separated, bare ids or account URNs."""
     raw = os.environ.get(ACCOUNTS_VARIABLE, "")
     ids = [part.strip().removeprefix(ACCOUNT_URN) for part in raw.split(",") if part.strip()]
     if not ids:
@@ -219,7 +219,7 @@ def _restli_date(day: date) -> str:
 
 
 def analytics_query(account_urn: str, first: date, last: date) -> str:
-    """The Rest.li 2.0 query string: URNs percent-encoded inside ``List(...)``, parentheses left as they are."""
+    """The Rest.li 2.0 query: URNs percent-encoded inside ``List(...)``, parentheses left as they are."""
     encoded = account_urn.replace(":", "%3A")
     return "&".join(
         [
@@ -234,7 +234,7 @@ def analytics_query(account_urn: str, first: date, last: date) -> str:
 
 
 def fetch(first: date, end: date) -> list[ApiExport]:
-    """One ``adAnalytics`` call per ad account for [first, end) (no pagination), all fetched before landing."""
+    """One ``adAnalytics`` call per ad account for [first, end) (not paginated), all before landing."""
     base = os.environ.get("LINKEDIN_BASE_URL", DEFAULT_BASE_URL).rstrip("/")
     version = os.environ.get("LINKEDIN_API_VERSION", DEFAULT_API_VERSION).strip()
     last = end - timedelta(days=1)
@@ -268,5 +268,5 @@ CONNECTOR = Connector(
     parse=parse,
     fetch=fetch,
     credential_variable=CREDENTIAL.variable,
-    description="LinkedIn Marketing API adAnalytics (daily, by ad account and campaign) responses saved as JSON",
+    description="LinkedIn Marketing API adAnalytics (daily, by ad account and campaign) saved as JSON",
 )

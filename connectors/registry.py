@@ -14,11 +14,15 @@ from connectors import (
     azure_cost,
     cloud_carbon,
     gcp_billing,
+    google_ads,
+    linkedin_ads,
+    meta_ads,
     mistral_usage,
     openai_costs,
     openai_dashboard,
     openai_usage,
     runway_usage,
+    tiktok_ads,
 )
 from connectors.base import Connector
 
@@ -34,6 +38,10 @@ _ALL = (
     aws_cur.CONNECTOR,
     mistral_usage.CONNECTOR,
     runway_usage.CONNECTOR,
+    google_ads.CONNECTOR,
+    meta_ads.CONNECTOR,
+    linkedin_ads.CONNECTOR,
+    tiktok_ads.CONNECTOR,
     *cloud_carbon.CONNECTORS,
 )
 CONNECTORS: dict[str, Connector] = {c.source: c for c in _ALL}

@@ -5,27 +5,30 @@ A saved export is a JSON array of raw responses (or one response): ``{"code": 0,
 [{"dimensions": {...}, "metrics": {...}}]}}``. Metric values are strings and may be ``"-"`` (not
 available: read as null); ``stat_time_day`` is ``"YYYY-MM-DD 00:00:00"`` in the advertiser's time zone.
 
-``fetch`` saves, per advertiser, two campaign-level reports in one response set, because TikTok only
-breaks results down by country in its AUDIENCE report, and that report has no video metrics:
+``fetch`` saves, per advertiser, two campaign-level reports in one response set, because TikTok breaks
+results down by country only in its AUDIENCE report, and that report has no video metrics:
 
 - ``report_type=AUDIENCE``, dimensions ``campaign_id, country_code, stat_time_day``: impressions and spend
   by country -> ``ad_impressions`` rows with ``country`` (ISO alpha-2 -> alpha-3) and the cost;
 - ``report_type=BASIC``, dimensions ``campaign_id, stat_time_day``: ``video_play_actions`` ->
-  ``video_views``, and ``video_play_actions x average_video_play`` (seconds per play) ->
-  ``ad_view_seconds`` (both with a null country). The BASIC record's own impressions and spend go to
-  ``attributes`` only, so nothing is counted twice.
+  ``video_views`` and ``video_play_actions x average_video_play`` (seconds per play) -> ``ad_view_seconds``.
+  These campaign-day totals are shared out over that campaign-day's country records in proportion to
+  their impressions (attributes ``video_share`` and ``video_source_row`` say so), so each country record
+  carries its impressions and its (estimated) video measures and nothing is counted twice. The BASIC
+  record's own impressions and spend stay in ``attributes``; a BASIC record without any country record
+  keeps its impressions and video with a null country.
 
-A file without any country-level record (a BASIC report saved on its own) gives ``ad_impressions`` from
-its BASIC records, with a null country. Records whose impressions are ``"-"`` or not a number are
-quarantined; missing video metrics produce no video rows.
+A file without any country-level record (a BASIC report saved on its own) gives every measure from its
+BASIC records, with a null country. Impressions of ``"-"`` or not a number quarantine the row; missing
+video metrics produce no video rows.
 
-Cost: ``spend`` is in the advertiser's currency, taken from the ``currency`` metric (requested in the
-BASIC report; the AUDIENCE rows use the file's single currency); without a currency there is no cost.
-``ad_format`` is ``social`` for every row: TikTok auction ads are in-feed placements, nearly all video, and
-their video side is measured by the ``video_views``/``ad_view_seconds`` rows rather than by the format.
-``device`` and ``placement`` are null (not broken down in these reports). ``account`` is the advertiser id,
-from the export's name (``integrated_report_api_<advertiser_id>_<first>_<last>.json``) or an
-``advertiser_id`` dimension/metric when the report has one.
+Cost: ``spend`` in the advertiser's currency, from the ``currency`` metric (requested in the BASIC report;
+AUDIENCE rows use their campaign-day's or the file's single currency); no currency, no cost.
+``ad_format``: ``video`` when the campaign-day has video plays (TikTok in-feed ads are video), else
+``social``. ``device`` and ``placement`` stay null (not broken down in these reports). ``account`` is the
+advertiser id from the export's name (``integrated_report_api_<advertiser_id>_<first>_<last>.json``) or an
+``advertiser_id`` dimension/metric; each advertiser is its own dataset (``integrated_report_<id>``) since
+landing replaces whole days per dataset.
 
 Dates are the advertiser-time-zone days TikTok reports: ``usage_start`` = that date 00:00 UTC,
 ``usage_end`` = the next day 00:00 UTC, so a day is shifted by the account's UTC offset.
@@ -206,17 +209,23 @@ def _country_and_video(records: pl.DataFrame) -> pl.DataFrame:
         pl.when(allocated).then(pl.col("video_source_row")).alias("video_source_row"),
         pl.when(allocated).then(pl.col("video_share")).alias("video_share"),
     )
+    # BASIC records with no country record at all keep their own impressions (nothing to double count);
+    # those whose country records cannot share them out (zero or unknown impressions) keep the video.
     shared = joined.filter(allocated).select(GROUP).unique()
+    in_country = country.select(GROUP).unique()
     leftover = basic.join(shared, on=GROUP, how="anti", nulls_equal=True).with_columns(
         _plays().alias("video_play_actions"),
         _watch_seconds().alias("video_watch_seconds"),
         _format(_plays()).alias("ad_format"),
     )
+    orphans = leftover.join(in_country, on=GROUP, how="anti", nulls_equal=True)
+    unshared = leftover.join(in_country, on=GROUP, how="semi", nulls_equal=True)
     return pl.concat(
         [
             _long(joined, IMPRESSIONS, ATTRIBUTES),
             _long(joined, VIDEO, [*ATTRIBUTES, "video_share", "video_source_row"]),
-            _long(leftover, VIDEO, ATTRIBUTES),
+            _long(orphans, IMPRESSIONS + VIDEO, ATTRIBUTES),
+            _long(unshared, VIDEO, ATTRIBUTES),
         ],
         how="diagonal_relaxed",
     )
@@ -235,13 +244,16 @@ def _basic_only(records: pl.DataFrame) -> pl.DataFrame:
 def parse(raw: bytes, file: str) -> ParsedExport:
     records, count = _read_records(raw, file)
     covered = window_days(SOURCE, file)
+    match = _ADVERTISER.search(file)
+    named = match.group(1) if match else None
+    # one dataset per advertiser: landing replaces whole days per dataset, and each advertiser is fetched
+    # (and may be re-exported) on its own
+    dataset = f"{DATASET}_{named}" if named else DATASET
     if count == 0:
-        return ParsedExport(DATASET, conform(pl.DataFrame(), PARSED_SCHEMA), covered, 0)
+        return ParsedExport(dataset, conform(pl.DataFrame(), PARSED_SCHEMA), covered, 0)
     if records.get_column("stat_time_day").null_count() == count:
         raise ExportFormatError(SOURCE, file, "report rows have no 'stat_time_day' dimension (daily report)")
 
-    match = _ADVERTISER.search(file)
-    named = match.group(1) if match else None
     currencies = records.get_column("currency").drop_nulls().str.to_uppercase().unique()
     file_currency = currencies.item() if currencies.len() == 1 else None
     records = records.with_columns(
@@ -265,10 +277,10 @@ def parse(raw: bytes, file: str) -> ParsedExport:
         alpha2_to_alpha3(pl.col("country_code")).alias("country"),
         cost.then(_number("spend")).alias("cost_amount"),
         cost.then(pl.col("_currency")).alias("cost_currency"),
-        pl.lit(DATASET).alias("dataset"),
+        pl.lit(dataset).alias("dataset"),
     )
     days = sorted(set(covered) | set(records.get_column("usage_date").drop_nulls().unique().to_list()))
-    return ParsedExport(DATASET, conform(rows, PARSED_SCHEMA), days, count)
+    return ParsedExport(dataset, conform(rows, PARSED_SCHEMA), days, count)
 
 
 # --- HTTP: GET {TIKTOK_BASE_URL}/open_api/v1.3/report/integrated/get/ with an Access-Token -------------
@@ -331,7 +343,9 @@ def _call(session, url: str, params: dict, headers: dict) -> dict:
         if code == 0:
             return body
         if code in TOKEN_CODES:
-            raise ConfigError(f"[{SOURCE}] {where} returned code {code} ({message}): check {CREDENTIAL.variable}")
+            raise ConfigError(
+                f"[{SOURCE}] {where} returned code {code} ({message}): check {CREDENTIAL.variable}"
+            )
         if code not in RATE_LIMIT_CODES:
             raise VendorResponseError(f"[{SOURCE}] {where} returned code {code!r}: {message}")
         if attempt + 1 < RATE_LIMIT_ATTEMPTS:
@@ -399,5 +413,5 @@ CONNECTOR = Connector(
     parse=parse,
     fetch=fetch,
     credential_variable=CREDENTIAL.variable,
-    description="TikTok API for Business integrated reports (campaign x day, by country and video) saved as JSON",
+    description="TikTok API for Business integrated reports (campaign x day, by country, video) as JSON",
 )

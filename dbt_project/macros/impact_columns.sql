@@ -11,6 +11,7 @@
         'energy_kwh_low', 'energy_kwh', 'energy_kwh_high',
         'co2e_location_kg_low', 'co2e_location_kg', 'co2e_location_kg_high',
         'co2e_embodied_kg_low', 'co2e_embodied_kg', 'co2e_embodied_kg_high',
-        'water_l_low', 'water_l', 'water_l_high'
+        'water_l_low', 'water_l', 'water_l_high',
+        'co2e_market_kg_low', 'co2e_market_kg', 'co2e_market_kg_high', 'market_basis', 'market_factor_id'
     ]) }}
 {% endmacro %}

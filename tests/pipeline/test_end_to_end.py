@@ -95,15 +95,18 @@ def test_rows_in_equal_rows_landed_plus_quarantined(pipeline_home):
         f"select sum(rows_in), sum(rows_landed), sum(rows_quarantined) from '{landing}/manifest.parquet'",
     )
     ((fact_rows,),) = _query(pipeline_home, "select count(*) from fct_activity_impacts")
-    ((spend_rows,),) = _query(
-        pipeline_home, "select count(*) from fct_vendor_costs where activity_type = 'spend'"
+    ((spend_outside,),) = _query(
+        pipeline_home,
+        "select count(*) from fct_vendor_costs where activity_type = 'spend' "
+        "and activity_id not in (select activity_id from fct_activity_impacts)",
     )
     ((superseded,),) = _query(pipeline_home, "select count(*) from int_activity_superseded")
     ((emission_rows,),) = _query(pipeline_home, "select count(*) from stg_landing__vendor_emissions")
     ((quarantine_rows,),) = _query(pipeline_home, "select count(*) from stg_landing__quarantine")
     assert rows_in == landed + quarantined
-    assert spend_rows > 0 and emission_rows > 0 and superseded > 0
-    assert fact_rows + spend_rows + superseded + emission_rows == landed
+    assert spend_outside > 0 and emission_rows > 0 and superseded > 0
+    # each landed row is in exactly one place: impacts, cost-only covered by usage, superseded, vendor figures
+    assert fact_rows + spend_outside + superseded + emission_rows == landed
     assert quarantine_rows == quarantined == 0
 
 
@@ -112,9 +115,12 @@ def test_every_row_has_figures_and_factor_ids(pipeline_home):
         pipeline_home,
         """
         select count(*) from fct_activity_impacts
-        where energy_kwh is null or co2e_location_kg is null or water_l is null
-           or grid_factor_id is null or water_factor_id is null or provider_factor_id is null
-           or (activity_type like 'llm%' and model_factor_id is null)""",
+        where co2e_location_kg is null or co2e_market_kg is null or provider_factor_id is null
+           or (method_tier <> 'spend_based'
+               and (energy_kwh is null or water_l is null
+                    or grid_factor_id is null or water_factor_id is null))
+           or (activity_type like 'llm%' and model_factor_id is null)
+           or method_tier = 'no_factor'""",
     )
     assert missing == 0
 

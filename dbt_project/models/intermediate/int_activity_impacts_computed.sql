@@ -6,6 +6,9 @@
     country = the row's residency country, else the vendor's default data-centre country; a
     country missing from Ember's table uses the EcoLogits/OWID value, and only then the world value
     (WOR); the factor id on the row says which.
+    Market-based: Google Cloud rows in a region with a published carbon-free-energy share get
+      co2e_market_kg = energy_kwh * (1 - CFE share) * the region's grid intensity  ("cfe_adjusted");
+    every other row repeats the location-based figure and says so ("location_fallback").
 -#}
 with energy as (
     select * from {{ ref('int_activity_energy_estimated') }}
@@ -33,7 +36,10 @@ factored as (
         coalesce(g.factor_id, gf.factor_id, gw.factor_id) as grid_factor_id,
         coalesce(g.kgco2e_per_kwh, gf.kgco2e_per_kwh, gw.kgco2e_per_kwh) as grid_kgco2e_per_kwh,
         coalesce(w.factor_id, ww.factor_id) as water_factor_id,
-        coalesce(w.water_l_per_kwh, ww.water_l_per_kwh) as water_l_per_kwh
+        coalesce(w.water_l_per_kwh, ww.water_l_per_kwh) as water_l_per_kwh,
+        m.factor_id as market_factor_id,
+        m.cfe_share,
+        m.region_grid_kgco2e_per_kwh
     from located as l
     left join {{ ref('factor_grid_intensity') }} as g
         on l.electricity_country = g.country and l.usage_date between g.valid_from and g.valid_to
@@ -45,6 +51,17 @@ factored as (
         on l.electricity_country = w.country and l.usage_date between w.valid_from and w.valid_to
     left join {{ ref('factor_electricity_water') }} as ww
         on ww.country = 'WOR' and l.usage_date between ww.valid_from and ww.valid_to
+    left join {{ ref('factor_market_cfe') }} as m
+        on l.vendor = m.vendor and l.region = m.region and l.usage_date between m.valid_from and m.valid_to
+),
+
+market as (
+    select
+        *,
+        case when market_factor_id is not null then 'cfe_adjusted' else 'location_fallback' end as market_basis,
+        case when market_factor_id is not null then (1 - cfe_share) * region_grid_kgco2e_per_kwh
+             else grid_kgco2e_per_kwh end as market_kgco2e_per_kwh
+    from factored
 )
 
 select
@@ -57,5 +74,8 @@ select
     it_energy_kwh_high * pue_high * grid_kgco2e_per_kwh as co2e_location_kg_high,
     it_energy_kwh_low * (wue_low + pue_low * water_l_per_kwh) as water_l_low,
     it_energy_kwh * (wue + pue * water_l_per_kwh) as water_l,
-    it_energy_kwh_high * (wue_high + pue_high * water_l_per_kwh) as water_l_high
-from factored
+    it_energy_kwh_high * (wue_high + pue_high * water_l_per_kwh) as water_l_high,
+    it_energy_kwh_low * pue_low * market_kgco2e_per_kwh as co2e_market_kg_low,
+    it_energy_kwh * pue * market_kgco2e_per_kwh as co2e_market_kg,
+    it_energy_kwh_high * pue_high * market_kgco2e_per_kwh as co2e_market_kg_high
+from market

@@ -72,7 +72,7 @@ resolved as (
             else 'programmatic'
         end as buy_type,
         coalesce(a.ad_format, 'display') as format_used,
-        coalesce(reg.region, 'global') as region,
+        coalesce(reg.region, 'global') as ad_region,
         coalesce(a.country, 'WOR') as electricity_country
     from ads as a
     inner join records as r on a.ad_record_key = r.ad_record_key
@@ -122,7 +122,7 @@ factored as (
     left join {{ ref('factor_ad_formats') }} as f
         on x.format_used = f.ad_format and x.usage_date between f.valid_from and f.valid_to
     left join {{ ref('factor_ad_regions') }} as rg
-        on x.region = rg.region and x.usage_date between rg.valid_from and rg.valid_to
+        on x.ad_region = rg.region and x.usage_date between rg.valid_from and rg.valid_to
     left join {{ ref('factor_ad_devices') }} as dv
         on x.device = dv.device and x.usage_date between dv.valid_from and dv.valid_to
     left join {{ ref('factor_ad_devices') }} as tv on tv.device = 'tv'
@@ -212,5 +212,10 @@ select
     t.central_embodied_kg * t.range_high as co2e_embodied_kg_high,
     t.central_energy_kwh * t.water_l_per_kwh * t.range_low as water_l_low,
     t.central_energy_kwh * t.water_l_per_kwh as water_l,
-    t.central_energy_kwh * t.water_l_per_kwh * t.range_high as water_l_high
+    t.central_energy_kwh * t.water_l_per_kwh * t.range_high as water_l_high,
+    t.central_co2e_kg * t.range_low as co2e_market_kg_low,
+    t.central_co2e_kg as co2e_market_kg,
+    t.central_co2e_kg * t.range_high as co2e_market_kg_high,
+    'location_fallback' as market_basis,
+    cast(null as {{ dbt.type_string() }}) as market_factor_id
 from totals as t

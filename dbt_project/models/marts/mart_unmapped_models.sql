@@ -11,5 +11,5 @@ select
     min(usage_date) as first_usage_date,
     max(usage_date) as last_usage_date
 from {{ ref('fct_activity_impacts') }}
-where not factor_mapped
+where not factor_mapped and activity_type <> 'spend'
 group by 1, 2, 3, 4, 5
