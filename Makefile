@@ -27,10 +27,12 @@ lint: install
 
 test: install lint
 	$(BIN)/python -m factors.build --check
+	$(BIN)/dagster definitions validate -m orchestration.definitions
 	$(BIN)/pytest
 
 dev: install
 	mkdir -p $(EWH_HOME)/.dagster
+	test -f $(EWH_HOME)/.dagster/dagster.yaml || cp orchestration/dagster.yaml $(EWH_HOME)/.dagster/dagster.yaml
 	DAGSTER_HOME=$(EWH_HOME)/.dagster $(BIN)/dagster dev -m orchestration.definitions
 
 factors: install

@@ -19,14 +19,9 @@ import polars as pl
 from connectors.base import ExportFormatError
 from connectors.config import Paths, default_home
 
-DAGSTER_YAML = """\
-# Written by `ewh run` for the local instance; see docs/operations.md for production settings.
-telemetry:
-  enabled: false
-concurrency:
-  pools:
-    default_limit: 1
-"""
+DBT_GROUPS = ("factors", "staging", "intermediate", "marts")
+
+DAGSTER_YAML = Path(__file__).with_name("dagster.yaml")
 
 SUMMARY_SQL = """
 select
@@ -51,7 +46,7 @@ def _prepare_instance(paths: Paths) -> None:
         os.environ["DAGSTER_HOME"] = str(paths.dagster_home)
     config = Path(os.environ["DAGSTER_HOME"]) / "dagster.yaml"
     if not config.exists():
-        config.write_text(DAGSTER_YAML)
+        config.write_text(DAGSTER_YAML.read_text())
 
 
 def _print_table(frame: pl.DataFrame) -> None:
@@ -77,29 +72,41 @@ def summary_frame(paths: Paths, quarter: str | None) -> pl.DataFrame:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from dagster import DagsterInstance
-
-    from orchestration.definitions import ALL_JOB, build_definitions
-
     paths = Paths.from_env()
-    _prepare_instance(paths)
     exports = Path(args.samples).resolve() if args.samples else None
     if exports is not None and not exports.is_dir():
         print(f"ewh run: --samples {exports} is not a directory", file=sys.stderr)
         return 2
+    return _run_job(paths, exports, verbose=args.verbose)
+
+
+def _run_job(
+    paths: Paths, exports: Path | None, *, verbose: bool, groups: tuple[str, ...] | None = None
+) -> int:
+    """Materialise the whole graph (or only the given asset groups) in-process, then report."""
+    from dagster import DagsterInstance
+
+    from orchestration.definitions import ALL_JOB, build_definitions
+
+    _prepare_instance(paths)
     defs = build_definitions(home=paths.home, exports_dir=exports)
     job = defs.resolve_job_def(ALL_JOB)
+    selection = None
+    if groups:
+        graph = defs.resolve_asset_graph()
+        selection = [k for k in graph.materializable_asset_keys if graph.get(k).group_name in groups]
     log_file = paths.home / "logs" / "ewh-run.log"
     log_file.parent.mkdir(parents=True, exist_ok=True)
     with DagsterInstance.get() as instance, log_file.open("w") as log:
         # dbt's own progress lines go to stdout; keep them in the log file unless asked for
-        sink = contextlib.nullcontext() if args.verbose else contextlib.redirect_stdout(log)
+        sink = contextlib.nullcontext() if verbose else contextlib.redirect_stdout(log)
         with sink:
             result = job.execute_in_process(
                 instance=instance,
                 raise_on_error=False,
+                asset_selection=selection,
                 run_config={
-                    "loggers": {"console": {"config": {"log_level": "DEBUG" if args.verbose else "WARNING"}}}
+                    "loggers": {"console": {"config": {"log_level": "DEBUG" if verbose else "WARNING"}}}
                 },
             )
     if not result.success:
@@ -181,6 +188,50 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         frame.select("original_name", "dataset", "skipped", "rows_in", "rows_landed", "rows_quarantined")
     )
     return 0
+
+
+def cmd_backfill(args: argparse.Namespace) -> int:
+    """Re-fetch a date range from a vendor API in chunks, then rebuild the models.
+
+    Each chunk lands whole or not at all and replaces its days, so a backfill that stops part-way is
+    resumed by running the same command again: nothing is duplicated.
+    """
+    from connectors.http import ConfigError, VendorResponseError
+    from connectors.ingest import Window, ingest_source
+    from connectors.registry import get
+
+    try:
+        connector = get(args.source)
+    except KeyError as exc:
+        print(f"ewh backfill: {exc.args[0]}", file=sys.stderr)
+        return 2
+    if connector.fetch is None:
+        print(
+            f"ewh backfill: {args.source} has no API; drop its exports in the inbox instead", file=sys.stderr
+        )
+        return 2
+    if args.date_to < args.date_from:
+        print("ewh backfill: --to is before --from", file=sys.stderr)
+        return 2
+    paths = Paths.from_env()
+    first, last = args.date_from, args.date_to
+    while first <= last:
+        end = min(first + timedelta(days=args.chunk_days), last + timedelta(days=1))
+        try:
+            results = ingest_source(connector, paths, window=Window(first, end))
+        except (ConfigError, VendorResponseError, ExportFormatError) as exc:
+            print(
+                f"ewh backfill: stopped at {first}: {exc}\nRe-run the same command to resume.",
+                file=sys.stderr,
+            )
+            return 1
+        landed = sum(r.rows_landed for r in results)
+        days = f"{first}..{end - timedelta(days=1)}"
+        print(f"{args.source} {days}: {len(results)} report(s), {landed} rows landed")
+        first = end
+    if args.no_build:
+        return 0
+    return _run_job(paths, None, verbose=False, groups=DBT_GROUPS)
 
 
 def _day(value: str) -> date:
@@ -302,6 +353,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     fac.add_argument("--table", help="only seeds whose name contains this (e.g. grid, llm, ad_)")
     fac.set_defaults(func=cmd_factors)
+    back = sub.add_parser("backfill", help="re-fetch a date range from a vendor API, then rebuild the models")
+    back.add_argument("source", help="an API source, e.g. openai_usage")
+    back.add_argument("--from", dest="date_from", type=_day, required=True, help="first UTC day")
+    back.add_argument("--to", dest="date_to", type=_day, required=True, help="last UTC day (inclusive)")
+    back.add_argument("--chunk-days", type=int, default=7, help="days per API request set (default 7)")
+    back.add_argument("--no-build", action="store_true", help="land only; do not rebuild the models")
+    back.set_defaults(func=cmd_backfill)
     summ = sub.add_parser("summary", help="print the quarterly footprint")
     summ.add_argument("--quarter", type=_quarter, help="only this quarter, e.g. 2026Q3")
     summ.set_defaults(func=cmd_summary)

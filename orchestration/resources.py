@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from datetime import date
 from pathlib import Path
 
 import dagster as dg
@@ -19,10 +21,20 @@ class WarehouseResource(dg.ConfigurableResource):
     home: str
     exports_dir: str
     lookback_days: int = 3
+    # the nightly schedule pins the API window's end (exclusive, ISO date) so a run is reproducible
+    window_end: str | None = None
+    # when ingesting the inbox: move landed files to inbox/.archive and unreadable ones to inbox/.rejected
+    from_inbox: bool = False
 
     @classmethod
     def from_env(cls, home: Path | None = None, exports_dir: Path | None = None) -> WarehouseResource:
-        return cls(home=str(home or default_home()), exports_dir=str(exports_dir or BUNDLED_SAMPLES))
+        """``EWH_EXPORTS_DIR`` and ``EWH_LOOKBACK_DAYS`` override the defaults (bundled samples, 3 days)."""
+        exports = exports_dir or Path(os.environ.get("EWH_EXPORTS_DIR") or BUNDLED_SAMPLES)
+        return cls(
+            home=str(home or default_home()),
+            exports_dir=str(exports),
+            lookback_days=int(os.environ.get("EWH_LOOKBACK_DAYS", 3)),
+        )
 
     @property
     def paths(self) -> Paths:
@@ -30,3 +42,7 @@ class WarehouseResource(dg.ConfigurableResource):
 
     def source_folder(self, source: str) -> Path:
         return Path(self.exports_dir) / source
+
+    @property
+    def today(self) -> date | None:
+        return date.fromisoformat(self.window_end) if self.window_end else None

@@ -1,11 +1,14 @@
 """Ingest assets: one per source, landing its exports as canonical activity and quarantine rows."""
 
+from datetime import timedelta
+
 import dagster as dg
 import polars as pl
 
-from connectors.base import Connector
+from connectors import inbox
+from connectors.base import Connector, ExportFormatError
 from connectors.ingest import ingest_source
-from connectors.landing import read_manifest
+from connectors.landing import ingest_file, read_manifest
 from connectors.registry import CONNECTORS
 from orchestration.resources import WarehouseResource
 
@@ -31,6 +34,10 @@ def build_ingest_asset(connector: Connector) -> dg.AssetsDefinition:
                 group_name="landing",
                 kinds={"python", "polars", "parquet"},
                 metadata={"connector_version": connector.version, "vendor": connector.vendor},
+                # a source that has not landed for two days fails its freshness check in the UI
+                freshness_policy=dg.FreshnessPolicy.time_window(
+                    fail_window=timedelta(days=2), warn_window=timedelta(hours=30)
+                ),
             ),
             dg.AssetSpec(
                 quarantine_key(source),
@@ -40,14 +47,24 @@ def build_ingest_asset(connector: Connector) -> dg.AssetsDefinition:
             ),
         ],
         pool="ewh_landing",
+        retry_policy=dg.RetryPolicy(max_retries=2, delay=30, backoff=dg.Backoff.EXPONENTIAL),
     )
     def ingest(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
         paths = warehouse.paths
         folder = warehouse.source_folder(source)
-        if not folder.is_dir():
-            context.log.warning(f"no export folder for {source} at {folder}")
-        # files first, then the vendor API when its credential variable is set (same code as `ewh ingest`)
-        results = ingest_source(connector, paths, folders=[folder], lookback_days=warehouse.lookback_days)
+        if warehouse.from_inbox:
+            results = _ingest_inbox(context, connector, paths)
+        else:
+            if not folder.is_dir():
+                context.log.warning(f"no export folder for {source} at {folder}")
+            # files first, then the vendor API when its key is set (same code as `ewh ingest`)
+            results = ingest_source(
+                connector,
+                paths,
+                folders=[folder],
+                lookback_days=warehouse.lookback_days,
+                today=warehouse.today,
+            )
         new = [r for r in results if not r.skipped]
         for r in new:
             context.log.info(
@@ -79,6 +96,25 @@ def build_ingest_asset(connector: Connector) -> dg.AssetsDefinition:
         )
 
     return ingest
+
+
+def _ingest_inbox(context: dg.AssetExecutionContext, connector: Connector, paths) -> list:
+    """Land the source's inbox files; archive each landed file, reject unreadable ones loudly."""
+    files, refused = inbox.scan(paths.inbox, connector.source)
+    for name, reason in refused:
+        context.log.warning(f"inbox/{connector.source}/{name}: refused ({reason})")
+    results = []
+    for f in files:
+        try:
+            results.append(ingest_file(connector, f.path, paths))
+        except ExportFormatError as exc:
+            moved = inbox.move_to(paths.inbox, f.path, connector.source, inbox.REJECTED)
+            raise dg.Failure(
+                description=f"{exc}; the file was moved to {moved.relative_to(paths.home)}",
+                allow_retries=False,
+            ) from exc
+        inbox.move_to(paths.inbox, f.path, connector.source, inbox.ARCHIVE)
+    return results
 
 
 def _files_table(results) -> str:

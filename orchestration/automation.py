@@ -1,0 +1,99 @@
+"""Jobs, the nightly schedule, the inbox sensor and the run-failure alert.
+
+- ``ewh_nightly`` (default 02:00 UTC, ``EWH_SCHEDULE_CRON``): every source, API windows ending at the
+  scheduled day (yesterday plus ``EWH_LOOKBACK_DAYS`` revised days), then the dbt models and checks.
+- ``ewh_inbox_sensor``: one run per new file content dropped in ``$EWH_HOME/inbox/<source>/``
+  (run key = source + sha256, so a second copy of the same content never runs again); the run lands
+  it, then builds the models. Refused names (symlinks, traversal, hidden files) are logged, never read.
+- ``ewh_failure_alert``: writes a clear message to the log, and to ``EWH_ALERT_WEBHOOK_URL`` if set.
+"""
+
+import json
+import os
+
+import dagster as dg
+import requests
+
+from connectors import inbox
+from connectors.registry import CONNECTORS
+from orchestration.assets.ingest import landing_key, quarantine_key
+from orchestration.resources import WarehouseResource
+
+ALL_JOB = "ewh_all"
+INBOX_JOB = "ewh_inbox"
+DBT_GROUPS = ("factors", "staging", "intermediate", "marts")
+
+all_job = dg.define_asset_job(
+    ALL_JOB,
+    selection=dg.AssetSelection.all(),
+    description="Ingest every source, check it, then build all dbt models",
+    tags={"ewh/writes": "warehouse"},
+)
+inbox_job = dg.define_asset_job(
+    INBOX_JOB,
+    selection=dg.AssetSelection.all(),
+    description="Land a file dropped in the inbox, then rebuild the models (asset selection per run)",
+    tags={"ewh/writes": "warehouse"},
+)
+
+
+def warehouse_config(warehouse: WarehouseResource, **overrides) -> dict:
+    """Run config for the warehouse resource: current values plus ``overrides`` (config replaces whole)."""
+    values = {
+        "home": warehouse.home,
+        "exports_dir": warehouse.exports_dir,
+        "lookback_days": warehouse.lookback_days,
+    }
+    return {"resources": {"warehouse": {"config": values | overrides}}}
+
+
+def nightly_schedule() -> dg.ScheduleDefinition:
+    cron = os.environ.get("EWH_SCHEDULE_CRON", "0 2 * * *")
+
+    @dg.schedule(name="ewh_nightly", cron_schedule=cron, job=all_job, execution_timezone="UTC")
+    def ewh_nightly(context: dg.ScheduleEvaluationContext, warehouse: WarehouseResource):
+        day = context.scheduled_execution_time.date()
+        return dg.RunRequest(
+            run_key=f"nightly-{day.isoformat()}",
+            run_config=warehouse_config(warehouse, window_end=day.isoformat()),
+            tags={"ewh/window_end": day.isoformat()},
+        )
+
+    return ewh_nightly
+
+
+@dg.sensor(name="ewh_inbox_sensor", job=inbox_job, minimum_interval_seconds=60)
+def inbox_sensor(context: dg.SensorEvaluationContext, warehouse: WarehouseResource):
+    paths = warehouse.paths
+    requests_: list[dg.RunRequest] = []
+    for source in CONNECTORS:
+        files, refused = inbox.scan(paths.inbox, source)
+        for name, reason in refused:
+            context.log.warning(f"inbox/{source}/{name}: refused ({reason})")
+        for f in files:
+            requests_.append(
+                dg.RunRequest(
+                    run_key=f"{source}:{f.sha256}",
+                    asset_selection=[landing_key(source), quarantine_key(source)],
+                    run_config=warehouse_config(warehouse, exports_dir=str(paths.inbox), from_inbox=True),
+                    tags={"ewh/source": source, "ewh/file": f.path.name, "ewh/sha256": f.sha256},
+                )
+            )
+    if not requests_:
+        return dg.SkipReason("no new files in the inbox")
+    return requests_
+
+
+@dg.run_failure_sensor(name="ewh_failure_alert", default_status=dg.DefaultSensorStatus.RUNNING)
+def failure_alert(context: dg.RunFailureSensorContext):
+    run = context.dagster_run
+    message = (
+        f"emissions-warehouse run {run.run_id} ({run.job_name}) failed: "
+        f"{context.failure_event.message or 'see the run log'}"
+    )
+    context.log.error(message)
+    url = os.environ.get("EWH_ALERT_WEBHOOK_URL")
+    if url:
+        requests.post(
+            url, data=json.dumps({"text": message}), headers={"Content-Type": "application/json"}, timeout=10
+        )

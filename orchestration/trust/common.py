@@ -1,0 +1,200 @@
+"""Shared pieces of the trust commands: warehouse connections, mart cell keys, metrics, code version."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from importlib import metadata
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from connectors.config import REPO_ROOT, Paths
+
+# the grain of mart_quarterly_emissions, and how each key is derived from a fct_activity_impacts row
+CELL_KEYS = ("quarter", "vendor", "model", "project_or_workspace", "country")
+CELL_EXPR = {
+    "quarter": "quarter",
+    "vendor": "vendor",
+    "model": "coalesce(model, '(none)')",
+    "project_or_workspace": "coalesce(project, workspace, '(none)')",
+    "country": "electricity_country",
+}
+# the row-level impact columns summed into the mart (the figures a closed quarter freezes)
+METRICS = (
+    "energy_kwh_low",
+    "energy_kwh",
+    "energy_kwh_high",
+    "co2e_location_kg_low",
+    "co2e_location_kg",
+    "co2e_location_kg_high",
+    "co2e_market_kg_low",
+    "co2e_market_kg",
+    "co2e_market_kg_high",
+    "co2e_embodied_kg_low",
+    "co2e_embodied_kg",
+    "co2e_embodied_kg_high",
+    "water_l_low",
+    "water_l",
+    "water_l_high",
+)
+HEADLINE_METRICS = ("energy_kwh", "co2e_location_kg", "co2e_embodied_kg", "water_l")
+FACTOR_ID_COLUMNS = (
+    "model_factor_id",
+    "activity_factor_id",
+    "provider_factor_id",
+    "grid_factor_id",
+    "water_factor_id",
+    "market_factor_id",
+)
+QUARTER_RE = re.compile(r"^\d{4}Q[1-4]$")
+REL_TOL = 1e-9
+
+
+class TrustError(RuntimeError):
+    """A trust command cannot proceed (no warehouse, quarter not closed, already closed...)."""
+
+
+def check_quarter(quarter: str) -> str:
+    quarter = quarter.upper()
+    if not QUARTER_RE.match(quarter):
+        raise TrustError(f"quarter must look like 2026Q3, not {quarter!r}")
+    return quarter
+
+
+def connect(paths: Paths, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    if not paths.warehouse.exists():
+        raise TrustError(f"no warehouse at {paths.warehouse}; run `ewh run` first")
+    return duckdb.connect(str(paths.warehouse), read_only=read_only)
+
+
+def table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    return bool(
+        con.execute(
+            "select count(*) from information_schema.tables where table_name = ? and table_schema = 'main'",
+            [name],
+        ).fetchall()[0][0]
+    )
+
+
+def append(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
+    """Append a frame to a table, creating it, or adding columns the frame has and the table lacks."""
+    con.register("_append_frame", frame)
+    try:
+        if not table_exists(con, table):
+            con.execute(f"create table {table} as select * from _append_frame")
+            return
+        existing = {r[0] for r in con.execute(f"describe {table}").fetchall()}
+        for name in frame.columns:
+            if name not in existing:
+                dtype = con.execute(f'select typeof("{name}") from _append_frame limit 1').fetchall()
+                sql_type = dtype[0][0] if dtype and dtype[0][0] != "NULL" else "varchar"
+                con.execute(f'alter table {table} add column "{name}" {sql_type}')
+        con.execute(f"insert into {table} by name select * from _append_frame")
+    finally:
+        con.unregister("_append_frame")
+
+
+def closed_dir(paths: Paths, quarter: str) -> Path:
+    """Files written next to the warehouse snapshot, so a lost warehouse does not lose a closed quarter."""
+    return paths.home / "closed" / quarter
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def code_version() -> str:
+    """The git commit of the checkout (read from .git, no git binary needed), else the package version."""
+    git = REPO_ROOT / ".git"
+    try:
+        head = (git / "HEAD").read_text().strip()
+        if head.startswith("ref: "):
+            ref = head[5:]
+            ref_file = git / ref
+            if ref_file.exists():
+                return "git:" + ref_file.read_text().strip()
+            packed = git / "packed-refs"
+            if packed.exists():
+                for line in packed.read_text().splitlines():
+                    if line.endswith(" " + ref):
+                        return "git:" + line.split()[0]
+        elif re.fullmatch(r"[0-9a-f]{40}", head):
+            return "git:" + head
+    except OSError:
+        pass
+    try:
+        return "package:" + metadata.version("emissions-warehouse")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def quarter_bounds(quarter: str) -> tuple[str, str]:
+    """First and last day (ISO) of a quarter label like 2026Q3."""
+    year, q = int(quarter[:4]), int(quarter[5])
+    first_month = 3 * (q - 1) + 1
+    last_month = first_month + 2
+    last_day = {3: 31, 6: 30, 9: 30, 12: 31}[last_month]
+    return f"{year}-{first_month:02d}-01", f"{year}-{last_month:02d}-{last_day}"
+
+
+def print_table(frame: pl.DataFrame) -> None:
+    with pl.Config(
+        tbl_rows=-1,
+        tbl_cols=-1,
+        tbl_hide_dataframe_shape=True,
+        tbl_hide_column_data_types=True,
+        tbl_formatting="ASCII_MARKDOWN",
+        tbl_width_chars=250,
+        fmt_str_lengths=80,
+        float_precision=None,
+    ):
+        print(frame)
+
+
+def rel_close(a: float | None, b: float | None, tol: float = REL_TOL) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return abs(a - b) <= tol * max(abs(a), abs(b), 1e-300) or a == b
+
+
+FACTOR_META_COLUMNS = ("factor_id", "release", "valid_from", "valid_to", "source_url", "source_year", "licence")
+
+
+def factor_rows(seeds: Path | None = None) -> pl.DataFrame:
+    """Every factor row of every seed CSV with its values, validity, source, year, licence and note.
+
+    ``values`` lists the row's other columns as ``name=value``, so one table holds all seeds.
+    """
+    from factors.release import SEEDS, factor_files
+
+    frames = []
+    for path in factor_files(seeds or SEEDS):
+        frame = pl.read_csv(path, infer_schema=False)
+        if "factor_id" not in frame.columns:
+            continue  # mapping tables (tier patterns, country regions) carry no values of their own
+        value_cols = [c for c in frame.columns if c not in FACTOR_META_COLUMNS and c != "note"]
+        values = (
+            pl.concat_str(
+                [pl.lit(f"{c}=") + pl.col(c).fill_null("") for c in value_cols], separator=" "
+            )
+            if value_cols
+            else pl.lit("")
+        )
+        frames.append(
+            frame.select(
+                pl.lit(path.stem).alias("table"),
+                pl.col("factor_id"),
+                values.alias("values"),
+                *[
+                    (pl.col(c) if c in frame.columns else pl.lit(None, pl.String)).alias(c)
+                    for c in ("release", "valid_from", "valid_to", "source_url", "source_year", "licence", "note")
+                ],
+            )
+        )
+    return pl.concat(frames, how="vertical")

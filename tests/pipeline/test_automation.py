@@ -1,0 +1,138 @@
+"""Nightly schedule, inbox sensor and single-writer configuration, through Dagster's own APIs."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import dagster as dg
+import pytest
+import yaml
+
+from connectors import inbox
+from connectors.config import BUNDLED_SAMPLES, Paths
+from orchestration.definitions import build_definitions
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def defs_home(tmp_path):
+    home = tmp_path / "home"
+    return build_definitions(home=home, exports_dir=tmp_path / "no-exports"), Paths(home)
+
+
+def test_nightly_schedule_requests_the_run_for_its_day(defs_home):
+    defs, _ = defs_home
+    schedule = defs.resolve_schedule_def("ewh_nightly")
+    assert schedule.cron_schedule == "0 2 * * *" and schedule.execution_timezone == "UTC"
+    context = dg.build_schedule_context(
+        scheduled_execution_time=datetime(2026, 11, 23, 2, 0, tzinfo=UTC),
+        resources={"warehouse": defs.resources["warehouse"]},
+    )
+    (request,) = schedule.evaluate_tick(context).run_requests
+    assert request.run_key == "nightly-2026-11-23"
+    assert request.run_config["resources"]["warehouse"]["config"]["window_end"] == "2026-11-23"
+    assert request.job_name in (None, "ewh_all")
+
+
+def _drop(paths: Paths, source: str, sample: Path, name: str | None = None) -> Path:
+    folder = paths.inbox / source
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / (name or sample.name)
+    shutil.copyfile(sample, target)
+    return target
+
+
+def _tick(defs, cursor=None, instance=None):
+    sensor = defs.resolve_sensor_def("ewh_inbox_sensor")
+    context = dg.build_sensor_context(
+        definitions=defs,
+        cursor=cursor,
+        instance=instance,
+        resources={"warehouse": defs.resources["warehouse"]},
+    )
+    return sensor.evaluate_tick(context)
+
+
+def test_inbox_sensor_requests_one_run_per_file_content(defs_home):
+    defs, paths = defs_home
+    sample = next((BUNDLED_SAMPLES / "anthropic_usage").glob("*.json"))
+    _drop(paths, "anthropic_usage", sample)
+    _drop(paths, "anthropic_usage", sample, name="same_content_other_name.json")
+    requests = _tick(defs).run_requests
+    run_keys = {r.run_key for r in requests}
+    assert len(run_keys) == 1  # the copy has the same content, hence the same run key
+    (key,) = run_keys
+    assert key.startswith("anthropic_usage:")
+    request = requests[0]
+    assert {k.to_user_string() for k in request.asset_selection} == {
+        "landing/anthropic_usage",
+        "quarantine/anthropic_usage",
+    }
+    assert request.run_config["resources"]["warehouse"]["config"]["from_inbox"] is True
+
+
+def test_inbox_refuses_symlinks_and_traversal(tmp_path):
+    folder = tmp_path / "inbox" / "openai_usage"
+    folder.mkdir(parents=True)
+    outside = tmp_path / "secret.json"
+    outside.write_text("{}")
+    os.symlink(outside, folder / "link.json")
+    (folder / "ok.json").write_text("{}")
+    assert inbox.refusal(folder, "link.json") == "symbolic link"
+    assert inbox.refusal(folder, "../secret.json") == "invalid file name"
+    assert inbox.refusal(folder, "..") == "invalid file name"
+    assert inbox.refusal(folder, ".hidden.json") == "hidden file"
+    accepted, refused = inbox.scan(tmp_path / "inbox", "openai_usage")
+    assert [f.path.name for f in accepted] == ["ok.json"]
+    assert refused == [("link.json", "symbolic link")]
+
+
+def test_inbox_run_lands_the_file_once_and_archives_it(defs_home):
+    defs, paths = defs_home
+    sample = next((BUNDLED_SAMPLES / "openai_costs").glob("*.json"))
+    dropped = _drop(paths, "openai_costs", sample)
+    instance = dg.DagsterInstance.ephemeral()
+    (request,) = _tick(defs, instance=instance).run_requests
+    result = defs.resolve_job_def("ewh_inbox").execute_in_process(
+        instance=instance, run_config=request.run_config, asset_selection=list(request.asset_selection)
+    )
+    assert result.success
+    assert not dropped.exists()
+    assert (paths.inbox / ".archive" / "openai_costs" / sample.name).exists()
+    assert list((paths.activity / "source=openai_costs").glob("dataset=costs/*"))
+    # nothing left to do, and the same content dropped again lands nothing new
+    assert _tick(defs).skip_message == "no new files in the inbox"
+
+
+def test_unreadable_inbox_file_fails_the_run_and_is_rejected(defs_home):
+    defs, paths = defs_home
+    bad = paths.inbox / "openai_costs" / "costs_broken.json"
+    bad.parent.mkdir(parents=True)
+    bad.write_text('{"object": "page", "data": [')
+    (request,) = _tick(defs).run_requests
+    result = defs.resolve_job_def("ewh_inbox").execute_in_process(
+        instance=dg.DagsterInstance.ephemeral(),
+        run_config=request.run_config,
+        asset_selection=list(request.asset_selection),
+        raise_on_error=False,
+    )
+    assert not result.success
+    failure = next(e for e in result.all_events if e.is_step_failure)
+    assert "costs_broken.json: malformed JSON" in failure.step_failure_data.error.message
+    assert (paths.inbox / ".rejected" / "openai_costs" / "costs_broken.json").exists()
+
+
+def test_single_writer_is_configured():
+    config = yaml.safe_load((Path(__file__).parents[2] / "orchestration" / "dagster.yaml").read_text())
+    assert config["concurrency"]["runs"]["max_concurrent_runs"] == 1
+    assert config["concurrency"]["pools"]["default_limit"] == 1
+    defs = build_definitions()
+    graph = defs.resolve_asset_graph()
+    pools = {
+        graph.get(key).pools and next(iter(graph.get(key).pools)) for key in graph.materializable_asset_keys
+    }
+    assert pools == {"ewh_landing", "ewh_warehouse"}
