@@ -1,0 +1,23 @@
+{#-
+    Every row-level impact with its business unit, brand and cost centre from allocation_rules, the
+    most specific key winning: campaign, API key, project, workspace, then account. Unmatched rows get
+    'unallocated' and stay in every total.
+-#}
+{% set fields = ['campaign_id', 'api_key_id', 'project', 'workspace', 'account'] %}
+select
+    f.*,
+    {{ fiscal_quarter_label('f.usage_date') }} as fiscal_quarter,
+    {{ fiscal_year('f.usage_date') }} as fiscal_year,
+    coalesce({% for x in fields %}r_{{ x }}.business_unit{% if not loop.last %}, {% endif %}{% endfor %}, 'unallocated')
+        as business_unit,
+    coalesce({% for x in fields %}r_{{ x }}.brand{% if not loop.last %}, {% endif %}{% endfor %}, 'unallocated')
+        as brand,
+    coalesce({% for x in fields %}r_{{ x }}.cost_centre{% if not loop.last %}, {% endif %}{% endfor %}, 'unallocated')
+        as cost_centre,
+    coalesce({% for x in fields %}case when r_{{ x }}.business_unit is not null then '{{ x }}' end{% if not loop.last %}, {% endif %}{% endfor %})
+        as allocated_by
+from {{ ref('fct_activity_impacts') }} as f
+{% for x in fields %}
+left join {{ ref('allocation_rules') }} as r_{{ x }}
+    on r_{{ x }}.match_field = '{{ x }}' and r_{{ x }}.match_value = f.{{ x }}
+{% endfor %}

@@ -1,0 +1,32 @@
+{#- Quarterly footprint and spend by business unit, vendor, model or channel, and country (calendar and fiscal). -#}
+select
+    quarter,
+    fiscal_quarter,
+    business_unit,
+    brand,
+    cost_centre,
+    vendor,
+    coalesce(model, ad_format, service) as model_or_channel,
+    coalesce(electricity_country, country, '(unknown)') as country,
+    'Scope 3 Category 1 (purchased goods and services)' as ghg_category,
+    count(*) as activity_rows,
+    sum(energy_kwh_low) as energy_kwh_low,
+    sum(energy_kwh) as energy_kwh,
+    sum(energy_kwh_high) as energy_kwh_high,
+    sum(co2e_location_kg_low) as co2e_location_kg_low,
+    sum(co2e_location_kg) as co2e_location_kg,
+    sum(co2e_location_kg_high) as co2e_location_kg_high,
+    sum(co2e_market_kg_low) as co2e_market_kg_low,
+    sum(co2e_market_kg) as co2e_market_kg,
+    sum(co2e_market_kg_high) as co2e_market_kg_high,
+    sum(co2e_embodied_kg) as co2e_embodied_kg,
+    sum(water_l) as water_l,
+    sum(cast(cost_amount as double)) as spend,
+    min(cost_currency) as spend_currency,
+    count(distinct cost_currency) as spend_currencies,
+    sum(case when dq_score <= 2 then 1 else 0 end) as rows_dq_1_2,
+    sum(case when dq_score = 3 then 1 else 0 end) as rows_dq_3,
+    sum(case when dq_score = 4 then 1 else 0 end) as rows_dq_4,
+    sum(case when dq_score = 5 then 1 else 0 end) as rows_dq_5
+from {{ ref('int_activity_allocated') }}
+group by 1, 2, 3, 4, 5, 6, 7, 8, 9

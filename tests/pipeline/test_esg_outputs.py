@@ -1,0 +1,74 @@
+"""Business-unit allocation, the ESRS E1-6 table and intensity metrics, against the row-level facts."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from connectors.config import Paths
+
+pytestmark = pytest.mark.slow
+
+
+def _q(home, sql):
+    con = duckdb.connect(str(Paths(home).warehouse), read_only=True)
+    try:
+        return con.sql(sql).fetchall()
+    finally:
+        con.close()
+
+
+def test_allocation_rules_assign_business_units_most_specific_key_first(pipeline_home):
+    ((marketing,),) = _q(
+        pipeline_home,
+        "select sum(co2e_location_kg) from mart_quarterly_business_units where business_unit = 'Marketing'",
+    )
+    ((expected,),) = _q(
+        pipeline_home,
+        """
+        select sum(co2e_location_kg) from fct_activity_impacts
+        where campaign_id is null and api_key_id is null
+          and (project = 'proj_Mk7aQ2marketingCopy'
+               or (project is null and workspace = 'wrkspc_01Kp9BrandStudio4Xc2'))""",
+    )
+    assert marketing == pytest.approx(expected, rel=1e-12) and expected > 0
+
+
+def test_unallocated_rows_stay_in_the_totals(pipeline_home):
+    ((bu_total, bu_rows),) = _q(
+        pipeline_home, "select sum(co2e_location_kg), sum(activity_rows) from mart_quarterly_business_units"
+    )
+    ((fact_total, fact_rows),) = _q(
+        pipeline_home, "select sum(co2e_location_kg), count(*) from fct_activity_impacts"
+    )
+    assert bu_rows == fact_rows
+    assert bu_total == pytest.approx(fact_total, rel=1e-9)
+    ((unallocated,),) = _q(pipeline_home, "select sum(activity_rows) from mart_unallocated")
+    ((bucket,),) = _q(
+        pipeline_home,
+        "select sum(activity_rows) from mart_quarterly_business_units where business_unit = 'unallocated'",
+    )
+    assert unallocated == bucket > 0
+
+
+def test_esrs_table_sums_to_the_mart(pipeline_home):
+    ((esrs_t,),) = _q(pipeline_home, "select sum(gross_tco2e_location_based) from mart_esrs_e1_6_scope3_cat1")
+    ((mart_kg,),) = _q(
+        pipeline_home, "select sum(co2e_location_kg + co2e_embodied_kg) from mart_quarterly_emissions"
+    )
+    assert esrs_t * 1000 == pytest.approx(mart_kg, rel=1e-9)
+    ((primary, spend),) = _q(
+        pipeline_home,
+        "select pct_from_supplier_activity_data, pct_spend_based from mart_esrs_e1_6_scope3_cat1",
+    )
+    assert primary + spend == pytest.approx(100.0)
+
+
+def test_intensity_per_1k_tokens_recomputed(pipeline_home):
+    ((intensity, kg, tokens),) = _q(
+        pipeline_home,
+        """
+        select gco2e_per_1k_tokens, kgco2e, tokens from mart_intensity_metrics
+        where quarter = '2026Q3' and vendor = 'openai' and model_or_channel = 'gpt-4o-mini'""",
+    )
+    assert intensity == pytest.approx(1e6 * kg / tokens, rel=1e-12)
