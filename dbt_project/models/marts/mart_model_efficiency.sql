@@ -1,0 +1,32 @@
+{#- Energy, carbon and spend per 1,000 LLM tokens, per quarter, vendor and model. -#}
+with usage as (
+    select
+        quarter,
+        vendor,
+        model,
+        sum(case when activity_type <> 'llm_requests' then quantity else 0 end) as tokens,
+        sum(case when activity_type = 'llm_output_tokens' then quantity else 0 end) as output_tokens,
+        sum(energy_kwh) as energy_kwh,
+        sum(co2e_location_kg + co2e_embodied_kg) as kgco2e,
+        max(method_tier) as method_tier
+    from {{ ref('fct_activity_impacts') }}
+    where activity_type like 'llm%' and model is not null
+    group by 1, 2, 3
+),
+
+spend as (
+    select quarter, vendor, model, sum(cast(cost_amount as double)) as spend, min(cost_currency) as currency,
+           count(distinct cost_currency) as currencies
+    from {{ ref('fct_vendor_costs') }}
+    where model is not null
+    group by 1, 2, 3
+)
+
+select
+    u.*,
+    1e6 * u.energy_kwh / nullif(u.tokens, 0) as wh_per_1k_tokens,
+    1e6 * u.kgco2e / nullif(u.tokens, 0) as gco2e_per_1k_tokens,
+    case when s.currencies = 1 then 1000 * s.spend / nullif(u.tokens, 0) end as spend_per_1k_tokens,
+    case when s.currencies = 1 then s.currency end as spend_currency
+from usage as u
+left join spend as s on u.quarter = s.quarter and u.vendor = s.vendor and u.model = s.model
