@@ -259,7 +259,7 @@ def factor_table() -> pl.DataFrame:
                     "values"
                 )
                 if value_cols
-                else pl.lit(""),
+                else pl.lit("").alias("values"),
                 pl.col("valid_from"),
                 pl.col("valid_to"),
                 pl.col("source_url"),
@@ -363,6 +363,9 @@ def main(argv: list[str] | None = None) -> int:
     summ = sub.add_parser("summary", help="print the quarterly footprint")
     summ.add_argument("--quarter", type=_quarter, help="only this quarter, e.g. 2026Q3")
     summ.set_defaults(func=cmd_summary)
+    from orchestration.estimate import register as register_estimate
+
+    register_estimate(sub)
     args = parser.parse_args(argv)
     os.environ.setdefault("EWH_HOME", str(default_home()))
     return args.func(args)

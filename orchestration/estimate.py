@@ -1,0 +1,768 @@
+"""``ewh estimate``: what a planned use would cost in energy, carbon and water, before anyone runs it.
+
+The planned use (model and tokens, images, seconds of video, a campaign's impressions) is turned into
+canonical activity rows, exactly as a connector would land the same usage, written to a throw-away
+landing zone, and built with the warehouse's own dbt models and factor seeds (``dbt build`` of
+``+fct_activity_impacts`` and the equivalents seed, one invocation, into a temporary DuckDB). The
+figures are therefore the ones the warehouse would compute for the same usage, with the same factor
+release, method tier and data-quality score; nothing is re-implemented here.
+
+    ewh estimate --vendor openai --model gpt-4o --input-tokens 8e6 --output-tokens 2e6 --requests 1e4 \\
+        --compare --model gpt-4o-mini
+    ewh estimate --vendor openai --model gpt-image-1 --images 500 \\
+        --compare --platform meta --impressions 1e6 --country DEU --format social --device mobile
+
+``--compare`` takes the rest of the command line as a second option. What it leaves unset is taken
+from the first option: quantities as a group (only when the comparison gives none) and settings one
+by one (vendor, model, country, ...), unless it switches between AI usage (``--vendor``) and ad
+delivery (``--platform``), in which case it starts from nothing.
+
+Equivalents come from ``dbt_project/seeds/factor_equivalents.csv`` (same release): energy as
+smartphone charges, location-based carbon as kilometres driven by a named car, water as 500 mL
+bottles, each printed with its factor, source and status, rounded to two significant figures and
+never added together.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field, fields, replace
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as dtime
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from connectors.config import Paths
+from connectors.landing import TABLES, atomic_write_parquet, init_landing, partition_path, stable_ids
+from connectors.registry import CONNECTORS
+from connectors.schema import ACTIVITY_SCHEMA, conform, validate
+from factors.release import release_info
+from orchestration.lib.dbt_project import DBT_EXECUTABLE, DBT_PROJECT_DIR
+
+DATASET = "estimate"
+CONNECTOR_VERSION = "estimate-1"
+EQUIVALENTS_SEED = "factor_equivalents"
+
+# AI vendor -> the registered source whose landed rows the estimate imitates
+VENDOR_SOURCES: dict[str, str] = {
+    "openai": "openai_usage",
+    "anthropic": "anthropic_usage",
+    "google": "gcp_billing",
+    "azure": "azure_cost",
+    "aws": "aws_cur",
+    "mistral": "mistral_usage",
+    "runway": "runway_usage",
+}
+# ad platform -> (vendor, source)
+PLATFORM_SOURCES: dict[str, tuple[str, str]] = {
+    "meta": ("meta", "meta_ads"),
+    "google": ("google", "google_ads"),
+    "linkedin": ("linkedin", "linkedin_ads"),
+    "tiktok": ("tiktok", "tiktok_ads"),
+}
+
+# option field -> (activity_type, unit, flag help)
+AI_QUANTITIES: dict[str, tuple[str, str, str]] = {
+    "input_tokens": ("llm_input_tokens", "tokens", "uncached prompt tokens"),
+    "cached_input_tokens": ("llm_cached_input_tokens", "tokens", "prompt tokens read from the cache"),
+    "cache_write_tokens": ("llm_cache_write_tokens", "tokens", "prompt tokens written to the cache"),
+    "output_tokens": ("llm_output_tokens", "tokens", "generated tokens, reasoning tokens included"),
+    "requests": ("llm_requests", "requests", "model requests (EcoLogits' per-request term)"),
+    "embedding_tokens": ("embedding_tokens", "tokens", "embedding input tokens"),
+    "images": ("images", "images", "generated images"),
+    "audio_seconds": ("audio_seconds", "seconds", "seconds of transcribed audio"),
+    "tts_characters": ("tts_characters", "characters", "text-to-speech input characters"),
+    "video_seconds": ("video_seconds", "seconds", "seconds of generated video"),
+}
+AD_QUANTITIES: dict[str, tuple[str, str, str]] = {
+    "impressions": ("ad_impressions", "impressions", "ad impressions"),
+    "video_views": ("video_views", "views", "ad video views"),
+    "view_seconds": ("ad_view_seconds", "seconds", "total seconds the ads were watched"),
+}
+QUANTITIES = AI_QUANTITIES | AD_QUANTITIES
+TOKEN_FIELDS = ("input_tokens", "cached_input_tokens", "cache_write_tokens", "output_tokens", "requests")
+SETTINGS = ("vendor", "platform", "model", "country", "region", "ad_format", "device", "size", "usage_date")
+AD_FORMATS = ("display", "video", "ctv", "search", "social", "native", "audio")
+DEVICES = ("mobile", "tablet", "desktop", "tv", "other")
+
+# figure -> columns of fct_activity_impacts summed for it (central, low, high)
+FIGURES: dict[str, str] = {
+    "energy_kwh": "energy (kWh)",
+    "co2e_location_kg": "kgCO2e, location-based",
+    "co2e_market_kg": "kgCO2e, market-based",
+    "co2e_embodied_kg": "kgCO2e, embodied (separate)",
+    "water_l": "water (L)",
+}
+# equivalents factor_id prefix -> the figure it divides
+EQUIVALENT_MEASURES = {"energy": "energy_kwh", "carbon": "co2e_location_kg", "water": "water_l"}
+
+
+class EstimateError(ValueError):
+    """A planned use that cannot be estimated (bad input) or a build that failed."""
+
+
+@dataclass(frozen=True)
+class Usage:
+    """One planned option: who does the work and how much of it."""
+
+    label: str | None = None
+    vendor: str | None = None
+    platform: str | None = None
+    model: str | None = None
+    country: str | None = None
+    region: str | None = None
+    ad_format: str | None = None
+    device: str | None = None
+    size: str | None = None
+    usage_date: date | None = None
+    input_tokens: float | None = None
+    cached_input_tokens: float | None = None
+    cache_write_tokens: float | None = None
+    output_tokens: float | None = None
+    requests: float | None = None
+    embedding_tokens: float | None = None
+    images: float | None = None
+    audio_seconds: float | None = None
+    tts_characters: float | None = None
+    video_seconds: float | None = None
+    impressions: float | None = None
+    video_views: float | None = None
+    view_seconds: float | None = None
+
+    @property
+    def is_ads(self) -> bool:
+        return self.platform is not None
+
+    def quantities(self) -> dict[str, float]:
+        return {name: getattr(self, name) for name in QUANTITIES if getattr(self, name) is not None}
+
+    def describe(self) -> str:
+        who = f"{self.platform} ads" if self.is_ads else " ".join(p for p in (self.vendor, self.model) if p)
+        extras = [
+            f"{k}={v}"
+            for k, v in (
+                ("format", self.ad_format),
+                ("device", self.device),
+                ("country", self.country),
+                ("region", self.region),
+                ("size", self.size),
+            )
+            if v
+        ]
+        amounts = ", ".join(f"{_human(q)} {name.replace('_', ' ')}" for name, q in self.quantities().items())
+        return f"{who}{' (' + ', '.join(extras) + ')' if extras else ''}: {amounts}"
+
+
+# ---------------------------------------------------------------------------------------------------
+# Input checking and translation into canonical activity rows
+
+
+def _country(value: str | None) -> str | None:
+    if value is None:
+        return None
+    import pycountry
+
+    code = value.strip().upper()
+    if code in {"WOR", "WORLD"}:
+        return "WOR"
+    found = pycountry.countries.get(alpha_3=code) if len(code) == 3 else None
+    if found is None and len(code) == 2:
+        found = pycountry.countries.get(alpha_2=code)
+    if found is None:
+        raise EstimateError(f"unknown country {value!r}: give an ISO 3166 code such as DEU, USA or FR")
+    return found.alpha_3
+
+
+def check(usage: Usage) -> Usage:
+    """Reject what cannot be estimated, with a message that says what to give instead."""
+    if usage.vendor and usage.platform:
+        raise EstimateError("give --vendor (AI usage) or --platform (ad delivery), not both")
+    if not usage.vendor and not usage.platform:
+        raise EstimateError(
+            "give --vendor for AI usage (e.g. openai) or --platform for ad delivery (e.g. meta)"
+        )
+    if usage.vendor and usage.vendor not in VENDOR_SOURCES:
+        raise EstimateError(
+            f"unknown vendor {usage.vendor!r}; AI vendors: {', '.join(sorted(VENDOR_SOURCES))}"
+            f" (ad platforms go in --platform: {', '.join(sorted(PLATFORM_SOURCES))})"
+        )
+    if usage.platform and usage.platform not in PLATFORM_SOURCES:
+        raise EstimateError(
+            f"unknown ad platform {usage.platform!r}; platforms: {', '.join(sorted(PLATFORM_SOURCES))}"
+        )
+    quantities = usage.quantities()
+    for name, value in quantities.items():
+        if not math.isfinite(value) or value < 0:
+            raise EstimateError(f"--{name.replace('_', '-')} must be a finite number ≥ 0, not {value}")
+    if not quantities:
+        kind = AD_QUANTITIES if usage.is_ads else AI_QUANTITIES
+        raise EstimateError(
+            "no quantity given; give one or more of " + ", ".join(f"--{n.replace('_', '-')}" for n in kind)
+        )
+    wrong = AI_QUANTITIES if usage.is_ads else AD_QUANTITIES
+    misplaced = [n for n in quantities if n in wrong]
+    if misplaced:
+        what = "ad platform" if usage.is_ads else "AI vendor"
+        raise EstimateError(
+            f"{', '.join('--' + n.replace('_', '-') for n in misplaced)} do not apply to an {what}"
+        )
+    if not usage.is_ads:
+        if any(n in quantities for n in TOKEN_FIELDS) and not usage.model:
+            raise EstimateError("token and request estimates need --model (e.g. gpt-4o-mini)")
+        if usage.ad_format or usage.device:
+            raise EstimateError("--format and --device describe ad delivery; use them with --platform")
+        if usage.vendor == "runway" and usage.model == "":
+            raise EstimateError("--model must not be empty")
+    elif usage.model or usage.size or usage.region:
+        raise EstimateError("--model, --size and --region describe AI usage; use them with --vendor")
+    return replace(usage, country=_country(usage.country))
+
+
+def _service(usage: Usage, activity_type: str) -> str:
+    if usage.is_ads:
+        return f"{usage.platform}.ads"
+    product = {
+        "embedding_tokens": "embeddings",
+        "images": "images",
+        "audio_seconds": "audio",
+        "tts_characters": "audio",
+        "video_seconds": "video",
+    }.get(activity_type, "completions")
+    return f"{usage.vendor}.{product}"
+
+
+def activity_rows(options: list[Usage], *, ingested_at: datetime | None = None) -> pl.DataFrame:
+    """The canonical activity rows (``ACTIVITY_SCHEMA``) a connector would land for these planned uses."""
+    ingested_at = ingested_at or datetime.now(UTC)
+    records = []
+    for usage in options:
+        day = usage.usage_date or date.today()
+        start = datetime.combine(day, dtime(0), tzinfo=UTC)
+        if usage.is_ads:
+            vendor, source = PLATFORM_SOURCES[usage.platform]
+        else:
+            vendor, source = usage.vendor, VENDOR_SOURCES[usage.vendor]
+        attributes = {"estimate": True, "label": usage.label}
+        if usage.size:
+            attributes["size"] = usage.size
+        for name, quantity in usage.quantities().items():
+            activity_type, unit, _ = QUANTITIES[name]
+            records.append(
+                {
+                    "source": source,
+                    "dataset": DATASET,
+                    "vendor": vendor,
+                    "service": _service(usage, activity_type),
+                    "model": _normalise_model(usage.model) if usage.model else None,
+                    "model_raw": usage.model,
+                    "activity_type": activity_type,
+                    "quantity": float(quantity),
+                    "unit": unit,
+                    "usage_start": start,
+                    "usage_end": start + timedelta(days=1),
+                    "usage_date": day,
+                    "region": usage.region,
+                    "country": usage.country if usage.country != "WOR" else None,
+                    "account": "estimate" if usage.is_ads else None,
+                    "project": usage.label,
+                    "campaign_id": usage.label if usage.is_ads else None,
+                    "device": usage.device,
+                    "ad_format": usage.ad_format,
+                    "attributes": json.dumps(attributes, sort_keys=True),
+                    "source_file": f"estimate/{usage.label}",
+                    "source_row": f"/{usage.label}#{name}",
+                    "source_sha256": "",
+                    "connector_version": CONNECTOR_VERSION,
+                    "ingested_at": ingested_at,
+                    "_key": f"{source}|{DATASET}|{usage.label}|{activity_type}",
+                }
+            )
+    frame = pl.DataFrame(records, infer_schema_length=None)
+    frame = frame.with_columns(stable_ids(frame.get_column("_key")).alias("activity_id")).drop("_key")
+    rows = conform(frame, ACTIVITY_SCHEMA)
+    _, invalid = validate(rows)
+    if invalid.height:
+        bad = invalid.row(0, named=True)
+        raise EstimateError(f"{bad['_field']}: {bad['_reason']} ({bad['source_row']})")
+    return rows
+
+
+def _normalise_model(raw: str) -> str:
+    from connectors.frames import normalise_model
+
+    return pl.select(normalise_model(pl.lit(raw))).item()
+
+
+# ---------------------------------------------------------------------------------------------------
+# Build with the warehouse's own dbt models
+
+
+def land(rows: pl.DataFrame, paths: Paths) -> None:
+    """A landing zone holding only these rows: every registered source initialised, so dbt's globs exist."""
+    for source, connector in CONNECTORS.items():
+        init_landing(paths, [source], connector.table)
+    day_column = TABLES["activity"].day_column
+    for (source, day), part in rows.partition_by(["source", day_column], as_dict=True).items():
+        atomic_write_parquet(part.sort("activity_id"), partition_path(paths, source, DATASET, day))
+
+
+def dbt_build(paths: Paths, workdir: Path, release: dict[str, str]) -> None:
+    """One dbt invocation: the seeds and every model up to ``fct_activity_impacts``, no tests."""
+    env = (
+        os.environ
+        | paths.dbt_env()
+        | {"DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "DBT_PARTIAL_PARSE": "false"}
+    )
+    command = [
+        str(DBT_EXECUTABLE),
+        "build",
+        "--select",
+        "+fct_activity_impacts",
+        EQUIVALENTS_SEED,
+        "--resource-type",
+        "seed",
+        "--resource-type",
+        "model",
+        "--project-dir",
+        str(DBT_PROJECT_DIR),
+        "--profiles-dir",
+        str(DBT_PROJECT_DIR),
+        "--target-path",
+        str(workdir / "target"),
+        "--log-path",
+        str(workdir / "logs"),
+        "--vars",
+        json.dumps(release),
+    ]
+    result = subprocess.run(command, cwd=workdir, env=env, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise EstimateError(f"dbt build failed:\n{result.stdout[-4000:]}\n{result.stderr[-2000:]}")
+
+
+@dataclass
+class Estimate:
+    release: dict[str, str]
+    options: list[Usage]
+    rows: pl.DataFrame  # fct_activity_impacts rows of the estimate
+    equivalents: pl.DataFrame  # the factor_equivalents seed as dbt loaded it
+    seconds: float = 0.0
+    summaries: list[dict] = field(default_factory=list)
+
+
+def estimate(options: list[Usage], *, workdir: Path | None = None) -> Estimate:
+    """Build the planned uses with dbt and summarise each option. ``workdir`` keeps the build (else temp)."""
+    started = time.monotonic()
+    options = [check(u) for u in options]
+    labels = [u.label for u in options]
+    if len(set(labels)) != len(labels) or any(not label for label in labels):
+        raise EstimateError(f"every option needs its own label, got {labels}")
+    rows = activity_rows(options)
+    release = release_info()
+    temporary = workdir is None
+    root = Path(tempfile.mkdtemp(prefix="ewh-estimate-")) if temporary else workdir.resolve()
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        paths = Paths(root / "home", warehouse_override=root / "estimate.duckdb")
+        land(rows, paths)
+        dbt_build(paths, root, release)
+        con = duckdb.connect(str(paths.warehouse), read_only=True)
+        try:
+            impacts = con.sql(
+                "select * from fct_activity_impacts where dataset = $d order by project, activity_type",
+                params={"d": DATASET},
+            ).pl()
+            equivalents = con.sql(f"select * from {EQUIVALENTS_SEED} order by factor_id").pl()
+        finally:
+            con.close()
+    finally:
+        if temporary:
+            shutil.rmtree(root, ignore_errors=True)
+    result = Estimate(release, options, impacts, equivalents, seconds=time.monotonic() - started)
+    result.summaries = [summarise(u, impacts, equivalents, release) for u in options]
+    return result
+
+
+# ---------------------------------------------------------------------------------------------------
+# Summaries, equivalents and output
+
+
+def _sum(frame: pl.DataFrame, column: str) -> float | None:
+    values = frame.get_column(column)
+    return None if values.null_count() == values.len() else float(values.sum())
+
+
+def _distinct(frame: pl.DataFrame, column: str) -> list[str]:
+    return sorted(v for v in frame.get_column(column).unique().to_list() if v is not None)
+
+
+def summarise(usage: Usage, impacts: pl.DataFrame, equivalents: pl.DataFrame, release: dict) -> dict:
+    mine = impacts.filter(pl.col("project") == usage.label)
+    figures = {
+        name: {
+            "central": _sum(mine, name),
+            "low": _sum(mine, f"{name}_low"),
+            "high": _sum(mine, f"{name}_high"),
+        }
+        for name in FIGURES
+    }
+    scored = mine.filter(pl.col("method_tier") != "counted_in_impressions")
+    day = usage.usage_date or date.today()
+    return {
+        "label": usage.label,
+        "description": usage.describe(),
+        "usage": {k: v.isoformat() if isinstance(v, date) else v for k, v in asdict(usage).items()},
+        "factor_release": release["factor_release"],
+        "figures": figures,
+        "method_tiers": _distinct(scored, "method_tier"),
+        "dq_score": int(scored.get_column("dq_score").max()) if scored.height else None,
+        "electricity_country": _distinct(mine, "electricity_country"),
+        "market_basis": _distinct(mine, "market_basis"),
+        "factor_ids": sorted(
+            {
+                v
+                for c in (
+                    "model_factor_id",
+                    "activity_factor_id",
+                    "provider_factor_id",
+                    "grid_factor_id",
+                    "water_factor_id",
+                    "market_factor_id",
+                )
+                for v in _distinct(mine, c)
+            }
+        ),
+        "rows": mine.select(
+            "activity_type",
+            "quantity",
+            "method_tier",
+            "dq_score",
+            "energy_kwh",
+            "co2e_location_kg",
+            "co2e_market_kg",
+            "co2e_embodied_kg",
+            "water_l",
+            "model_factor_id",
+            "activity_factor_id",
+        ).to_dicts(),
+        "equivalents": equivalents_for(figures, equivalents, day),
+    }
+
+
+def equivalents_for(figures: dict, equivalents: pl.DataFrame, day: date) -> list[dict]:
+    """Each cited equivalent that applies on ``day``: figure ÷ factor, with the factor and its source."""
+    out = []
+    for row in equivalents.iter_rows(named=True):
+        valid_from, valid_to = _as_date(row["valid_from"]), _as_date(row["valid_to"])
+        if not valid_from <= day <= valid_to:
+            continue
+        measure = EQUIVALENT_MEASURES.get(row["factor_id"].split(".")[1])
+        if measure is None:
+            continue
+        figure = figures[measure]
+        value = float(row["value"])
+
+        def per(x: float | None, value: float = value) -> float | None:
+            return None if x is None else x / value
+
+        out.append(
+            {
+                "factor_id": row["factor_id"],
+                "measure": measure,
+                "equivalent": row["equivalent"],
+                "count": per(figure["central"]),
+                "count_low": per(figure["low"]),
+                "count_high": per(figure["high"]),
+                "value": value,
+                "unit": row["unit"],
+                "basis": row["basis"],
+                "source_url": row["source_url"],
+                "source_year": int(row["source_year"]),
+                "licence": row["licence"],
+            }
+        )
+    order = list(EQUIVALENT_MEASURES.values())
+    return sorted(out, key=lambda e: (order.index(e["measure"]), e["factor_id"]))
+
+
+def _as_date(value) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def sig(x: float | None, digits: int = 2) -> str:
+    """``x`` rounded to ``digits`` significant figures, without scientific notation (45, 0.0012, 1,200)."""
+    if x is None:
+        return "n/a"
+    if x == 0:
+        return "0"
+    places = digits - 1 - math.floor(math.log10(abs(x)))
+    rounded = round(x, places)
+    return f"{rounded:,.{max(places, 0)}f}"
+
+
+def _num(x: float | None) -> str:
+    return sig(x, 5)
+
+
+def _human(q: float) -> str:
+    return f"{q:,.0f}" if float(q).is_integer() else f"{q:,}"
+
+
+def equivalent_line(eq: dict) -> str:
+    """``≈ 45 smartphone charges (range 30-100) at 0.022 kWh per charge``: figure ÷ factor, 2 s.f."""
+    spread = ""
+    if eq["count_low"] is not None and eq["count_high"] is not None:
+        spread = f" (range {sig(eq['count_low'])}-{sig(eq['count_high'])})"
+    return f"≈ {sig(eq['count'])} {eq['equivalent']}{spread} at {eq['value']:g} {eq['unit']}"
+
+
+MEASURE_TITLES = {"energy_kwh": "energy", "co2e_location_kg": "carbon (location-based)", "water_l": "water"}
+
+
+def render_text(result: Estimate) -> str:
+    release = result.release
+    lines = [
+        f"Factor release {release['factor_release']} (sha256 {release['factor_release_sha256'][:12]}, "
+        f"EcoLogits {release['ecologits_version']}), built with the warehouse's dbt models "
+        f"in {result.seconds:.1f} s.",
+        "GHG Protocol Scope 3 Category 1. Central figure, then the low - high envelope.",
+    ]
+    for s in result.summaries:
+        lines += ["", f"[{s['label']}] {s['description']}"]
+        lines.append(
+            f"  method {', '.join(s['method_tiers']) or 'none'}, dq score {s['dq_score']} (1 best, 5 worst),"
+            f" grid {', '.join(s['electricity_country']) or 'n/a'}"
+        )
+        lines.append(f"  factors: {', '.join(s['factor_ids'])}")
+        titles = dict(FIGURES)
+        if s["market_basis"] == ["location_fallback"]:
+            titles["co2e_market_kg"] += " (no market factor: = location)"
+        width = max(len(v) for v in titles.values())
+        for name, title in titles.items():
+            f = s["figures"][name]
+            lines.append(
+                f"  {title:<{width}}  {_num(f['central']):>10}   ({_num(f['low'])} - {_num(f['high'])})"
+            )
+        types = {r["activity_type"] for r in s["rows"]}
+        if "llm_requests" not in types and any(t.startswith("llm_") for t in types):
+            lines.append("  note: no --requests given, so EcoLogits' per-request term is not included")
+        if any(r["method_tier"] == "size_tier" for r in s["rows"]):
+            lines.append("  note: model not in the factor registry; estimated with a size tier (dq 4)")
+        if not any(t.startswith("llm_") or t == "ad_impressions" for t in types):
+            lines.append(
+                "  note: embodied emissions are estimated for LLM and ad rows only; 0 means not estimated"
+            )
+        lines.append("  equivalents, for scale only (2 significant figures; never add them together):")
+        for eq in s["equivalents"]:
+            lines.append(f"    {MEASURE_TITLES[eq['measure']]}: {equivalent_line(eq)}")
+            lines.append(f"      {eq['basis']}; {eq['source_url']} ({eq['source_year']}, {eq['licence']})")
+    if len(result.summaries) == 2:
+        lines += ["", *compare_lines(*result.summaries)]
+    return "\n".join(lines)
+
+
+def comparison(a: dict, b: dict) -> dict:
+    out = {}
+    for name in FIGURES:
+        fa, fb = a["figures"][name]["central"], b["figures"][name]["central"]
+        out[name] = {
+            a["label"]: fa,
+            b["label"]: fb,
+            "difference": None if fa is None or fb is None else fb - fa,
+            "ratio": None if not fa or fb is None else fb / fa,
+        }
+    return out
+
+
+def compare_lines(a: dict, b: dict) -> list[str]:
+    la, lb = a["label"], b["label"]
+    width = max(len(v) for v in FIGURES.values())
+    lines = [
+        f"Side by side: [{la}] vs [{lb}]",
+        f"  {'':<{width}}  {la:>28}  {lb:>28}  {lb + ' ÷ ' + la:>10}",
+    ]
+    for name, title in FIGURES.items():
+        fa, fb = a["figures"][name], b["figures"][name]
+
+        def cell(f: dict) -> str:
+            return f"{_num(f['central'])} ({sig(f['low'])}-{sig(f['high'])})"
+
+        ratio = comparison(a, b)[name]["ratio"]
+        times = "n/a" if ratio is None else sig(ratio, 3) + "x"
+        lines.append(f"  {title:<{width}}  {cell(fa):>28}  {cell(fb):>28}  {times:>10}")
+    ea, eb = a["figures"]["energy_kwh"]["central"], b["figures"]["energy_kwh"]["central"]
+    if ea is not None and eb is not None and ea != eb:
+        low, high = (la, lb) if ea < eb else (lb, la)
+        share = abs(ea - eb) / max(ea, eb)
+        lines.append(f"  [{low}] uses {share:.0%} less energy than [{high}] (central figures).")
+    return lines
+
+
+def to_json(result: Estimate) -> dict:
+    out = {
+        "factor_release": result.release["factor_release"],
+        "factor_release_sha256": result.release["factor_release_sha256"],
+        "ecologits_version": result.release["ecologits_version"],
+        "ghg_category": "Scope 3 Category 1 (purchased goods and services)",
+        "options": result.summaries,
+    }
+    if len(result.summaries) == 2:
+        out["comparison"] = comparison(*result.summaries)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------
+# Command line
+
+
+def quantity(value: str) -> float:
+    """A quantity as typed: ``2e6``, ``2000000``, ``2_000_000`` or ``2,000,000``; finite and ≥ 0."""
+    try:
+        number = float(value.replace(",", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number") from None
+    if not math.isfinite(number) or number < 0:
+        raise argparse.ArgumentTypeError(f"{value!r}: quantities must be finite and ≥ 0")
+    return number
+
+
+def _day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"dates look like 2026-09-01, not {value!r}") from None
+
+
+def add_usage_arguments(parser: argparse.ArgumentParser) -> None:
+    who = parser.add_argument_group("who does the work")
+    who.add_argument("--vendor", type=str.lower, help=f"AI vendor: {', '.join(sorted(VENDOR_SOURCES))}")
+    who.add_argument("--platform", type=str.lower, help=f"ad platform: {', '.join(sorted(PLATFORM_SOURCES))}")
+    who.add_argument(
+        "--model", help="model as the vendor names it (gpt-4o-mini, claude-haiku-4-5, gen4_turbo)"
+    )
+    who.add_argument("--country", help="ISO country of the grid (AI: data residency; ads: audience country)")
+    who.add_argument("--region", help="cloud region as the vendor names it (e.g. europe-west4)")
+    who.add_argument("--format", dest="ad_format", choices=AD_FORMATS, help="ad format")
+    who.add_argument("--device", choices=DEVICES, help="ad delivery device (default: the GMSF device mix)")
+    who.add_argument("--size", help="image size, recorded only (the per-image factor does not vary with it)")
+    who.add_argument("--date", dest="usage_date", type=_day, help="day the work is planned (default: today)")
+    who.add_argument("--label", help="name of this option in the output (default A, B)")
+    how_much = parser.add_argument_group("how much (any of these; e.g. 2e6 or 2,000,000)")
+    for name, (_, _, text) in QUANTITIES.items():
+        how_much.add_argument(f"--{name.replace('_', '-')}", dest=name, type=quantity, metavar="N", help=text)
+
+
+class _CompareParser(argparse.ArgumentParser):
+    def error(self, message: str):  # raise instead of exiting, so the message names --compare
+        raise EstimateError(f"--compare: {message}")
+
+
+def usage_from(namespace: argparse.Namespace) -> Usage:
+    names = {f.name for f in fields(Usage)}
+    return Usage(**{k: v for k, v in vars(namespace).items() if k in names})
+
+
+def merge(first: Usage, second: Usage) -> Usage:
+    """The comparison option: its own values, the rest from the first option (see the module docstring)."""
+    switches = (second.platform is not None and not first.is_ads) or (
+        second.vendor is not None and first.is_ads
+    )
+    if switches:
+        return second
+    values = {}
+    for name in SETTINGS:
+        values[name] = getattr(second, name) if getattr(second, name) is not None else getattr(first, name)
+    if second.vendor is not None and first.platform is not None:
+        values["platform"] = None
+    own = second.quantities()
+    for name in QUANTITIES:
+        values[name] = own.get(name) if own else getattr(first, name)
+    return replace(second, **values)
+
+
+def options_from_args(args: argparse.Namespace) -> list[Usage]:
+    first = usage_from(args)
+    first = replace(first, label=first.label or "A", usage_date=first.usage_date or date.today())
+    options = [first]
+    if args.compare is not None:
+        if not args.compare:
+            raise EstimateError(
+                "--compare needs the second option's arguments, e.g. --compare --model gpt-4o-mini"
+            )
+        parser = _CompareParser(prog="ewh estimate --compare", add_help=False)
+        add_usage_arguments(parser)
+        parser.add_argument("--json", action="store_true")
+        parser.add_argument("--workdir")
+        given = parser.parse_args(args.compare)
+        args.json = args.json or given.json  # options of the command itself may follow --compare
+        args.workdir = args.workdir or given.workdir
+        second = merge(first, usage_from(given))
+        options.append(replace(second, label=given.label or ("B" if first.label != "B" else "A")))
+    return options
+
+
+def cmd_estimate(args: argparse.Namespace) -> int:
+    try:
+        options = options_from_args(args)
+        options = [check(u) for u in options]
+        result = estimate(options, workdir=Path(args.workdir) if args.workdir else None)
+    except EstimateError as exc:
+        print(f"ewh estimate: {exc}", file=sys.stderr)
+        return 1 if str(exc).startswith("dbt build failed") else 2
+    if args.json:
+        print(json.dumps(to_json(result), indent=2, default=str))
+    else:
+        print(render_text(result))
+    return 0
+
+
+def register(subparsers) -> argparse.ArgumentParser:
+    """Add ``estimate`` to the ``ewh`` parser's subcommands."""
+    parser = subparsers.add_parser(
+        "estimate",
+        help="energy, carbon and water of a planned use, from the same factors and models as the warehouse",
+        description=__doc__.split("\n\n")[0],
+        epilog=(
+            "examples:\n"
+            "  ewh estimate --vendor openai --model gpt-4o --input-tokens 8e6 --output-tokens 2e6"
+            " --requests 1e4 --compare --model gpt-4o-mini\n"
+            "  ewh estimate --vendor openai --model gpt-image-1 --images 500"
+            " --compare --platform meta --impressions 1e6 --country DEU --format display\n"
+            "  ewh estimate --vendor runway --model gen4_turbo --video-seconds 120 --json\n\n"
+            "--compare takes the rest of the line as a second option; what it leaves unset comes from\n"
+            "the first (quantities only if it gives none), unless it switches between --vendor and\n"
+            "--platform."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_usage_arguments(parser)
+    parser.add_argument("--json", action="store_true", help="print machine-readable JSON")
+    parser.add_argument("--workdir", metavar="DIR", help="build in DIR and keep it (default: a temp dir)")
+    parser.add_argument(
+        "--compare",
+        nargs=argparse.REMAINDER,
+        metavar="ARGS",
+        help="everything after it describes a second option to put side by side",
+    )
+    parser.set_defaults(func=cmd_estimate)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="ewh")
+    register(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
