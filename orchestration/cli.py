@@ -119,6 +119,15 @@ def _run_job(
             if event.is_step_failure and event.step_failure_data.error:
                 print(event.step_failure_data.error.message, file=sys.stderr)
         return 1
+    if groups is None or "marts" in groups:
+        from orchestration.trust.close import check_restatements
+
+        restated = check_restatements(paths)
+        if restated.height:
+            print(
+                f"NOTE: {restated.height} figure(s) of closed quarters changed; recorded in `restatements` "
+                "(closed snapshots unchanged). See `ewh restatements`."
+            )
     _report_run(paths)
     return 0
 
@@ -364,8 +373,10 @@ def main(argv: list[str] | None = None) -> int:
     summ.add_argument("--quarter", type=_quarter, help="only this quarter, e.g. 2026Q3")
     summ.set_defaults(func=cmd_summary)
     from orchestration.estimate import register as register_estimate
+    from orchestration.trust.cli import register as register_trust
 
     register_estimate(sub)
+    register_trust(sub)
     args = parser.parse_args(argv)
     os.environ.setdefault("EWH_HOME", str(default_home()))
     return args.func(args)

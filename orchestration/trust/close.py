@@ -14,18 +14,18 @@ quarter is refused unless ``force``; a forced close replaces the snapshot and is
 ``closed_quarters_log``. Nothing else ever writes these tables.
 
 Restatements. ``check_restatements`` compares each closed quarter with the current marts, cell by cell
-(quarter × vendor × model × project/workspace × country) and metric, and appends a row to
+(quarter x vendor x model x project/workspace x country) and metric, and appends a row to
 ``restatements`` for every figure that moved (relative tolerance 1e-9) and is not already recorded
 with the same new value. The change is split row by row (rows matched on ``activity_id`` within the
 same cell):
 
 - a row only in the snapshot, or only in the current marts: all of its figure is *activity* change;
-- a row in both: activity effect = (new quantity − old quantity) × old figure per unit (the change in
-  activity at the old intensity); factor/method effect = the rest (new figure − old figure − activity
+- a row in both: activity effect = (new quantity - old quantity) x old figure per unit (the change in
+  activity at the old intensity); factor/method effect = the rest (new figure - old figure - activity
   effect). Identical quantity and factor ids with a different figure is therefore a factor effect
   (a new factor release under the same ids). A row whose old quantity is 0 counts as activity change.
 
-activity_effect + factor_effect = new − old exactly; the shares are each effect divided by new − old
+activity_effect + factor_effect = new - old exactly; the shares are each effect divided by new - old
 (they add to 1, and one can exceed 1 when the effects have opposite signs).
 """
 
@@ -40,7 +40,6 @@ import polars as pl
 from connectors.config import Paths
 from connectors.landing import read_manifest
 from orchestration.trust.common import (
-    CELL_EXPR,
     CELL_KEYS,
     FACTOR_ID_COLUMNS,
     HEADLINE_METRICS,
@@ -77,7 +76,8 @@ def raw_files_for_quarter(paths: Paths, quarter: str) -> pl.DataFrame:
     manifest = read_manifest(paths)
     return (
         manifest.filter(
-            (pl.col("first_day") <= date.fromisoformat(last)) & (pl.col("last_day") >= date.fromisoformat(first))
+            (pl.col("first_day") <= date.fromisoformat(last))
+            & (pl.col("last_day") >= date.fromisoformat(first))
         )
         .sort("ingested_at", "source", "original_name")
         .with_row_index("landing_order", offset=1)
@@ -91,23 +91,31 @@ def close_quarter(paths: Paths, quarter: str, *, force: bool = False, now: datet
     con = connect(paths)
     try:
         if table_exists(con, "closed_quarters"):
-            already = con.execute("select closed_at from closed_quarters where quarter = ?", [quarter]).fetchall()
+            already = con.execute(
+                "select closed_at from closed_quarters where quarter = ?", [quarter]
+            ).fetchall()
             if already and not force:
                 raise TrustError(
                     f"{quarter} was closed at {already[0][0]}; closing again would replace the snapshot "
                     "(use --force to do it anyway)"
                 )
-        mart = con.sql("select * from mart_quarterly_emissions where quarter = $q", params={"q": quarter}).pl()
+        mart = con.sql(
+            "select * from mart_quarterly_emissions where quarter = $q", params={"q": quarter}
+        ).pl()
         if mart.is_empty():
             raise TrustError(f"no rows for {quarter} in mart_quarterly_emissions; nothing to close")
         rows = con.sql("select * from fct_activity_impacts where quarter = $q", params={"q": quarter}).pl()
         release = con.sql("select * from dim_factor_release").pl().row(0, named=True)
         files = raw_files_for_quarter(paths, quarter)
         contributing = set(rows.get_column("source_sha256").unique().to_list())
-        files = files.with_columns(pl.col("source_sha256").is_in(list(contributing)).alias("contributes_rows"))
+        files = files.with_columns(
+            pl.col("source_sha256").is_in(list(contributing)).alias("contributes_rows")
+        )
         missing = contributing - set(files.get_column("source_sha256").to_list())
         if missing:
-            raise TrustError(f"rows of {quarter} come from files missing in the landing manifest: {sorted(missing)}")
+            raise TrustError(
+                f"rows of {quarter} come from files missing in the landing manifest: {sorted(missing)}"
+            )
 
         header = {
             "quarter": quarter,
@@ -123,8 +131,20 @@ def close_quarter(paths: Paths, quarter: str, *, force: bool = False, now: datet
             "raw_files": files.height,
             **{f"total_{m}": mart.get_column(m).sum() for m in RESTATED_METRICS},
         }
-        stamp = pl.DataFrame([{k: header[k] for k in ("quarter", "closed_at", "factor_release",
-                                                      "factor_release_sha256", "code_version")}])
+        stamp = pl.DataFrame(
+            [
+                {
+                    k: header[k]
+                    for k in (
+                        "quarter",
+                        "closed_at",
+                        "factor_release",
+                        "factor_release_sha256",
+                        "code_version",
+                    )
+                }
+            ]
+        )
         snapshot = {
             "closed_quarterly_emissions": stamp.join(mart, on="quarter"),
             "closed_activity_impacts": stamp.join(rows, on="quarter"),
@@ -191,7 +211,9 @@ def decompose(old_rows: pl.DataFrame, new_rows: pl.DataFrame, metric: str) -> pl
     keep = ["activity_id", *CELL_KEYS, "quantity", metric, *FACTOR_ID_COLUMNS]
     old = _cell_rows(old_rows).select(keep)
     new = _cell_rows(new_rows).select(keep)
-    joined = old.join(new, on=["activity_id", *CELL_KEYS], how="full", suffix="_new", coalesce=True, nulls_equal=True)
+    joined = old.join(
+        new, on=["activity_id", *CELL_KEYS], how="full", suffix="_new", coalesce=True, nulls_equal=True
+    )
     v0, v1 = pl.col(metric).fill_null(0.0), pl.col(f"{metric}_new").fill_null(0.0)
     q0, q1 = pl.col("quantity"), pl.col("quantity_new")
     in_old, in_new = pl.col("quantity").is_not_null(), pl.col("quantity_new").is_not_null()
@@ -206,16 +228,20 @@ def decompose(old_rows: pl.DataFrame, new_rows: pl.DataFrame, metric: str) -> pl
     )
     joined = joined.with_columns(activity.alias("activity_effect"), (v1 - v0).alias("delta"))
     joined = joined.with_columns((pl.col("delta") - pl.col("activity_effect")).alias("factor_effect"))
-    return joined.group_by(CELL_KEYS).agg(
-        pl.col(metric).sum().alias("old_value"),
-        pl.col(f"{metric}_new").sum().alias("new_value"),
-        pl.col("activity_effect").sum(),
-        pl.col("factor_effect").sum(),
-        (in_new & ~in_old).sum().alias("rows_added"),
-        (in_old & ~in_new).sum().alias("rows_removed"),
-        (both & (q0 != q1)).sum().alias("rows_quantity_changed"),
-        (both & factor_ids_changed).sum().alias("rows_factor_ids_changed"),
-    ).with_columns(pl.lit(metric).alias("metric"))
+    return (
+        joined.group_by(CELL_KEYS)
+        .agg(
+            pl.col(metric).sum().alias("old_value"),
+            pl.col(f"{metric}_new").sum().alias("new_value"),
+            pl.col("activity_effect").sum(),
+            pl.col("factor_effect").sum(),
+            (in_new & ~in_old).sum().alias("rows_added"),
+            (in_old & ~in_new).sum().alias("rows_removed"),
+            (both & (q0 != q1)).sum().alias("rows_quantity_changed"),
+            (both & factor_ids_changed).sum().alias("rows_factor_ids_changed"),
+        )
+        .with_columns(pl.lit(metric).alias("metric"))
+    )
 
 
 def restatements_for(paths: Paths, quarter: str) -> pl.DataFrame:
@@ -224,7 +250,9 @@ def restatements_for(paths: Paths, quarter: str) -> pl.DataFrame:
     old_rows = load_snapshot(paths, quarter, "closed_activity_impacts")
     con = connect(paths, read_only=True)
     try:
-        new_rows = con.sql("select * from fct_activity_impacts where quarter = $q", params={"q": quarter}).pl()
+        new_rows = con.sql(
+            "select * from fct_activity_impacts where quarter = $q", params={"q": quarter}
+        ).pl()
         release = con.sql("select * from dim_factor_release").pl().row(0, named=True)
     finally:
         con.close()
@@ -234,36 +262,40 @@ def restatements_for(paths: Paths, quarter: str) -> pl.DataFrame:
     delta = new - old
     changed = (delta.abs() > REL_TOL * pl.max_horizontal(old.abs(), new.abs())) & (delta != 0)
     frame = frame.filter(changed).with_columns(delta.alias("delta"))
-    return frame.with_columns(
-        (pl.col("activity_effect") / pl.col("delta")).alias("activity_share"),
-        (pl.col("factor_effect") / pl.col("delta")).alias("factor_share"),
-        pl.lit(header["closed_at"]).cast(pl.Datetime("us", "UTC")).alias("closed_at"),
-        pl.lit(header["factor_release_sha256"]).alias("closed_factor_release_sha256"),
-        pl.lit(release["factor_release_sha256"]).alias("current_factor_release_sha256"),
-        pl.lit(release["dbt_invocation_id"]).alias("dbt_invocation_id"),
-    ).select(
-        "quarter",
-        "closed_at",
-        "vendor",
-        "model",
-        "project_or_workspace",
-        "country",
-        "metric",
-        "old_value",
-        "new_value",
-        "delta",
-        "activity_effect",
-        "factor_effect",
-        "activity_share",
-        "factor_share",
-        "rows_added",
-        "rows_removed",
-        "rows_quantity_changed",
-        "rows_factor_ids_changed",
-        "closed_factor_release_sha256",
-        "current_factor_release_sha256",
-        "dbt_invocation_id",
-    ).sort(["metric", *CELL_KEYS], nulls_last=True)
+    return (
+        frame.with_columns(
+            (pl.col("activity_effect") / pl.col("delta")).alias("activity_share"),
+            (pl.col("factor_effect") / pl.col("delta")).alias("factor_share"),
+            pl.lit(header["closed_at"]).cast(pl.Datetime("us", "UTC")).alias("closed_at"),
+            pl.lit(header["factor_release_sha256"]).alias("closed_factor_release_sha256"),
+            pl.lit(release["factor_release_sha256"]).alias("current_factor_release_sha256"),
+            pl.lit(release["dbt_invocation_id"]).alias("dbt_invocation_id"),
+        )
+        .select(
+            "quarter",
+            "closed_at",
+            "vendor",
+            "model",
+            "project_or_workspace",
+            "country",
+            "metric",
+            "old_value",
+            "new_value",
+            "delta",
+            "activity_effect",
+            "factor_effect",
+            "activity_share",
+            "factor_share",
+            "rows_added",
+            "rows_removed",
+            "rows_quantity_changed",
+            "rows_factor_ids_changed",
+            "closed_factor_release_sha256",
+            "current_factor_release_sha256",
+            "dbt_invocation_id",
+        )
+        .sort(["metric", *CELL_KEYS], nulls_last=True)
+    )
 
 
 def check_restatements(paths: Paths, *, now: datetime | None = None) -> pl.DataFrame:
@@ -284,18 +316,29 @@ def check_restatements(paths: Paths, *, now: datetime | None = None) -> pl.DataF
     con = connect(paths)
     try:
         if table_exists(con, "restatements"):
-            latest = con.sql(
-                "select quarter, closed_at, vendor, model, project_or_workspace, country, metric, new_value "
-                "from restatements qualify row_number() over (partition by quarter, closed_at, vendor, model, "
-                "project_or_workspace, country, metric order by detected_at desc) = 1"
-            ).pl().with_columns(pl.col("closed_at").dt.convert_time_zone("UTC"))
+            latest = (
+                con.sql(
+                    "select quarter, closed_at, vendor, model, project_or_workspace, country, metric, "
+                    "new_value from restatements qualify row_number() over (partition by quarter, closed_at, "
+                    "vendor, model, project_or_workspace, country, metric order by detected_at desc) = 1"
+                )
+                .pl()
+                .with_columns(pl.col("closed_at").dt.convert_time_zone("UTC"))
+            )
             keys = ["quarter", "closed_at", "vendor", "model", "project_or_workspace", "country", "metric"]
-            candidates = candidates.join(
-                latest.rename({"new_value": "_recorded"}), on=keys, how="left", nulls_equal=True
-            ).filter(
-                pl.col("_recorded").is_null()
-                | ((pl.col("_recorded") - pl.col("new_value")).abs() > REL_TOL * pl.col("new_value").abs())
-            ).drop("_recorded")
+            candidates = (
+                candidates.join(
+                    latest.rename({"new_value": "_recorded"}), on=keys, how="left", nulls_equal=True
+                )
+                .filter(
+                    pl.col("_recorded").is_null()
+                    | (
+                        (pl.col("_recorded") - pl.col("new_value")).abs()
+                        > REL_TOL * pl.col("new_value").abs()
+                    )
+                )
+                .drop("_recorded")
+            )
         if candidates.is_empty():
             return candidates
         candidates = candidates.with_columns(
@@ -325,7 +368,6 @@ def restatement_summary(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 __all__ = [
-    "CELL_EXPR",
     "check_restatements",
     "close_quarter",
     "closed_quarters",

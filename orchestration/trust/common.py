@@ -163,7 +163,15 @@ def rel_close(a: float | None, b: float | None, tol: float = REL_TOL) -> bool:
     return abs(a - b) <= tol * max(abs(a), abs(b), 1e-300) or a == b
 
 
-FACTOR_META_COLUMNS = ("factor_id", "release", "valid_from", "valid_to", "source_url", "source_year", "licence")
+FACTOR_META_COLUMNS = (
+    "factor_id",
+    "release",
+    "valid_from",
+    "valid_to",
+    "source_url",
+    "source_year",
+    "licence",
+)
 
 
 def factor_rows(seeds: Path | None = None) -> pl.DataFrame:
@@ -180,9 +188,7 @@ def factor_rows(seeds: Path | None = None) -> pl.DataFrame:
             continue  # mapping tables (tier patterns, country regions) carry no values of their own
         value_cols = [c for c in frame.columns if c not in FACTOR_META_COLUMNS and c != "note"]
         values = (
-            pl.concat_str(
-                [pl.lit(f"{c}=") + pl.col(c).fill_null("") for c in value_cols], separator=" "
-            )
+            pl.concat_str([pl.lit(f"{c}=") + pl.col(c).fill_null("") for c in value_cols], separator=" ")
             if value_cols
             else pl.lit("")
         )
@@ -193,7 +199,15 @@ def factor_rows(seeds: Path | None = None) -> pl.DataFrame:
                 values.alias("values"),
                 *[
                     (pl.col(c) if c in frame.columns else pl.lit(None, pl.String)).alias(c)
-                    for c in ("release", "valid_from", "valid_to", "source_url", "source_year", "licence", "note")
+                    for c in (
+                        "release",
+                        "valid_from",
+                        "valid_to",
+                        "source_url",
+                        "source_year",
+                        "licence",
+                        "note",
+                    )
                 ],
             )
         )

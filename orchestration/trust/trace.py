@@ -167,8 +167,10 @@ def factors_for(rows: pl.DataFrame) -> pl.DataFrame:
         .to_list()
     )
     used = rows.unpivot(on=list(FACTOR_ID_COLUMNS), value_name="factor_id", variable_name="role")
-    roles = used.drop_nulls("factor_id").group_by("factor_id").agg(
-        pl.col("role").unique().sort().str.join(",").alias("used_as"), pl.len().alias("rows_using")
+    roles = (
+        used.drop_nulls("factor_id")
+        .group_by("factor_id")
+        .agg(pl.col("role").unique().sort().str.join(",").alias("used_as"), pl.len().alias("rows_using"))
     )
     table = factor_rows().filter(pl.col("factor_id").is_in(ids))
     out = roles.join(table, on="factor_id", how="left")
@@ -187,7 +189,13 @@ def print_trace(result: TraceResult) -> None:
     print("\n1. Figure (mart_quarterly_emissions):")
     print_table(
         result.figure.select(
-            "quarter", "vendor", "model", "project_or_workspace", "country", "activity_rows", *HEADLINE_METRICS
+            "quarter",
+            "vendor",
+            "model",
+            "project_or_workspace",
+            "country",
+            "activity_rows",
+            *HEADLINE_METRICS,
         )
     )
     sums = result.row_sums()

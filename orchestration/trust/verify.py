@@ -32,7 +32,15 @@ import polars as pl
 
 from connectors.config import Paths
 from orchestration.trust.close import load_snapshot
-from orchestration.trust.common import CELL_KEYS, METRICS, REL_TOL, check_quarter, closed_dir, rel_close, sha256_file
+from orchestration.trust.common import (
+    CELL_KEYS,
+    METRICS,
+    REL_TOL,
+    check_quarter,
+    closed_dir,
+    rel_close,
+    sha256_file,
+)
 
 COMPARED = (*METRICS, "activity_rows", "output_tokens", "input_tokens")
 
@@ -63,8 +71,10 @@ class VerifyResult:
         head = f"verify {self.quarter} (closed {self.closed_at}): {'OK' if self.ok else 'FAILED'}"
         lines = [
             head,
-            f"  raw files: {self.raw_files_checked} checked, integrity {'ok' if self.integrity_ok else 'FAILED'}",
-            f"  factor release: closed {self.closed_factor_release} {self.closed_factor_release_sha256[:12]}, "
+            f"  raw files: {self.raw_files_checked} checked, "
+            f"integrity {'ok' if self.integrity_ok else 'FAILED'}",
+            f"  factor release: closed {self.closed_factor_release} "
+            f"{self.closed_factor_release_sha256[:12]}, "
             f"current {self.current_factor_release_sha256[:12]} "
             f"({'same' if self.factor_release_ok else 'DIFFERENT'})",
             f"  rebuild: {'ok' if self.rebuild_ok else 'not done or failed'}; cells compared: "
@@ -78,21 +88,25 @@ class VerifyResult:
         return "\n".join(lines)
 
 
-def check_raw_files(paths: Paths, files: pl.DataFrame) -> list[str]:
-    """Missing or altered archived raw files, each named with its original export name."""
-    problems = []
+def bad_raw_files(paths: Paths, files: pl.DataFrame) -> dict[str, str]:
+    """Missing or altered archived raw files: ``source_file`` → message naming the original export."""
+    problems = {}
     for f in files.iter_rows(named=True):
         archived = paths.landing / f["source_file"]
-        label = f"{f['source_file']} (original {f['source']}/{f['original_name']})"
+        label = f"{archived} (original {f['source']}/{f['original_name']})"
         if not archived.exists():
-            problems.append(f"raw file missing: {label}")
+            problems[f["source_file"]] = f"raw file missing: {label}"
             continue
         actual = sha256_file(archived)
         if actual != f["source_sha256"]:
-            problems.append(
+            problems[f["source_file"]] = (
                 f"raw file tampered: {label}: sha256 is {actual}, the manifest records {f['source_sha256']}"
             )
     return problems
+
+
+def check_raw_files(paths: Paths, files: pl.DataFrame) -> list[str]:
+    return list(bad_raw_files(paths, files).values())
 
 
 @contextlib.contextmanager
@@ -121,9 +135,13 @@ def replay_landing(files: pl.DataFrame, source_paths: Paths, target: Paths) -> N
 def run_pipeline(home: Path, exports: Path, log_file: Path) -> tuple[bool, list[str]]:
     """The job ``ewh run`` executes, on ``home``, in an ephemeral Dagster instance."""
     from dagster import DagsterInstance
+    from dagster_dbt.dbt_manifest import read_manifest_path
 
     from orchestration.definitions import ALL_JOB, build_definitions
 
+    # dagster-dbt caches the parsed manifest per process; in a long-lived process the dbt project may
+    # have changed since, and dbt would then build models the cached graph does not know
+    read_manifest_path.cache_clear()
     exports.mkdir(parents=True, exist_ok=True)
     defs = build_definitions(home=home, exports_dir=exports)
     job = defs.resolve_job_def(ALL_JOB)
@@ -164,7 +182,9 @@ def compare_figures(closed: pl.DataFrame, rebuilt: pl.DataFrame, tol: float = RE
     return mismatches
 
 
-def verify_quarter(paths: Paths, quarter: str, *, workdir: Path | None = None, keep: bool = False) -> VerifyResult:
+def verify_quarter(
+    paths: Paths, quarter: str, *, workdir: Path | None = None, keep: bool = False
+) -> VerifyResult:
     from factors.release import release_info
 
     quarter = check_quarter(quarter)
@@ -189,7 +209,8 @@ def verify_quarter(paths: Paths, quarter: str, *, workdir: Path | None = None, k
     if not result.factor_release_ok:
         result.problems.append(
             f"factor release differs: closed with {header['factor_release']} "
-            f"sha256 {header['factor_release_sha256']}, the seeds now hash to {current['factor_release_sha256']} "
+            f"sha256 {header['factor_release_sha256']}, "
+            f"the seeds now hash to {current['factor_release_sha256']} "
             f"({current['factor_release']}); figures are rebuilt with the current seeds"
         )
     if not result.integrity_ok:
@@ -216,7 +237,8 @@ def verify_quarter(paths: Paths, quarter: str, *, workdir: Path | None = None, k
                 ).pl()
                 rebuilt_ids = set(
                     con.sql(
-                        "select activity_id from fct_activity_impacts where quarter = $q", params={"q": quarter}
+                        "select activity_id from fct_activity_impacts where quarter = $q",
+                        params={"q": quarter},
                     )
                     .pl()
                     .get_column("activity_id")

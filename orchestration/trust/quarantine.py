@@ -1,0 +1,56 @@
+"""``ewh quarantine``: rows held back at landing, with reason, source, file and row.
+
+Read from the warehouse view ``stg_landing__quarantine``; when there is no warehouse yet (or the view is
+missing), straight from the landing zone's quarantine Parquet files.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import polars as pl
+
+from connectors.config import Paths
+from connectors.landing import read_manifest
+from connectors.schema import QUARANTINE_SCHEMA
+from orchestration.trust.common import table_exists
+
+COLUMNS = (
+    "source",
+    "dataset",
+    "original_name",
+    "source_file",
+    "source_row",
+    "field",
+    "reason",
+    "quarantined_at",
+)
+
+
+def quarantined_rows(paths: Paths, source: str | None = None) -> tuple[pl.DataFrame, str]:
+    """The quarantined rows (newest first) and where they were read from."""
+    frame, origin = None, ""
+    if paths.warehouse.exists():
+        con = duckdb.connect(str(paths.warehouse), read_only=True)
+        try:
+            if table_exists(con, "stg_landing__quarantine"):
+                frame = con.sql("select * from stg_landing__quarantine").pl()
+                origin = f"{paths.warehouse} (stg_landing__quarantine)"
+        except duckdb.Error:
+            frame = None
+        finally:
+            con.close()
+    if frame is None:
+        files = sorted(paths.quarantine.glob("source=*/*.parquet"))
+        frame = (
+            pl.concat([pl.read_parquet(f) for f in files], how="vertical_relaxed")
+            if files
+            else QUARANTINE_SCHEMA.to_frame(eager=True)
+        )
+        origin = f"{paths.quarantine} (landing Parquet)"
+    if source:
+        frame = frame.filter(pl.col("source") == source)
+    names = read_manifest(paths).select("source_sha256", "original_name").unique("source_sha256")
+    frame = frame.join(names, on="source_sha256", how="left")
+    return frame.select(*COLUMNS, "record").sort(
+        "quarantined_at", "source", "source_row", descending=[True, False, False]
+    ), origin
