@@ -104,3 +104,14 @@ def _validate(batch_definition, frame: pd.DataFrame, suite) -> list[dict[str, An
         }
         for r in result.results
     ]
+
+
+def expectation_results(frame: pd.DataFrame, build) -> list[dict[str, Any]]:
+    """Failed expectations of an ad-hoc suite (``build(gx.expectations)`` returns the expectations)."""
+    gx, _, batch_definition = _gx()
+    suite = gx.ExpectationSuite(name="adhoc")
+    for expectation in build(gx.expectations):
+        suite.add_expectation(expectation)
+    if frame.empty:
+        return []
+    return [r for r in _validate(batch_definition, frame, suite) if not r["success"]]

@@ -1,0 +1,36 @@
+"""Mart gates: fallback share and quarter-over-quarter checks pass on the samples, fail when they should."""
+
+from __future__ import annotations
+
+import pytest
+
+from connectors.config import BUNDLED_SAMPLES
+from orchestration.checks.mart_checks import fallback_share_check, quarter_over_quarter_check
+from orchestration.resources import WarehouseResource
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def warehouse(pipeline_home):
+    return WarehouseResource(home=str(pipeline_home), exports_dir=str(BUNDLED_SAMPLES))
+
+
+def test_fallback_share_passes_under_the_limit_and_fails_over_it(warehouse, monkeypatch):
+    monkeypatch.setenv("EWH_MAX_FALLBACK_SHARE", "0.99")
+    assert fallback_share_check(warehouse=warehouse).passed
+    monkeypatch.setenv("EWH_MAX_FALLBACK_SHARE", "0.0001")
+    result = fallback_share_check(warehouse=warehouse)
+    assert not result.passed
+    assert result.severity.value == "ERROR"
+    failures = result.metadata["failures"].value
+    assert failures[0]["column"] == "fallback_share" and failures[0]["unexpected_count"] >= 1
+
+
+def test_quarter_over_quarter_jump_is_a_warning(warehouse, monkeypatch):
+    monkeypatch.setenv("EWH_MAX_QOQ_RATIO", "1000")
+    assert quarter_over_quarter_check(warehouse=warehouse).passed
+    monkeypatch.setenv("EWH_MAX_QOQ_RATIO", "1.0001")  # any change at all counts as a jump
+    result = quarter_over_quarter_check(warehouse=warehouse)
+    assert not result.passed
+    assert result.severity.value == "WARN"
