@@ -12,18 +12,15 @@ from datetime import date, timedelta
 
 import polars as pl
 
-from connectors.base import ApiExport, Connector, ExportFormatError, ParsedExport
+from connectors.base import ApiExport, Connector, ParsedExport
 from connectors.frames import (
+    ANTHROPIC_BUCKETS,
     Measure,
-    covered_days,
     ensure_columns,
-    explode_buckets,
-    explode_results,
     json_attributes,
     natural_key,
     normalise_model,
-    read_json_pages,
-    rfc3339,
+    read_bucketed_results,
     unpivot_measures,
 )
 from connectors.http import Credential, build_session, pages_as_export, paginate, request_json
@@ -84,16 +81,7 @@ def _flatten_nested(results: pl.DataFrame) -> pl.DataFrame:
 
 
 def parse(raw: bytes, file: str) -> ParsedExport:
-    pages, is_array = read_json_pages(SOURCE, file, raw)
-    buckets = explode_buckets(pages, is_array)
-    if buckets.is_empty():
-        raise ExportFormatError(SOURCE, file, "no buckets in 'data'")
-    for field in ("starting_at", "ending_at", "results"):
-        if field not in buckets.columns:
-            raise ExportFormatError(SOURCE, file, f"buckets have no '{field}' field")
-    buckets = buckets.with_columns(rfc3339("starting_at").alias("_start"), rfc3339("ending_at").alias("_end"))
-    days = covered_days(buckets.get_column("_start"))
-    results = explode_results(buckets)
+    results, days = read_bucketed_results(SOURCE, file, raw, ANTHROPIC_BUCKETS)
     if results.is_empty():
         return ParsedExport(DATASET, conform(pl.DataFrame(), PARSED_SCHEMA), days, 0)
 

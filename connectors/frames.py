@@ -233,3 +233,28 @@ def parse_decimal(column: str, *, decimal_comma: bool = False) -> pl.Expr:
     else:
         text = text.str.replace_all(",", "")
     return text.cast(pl.Float64, strict=False)
+
+
+# the time fields of each vendor's bucketed report pages, and how to read them
+OPENAI_BUCKETS = ("start_time", "end_time", epoch_seconds)
+ANTHROPIC_BUCKETS = ("starting_at", "ending_at", rfc3339)
+
+
+def read_bucketed_results(source: str, file: str, raw: bytes, bucket_fields) -> tuple[pl.DataFrame, list]:
+    """One row per result of a saved bucketed report (OpenAI and Anthropic admin APIs), and the days covered.
+
+    Bucket start and end become ``_start``/``_end`` (UTC); bucket fields are prefixed ``bucket_``; each
+    row's ``_pointer`` is its JSON pointer. Empty buckets yield no rows but their days are covered.
+    """
+    start_field, end_field, parse_time = bucket_fields
+    pages, is_array = read_json_pages(source, file, raw)
+    buckets = explode_buckets(pages, is_array)
+    if buckets.is_empty():
+        raise ExportFormatError(source, file, "no buckets in 'data'")
+    for field in (start_field, end_field, "results"):
+        if field not in buckets.columns:
+            raise ExportFormatError(source, file, f"buckets have no '{field}' field")
+    buckets = buckets.with_columns(
+        parse_time(start_field).alias("_start"), parse_time(end_field).alias("_end")
+    )
+    return explode_results(buckets), covered_days(buckets.get_column("_start"))

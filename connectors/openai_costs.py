@@ -13,15 +13,12 @@ import polars as pl
 
 from connectors.base import ApiExport, Connector, ExportFormatError, ParsedExport
 from connectors.frames import (
-    covered_days,
+    OPENAI_BUCKETS,
     ensure_columns,
-    epoch_seconds,
-    explode_buckets,
-    explode_results,
     json_attributes,
     natural_key,
     normalise_model,
-    read_json_pages,
+    read_bucketed_results,
 )
 from connectors.http import pages_as_export
 from connectors.openai_usage import CREDENTIAL, openai_get_pages
@@ -39,18 +36,7 @@ GROUP_FIELDS: dict[str, pl.DataType] = {
 
 
 def parse(raw: bytes, file: str) -> ParsedExport:
-    pages, is_array = read_json_pages(SOURCE, file, raw)
-    buckets = explode_buckets(pages, is_array)
-    if buckets.is_empty():
-        raise ExportFormatError(SOURCE, file, "no buckets in 'data'")
-    for field in ("start_time", "end_time", "results"):
-        if field not in buckets.columns:
-            raise ExportFormatError(SOURCE, file, f"buckets have no '{field}' field")
-    buckets = buckets.with_columns(
-        epoch_seconds("start_time").alias("_start"), epoch_seconds("end_time").alias("_end")
-    )
-    days = covered_days(buckets.get_column("_start"))
-    results = explode_results(buckets)
+    results, days = read_bucketed_results(SOURCE, file, raw, OPENAI_BUCKETS)
     if results.is_empty():
         return ParsedExport(DATASET, conform(pl.DataFrame(), PARSED_SCHEMA), days, 0)
     if "amount" not in results.columns or not isinstance(results.schema["amount"], pl.Struct):

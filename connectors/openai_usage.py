@@ -17,17 +17,14 @@ import polars as pl
 
 from connectors.base import ApiExport, Connector, ExportFormatError, ParsedExport
 from connectors.frames import (
+    OPENAI_BUCKETS,
     Measure,
-    covered_days,
     ensure_columns,
     epoch,
-    epoch_seconds,
-    explode_buckets,
-    explode_results,
     json_attributes,
     natural_key,
     normalise_model,
-    read_json_pages,
+    read_bucketed_results,
     unpivot_measures,
 )
 from connectors.http import Credential, build_session, pages_as_export, paginate, request_json
@@ -102,18 +99,7 @@ def _dataset(results: pl.DataFrame, file: str) -> str:
 
 
 def parse(raw: bytes, file: str) -> ParsedExport:
-    pages, is_array = read_json_pages(SOURCE, file, raw)
-    buckets = explode_buckets(pages, is_array)
-    if buckets.is_empty():
-        raise ExportFormatError(SOURCE, file, "no buckets in 'data'")
-    for field in ("start_time", "end_time", "results"):
-        if field not in buckets.columns:
-            raise ExportFormatError(SOURCE, file, f"buckets have no '{field}' field")
-    buckets = buckets.with_columns(
-        epoch_seconds("start_time").alias("_start"), epoch_seconds("end_time").alias("_end")
-    )
-    days = covered_days(buckets.get_column("_start"))
-    results = explode_results(buckets)
+    results, days = read_bucketed_results(SOURCE, file, raw, OPENAI_BUCKETS)
     dataset = _dataset(results, file)
     _, measures = DATASETS[dataset]
     if results.is_empty():
