@@ -77,9 +77,18 @@ OPENAI_MODELS = [
     ("o3-2025-04-16", 1, 40_000),  # not in the EcoLogits registry: fallback tier
     ("gpt-5-nano-2025-08-07", 2, 500_000),
 ]
-EMBEDDING_MODELS = [("text-embedding-3-small", 5), ("text-embedding-3-large", 2), ("text-embedding-ada-002", 1)]
-IMAGE_MODELS = [("gpt-image-1", "1024x1024", 5), ("gpt-image-1", "1024x1536", 2), ("dall-e-3", "1024x1024", 2),
-                ("dall-e-3", "1792x1024", 1), ("gpt-image-1-mini", "1024x1024", 3)]  # fmt: skip
+EMBEDDING_MODELS = [
+    ("text-embedding-3-small", 5),
+    ("text-embedding-3-large", 2),
+    ("text-embedding-ada-002", 1),
+]
+IMAGE_MODELS = [
+    ("gpt-image-1", "1024x1024", 5),
+    ("gpt-image-1", "1024x1536", 2),
+    ("dall-e-3", "1024x1024", 2),
+    ("dall-e-3", "1792x1024", 1),
+    ("gpt-image-1-mini", "1024x1024", 3),
+]
 ANTHROPIC_MODELS = [
     ("claude-sonnet-4-5-20250929", 8, 250_000),
     ("claude-haiku-4-5-20251001", 9, 500_000),
@@ -130,7 +139,7 @@ def day_weights() -> np.ndarray:
 def records_per_day(rows: int, stream: str, seed: int) -> np.ndarray:
     """How many vendor records each day of the year gets for one stream (sums to the stream's total)."""
     _, per_record, share = STREAMS[stream]
-    total = int(round(rows * share / per_record))
+    total = round(rows * share / per_record)
     return _rng(seed, "days", stream).multinomial(total, day_weights())
 
 
@@ -138,7 +147,7 @@ def extra_day_records(rows: int, stream: str) -> int:
     """A nightly day after the year: a weekday at the year's end-of-trend volume."""
     _, per_record, share = STREAMS[stream]
     total = rows * share / per_record
-    return max(1, int(round(total * 2.0 / (DAYS * 1.5) / (5 / 7 + 2 / 7 * 0.45))))
+    return max(1, round(total * 2.0 / (DAYS * 1.5) / (5 / 7 + 2 / 7 * 0.45)))
 
 
 def top_k(rng: np.random.Generator, log_p: np.ndarray, k: int) -> np.ndarray:
@@ -221,7 +230,9 @@ def openai_week(rows: int, seed: int, days: list[date], counts: dict[str, list[i
     for day, k in zip(days, counts["openai_completions"], strict=True):
         rng = _rng(seed, "oc", day)
         p, key, m, batch, tier = space.decode(top_k(rng, space.log_p, k))
-        out_tok = np.maximum(1, scales[m] * rng.lognormal(-1.5, 1.2, m.size) * (1 + 2 / (1 + p))).astype(np.int64)
+        out_tok = np.maximum(1, scales[m] * rng.lognormal(-1.5, 1.2, m.size) * (1 + 2 / (1 + p))).astype(
+            np.int64
+        )
         requests = np.maximum(1, out_tok // rng.integers(150, 600, m.size))
         cached = (out_tok * rng.uniform(0.3, 3.0, m.size)).astype(np.int64)
         write = (cached * rng.uniform(0.0, 0.1, m.size)).astype(np.int64)
@@ -247,7 +258,10 @@ def openai_week(rows: int, seed: int, days: list[date], counts: dict[str, list[i
             )
         )
     written += _openai_file(
-        folder / f"completions_usage_{first}_{last}.json", days, frames, "organization.usage.completions.result"
+        folder / f"completions_usage_{first}_{last}.json",
+        days,
+        frames,
+        "organization.usage.completions.result",
     )
     # embeddings: project x model
     n_proj_e = _scale_dim(rows, "openai_embeddings", len(EMBEDDING_MODELS), 4, 20000)
@@ -309,7 +323,9 @@ def _openai_file(path: Path, days: list[date], frames: list[pl.DataFrame], obj: 
     if not frames:
         return 0
     results = pl.concat(frames, how="vertical_relaxed")
-    per_day = results.group_by("_day", maintain_order=True).agg(pl.struct(pl.exclude("_day")).alias("results"))
+    per_day = results.group_by("_day", maintain_order=True).agg(
+        pl.struct(pl.exclude("_day")).alias("results")
+    )
     all_days = pl.DataFrame({"_day": [(d - FIRST_DAY).days for d in days]}, schema={"_day": pl.Int32})
     buckets = all_days.join(per_day, on="_day", how="left", maintain_order="left").with_columns(
         pl.lit("bucket").alias("object"),
@@ -366,7 +382,8 @@ def anthropic_week(rows: int, seed: int, days: list[date], counts: list[int], ou
         pl.struct(
             "uncached_input_tokens",
             pl.struct(
-                pl.col("_1h").alias("ephemeral_1h_input_tokens"), pl.col("_5m").alias("ephemeral_5m_input_tokens")
+                pl.col("_1h").alias("ephemeral_1h_input_tokens"),
+                pl.col("_5m").alias("ephemeral_5m_input_tokens"),
             ).alias("cache_creation"),
             "cache_read_input_tokens",
             "output_tokens",
@@ -381,7 +398,9 @@ def anthropic_week(rows: int, seed: int, days: list[date], counts: list[int], ou
     )
     per_day = results.group_by("_day", maintain_order=True).agg(pl.col("r").alias("results"))
     all_days = pl.DataFrame({"_day": [(d - FIRST_DAY).days for d in days]}, schema={"_day": pl.Int32})
-    start = pl.lit(datetime(FIRST_DAY.year, FIRST_DAY.month, FIRST_DAY.day)) + pl.duration(days=pl.col("_day"))
+    start = pl.lit(datetime(FIRST_DAY.year, FIRST_DAY.month, FIRST_DAY.day)) + pl.duration(
+        days=pl.col("_day")
+    )
     buckets = all_days.join(per_day, on="_day", how="left", maintain_order="left").select(
         start.dt.strftime("%Y-%m-%dT%H:%M:%SZ").alias("starting_at"),
         (start + pl.duration(days=1)).dt.strftime("%Y-%m-%dT%H:%M:%SZ").alias("ending_at"),
@@ -464,13 +483,19 @@ def _gcp_day(rows: int, seed: int, day: date, k: int) -> tuple[pl.DataFrame, int
         pl.concat([ai, non_ai])
         .sort("_h", maintain_order=True)
         .select(
-            (base + pl.duration(hours=pl.col("_h"))).dt.strftime("%Y-%m-%d %H:%M:%S UTC").alias("usage_start_time"),
-            (base + pl.duration(hours=pl.col("_h") + 1)).dt.strftime("%Y-%m-%d %H:%M:%S UTC").alias("usage_end_time"),
+            (base + pl.duration(hours=pl.col("_h")))
+            .dt.strftime("%Y-%m-%d %H:%M:%S UTC")
+            .alias("usage_start_time"),
+            (base + pl.duration(hours=pl.col("_h") + 1))
+            .dt.strftime("%Y-%m-%d %H:%M:%S UTC")
+            .alias("usage_end_time"),
             pl.exclude("_h"),
             pl.lit("USD").alias("currency"),
             pl.lit("regular").alias("cost_type"),
             pl.lit(0).alias("credits_amount"),
-            pl.format('[{{"key":"team","value":"{}"}}]', pl.col("project_id").str.slice(-3)).alias("labels_json"),
+            pl.format('[{{"key":"team","value":"{}"}}]', pl.col("project_id").str.slice(-3)).alias(
+                "labels_json"
+            ),
         )
     )
     return frame, ai.height
@@ -636,7 +661,9 @@ def generate(rows: int, out: Path, seed: int = 7, only_day: date | None = None) 
         ), "key space too small for the requested volume"
         expected["anthropic_usage"] += 5 * anthropic_week(rows, seed, days, counts["anthropic_messages"], out)
         expected["gcp_billing"] += gcp_week(rows, seed, days, counts["gcp_billing"], out)
-        expected["tiktok_ads"] += 3 * tiktok_week(plan, seed, days, out, min(1.0, plan.activity * (1.3 if only_day else 1.0)))
+        expected["tiktok_ads"] += 3 * tiktok_week(
+            plan, seed, days, out, min(1.0, plan.activity * (1.3 if only_day else 1.0))
+        )
     files = sum(1 for p in out.rglob("*") if p.is_file() and not p.name.startswith("_"))
     size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
     info = {
