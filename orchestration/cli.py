@@ -20,6 +20,8 @@ from connectors.base import ExportFormatError
 from connectors.config import Paths, default_home
 
 DBT_GROUPS = ("factors", "staging", "intermediate", "marts")
+# commands that write the landing zone or the warehouse take the single-writer lock
+WRITERS = {"run", "ingest", "backfill", "close", "restatements"}
 
 DAGSTER_YAML = Path(__file__).with_name("dagster.yaml")
 
@@ -379,7 +381,16 @@ def main(argv: list[str] | None = None) -> int:
     register_trust(sub)
     args = parser.parse_args(argv)
     os.environ.setdefault("EWH_HOME", str(default_home()))
-    return args.func(args)
+    if args.command not in WRITERS:
+        return args.func(args)
+    from connectors.locking import WarehouseBusyError, writer_lock
+
+    try:
+        with writer_lock(Path(os.environ["EWH_HOME"])):
+            return args.func(args)
+    except WarehouseBusyError as exc:
+        print(f"ewh {args.command}: {exc}", file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":

@@ -136,3 +136,17 @@ def test_single_writer_is_configured():
         graph.get(key).pools and next(iter(graph.get(key).pools)) for key in graph.materializable_asset_keys
     }
     assert pools == {"ewh_landing", "ewh_warehouse"}
+
+
+def test_a_second_writer_fails_clearly_while_the_first_holds_the_warehouse(tmp_path, monkeypatch, capsys):
+    from connectors.locking import writer_lock
+    from orchestration.cli import main
+
+    home = tmp_path / "home"
+    monkeypatch.setenv("EWH_HOME", str(home))
+    with writer_lock(home):
+        assert main(["ingest", "openai_costs", "--files", str(BUNDLED_SAMPLES / "openai_costs")]) == 3
+    assert f"another ewh process (pid {os.getpid()}) is writing" in capsys.readouterr().err
+    assert not (home / "landing" / "manifest.parquet").exists()
+    # once released, the same command runs
+    assert main(["ingest", "openai_costs", "--files", str(BUNDLED_SAMPLES / "openai_costs")]) == 0
