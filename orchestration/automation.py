@@ -1,7 +1,7 @@
 """Jobs, the nightly schedule, the inbox sensor and the run-failure alert.
 
-- ``ewh_nightly`` (default 02:00 UTC, ``EWH_SCHEDULE_CRON``): every source, API windows ending at the
-  scheduled day (yesterday plus ``EWH_LOOKBACK_DAYS`` revised days), then the dbt models and checks.
+- ``ewh_nightly`` (default 02:00 UTC, ``EWH_SCHEDULE_CRON``): yesterday's daily partition of every
+  source (APIs also re-fetch ``EWH_LOOKBACK_DAYS`` revised days), then the dbt models and checks.
 - ``ewh_inbox_sensor``: one run per new file content dropped in ``$EWH_HOME/inbox/<source>/``
   (run key = source + sha256, so a second copy of the same content never runs again); the run lands
   it, then builds the models. Refused names (symlinks, traversal, hidden files) are logged, never read.
@@ -10,13 +10,14 @@
 
 import json
 import os
+from datetime import timedelta
 
 import dagster as dg
 import requests
 
 from connectors import inbox
 from connectors.registry import CONNECTORS
-from orchestration.assets.ingest import landing_key, quarantine_key
+from orchestration.assets.ingest import DAILY, landing_key, quarantine_key
 from orchestration.resources import WarehouseResource
 
 ALL_JOB = "ewh_all"
@@ -47,17 +48,19 @@ def warehouse_config(warehouse: WarehouseResource, **overrides) -> dict:
     return {"resources": {"warehouse": {"config": values | overrides}}}
 
 
+def latest_partition() -> str:
+    """The last complete UTC day: the partition a run without a date lands (files carry their own days)."""
+    return DAILY.get_last_partition_key()
+
+
 def nightly_schedule() -> dg.ScheduleDefinition:
     cron = os.environ.get("EWH_SCHEDULE_CRON", "0 2 * * *")
 
     @dg.schedule(name="ewh_nightly", cron_schedule=cron, job=all_job, execution_timezone="UTC")
-    def ewh_nightly(context: dg.ScheduleEvaluationContext, warehouse: WarehouseResource):
-        day = context.scheduled_execution_time.date()
-        return dg.RunRequest(
-            run_key=f"nightly-{day.isoformat()}",
-            run_config=warehouse_config(warehouse, window_end=day.isoformat()),
-            tags={"ewh/window_end": day.isoformat()},
-        )
+    def ewh_nightly(context: dg.ScheduleEvaluationContext):
+        # the run at 02:00 on day D lands partition D-1; each API also re-fetches the look-back days
+        day = context.scheduled_execution_time.date() - timedelta(days=1)
+        return dg.RunRequest(run_key=f"nightly-{day.isoformat()}", partition_key=day.isoformat())
 
     return ewh_nightly
 
@@ -74,6 +77,7 @@ def inbox_sensor(context: dg.SensorEvaluationContext, warehouse: WarehouseResour
             requests_.append(
                 dg.RunRequest(
                     run_key=f"{source}:{f.sha256}",
+                    partition_key=latest_partition(),
                     asset_selection=[landing_key(source), quarantine_key(source)],
                     run_config=warehouse_config(warehouse, exports_dir=str(paths.inbox), from_inbox=True),
                     tags={"ewh/source": source, "ewh/file": f.path.name, "ewh/sha256": f.sha256},

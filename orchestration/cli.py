@@ -88,6 +88,7 @@ def _run_job(
     """Materialise the whole graph (or only the given asset groups) in-process, then report."""
     from dagster import DagsterInstance
 
+    from orchestration.automation import latest_partition
     from orchestration.definitions import ALL_JOB, build_definitions
 
     _prepare_instance(paths)
@@ -107,6 +108,8 @@ def _run_job(
                 instance=instance,
                 raise_on_error=False,
                 asset_selection=selection,
+                # files carry their own days; the partition is the API day (yesterday, plus look-back)
+                partition_key=None if groups else latest_partition(),
                 run_config={
                     "loggers": {"console": {"config": {"log_level": "DEBUG" if verbose else "WARNING"}}}
                 },

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from datetime import date
 from pathlib import Path
 
 import dagster as dg
@@ -21,8 +20,6 @@ class WarehouseResource(dg.ConfigurableResource):
     home: str
     exports_dir: str
     lookback_days: int = 3
-    # the nightly schedule pins the API window's end (exclusive, ISO date) so a run is reproducible
-    window_end: str | None = None
     # when ingesting the inbox: move landed files to inbox/.archive and unreadable ones to inbox/.rejected
     from_inbox: bool = False
 
@@ -42,7 +39,3 @@ class WarehouseResource(dg.ConfigurableResource):
 
     def source_folder(self, source: str) -> Path:
         return Path(self.exports_dir) / source
-
-    @property
-    def today(self) -> date | None:
-        return date.fromisoformat(self.window_end) if self.window_end else None

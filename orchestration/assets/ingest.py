@@ -1,5 +1,6 @@
 """Ingest assets: one per source, landing its exports as canonical activity and quarantine rows."""
 
+import os
 from datetime import timedelta
 
 import dagster as dg
@@ -7,7 +8,7 @@ import polars as pl
 
 from connectors import inbox
 from connectors.base import Connector, ExportFormatError
-from connectors.ingest import ingest_source
+from connectors.ingest import Window, ingest_source
 from connectors.landing import ingest_file, read_manifest
 from connectors.registry import CONNECTORS
 from orchestration.resources import WarehouseResource
@@ -20,6 +21,14 @@ def landing_key(source: str) -> dg.AssetKey:
 
 def quarantine_key(source: str) -> dg.AssetKey:
     return dg.AssetKey(["quarantine", source])
+
+
+def daily_partitions() -> dg.DailyPartitionsDefinition:
+    """One partition per UTC usage day, from ``EWH_START_DATE`` (default 2025-01-01)."""
+    return dg.DailyPartitionsDefinition(start_date=os.environ.get("EWH_START_DATE", "2025-01-01"))
+
+
+DAILY = daily_partitions()
 
 
 def build_ingest_asset(connector: Connector) -> dg.AssetsDefinition:
@@ -48,6 +57,8 @@ def build_ingest_asset(connector: Connector) -> dg.AssetsDefinition:
         ],
         pool="ewh_landing",
         retry_policy=dg.RetryPolicy(max_retries=2, delay=30, backoff=dg.Backoff.EXPONENTIAL),
+        partitions_def=DAILY,
+        backfill_policy=dg.BackfillPolicy.single_run(),
     )
     def ingest(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
         paths = warehouse.paths
@@ -57,13 +68,10 @@ def build_ingest_asset(connector: Connector) -> dg.AssetsDefinition:
         else:
             if not folder.is_dir():
                 context.log.warning(f"no export folder for {source} at {folder}")
-            # files first, then the vendor API when its key is set (same code as `ewh ingest`)
+            # files first, then the vendor API when its key is set (same code as `ewh ingest`); the
+            # API fetches the run's partition range, widened by the look-back for revised days
             results = ingest_source(
-                connector,
-                paths,
-                folders=[folder],
-                lookback_days=warehouse.lookback_days,
-                today=warehouse.today,
+                connector, paths, folders=[folder], window=_api_window(context, connector, warehouse)
             )
         new = [r for r in results if not r.skipped]
         for r in new:
@@ -96,6 +104,17 @@ def build_ingest_asset(connector: Connector) -> dg.AssetsDefinition:
         )
 
     return ingest
+
+
+def _api_window(context: dg.AssetExecutionContext, connector: Connector, warehouse) -> Window | None:
+    """The partition range of this run (days, end exclusive) plus ``lookback_days`` before it."""
+    if connector.fetch is None or not connector.credential_variable:
+        return None
+    if not os.environ.get(connector.credential_variable, "").strip():
+        return None
+    window = context.partition_time_window
+    first = window.start.date() - timedelta(days=warehouse.lookback_days)
+    return Window(first, window.end.date())
 
 
 def _ingest_inbox(context: dg.AssetExecutionContext, connector: Connector, paths) -> list:

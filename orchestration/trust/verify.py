@@ -137,6 +137,7 @@ def run_pipeline(home: Path, exports: Path, log_file: Path) -> tuple[bool, list[
     from dagster import DagsterInstance
     from dagster_dbt.dbt_manifest import read_manifest_path
 
+    from orchestration.automation import latest_partition
     from orchestration.definitions import ALL_JOB, build_definitions
 
     # dagster-dbt caches the parsed manifest per process; in a long-lived process the dbt project may
@@ -150,6 +151,7 @@ def run_pipeline(home: Path, exports: Path, log_file: Path) -> tuple[bool, list[
         result = job.execute_in_process(
             instance=instance,
             raise_on_error=False,
+            partition_key=latest_partition(),
             run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}},
         )
     errors = [

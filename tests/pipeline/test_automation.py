@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import dagster as dg
+import polars as pl
 import pytest
 import yaml
 
@@ -24,18 +25,16 @@ def defs_home(tmp_path):
     return build_definitions(home=home, exports_dir=tmp_path / "no-exports"), Paths(home)
 
 
-def test_nightly_schedule_requests_the_run_for_its_day(defs_home):
+def test_nightly_schedule_requests_yesterdays_partition(defs_home):
     defs, _ = defs_home
     schedule = defs.resolve_schedule_def("ewh_nightly")
     assert schedule.cron_schedule == "0 2 * * *" and schedule.execution_timezone == "UTC"
     context = dg.build_schedule_context(
         scheduled_execution_time=datetime(2026, 11, 23, 2, 0, tzinfo=UTC),
-        resources={"warehouse": defs.resources["warehouse"]},
+        repository_def=defs.get_repository_def(),
     )
     (request,) = schedule.evaluate_tick(context).run_requests
-    assert request.run_key == "nightly-2026-11-23"
-    assert request.run_config["resources"]["warehouse"]["config"]["window_end"] == "2026-11-23"
-    assert request.job_name in (None, "ewh_all")
+    assert (request.run_key, request.partition_key) == ("nightly-2026-11-22", "2026-11-22")
 
 
 def _drop(paths: Paths, source: str, sample: Path, name: str | None = None) -> Path:
@@ -98,7 +97,10 @@ def test_inbox_run_lands_the_file_once_and_archives_it(defs_home):
     instance = dg.DagsterInstance.ephemeral()
     (request,) = _tick(defs, instance=instance).run_requests
     result = defs.resolve_job_def("ewh_inbox").execute_in_process(
-        instance=instance, run_config=request.run_config, asset_selection=list(request.asset_selection)
+        instance=instance,
+        run_config=request.run_config,
+        asset_selection=list(request.asset_selection),
+        partition_key=request.partition_key,
     )
     assert result.success
     assert not dropped.exists()
@@ -119,6 +121,7 @@ def test_unreadable_inbox_file_fails_the_run_and_is_rejected(defs_home):
         run_config=request.run_config,
         asset_selection=list(request.asset_selection),
         raise_on_error=False,
+        partition_key=request.partition_key,
     )
     assert not result.success
     failure = next(e for e in result.all_events if e.is_step_failure)
@@ -150,3 +153,23 @@ def test_a_second_writer_fails_clearly_while_the_first_holds_the_warehouse(tmp_p
     assert not (home / "landing" / "manifest.parquet").exists()
     # once released, the same command runs
     assert main(["ingest", "openai_costs", "--files", str(BUNDLED_SAMPLES / "openai_costs")]) == 0
+
+
+def test_two_partitions_then_a_rerun_of_one_duplicates_nothing(httpserver, monkeypatch, tmp_path):
+    """Daily partitions of an API source through Dagster: 09-01 and 09-02, then 09-01 again."""
+    from tests.connectors.test_backfill import _page
+
+    monkeypatch.setenv("OPENAI_BASE_URL", httpserver.url_for("/v1"))
+    monkeypatch.setenv("OPENAI_ADMIN_KEY", "sk-admin-test")
+    monkeypatch.setenv("EWH_LOOKBACK_DAYS", "0")
+    httpserver.expect_request("/v1/organization/costs").respond_with_handler(_page)
+    defs = build_definitions(home=tmp_path / "home", exports_dir=tmp_path / "no-exports")
+    job = defs.resolve_job_def("ewh_all")
+    selection = [dg.AssetKey(["landing", "openai_costs"]), dg.AssetKey(["quarantine", "openai_costs"])]
+    instance = dg.DagsterInstance.ephemeral()
+    for day in ("2026-09-01", "2026-09-02", "2026-09-01"):
+        result = job.execute_in_process(instance=instance, partition_key=day, asset_selection=selection)
+        assert result.success
+    landed = pl.read_parquet(tmp_path / "home/landing/activity/source=openai_costs/**/*.parquet")
+    assert landed.height == 2 and landed.get_column("activity_id").is_unique().all()
+    assert sorted(landed.get_column("usage_date").cast(pl.String)) == ["2026-09-01", "2026-09-02"]

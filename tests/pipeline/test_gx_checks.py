@@ -73,7 +73,7 @@ def test_failing_blocking_check_stops_downstream_models(landed, tmp_path):
     shutil.copytree(BUNDLED_SAMPLES, exports)
     defs = build_definitions(home=landed.home, exports_dir=exports)
     result = defs.resolve_job_def(ALL_JOB).execute_in_process(
-        instance=dg.DagsterInstance.ephemeral(), raise_on_error=False
+        instance=dg.DagsterInstance.ephemeral(), raise_on_error=False, partition_key="2026-11-22"
     )
     assert not result.success
     evaluations = {
