@@ -63,7 +63,11 @@ def build_ingest_asset(connector: Connector) -> dg.AssetsDefinition:
     def ingest(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
         paths = warehouse.paths
         folder = warehouse.source_folder(source)
-        if warehouse.from_inbox:
+        enabled = {s.strip() for s in os.environ.get("EWH_SOURCES", "").split(",") if s.strip()}
+        if enabled and source not in enabled:
+            context.log.info(f"{source} is not in EWH_SOURCES: nothing ingested")
+            results = []
+        elif warehouse.from_inbox:
             results = _ingest_inbox(context, connector, paths)
         else:
             if not folder.is_dir():

@@ -173,3 +173,20 @@ def test_two_partitions_then_a_rerun_of_one_duplicates_nothing(httpserver, monke
     landed = pl.read_parquet(tmp_path / "home/landing/activity/source=openai_costs/**/*.parquet")
     assert landed.height == 2 and landed.get_column("activity_id").is_unique().all()
     assert sorted(landed.get_column("usage_date").cast(pl.String)) == ["2026-09-01", "2026-09-02"]
+
+
+def test_only_enabled_sources_ingest(monkeypatch, tmp_path):
+    monkeypatch.setenv("EWH_SOURCES", "openai_costs")
+    defs = build_definitions(home=tmp_path / "home", exports_dir=BUNDLED_SAMPLES)
+    selection = [
+        dg.AssetKey([kind, source])
+        for kind in ("landing", "quarantine")
+        for source in ("openai_costs", "anthropic_costs")
+    ]
+    result = defs.resolve_job_def("ewh_all").execute_in_process(
+        instance=dg.DagsterInstance.ephemeral(), partition_key="2026-09-01", asset_selection=selection
+    )
+    assert result.success
+    landed = tmp_path / "home" / "landing" / "activity"
+    assert list((landed / "source=openai_costs").glob("dataset=*"))
+    assert not list((landed / "source=anthropic_costs").glob("dataset=*"))
