@@ -87,3 +87,20 @@ def test_failing_blocking_check_stops_downstream_models(landed, tmp_path):
     assert "fct_activity_impacts" not in materialized
     assert "mart_quarterly_emissions" not in materialized
     assert not landed.warehouse.exists()
+
+
+def test_check_validates_only_partitions_written_since_it_last_passed(landed):
+    from orchestration.checks.landing_checks import build_landing_check
+    from orchestration.resources import WarehouseResource
+
+    check = build_landing_check("anthropic_usage")
+    warehouse = WarehouseResource(home=str(landed.home), exports_dir=str(BUNDLED_SAMPLES))
+    first = check(warehouse=warehouse)
+    assert first.passed and first.metadata["partitions_checked"].value == 21
+    again = check(warehouse=warehouse)
+    assert again.passed and again.metadata["partitions_checked"].value == 0
+    _corrupt(landed_partitions(landed.activity, "anthropic_usage")[3])
+    third = check(warehouse=warehouse)
+    assert not third.passed and third.metadata["partitions_checked"].value == 1
+    # a failed check keeps its mark: the bad partition is checked (and fails) again
+    assert check(warehouse=warehouse).metadata["partitions_checked"].value == 1
