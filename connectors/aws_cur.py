@@ -28,6 +28,7 @@ import io
 
 import polars as pl
 
+from connectors import cloud_regions
 from connectors.base import Connector, ExportFormatError, ParsedExport
 from connectors.frames import covered_days, json_attributes, natural_key, normalise_model, read_csv_rows
 from connectors.schema import MONEY, PARSED_SCHEMA, UTC_TS, conform
@@ -135,42 +136,7 @@ USAGE_TYPE_REGIONS = {
     "ILC1": "il-central-1",
 }
 # AWS region -> ISO 3166 alpha-3 country of its data centres
-REGION_COUNTRIES = {
-    "us-east-1": "USA",
-    "us-east-2": "USA",
-    "us-west-1": "USA",
-    "us-west-2": "USA",
-    "us-gov-west-1": "USA",
-    "us-gov-east-1": "USA",
-    "ca-central-1": "CAN",
-    "ca-west-1": "CAN",
-    "mx-central-1": "MEX",
-    "sa-east-1": "BRA",
-    "eu-central-1": "DEU",
-    "eu-central-2": "CHE",
-    "eu-west-1": "IRL",
-    "eu-west-2": "GBR",
-    "eu-west-3": "FRA",
-    "eu-north-1": "SWE",
-    "eu-south-1": "ITA",
-    "eu-south-2": "ESP",
-    "ap-northeast-1": "JPN",
-    "ap-northeast-2": "KOR",
-    "ap-northeast-3": "JPN",
-    "ap-southeast-1": "SGP",
-    "ap-southeast-2": "AUS",
-    "ap-southeast-3": "IDN",
-    "ap-southeast-4": "AUS",
-    "ap-southeast-5": "MYS",
-    "ap-southeast-7": "THA",
-    "ap-south-1": "IND",
-    "ap-south-2": "IND",
-    "ap-east-1": "HKG",
-    "me-central-1": "ARE",
-    "me-south-1": "BHR",
-    "il-central-1": "ISR",
-    "af-south-1": "ZAF",
-}
+REGION_COUNTRIES = cloud_regions.AWS_REGION_COUNTRY
 # a marketplace "Units" price of at least this much per unit cannot be per token (the dearest token
 # costs under $0.0002), so the unit is the price list's million tokens
 MARKETPLACE_PER_MILLION_RATE = 0.001

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from connectors import cloud_regions
 from connectors.base import Connector, ExportFormatError, ParsedExport
 from connectors.frames import json_attributes, natural_key, normalise_model, read_csv_rows
 from connectors.schema import ACTIVITY_UNITS, MONEY, PARSED_SCHEMA, UTC_TS, conform
@@ -81,77 +82,9 @@ OPENAI_PATTERN = r"(?i)openai"
 MARKETPLACE_MODEL_PATTERN = r"(?i)\b(claude|anthropic)\b"
 
 # Azure region (normalised: lower case, no spaces) -> ISO 3166 alpha-3 of its datacentres.
-REGION_COUNTRY: dict[str, str] = {
-    **dict.fromkeys(
-        [
-            "eastus",
-            "eastus2",
-            "westus",
-            "westus2",
-            "westus3",
-            "centralus",
-            "northcentralus",
-            "southcentralus",
-            "westcentralus",
-        ],
-        "USA",
-    ),
-    "canadacentral": "CAN",
-    "canadaeast": "CAN",
-    "brazilsouth": "BRA",
-    "mexicocentral": "MEX",
-    "chilecentral": "CHL",
-    "swedencentral": "SWE",
-    "francecentral": "FRA",
-    "francesouth": "FRA",
-    "westeurope": "NLD",
-    "northeurope": "IRL",
-    "uksouth": "GBR",
-    "ukwest": "GBR",
-    "germanywestcentral": "DEU",
-    "germanynorth": "DEU",
-    "switzerlandnorth": "CHE",
-    "switzerlandwest": "CHE",
-    "norwayeast": "NOR",
-    "norwaywest": "NOR",
-    "polandcentral": "POL",
-    "italynorth": "ITA",
-    "spaincentral": "ESP",
-    "austriaeast": "AUT",
-    "belgiumcentral": "BEL",
-    "denmarkeast": "DNK",
-    "japaneast": "JPN",
-    "japanwest": "JPN",
-    "koreacentral": "KOR",
-    "koreasouth": "KOR",
-    "australiaeast": "AUS",
-    "australiasoutheast": "AUS",
-    "australiacentral": "AUS",
-    "newzealandnorth": "NZL",
-    "centralindia": "IND",
-    "southindia": "IND",
-    "westindia": "IND",
-    "eastasia": "HKG",
-    "southeastasia": "SGP",
-    "indonesiacentral": "IDN",
-    "malaysiawest": "MYS",
-    "uaenorth": "ARE",
-    "qatarcentral": "QAT",
-    "israelcentral": "ISR",
-    "southafricanorth": "ZAF",
-}
+REGION_COUNTRY = cloud_regions.AZURE_REGION_COUNTRY
 # older display spellings of region names seen in exports -> the normalised name
-REGION_ALIASES: dict[str, str] = {
-    "useast": "eastus",
-    "useast2": "eastus2",
-    "uswest": "westus",
-    "uswest2": "westus2",
-    "uscentral": "centralus",
-    "usnorthcentral": "northcentralus",
-    "ussouthcentral": "southcentralus",
-    "euwest": "westeurope",
-    "eunorth": "northeurope",
-}
+REGION_ALIASES = cloud_regions.AZURE_REGION_ALIASES
 
 # UnitOfMeasure pack-size suffixes
 SCALE = {"": 1.0, "k": 1e3, "m": 1e6, "b": 1e9}

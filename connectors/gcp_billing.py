@@ -30,6 +30,7 @@ import io
 
 import polars as pl
 
+from connectors import cloud_regions
 from connectors.base import Connector, ExportFormatError, ParsedExport
 from connectors.frames import (
     covered_days,
@@ -171,57 +172,7 @@ CHARS_PER_TOKEN = 4.0  # Google's rule of thumb for Gemini; used only for legacy
 
 # GCP region -> ISO 3166 alpha-3 country of its data centres; multi-regions (us, eu, asia) and
 # "global" pin no grid and stay null.
-REGION_COUNTRY = {
-    **dict.fromkeys(
-        [
-            "us-central1",
-            "us-central2",
-            "us-east1",
-            "us-east4",
-            "us-east5",
-            "us-east7",
-            "us-south1",
-            "us-west1",
-            "us-west2",
-            "us-west3",
-            "us-west4",
-        ],
-        "USA",
-    ),
-    "northamerica-northeast1": "CAN",
-    "northamerica-northeast2": "CAN",
-    "northamerica-south1": "MEX",
-    "southamerica-east1": "BRA",
-    "southamerica-west1": "CHL",
-    "europe-west1": "BEL",
-    "europe-west2": "GBR",
-    "europe-west3": "DEU",
-    "europe-west4": "NLD",
-    "europe-west6": "CHE",
-    "europe-west8": "ITA",
-    "europe-west9": "FRA",
-    "europe-west10": "DEU",
-    "europe-west12": "ITA",
-    "europe-north1": "FIN",
-    "europe-north2": "SWE",
-    "europe-central2": "POL",
-    "europe-southwest1": "ESP",
-    "me-west1": "ISR",
-    "me-central1": "QAT",
-    "me-central2": "SAU",
-    "africa-south1": "ZAF",
-    "asia-east1": "TWN",
-    "asia-east2": "HKG",
-    "asia-northeast1": "JPN",
-    "asia-northeast2": "JPN",
-    "asia-northeast3": "KOR",
-    "asia-south1": "IND",
-    "asia-south2": "IND",
-    "asia-southeast1": "SGP",
-    "asia-southeast2": "IDN",
-    "australia-southeast1": "AUS",
-    "australia-southeast2": "AUS",
-}
+REGION_COUNTRY = cloud_regions.GCP_REGION_COUNTRY
 
 # The model named in a SKU description: a family word followed by version and variant words.
 MODEL_PATTERN = (

@@ -18,6 +18,7 @@ import polars as pl
 
 from connectors.base import ExportFormatError
 from connectors.config import Paths, default_home
+from orchestration.lib.output import print_table
 
 DBT_GROUPS = ("factors", "staging", "intermediate", "marts")
 # commands that write the landing zone or the warehouse take the single-writer lock
@@ -52,17 +53,7 @@ def _prepare_instance(paths: Paths) -> None:
 
 
 def _print_table(frame: pl.DataFrame) -> None:
-    with pl.Config(
-        tbl_rows=-1,
-        tbl_cols=-1,
-        tbl_hide_dataframe_shape=True,
-        tbl_hide_column_data_types=True,
-        tbl_formatting="ASCII_MARKDOWN",
-        tbl_width_chars=200,
-        fmt_str_lengths=60,
-        float_precision=None,
-    ):
-        print(frame)
+    print_table(frame)
 
 
 def summary_frame(paths: Paths, quarter: str | None) -> pl.DataFrame:

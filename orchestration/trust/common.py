@@ -11,6 +11,7 @@ import duckdb
 import polars as pl
 
 from connectors.config import REPO_ROOT, Paths
+from orchestration.lib import output
 
 # the grain of mart_quarterly_emissions, and how each key is derived from a fct_activity_impacts row
 CELL_KEYS = ("quarter", "vendor", "model", "project_or_workspace", "country")
@@ -144,17 +145,7 @@ def quarter_bounds(quarter: str) -> tuple[str, str]:
 
 
 def print_table(frame: pl.DataFrame) -> None:
-    with pl.Config(
-        tbl_rows=-1,
-        tbl_cols=-1,
-        tbl_hide_dataframe_shape=True,
-        tbl_hide_column_data_types=True,
-        tbl_formatting="ASCII_MARKDOWN",
-        tbl_width_chars=250,
-        fmt_str_lengths=80,
-        float_precision=None,
-    ):
-        print(frame)
+    output.print_table(frame, width=250, text=80)
 
 
 def rel_close(a: float | None, b: float | None, tol: float = REL_TOL) -> bool:

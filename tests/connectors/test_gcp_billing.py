@@ -369,7 +369,7 @@ def test_sku_details_become_attributes():
         ({"location": "europe-west9", "region": "europe-west9"}, "FRA"),
         ({"location": "asia-northeast1", "region": "asia-northeast1"}, "JPN"),
         ({"location": "global"}, None),
-        ({"location": "us", "country": "US"}, None),
+        ({"location": "us", "country": "US"}, "USA"),  # the US multi-region sits on one national grid
         ({"location": "us-east1-b", "zone": "us-east1-b"}, "USA"),
     ],
 )
