@@ -15,10 +15,10 @@ from connectors.anthropic_usage import CREDENTIAL, anthropic_get_pages
 from connectors.base import ApiExport, Connector, ExportFormatError, ParsedExport
 from connectors.frames import (
     ANTHROPIC_BUCKETS,
+    bucket_row_columns,
     ensure_columns,
     json_attributes,
     natural_key,
-    normalise_model,
     read_bucketed_results,
 )
 from connectors.http import pages_as_export
@@ -61,19 +61,12 @@ def parse(raw: bytes, file: str) -> ParsedExport:
         pl.concat_str(pl.col("_pointer"), pl.lit("#amount")).alias("source_row"),
         pl.lit("spend").alias("activity_type"),
         pl.lit("currency").alias("unit"),
-        pl.col("_start").alias("usage_start"),
-        pl.col("_end").alias("usage_end"),
-        pl.col("_start").dt.date().alias("usage_date"),
-        pl.lit("anthropic").alias("vendor"),
-        pl.lit("anthropic.cost_report").alias("service"),
-        pl.col("model").alias("model_raw"),
-        normalise_model(pl.col("model")).alias("model"),
+        *bucket_row_columns("anthropic", "anthropic.cost_report", DATASET, pl.col("model")),
         pl.col("workspace_id").alias("workspace"),
         pl.col("inference_geo").alias("region"),
         pl.col("inference_geo")
         .replace_strict(GEO_COUNTRY, default=None, return_dtype=pl.String)
         .alias("country"),
-        pl.lit(DATASET).alias("dataset"),
     )
     return ParsedExport(DATASET, conform(rows, PARSED_SCHEMA), days, results.height)
 

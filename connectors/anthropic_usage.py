@@ -16,10 +16,10 @@ from connectors.base import ApiExport, Connector, ParsedExport
 from connectors.frames import (
     ANTHROPIC_BUCKETS,
     Measure,
+    bucket_row_columns,
     ensure_columns,
     json_attributes,
     natural_key,
-    normalise_model,
     read_bucketed_results,
     unpivot_measures,
 )
@@ -93,20 +93,13 @@ def parse(raw: bytes, file: str) -> ParsedExport:
     long = unpivot_measures(wide, MEASURES)
     rows = long.with_columns(
         pl.concat_str(pl.col("_key"), pl.lit("|"), pl.col("measure")).alias("natural_key"),
-        pl.col("_start").alias("usage_start"),
-        pl.col("_end").alias("usage_end"),
-        pl.col("_start").dt.date().alias("usage_date"),
-        pl.lit("anthropic").alias("vendor"),
-        pl.lit("anthropic.messages").alias("service"),
-        pl.col("model").alias("model_raw"),
-        normalise_model(pl.col("model")).alias("model"),
+        *bucket_row_columns("anthropic", "anthropic.messages", DATASET, pl.col("model")),
         pl.col("workspace_id").alias("workspace"),
         pl.col("account_id").alias("account"),
         pl.col("inference_geo").alias("region"),
         pl.col("inference_geo")
         .replace_strict(GEO_COUNTRY, default=None, return_dtype=pl.String)
         .alias("country"),
-        pl.lit(DATASET).alias("dataset"),
     )
     return ParsedExport(DATASET, conform(rows, PARSED_SCHEMA), days, results.height)
 

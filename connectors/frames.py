@@ -258,3 +258,17 @@ def read_bucketed_results(source: str, file: str, raw: bytes, bucket_fields) -> 
         parse_time(start_field).alias("_start"), parse_time(end_field).alias("_end")
     )
     return explode_results(buckets), covered_days(buckets.get_column("_start"))
+
+
+def bucket_row_columns(vendor: str, service: str, dataset: str, model: pl.Expr) -> list[pl.Expr]:
+    """The canonical columns every bucketed-report row shares: its time bucket, vendor, service, model."""
+    return [
+        pl.col("_start").alias("usage_start"),
+        pl.col("_end").alias("usage_end"),
+        pl.col("_start").dt.date().alias("usage_date"),
+        pl.lit(vendor).alias("vendor"),
+        pl.lit(service).alias("service"),
+        model.alias("model_raw"),
+        normalise_model(model).alias("model"),
+        pl.lit(dataset).alias("dataset"),
+    ]

@@ -14,10 +14,10 @@ import polars as pl
 from connectors.base import ApiExport, Connector, ExportFormatError, ParsedExport
 from connectors.frames import (
     OPENAI_BUCKETS,
+    bucket_row_columns,
     ensure_columns,
     json_attributes,
     natural_key,
-    normalise_model,
     read_bucketed_results,
 )
 from connectors.http import pages_as_export
@@ -55,16 +55,9 @@ def parse(raw: bytes, file: str) -> ParsedExport:
         pl.concat_str(pl.col("_pointer"), pl.lit("#amount")).alias("source_row"),
         pl.lit("spend").alias("activity_type"),
         pl.lit("currency").alias("unit"),
-        pl.col("_start").alias("usage_start"),
-        pl.col("_end").alias("usage_end"),
-        pl.col("_start").dt.date().alias("usage_date"),
-        pl.lit("openai").alias("vendor"),
-        pl.lit("openai.costs").alias("service"),
-        model_part.alias("model_raw"),
-        normalise_model(model_part).alias("model"),
+        *bucket_row_columns("openai", "openai.costs", DATASET, model_part),
         pl.col("project_id").alias("project"),
         pl.col("organization_id").alias("account"),
-        pl.lit(DATASET).alias("dataset"),
     )
     return ParsedExport(DATASET, conform(rows, PARSED_SCHEMA), days, results.height)
 

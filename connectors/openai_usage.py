@@ -19,11 +19,11 @@ from connectors.base import ApiExport, Connector, ExportFormatError, ParsedExpor
 from connectors.frames import (
     OPENAI_BUCKETS,
     Measure,
+    bucket_row_columns,
     ensure_columns,
     epoch,
     json_attributes,
     natural_key,
-    normalise_model,
     read_bucketed_results,
     unpivot_measures,
 )
@@ -114,17 +114,10 @@ def parse(raw: bytes, file: str) -> ParsedExport:
     long = unpivot_measures(wide, measures)
     rows = long.with_columns(
         pl.concat_str(pl.col("_key"), pl.lit("|"), pl.col("measure")).alias("natural_key"),
-        pl.col("_start").alias("usage_start"),
-        pl.col("_end").alias("usage_end"),
-        pl.col("_start").dt.date().alias("usage_date"),
-        pl.lit("openai").alias("vendor"),
-        pl.lit(f"openai.{dataset}").alias("service"),
-        pl.col("model").alias("model_raw"),
-        normalise_model(pl.col("model")).alias("model"),
+        *bucket_row_columns("openai", f"openai.{dataset}", dataset, pl.col("model")),
         pl.col("project_id").alias("project"),
         pl.lit(None, dtype=pl.String).alias("region"),
         pl.lit(None, dtype=pl.String).alias("country"),
-        pl.lit(dataset).alias("dataset"),
     )
     return ParsedExport(dataset, conform(rows, PARSED_SCHEMA), days, results.height)
 
