@@ -75,24 +75,55 @@ def test_intensity_per_1k_tokens_recomputed(pipeline_home):
 
 
 def test_savings_what_if_recomputed_by_hand(pipeline_home):
-    rows = _q(pipeline_home, """
+    rows = _q(
+        pipeline_home,
+        """
         select quarter, vendor, project_or_workspace, from_model, to_model, tokens, kgco2e_saved_if_all_moved
         from mart_savings_opportunities
         where vendor = 'openai' and from_model = 'gpt-4.1' and to_model = 'gpt-4o-mini'
-        order by project_or_workspace limit 1""")
+        order by project_or_workspace limit 1""",
+    )
     ((quarter, vendor, project, source_model, target_model, tokens, saved),) = rows
-    intensity = dict(_q(pipeline_home, f"""
+    intensity = dict(
+        _q(
+            pipeline_home,
+            f"""
         select model, sum(co2e_location_kg + co2e_embodied_kg) * 1e6
                       / sum(case when activity_type <> 'llm_requests' then quantity else 0 end)
         from fct_activity_impacts where quarter = '{quarter}' and vendor = '{vendor}'
-          and model in ('{source_model}', '{target_model}') and activity_type like 'llm%' group by model"""))
-    ((project_tokens,),) = _q(pipeline_home, f"""
+          and model in ('{source_model}', '{target_model}') and activity_type like 'llm%' group by model""",
+        )
+    )
+    ((project_tokens,),) = _q(
+        pipeline_home,
+        f"""
         select sum(quantity) from fct_activity_impacts
         where quarter = '{quarter}' and vendor = '{vendor}' and model = '{source_model}'
           and coalesce(project, workspace, '(none)') = '{project}'
-          and activity_type like 'llm%' and activity_type <> 'llm_requests'""")
+          and activity_type like 'llm%' and activity_type <> 'llm_requests'""",
+    )
     assert tokens == project_tokens
     expected = project_tokens * (intensity[source_model] - intensity[target_model]) / 1e6
     assert saved == pytest.approx(expected, rel=1e-9) and saved > 0
     # moving half of the traffic saves half
     assert 0.5 * saved == pytest.approx(0.5 * expected, rel=1e-9)
+
+
+def test_transparency_scorecard_counts_disclosures(pipeline_home):
+    rows = {
+        v: (score, share)
+        for v, score, share in _q(
+            pipeline_home,
+            "select vendor, score, share_of_footprint_on_undisclosed_energy from mart_vendor_transparency",
+        )
+    }
+    # Google: regions, per-prompt energy, market claims, export = 4 yes; water partial = 0.5
+    assert rows["google"][0] == 4.5 and rows["google"][1] == 0
+    ((anthropic_share,),) = _q(
+        pipeline_home,
+        """
+        select sum(co2e_location_kg + co2e_embodied_kg) / (select sum(co2e_location_kg + co2e_embodied_kg)
+                                                           from fct_activity_impacts)
+        from fct_activity_impacts where vendor = 'anthropic'""",
+    )
+    assert rows["anthropic"][1] == pytest.approx(anthropic_share, rel=1e-9) and anthropic_share > 0
