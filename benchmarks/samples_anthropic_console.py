@@ -18,6 +18,8 @@ from collections import defaultdict
 from datetime import date, timedelta
 from pathlib import Path
 
+from connectors.anthropic_console import COST_FIELDS
+
 FIRST, LAST = date(2026, 9, 24), date(2026, 10, 5)
 WINDOW = "\u2264 200k"
 KEYS = [  # (workspace, api key name, api key id, status)
@@ -54,22 +56,7 @@ TOKEN_HEADER = [
     "inference_geo",
     "speed",
 ]
-COST_HEADER = [
-    "usage_date_utc",
-    "model",
-    "workspace",
-    "api_key",
-    "usage_type",
-    "context_window",
-    "token_type",
-    "cost_usd",
-    "list_price_usd",
-    "cost_type",
-    "inference_geo",
-    "speed",
-    "api_key_id",
-    "api_key_status",
-]
+COST_HEADER = COST_FIELDS  # exactly the columns the connector reads
 
 
 def _csv(header: list[str], rows: list[list[str]]) -> str:

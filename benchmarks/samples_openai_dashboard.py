@@ -16,6 +16,8 @@ import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from connectors.openai_dashboard import COST_COLUMNS
+
 FIRST, DAYS = date(2026, 9, 27), 10  # 2026-09-27 .. 2026-10-06
 QUIET_DAY = date(2026, 10, 4)  # no usage at all: an empty bucket in both exports
 ORG_ID, ORG_NAME = "org-Qm3xT8emissionsDemo", "Emissions Demo Inc"
@@ -31,25 +33,7 @@ MODELS = {  # model -> (input, cached input, output) dollars per 1M tokens, dail
     "gpt-5-mini-2025-08-07": ((0.25, 0.025, 2.00), 300_000),
     "o3-2025-04-16": ((2.00, 0.50, 8.00), 40_000),
 }
-COST_HEADER = [
-    "start_time",
-    "end_time",
-    "start_time_iso",
-    "end_time_iso",
-    "amount_value",
-    "amount_currency",
-    "quantity",
-    "quantity_unit",
-    "line_item",
-    "user_id",
-    "api_key_id",
-    "project_id",
-    "organization_id",
-    "project_name",
-    "organization_name",
-    "user_email",
-    "api_source",
-]
+COST_HEADER = COST_COLUMNS  # the documented 17-column cost export
 USAGE_HEADER = [
     "start_time",
     "end_time",

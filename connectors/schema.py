@@ -76,17 +76,18 @@ ACTIVITY_SCHEMA = pl.Schema(
     }
 )
 
-# What a connector's parser returns: the canonical columns minus those the landing step fills in
-# (id, provenance of the file, ingest time), plus the natural key the id is derived from.
-PARSED_SCHEMA = pl.Schema(
-    {
-        name: dtype
-        for name, dtype in ACTIVITY_SCHEMA.items()
-        if name
-        not in {"activity_id", "source", "source_file", "source_sha256", "connector_version", "ingested_at"}
-    }
-    | {"natural_key": pl.String}
-)
+LANDING_FILLED = {"source", "dataset", "source_file", "source_sha256", "connector_version", "ingested_at"}
+
+
+def parsed_schema(landed: pl.Schema, id_column: str, *, keep: frozenset[str] = frozenset()) -> pl.Schema:
+    """What a parser returns for a landed table: its columns minus the id and what landing fills in
+    (source, provenance, ingest time), plus the natural key the id is derived from."""
+    dropped = (LANDING_FILLED - keep) | {id_column}
+    return pl.Schema({n: t for n, t in landed.items() if n not in dropped} | {"natural_key": pl.String})
+
+
+# activity parsers also set `dataset` per row (landing writes the same value)
+PARSED_SCHEMA = parsed_schema(ACTIVITY_SCHEMA, "activity_id", keep=frozenset({"dataset"}))
 
 # Emissions the vendors report themselves (cloud carbon exports): landed beside our estimates, never
 # mixed into them. One row per vendor x account x service x region x month x basis.
@@ -117,16 +118,8 @@ VENDOR_EMISSIONS_SCHEMA = pl.Schema(
     }
 )
 
-# What a carbon-export parser returns: the columns above minus those landing fills, plus the natural key.
-PARSED_EMISSIONS_SCHEMA = pl.Schema(
-    {
-        name: dtype
-        for name, dtype in VENDOR_EMISSIONS_SCHEMA.items()
-        if name
-        not in {"record_id", "source", "source_file", "source_sha256", "connector_version", "ingested_at"}
-    }
-    | {"natural_key": pl.String}
-)
+# What a carbon-export parser returns.
+PARSED_EMISSIONS_SCHEMA = parsed_schema(VENDOR_EMISSIONS_SCHEMA, "record_id")
 
 QUARANTINE_SCHEMA = pl.Schema(
     {
