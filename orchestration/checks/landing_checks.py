@@ -5,6 +5,7 @@ from pathlib import Path
 
 import dagster as dg
 import polars as pl
+import pyarrow.parquet as pq
 
 from connectors.registry import ACTIVITY_SOURCES
 from connectors.schema import ACTIVITY_SCHEMA
@@ -33,8 +34,33 @@ def _schema_failures(partitions: list[Path]) -> list[str]:
     return problems
 
 
-def validate_partitions(partitions: list[Path], batch: str) -> Validation:
-    """Schema first, then the GX suite on all partitions as one batch, each row with its folder's day."""
+# rows per GX batch: memory stays flat however much history a first (or backfill) check sees
+BATCH_ROWS = 250_000
+
+
+def partition_batches(partitions: list[Path], max_rows: int = BATCH_ROWS) -> list[list[Path]]:
+    """Consecutive partitions grouped so a batch holds at most ``max_rows`` rows (row counts from footers).
+
+    A partition larger than ``max_rows`` is a batch of its own: a partition is never split, so the
+    uniqueness expectation still sees each landed file whole.
+    """
+    batches: list[list[Path]] = []
+    current: list[Path] = []
+    rows = 0
+    for path in partitions:
+        n = pq.ParquetFile(path).metadata.num_rows
+        if current and rows + n > max_rows:
+            batches.append(current)
+            current, rows = [], 0
+        current.append(path)
+        rows += n
+    if current:
+        batches.append(current)
+    return batches
+
+
+def validate_partitions(partitions: list[Path], batch: str, max_rows: int = BATCH_ROWS) -> Validation:
+    """Schema first, then the GX suite batch by batch (each row with its folder's day), results merged."""
     if problems := _schema_failures(partitions):
         return Validation(
             batch=batch,
@@ -50,8 +76,11 @@ def validate_partitions(partitions: list[Path], batch: str) -> Validation:
                 }
             ],
         )
-    if not partitions:
-        return Validation(batch=batch, success=True, rows=0)
+    results = [_validate_batch(group, batch) for group in partition_batches(partitions, max_rows)]
+    return merge_validations(results, batch)
+
+
+def _validate_batch(partitions: list[Path], batch: str) -> Validation:
     frame = pl.concat(
         [
             pl.read_parquet(p).with_columns(
@@ -62,6 +91,27 @@ def validate_partitions(partitions: list[Path], batch: str) -> Validation:
         how="vertical",
     )
     return validate_activity(frame.to_pandas(), batch)
+
+
+def merge_validations(results: list[Validation], batch: str) -> Validation:
+    """One result for many batches: unexpected counts add up per expectation and column, samples capped."""
+    merged: dict[tuple[str, str | None], dict] = {}
+    for result in results:
+        for failure in result.failures:
+            key = (failure["expectation"], failure["column"])
+            if key not in merged:
+                merged[key] = {**failure, "sample": list(failure["sample"])}
+                continue
+            seen = merged[key]
+            counts = [c for c in (seen["unexpected_count"], failure["unexpected_count"]) if c is not None]
+            seen["unexpected_count"] = sum(counts) if counts else None
+            seen["sample"] = (seen["sample"] + list(failure["sample"]))[:5]
+    return Validation(
+        batch=batch,
+        success=all(r.success for r in results),
+        rows=sum(r.rows for r in results),
+        failures=list(merged.values()),
+    )
 
 
 def validate_partition(path: Path) -> Validation:

@@ -12,7 +12,12 @@ import pytest
 from connectors.config import BUNDLED_SAMPLES
 from connectors.landing import ingest_folder
 from connectors.registry import CONNECTORS
-from orchestration.checks.landing_checks import landed_partitions, validate_partition
+from orchestration.checks.landing_checks import (
+    landed_partitions,
+    partition_batches,
+    validate_partition,
+    validate_partitions,
+)
 from orchestration.definitions import ALL_JOB, build_definitions
 
 pytestmark = pytest.mark.slow
@@ -55,6 +60,31 @@ def test_corrupted_partition_fails_with_the_broken_expectations(landed):
         ("expect_column_values_to_be_in_set", "activity_type"),
         ("expect_column_values_to_be_unique", "activity_id"),
     }
+
+
+def test_history_is_validated_in_bounded_batches_and_failures_add_up(landed):
+    """Many partitions are validated a few at a time (flat memory); the result is the same as one batch."""
+    partitions = landed_partitions(landed.activity, "anthropic_usage")
+    counts = [pl.scan_parquet(p).select(pl.len()).collect().item() for p in partitions]
+    limit = max(counts) + 1
+    batches = partition_batches(partitions, max_rows=limit)
+    assert [p for b in batches for p in b] == partitions
+    assert len(batches) > 1
+    assert all(len(b) == 1 or sum(counts[partitions.index(p)] for p in b) <= limit for b in batches)
+
+    first, last = partitions[0], partitions[-1]
+    assert batches[0][0] == first and batches[-1][-1] == last and first not in batches[-1]
+    _corrupt(first)
+    _corrupt(last)  # each: a negative quantity on row 0, repeated by the duplicate row, and one unknown type
+    batched = validate_partitions(partitions, "anthropic_usage", max_rows=limit)
+    whole = validate_partitions(partitions, "anthropic_usage", max_rows=10**9)
+    assert not batched.success
+    assert batched.rows == whole.rows == sum(counts) + 2
+    unexpected = {(f["expectation"], f["column"]): f["unexpected_count"] for f in batched.failures}
+    assert unexpected[("expect_column_values_to_be_between", "quantity")] == 4
+    assert unexpected[("expect_column_values_to_be_in_set", "activity_type")] == 2
+    whole_unexpected = {(f["expectation"], f["column"]): f["unexpected_count"] for f in whole.failures}
+    assert unexpected == whole_unexpected
 
 
 def test_wrong_dtype_fails_the_schema_expectation(landed):
