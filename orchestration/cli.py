@@ -2,6 +2,7 @@
 
 ewh run [--samples DIR]          materialise every asset in-process through Dagster
 ewh summary [--quarter 2026Q3]   print the quarterly footprint from the marts
+ewh report --quarter 2026Q3 --out report.html   self-contained HTML report of one quarter
 """
 
 from __future__ import annotations
@@ -369,9 +370,11 @@ def main(argv: list[str] | None = None) -> int:
     summ.add_argument("--quarter", type=_quarter, help="only this quarter, e.g. 2026Q3")
     summ.set_defaults(func=cmd_summary)
     from orchestration.estimate import register as register_estimate
+    from orchestration.report.cli import register as register_report
     from orchestration.trust.cli import register as register_trust
 
     register_estimate(sub)
+    register_report(sub)
     register_trust(sub)
     args = parser.parse_args(argv)
     os.environ.setdefault("EWH_HOME", str(default_home()))

@@ -1,0 +1,31 @@
+"""``ewh report``: a self-contained HTML report of one quarter's footprint for an ESG lead.
+
+``data`` reads the marts (read-only, aggregated in SQL), ``charts`` draws them with matplotlib as
+inline SVG, ``render`` fills ``templates/report.html.j2``; ``cli`` is the subcommand. The file needs
+nothing at view time: no script, font, style or image is fetched.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from orchestration.report.data import ReportData, ReportError, load
+from orchestration.report.render import render
+
+__all__ = ["ReportData", "ReportError", "build_report"]
+
+
+def build_report(warehouse: Path, quarter: str | None, out: Path | None = None) -> ReportData:
+    """Read ``quarter`` from ``warehouse``, write the HTML report to ``out`` and return its data.
+
+    ``quarter`` defaults to the latest in the warehouse, ``out`` to ``ewh-report-<quarter>.html`` here.
+    """
+    data = load(warehouse, quarter)
+    out = (out or Path(f"ewh-report-{data.quarter}.html")).resolve()
+    html = render(data)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.tmp")
+    tmp.write_text(html, encoding="utf-8")
+    tmp.replace(out)
+    data.extras["out"] = out
+    return data

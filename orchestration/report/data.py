@@ -1,0 +1,415 @@
+"""Everything the quarterly report shows, read from the warehouse marts in one read-only connection.
+
+Each figure is aggregated in SQL (DuckDB) from the marts the rest of the project documents; Python only
+reshapes the small results. The headline comes from ``mart_quarterly_emissions``; every breakdown is
+summed from the same rows (``fct_activity_impacts``, of which that mart is a grouping, or
+``mart_quarterly_business_units``), so breakdown totals equal the headline.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from orchestration.estimate import equivalents_for
+
+QUARTER_RE = re.compile(r"^(\d{4})Q([1-4])$")
+# the figures of the headline, each with _low and _high columns in the marts
+MEASURES: dict[str, str] = {
+    "energy_kwh": "Energy (kWh)",
+    "co2e_location_kg": "Carbon, location-based (kgCO2e)",
+    "co2e_market_kg": "Carbon, market-based (kgCO2e)",
+    "co2e_embodied_kg": "Embodied carbon, separate (kgCO2e)",
+    "water_l": "Water consumed (L)",
+}
+TOP_MODELS = 12
+TOP_DRIVERS = 10
+TOP_SAVINGS = 10
+AD_TIERS = ("ad_framework", "counted_in_impressions")
+
+
+class ReportError(ValueError):
+    """A report that cannot be built: bad quarter, missing warehouse, quarter without data."""
+
+
+def parse_quarter(value: str) -> tuple[int, int]:
+    match = QUARTER_RE.match(value.strip().upper())
+    if match is None:
+        raise ReportError(f"quarter must look like 2026Q3, not {value!r}")
+    return int(match.group(1)), int(match.group(2))
+
+
+def previous_quarter(quarter: str) -> str:
+    year, q = parse_quarter(quarter)
+    return f"{year - 1}Q4" if q == 1 else f"{year}Q{q - 1}"
+
+
+def quarter_bounds(quarter: str) -> tuple[date, date]:
+    year, q = parse_quarter(quarter)
+    start = date(year, 3 * q - 2, 1)
+    end = date(year + 1, 1, 1) if q == 4 else date(year, 3 * q + 1, 1)
+    return start, date.fromordinal(end.toordinal() - 1)
+
+
+@dataclass
+class ReportData:
+    """The report's numbers: dicts and small frames, already aggregated."""
+
+    quarter: str
+    previous_quarter: str
+    quarters: list[str]
+    release: dict
+    headline: dict[str, dict[str, float | None]]
+    previous: dict[str, dict[str, float | None]] | None
+    coverage: dict
+    spend: pl.DataFrame
+    equivalents: list[dict]
+    trend: pl.DataFrame
+    by_vendor: pl.DataFrame
+    by_model: pl.DataFrame
+    by_channel: pl.DataFrame
+    ad_mart_kgco2e: float
+    by_business_unit: pl.DataFrame
+    quality: pl.DataFrame
+    drivers: pl.DataFrame
+    savings: pl.DataFrame
+    efficiency: pl.DataFrame
+    transparency: pl.DataFrame
+    citations: pl.DataFrame
+    market_fallback_share: float | None
+    unfactored_rows: int
+    extras: dict = field(default_factory=dict)
+
+
+def _sums(prefix: str = "") -> str:
+    """``sum(x_low) as x_low, sum(x) as x, sum(x_high) as x_high`` for every headline measure."""
+    return ",\n    ".join(f"sum({prefix}{m}{s}) as {m}{s}" for m in MEASURES for s in ("_low", "", "_high"))
+
+
+def _figures(row: dict) -> dict[str, dict[str, float | None]]:
+    return {m: {"central": row[m], "low": row[f"{m}_low"], "high": row[f"{m}_high"]} for m in MEASURES}
+
+
+def connect(warehouse: Path) -> duckdb.DuckDBPyConnection:
+    if not warehouse.exists():
+        raise ReportError(f"no warehouse at {warehouse}; run `ewh run` first (EWH_HOME decides where)")
+    try:
+        return duckdb.connect(str(warehouse), read_only=True)
+    except duckdb.Error as exc:
+        raise ReportError(f"cannot open {warehouse} read-only ({exc}); is a run writing it?") from exc
+
+
+def available_quarters(con: duckdb.DuckDBPyConnection) -> list[str]:
+    try:
+        rows = con.sql("select distinct quarter from mart_quarterly_emissions order by quarter").fetchall()
+    except duckdb.CatalogException as exc:
+        raise ReportError("the warehouse has no marts yet; run `ewh run` first") from exc
+    return [r[0] for r in rows]
+
+
+def load(warehouse: Path, quarter: str | None) -> ReportData:
+    """Read every section of the report for ``quarter`` (default: the latest quarter in the warehouse)."""
+    con = connect(warehouse)
+    try:
+        quarters = available_quarters(con)
+        if not quarters:
+            raise ReportError("the warehouse holds no activity yet; run `ewh run` with some exports")
+        listed = ", ".join(quarters)
+        if quarter is None:
+            quarter = quarters[-1]
+        try:
+            parse_quarter(quarter)
+        except ReportError as exc:
+            raise ReportError(f"{exc}; quarters in the warehouse: {listed}") from None
+        quarter = quarter.strip().upper()
+        if quarter not in quarters:
+            raise ReportError(f"no data for {quarter}; quarters in the warehouse: {listed}")
+        return _load(con, quarter, quarters)
+    finally:
+        con.close()
+
+
+def _load(con: duckdb.DuckDBPyConnection, quarter: str, quarters: list[str]) -> ReportData:
+    prev = previous_quarter(quarter)
+    params = {"q": quarter}
+    totals = con.sql(
+        f"""
+        select quarter, {_sums()}, sum(activity_rows) as activity_rows,
+               min(first_usage_date) as first_usage_date, max(last_usage_date) as last_usage_date
+        from mart_quarterly_emissions where quarter in ($q, $p) group by quarter
+        """,
+        params={"q": quarter, "p": prev},
+    ).pl()
+    by_quarter = {r["quarter"]: r for r in totals.to_dicts()}
+    current = by_quarter[quarter]
+    start, end = quarter_bounds(quarter)
+    coverage = {
+        "first_usage_date": current["first_usage_date"],
+        "last_usage_date": current["last_usage_date"],
+        "quarter_start": start,
+        "quarter_end": end,
+        "complete": current["first_usage_date"] <= start and current["last_usage_date"] >= end,
+        "activity_rows": int(current["activity_rows"]),
+    }
+    if prev in by_quarter:
+        p = by_quarter[prev]
+        coverage["previous_first_usage_date"] = p["first_usage_date"]
+        coverage["previous_last_usage_date"] = p["last_usage_date"]
+
+    headline = _figures(current)
+    previous = _figures(by_quarter[prev]) if prev in by_quarter else None
+    seed = con.sql("select * from factor_equivalents order by factor_id").pl()
+    notes = dict(zip(seed.get_column("factor_id"), seed.get_column("note"), strict=True))
+    # the same cited factors and arithmetic as `ewh estimate`, plus each factor's caveat
+    equivalents = [{**e, "note": notes[e["factor_id"]]} for e in equivalents_for(headline, seed, end)]
+
+    release = con.sql("select * from dim_factor_release").pl().to_dicts()[0]
+    return ReportData(
+        quarter=quarter,
+        previous_quarter=prev,
+        quarters=quarters,
+        release=release,
+        headline=headline,
+        previous=previous,
+        coverage=coverage,
+        spend=_spend(con, quarter, prev),
+        equivalents=equivalents,
+        trend=con.sql(
+            f"""
+            select quarter, {_sums()}, min(first_usage_date) as first_usage_date,
+                   max(last_usage_date) as last_usage_date
+            from mart_quarterly_emissions group by quarter order by quarter
+            """
+        ).pl(),
+        by_vendor=con.sql(
+            f"""
+            select vendor as label, {_sums()}
+            from mart_quarterly_emissions where quarter = $q
+            group by vendor order by co2e_location_kg desc nulls last, label
+            """,
+            params=params,
+        ).pl(),
+        by_model=_by_model(con, quarter),
+        by_channel=con.sql(
+            f"""
+            select {CHANNEL_SQL} as label, {_sums()}
+            from fct_activity_impacts where quarter = $q
+            group by label order by co2e_location_kg desc nulls last
+            """,
+            params=params,
+        ).pl(),
+        ad_mart_kgco2e=con.sql(
+            "select coalesce(sum(co2e_location_kg), 0) from mart_quarterly_ad_emissions where quarter = $q",
+            params=params,
+        ).fetchall()[0][0],
+        by_business_unit=con.sql(
+            """
+            select business_unit as label,
+                   sum(energy_kwh) as energy_kwh,
+                   sum(co2e_location_kg_low) as co2e_location_kg_low,
+                   sum(co2e_location_kg) as co2e_location_kg,
+                   sum(co2e_location_kg_high) as co2e_location_kg_high,
+                   sum(co2e_market_kg) as co2e_market_kg,
+                   sum(water_l) as water_l,
+                   sum(activity_rows) as activity_rows
+            from mart_quarterly_business_units where quarter = $q
+            group by business_unit
+            order by business_unit = 'unallocated', co2e_location_kg desc nulls last, label
+            """,
+            params=params,
+        ).pl(),
+        quality=con.sql(
+            """
+            with q as (
+                select method_tier, dq_score, count(*) as activity_rows,
+                       coalesce(sum(co2e_location_kg), 0) as co2e_location_kg
+                from fct_activity_impacts
+                where quarter = $q and method_tier <> 'counted_in_impressions'
+                group by method_tier, dq_score
+            )
+            select *, co2e_location_kg / nullif(sum(co2e_location_kg) over (), 0) as share
+            from q order by dq_score, method_tier
+            """,
+            params=params,
+        ).pl(),
+        drivers=_drivers(con, quarter),
+        savings=con.sql(
+            f"""
+            select vendor, project_or_workspace, from_model, to_model, tokens, current_kgco2e,
+                   from_gco2e_per_1k_tokens, to_gco2e_per_1k_tokens,
+                   kgco2e_saved_if_all_moved as kgco2e_saved,
+                   kgco2e_saved_if_all_moved / nullif(current_kgco2e, 0) as share_saved,
+                   spend_saved_if_all_moved as spend_saved, spend_currency
+            from mart_savings_opportunities where quarter = $q
+            qualify row_number() over (
+                partition by vendor, project_or_workspace, from_model
+                order by kgco2e_saved_if_all_moved desc, to_model) = 1
+            order by kgco2e_saved desc, vendor, project_or_workspace, from_model
+            limit {TOP_SAVINGS}
+            """,
+            params=params,
+        ).pl(),
+        efficiency=con.sql(
+            """
+            select vendor, model, method_tier, tokens, energy_kwh, kgco2e, wh_per_1k_tokens,
+                   gco2e_per_1k_tokens
+            from mart_model_efficiency where quarter = $q and tokens > 0
+            order by gco2e_per_1k_tokens desc nulls last, vendor, model
+            """,
+            params=params,
+        ).pl(),
+        transparency=con.sql(
+            """
+            select vendor, cast(score as double) as score, items, transparency_share, ask_about,
+                   kgco2e, share_of_footprint, share_of_footprint_on_undisclosed_energy
+            from mart_vendor_transparency order by share_of_footprint desc nulls last, vendor
+            """
+        ).pl(),
+        citations=_citations(con, quarter, [e["factor_id"] for e in equivalents]),
+        market_fallback_share=con.sql(
+            """
+            select sum(case when market_basis = 'location_fallback' then co2e_market_kg else 0 end)
+                   / nullif(sum(co2e_market_kg), 0)
+            from fct_activity_impacts where quarter = $q
+            """,
+            params=params,
+        ).fetchall()[0][0],
+        unfactored_rows=con.sql(
+            "select count(*) from fct_activity_impacts where quarter = $q and method_tier = 'no_factor'",
+            params=params,
+        ).fetchall()[0][0],
+    )
+
+
+# AI services vs advertising; ad delivery is the GMSF path (fct_ad_impacts / mart_quarterly_ad_emissions)
+CHANNEL_SQL = f"""
+    case when method_tier in {AD_TIERS} then 'Advertising: ad delivery (GMSF)'
+         when service like '%.ads' then 'Advertising: spend-based'
+         else 'AI services' end"""
+
+
+def _spend(con: duckdb.DuckDBPyConnection, quarter: str, prev: str) -> pl.DataFrame:
+    """Spend behind the figures per quarter and currency, and in USD at the cited ECB 2024 rate."""
+    return con.sql(
+        """
+        select i.quarter, i.cost_currency as currency,
+               sum(cast(i.cost_amount as double)) as amount,
+               sum(cast(i.cost_amount as double) * fx.usd_per_unit) as amount_usd,
+               min(fx.factor_id) as fx_factor_id
+        from fct_activity_impacts as i
+        left join factor_currency as fx
+            on fx.currency = i.cost_currency
+            and i.usage_date between cast(fx.valid_from as date) and cast(fx.valid_to as date)
+        where i.quarter in ($q, $p) and i.cost_amount is not null
+        group by i.quarter, i.cost_currency
+        order by i.quarter, amount_usd desc nulls last
+        """,
+        params={"q": quarter, "p": prev},
+    ).pl()
+
+
+def _by_model(con: duckdb.DuckDBPyConnection, quarter: str) -> pl.DataFrame:
+    """The largest models by location-based kgCO2e, the rest summed as one line."""
+    return con.sql(
+        f"""
+        with m as (
+            select case when model = '(none)' then vendor || ' · no model (ads or spend-only)'
+                        else vendor || ' · ' || model end as label,
+                   {_sums()}
+            from mart_quarterly_emissions where quarter = $q
+            group by vendor, model
+        ),
+        ranked as (
+            select *, row_number() over (order by co2e_location_kg desc nulls last, label) as rank from m
+        )
+        select case when rank <= {TOP_MODELS} then label else 'all other models' end as label,
+               {_sums()}, min(rank) as rank, count(*) as models
+        from ranked group by 1 order by min(rank)
+        """,
+        params={"q": quarter},
+    ).pl()
+
+
+def _drivers(con: duckdb.DuckDBPyConnection, quarter: str) -> pl.DataFrame:
+    """The largest vendor x model x project/campaign contributors."""
+    return con.sql(
+        f"""
+        select vendor,
+               coalesce(model, case when ad_format is not null then 'ads: ' || ad_format end,
+                        service) as model,
+               coalesce(project, workspace, campaign_id, account, '(none)') as scope,
+               count(*) as activity_rows,
+               sum(co2e_location_kg_low) as co2e_location_kg_low,
+               sum(co2e_location_kg) as co2e_location_kg,
+               sum(co2e_location_kg_high) as co2e_location_kg_high,
+               sum(energy_kwh) as energy_kwh,
+               sum(co2e_location_kg) / sum(sum(co2e_location_kg)) over () as share,
+               max(method_tier) as method_tier,
+               max(dq_score) as worst_dq_score
+        from fct_activity_impacts where quarter = $q
+        group by 1, 2, 3
+        order by co2e_location_kg desc nulls last, vendor, model, scope
+        limit {TOP_DRIVERS}
+        """,
+        params={"q": quarter},
+    ).pl()
+
+
+def _citations(con: duckdb.DuckDBPyConnection, quarter: str, equivalent_ids: list[str]) -> pl.DataFrame:
+    """Source, year and licence of every factor the quarter's rows used, grouped by source.
+
+    Factor ids come from the rows themselves; the GMSF constants (ad rows) and the CPI deflator
+    (spend-based rows) are used by every row of their tier without an id on the row, so their seeds
+    count as used whenever that tier is present.
+    """
+    seeds = [
+        r[0]
+        for r in con.sql(
+            """
+            select table_name from information_schema.columns
+            where column_name in ('factor_id', 'source_url', 'source_year', 'licence')
+            group by table_name having count(distinct column_name) = 4 order by table_name
+            """
+        ).fetchall()
+    ]
+    catalogue = " union all ".join(
+        f"select '{s}' as seed, factor_id, source_url, cast(source_year as varchar) as source_year, "
+        f'licence from "{s}"'
+        for s in seeds
+    )
+    return con.sql(
+        f"""
+        with rows as (
+            select * from fct_activity_impacts where quarter = $q
+        ),
+        used as (
+            select distinct unnest([model_factor_id, activity_factor_id, provider_factor_id,
+                                    grid_factor_id, water_factor_id, market_factor_id]) as factor_id
+            from rows
+            union select unnest($eq::varchar[])
+        ),
+        catalogue as ({catalogue}),
+        implicit as (
+            select c.factor_id from catalogue as c
+            where (c.seed in ('factor_ad_gmsf', 'factor_ad_devices')
+                   and exists (select 1 from rows where method_tier = 'ad_framework'))
+               or (c.seed = 'factor_price_index'
+                   and exists (select 1 from rows where method_tier = 'spend_based'))
+        )
+        select c.source_url, c.source_year, c.licence,
+               string_agg(distinct c.seed, ', ' order by c.seed) as seeds,
+               count(distinct c.factor_id) as factors,
+               string_agg(distinct c.factor_id, ', ' order by c.factor_id) as factor_ids
+        from catalogue as c
+        where c.factor_id in (select factor_id from used where factor_id is not null)
+           or c.factor_id in (select factor_id from implicit)
+        group by c.source_url, c.source_year, c.licence
+        order by seeds, c.source_url, c.source_year
+        """,
+        params={"q": quarter, "eq": equivalent_ids},
+    ).pl()
