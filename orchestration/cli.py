@@ -370,10 +370,12 @@ def main(argv: list[str] | None = None) -> int:
     summ.add_argument("--quarter", type=_quarter, help="only this quarter, e.g. 2026Q3")
     summ.set_defaults(func=cmd_summary)
     from orchestration.estimate import register as register_estimate
+    from orchestration.export import register as register_export
     from orchestration.report.cli import register as register_report
     from orchestration.trust.cli import register as register_trust
 
     register_estimate(sub)
+    register_export(sub)
     register_report(sub)
     register_trust(sub)
     args = parser.parse_args(argv)

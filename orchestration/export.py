@@ -1,0 +1,245 @@
+"""``ewh export``: one quarter's finance and ESG marts, with their provenance, for people without DuckDB.
+
+    ewh export --quarter 2026Q3 --format xlsx --out q3.xlsx       one workbook, a sheet per table
+    ewh export --quarter 2026Q3 --format csv --out exports/2026Q3  a file per table in the folder
+
+Each table is read as it is in the warehouse, filtered to the quarter where it has a quarter column
+(calendar quarter, as everywhere in the marts; fiscal quarters appear as a column). The ESRS table is
+per fiscal year, so the fiscal year(s) the quarter falls in are exported; ``mart_unallocated`` has no
+period at all and is exported whole. The ``provenance`` table says which, with the row count, the
+factor release and its sha256 from ``dim_factor_release``, the warehouse path and the export time.
+
+Writes are atomic: files are written under a temporary name next to the target and renamed into place,
+provenance last, so a reader never sees a half-written table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from connectors.config import Paths
+
+FORMATS = ("csv", "parquet", "xlsx")
+QUARTER_TABLES = (
+    "mart_quarterly_business_units",
+    "mart_quarterly_emissions",
+    "mart_quarterly_ad_emissions",
+    "mart_intensity_metrics",
+    "mart_quarterly_equivalents",
+    "mart_savings_opportunities",
+)
+FISCAL_YEAR_TABLES = ("mart_esrs_e1_6_scope3_cat1",)
+ALL_PERIOD_TABLES = ("mart_unallocated",)
+TABLES = QUARTER_TABLES + FISCAL_YEAR_TABLES + ALL_PERIOD_TABLES
+PROVENANCE = "provenance"
+
+
+class ExportError(RuntimeError):
+    """The export cannot be made (bad quarter, no data for it, no warehouse); nothing was written."""
+
+
+def check_quarter(quarter: str) -> str:
+    """``2026q3`` -> ``2026Q3``; anything else is refused before the warehouse is opened."""
+    value = quarter.strip().upper()
+    if len(value) != 6 or not value[:4].isdigit() or value[4] != "Q" or value[5] not in "1234":
+        raise ExportError(f"quarter must look like 2026Q3, not {quarter!r}")
+    return value
+
+
+def _connect(paths: Paths) -> duckdb.DuckDBPyConnection:
+    if not paths.warehouse.exists():
+        raise ExportError(f"no warehouse at {paths.warehouse}; run `ewh run` first")
+    try:
+        return duckdb.connect(str(paths.warehouse), read_only=True)
+    except duckdb.IOException as exc:
+        raise ExportError(f"cannot open {paths.warehouse} (is a run writing it?): {exc}") from None
+
+
+def _whole_numbers(frame: pl.DataFrame) -> pl.DataFrame:
+    """DuckDB sums of integers are HUGEINT (Decimal(38, 0) in Polars): counts, exported as Int64."""
+    counts = [n for n, t in frame.schema.items() if isinstance(t, pl.Decimal) and t.scale == 0]
+    return frame.with_columns(pl.col(counts).cast(pl.Int64)) if counts else frame
+
+
+def read_tables(paths: Paths, quarter: str) -> dict[str, pl.DataFrame]:
+    """The quarter's tables (name -> frame, sorted rows) and, last, their provenance."""
+    quarter = check_quarter(quarter)
+    con = _connect(paths)
+    try:
+        present = {r[0] for r in con.sql("select table_name from information_schema.tables").fetchall()}
+        missing = [t for t in (*TABLES, "dim_factor_release") if t not in present]
+        if missing:
+            raise ExportError(f"{paths.warehouse} has no {', '.join(missing)}; rebuild it with `ewh run`")
+        available = sorted(
+            r[0]
+            for r in con.sql(
+                " union ".join(f"select distinct quarter from {t}" for t in QUARTER_TABLES)
+            ).fetchall()
+            if r[0] is not None
+        )
+        if quarter not in available:
+            raise ExportError(
+                f"no rows for quarter {quarter}; quarters available: {', '.join(available) or 'none'}"
+            )
+        fiscal_years = sorted(
+            int(r[0][2:6])
+            for r in con.sql(
+                "select distinct fiscal_quarter from mart_quarterly_business_units where quarter = $q",
+                params={"q": quarter},
+            ).fetchall()
+        )
+        tables: dict[str, pl.DataFrame] = {}
+        scopes: dict[str, str] = {}
+        for table in QUARTER_TABLES:
+            tables[table] = con.sql(
+                f"select * from {table} where quarter = $q order by all", params={"q": quarter}
+            ).pl()
+            scopes[table] = f"quarter = {quarter}"
+        for table in FISCAL_YEAR_TABLES:
+            tables[table] = con.sql(
+                f"select * from {table} where list_contains($years, fiscal_year) order by all",
+                params={"years": fiscal_years},
+            ).pl()
+            scopes[table] = (
+                f"fiscal_year in ({', '.join(map(str, fiscal_years))}): the fiscal year(s) {quarter} falls in"
+            )
+        for table in ALL_PERIOD_TABLES:
+            tables[table] = con.sql(f"select * from {table} order by all").pl()
+            scopes[table] = "all periods (the table has no quarter column)"
+        release = con.sql("select * from dim_factor_release").pl()
+    finally:
+        con.close()
+    if release.height != 1:
+        raise ExportError(f"dim_factor_release has {release.height} rows, expected 1; rebuild with `ewh run`")
+    tables = {name: _whole_numbers(frame) for name, frame in tables.items()}
+    tables[PROVENANCE] = provenance(paths, quarter, tables, scopes, release.row(0, named=True))
+    return tables
+
+
+def provenance(
+    paths: Paths, quarter: str, tables: dict[str, pl.DataFrame], scopes: dict[str, str], release: dict
+) -> pl.DataFrame:
+    """One row per exported table: what it holds, how many rows, and which build and factors made it."""
+    exported_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return pl.DataFrame(
+        [
+            {
+                "table_name": name,
+                "scope": scopes[name],
+                "row_count": frame.height,
+                "quarter": quarter,
+                "factor_release": release["factor_release"],
+                "factor_release_sha256": release["factor_release_sha256"],
+                "ecologits_version": release["ecologits_version"],
+                "warehouse_built_at": str(release["built_at"]),
+                "dbt_invocation_id": release["dbt_invocation_id"],
+                "warehouse_path": str(paths.warehouse),
+                "exported_at_utc": exported_at,
+            }
+            for name, frame in tables.items()
+        ]
+    )
+
+
+def _temporary(path: Path) -> Path:
+    """A hidden sibling of ``path`` (same filesystem, so the final rename is atomic)."""
+    return path.with_name(f".{path.name}.tmp-{uuid.uuid4().hex[:12]}{path.suffix}")
+
+
+def _write_folder(
+    tables: dict[str, pl.DataFrame], out: Path, write: Callable[[pl.DataFrame, Path], None], suffix: str
+) -> list[Path]:
+    """Stage every file in a temporary folder beside ``out``, then move it (or its files) into place."""
+    if out.exists() and not out.is_dir():
+        raise ExportError(f"--out {out} is a file; give a folder for csv and parquet")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = _temporary(out)
+    staging.mkdir()
+    try:
+        for name, frame in tables.items():
+            write(frame, staging / f"{name}{suffix}")
+        if not out.exists():
+            staging.rename(out)  # one atomic step for a new folder
+        else:
+            for name in tables:  # provenance is the last key: renamed last
+                os.replace(staging / f"{name}{suffix}", out / f"{name}{suffix}")
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return [out / f"{name}{suffix}" for name in tables]
+
+
+def _write_workbook(tables: dict[str, pl.DataFrame], out: Path, quarter: str) -> list[Path]:
+    from xlsxwriter import Workbook
+
+    target = out if out.suffix.lower() == ".xlsx" else out / f"ewh-export-{quarter}.xlsx"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _temporary(target)
+    try:
+        with Workbook(tmp) as workbook:
+            for name, frame in tables.items():
+                # "General" shows small figures (0.00012 kgCO2e) instead of rounding them to 0.000
+                frame.write_excel(
+                    workbook, worksheet=name, dtype_formats={pl.Float64: "General"}, autofit=True
+                )
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return [target]
+
+
+def export_quarter(paths: Paths, quarter: str, fmt: str, out: Path) -> list[Path]:
+    """Write the quarter's tables and provenance as ``fmt`` under ``out``; return the files written."""
+    if fmt not in FORMATS:
+        raise ExportError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    tables = read_tables(paths, quarter)
+    if fmt == "csv":
+        return _write_folder(tables, out, lambda f, p: f.write_csv(p), ".csv")
+    if fmt == "parquet":
+        return _write_folder(tables, out, lambda f, p: f.write_parquet(p), ".parquet")
+    return _write_workbook(tables, out, check_quarter(quarter))
+
+
+def _quarter_arg(value: str) -> str:
+    try:
+        return check_quarter(value)
+    except ExportError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    try:
+        written = export_quarter(Paths.from_env(), args.quarter, args.format, Path(args.out).resolve())
+    except ExportError as exc:
+        print(f"ewh export: {exc}", file=sys.stderr)
+        return 2 if str(exc).startswith(("no warehouse", "quarter must")) else 1
+    folder = written[0].parent
+    print(f"Exported {args.quarter} ({args.format}) to {folder}:")
+    for path in written:
+        print(f"  {path.name}")
+    return 0
+
+
+def register(subparsers) -> argparse.ArgumentParser:
+    """Add ``export`` to the ``ewh`` parser's subcommands."""
+    parser = subparsers.add_parser(
+        "export",
+        help="write one quarter's finance/ESG marts and their provenance as csv, parquet or xlsx",
+        description=__doc__.split("\n\n")[0],
+    )
+    parser.add_argument("--quarter", required=True, type=_quarter_arg, help="calendar quarter, e.g. 2026Q3")
+    parser.add_argument("--format", required=True, choices=FORMATS, help="csv/parquet: a file per table")
+    parser.add_argument(
+        "--out", required=True, metavar="PATH", help="folder (csv, parquet, xlsx) or a .xlsx file name"
+    )
+    parser.set_defaults(func=cmd_export)
+    return parser
