@@ -35,6 +35,15 @@ dev: install
 	test -f $(EWH_HOME)/.dagster/dagster.yaml || cp orchestration/dagster.yaml $(EWH_HOME)/.dagster/dagster.yaml
 	DAGSTER_HOME=$(EWH_HOME)/.dagster $(BIN)/dagster dev -m orchestration.definitions
 
+# dbt docs of the warehouse in $EWH_HOME (build it first with `make run`): every mart and column described
+.PHONY: docs
+docs: install
+	@home=$(abspath $(EWH_HOME)); wh=$${EWH_WAREHOUSE_PATH:-$$home/warehouse.duckdb}; out=$$home/dbt-docs; \
+	test -f "$$wh" || { echo "make docs: no warehouse at $$wh; run \`make run\` first" >&2; exit 2; }; \
+	EWH_HOME=$$home EWH_LANDING_DIR=$$home/landing EWH_WAREHOUSE_PATH=$$wh $(BIN)/dbt docs generate --static --quiet \
+	  --project-dir dbt_project --profiles-dir dbt_project --target-path $$out --log-path $$out/logs && \
+	echo "dbt docs: $$out/static_index.html (one file; or serve $$out: python -m http.server -d $$out)"
+
 factors: install
 	$(BIN)/python -m factors.build
 
