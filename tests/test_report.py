@@ -29,17 +29,17 @@ NEXT = "2026Q4"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 EQUIVALENTS_SEED = Path(__file__).resolve().parents[1] / "dbt_project" / "seeds" / "factor_equivalents.csv"
-# the bundled samples give every chart data: trend, channel, vendor, model, business unit, uncertainty,
-# data quality, drivers, savings, transparency
+# the bundled samples give every chart data: trend, channel, vendor, model, business unit,
+# drivers, uncertainty, data quality, savings, transparency (page order)
 EXPECTED_CHARTS = [
     "trend",
     "channel",
     "vendor",
     "model",
     "business_unit",
+    "drivers",
     "uncertainty",
     "quality",
-    "drivers",
     "savings",
     "transparency",
 ]

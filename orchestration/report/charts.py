@@ -72,10 +72,11 @@ def hbar(
     xlabel: str,
     shares: Sequence[float] | None = None,
     highlight: Sequence[bool] | None = None,
+    per_bar: float = 0.36,
 ) -> str:
     """Horizontal bars, first row on top, each labelled with its value and (optionally) share."""
     with matplotlib.rc_context(RC):
-        fig = _figure(len(labels))
+        fig = _figure(len(labels), per_bar=per_bar)
         ax = fig.add_subplot()
         y = np.arange(len(labels))
         vals = np.nan_to_num(np.asarray(values, dtype=float))
@@ -167,35 +168,41 @@ def ranges(frame: pl.DataFrame, *, title: str) -> str:
 
 
 def quality_mix(by_tier: pl.DataFrame, by_dq: pl.DataFrame) -> str:
-    """100 % stacked bars: share of kgCO2e by method tier and by data-quality score."""
+    """100 % stacked bars: share of kgCO2e by method tier (categorical colours) and by dq score
+    (sequential: darker is worse)."""
     title = "Data-quality mix: share of kgCO2e (location-based)"
+    dq_colours = matplotlib.colormaps["YlOrRd"](np.linspace(0.15, 0.95, 5))
     with matplotlib.rc_context(RC):
-        fig = Figure(figsize=(WIDTH_IN, 2.8), layout="constrained")
-        ax = fig.add_subplot()
-        for row, frame, key in ((0, by_tier, "method_tier"), (1, by_dq, "dq_label")):
+        fig = Figure(figsize=(WIDTH_IN, 3.0), layout="constrained")
+        axes = fig.subplots(2, 1, sharex=True)
+        rows = (
+            (axes[0], by_tier, "method_tier", "by method tier", None),
+            (axes[1], by_dq, "dq_label", "by dq score\n(1 best, 5 worst)", by_dq.get_column("dq_score")),
+        )
+        for ax, frame, key, name, scores in rows:
             left = 0.0
             shares = frame.get_column("share").fill_null(0).to_list()
             names = frame.get_column(key).to_list()
-            for i, (name, share) in enumerate(zip(names, shares, strict=True)):
-                colour = PALETTE[(i + (3 if row else 0)) % len(PALETTE)]
-                ax.barh(row, share, left=left, color=colour, height=0.6, label=name)
+            for i, (label, share) in enumerate(zip(names, shares, strict=True)):
+                colour = PALETTE[i % len(PALETTE)] if scores is None else dq_colours[int(scores[i]) - 1]
+                ax.barh(0, share, left=left, color=colour, height=0.7, label=label, edgecolor="white")
                 if share >= 0.06:
+                    luminance = np.dot(matplotlib.colors.to_rgb(colour), [0.299, 0.587, 0.114])
                     ax.text(
                         left + share / 2,
-                        row,
+                        0,
                         f"{share:.0%}",
                         ha="center",
                         va="center",
                         fontsize=8.5,
-                        color="white" if colour in (PALETTE[0], PALETTE[3], PALETTE[7]) else "black",
+                        color="white" if luminance < 0.55 else "black",
                     )
                 left += share
-        ax.set_yticks([0, 1], labels=["by method tier", "by dq score\n(1 best, 5 worst)"])
-        ax.invert_yaxis()
-        ax.set_xlim(0, 1)
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _p: f"{x:.0%}"))
-        ax.set_title(title)
-        ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=4, fontsize=8.5)
+            ax.set_yticks([0], labels=[name])
+            ax.set_xlim(0, 1)
+            ax.legend(frameon=False, loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8.5)
+        axes[1].xaxis.set_major_formatter(FuncFormatter(lambda x, _p: f"{x:.0%}"))
+        axes[0].set_title(title)
         return _svg(fig, title)
 
 

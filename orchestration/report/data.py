@@ -373,6 +373,7 @@ def _citations(con: duckdb.DuckDBPyConnection, quarter: str, equivalent_ids: lis
             """
             select table_name from information_schema.columns
             where column_name in ('factor_id', 'source_url', 'source_year', 'licence')
+              and starts_with(table_name, 'factor_')
             group by table_name having count(distinct column_name) = 4 order by table_name
             """
         ).fetchall()

@@ -127,16 +127,11 @@ def _takeaways(data: ReportData, by_dq: pl.DataFrame) -> list[str]:
             f"a quarter ({best['share_saved']:.0%} of that traffic's footprint), if the smaller model "
             "does the job."
         )
-    if not data.coverage["complete"]:
-        lines.append(
-            f"The data covers {data.coverage['first_usage_date']} to {data.coverage['last_usage_date']} "
-            f"only, not the whole quarter; compare it with other quarters with care."
-        )
     return lines
 
 
 def _charts(data: ReportData, by_tier: pl.DataFrame, by_dq: pl.DataFrame) -> dict[str, str]:
-    """Every chart that has data, in page order, keyed by id."""
+    """Every chart that has data, keyed by id, in the order the page shows them."""
     out: dict[str, str] = {"trend": charts.trend(data.trend, data.quarter)}
     for name, title in (
         ("channel", "By channel: AI services vs advertising (kgCO2e, location-based)"),
@@ -152,10 +147,6 @@ def _charts(data: ReportData, by_tier: pl.DataFrame, by_dq: pl.DataFrame) -> dic
             title=title,
             xlabel="kgCO2e",
         )
-    out["uncertainty"] = charts.ranges(
-        data.by_vendor, title="How sure we are: low-high range by vendor (kgCO2e, location-based)"
-    )
-    out["quality"] = charts.quality_mix(by_tier, by_dq)
     drivers = data.drivers.with_columns(
         pl.concat_str([pl.col("vendor"), pl.col("model"), pl.col("scope")], separator=" · ").alias("label")
     )
@@ -166,12 +157,16 @@ def _charts(data: ReportData, by_tier: pl.DataFrame, by_dq: pl.DataFrame) -> dic
         title=f"Top {drivers.height} drivers: vendor · model · project or campaign (kgCO2e)",
         xlabel="kgCO2e, location-based",
     )
+    out["uncertainty"] = charts.ranges(
+        data.by_vendor, title="How sure we are: low-high range by vendor (kgCO2e, location-based)"
+    )
+    out["quality"] = charts.quality_mix(by_tier, by_dq)
     if data.savings.height:
         savings = data.savings.with_columns(
             pl.concat_str(
                 [
                     pl.col("project_or_workspace"),
-                    pl.lit(": "),
+                    pl.lit("\n"),
                     pl.col("from_model"),
                     pl.lit(" → "),
                     pl.col("to_model"),
@@ -182,8 +177,9 @@ def _charts(data: ReportData, by_tier: pl.DataFrame, by_dq: pl.DataFrame) -> dic
             savings.get_column("label").to_list(),
             savings.get_column("kgco2e_saved").to_list(),
             shares=savings.get_column("share_saved").to_list(),
-            title="Savings if all of a project's traffic moved to the leaner model (kgCO2e per quarter)",
-            xlabel="kgCO2e saved (location-based + embodied); label: saving (share of that traffic)",
+            title="Savings if a project's traffic moved to a leaner model",
+            xlabel="kgCO2e saved per quarter (location-based + embodied; share of that traffic)",
+            per_bar=0.55,
         )
     if data.transparency.height:
         out["transparency"] = charts.transparency(data.transparency)
@@ -268,7 +264,12 @@ def context(data: ReportData) -> dict:
         "by_tier": by_tier.to_dicts(),
         "by_dq": by_dq.to_dicts(),
         "drivers": data.drivers.to_dicts(),
-        "savings": data.savings.to_dicts(),
+        "savings": data.savings.with_columns(
+            pl.concat_str([pl.col("from_model"), pl.lit(" → "), pl.col("to_model")]).alias("move"),
+            pl.format("{} {}", pl.col("spend_saved").round(0).cast(pl.Int64), pl.col("spend_currency")).alias(
+                "spend_saved_label"
+            ),
+        ).to_dicts(),
         "efficiency": data.efficiency.to_dicts(),
         "transparency": data.transparency.to_dicts(),
         "citations": data.citations.to_dicts(),
