@@ -2,14 +2,23 @@
 
 Adding a source is: a module in ``connectors/``, an entry in ``connectors/registry.py``, then
 ``python -m orchestration.lib.dbt_sources``. ``tests/test_registry_wiring.py`` fails if this was forgotten.
+
+Each source group carries two readings of the same landed Parquet: ``external_location`` for dbt-duckdb
+(``read_parquet``), and ``spark_location`` / ``spark_glob`` / ``spark_columns`` for the
+``register_landing_sources`` on-run-start macro, which registers one external table per source on Spark.
+The Spark column list comes from the canonical Polars schema, so a typed, empty table exists even for a
+source with no data files yet (Spark skips the ``_empty.parquet`` placeholders: ``_`` marks hidden files).
 """
 
 from __future__ import annotations
 
 import re
 
+import polars as pl
+
 from connectors.config import REPO_ROOT
 from connectors.registry import ACTIVITY_SOURCES, CONNECTORS, EMISSION_SOURCES
+from connectors.schema import ACTIVITY_SCHEMA, QUARANTINE_SCHEMA, VENDOR_EMISSIONS_SCHEMA
 
 STAGING = REPO_ROOT / "dbt_project" / "models" / "staging"
 PROJECT = REPO_ROOT / "dbt_project" / "dbt_project.yml"
@@ -17,6 +26,37 @@ LOCATION = (
     "read_parquet('{{{{ env_var('EWH_LANDING_DIR') }}}}/{folder}/source={{name}}/{glob}', "
     "union_by_name = true, hive_partitioning = false)"
 )
+SPARK_LOCATION = "{{{{ env_var('EWH_LANDING_DIR') }}}}/{folder}/source={{name}}"
+# On Spark the sources live in per-target schemas (<schema>_landing, ...) so environments sharing one
+# metastore never overwrite each other's tables; on DuckDB external_location replaces the relation.
+SPARK_SCHEMA = "{{{{ target.schema ~ '_{name}' if target.type == 'spark' else '{name}' }}}}"
+_SPARK_TYPES = {pl.String: "string", pl.Float64: "double", pl.Int64: "bigint", pl.Int32: "int", pl.Date: "date"}
+
+
+def spark_type(dtype: pl.DataType) -> str:
+    """Spark SQL type of a canonical Polars dtype (what Spark reads from the Parquet Polars writes)."""
+    if isinstance(dtype, pl.Datetime):
+        return "timestamp"
+    if isinstance(dtype, pl.Decimal):
+        return f"decimal({dtype.precision},{dtype.scale})"
+    for polars_type, name in _SPARK_TYPES.items():
+        if dtype == polars_type:
+            return name
+    raise TypeError(f"no Spark type for Polars dtype {dtype}; add it to orchestration/lib/dbt_sources.py")
+
+
+def spark_columns(schema: pl.Schema) -> str:
+    return ", ".join(f"{name} {spark_type(dtype)}" for name, dtype in schema.items())
+
+
+def _meta(folder: str, glob: str, schema: pl.Schema) -> list[str]:
+    return [
+        "    meta:",
+        f"      external_location: {_quote(LOCATION.format(folder=folder, glob=glob))}",
+        f"      spark_location: {_quote(SPARK_LOCATION.format(folder=folder))}",
+        f"      spark_glob: {_quote(glob)}",
+        f"      spark_columns: {_quote(spark_columns(schema))}",
+    ]
 
 
 def _quote(text: str) -> str:
@@ -33,8 +73,8 @@ def sources_yaml() -> str:
         "    description: >",
         "      Canonical activity rows landed as Parquet by the ingest assets (connectors/landing.py),",
         "      one file per source, dataset and usage day. Each table is the Dagster asset landing/<source>.",
-        "    meta:",
-        f"      external_location: {_quote(LOCATION.format(folder='activity', glob='**/*.parquet'))}",
+        f"    schema: {_quote(SPARK_SCHEMA.format(name='landing'))}",
+        *_meta("activity", "**/*.parquet", ACTIVITY_SCHEMA),
         "    tables:",
     ]
     for source in ACTIVITY_SOURCES:
@@ -45,8 +85,8 @@ def sources_yaml() -> str:
         "    description: >",
         "      The clouds' own carbon figures (location- and market-based, by service, region and month),",
         "      landed beside our estimates and never mixed into them.",
-        "    meta:",
-        f"      external_location: {_quote(LOCATION.format(folder='vendor_emissions', glob='**/*.parquet'))}",
+        f"    schema: {_quote(SPARK_SCHEMA.format(name='vendor_emissions'))}",
+        *_meta("vendor_emissions", "**/*.parquet", VENDOR_EMISSIONS_SCHEMA),
         "    tables:",
     ]
     for source in EMISSION_SOURCES:
@@ -61,8 +101,8 @@ def sources_yaml() -> str:
         "",
         "  - name: quarantine",
         "    description: Rows that failed validation at landing, with reason, file and row; never dropped.",
-        "    meta:",
-        f"      external_location: {_quote(LOCATION.format(folder='quarantine', glob='*.parquet'))}",
+        f"    schema: {_quote(SPARK_SCHEMA.format(name='quarantine'))}",
+        *_meta("quarantine", "*.parquet", QUARANTINE_SCHEMA),
         "    tables:",
     ]
     lines += [f"      - name: {source}" for source in CONNECTORS]
