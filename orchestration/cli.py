@@ -71,11 +71,19 @@ def cmd_run(args: argparse.Namespace) -> int:
     if exports is not None and not exports.is_dir():
         print(f"ewh run: --samples {exports} is not a directory", file=sys.stderr)
         return 2
-    return _run_job(paths, exports, verbose=args.verbose)
+    return _run_job(paths, exports, verbose=args.verbose, full_refresh=args.full_refresh)
+
+
+DBT_OP = "ewh_dbt_models"  # the dbt multi-asset's op (orchestration/assets/dbt.py)
 
 
 def _run_job(
-    paths: Paths, exports: Path | None, *, verbose: bool, groups: tuple[str, ...] | None = None
+    paths: Paths,
+    exports: Path | None,
+    *,
+    verbose: bool,
+    groups: tuple[str, ...] | None = None,
+    full_refresh: bool = False,
 ) -> int:
     """Materialise the whole graph (or only the given asset groups) in-process, then report."""
     from dagster import DagsterInstance
@@ -103,7 +111,8 @@ def _run_job(
                 # files carry their own days; the partition is the API day (yesterday, plus look-back)
                 partition_key=None if groups else latest_partition(),
                 run_config={
-                    "loggers": {"console": {"config": {"log_level": "DEBUG" if verbose else "WARNING"}}}
+                    "loggers": {"console": {"config": {"log_level": "DEBUG" if verbose else "WARNING"}}},
+                    **({"ops": {DBT_OP: {"config": {"full_refresh": True}}}} if full_refresh else {}),
                 },
             )
     if not result.success:
@@ -345,6 +354,11 @@ def main(argv: list[str] | None = None) -> int:
         help="folder of vendor exports, one sub-folder per source (default: the bundled data/samples)",
     )
     run.add_argument("-v", "--verbose", action="store_true", help="stream Dagster's step log")
+    run.add_argument(
+        "--full-refresh",
+        action="store_true",
+        help="rebuild the incremental facts from all landed history (after changing a model's SQL)",
+    )
     run.set_defaults(func=cmd_run)
     ing = sub.add_parser(
         "ingest", help="land one source by hand: its export files and/or its API for a window"

@@ -28,6 +28,12 @@ class Translator(DagsterDbtTranslator):
         return spec
 
 
+class DbtBuildConfig(dg.Config):
+    """``full_refresh`` rebuilds the incremental facts from all landed history (after a model change)."""
+
+    full_refresh: bool = False
+
+
 def build_dbt_assets() -> dg.AssetsDefinition:
     ensure_manifest()
 
@@ -37,13 +43,21 @@ def build_dbt_assets() -> dg.AssetsDefinition:
         dagster_dbt_translator=Translator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)),
         pool="ewh_warehouse",
     )
-    def ewh_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
+    def ewh_dbt_models(
+        context: dg.AssetExecutionContext,
+        config: DbtBuildConfig,
+        dbt: DbtCliResource,
+        warehouse: WarehouseResource,
+    ):
         paths = warehouse.paths
         paths.warehouse.parent.mkdir(parents=True, exist_ok=True)
         release = release_info()
         context.log.info(f"factor release {release['factor_release']}")
         context.log.info(f"factor release sha256 {release['factor_release_sha256']}")
         with environment(paths.dbt_env()):
-            yield from dbt.cli(["build", "--vars", json.dumps(release)], context=context).stream()
+            args = ["build", "--vars", json.dumps(release)]
+            if config.full_refresh:
+                args.append("--full-refresh")
+            yield from dbt.cli(args, context=context).stream()
 
     return ewh_dbt_models

@@ -1,4 +1,7 @@
-{#- Row-level impacts: one row per landed activity row, with every factor id used to compute it. -#}
+{#- Row-level impacts: one row per landed activity row, with every factor id used to compute it.
+    Incremental by usage day (macros/incremental_days.sql). -#}
+{{ config(**incremental_by_day_config()) }}
+-- depends_on: {{ ref('int_activity_landed') }}
 select
     activity_id,
     {{ quarter_label('usage_date') }} as quarter,
@@ -59,6 +62,7 @@ select
     water_factor_id,
     market_factor_id,
     '{{ var("factor_release") }}' as factor_release,
+    '{{ var("factor_release_sha256") }}' as factor_release_sha256,
     'Scope 3 Category 1 (purchased goods and services)' as ghg_category,
     source_file,
     source_row,
@@ -66,3 +70,4 @@ select
     connector_version,
     ingested_at
 from {{ ref('int_activity_impacts_all') }}
+where {{ changed_usage_days_predicate() }}

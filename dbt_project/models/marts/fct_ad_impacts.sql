@@ -1,4 +1,7 @@
-{#- One row per ad delivery record (its impressions), with the GMSF stages and every default used. -#}
+{#- One row per ad delivery record (its impressions), with the GMSF stages and every default used.
+    Incremental by usage day (macros/incremental_days.sql). -#}
+{{ config(**incremental_by_day_config()) }}
+-- depends_on: {{ ref('int_activity_landed') }}
 select
     activity_id,
     {{ quarter_label('usage_date') }} as quarter,
@@ -41,6 +44,9 @@ select
     attributes,
     source_file,
     source_row,
-    source_sha256
+    source_sha256,
+    ingested_at,
+    '{{ var("factor_release") }}' as factor_release,
+    '{{ var("factor_release_sha256") }}' as factor_release_sha256
 from {{ ref('int_ad_impacts_computed') }}
-where activity_type = 'ad_impressions'
+where activity_type = 'ad_impressions' and {{ changed_usage_days_predicate() }}
