@@ -22,6 +22,7 @@ import matplotlib
 import numpy as np
 import polars as pl
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
 from orchestration.estimate import sig
@@ -92,7 +93,7 @@ def hbar(
         shares = shares if shares is not None else [None] * len(vals)
         for yi, v, s in zip(y, vals, shares, strict=True):
             ax.annotate(
-                f"{sig(v, 3)} ({s:.0%})" if s is not None else sig(v, 3),
+                f"{sig(v, 3)} ({'<1%' if 0 < s < 0.005 else f'{s:.0%}'})" if s is not None else sig(v, 3),
                 (v, yi),
                 xytext=(4, 0),
                 textcoords="offset points",
@@ -116,7 +117,7 @@ def trend(frame: pl.DataFrame, quarter: str) -> str:
         high = frame.get_column("co2e_location_kg_high").to_numpy()
         quarters = frame.get_column("quarter").to_list()
         colours = [MAIN if q == quarter else MUTED for q in quarters]
-        ax.bar(x, central, color=colours, width=0.55, label="location-based (central)")
+        ax.bar(x, central, color=colours, width=0.55)
         ax.errorbar(x, central, yerr=[central - low, high - central], fmt="none", ecolor=RANGE, capsize=5)
         ax.plot(
             x,
@@ -139,7 +140,14 @@ def trend(frame: pl.DataFrame, quarter: str) -> str:
         ax.set_title(title)
         ax.grid(axis="y", color="#dddddd", linewidth=0.6)
         ax.set_axisbelow(True)
-        ax.legend(frameon=False, loc="upper right", fontsize=8.5)
+        handles, _ = ax.get_legend_handles_labels()
+        ax.legend(
+            [Patch(color=MAIN), *handles],
+            [f"location-based (central), {quarter} highlighted", "market-based (central)"],
+            frameon=False,
+            loc="upper right",
+            fontsize=8.5,
+        )
         return _svg(fig, title)
 
 

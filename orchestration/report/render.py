@@ -60,6 +60,18 @@ def _headline(data: ReportData) -> dict[str, dict]:
     return out
 
 
+def _daily_change(data: ReportData) -> float | None:
+    """Change in location-based kgCO2e per day covered, for quarters whose data covers unequal spans."""
+    cov = data.coverage
+    if data.previous is None or "previous_first_usage_date" not in cov:
+        return None
+    days = (cov["last_usage_date"] - cov["first_usage_date"]).days + 1
+    prev_days = (cov["previous_last_usage_date"] - cov["previous_first_usage_date"]).days + 1
+    prev = data.previous["co2e_location_kg"]["central"]
+    current = data.headline["co2e_location_kg"]["central"]
+    return _change(current / days, prev / prev_days) if prev and current is not None else None
+
+
 def _spend(data: ReportData) -> dict:
     frame = data.spend
     this = frame.filter(pl.col("quarter") == data.quarter)
@@ -200,6 +212,8 @@ def _fmt_sig(value: float | None, digits: int = 3) -> str:
 def _fmt_pct(value: float | None, signed: bool = False) -> str:
     if value is None:
         return "n/a"
+    if 0 < abs(value) < 0.005:
+        return "<1%" if not signed else ("+" if value > 0 else "-") + "<1%"
     return f"{value:+.0%}" if signed else f"{value:.0%}"
 
 
@@ -257,6 +271,7 @@ def context(data: ReportData) -> dict:
         "equivalents_by_measure": {
             m: [e for e in data.equivalents if e["measure"] == m] for m in MEASURE_TITLES
         },
+        "daily_change": _daily_change(data),
         "eq_number": {e["factor_id"]: i for i, e in enumerate(data.equivalents, start=1)},
         "breakdowns": {k: v.to_dicts() for k, v in breakdowns.items()},
         "takeaways": _takeaways(data, by_dq),
