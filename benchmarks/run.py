@@ -526,7 +526,7 @@ def ewh_run(home: Path, exports: Path, log: Path) -> dict:
             f"ewh run failed (exit {result['exit_code']}); see {log} and {home / 'logs/ewh-run.log'}"
         )
     result["steps"] = dagster_steps(home)
-    result["dbt_nodes"] = dbt_node_times(result["steps"].get("_run_started"))
+    result["dbt_nodes"] = dbt_node_times(home, result["steps"].get("_run_started"))
     return result
 
 
@@ -565,10 +565,9 @@ def dagster_steps(home: Path) -> dict:
     return steps
 
 
-def dbt_node_times(since: float | None) -> dict:
-    """execution_time per dbt node from the newest run_results.json written during the run."""
-    project = (SNAPSHOT or REPO) / "dbt_project"
-    candidates = [Path(p) for p in glob.glob(str(project / "target/**/run_results.json"), recursive=True)]
+def dbt_node_times(home: Path, since: float | None) -> dict:
+    """execution_time per dbt node from the newest run_results.json the run wrote in its home."""
+    candidates = [Path(p) for p in glob.glob(str(home / "dbt/runs/*/run_results.json"))]
     candidates = [p for p in candidates if since is None or p.stat().st_mtime >= since - 1]
     if not candidates:
         return {}

@@ -65,6 +65,11 @@ class Paths:
     def dagster_home(self) -> Path:
         return self.home / ".dagster"
 
+    @property
+    def dbt_runs(self) -> Path:
+        """dbt's target folder of each pipeline run (compiled SQL, run_results.json), newest kept."""
+        return self.home / "dbt" / "runs"
+
     def dbt_env(self) -> dict[str, str]:
         """Absolute paths for dbt: profiles.yml resolves relative paths against the process cwd."""
         return {

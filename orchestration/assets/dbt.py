@@ -1,7 +1,9 @@
 """dbt models as Dagster assets: staging -> intermediate -> marts, downstream of the ingest assets."""
 
 import json
+import shutil
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -26,6 +28,18 @@ class Translator(DagsterDbtTranslator):
         if node.get("resource_type") == "model" and len(fqn) > 2:
             return spec.replace_attributes(group_name=fqn[1])
         return spec
+
+
+KEEP_DBT_RUNS = 10  # dbt target folders kept per home (each holds the compiled SQL of every model)
+
+
+def run_target(runs: Path, run_id: str, keep: int = KEEP_DBT_RUNS) -> Path:
+    """A fresh dbt target folder for this run in the home, pruning all but the newest ``keep`` - 1."""
+    runs.mkdir(parents=True, exist_ok=True)
+    previous = sorted((p for p in runs.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime)
+    for old in previous[: max(len(previous) - keep + 1, 0)]:
+        shutil.rmtree(old, ignore_errors=True)
+    return runs / run_id
 
 
 class DbtBuildConfig(dg.Config):
@@ -58,6 +72,7 @@ def build_dbt_assets() -> dg.AssetsDefinition:
             args = ["build", "--vars", json.dumps(release)]
             if config.full_refresh:
                 args.append("--full-refresh")
-            yield from dbt.cli(args, context=context).stream()
+            target = run_target(paths.dbt_runs, context.run_id)
+            yield from dbt.cli(args, context=context, target_path=target).stream()
 
     return ewh_dbt_models

@@ -13,7 +13,7 @@ Parts (file names in the pack):
 - ``gx_validation.json``        the landing Great Expectations suite run now on the quarter's landed
                                 partitions, per source (Dagster keeps check results in its own instance;
                                 the pack re-runs the same ``validate_partitions`` the blocking check runs)
-- ``dbt_run_results.json``      the newest ``run_results.json`` under ``dbt_project/target``
+- ``dbt_run_results.json``      the newest ``run_results.json`` of the home's runs (``$EWH_HOME/dbt/runs``)
 - ``verify.json``               the quarter's latest ``ewh verify`` result for this snapshot (run now if
                                 there is none)
 - ``restatements.csv``          restatements recorded against the closed quarter (may be empty)
@@ -42,7 +42,6 @@ from orchestration.trust.common import (
 from orchestration.trust.trace import factors_for
 
 METHODOLOGY = REPO_ROOT / "docs" / "methodology.md"
-DBT_TARGET = REPO_ROOT / "dbt_project" / "target"
 PARTS = {
     "quarterly_figures.csv": "Quarterly figures (mart_quarterly_emissions), closed snapshot",
     "activity_rows.csv": "Row-level impacts behind the figures, with factor ids and source file/row",
@@ -57,8 +56,9 @@ PARTS = {
 }
 
 
-def latest_run_results(target: Path = DBT_TARGET) -> Path | None:
-    found = list(target.rglob("run_results.json")) if target.exists() else []
+def latest_run_results(runs: Path) -> Path | None:
+    """The newest ``run_results.json`` of this home's pipeline runs (``Paths.dbt_runs``)."""
+    found = list(runs.rglob("run_results.json")) if runs.exists() else []
     return max(found, key=lambda p: p.stat().st_mtime) if found else None
 
 
@@ -144,7 +144,7 @@ def write_audit_pack(paths: Paths, quarter: str, out: Path, *, run_verify: bool 
 
     (out / "gx_validation.json").write_text(json.dumps(gx_results(paths, quarter), default=str, indent=2))
 
-    run_results = latest_run_results()
+    run_results = latest_run_results(paths.dbt_runs)
     if run_results is not None:
         shutil.copyfile(run_results, out / "dbt_run_results.json")
     else:
