@@ -19,6 +19,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from connectors.config import REPO_ROOT
 from orchestration.cli import main
 from orchestration.report.data import ReportError, parse_quarter, previous_quarter, quarter_bounds
 
@@ -28,7 +29,7 @@ QUARTER = "2026Q3"
 NEXT = "2026Q4"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
-EQUIVALENTS_SEED = Path(__file__).resolve().parents[1] / "dbt_project" / "seeds" / "factor_equivalents.csv"
+EQUIVALENTS_SEED = REPO_ROOT / "dbt_project" / "seeds" / "factor_equivalents.csv"
 # the bundled samples give every chart data: trend, channel, vendor, model, business unit,
 # drivers, uncertainty, data quality, savings, transparency (page order)
 EXPECTED_CHARTS = [
@@ -367,11 +368,14 @@ def test_report_draws_in_headless_chromium(reports, browser, tmp_path):
     colours, inked = _non_blank(screenshot.read_bytes())
     assert colours > 50 and inked > 0.03
 
-    requested = [
-        json.loads(entry["message"])["message"]["params"]["request"]["url"]
-        for entry in browser.get_log("performance")
-        if json.loads(entry["message"])["message"]["method"] == "Network.requestWillBeSent"
+    # every request made on behalf of the report's document (Chromium's own start-up pages, e.g. its
+    # chrome:// new-tab page, load in the same tab before navigation and are not the report's)
+    sent = [
+        m["params"]
+        for m in (json.loads(entry["message"])["message"] for entry in browser.get_log("performance"))
+        if m["method"] == "Network.requestWillBeSent"
     ]
-    assert requested, "the performance log recorded no request at all (not even the file itself)"
+    requested = [p["request"]["url"] for p in sent if p.get("documentURL") == path.as_uri()]
+    assert path.as_uri() in requested, f"the report's own load is not in the log: {requested}"
     outside = [u for u in requested if not u.startswith(("file://", "data:", "blob:", "about:"))]
     assert not outside, f"the report requested {outside}"
