@@ -30,7 +30,14 @@ SPARK_LOCATION = "{{{{ env_var('EWH_LANDING_DIR') }}}}/{folder}/source={{name}}"
 # On Spark the sources live in per-target schemas (<schema>_landing, ...) so environments sharing one
 # metastore never overwrite each other's tables; on DuckDB external_location replaces the relation.
 SPARK_SCHEMA = "{{{{ target.schema ~ '_{name}' if target.type == 'spark' else '{name}' }}}}"
-_SPARK_TYPES = {pl.String: "string", pl.Float64: "double", pl.Int64: "bigint", pl.Int32: "int", pl.Date: "date"}
+_SPARK_TYPES = {
+    pl.String: "string",
+    pl.Float64: "double",
+    pl.Int64: "bigint",
+    pl.Int32: "int",
+    pl.Boolean: "boolean",
+    pl.Date: "date",
+}
 
 
 def spark_type(dtype: pl.DataType) -> str:

@@ -1,0 +1,138 @@
+"""The same dbt project on Spark (dbt-spark, session method) gives the same marts as on DuckDB.
+
+One home, one landing zone, one set of seeds and dbt vars: `ewh run --samples` lands the bundled
+exports and builds DuckDB through Dagster, then `dbt build --target spark` builds every model, seed and
+dbt test in an in-process Spark session. One activity source and one carbon source are left out of the
+samples, so Spark also has to read sources that hold nothing but the empty placeholder file.
+
+Needs the `spark` extra and Java 17: `make test-spark` (`pytest -m spark`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+
+from connectors.config import BUNDLED_SAMPLES, REPO_ROOT, Paths
+from factors.release import release_info
+from tests.spark.parity import mismatches, read_spark_table
+
+pytestmark = [pytest.mark.spark, pytest.mark.slow]
+
+DBT_DIR = REPO_ROOT / "dbt_project"
+MARTS = sorted(p.stem for p in (DBT_DIR / "models" / "marts").glob("*.sql"))
+SEEDS = sorted(p.stem for p in (DBT_DIR / "seeds").glob("*.csv"))
+SCHEMA = "ewh"
+EMPTY_SOURCES = ("runway_usage", "azure_carbon")  # no samples: only the _empty.parquet placeholder lands
+# differ by construction between two builds: when, and which dbt invocation
+VOLATILE = ("built_at", "dbt_invocation_id")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Paths:
+    """Land the samples and build DuckDB (``ewh run``), then build Spark from the same home."""
+    if shutil.which("java") is None:
+        pytest.fail("the Spark tests need Java 17 on PATH (Debian: apt-get install openjdk-17-jre-headless)")
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        pytest.fail("the Spark tests need the spark extra: pip install -e '.[spark]' (or make test-spark)")
+    from orchestration.cli import main
+
+    root = tmp_path_factory.mktemp("spark_parity")
+    exports = root / "exports"
+    shutil.copytree(BUNDLED_SAMPLES, exports)
+    for source in EMPTY_SOURCES:
+        shutil.rmtree(exports / source)
+    paths = Paths(root / "home")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("EWH_HOME", str(paths.home))
+        mp.delenv("DAGSTER_HOME", raising=False)
+        mp.delenv("EWH_WAREHOUSE_PATH", raising=False)
+        assert main(["run", "--samples", str(exports)]) == 0
+
+    env = (
+        os.environ | paths.dbt_env() | {"EWH_SPARK_SCHEMA": SCHEMA, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    )
+    command = [
+        str(Path(sys.executable).parent / "dbt"),
+        "build",
+        "--target", "spark",
+        "--vars", json.dumps(release_info()),
+        "--project-dir", str(DBT_DIR),
+        "--profiles-dir", str(DBT_DIR),
+        "--target-path", str(root / "dbt-spark" / "target"),
+        "--log-path", str(root / "dbt-spark" / "logs"),
+    ]  # fmt: skip
+    result = subprocess.run(
+        command, cwd=root, env=env, capture_output=True, text=True, timeout=1500, check=False
+    )
+    summary = [
+        line for line in result.stdout.splitlines() if "ERROR" in line or "FAIL" in line or "Done." in line
+    ]
+    assert result.returncode == 0, (
+        "dbt build --target spark failed:\n" + "\n".join(summary[-40:]) + "\n" + result.stderr[-3000:]
+    )
+    assert "ERROR=0" in result.stdout and "SKIP=0" in result.stdout, "\n".join(summary[-10:])
+    return paths
+
+
+def _spark(paths: Paths, name: str) -> pl.DataFrame | None:
+    return read_spark_table(paths.home / "spark" / "warehouse" / f"{SCHEMA}.db" / name)
+
+
+def _duck(paths: Paths, name: str) -> pl.DataFrame:
+    con = duckdb.connect(str(paths.warehouse), read_only=True)
+    try:
+        return con.sql(f"select * from {name}").pl()
+    finally:
+        con.close()
+
+
+def test_empty_sources_hold_only_the_placeholder(built: Paths):
+    for folder in (
+        built.activity / "source=runway_usage",
+        built.landing / "vendor_emissions/source=azure_carbon",
+    ):
+        assert sorted(p.name for p in folder.rglob("*.parquet")) == ["_empty.parquet"], folder
+
+
+@pytest.mark.parametrize("name", MARTS + SEEDS)
+def test_spark_matches_duckdb(built: Paths, name: str):
+    duck = _duck(built, name).drop(VOLATILE, strict=False)
+    spark = _spark(built, name)
+    if spark is None:  # Spark writes no file for an empty partitioned table
+        assert duck.height == 0, f"{name}: no Spark output, {duck.height} rows on duckdb"
+        return
+    spark = spark.drop(VOLATILE, strict=False)
+    problems = mismatches(name, duck, spark)
+    assert not problems, "\n".join(problems[:40])
+
+
+def test_the_marts_hold_the_samples_on_both_engines(built: Paths):
+    """Concrete figures, so an empty build on both sides cannot pass as parity."""
+    release = release_info()
+    for frame in (_duck(built, "dim_factor_release"), _spark(built, "dim_factor_release")):
+        assert frame is not None
+        assert frame["factor_release"].to_list() == [release["factor_release"]]
+        assert frame["factor_release_sha256"].to_list() == [release["factor_release_sha256"]]
+    duck = _duck(built, "fct_activity_impacts")
+    spark = _spark(built, "fct_activity_impacts")
+    assert spark is not None
+    assert duck.height == spark.height > 1000
+    assert set(duck["vendor"]) == set(spark["vendor"])
+    assert "runway" not in set(spark["vendor"]) and "openai" in set(spark["vendor"])
+    total = duck["co2e_location_kg"].sum()
+    assert total > 0
+    assert spark["co2e_location_kg"].sum() == pytest.approx(total, rel=1e-9)
+    reported = _spark(built, "mart_vendor_reported_emissions")
+    assert reported is not None and reported.height > 0
+    assert "azure" not in set(reported["vendor"])
