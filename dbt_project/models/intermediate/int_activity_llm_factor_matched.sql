@@ -4,6 +4,8 @@
        resellers (catalogue '*', e.g. AWS Bedrock) match any catalogue,
     2. the catalogue entry for the normalised model id, then its -latest / -preview alias,
     3. the size tier given by the first matching name pattern (never zero, always flagged).
+    Matching runs once per distinct (model, raw model, catalogue, day), a few thousand keys, and the
+    winner is joined back to the rows by equality: the pattern and range joins never see every row.
 -#}
 with llm as (
     select a.activity_id, a.model, a.model_raw, a.usage_date, p.model_catalog
@@ -14,31 +16,35 @@ with llm as (
                               'llm_output_tokens', 'llm_requests')
 ),
 
+match_keys as (
+    select distinct model, model_raw, model_catalog, usage_date from llm
+),
+
 candidates as (
-    select llm.activity_id, m.factor_id, 1 as preference
-    from llm
+    select llm.model, llm.model_raw, llm.model_catalog, llm.usage_date, m.factor_id, 1 as preference
+    from match_keys as llm
     inner join {{ ref('factor_llm_models') }} as m
         on (llm.model_catalog = '*' or m.model_catalog = llm.model_catalog)
         and m.model_name = lower(llm.model_raw)
         and llm.usage_date between m.valid_from and m.valid_to
     union all
-    select llm.activity_id, m.factor_id, 2 as preference
-    from llm
+    select llm.model, llm.model_raw, llm.model_catalog, llm.usage_date, m.factor_id, 2 as preference
+    from match_keys as llm
     inner join {{ ref('factor_llm_models') }} as m
         on (llm.model_catalog = '*' or m.model_catalog = llm.model_catalog)
         and m.model_name = llm.model
         and llm.usage_date between m.valid_from and m.valid_to
     union all
     -- the registry keys some families only by their moving alias (mistral-large-latest, *-preview)
-    select llm.activity_id, m.factor_id, 3 as preference
-    from llm
+    select llm.model, llm.model_raw, llm.model_catalog, llm.usage_date, m.factor_id, 3 as preference
+    from match_keys as llm
     inner join {{ ref('factor_llm_models') }} as m
         on (llm.model_catalog = '*' or m.model_catalog = llm.model_catalog)
         and (m.model_name = llm.model || '-latest' or m.model_name = llm.model || '-preview')
         and llm.usage_date between m.valid_from and m.valid_to
     union all
-    select llm.activity_id, t.factor_id, 100 + pat.priority as preference
-    from llm
+    select llm.model, llm.model_raw, llm.model_catalog, llm.usage_date, t.factor_id, 100 + pat.priority as preference
+    from match_keys as llm
     inner join {{ ref('factor_llm_tier_patterns') }} as pat
         on coalesce(llm.model, '') like pat.name_pattern
     inner join {{ ref('factor_llm_tiers') }} as t
@@ -48,12 +54,22 @@ candidates as (
 
 ranked as (
     select
-        activity_id,
+        model,
+        model_raw,
+        model_catalog,
+        usage_date,
         factor_id,
-        row_number() over (partition by activity_id order by preference, factor_id) as rank_in_row
+        row_number() over (
+            partition by model, model_raw, model_catalog, usage_date order by preference, factor_id
+        ) as rank_in_key
     from candidates
 )
 
-select activity_id, factor_id as model_factor_id
-from ranked
-where rank_in_row = 1
+select llm.activity_id, r.factor_id as model_factor_id
+from llm
+inner join ranked as r
+    on coalesce(llm.model, '') = coalesce(r.model, '')
+    and coalesce(llm.model_raw, '') = coalesce(r.model_raw, '')
+    and coalesce(llm.model_catalog, '') = coalesce(r.model_catalog, '')
+    and llm.usage_date = r.usage_date
+where r.rank_in_key = 1
