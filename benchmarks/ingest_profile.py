@@ -84,13 +84,20 @@ def digest(paths: Paths) -> dict:
     out = {"parquet_files": len(files), "layout": hashlib.sha256("\n".join(files).encode()).hexdigest()}
     for table in ("activity", "vendor_emissions", "quarantine"):
         parts = sorted((landing / table).rglob("*.parquet")) if (landing / table).is_dir() else []
-        frames = [f for f in (pl.read_parquet(p, hive_partitioning=False) for p in parts) if f.height]
+        # each row with its file and its place in it, so the hash also pins the partition and row order
+        frames = [
+            pl.read_parquet(p, hive_partitioning=False)
+            .with_row_index("_row")
+            .with_columns(pl.lit(p.relative_to(landing).as_posix()).alias("_file"))
+            for p in parts
+        ]
+        frames = [f for f in frames if f.height]
         if not frames:
             out[table] = {"rows": 0}
             continue
         frame = pl.concat(frames, how="vertical")
         frame = frame.drop([c for c in times if c in frame.columns])
-        if table == "quarantine":  # the record JSON carries the ingest time of the row
+        if table == "quarantine":  # the record JSON carries the row's ingest time
             frame = frame.with_columns(pl.col("record").str.replace(r'"ingested_at":"[^"]*"', ""))
         out[table] = {"rows": frame.height, "sha256": _frame_digest(frame)}
     manifest = read_manifest(paths).drop("ingested_at")

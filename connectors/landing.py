@@ -250,12 +250,13 @@ class LandingBatch:
         connector: Connector,
         paths: Paths,
         *,
-        max_rows: int = BATCH_ROWS,
-        max_bytes: int = BATCH_BYTES,
+        max_rows: int | None = None,
+        max_bytes: int | None = None,
     ) -> None:
         self.connector, self.paths = connector, paths
         self.table = TABLES[connector.table]
-        self.max_rows, self.max_bytes = max_rows, max_bytes
+        self.max_rows = BATCH_ROWS if max_rows is None else max_rows
+        self.max_bytes = BATCH_BYTES if max_bytes is None else max_bytes
         init_landing(paths, [connector.source], connector.table)
         self.manifest = read_manifest(paths)
         self.known = set(
@@ -411,7 +412,8 @@ class LandingBatch:
         connector, paths, table = self.connector, self.paths, self.table
         day, id_column = table.day_column, table.id_column
         winners = cover.group_by("dataset", day).agg(pl.col(FILE).max())
-        rows = valid.join(winners, on=[FILE, "dataset", day], how="semi").sort("dataset", day, id_column)
+        rows = valid.join(winners, on=[FILE, "dataset", day], how="semi").drop(FILE)
+        rows = rows.sort("dataset", day, id_column)
         parts = rows.partition_by("dataset", day, as_dict=True, maintain_order=True, include_key=True)
         for dataset, d in winners.select("dataset", day).iter_rows():
             target = partition_path(paths, connector.source, dataset, d, connector.table)
@@ -420,7 +422,7 @@ class LandingBatch:
                 if target.exists():
                     shutil.rmtree(target.parent)  # the newest export says this day has no usage
                 continue
-            atomic_write_parquet(part.drop(FILE), target)
+            atomic_write_parquet(part, target)
 
     def _record(
         self, results: list[IngestResult], source_files: list[str], sizes: list[int], times: list[datetime]
