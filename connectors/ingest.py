@@ -6,6 +6,9 @@
    complete UTC days and landed the same way: all pages of a report are fetched before anything lands,
    so a failure mid-way never leaves a partial day.
 
+Both land through ``connectors.landing.LandingBatch``: one manifest read per folder (or API window) and
+one manifest write per batch, instead of a manifest read and rewrite per file.
+
 Incremental window: from the day after the last day the API landed, minus ``lookback_days`` (vendors
 revise recent days), to yesterday; a first run starts ``initial_days`` ago. Re-landing a day replaces it.
 """
@@ -21,7 +24,7 @@ import polars as pl
 
 from connectors.base import Connector
 from connectors.config import Paths
-from connectors.landing import IngestResult, ingest_bytes, ingest_folder, read_manifest
+from connectors.landing import IngestResult, LandingBatch, ingest_folder, read_manifest
 
 API_MARKER = "_api_"  # API exports are named <report>_api_<first>_<last>.json
 
@@ -74,8 +77,10 @@ def ingest_source(
             paths, connector.source, today=today, lookback_days=lookback_days
         )
         if window is not None:
+            batch = LandingBatch(connector, paths)  # one manifest write for the window's exports
             for export in connector.fetch(window.first, window.end):
-                results.append(ingest_bytes(connector, export.raw, export.name, paths))
+                batch.add(export.raw, export.name)
+            results.extend(batch.flush())
     return results
 
 
