@@ -273,7 +273,7 @@ class LandingBatch:
             return
         try:
             parsed = self.connector.parse(raw, name)
-        except BaseException:
+        except Exception:  # not on KeyboardInterrupt: an interrupted batch simply re-lands next time
             self.flush()  # the exports before this one land, as they would have one at a time
             raise
         if self.pending and parsed.rows.schema != self.pending[0].parsed.rows.schema:
@@ -399,7 +399,7 @@ class LandingBatch:
         if results:
             sizes = [len(p.raw) for p in pending]
             times = [p.now for p in pending]
-            self._record(results, source_files, sizes, times)
+            self._record(results, source_files[: len(results)], sizes, times)
         for p, result in zip(pending, results, strict=True):
             self.results[p.slot] = result
             self.known.add(p.sha)

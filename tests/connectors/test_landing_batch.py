@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from datetime import date
 
@@ -11,7 +12,13 @@ import pytest
 import connectors.landing as landing
 from connectors.base import ExportFormatError
 from connectors.config import Paths
-from connectors.landing import LandingBatch, ingest_file, ingest_folder, read_manifest
+from connectors.landing import (
+    LandingBatch,
+    RowConservationError,
+    ingest_file,
+    ingest_folder,
+    read_manifest,
+)
 from connectors.openai_usage import CONNECTOR as OPENAI
 from tests.connectors.test_landing import DAY1, DAY2, DAY3, _page, _result
 
@@ -203,5 +210,23 @@ def test_an_unreadable_export_mid_folder_lands_the_ones_before_it(paths, write_j
         ingest_folder(OPENAI, bad.parent, paths)
 
     assert read_manifest(paths).get_column("original_name").to_list() == ["a.json"]
+    assert _landed(paths).get_column("usage_date").unique().to_list() == [date(2025, 9, 1)]
+    assert len(list((paths.raw / "openai_usage").glob("*.json"))) == 1
+
+
+def test_an_export_losing_rows_stops_the_batch_after_landing_the_ones_before_it(paths, write_json):
+    def parse(raw: bytes, name: str):
+        parsed = OPENAI.parse(raw, name)
+        # a connector bug: b's rows are dated on a day its export does not cover
+        return dataclasses.replace(parsed, days=[date(2025, 8, 1)]) if name == "b.json" else parsed
+
+    buggy = dataclasses.replace(OPENAI, parse=parse)
+    folder = _three_files(write_json)
+
+    with pytest.raises(RowConservationError, match=r"b\.json: rows outside covered days"):
+        ingest_folder(buggy, folder, paths)
+
+    manifest = read_manifest(paths)
+    assert manifest.select("original_name", "rows_landed").rows() == [("a.json", 4)]
     assert _landed(paths).get_column("usage_date").unique().to_list() == [date(2025, 9, 1)]
     assert len(list((paths.raw / "openai_usage").glob("*.json"))) == 1
