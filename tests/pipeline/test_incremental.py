@@ -1,4 +1,4 @@
-"""Incremental facts: a nightly build rebuilds only the re-landed usage days, and equals a full rebuild.
+"""Incremental models: a nightly build rebuilds only the re-landed usage days, and equals a full rebuild.
 
 Works on a copy of the session warehouse: a re-export of one OpenAI usage week (one day's tokens
 doubled) is landed, dbt builds the two incremental facts, and the result is compared with a
@@ -112,6 +112,8 @@ def test_nightly_build_rebuilds_only_relanded_days_and_equals_a_full_build(relan
     predicate = ", ".join(f"cast('{d}' as date)" for d in sorted(days))
     assert f"usage_date in ({predicate})" in _compiled(incremental, "fct_activity_impacts")
     assert f"usage_date in ({predicate})" in _compiled(incremental, "fct_ad_impacts")
+    unioned = incremental / "compiled" / "emissions_warehouse" / "models" / "intermediate"
+    assert f"l.usage_date in ({predicate})" in (unioned / "int_activity_unioned.sql").read_text()
 
     rebuilt = tmp_path / "target-full"
     _dbt(full_paths, rebuilt, release, "run", "--full-refresh", "--select", *UPSTREAM)
