@@ -19,6 +19,12 @@
 
 {% macro spark__register_landing_sources() %}
     {% if execute %}
+        {#- an unset or relative landing dir would register (and the metastore create) folders elsewhere -#}
+        {% set landing = env_var('EWH_LANDING_DIR', '') %}
+        {% if not ((landing.startswith('/') and landing | length > 1) or '://' in landing) %}
+            {% do exceptions.raise_compiler_error(
+                'EWH_LANDING_DIR must be an absolute path or a URI (s3a://...), got "' ~ landing ~ '"') %}
+        {% endif %}
         {% set schemas = [] %}
         {% for node in graph.sources.values()
                if node.package_name == project_name and node.source_meta.get('spark_location') %}
@@ -38,7 +44,5 @@
                 ~ " location '" ~ location ~ "'"
             ) %}
         {% endfor %}
-        {{ log('registered ' ~ graph.sources.values() | selectattr('package_name', 'equalto', project_name)
-               | list | length ~ ' landing sources as external parquet tables', info=False) }}
     {% endif %}
 {% endmacro %}

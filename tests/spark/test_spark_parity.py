@@ -31,7 +31,9 @@ DBT_DIR = REPO_ROOT / "dbt_project"
 MARTS = sorted(p.stem for p in (DBT_DIR / "models" / "marts").glob("*.sql"))
 SEEDS = sorted(p.stem for p in (DBT_DIR / "seeds").glob("*.csv"))
 SCHEMA = "ewh"
-EMPTY_SOURCES = ("runway_usage", "azure_carbon")  # no samples: only the _empty.parquet placeholder lands
+# an empty exports folder: only the _empty.parquet placeholder lands (a missing folder lands nothing,
+# and DuckDB's read_parquet glob then fails)
+EMPTY_SOURCES = ("runway_usage", "azure_carbon")
 # differ by construction between two builds: when, and which dbt invocation
 VOLATILE = ("built_at", "dbt_invocation_id")
 
@@ -50,8 +52,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Paths:
     root = tmp_path_factory.mktemp("spark_parity")
     exports = root / "exports"
     shutil.copytree(BUNDLED_SAMPLES, exports)
-    for source in EMPTY_SOURCES:
+    for source in EMPTY_SOURCES:  # the folder stays (that is what lands the placeholder), its exports go
         shutil.rmtree(exports / source)
+        (exports / source).mkdir()
     paths = Paths(root / "home")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("EWH_HOME", str(paths.home))
