@@ -6,79 +6,57 @@
     Low and high multiply the low (high) ends of every factor; central uses the midpoint of the
     model's range and the central weight.
 -#}
-with activity as (
-    select * from {{ ref('int_activity_usage') }}
-    where activity_type not in ('ad_impressions', 'video_views', 'ad_view_seconds')  -- see int_ad_impacts_computed
-),
-
-llm as (
-    select
-        a.activity_id,
-        m.model_factor_id,
-        f.method_tier,
-        w.factor_id as weight_factor_id,
-        case when a.activity_type = 'llm_requests' then f.it_kwh_per_request_low
-             else w.weight_low * f.it_kwh_per_output_token_low end as it_kwh_per_unit_low,
-        case when a.activity_type = 'llm_requests'
-                 then (f.it_kwh_per_request_low + f.it_kwh_per_request_high) / 2
-             else w.weight * (f.it_kwh_per_output_token_low + f.it_kwh_per_output_token_high) / 2
-        end as it_kwh_per_unit,
-        case when a.activity_type = 'llm_requests' then f.it_kwh_per_request_high
-             else w.weight_high * f.it_kwh_per_output_token_high end as it_kwh_per_unit_high,
-        case when a.activity_type = 'llm_requests' then f.embodied_kgco2e_per_request_low
-             else w.weight_low * f.embodied_kgco2e_per_output_token_low end as embodied_kg_per_unit_low,
-        case when a.activity_type = 'llm_requests'
+{#- One pass over the rows (no self-join on activity_id), so a filter on usage_date from an incremental
+    fact reaches the table scan instead of stopping at a materialised CTE. LLM rows take the matched
+    model factor; other rows the per-unit default of their activity type (the two sets are disjoint). -#}
+{%- set is_llm = "f.factor_id is not null" -%}
+{%- set per_unit = {
+    'it_low': "case when f.factor_id is null then e.it_kwh_per_unit_low
+             when a.activity_type = 'llm_requests' then f.it_kwh_per_request_low
+             else w.weight_low * f.it_kwh_per_output_token_low end",
+    'it': "case when f.factor_id is null then e.it_kwh_per_unit
+             when a.activity_type = 'llm_requests' then (f.it_kwh_per_request_low + f.it_kwh_per_request_high) / 2
+             else w.weight * (f.it_kwh_per_output_token_low + f.it_kwh_per_output_token_high) / 2 end",
+    'it_high': "case when f.factor_id is null then e.it_kwh_per_unit_high
+             when a.activity_type = 'llm_requests' then f.it_kwh_per_request_high
+             else w.weight_high * f.it_kwh_per_output_token_high end",
+    'emb_low': "case when f.factor_id is null then case when e.factor_id is not null then cast(0 as double) end
+             when a.activity_type = 'llm_requests' then f.embodied_kgco2e_per_request_low
+             else w.weight_low * f.embodied_kgco2e_per_output_token_low end",
+    'emb': "case when f.factor_id is null then case when e.factor_id is not null then cast(0 as double) end
+             when a.activity_type = 'llm_requests'
                  then (f.embodied_kgco2e_per_request_low + f.embodied_kgco2e_per_request_high) / 2
-             else w.weight * (f.embodied_kgco2e_per_output_token_low + f.embodied_kgco2e_per_output_token_high) / 2
-        end as embodied_kg_per_unit,
-        case when a.activity_type = 'llm_requests' then f.embodied_kgco2e_per_request_high
-             else w.weight_high * f.embodied_kgco2e_per_output_token_high end as embodied_kg_per_unit_high
-    from activity as a
-    inner join {{ ref('int_activity_llm_factor_matched') }} as m on a.activity_id = m.activity_id
-    inner join {{ ref('int_llm_factors') }} as f on m.model_factor_id = f.factor_id
-    left join {{ ref('factor_llm_token_weights') }} as w
-        on a.activity_type = w.activity_type and a.usage_date between w.valid_from and w.valid_to
-),
-
-other as (
-    select
-        a.activity_id,
-        cast(null as {{ dbt.type_string() }}) as model_factor_id,
-        e.method_tier,
-        e.factor_id as weight_factor_id,
-        e.it_kwh_per_unit_low,
-        e.it_kwh_per_unit,
-        e.it_kwh_per_unit_high,
-        cast(0 as double) as embodied_kg_per_unit_low,
-        cast(0 as double) as embodied_kg_per_unit,
-        cast(0 as double) as embodied_kg_per_unit_high
-    from activity as a
-    inner join {{ ref('factor_activity_energy') }} as e
-        on a.activity_type = e.activity_type and a.usage_date between e.valid_from and e.valid_to
-),
-
-per_unit as (
-    select * from llm
-    union all
-    select * from other
-)
-
+             else w.weight * (f.embodied_kgco2e_per_output_token_low + f.embodied_kgco2e_per_output_token_high) / 2 end",
+    'emb_high': "case when f.factor_id is null then case when e.factor_id is not null then cast(0 as double) end
+             when a.activity_type = 'llm_requests' then f.embodied_kgco2e_per_request_high
+             else w.weight_high * f.embodied_kgco2e_per_output_token_high end",
+} -%}
+{%- set method_tier = "coalesce(f.method_tier, e.method_tier, 'no_factor')" -%}
 select
     a.*,
-    u.model_factor_id,
-    u.weight_factor_id as activity_factor_id,
-    coalesce(u.method_tier, 'no_factor') as method_tier,
-    case coalesce(u.method_tier, 'no_factor')
+    case when {{ is_llm }} then m.model_factor_id end as model_factor_id,
+    case when {{ is_llm }} then w.factor_id else e.factor_id end as activity_factor_id,
+    {{ method_tier }} as method_tier,
+    case {{ method_tier }}
         when 'model_specific' then 3
         when 'size_tier' then 4
         when 'activity_default' then 4
         else 5
     end as dq_score,
-    a.quantity * u.it_kwh_per_unit_low as it_energy_kwh_low,
-    a.quantity * u.it_kwh_per_unit as it_energy_kwh,
-    a.quantity * u.it_kwh_per_unit_high as it_energy_kwh_high,
-    a.quantity * u.embodied_kg_per_unit_low as co2e_embodied_kg_low,
-    a.quantity * u.embodied_kg_per_unit as co2e_embodied_kg,
-    a.quantity * u.embodied_kg_per_unit_high as co2e_embodied_kg_high
-from activity as a
-left join per_unit as u on a.activity_id = u.activity_id
+    a.quantity * ({{ per_unit.it_low }}) as it_energy_kwh_low,
+    a.quantity * ({{ per_unit.it }}) as it_energy_kwh,
+    a.quantity * ({{ per_unit.it_high }}) as it_energy_kwh_high,
+    a.quantity * ({{ per_unit.emb_low }}) as co2e_embodied_kg_low,
+    a.quantity * ({{ per_unit.emb }}) as co2e_embodied_kg,
+    a.quantity * ({{ per_unit.emb_high }}) as co2e_embodied_kg_high
+from {{ ref('int_activity_usage') }} as a
+left join {{ ref('int_activity_llm_factor_matched') }} as m
+    on a.activity_id = m.activity_id and a.usage_date = m.usage_date
+left join {{ ref('int_llm_factors') }} as f on m.model_factor_id = f.factor_id
+left join {{ ref('factor_llm_token_weights') }} as w
+    on f.factor_id is not null
+    and a.activity_type = w.activity_type and a.usage_date between w.valid_from and w.valid_to
+left join {{ ref('factor_activity_energy') }} as e
+    on f.factor_id is null
+    and a.activity_type = e.activity_type and a.usage_date between e.valid_from and e.valid_to
+where a.activity_type not in ('ad_impressions', 'video_views', 'ad_view_seconds')  -- see int_ad_impacts_computed

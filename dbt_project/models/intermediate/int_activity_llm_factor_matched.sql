@@ -65,7 +65,7 @@ ranked as (
     from candidates
 )
 
-select llm.activity_id, r.factor_id as model_factor_id
+select llm.activity_id, llm.usage_date, r.factor_id as model_factor_id
 from llm
 inner join ranked as r
     on coalesce(llm.model, '') = coalesce(r.model, '')
