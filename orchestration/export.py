@@ -5,8 +5,8 @@
 
 Each table is read as it is in the warehouse, filtered to the quarter where it has a quarter column
 (calendar quarter, as everywhere in the marts; fiscal quarters appear as a column). The ESRS table is
-per fiscal year, so the fiscal year(s) the quarter falls in are exported; ``mart_unallocated`` has no
-period at all and is exported whole. The ``provenance`` table says which, with the row count, the
+per fiscal year, so the fiscal year(s) the quarter falls in are exported. The ``provenance`` table
+says which, with the row count, the
 factor release and its sha256 from ``dim_factor_release``, the warehouse path and the export time.
 
 Writes are atomic: files are written under a temporary name next to the target and renamed into place,
@@ -37,10 +37,10 @@ QUARTER_TABLES = (
     "mart_intensity_metrics",
     "mart_quarterly_equivalents",
     "mart_savings_opportunities",
+    "mart_unallocated",
 )
 FISCAL_YEAR_TABLES = ("mart_esrs_e1_6_scope3_cat1",)
-ALL_PERIOD_TABLES = ("mart_unallocated",)
-TABLES = QUARTER_TABLES + FISCAL_YEAR_TABLES + ALL_PERIOD_TABLES
+TABLES = QUARTER_TABLES + FISCAL_YEAR_TABLES
 PROVENANCE = "provenance"
 
 
@@ -113,9 +113,6 @@ def read_tables(paths: Paths, quarter: str) -> dict[str, pl.DataFrame]:
             scopes[table] = (
                 f"fiscal_year in ({', '.join(map(str, fiscal_years))}): the fiscal year(s) {quarter} falls in"
             )
-        for table in ALL_PERIOD_TABLES:
-            tables[table] = con.sql(f"select * from {table} order by all").pl()
-            scopes[table] = "all periods (the table has no quarter column)"
         release = con.sql("select * from dim_factor_release").pl()
     finally:
         con.close()
