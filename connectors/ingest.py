@@ -24,7 +24,7 @@ import polars as pl
 
 from connectors.base import Connector
 from connectors.config import Paths
-from connectors.landing import IngestResult, LandingBatch, ingest_folder, read_manifest
+from connectors.landing import IngestResult, LandingBatch, ingest_folder, init_landing, read_manifest
 
 API_MARKER = "_api_"  # API exports are named <report>_api_<first>_<last>.json
 
@@ -66,6 +66,8 @@ def ingest_source(
     today: date | None = None,
     lookback_days: int = 3,
 ) -> list[IngestResult]:
+    # the source's typed placeholder files exist even before its first export, so dbt's globs match
+    init_landing(paths, [connector.source], connector.table)
     results: list[IngestResult] = []
     for folder in folders:
         if folder.is_dir():

@@ -11,6 +11,7 @@ import pytest
 from connectors.base import ExportFormatError
 from connectors.landing import ingest_file, ingest_folder, read_manifest
 from connectors.openai_usage import CONNECTOR as OPENAI
+from connectors.schema import ACTIVITY_SCHEMA
 from tests.connectors.test_openai_usage import COMPLETIONS_PAGE
 
 DAY1, DAY2, DAY3 = 1756684800, 1756771200, 1756857600  # 2025-09-01, -02, -03 UTC
@@ -147,3 +148,16 @@ def test_bundled_samples_land_completely(paths):
     assert all(r.rows_in == r.rows_landed + r.rows_quarantined for r in results)
     assert sum(r.rows_quarantined for r in results) == 0
     assert _landed(paths).height == sum(r.rows_landed for r in results)
+
+
+def test_a_source_without_exports_folder_still_gets_its_typed_placeholders(paths, tmp_path):
+    """dbt's read_parquet globs need a file per source: a never-exported source must not break the build."""
+    from connectors.ingest import ingest_source
+    from connectors.registry import CONNECTORS
+
+    connector = CONNECTORS["mistral_usage"]  # files only: no API to fall back on
+    assert ingest_source(connector, paths, folders=[tmp_path / "missing"]) == []
+    activity = paths.activity / "source=mistral_usage" / "_empty.parquet"
+    quarantine = paths.quarantine / "source=mistral_usage" / "_empty.parquet"
+    assert pl.read_parquet(activity).schema == ACTIVITY_SCHEMA
+    assert pl.read_parquet(quarantine).height == 0
