@@ -1,12 +1,14 @@
-"""Smoke run of the benchmark generator: its exports land through the real connectors, nothing quarantined.
+"""Smoke runs of the benchmark: the generator's exports land through the real connectors, nothing
+quarantined, and ``benchmarks/run.py`` runs end to end at a tiny size and reports every figure.
 
-The benchmark itself (``benchmarks/run.py``) is not part of the timed suite; this only checks, at a tiny
-size, that ``benchmarks/generate.py`` writes exports every connector reads as the vendor's own files.
+No timing is asserted: the benchmark prints figures, the tests only check that it produces them.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import json
+import subprocess
 import sys
 import time
 from datetime import date
@@ -19,6 +21,7 @@ from connectors.landing import ingest_folder, read_manifest
 from connectors.registry import CONNECTORS
 
 GENERATE = Path(__file__).resolve().parent.parent / "benchmarks" / "generate.py"
+RUN = GENERATE.with_name("run.py")
 ROWS = 2_000
 
 
@@ -67,3 +70,36 @@ def test_generated_exports_land_through_the_real_connectors(generate, tmp_path: 
     assert sum(q for _, q in more.values()) == 0
     assert sum(n for n, _ in more.values()) == extra["rows_expected"]
     assert time.perf_counter() - started < 20
+
+
+@pytest.mark.slow
+def test_benchmark_runs_end_to_end_and_reports_every_figure(tmp_path: Path):
+    out = tmp_path / "bench.json"
+    result = subprocess.run(
+        [sys.executable, str(RUN), "--rows", "3000", "--workdir", str(tmp_path / "work"), "--json", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=1200,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "ratios: full/floor" in result.stdout
+    r = json.loads(out.read_text())
+
+    assert abs(r["rows_landed"] - 3000) <= 60  # each source sized to its share (within 2 % at this size)
+    assert r["rows_landed_after_nightly"] > r["rows_landed"]
+    for figure in ("fixed", "full", "nightly"):
+        assert r[figure]["exit_code"] == 0
+        assert r[figure]["seconds"] > 0 and r[figure]["peak_rss_gb"] > 0
+        assert {"ingest", "gx_checks", "dbt_build"} <= set(r[figure]["step_groups"])
+    assert r["floor"]["seconds"] > 0 and r["floor"]["impact_rows"] > 0
+    assert r["peer"]["sample_calls"] > 0 and r["peer"]["extrapolated_seconds"] > 0
+    assert r["derived"]["full_over_floor"] == round(r["full"]["seconds"] / r["floor"]["seconds"], 2)
+    assert r["derived"]["nightly_over_full"] == round(r["nightly"]["seconds"] / r["full"]["seconds"], 3)
+    assert [v["target"] for v in r["verdicts"]] == [
+        "full build <= 4x floor",
+        "peak RSS <= 3 GB",
+        "nightly <= 10% of full",
+        "LLM impacts >= 100x faster than per-row EcoLogits",
+    ]
+    assert all(v["status"] == ("PASS" if v["value"] <= v["limit"] else "MISS") for v in r["verdicts"][:3])
