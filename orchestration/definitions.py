@@ -23,6 +23,7 @@ from orchestration.automation import (
 )
 from orchestration.checks.landing_checks import LANDING_CHECKS
 from orchestration.checks.mart_checks import MART_CHECKS
+from orchestration.checks.reconcile_checks import cost_reconciliation_check
 from orchestration.lib.dbt_project import DBT_EXECUTABLE, dbt_project
 from orchestration.resources import WarehouseResource
 
@@ -31,7 +32,7 @@ def build_definitions(home: Path | None = None, exports_dir: Path | None = None)
     dbt_models = build_dbt_assets()
     return dg.Definitions(
         assets=[*INGEST_ASSETS, dbt_models],
-        asset_checks=[*LANDING_CHECKS, *MART_CHECKS],
+        asset_checks=[*LANDING_CHECKS, *MART_CHECKS, cost_reconciliation_check],
         jobs=[all_job, inbox_job],
         schedules=[nightly_schedule()],
         sensors=[inbox_sensor, failure_alert],

@@ -1,4 +1,4 @@
-"""Mart gates: fallback share and quarter-over-quarter checks pass on the samples, fail when they should."""
+"""Mart gates: fallback share, quarter-over-quarter and cost reconciliation pass or fail when they should."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import pytest
 
 from connectors.config import BUNDLED_SAMPLES
 from orchestration.checks.mart_checks import fallback_share_check, quarter_over_quarter_check
+from orchestration.checks.reconcile_checks import cost_reconciliation_check
 from orchestration.resources import WarehouseResource
 
 pytestmark = pytest.mark.slow
@@ -34,3 +35,21 @@ def test_quarter_over_quarter_jump_is_a_warning(warehouse, monkeypatch):
     result = quarter_over_quarter_check(warehouse=warehouse)
     assert not result.passed
     assert result.severity.value == "WARN"
+
+
+def test_cost_reconciliation_warns_with_the_differences_ewh_reconcile_flags(warehouse, monkeypatch):
+    """The bundled console CSVs were generated apart from the API samples, so some of their days differ."""
+    from orchestration.trust.reconcile import reconcile
+
+    expected = reconcile(warehouse.paths, tolerance=0.01)
+    flagged = expected.filter(expected["flagged"]).height
+    assert flagged > 0
+    monkeypatch.setenv("EWH_RECONCILE_TOLERANCE", "0.01")
+    result = cost_reconciliation_check(warehouse=warehouse)
+    assert not result.passed
+    assert result.severity.value == "WARN"
+    assert result.metadata["differences"].value == flagged
+    assert result.metadata["rows_compared"].value == expected.height
+    monkeypatch.setenv("EWH_RECONCILE_TOLERANCE", "1e9")  # nothing differs by a billion times
+    relaxed = cost_reconciliation_check(warehouse=warehouse)
+    assert relaxed.passed and relaxed.metadata["differences"].value == 0
