@@ -123,13 +123,24 @@ def _without_api_credentials() -> Iterator[None]:
 
 
 def replay_landing(files: pl.DataFrame, source_paths: Paths, target: Paths) -> None:
-    """Land the archived raw files into ``target`` in their original order and with their original times."""
-    from connectors.landing import ingest_bytes
+    """Land the archived raw files into ``target`` in their original order and with their original times.
+
+    Consecutive files of one source land as one batch (one manifest write per batch, as the ingest
+    assets do); a batch lands its exports exactly as one-at-a-time landing in the same order would.
+    """
+    from connectors.landing import LandingBatch
     from connectors.registry import get
 
+    batch: LandingBatch | None = None
     for f in files.sort("landing_order").iter_rows(named=True):
+        if batch is None or batch.connector.source != f["source"]:
+            if batch is not None:
+                batch.flush()
+            batch = LandingBatch(get(f["source"]), target)
         raw = (source_paths.landing / f["source_file"]).read_bytes()
-        ingest_bytes(get(f["source"]), raw, f["original_name"], target, now=f["ingested_at"])
+        batch.add(raw, f["original_name"], now=f["ingested_at"])
+    if batch is not None:
+        batch.flush()
 
 
 def run_pipeline(home: Path, exports: Path, log_file: Path) -> tuple[bool, list[str]]:
