@@ -10,7 +10,6 @@ import contextlib
 import csv
 import io
 import json
-import subprocess
 from datetime import UTC, date, datetime
 
 import duckdb
@@ -22,7 +21,7 @@ from connectors.landing import ingest_bytes, init_landing
 from connectors.registry import CONNECTORS
 from factors.release import SEEDS, release_info
 from orchestration import estimate as est
-from orchestration.lib.dbt_project import DBT_EXECUTABLE, DBT_PROJECT_DIR
+from tests.dbt_cli import run_dbt
 
 DAY = date(2026, 9, 1)
 MODEL = "gpt-4o-mini-2024-07-18"
@@ -62,32 +61,6 @@ def _page() -> bytes:
     return json.dumps(page).encode()
 
 
-def _dbt(paths: Paths, target, vars_: dict, *args: str) -> None:
-    env = {**paths.dbt_env(), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "PATH": str(DBT_EXECUTABLE.parent)}
-    result = subprocess.run(
-        [
-            str(DBT_EXECUTABLE),
-            *args,
-            "--project-dir",
-            str(DBT_PROJECT_DIR),
-            "--profiles-dir",
-            str(DBT_PROJECT_DIR),
-            "--target-path",
-            str(target / "target"),
-            "--log-path",
-            str(target / "logs"),
-            "--vars",
-            json.dumps(vars_),
-        ],
-        cwd=target,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout[-3000:]
-
-
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory) -> dict[str, float]:
     """The warehouse's figures for the page, landed through the real connector and built with dbt."""
@@ -98,8 +71,8 @@ def warehouse(tmp_path_factory) -> dict[str, float]:
     landed = ingest_bytes(CONNECTORS["openai_usage"], _page(), "completions_usage_2026-09-01.json", paths)
     assert landed.rows_landed == 5 and landed.rows_quarantined == 0
     release = release_info()
-    _dbt(paths, root, release, "seed")
-    _dbt(paths, root, release, "run", "--select", "+fct_activity_impacts")
+    run_dbt(paths, "seed", target=root / "target", vars_=release)
+    run_dbt(paths, "run", "--select", "+fct_activity_impacts", target=root / "target", vars_=release)
     con = duckdb.connect(str(paths.warehouse), read_only=True)
     try:
         columns = [f"{f}{end}" for f in FIGURES for end in ("", "_low", "_high")]

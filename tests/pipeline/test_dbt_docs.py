@@ -7,14 +7,13 @@ column added to a mart without a description fails here.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from connectors.config import Paths
-from orchestration.lib.dbt_project import DBT_EXECUTABLE, DBT_PROJECT_DIR
+from orchestration.lib.dbt_project import DBT_PROJECT_DIR
+from tests.dbt_cli import run_dbt
 
 pytestmark = pytest.mark.slow
 
@@ -24,29 +23,7 @@ MARTS = "models/marts/"
 @pytest.fixture(scope="module")
 def docs_target(pipeline_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     target = tmp_path_factory.mktemp("dbt-docs")
-    env = os.environ | Paths(pipeline_home).dbt_env() | {"DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    project = str(DBT_PROJECT_DIR)
-    result = subprocess.run(
-        [
-            str(DBT_EXECUTABLE),
-            "docs",
-            "generate",
-            "--project-dir",
-            project,
-            "--profiles-dir",
-            project,
-            "--target-path",
-            str(target),
-            "--log-path",
-            str(target / "logs"),
-        ],
-        cwd=DBT_PROJECT_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, f"dbt docs generate failed:\n{result.stdout}\n{result.stderr}"
+    run_dbt(Paths(pipeline_home), "docs", "generate", target=target)
     return target
 
 

@@ -6,9 +6,7 @@ dbt runs on a copy of the project whose seeds were edited, against the same land
 from __future__ import annotations
 
 import csv
-import json
 import shutil
-import subprocess
 from pathlib import Path
 
 import duckdb
@@ -18,40 +16,27 @@ from connectors.config import BUNDLED_SAMPLES, Paths
 from connectors.landing import ingest_folder, init_landing
 from connectors.registry import CONNECTORS
 from factors.release import release_info
-from orchestration.lib.dbt_project import DBT_EXECUTABLE, DBT_PROJECT_DIR
+from orchestration.lib.dbt_project import DBT_PROJECT_DIR
+from tests.dbt_cli import run_dbt
 
 pytestmark = pytest.mark.slow
 NEW_USA = 0.5
 
 
-def _dbt(project: Path, paths: Paths, vars_: dict, *args: str) -> None:
-    env = {**paths.dbt_env(), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "PATH": str(DBT_EXECUTABLE.parent)}
-    result = subprocess.run(
-        [
-            str(DBT_EXECUTABLE),
-            *args,
-            "--project-dir",
-            str(project),
-            "--profiles-dir",
-            str(project),
-            "--target-path",
-            str(project / "target"),
-            "--vars",
-            json.dumps(vars_),
-        ],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout[-3000:]
-
-
 def _build(project: Path, paths: Paths) -> dict:
     release = release_info(project / "seeds")
-    _dbt(project, paths, release, "seed")
-    _dbt(project, paths, release, "run", "--select", "+fct_activity_impacts", "dim_factor_release")
+    target = project / "target"
+    run_dbt(paths, "seed", project=project, target=target, vars_=release)
+    run_dbt(
+        paths,
+        "run",
+        "--select",
+        "+fct_activity_impacts",
+        "dim_factor_release",
+        project=project,
+        target=target,
+        vars_=release,
+    )
     return release
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from connectors.config import BUNDLED_SAMPLES, Paths
 from connectors.landing import ingest_folder
 from connectors.registry import CONNECTORS
 from factors.release import release_info
-from orchestration.lib.dbt_project import DBT_EXECUTABLE, DBT_PROJECT_DIR
+from tests.dbt_cli import run_dbt
 
 pytestmark = pytest.mark.slow
 
@@ -32,30 +31,7 @@ WEEK = "completions_usage_2026-07-06_2026-07-12.json"
 
 
 def _dbt(paths: Paths, target: Path, vars_: dict, *args: str) -> str:
-    env = {**paths.dbt_env(), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "PATH": str(DBT_EXECUTABLE.parent)}
-    result = subprocess.run(
-        [
-            str(DBT_EXECUTABLE),
-            *args,
-            "--project-dir",
-            str(DBT_PROJECT_DIR),
-            "--profiles-dir",
-            str(DBT_PROJECT_DIR),
-            "--target-path",
-            str(target),
-            "--log-path",
-            str(target / "logs"),
-            "--vars",
-            json.dumps(vars_),
-        ],
-        cwd=DBT_PROJECT_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout[-3000:]
-    return result.stdout
+    return run_dbt(paths, *args, target=target, vars_=vars_)
 
 
 def _compiled(target: Path, model: str) -> str:
