@@ -15,15 +15,7 @@ with figures as (
         business_unit,
         max({{ dbt.last_day('usage_date', 'quarter') }}) as quarter_end,
         count(*) as activity_rows,
-        sum(energy_kwh_low) as energy_kwh_low,
-        sum(energy_kwh) as energy_kwh,
-        sum(energy_kwh_high) as energy_kwh_high,
-        sum(co2e_location_kg_low) as co2e_location_kg_low,
-        sum(co2e_location_kg) as co2e_location_kg,
-        sum(co2e_location_kg_high) as co2e_location_kg_high,
-        sum(water_l_low) as water_l_low,
-        sum(water_l) as water_l,
-        sum(water_l_high) as water_l_high
+        {{ sum_with_bounds(['energy_kwh', 'co2e_location_kg', 'water_l']) }}
     from {{ ref('int_activity_allocated') }}
     group by quarter, fiscal_quarter, business_unit
 ),
