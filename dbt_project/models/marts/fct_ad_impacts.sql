@@ -40,6 +40,7 @@ select
     provider_factor_id as region_factor_id,
     grid_factor_id,
     cost_amount,
+    cost_amount_net,
     cost_currency,
     attributes,
     source_file,
