@@ -148,7 +148,9 @@ def _clean_text(columns: list[str]) -> list[pl.Expr]:
 
 def usage_time() -> pl.Expr:
     """``usage_date_utc`` as a UTC timestamp: a day, or a day and a time (hour or minute exports)."""
-    text = pl.col("usage_date_utc").str.strip_chars().str.replace(" ", "T").str.replace(r"(Z|[+-]00:?00)$", "")
+    text = (
+        pl.col("usage_date_utc").str.strip_chars().str.replace(" ", "T").str.replace(r"(Z|[+-]00:?00)$", "")
+    )
     as_time = [
         text.str.strptime(pl.Datetime("us"), fmt, strict=False)
         for fmt in ("%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M")

@@ -63,8 +63,13 @@ def _problem() -> pl.Expr:
         pl.when(pl.col("_start").is_null() | pl.col("_end").is_null())
         .then(None)
         .when((width != DAY) | ~midnight)
-        .then(pl.format("bucket {} to {} is not one UTC day (the cost report has 1d buckets only)",
-                        pl.col("_start"), pl.col("_end")))
+        .then(
+            pl.format(
+                "bucket {} to {} is not one UTC day (the cost report has 1d buckets only)",
+                pl.col("_start"),
+                pl.col("_end"),
+            )
+        )
         .when(pl.col("amount").is_null())
         .then(pl.lit("'amount' is missing"))
         .when(pl.col("currency").is_null())

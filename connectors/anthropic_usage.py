@@ -85,7 +85,9 @@ def _flatten_nested(results: pl.DataFrame) -> pl.DataFrame:
         if parent in results.columns and isinstance(results.schema[parent], pl.Struct):
             present = {f.name for f in results.schema[parent].fields}
             lifted += [
-                pl.col(parent).struct.field(name).alias(alias) for name, alias in fields.items() if name in present
+                pl.col(parent).struct.field(name).alias(alias)
+                for name, alias in fields.items()
+                if name in present
             ]
     return results.with_columns(lifted).drop(*nested, strict=False)
 

@@ -106,4 +106,6 @@ def sum_to_days(
         pl.lit(None, dtype=pl.String).alias("_problem"),
     )
     kept = kept.with_columns(pl.lit(None, dtype=pl.List(pl.String)).alias("_records"))
-    return pl.concat([kept, summed.with_columns(pl.col(start).cast(kept.schema[start]))], how="diagonal_relaxed")
+    return pl.concat(
+        [kept, summed.with_columns(pl.col(start).cast(kept.schema[start]))], how="diagonal_relaxed"
+    )

@@ -256,7 +256,8 @@ def test_a_bad_count_quarantines_its_record_whole_naming_the_value():
     line2 = rows.filter(pl.col("source_row").str.starts_with("line:2#"))
     assert line2.select("_problem").rows() == [
         (
-            "'usage_output_tokens' = lots is not a non-negative number, so the record is not summed into its UTC day",
+            "'usage_output_tokens' = lots is not a non-negative number, "
+            "so the record is not summed into its UTC day",
         )
     ]
     assert rows.filter(pl.col("source_row").str.starts_with("line:3#")).height == 6
