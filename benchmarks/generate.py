@@ -12,7 +12,7 @@ generator sizes every source to its share of the target:
 | openai_usage      | Usage API pages, completions (weekly JSON)          | 5              | 42 %  |
 | openai_usage      | Usage API pages, embeddings (weekly JSON)           | 1              | 5 %   |
 | openai_usage      | Usage API pages, images (weekly JSON)               | 1              | 3 %   |
-| anthropic_usage   | usage_report/messages pages (weekly JSON)           | 5              | 30 %  |
+| anthropic_usage   | usage_report/messages pages (weekly JSON)           | 6              | 30 %  |
 | gcp_billing       | flattened Cloud Billing query export (weekly CSV)   | 1 (AI lines)   | 10 %  |
 | tiktok_ads        | integrated report AUDIENCE+BASIC (weekly JSON/adv.) | 3              | 10 %  |
 
@@ -54,7 +54,7 @@ STREAMS: dict[str, tuple[str, int, float]] = {
     "openai_completions": ("openai_usage", 5, 0.42),
     "openai_embeddings": ("openai_usage", 1, 0.05),
     "openai_images": ("openai_usage", 1, 0.03),
-    "anthropic_messages": ("anthropic_usage", 5, 0.30),
+    "anthropic_messages": ("anthropic_usage", 6, 0.30),  # 5 token kinds + web_search_requests
     "gcp_billing": ("gcp_billing", 1, 0.10),
     "tiktok": ("tiktok_ads", 3, 0.10),
 }
@@ -659,7 +659,7 @@ def generate(rows: int, out: Path, seed: int = 7, only_day: date | None = None) 
         assert n == sum(counts["openai_completions"]) + sum(counts["openai_embeddings"]) + sum(
             counts["openai_images"]
         ), "key space too small for the requested volume"
-        expected["anthropic_usage"] += 5 * anthropic_week(rows, seed, days, counts["anthropic_messages"], out)
+        expected["anthropic_usage"] += 6 * anthropic_week(rows, seed, days, counts["anthropic_messages"], out)
         expected["gcp_billing"] += gcp_week(rows, seed, days, counts["gcp_billing"], out)
         expected["tiktok_ads"] += 3 * tiktok_week(
             plan, seed, days, out, min(1.0, plan.activity * (1.3 if only_day else 1.0))

@@ -1,19 +1,28 @@
 """Anthropic Console CSV exports (platform.claude.com/usage and /cost -> Export).
 
-Two exports are read, told apart by their header:
+Two exports are read, told apart by their header (columns are read by name, in any order):
 
-* the **cost** export, ``claude_api_cost_*.csv``: ``usage_date_utc, model, workspace, api_key,
-  usage_type, context_window, token_type, cost_usd, list_price_usd, cost_type, inference_geo, speed``.
-  Older files lack ``list_price_usd, inference_geo, speed``; newer ones append ``api_key_id,
-  api_key_status``. ``model`` is a display name ("Claude Haiku 4.5"), mapped to the API-style id
-  (``claude-haiku-4-5``) with the display name kept in ``model_raw``. ``cost_usd`` is dollars. ``--``
-  marks a field that does not apply (a web-search row has model ``--``). Each row becomes ``spend``.
-* the **token usage** export, ``claude_api_tokens_<from>_to_<to>.csv``: one row per UTC day x model x
-  API key x workspace x service tier x context window x geo x speed, with uncached input, 5-minute and
-  1-hour cache writes, cache reads and output tokens, each its own row (as the Admin API connector).
+* the **cost** export, ``claude_api_cost_*.csv``. Column sets seen in real exports: the oldest
+  ``usage_date_utc, model, workspace, api_key, usage_type, context_window, token_type, cost_usd,
+  cost_type``; then ``inference_geo, speed`` appended; then ``list_price_usd`` after ``cost_usd``; the
+  newest appends ``api_key_id, api_key_status``. ``model`` is a display name ("Claude Haiku 4.5"),
+  mapped to the API-style id (``claude-haiku-4-5``) with the display name kept in ``model_raw``.
+  ``cost_usd`` and ``list_price_usd`` are **dollars** (the Admin API's cost report is in cents).
+  ``--`` marks a field that does not apply (a web-search row has model ``--``). Each row becomes
+  ``spend``; gross and net are both ``cost_usd`` (the export states no credit or discount;
+  ``list_price_usd``, whose meaning Anthropic does not document, is kept in ``attributes``).
+* the **token usage** export, ``claude_api_tokens_*.csv``: one row per UTC day (or hour, or minute,
+  when exported from the chart's hour or minute view: ``usage_date_utc`` then carries a time,
+  ``2026-03-31 02:00``) x model x API key x workspace x service tier x context window x geo x speed,
+  with uncached input, 5-minute and 1-hour cache writes, cache reads, output tokens and web searches,
+  each its own row. Older files lack ``context_window``, ``inference_geo`` and ``speed``.
 
-Both carry names, not ids: the workspace name becomes ``workspace`` and the API key name becomes
-``api_key_id`` unless the file has an ``api_key_id`` column.
+Rows are summed to the UTC day per key (``connectors.subday``): hourly and per-minute rows reach their
+day, and a key repeated on one day (real cost exports list two charges of one kind on a day) is summed,
+never dropped as a duplicate. A row whose count or amount cannot be read is quarantined whole, naming
+the value. Both exports carry names, not ids: the workspace name becomes ``workspace`` and the API key
+name becomes ``api_key_id`` unless the file has an ``api_key_id`` column. The Claude Code analytics
+report is not read (docs/sources.md says why).
 """
 
 from __future__ import annotations
@@ -38,9 +47,10 @@ from connectors.frames import (
     unpivot_measures,
 )
 from connectors.schema import MONEY, PARSED_SCHEMA, UTC_TS, conform
+from connectors.subday import sum_to_days
 
 SOURCE = "anthropic_console"
-VERSION = "1.0.0"
+VERSION = "1.1.0"
 NOT_APPLICABLE = "--"
 
 COST_REQUIRED = ["usage_date_utc", "model", "workspace", "api_key", "token_type", "cost_usd"]
@@ -61,7 +71,6 @@ COST_FIELDS = [
     "api_key_status",
 ]
 COST_KEY = [
-    "usage_date_utc",
     "model",
     "workspace",
     "api_key",
@@ -83,6 +92,7 @@ COST_ATTRIBUTES = [
     "speed",
     "api_key",
     "api_key_status",
+    "granularity",
 ]
 
 TOKEN_MEASURES = [
@@ -91,6 +101,7 @@ TOKEN_MEASURES = [
     Measure("usage_input_tokens_cache_write_1h", "llm_cache_write_tokens", "tokens"),
     Measure("usage_input_tokens_cache_read", "llm_cached_input_tokens", "tokens", required=True),
     Measure("usage_output_tokens", "llm_output_tokens", "tokens", required=True),
+    Measure("web_search_count", "web_search_requests", "requests"),
 ]
 TOKEN_REQUIRED = [
     "usage_date_utc",
@@ -101,17 +112,19 @@ TOKEN_REQUIRED = [
     "usage_input_tokens_cache_read",
     "usage_output_tokens",
 ]
-TOKEN_GROUP_FIELDS = {
-    "api_key": pl.String(),
-    "api_key_id": pl.String(),
-    "workspace": pl.String(),
-    "model_version": pl.String(),
-    "usage_type": pl.String(),
-    "context_window": pl.String(),
-    "inference_geo": pl.String(),
-    "speed": pl.String(),
-}
-TOKEN_ATTRIBUTES = ["service_tier", "context_window", "inference_geo", "speed", "web_search_count", "api_key"]
+TOKEN_KEY = [
+    "api_key",
+    "api_key_id",
+    "workspace",
+    "model_version",
+    "usage_type",
+    "context_window",
+    "inference_geo",
+    "speed",
+]
+TOKEN_ATTRIBUTES = ["service_tier", "context_window", "inference_geo", "speed", "api_key", "granularity"]
+# a timestamp with a time of day: "2026-03-31 02:00", "2025-11-28 15:10:00", "2026-03-31T02:00:00Z"
+TIME_OF_DAY = r"^\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}"
 
 
 def display_name_to_id(raw: pl.Expr) -> pl.Expr:
@@ -133,14 +146,45 @@ def _clean_text(columns: list[str]) -> list[pl.Expr]:
     return exprs
 
 
-def _day_columns() -> list[pl.Expr]:
-    day = pl.col("usage_date_utc").str.to_date("%Y-%m-%d", strict=False)
-    start = day.cast(pl.Datetime("us")).dt.replace_time_zone("UTC").cast(UTC_TS)
-    return [
-        day.alias("usage_date"),
-        start.alias("usage_start"),
-        start.dt.offset_by("1d").alias("usage_end"),
+def usage_time() -> pl.Expr:
+    """``usage_date_utc`` as a UTC timestamp: a day, or a day and a time (hour or minute exports)."""
+    text = (
+        pl.col("usage_date_utc").str.strip_chars().str.replace(" ", "T").str.replace(r"(Z|[+-]00:?00)$", "")
+    )
+    as_time = [
+        text.str.strptime(pl.Datetime("us"), fmt, strict=False)
+        for fmt in ("%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M")
     ]
+    as_day = text.str.strptime(pl.Date, "%Y-%m-%d", strict=False).cast(pl.Datetime("us"))
+    return pl.coalesce(*as_time, as_day).dt.replace_time_zone("UTC").cast(UTC_TS)
+
+
+def _by_day(frame: pl.DataFrame, keys: list[str], measures: list[str], required: list[str]) -> pl.DataFrame:
+    """Every row summed to its UTC day and key (hour and minute rows, repeated keys); unreadable rows
+    keep their ``_problem`` and are quarantined whole. Adds ``usage_start``/``usage_end``/``usage_date``."""
+    frame = frame.with_columns(
+        usage_time().alias("usage_start"),
+        pl.when(pl.col("usage_date_utc").str.contains(TIME_OF_DAY))
+        .then(pl.lit("sub-day"))
+        .otherwise(pl.lit("1d"))
+        .alias("granularity"),
+    )
+    summed = sum_to_days(
+        frame,
+        start="usage_start",
+        to_sum=pl.col("usage_start").is_not_null() & pl.col("_problem").is_null(),
+        keys=keys,
+        measures=measures,
+        required=required,
+        number=parse_decimal,
+        first=["granularity", "api_key_status"],
+    )
+    day = pl.col("usage_start").dt.truncate("1d")
+    return summed.with_columns(
+        day.alias("usage_start"),
+        day.dt.offset_by("1d").alias("usage_end"),
+        day.dt.date().alias("usage_date"),
+    ).drop("_day_end", strict=False)
 
 
 def _common(dataset: str, service: str, key_source: str) -> list[pl.Expr]:
@@ -161,69 +205,79 @@ def _common(dataset: str, service: str, key_source: str) -> list[pl.Expr]:
     ]
 
 
+def _day_key() -> pl.Expr:
+    return pl.col("usage_date").cast(pl.String).alias("_day_text")
+
+
 def _parse_cost(frame: pl.DataFrame, file: str) -> ParsedExport:
     require_columns(SOURCE, file, frame.columns, COST_REQUIRED, "cost export")
     key_source = "api_key_id" if "api_key_id" in frame.columns else "api_key"
     frame = ensure_columns(frame, {c: pl.String() for c in COST_FIELDS})
     frame = frame.with_columns(_clean_text(COST_FIELDS))
-    wide = frame.with_columns(
-        *_day_columns(),
-        parse_decimal("list_price_usd").alias("list_price_usd"),
-        pl.col("cost_usd").str.replace_all(r"[\s$,]", "").alias("_cost_text"),
+    daily = _by_day(frame, COST_KEY, ["cost_usd", "list_price_usd"], ["cost_usd"])
+    wide = daily.with_columns(
+        _day_key(),
         pl.col("model").alias("model_raw"),
         pl.lit("cost_usd").alias("measure"),
     )
     wide = wide.with_columns(
         json_attributes(COST_ATTRIBUTES, wide).alias("attributes"),
-        natural_key(COST_KEY).alias("_key"),
+        natural_key(["_day_text", *COST_KEY]).alias("_key"),
     )
+    dollars = pl.col("cost_usd").cast(MONEY, strict=False)
     rows = wide.with_columns(
         *_common("cost", "anthropic.cost_report", key_source),
         pl.lit("spend").alias("activity_type"),
         pl.lit("currency").alias("unit"),
-        pl.col("_cost_text").cast(pl.Float64, strict=False).alias("quantity"),
-        pl.col("_cost_text").cast(MONEY, strict=False).alias("cost_amount"),
+        pl.col("cost_usd").alias("quantity"),
+        dollars.alias("cost_amount"),
+        dollars.alias("cost_amount_net"),
         pl.lit("USD").alias("cost_currency"),
         pl.concat_str(pl.col("_pointer"), pl.lit("#cost_usd")).alias("source_row"),
     )
-    return ParsedExport("cost", conform(rows, PARSED_SCHEMA), _days(rows), frame.height)
+    return ParsedExport("cost", conform(rows, PARSED_SCHEMA), _days(rows, file), frame.height)
 
 
 def _parse_tokens(frame: pl.DataFrame, file: str) -> ParsedExport:
     require_columns(SOURCE, file, frame.columns, TOKEN_REQUIRED, "token usage export")
     key_source = "api_key_id" if "api_key_id" in frame.columns else "api_key"
-    frame = ensure_columns(frame, TOKEN_GROUP_FIELDS | {"web_search_count": pl.String()})
-    text_columns = [c for c in frame.columns if c != "_pointer"]
+    frame = ensure_columns(frame, {c: pl.String() for c in TOKEN_KEY} | {"api_key_status": pl.String()})
+    text_columns = [c for c in frame.columns if not c.startswith("_")]
     frame = frame.with_columns(_clean_text(text_columns))
-    numbers = [m.column for m in TOKEN_MEASURES if m.column in frame.columns] + ["web_search_count"]
-    wide = frame.with_columns(
-        *_day_columns(),
-        *[parse_decimal(c).alias(c) for c in numbers],
+    measures = [m.column for m in TOKEN_MEASURES]
+    required = [m.column for m in TOKEN_MEASURES if m.required]
+    daily = _by_day(frame, TOKEN_KEY, measures, required)
+    wide = daily.with_columns(
+        _day_key(),
         pl.col("model_version").alias("model_raw"),
         pl.col("usage_type").alias("service_tier"),
     )
     wide = wide.with_columns(
-        pl.col("web_search_count").cast(pl.Int64, strict=False),
-        natural_key(["usage_date_utc", *TOKEN_GROUP_FIELDS]).alias("_key"),
+        natural_key(["_day_text", *TOKEN_KEY]).alias("_key"),
+        json_attributes(TOKEN_ATTRIBUTES, wide).alias("attributes"),
     )
-    wide = wide.with_columns(json_attributes(TOKEN_ATTRIBUTES, wide).alias("attributes"))
     long = unpivot_measures(wide, TOKEN_MEASURES)
     rows = long.with_columns(*_common("tokens", "anthropic.messages", key_source))
     return ParsedExport("tokens", conform(rows, PARSED_SCHEMA), _days(wide, file), frame.height)
 
 
-def _days(frame: pl.DataFrame, file: str | None = None) -> list:
-    """Distinct usage days present, plus for a token export the days its file name says it spans.
+# a day in an export's file name: 2026-09-24 or 2026_09_24 (the Console writes underscores)
+_DAY = r"(\d{4})[-_](\d{2})[-_](\d{2})"
 
-    ``claude_api_tokens_<from>_to_<to>.csv`` lists only days with usage, so the range in its name adds
-    the quiet days. Whether ``<to>`` is inclusive is not documented: it counts only if it has rows, so a
+
+def _days(frame: pl.DataFrame, file: str) -> list:
+    """Distinct usage days present, plus the days the file name says the export spans.
+
+    ``claude_api_*_<from>_to_<to>.csv`` lists only days with usage, so the range in its name adds the
+    quiet days. Whether ``<to>`` is inclusive is not documented: it counts only if it has rows, so a
     re-export can never empty a day it may not cover.
     """
     present = set(frame.get_column("usage_date").drop_nulls().to_list())
-    match = re.search(r"(\d{4}-\d{2}-\d{2})_to_(\d{4}-\d{2}-\d{2})", PurePath(file).name) if file else None
+    match = re.search(f"{_DAY}_to_{_DAY}", PurePath(file).name)
     if match:
         try:
-            first, last = (date.fromisoformat(g) for g in match.groups())
+            first = date(*(int(g) for g in match.groups()[:3]))
+            last = date(*(int(g) for g in match.groups()[3:]))
         except ValueError:  # not real dates: the rows alone say which days are covered
             return sorted(present)
         present.update(first + timedelta(days=i) for i in range(max((last - first).days, 0)))
@@ -232,7 +286,6 @@ def _days(frame: pl.DataFrame, file: str | None = None) -> list:
 
 def parse(raw: bytes, file: str) -> ParsedExport:
     frame = read_csv_rows(SOURCE, file, raw)
-    frame.columns = [c.strip() for c in frame.columns]
     if "cost_usd" in frame.columns:
         return _parse_cost(frame, file)
     if any(m.column in frame.columns for m in TOKEN_MEASURES) or "model_version" in frame.columns:

@@ -1,8 +1,21 @@
 """Anthropic Admin API ``GET /v1/organizations/usage_report/messages`` responses, saved to a file.
 
-Buckets (``starting_at``/``ending_at``, RFC 3339) hold results grouped by API key, workspace, model,
-service tier, context window and data-residency ``inference_geo``. Input tokens come in three kinds:
-uncached, cache reads, and cache writes with a 5-minute or 1-hour lifetime; each becomes its own row.
+Reads one page (``{"data": [bucket...], "has_more", "next_page"}``) or a JSON array of pages. Buckets
+carry RFC 3339 ``starting_at``/``ending_at`` and a list of ``results``; a bucket with no usage has an
+empty list and still marks its day as covered. Every documented ``bucket_width`` is read: ``1d`` buckets
+land as they are, ``1h`` and ``1m`` buckets are summed to their UTC day (``connectors.subday``; the row
+keeps every result it sums in ``source_row`` and ``granularity`` in ``attributes``). Any other bucket
+(longer than a day, or a day-long bucket not starting at midnight UTC) is quarantined with its reason.
+
+A result holds its group fields (``api_key_id``, ``workspace_id``, ``model``, ``service_tier``,
+``context_window``, ``inference_geo``, ``speed``, ``account_id``, ``service_account_id``): each is
+``null`` unless the query grouped by it, and older responses omit the newer ones, so every one may be
+null or absent; an ungrouped report lands with the keys unattributed. Measures, each its own row:
+``uncached_input_tokens``, ``cache_read_input_tokens``, ``cache_creation.ephemeral_5m_input_tokens``
+and ``..._1h_...`` (two cache-write rows), ``output_tokens`` and ``server_tool_use.web_search_requests``
+(``web_search_requests``, unit requests). The three token counts every result states are required: a
+file whose results lack one is rejected naming it, a result missing its value is quarantined. The report
+has no request counts, so no per-request energy term can be derived for Anthropic (docs/sources.md).
 """
 
 from __future__ import annotations
@@ -21,13 +34,15 @@ from connectors.frames import (
     json_attributes,
     natural_key,
     read_bucketed_results,
+    require_columns,
     unpivot_measures,
 )
 from connectors.http import Credential, build_session, pages_as_export, paginate, request_json
 from connectors.schema import PARSED_SCHEMA, conform
+from connectors.subday import DAY, granularity, sum_to_days
 
 SOURCE = "anthropic_usage"
-VERSION = "1.0.0"
+VERSION = "1.1.0"
 DATASET = "messages"
 
 GROUP_FIELDS: dict[str, pl.DataType] = {
@@ -47,49 +62,89 @@ MEASURES = [
     Measure("cache_write_5m_input_tokens", "llm_cache_write_tokens", "tokens"),
     Measure("cache_write_1h_input_tokens", "llm_cache_write_tokens", "tokens"),
     Measure("output_tokens", "llm_output_tokens", "tokens", required=True),
+    Measure("web_search_requests", "web_search_requests", "requests"),
 ]
-ATTRIBUTES = [
-    "service_tier",
-    "context_window",
-    "inference_geo",
-    "speed",
-    "web_search_requests",
-    "service_account_id",
-]
+REQUIRED = [m.column for m in MEASURES if m.required]
+ATTRIBUTES = ["service_tier", "context_window", "inference_geo", "speed", "service_account_id", "granularity"]
 # inference_geo values that pin the data-residency country; "global" and "not_available" do not
 GEO_COUNTRY = {"us": "USA"}
+RFC3339 = "%Y-%m-%dT%H:%M:%SZ"
 
 
 def _flatten_nested(results: pl.DataFrame) -> pl.DataFrame:
     """Lift ``cache_creation.*`` and ``server_tool_use.*`` out of their nested objects."""
+    nested = {
+        "cache_creation": {
+            "ephemeral_5m_input_tokens": "cache_write_5m_input_tokens",
+            "ephemeral_1h_input_tokens": "cache_write_1h_input_tokens",
+        },
+        "server_tool_use": {"web_search_requests": "web_search_requests"},
+    }
     lifted = []
-    if "cache_creation" in results.columns and isinstance(results.schema["cache_creation"], pl.Struct):
-        fields = {f.name for f in results.schema["cache_creation"].fields}
-        for ttl in ("5m", "1h"):
-            name = f"ephemeral_{ttl}_input_tokens"
-            if name in fields:
-                lifted.append(
-                    pl.col("cache_creation").struct.field(name).alias(f"cache_write_{ttl}_input_tokens")
-                )
-    if "server_tool_use" in results.columns and isinstance(results.schema["server_tool_use"], pl.Struct):
-        fields = {f.name for f in results.schema["server_tool_use"].fields}
-        if "web_search_requests" in fields:
-            lifted.append(
-                pl.col("server_tool_use").struct.field("web_search_requests").alias("web_search_requests")
-            )
-    return results.with_columns(lifted).drop("cache_creation", "server_tool_use", strict=False)
+    for parent, fields in nested.items():
+        if parent in results.columns and isinstance(results.schema[parent], pl.Struct):
+            present = {f.name for f in results.schema[parent].fields}
+            lifted += [
+                pl.col(parent).struct.field(name).alias(alias)
+                for name, alias in fields.items()
+                if name in present
+            ]
+    return results.with_columns(lifted).drop(*nested, strict=False)
+
+
+def number(column: str) -> pl.Expr:
+    """A JSON measure as a float: numbers as they are, numeric strings parsed, anything else null."""
+    return pl.col(column).cast(pl.String).str.strip_chars().cast(pl.Float64, strict=False)
+
+
+def daily_buckets(results: pl.DataFrame, keys: list[str], measures: list[str]) -> pl.DataFrame:
+    """Results of ``1d`` buckets as they are; ``1h``/``1m`` results summed to their UTC day; any other
+    bucket flagged with a ``_problem`` so it is quarantined, never put on one day."""
+    width = pl.col("_end") - pl.col("_start")
+    midnight = pl.col("_start") == pl.col("_start").dt.truncate("1d")
+    results = results.with_columns(
+        granularity(pl.col("_start"), pl.col("_end")).alias("granularity"),
+        pl.when(pl.col("_start").is_null() | pl.col("_end").is_null() | (width == DAY) & midnight)
+        .then(None)
+        .when(width > DAY)
+        .then(pl.format("bucket {} to {} spans more than a day", pl.col("_start"), pl.col("_end")))
+        .when(width == DAY)
+        .then(pl.format("day-long bucket {} does not start at midnight UTC", pl.col("_start")))
+        .when(width <= pl.duration(seconds=0))
+        .then(pl.format("bucket {} to {} ends before it starts", pl.col("_start"), pl.col("_end")))
+        .otherwise(None)
+        .cast(pl.String)
+        .alias("_problem"),
+    )
+    summed = sum_to_days(
+        results,
+        start="_start",
+        to_sum=(width < DAY) & (width > pl.duration(seconds=0)),
+        keys=keys,
+        measures=measures,
+        required=REQUIRED,
+        number=number,
+        first=["granularity"],
+    )
+    if "_day_end" in summed.columns:
+        summed = summed.with_columns(pl.coalesce("_day_end", "_end").alias("_end")).drop("_day_end")
+    return summed
 
 
 def parse(raw: bytes, file: str) -> ParsedExport:
     results, days = read_bucketed_results(SOURCE, file, raw, ANTHROPIC_BUCKETS)
-    if results.is_empty():
+    if results.is_empty():  # every bucket empty: the days are covered, nothing was used
         return ParsedExport(DATASET, conform(pl.DataFrame(), PARSED_SCHEMA), days, 0)
+    require_columns(SOURCE, file, results.columns, REQUIRED, "usage_report results")
 
     results = ensure_columns(_flatten_nested(results), GROUP_FIELDS)
-    wide = results.with_columns(
-        json_attributes(ATTRIBUTES, results).alias("attributes"),
-        natural_key(["bucket_starting_at", "bucket_ending_at", *GROUP_FIELDS]).alias("_key"),
-    )
+    results = results.with_columns(pl.col(name).cast(pl.String) for name in GROUP_FIELDS)
+    daily = daily_buckets(results, list(GROUP_FIELDS), [m.column for m in MEASURES])
+    wide = daily.with_columns(
+        json_attributes(ATTRIBUTES, daily).alias("attributes"),
+        pl.col("_start").dt.strftime(RFC3339).alias("_start_text"),
+        pl.col("_end").dt.strftime(RFC3339).alias("_end_text"),
+    ).with_columns(natural_key(["_start_text", "_end_text", *GROUP_FIELDS]).alias("_key"))
     long = unpivot_measures(wide, MEASURES)
     rows = long.with_columns(
         pl.concat_str(pl.col("_key"), pl.lit("|"), pl.col("measure")).alias("natural_key"),

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import json
+import tempfile
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import polars as pl
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from connectors.anthropic_console import CONNECTOR, SOURCE, display_name_to_id, parse
 from connectors.base import ExportFormatError
-from connectors.config import BUNDLED_SAMPLES
-from connectors.landing import ingest_file, init_landing
+from connectors.config import BUNDLED_SAMPLES, Paths
+from connectors.landing import LandingBatch, ingest_file, init_landing
+from tests.support.corpus import CORPUS
+from tests.support.mutations import damaged_csv, land_and_check
 
 COST_HEADER = (
     "usage_date_utc,model,workspace,api_key,usage_type,context_window,token_type,cost_usd,list_price_usd,"
@@ -22,6 +27,11 @@ COST_HEADER = (
 
 def _csv(*lines: str) -> bytes:
     return ("\n".join(lines) + "\n").encode()
+
+
+def _landed(paths: Paths) -> pl.DataFrame:
+    files = list(paths.activity.glob(f"source={SOURCE}/dataset=*/**/part-0.parquet"))
+    return pl.concat([pl.read_parquet(f) for f in files]) if files else pl.DataFrame()
 
 
 # The documented example (vendor-formats.md): newest header, with api_key_id and api_key_status.
@@ -134,6 +144,7 @@ def test_cost_export_newest_header_becomes_spend_rows_with_ids_from_display_name
         "speed": None,
         "api_key": "demo-key",
         "api_key_status": "archived",
+        "granularity": "1d",
     }
     assert first["natural_key"] == (
         "2026-08-04|Claude Haiku 4.5|Default|demo-key|apikey_01AAA|message|\u2264 200k|input_no_cache|token"
@@ -196,6 +207,7 @@ def test_token_export_gives_one_row_per_token_kind_with_two_cache_write_rows():
         ("llm_cache_write_tokens", 40.0, "tokens", "line:2#usage_input_tokens_cache_write_1h"),
         ("llm_cached_input_tokens", 5000.0, "tokens", "line:2#usage_input_tokens_cache_read"),
         ("llm_output_tokens", 800.0, "tokens", "line:2#usage_output_tokens"),
+        ("web_search_requests", 3.0, "requests", "line:2#web_search_count"),
     ]
     row = opus.row(0, named=True)
     assert (row["vendor"], row["service"], row["dataset"]) == ("anthropic", "anthropic.messages", "tokens")
@@ -216,15 +228,15 @@ def test_token_export_gives_one_row_per_token_kind_with_two_cache_write_rows():
         "context_window": "\u2264 200k",
         "inference_geo": "us",
         "speed": "fast",
-        "web_search_count": 3,
         "api_key": "prod-support",
+        "granularity": "1d",
     }
     assert row["natural_key"] == (
         "2026-09-29|prod-support|\u2205|Default|claude-opus-4-6|standard|\u2264 200k|us|fast"
         "|usage_input_tokens_no_cache"
     )
     haiku = parsed.rows.filter(pl.col("model") == "claude-haiku-4-5")
-    assert (haiku.height, set(haiku.get_column("country"))) == (5, {None})  # "global" pins no country
+    assert (haiku.height, set(haiku.get_column("country"))) == (6, {None})  # "global" pins no country
     assert set(haiku.get_column("model_raw")) == {"claude-haiku-4-5-20251001"}
 
 
@@ -237,11 +249,18 @@ def test_token_columns_are_read_by_name_not_position():
     assert ours.select(cols).sort("natural_key").equals(theirs.select(cols).sort("natural_key"))
 
 
-def test_a_bad_count_leaves_a_null_quantity_for_quarantine():
+def test_a_bad_count_quarantines_its_record_whole_naming_the_value():
+    # every Console row is summed to its day and key, so a count that cannot be read is never summed
     bad = TOKENS.replace(b",800,3,us", b",lots,3,us")
     rows = parse(bad, "claude_api_tokens_x.csv").rows
-    output = rows.filter(pl.col("source_row") == "line:2#usage_output_tokens")
-    assert output.height == 1 and output.item(0, "quantity") is None
+    line2 = rows.filter(pl.col("source_row").str.starts_with("line:2#"))
+    assert line2.select("_problem").rows() == [
+        (
+            "'usage_output_tokens' = lots is not a non-negative number, "
+            "so the record is not summed into its UTC day",
+        )
+    ]
+    assert rows.filter(pl.col("source_row").str.starts_with("line:3#")).height == 6
 
 
 @pytest.mark.parametrize(
@@ -250,11 +269,11 @@ def test_a_bad_count_leaves_a_null_quantity_for_quarantine():
         (b"", "file is empty"),
         (
             b"usage_date_utc,model,cost_usd\n2026-09-01,Claude Haiku 4.5,1.00\n",
-            "missing column(s) ['workspace'",
+            "cost export is missing required column(s) 'workspace', 'api_key', 'token_type'",
         ),
         (
             b"usage_date_utc,model_version,api_key,usage_output_tokens\n2026-09-01,claude-opus-4-6,k,5\n",
-            "token usage export is missing column(s) ['workspace', 'usage_input_tokens_no_cache'",
+            "token usage export is missing required column(s) 'workspace', 'usage_input_tokens_no_cache'",
         ),
         (b"date,spend\n2026-09-01,5\n", "neither a Console cost export"),
     ],
@@ -276,3 +295,96 @@ def test_every_bundled_sample_lands_without_quarantine(paths):
         assert result.rows_in == result.rows_landed, path.name
         assert result.rows_quarantined == 0, path.name
         assert {d.month for d in result.days} == {9, 10}, path.name
+
+
+# ---- issue #13 classes ----------------------------------------------------------------------------------
+
+TOKENS_HEADER = TOKENS.split(b"\n", 1)[0].decode()
+
+
+def _land(raw: bytes, name: str, home: Path):
+    batch = LandingBatch(CONNECTOR, Paths(home))
+    batch.add(raw, name)
+    (result,) = batch.flush()
+    return result
+
+
+@pytest.mark.parametrize(
+    "stamps",
+    [
+        ("2026-03-31 02:00", "2026-03-31 03:00"),  # the hour view's export
+        ("2026-03-31 02:10:00", "2026-03-31 02:11:00"),  # minute view
+        ("2026-03-31T02:00:00Z", "2026-03-31T03:00:00+00:00"),  # ISO forms
+    ],
+    ids=["hour", "minute", "iso"],
+)
+def test_rows_with_a_time_of_day_are_summed_to_their_utc_day(stamps, tmp_path):
+    # class 3: on main every row with a time part was quarantined ("usage date missing or unparseable")
+    rows = [
+        f"{stamps[0]},claude-haiku-4-5-20251001,super,Default,standard,\u2264 200k,1124832,0,0,0,254558,0,,",
+        f"{stamps[1]},claude-haiku-4-5-20251001,super,Default,standard,\u2264 200k,506280,0,0,0,117816,1,,",
+    ]
+    raw = _csv(TOKENS_HEADER, *rows)
+    result = _land(raw, "claude_api_tokens_2026_03_31.csv", tmp_path)
+    assert (result.raw_records, result.records_landed, result.rows_landed, result.rows_quarantined) == (
+        2,
+        2,
+        6,
+        0,
+    )
+    landed = _landed(Paths(tmp_path))
+    totals = dict(landed.group_by("activity_type").agg(pl.col("quantity").sum()).rows())
+    assert totals["llm_input_tokens"] == 1124832 + 506280
+    assert totals["llm_output_tokens"] == 254558 + 117816
+    assert totals["web_search_requests"] == 1
+    assert set(landed.get_column("usage_date")) == {date(2026, 3, 31)}
+    assert set(landed.get_column("source_row").str.extract(r"^([^#]+)")) == {"line:2+line:3"}
+
+
+def test_a_key_repeated_on_one_day_is_summed_not_dropped_as_a_duplicate(tmp_path):
+    # real cost exports list two charges of one kind on a day; on main the second was quarantined
+    header = "usage_date_utc,model,workspace,api_key,usage_type,context_window,token_type,cost_usd,cost_type"
+    line = "2026-02-12,Claude Sonnet 4.5,Default,chat-key,message,\u2264 200k,input_cache_write_5m,{},token"
+    result = _land(_csv(header, line.format("0.75"), line.format("1.16")), "claude_api_cost_x.csv", tmp_path)
+    assert (result.raw_records, result.records_landed, result.rows_landed, result.rows_quarantined) == (
+        2,
+        2,
+        1,
+        0,
+    )
+    row = _landed(Paths(tmp_path)).row(0, named=True)
+    assert (row["cost_amount"], row["cost_amount_net"], row["source_row"]) == (
+        Decimal("1.910000000000"),
+        Decimal("1.910000000000"),
+        "line:2+line:3#cost_usd",
+    )
+
+
+def test_the_file_name_range_covers_quiet_days_with_underscore_dates():
+    # the Console names files claude_api_cost_2026_02_08_to_2026_02_15.csv
+    parsed = parse(COST_OLD, "claude_api_cost_2026_09_28_to_2026_10_01.csv")
+    assert parsed.days == [date(2026, 9, 28), date(2026, 9, 29), date(2026, 9, 30)]
+
+
+def test_a_negative_or_unreadable_amount_is_quarantined_whole(tmp_path):
+    header = "usage_date_utc,model,workspace,api_key,usage_type,context_window,token_type,cost_usd,cost_type"
+    rows = [
+        "2026-02-12,Claude Sonnet 4.5,Default,k,message,\u2264 200k,output,-0.10,token",
+        "2026-02-12,Claude Sonnet 4.5,Default,k,message,\u2264 200k,input_no_cache,n/a,token",
+        "2026-02-12,Claude Sonnet 4.5,Default,k,message,\u2264 200k,input_cache_read,0.10,token",
+    ]
+    result = _land(_csv(header, *rows), "claude_api_cost_x.csv", tmp_path)
+    assert (result.raw_records, result.records_landed, result.records_quarantined) == (3, 1, 2)
+
+
+REAL_COST = (
+    CORPUS / "anthropic_console" / "cost_real_export_2026_02" / "claude_api_cost_2026_02_08_to_2026_02_15.csv"
+)
+PROPERTY = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@PROPERTY
+@given(raw=damaged_csv(REAL_COST.read_bytes()))
+def test_a_damaged_real_cost_export_lands_quarantines_or_is_rejected(raw):
+    with tempfile.TemporaryDirectory() as home:
+        land_and_check(CONNECTOR, raw, REAL_COST.name, Path(home))

@@ -86,8 +86,8 @@ def _land(paths: Paths, raw: bytes, name: str = NAME, connector=CONSOLE):
 def test_every_unicode_encoding_lands_the_same_rows(paths, encode):
     result = _land(paths, encode(_tokens_csv()))
     assert not result.rejected, result.error
-    # 3 records of 5 token measures each (a reported 0 is a measure too)
-    assert (result.raw_records, result.records_landed, result.rows_landed) == (3, 3, 15)
+    # 3 records of 5 token measures and a web-search count each (a reported 0 is a measure too)
+    assert (result.raw_records, result.records_landed, result.rows_landed) == (3, 3, 18)
     assert sorted(_landed(paths).get_column("model_raw").unique()) == [
         "claude-haiku-4-5-20251001",
         "claude-sonnet-4-20250514",
@@ -115,7 +115,7 @@ def test_a_short_row_is_quarantined_with_its_line_and_the_rest_lands(paths):
     assert quarantine.select("source_row", "field", "reason", "record").rows() == [
         ("line:3#usage_input_tokens_no_cache", "record", "row has 5 fields, the header has 14", short)
     ]
-    assert _landed(paths).height == 15
+    assert _landed(paths).height == 18  # 3 records x (5 token measures + web_search_count)
 
 
 def test_a_row_with_too_many_fields_and_a_quoted_newline_keep_true_line_numbers(paths):

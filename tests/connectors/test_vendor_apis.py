@@ -400,7 +400,8 @@ def test_anthropic_usage_sends_admin_headers_and_paginates(anthropic_api, paths)
     assert [r.args.get("page") for r in seen] == [None, "page_MjAyNi0wOS0wMlQwMDowMDowMFo="]
     assert seen[0].args["starting_at"] == "2026-09-01T00:00:00Z"
     assert seen[0].args.getlist("group_by[]")[-1] == "inference_geo"
-    assert (result.rows_landed, result.days) == (5, (date(2026, 9, 1), date(2026, 9, 2)))
+    # 5 token rows and the web-search count (its own activity since issue #13)
+    assert (result.rows_landed, result.days) == (6, (date(2026, 9, 1), date(2026, 9, 2)))
     assert set(_landed(paths, "anthropic_usage").get_column("country")) == {"USA"}
 
 

@@ -22,6 +22,9 @@ pytestmark = pytest.mark.slow
 
 # documented prefill extension (docs/methodology.md): weights relative to an output token
 WEIGHTS = {"uncached": 0.2, "cache_write": 0.2, "cached": 0.02}
+# activity types the samples hold that have no energy method yet: they land with the no_factor tier and
+# null figures (Anthropic web searches, docs/sources.md), never with invented ones
+NO_METHOD = ("web_search_requests",)
 
 
 def _query(home: Path, sql: str):
@@ -115,14 +118,22 @@ def test_every_row_has_figures_and_factor_ids(pipeline_home):
         pipeline_home,
         """
         select count(*) from fct_activity_impacts
-        where co2e_location_kg is null or co2e_market_kg is null or provider_factor_id is null
+        where (co2e_location_kg is null or co2e_market_kg is null or provider_factor_id is null
            or (method_tier <> 'spend_based'
                and (energy_kwh is null or water_l is null
                     or grid_factor_id is null or water_factor_id is null))
            or (activity_type like 'llm%' and model_factor_id is null)
-           or method_tier = 'no_factor'""",
+           or method_tier = 'no_factor')
+          and activity_type not in ('web_search_requests')""",
     )
     assert missing == 0
+    no_method = _query(
+        pipeline_home,
+        "select activity_type, count(*), count(energy_kwh) from fct_activity_impacts "
+        "where method_tier = 'no_factor' group by 1",
+    )
+    assert {t for t, _, _ in no_method} == set(NO_METHOD)
+    assert all(rows > 0 and with_energy == 0 for _, rows, with_energy in no_method)
 
 
 def test_unknown_models_get_a_tier_and_are_listed(pipeline_home):
@@ -133,7 +144,15 @@ def test_unknown_models_get_a_tier_and_are_listed(pipeline_home):
     )
     assert ("anthropic", "claude-sonnet-4-20250514", "size_tier", "llm_tier.flagship") in rows
     assert ("openai", "o3-2025-04-16", "size_tier", "llm_tier.flagship") in rows
-    assert all(tier == "size_tier" and factor.startswith("llm_tier.") for _, _, tier, factor in rows)
+    by_model = [(tier, factor) for _, _, tier, factor in rows if tier != "no_factor"]
+    assert all(tier == "size_tier" and factor.startswith("llm_tier.") for tier, factor in by_model)
+    # no_factor rows listed are the activity types without an energy method (web searches), not models
+    ((listed,),) = _query(
+        pipeline_home,
+        "select list(distinct activity_type) from fct_activity_impacts "
+        "where not factor_mapped and method_tier = 'no_factor'",
+    )
+    assert sorted(listed) == sorted(NO_METHOD)
     # a registry alias is not "unmapped": mistral-large-2411 resolves through mistral-large-latest
     assert not any(raw == "mistral-large-2411" for _, raw, _, _ in rows)
     ((dq,),) = _query(pipeline_home, "select distinct dq_score from fct_activity_impacts where model = 'o3'")
