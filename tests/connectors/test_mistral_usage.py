@@ -256,18 +256,23 @@ def test_legacy_untyped_entries_value_paid_later_prices_and_cost_only_ocr():
     parsed = parse(_raw(body), "usage.json")
     rows = parsed.rows.sort("service")
     assert rows.select(
-        "service", "activity_type", "quantity", "unit", "cost_amount", "cost_currency"
+        "service", "activity_type", "quantity", "unit", "cost_amount", "cost_amount_net", "cost_currency"
     ).rows() == [
-        # group "g" is no token group: cost-only, priced at the later duplicate price (2) x value_paid (2)
-        ("mistral.completion", "spend", 4.0, "currency", Decimal("4.000000000000"), "EUR"),
-        ("mistral.ocr", "spend", 30.0, "currency", Decimal("30.000000000000"), "EUR"),
+        # group "g" is no token group: cost-only, priced at the later duplicate price (2); gross on every
+        # unit used (999), net on the units billed (value_paid 2)
+        ("mistral.completion", "spend", 1998.0, "currency", Decimal("1998"), Decimal("4"), "EUR"),
+        # no value_paid: the export states no allowance, so net = gross
+        ("mistral.ocr", "spend", 30.0, "currency", Decimal("30"), Decimal("30"), "EUR"),
     ]
     assert json.loads(rows.item(0, "attributes"))["value"] == 999.0
     assert rows.get_column("usage_date").to_list() == [date(2025, 11, 24)] * 2
 
     # a blank currency (seen in captured responses) gives no cost, so the cost-only rows quarantine
     blank = parse(_raw(body | {"currency": " "}), "usage.json").rows
-    assert blank.select("cost_amount", "cost_currency", "quantity").rows() == [(None, None, None)] * 2
+    assert (
+        blank.select("cost_amount", "cost_amount_net", "cost_currency", "quantity").rows()
+        == [(None, None, None, None)] * 2
+    )
 
 
 def test_untyped_token_entries_count_as_tokens_and_value_not_value_paid_is_the_quantity():
@@ -299,9 +304,10 @@ def test_untyped_token_entries_count_as_tokens_and_value_not_value_paid_is_the_q
     )
     rows = parse(_raw(body), "usage.json").rows.sort("activity_type")
     # the group comes from the list when the entry has none; the untyped entry is api_tokens
-    assert rows.select("activity_type", "quantity", "cost_amount", "model").rows() == [
-        ("llm_input_tokens", 500.0, Decimal("5.000000000000"), "codestral"),
-        ("llm_output_tokens", 80.0, Decimal("0E-12"), "codestral"),
+    assert rows.select("activity_type", "quantity", "cost_amount", "cost_amount_net", "model").rows() == [
+        ("llm_input_tokens", 500.0, Decimal("5"), Decimal("5"), "codestral"),
+        # value_paid 0 (free allowance): 80 units at 0.1 gross, nothing billed
+        ("llm_output_tokens", 80.0, Decimal("8"), Decimal("0"), "codestral"),
     ]
 
 

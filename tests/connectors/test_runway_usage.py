@@ -105,7 +105,9 @@ def test_net_refund_day_keeps_the_negative_money_but_no_negative_activity():
     assert json.loads(row["attributes"])["credits"] == -25.0
 
 
-def test_models_without_a_per_unit_rate_are_quarantined_not_guessed():
+def test_models_without_a_per_unit_rate_land_as_spend_never_as_guessed_activity():
+    """No published rate: the credits are still money spent (a spend row, spend-based estimate), never a
+    guessed number of seconds or images; an unreadable amount quarantines its record."""
     body = {
         "models": ["eleven_text_to_sound_v2", "gen5_hyper", "gen4_turbo"],
         "results": [
@@ -122,15 +124,16 @@ def test_models_without_a_per_unit_rate_are_quarantined_not_guessed():
     }
     parsed = parse(_raw(body), "usage.json")
     valid, invalid = validate(parsed.rows)
-    assert valid.select("model", "quantity").rows() == [("gen4_turbo", 5.0)]
-    assert invalid.select("model", "_reason").sort("model").rows() == [
-        ("eleven_text_to_sound_v2", "activity type missing"),
-        ("gen4_turbo", "quantity missing or not a number"),
-        ("gen5_hyper", "activity type missing"),
+    assert valid.select("model", "activity_type", "quantity", "unit").sort("model").rows() == [
+        ("eleven_text_to_sound_v2", "spend", 0.02, "currency"),  # 2 credits at USD 0.01
+        ("gen4_turbo", "video_seconds", 5.0, "seconds"),
+        ("gen5_hyper", "spend", 4.0, "currency"),
     ]
-    unknown = invalid.filter(pl.col("model") == "gen5_hyper").row(0, named=True)
+    assert invalid.select("model", "_reason").rows() == [("gen4_turbo", "quantity missing or not a number")]
+    unknown = valid.filter(pl.col("model") == "gen5_hyper").row(0, named=True)
     assert unknown["service"] == "runway.unknown"
-    assert json.loads(unknown["attributes"])["credits"] == 400.0  # the quarantined record keeps the credits
+    assert json.loads(unknown["attributes"])["credits"] == 400.0
+    assert json.loads(unknown["attributes"])["quantity_basis"] == "no_credit_rate"
     assert unknown["cost_amount"] == Decimal("4.000000000000")
 
 
@@ -161,7 +164,10 @@ def test_response_with_no_usage_at_all():
         (b'{"models": ["gen4_turbo"], "results": [', "malformed JSON"),
         (_raw({"creditBalance": 1200, "tier": {}}), "no 'results' array"),
         (_raw({"models": [], "results": {"date": "2026-09-01"}}), "'results' is not an array of days"),
-        (_raw({"results": [{"day": "2026-09-01", "credits": 5}]}), "results have no ['date', 'usedCredits']"),
+        (
+            _raw({"results": [{"day": "2026-09-01", "credits": 5}]}),
+            "'results' is missing required column(s) 'date', 'usedCredits'",
+        ),
     ],
 )
 def test_unreadable_files_fail_naming_source_file_and_problem(payload, problem):
