@@ -475,12 +475,14 @@ def test_azure_api_location_and_subscription_categories():
     [
         ({"value": [RESOURCE_ITEM]}, "no 'queryParameters'"),
         ({"error": {"code": "Forbidden"}}, "no 'value' array"),
-        (_page(["Scope1", "Scope3"], [RESOURCE_ITEM]), "neither one scope nor all three"),
         (
-            _page(["Scope1"], [RESOURCE_ITEM], end="2026-10-01"),
-            "has no 'date' and its query spans several months",
+            _page(["Scope1", "Scope4"], [RESOURCE_ITEM]),
+            r"carbonScopeList has \['scope4'\] scope\(s\) other than",
         ),
-        (_page(["Scope1"], [{"itemName": "x", "categoryType": "Resource"}]), "no 'latestMonthEmissions'"),
+        (
+            _page(["Scope1"], [{"itemName": "x", "categoryType": "Resource"}]),
+            r"report items is missing required column\(s\) 'latestMonthEmissions'",
+        ),
     ],
 )
 def test_azure_api_file_errors(payload, problem):
@@ -488,6 +490,28 @@ def test_azure_api_file_errors(payload, problem):
         parse_azure(json.dumps(payload).encode(), "bad.json")
     assert caught.value.source == "azure_carbon"
     assert caught.value.file == "bad.json"
+
+
+def test_azure_api_two_scope_sum_lands_as_that_sum_never_as_one_scope():
+    """The API sums the requested scopes: Scope1 + Scope3 (as in Microsoft's own examples) is that sum."""
+    parsed = parse_azure(json.dumps(_page(["Scope3", "Scope1"], [RESOURCE_ITEM])).encode(), "r.json")
+    assert _figures(parsed.rows) == [("/value/0", "market", "scope1+scope3", 19.3)]
+    valid, _ = validate_emissions(parsed.rows)
+    assert valid.height == 1
+
+
+def test_azure_api_multi_month_total_without_a_date_is_quarantined_by_name_not_the_file():
+    page = _page(["Scope1"], [RESOURCE_ITEM], end="2026-11-01")
+    parsed = parse_azure(json.dumps(page).encode(), "r.json")
+    valid, invalid = validate_emissions(parsed.rows)
+    assert valid.is_empty()
+    assert invalid.select("source_row", "_reason").rows() == [
+        (
+            "/value/0",
+            "item has no 'date' and its query spans 2026-09-01..2026-11-01: a total over several months "
+            "has no month of its own (query one month, or a monthly report type)",
+        )
+    ]
 
 
 def test_azure_api_empty_report_covers_its_month():
@@ -591,7 +615,7 @@ def test_azure_csv_scope_id_only_lower_case_headers_and_bad_scope():
             parse_gcp,
             "gcp_carbon",
             b"usage_month,cost\n2026-07-01,1\n",
-            "missing column\\(s\\) billing_account_id",
+            "missing required column\\(s\\) 'billing_account_id'",
         ),
         (
             parse_gcp,
@@ -606,14 +630,14 @@ def test_azure_csv_scope_id_only_lower_case_headers_and_bad_scope():
             "no carbon_footprint_\\*kgCO2e column",
         ),
         (parse_gcp, "gcp_carbon", b'{"usage_month": "2026-07-01"\n', "malformed JSON lines"),
-        (parse_gcp, "gcp_carbon", b"a,b\n1,2,3\n", r"missing column\(s\) usage_month"),
+        (parse_gcp, "gcp_carbon", b"a,b\n1,2,3\n", r"missing required column\(s\) 'usage_month'"),
         (parse_aws, "aws_carbon", b"\x1f\x8b\x08\x00garbage", "corrupt gzip"),
         (parse_aws, "aws_carbon", b"PAR1 not really parquet", "unreadable Parquet"),
         (
             parse_aws,
             "aws_carbon",
             b"line_item_usage_start_date,line_item_unblended_cost\n2026-07-01,1\n",
-            "missing column\\(s\\) usage_period_start, usage_period_end, usage_account_id",
+            "missing required column\\(s\\) 'usage_period_start', 'usage_period_end', 'usage_account_id'",
         ),
         (
             parse_aws,
@@ -627,7 +651,7 @@ def test_azure_csv_scope_id_only_lower_case_headers_and_bad_scope():
             parse_azure,
             "azure_carbon",
             b"subscriptionId,totalEmissions\nx,1\n",
-            "missing column\\(s\\) dateKey",
+            "missing required column\\(s\\) 'dateKey'",
         ),
         (
             parse_azure,
