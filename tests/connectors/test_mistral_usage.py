@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import json
+import tempfile
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from pathlib import Path
 
 import polars as pl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from connectors.base import ExportFormatError
 from connectors.config import BUNDLED_SAMPLES
 from connectors.landing import ingest_file
 from connectors.mistral_usage import CONNECTOR, normalise_mistral_model, parse
 from connectors.schema import validate
+from tests.support.corpus import CORPUS
+from tests.support.mutations import damaged_json, land_and_check
 
 # The captured response in vendor-formats.md section 6, verbatim.
 NOTES_RESPONSE = {
@@ -469,3 +475,19 @@ def test_every_bundled_sample_lands_without_quarantine(paths):
         "spend",
     }
     assert landed.filter(pl.col("model").str.contains(r"-\d{4}$")).height == 0
+
+
+# ---- properties: damage never ends in an exception or a vanished record ------------------------------
+
+CORPUS_RESPONSE = CORPUS / "mistral_usage" / "console_v2_2025_11_two_models" / "mistral_usage_2025-11.json"
+VIBE_RESPONSE = (
+    CORPUS / "mistral_usage" / "console_v2_2026_09_vibe_zones_tiers" / "mistral_usage_2026-09.json"
+)
+PROPERTY = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@PROPERTY
+@given(raw=st.one_of(damaged_json(CORPUS_RESPONSE.read_bytes()), damaged_json(VIBE_RESPONSE.read_bytes())))
+def test_damaged_billing_usage_lands_quarantines_or_is_rejected(raw):
+    with tempfile.TemporaryDirectory() as home:
+        land_and_check(CONNECTOR, raw, CORPUS_RESPONSE.name, Path(home))

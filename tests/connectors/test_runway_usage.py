@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import json
+import tempfile
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from pathlib import Path
 
 import polars as pl
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from connectors.base import ExportFormatError
 from connectors.config import BUNDLED_SAMPLES
 from connectors.landing import ingest_file
 from connectors.runway_usage import CONNECTOR, RATES, parse
 from connectors.schema import ACTIVITY_UNITS, validate
+from tests.support.corpus import CORPUS
+from tests.support.mutations import damaged_json, land_and_check
 
 # The documented response (vendor-formats.md section 6, official SDK types).
 DOCUMENTED = {
@@ -190,3 +195,21 @@ def test_every_bundled_sample_lands_without_quarantine(paths):
     assert set(landed.get_column("activity_type")) == {"video_seconds", "images", "tts_characters"}
     refund = landed.filter(pl.col("usage_date") == date(2026, 9, 13))
     assert refund.select("quantity", "cost_amount").rows() == [(0.0, Decimal("-0.500000000000"))]
+
+
+# ---- properties: damage never ends in an exception or a vanished record ------------------------------
+
+FULL_SHAPE = (
+    CORPUS
+    / "runway_usage"
+    / "sdk_shape_with_api_key_breakdown"
+    / "organization_usage_2026-03-01_2026-03-03.json"
+)
+PROPERTY = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@PROPERTY
+@given(raw=damaged_json(FULL_SHAPE.read_bytes()))
+def test_damaged_organization_usage_lands_quarantines_or_is_rejected(raw):
+    with tempfile.TemporaryDirectory() as home:
+        land_and_check(CONNECTOR, raw, FULL_SHAPE.name, Path(home))
