@@ -53,7 +53,6 @@ that data, and whether Microsoft's figures are location- or market-based: they a
 
 from __future__ import annotations
 
-import codecs
 import gzip
 from dataclasses import dataclass
 
@@ -63,6 +62,8 @@ from connectors import cloud_regions
 from connectors.base import Connector, ExportFormatError, ParsedExport
 from connectors.frames import (
     json_attributes,
+    json_bytes,
+    json_is_array,
     key_part,
     natural_key,
     read_csv_rows,
@@ -571,7 +572,7 @@ def _azure_region(raw: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
 
 def _azure_pages(file: str, raw: bytes) -> tuple[pl.DataFrame, bool]:
     pages = read_json_document(AZURE_SOURCE, file, raw)
-    is_array = raw.removeprefix(codecs.BOM_UTF8).lstrip()[:1] == b"["
+    is_array = json_is_array(json_bytes(AZURE_SOURCE, file, raw))
     if "value" not in pages.columns or not isinstance(pages.schema["value"], (pl.List, pl.Null)):
         raise ExportFormatError(
             AZURE_SOURCE, file, "no 'value' array: not a carbonEmissionReports API response"

@@ -59,7 +59,6 @@ is not read.
 
 from __future__ import annotations
 
-import codecs
 import re
 from pathlib import PurePath
 
@@ -69,6 +68,8 @@ from connectors.base import Connector, ExportFormatError, ParsedExport
 from connectors.frames import (
     ensure_columns,
     json_attributes,
+    json_bytes,
+    json_is_array,
     natural_key,
     normalise_model,
     read_json_document,
@@ -188,7 +189,7 @@ def _model_key(path: tuple[str, ...]) -> str | None:
 
 def _read_pages(raw: bytes, file: str) -> tuple[pl.DataFrame, bool]:
     pages = read_json_document(SOURCE, file, raw)
-    is_array = raw.removeprefix(codecs.BOM_UTF8).lstrip()[:1] == b"["
+    is_array = json_is_array(json_bytes(SOURCE, file, raw))
     categories = [c for c in pages.columns if c in CATEGORIES]
     if "prices" not in pages.columns or not categories:
         raise ExportFormatError(

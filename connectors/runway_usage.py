@@ -50,8 +50,6 @@ Cost: Runway sells API credits at USD 0.01 each (list price; the notes mark it U
 
 from __future__ import annotations
 
-import codecs
-
 import polars as pl
 
 from connectors.base import Connector, ExportFormatError, ParsedExport
@@ -59,6 +57,8 @@ from connectors.frames import (
     covered_days,
     ensure_columns,
     json_attributes,
+    json_bytes,
+    json_is_array,
     natural_key,
     normalise_model,
     read_json_document,
@@ -112,7 +112,7 @@ ATTRIBUTES = ["credits", "credit_rate", "credit_rate_max", "quantity_basis", "co
 
 def _read(raw: bytes, file: str) -> tuple[pl.DataFrame, bool]:
     pages = read_json_document(SOURCE, file, raw)
-    is_array = raw.removeprefix(codecs.BOM_UTF8).lstrip()[:1] == b"["
+    is_array = json_is_array(json_bytes(SOURCE, file, raw))
     if "results" not in pages.columns:
         raise ExportFormatError(SOURCE, file, "no 'results' array: not an organization usage response")
     for name in ("results", BY_API_KEY):

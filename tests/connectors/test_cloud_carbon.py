@@ -773,3 +773,44 @@ def test_damaged_aws_carbon_export_lands_quarantines_or_is_rejected(raw):
 def test_damaged_azure_carbon_export_lands_quarantines_or_is_rejected(raw):
     with tempfile.TemporaryDirectory() as home:
         land_and_check(AZURE_CARBON, raw, "carbon_damaged.json", Path(home))
+
+
+# ---- every record accounted for (issue #13 class 7), encodings (10) -----------------------------------
+
+
+def test_gcp_export_without_the_location_based_total_is_rejected_naming_it():
+    header = GCP_DOTTED_HEADER.replace("carbon_footprint_total_kgCO2e.location_based", "total_location")
+    with pytest.raises(ExportFormatError, match="'carbon_footprint_total_kgco2e_location_based'"):
+        parse_gcp(_csv(header, GCP_DOTTED.decode().splitlines()[1]), "c.csv")
+
+
+def test_aws_export_without_the_market_based_total_is_rejected_naming_it():
+    header = AWS_HEADER.replace("total_mbm_emissions_value", "total_mbm_emission_value")
+    with pytest.raises(
+        ExportFormatError, match="'total_mbm_emissions_value' \\(found 'total_mbm_emission_value'"
+    ):
+        parse_aws(_csv(header, AWS_CSV.decode().splitlines()[1]), "c.csv")
+
+
+def test_gcp_market_based_null_is_not_reported_not_quarantined():
+    raw = _csv(GCP_DOTTED_HEADER, "2022-11-01,B,p,1,S,Cloud Run,us-central1,us-central1,7,,,2,0.5,1,,0.5")
+    rows = parse_gcp(raw, "c.csv").rows
+    assert sorted(rows.select("basis", "scope", "kgco2e").rows()) == [
+        ("location", "scope1", 0.5),
+        ("location", "scope2", 1.0),
+        ("location", "scope3", 0.5),
+        ("location", "total", 2.0),
+    ]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-8-sig"])
+def test_aws_export_saved_as_utf16_or_with_a_mark_lands_the_same_rows(encoding):
+    again = parse_aws(AWS_CSV.decode().encode(encoding), "c.csv").rows
+    assert _figures(again) == _figures(parse_aws(AWS_CSV, "c.csv").rows)
+
+
+def test_azure_null_item_is_counted_and_skipped():
+    parsed = parse_azure(json.dumps(_page(["Scope1"], [RESOURCE_ITEM, None])).encode(), "r.json")
+    assert parsed.raw_records == 2
+    assert parsed.skipped.rows() == [("/value/1", "null item in 'value' (no figure to land)")]
+    assert parsed.rows.get_column("_record").to_list() == ["/value/0"]

@@ -491,3 +491,88 @@ PROPERTY = settings(max_examples=40, deadline=None, suppress_health_check=[Healt
 def test_damaged_billing_usage_lands_quarantines_or_is_rejected(raw):
     with tempfile.TemporaryDirectory() as home:
         land_and_check(CONNECTOR, raw, CORPUS_RESPONSE.name, Path(home))
+
+
+# ---- every record accounted for (issue #13 class 7), encodings (10), one bad file alone (11) ----------
+
+
+def _land_one(paths, payload: bytes, name: str = "mistral_usage_2025-11.json"):
+    from connectors.landing import LandingBatch
+
+    batch = LandingBatch(CONNECTOR, paths)
+    batch.add(payload, name)
+    (result,) = batch.flush()
+    return result
+
+
+def test_a_usage_list_whose_entries_lost_their_value_key_rejects_the_file_naming_it(paths):
+    body = json.loads(json.dumps(NOTES_RESPONSE))
+    lanes = body["completion"]["models"]["mistral-large-latest::mistral-large-2411"]
+    for entry in lanes["output"]:
+        entry["values"] = entry.pop("value")  # renamed in every entry of the list
+    result = _land_one(paths, _raw(body))
+    assert result.rejected
+    assert result.error == (
+        "[mistral_usage] mistral_usage_2025-11.json: usage list "
+        "/completion/models/mistral-large-latest::mistral-large-2411/output is missing required column(s) "
+        "'value' (found 'values': renamed?)"
+    )
+
+
+def test_null_entries_are_counted_and_skipped_with_a_reason(paths):
+    body = json.loads(json.dumps(NOTES_RESPONSE))
+    body["completion"]["models"]["mistral-large-latest::mistral-large-2411"]["input"].append(None)
+    result = _land_one(paths, _raw(body))
+    assert not result.rejected, result.error
+    assert (result.raw_records, result.records_landed, result.records_skipped) == (3, 2, 1)
+    assert dict(result.skip_reasons) == {"null entry in a usage list (no usage to land)": 1}
+
+
+def test_an_entry_with_a_null_value_is_quarantined_by_its_pointer_never_dropped(paths):
+    body = json.loads(json.dumps(NOTES_RESPONSE))
+    body["completion"]["models"]["mistral-large-latest::mistral-large-2411"]["output"][0]["value"] = None
+    result = _land_one(paths, _raw(body))
+    assert (result.raw_records, result.records_landed, result.records_quarantined) == (2, 1, 1)
+    held = pl.read_parquet(paths.quarantine / "source=mistral_usage" / "*.parquet")
+    assert held.select("source_row", "reason").rows() == [
+        (
+            "/completion/models/mistral-large-latest::mistral-large-2411/output/0",
+            "quantity missing or not a number",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    "encode",
+    [
+        lambda text: b"\xef\xbb\xbf" + text.encode("utf-8"),
+        lambda text: text.encode("utf-16"),  # PowerShell's Out-File: UTF-16 LE with its mark
+        lambda text: text.encode("utf-16-le"),
+    ],
+    ids=["utf-8-bom", "utf-16-bom", "utf-16-le-no-bom"],
+)
+def test_a_response_saved_with_a_byte_order_mark_or_as_utf16_lands_the_same_rows(paths, encode):
+    result = _land_one(paths, encode(json.dumps(NOTES_RESPONSE)))
+    assert not result.rejected, result.error
+    assert (result.raw_records, result.records_landed) == (2, 2)
+
+
+def test_a_response_in_another_single_byte_encoding_is_rejected_by_name(paths):
+    text = json.dumps(NOTES_RESPONSE, ensure_ascii=False).replace("\u20ac", "\u00e9")
+    result = _land_one(paths, text.encode("latin-1"))
+    assert result.rejected
+    assert result.error.startswith("[mistral_usage] mistral_usage_2025-11.json: not UTF-8 JSON: byte 0xe9")
+
+
+def test_a_truncated_export_is_rejected_alone_and_the_next_month_lands(paths, tmp_path):
+    from connectors.landing import ingest_folder
+
+    folder = tmp_path / "mistral"
+    folder.mkdir()
+    good = CORPUS_RESPONSE.read_bytes()
+    (folder / "mistral_usage_2025-10.json").write_bytes(good.replace(b"2025-11", b"2025-10")[:700])
+    (folder / "mistral_usage_2025-11.json").write_bytes(good)
+    results = {r.original_name: r for r in ingest_folder(CONNECTOR, folder, paths)}
+    assert results["mistral_usage_2025-10.json"].rejected
+    assert "looks truncated" in results["mistral_usage_2025-10.json"].error
+    assert results["mistral_usage_2025-11.json"].rows_landed == 6

@@ -213,3 +213,43 @@ PROPERTY = settings(max_examples=40, deadline=None, suppress_health_check=[Healt
 def test_damaged_organization_usage_lands_quarantines_or_is_rejected(raw):
     with tempfile.TemporaryDirectory() as home:
         land_and_check(CONNECTOR, raw, FULL_SHAPE.name, Path(home))
+
+
+# ---- every record accounted for (issue #13 class 7) ----------------------------------------------------
+
+
+def _land_one(paths, payload: bytes, name: str = "organization_usage.json"):
+    from connectors.landing import LandingBatch
+
+    batch = LandingBatch(CONNECTOR, paths)
+    batch.add(payload, name)
+    (result,) = batch.flush()
+    return result
+
+
+def test_the_per_api_key_breakdown_is_counted_and_skipped_never_landed_twice(paths):
+    result = _land_one(paths, FULL_SHAPE.read_bytes())
+    assert not result.rejected, result.error
+    # 4 per-model records land; the 3 per-key records of the same credits are skipped with a reason
+    assert (result.raw_records, result.records_landed, result.records_skipped) == (7, 4, 3)
+    assert dict(result.skip_reasons) == {
+        "per-API-key breakdown of the per-model credits (resultsByApiKey): not landed": 3
+    }
+
+
+def test_credits_without_a_model_key_reject_the_file_naming_it(paths):
+    body = json.loads(FULL_SHAPE.read_text())
+    for day in body["results"]:
+        for item in day["usedCredits"]:
+            item["modelName"] = item.pop("model")
+    result = _land_one(paths, json.dumps(body).encode())
+    assert result.rejected
+    assert "'usedCredits' is missing required column(s) 'model' (found 'modelName': renamed?)" in result.error
+
+
+def test_a_null_credit_entry_is_counted_and_skipped(paths):
+    body = json.loads(FULL_SHAPE.read_text())
+    del body["resultsByApiKey"]
+    body["results"][0]["usedCredits"].append(None)
+    result = _land_one(paths, json.dumps(body).encode())
+    assert (result.raw_records, result.records_landed, result.records_skipped) == (5, 4, 1)
