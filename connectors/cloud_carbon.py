@@ -18,6 +18,10 @@ basis. Rows of different bases (and ``total`` next to its scopes) must therefore
     {location_based,market_based}``, ``carbon_footprint_kgCO2e.scope1``, ``.scope2.{location_based,
     market_based}``, ``.scope3``; ``carbon_footprint_total_kgCO2e.after_offsets`` (deprecated, NULL) is
     kept in attributes only. ``project.id`` is NULL for usage outside a project or of a deleted project.
+    Market-based figures are NULL before January 2023 data (and in exports not backfilled since): a
+    record without a market-based total lands its location-based rows only (``Figure.gate``), never a
+    quarantine. The location-based total is required (a file without it is rejected naming it; a NULL
+    one quarantines the record).
 
 ``aws_carbon``: AWS Data Exports ``CARBON_EMISSIONS`` table
     (https://docs.aws.amazon.com/cur/latest/userguide/carbon-emissions-columns.html), as CSV (optionally
@@ -29,7 +33,8 @@ basis. Rows of different bases (and ``total`` next to its scopes) must therefore
     value/unit`` and ``total_scope_3_{lbm,mbm}_emissions_value/unit``. Units are ``MTCO2e`` (metric tonnes),
     multiplied by 1000; a missing unit column or empty unit cell is taken as MTCO2e, an unknown unit gives a
     null ``kgco2e`` (quarantined). The per-scope column names are confirmed from public export queries and
-    dashboards built on the table, not from the AWS column reference page itself.
+    dashboards built on the table (AWS's own Cloud Intelligence Dashboards export query), not from the
+    AWS column reference page itself. Both totals are required (documented as never null).
 
 ``azure_carbon``: Azure carbon emissions, two shapes (both with no location/market split):
     * the Carbon optimization REST API (``POST /providers/Microsoft.Carbon/carbonEmissionReports``,
@@ -39,7 +44,11 @@ basis. Rows of different bases (and ``total`` next to its scopes) must therefore
       carry no month, so each saved page must also hold the request body it answered under
       ``queryParameters`` (``reportType``, ``dateRange``, ``carbonScopeList``, ``categoryType``...): the
       month comes from an item's ``date`` or a single-month ``dateRange``, the scope from
-      ``carbonScopeList`` (one scope, or all three = ``total``). A page without them fails the file.
+      ``carbonScopeList``: one scope, all three = ``total``, two = their sum (``scope1+scope3``, as in
+      every example Microsoft publishes), never one of them. A page without them fails the file; an
+      item without a date from a query over several months is a total with no month of its own and is
+      quarantined by name. Every report type (overall, monthly, top items, top items monthly, item
+      details) is read; ``previousMonthEmissions`` and the change ratios stay in attributes.
     * a CSV of the Microsoft Cloud for Sustainability ``EnrollmentEmission`` records (the Emissions Impact
       Dashboard data): ``dateKey`` (yyyymmdd, day 01), ``enrollmentId``, ``orgName``, ``subscriptionId``,
       ``subscriptionName``, ``azureServiceName``, ``subService``, ``azureRegionName``, ``scope``

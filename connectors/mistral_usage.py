@@ -17,9 +17,15 @@ the two is UNCONFIRMED). Layout::
 
 An entry is one model x billing group x UTC day: ``{usage_type, event_type, billing_metric,
 billing_display_name, billing_group, timestamp: "YYYY-MM-DD", value, value_paid[, api_zone,
-service_tier]}``. Prices are per single unit, as strings (sometimes ``1.275E-7``). Entries are found
-wherever they sit (the schema is walked once, never the records), so categories whose inner layout the
-notes do not show (fine-tuning, libraries) are read too.
+service_tier]}``. Prices are per single unit, as strings (sometimes ``1.275E-7``). Every list of objects
+in a category is a list of entries, wherever it sits (the schema is walked once, never the records), so
+categories whose inner layout the notes do not show (fine-tuning, libraries) are read too; a list whose
+objects lack ``timestamp`` or ``value`` rejects the file naming it (``require_columns``), never vanishes.
+
+Every element of an entry list is a record (``_record`` = its JSON pointer, ``raw_records`` counts them
+all): a null element is skipped with a reason, an entry with a null value or an undated one is
+quarantined by its pointer. The document is read by ``frames.read_json_document`` (UTF-8 with or without
+a BOM, UTF-16; a truncated file is rejected saying where it ends).
 
 Quirks observed in public clients of this endpoint (3P-OBSERVED, not in Mistral's docs): newer entries
 and prices carry ``api_zone`` (``global``, ``eu``) and ``service_tier`` (``standard``, ``priority``) and
@@ -39,9 +45,11 @@ api_audio_characters, api_connectors, api_libraries_*, deployment_tokens, gpu_ho
 * ``api_audio_seconds`` -> ``audio_seconds``; ``api_audio_characters`` -> ``tts_characters``.
 * anything else (OCR/library pages, connector calls, GPU hours, unknown groups) has no canonical
   activity: a ``spend`` row whose quantity is its cost, the vendor quantity kept in ``attributes.value``.
-* quantity = ``value`` (all usage, billed or not); cost = ``value_paid`` (else ``value``) x unit price,
-  in the response's ``currency`` (often EUR); no matching price or a blank currency -> no cost (a spend
-  row then quarantines with its record).
+* quantity = ``value`` (all usage, billed or not); gross ``cost_amount`` = ``value`` x unit price, net
+  ``cost_amount_net`` = ``value_paid`` (else ``value``) x unit price (free allowances bill fewer units than
+  were used), in the response's ``currency`` (often EUR); no matching price or a blank currency -> no
+  cost (a spend row then quarantines with its record).
+* no request counts: the billing usage states units, not requests, so no ``llm_requests`` rows.
 * ``model_raw`` = ``billing_metric`` (``mistral-large-2411``); ``model`` = it normalised with Mistral's
   ``-YYMM`` release suffix removed too (``mistral-large``); the alias (``mistral-large-latest``) and the
   ``<display>::<metric>`` key go to ``attributes``. ``region`` = ``api_zone``.
@@ -49,7 +57,9 @@ api_audio_characters, api_connectors, api_libraries_*, deployment_tokens, gpu_ho
 The response carries no workspace id even when the request was filtered by one. A saving script that
 pulls one workspace names its file ``..._workspace-<id>.json``: the workspace becomes the ``workspace``
 key and the dataset ``billing_usage_workspace_<id>``, so per-workspace files never replace one another's
-days (ingest either org-wide or per-workspace files for a month, not both: they overlap).
+days. Org-wide and per-workspace exports of the same days overlap: both land, and dbt counts one route
+per day (``source_report_families``: the org-wide export has precedence, per-workspace rows count only
+on days it does not cover).
 
 ``days`` covers each response's whole period (``start_date`` .. ``end_date``; the usage days when those
 are absent), so a corrected re-export of a month removes days that no longer have usage. Entries with no

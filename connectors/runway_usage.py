@@ -1,15 +1,22 @@
 """Runway API organization credit usage, ``POST /v1/organization/usage`` responses saved to a file.
 
 Request body ``{"startDate": "YYYY-MM-DD", "beforeDate": "YYYY-MM-DD"}`` (UTC, ``beforeDate`` exclusive,
-at most 90 days). Response, per the official SDK (``runwayml/sdk-python``,
-``types/organization_retrieve_usage_response.py``)::
+at most 90 days). Response, as Runway documents it (``runwayml/skills`` ``rw-check-org-details``) and
+its SDK types it (``runwayml/sdk-python``, ``types/organization_retrieve_usage_response.py``)::
 
     {"models": ["gen4_turbo", ...],
-     "results": [{"date": "2026-09-01", "usedCredits": [{"model": "gen4_turbo", "amount": 50}]}]}
+     "results": [{"date": "2026-09-01", "usedCredits": [{"model": "gen4_turbo", "amount": 50}]}],
+     "apiKeys": [...], "resultsByApiKey": [{"date", "usedCredits": [{"apiKeyId", "amount"}]}]}
 
 ``amount`` is the day's **net credits** for the model (an integer; a day whose refunds exceed its
 charges is negative). A file may hold one response or a JSON array of them (several 90-day windows).
-The response has no organization, workspace or API-key field, so those keys stay null.
+The response has no organization or workspace field, so those keys stay null. ``resultsByApiKey``
+("reserved for future use") breaks the same credits down by API key instead of model: each of its
+records is counted and skipped with a reason, since landing it too would count the credits twice.
+
+Every ``usedCredits`` element is a record (``_record`` = its JSON pointer; ``raw_records`` counts both
+lists): a null element is skipped with a reason, an unreadable amount quarantines its record, and a day
+or credit entry without ``date``/``usedCredits`` or ``model``/``amount`` rejects the file naming the key.
 
 Credits are not activity. Each model's documented credit price per unit of output turns them into the
 canonical quantity: ``quantity = max(amount, 0) x per_units / credits``. Rates are Runway's published
@@ -19,6 +26,7 @@ reference; the research notes give no rates, so they are UNCONFIRMED against the
 ======================== ================ ===================== ===================================
 model                    activity_type    credits per unit      note
 ======================== ================ ===================== ===================================
+seedance2                video_seconds    36 / second
 gen4.5                   video_seconds    12 / second
 gen4_turbo               video_seconds    5 / second
 gen3a_turbo              video_seconds    5 / second
@@ -40,12 +48,16 @@ eleven_multilingual_sts_v2 audio_seconds  1 / 3 seconds         speech-to-speech
 Where the price depends on an option the usage export does not report (audio on/off, resolution), the
 cheapest documented rate is used, so the quantity is an upper bound; ``attributes.quantity_basis`` says
 ``upper_bound`` and ``credit_rate_max`` gives the other end. Models with no per-unit rate
-(``eleven_text_to_sound_v2`` is priced per generation) or not in the table get no activity type, so
-validation quarantines them with the credits in the record instead of guessing.
+(``eleven_text_to_sound_v2`` is priced per generation; the newer models of the SDK enum, kling, seedream,
+gpt_image_2..., have no rate in the published tables) land as ``spend``: their credits x USD 0.01, with
+``quantity_basis = no_credit_rate``, the money real, the seconds never guessed. No request counts: the
+report states credits, not generations.
 
-Cost: Runway sells API credits at USD 0.01 each (list price; the notes mark it UNCONFIRMED), so
-``cost_amount = amount x 0.01 USD`` (negative on net-refund days) with ``attributes.cost_basis`` =
-``list_price``. The signed credits stay in ``attributes.credits``.
+Cost: Runway sells API credits at USD 0.01 each ("a minimum payment of $10 (at $0.01 per credit)",
+https://docs.dev.runwayml.com/guides/setup), so ``cost_amount = amount x 0.01 USD`` (negative on
+net-refund days) with ``attributes.cost_basis`` = ``list_price``; the amounts are already net of refunds
+and no other discount is stated, so ``cost_amount_net`` = ``cost_amount``. The signed credits stay in
+``attributes.credits``.
 """
 
 from __future__ import annotations

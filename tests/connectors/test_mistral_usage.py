@@ -457,7 +457,7 @@ def test_corrected_re_export_replaces_the_month(paths, write_json):
 
 def test_every_bundled_sample_lands_without_quarantine(paths):
     files = CONNECTOR.find_files(BUNDLED_SAMPLES / "mistral_usage")
-    assert len(files) == 3
+    assert len(files) == 4
     for path in files:
         assert path.stat().st_size < 150_000
         result = ingest_file(CONNECTOR, path, paths)
