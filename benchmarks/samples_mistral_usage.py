@@ -4,7 +4,9 @@ Shape: the Admin API / console billing usage response (vendor-formats.md section
 public clients observed: ``<display>::<billing_metric>`` model keys, per-day entries, string prices per
 single unit (one in ``E`` notation), ``api_zone``/``service_tier`` on entries and prices, one metric
 priced per zone and tier and again per audio second, an unqualified legacy price, ``value_paid`` below
-``value`` on free usage, ``usage_type`` ``vibe``, empty categories and ``vibe_usage``.
+``value`` on free usage, ``usage_type`` ``vibe``, empty categories and ``vibe_usage``. One workspace
+exports September on its own too (overlapping the organisation-wide month, as a user who pulls both
+would have it).
 
     python benchmarks/samples_mistral_usage.py [OUT_DIR]
 """
@@ -165,6 +167,13 @@ def main(out: Path = OUT) -> None:
     for workspace, series in OCTOBER.items():
         # month-to-date pull on 15 October: the period is still the whole month
         files[f"mistral_usage_2026-10_workspace-{workspace}.json"] = response(rng, 2026, 10, 14, series)
+    # the engineering workspace's own export of September, also covered by the organisation-wide file:
+    # both land; dbt counts the organisation-wide one (source_report_families precedence)
+    september_rng = random.Random(2610)
+    workspace = "8a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
+    files[f"mistral_usage_2026-09_workspace-{workspace}.json"] = response(
+        september_rng, 2026, 9, 30, SEPTEMBER[4:6]
+    )
     for name, body in files.items():
         (out / name).write_text(json.dumps(body, ensure_ascii=False, separators=(",", ":")) + "\n")
 

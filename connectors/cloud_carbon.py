@@ -18,6 +18,10 @@ basis. Rows of different bases (and ``total`` next to its scopes) must therefore
     {location_based,market_based}``, ``carbon_footprint_kgCO2e.scope1``, ``.scope2.{location_based,
     market_based}``, ``.scope3``; ``carbon_footprint_total_kgCO2e.after_offsets`` (deprecated, NULL) is
     kept in attributes only. ``project.id`` is NULL for usage outside a project or of a deleted project.
+    Market-based figures are NULL before January 2023 data (and in exports not backfilled since): a
+    record without a market-based total lands its location-based rows only (``Figure.gate``), never a
+    quarantine. The location-based total is required (a file without it is rejected naming it; a NULL
+    one quarantines the record).
 
 ``aws_carbon``: AWS Data Exports ``CARBON_EMISSIONS`` table
     (https://docs.aws.amazon.com/cur/latest/userguide/carbon-emissions-columns.html), as CSV (optionally
@@ -29,7 +33,8 @@ basis. Rows of different bases (and ``total`` next to its scopes) must therefore
     value/unit`` and ``total_scope_3_{lbm,mbm}_emissions_value/unit``. Units are ``MTCO2e`` (metric tonnes),
     multiplied by 1000; a missing unit column or empty unit cell is taken as MTCO2e, an unknown unit gives a
     null ``kgco2e`` (quarantined). The per-scope column names are confirmed from public export queries and
-    dashboards built on the table, not from the AWS column reference page itself.
+    dashboards built on the table (AWS's own Cloud Intelligence Dashboards export query), not from the
+    AWS column reference page itself. Both totals are required (documented as never null).
 
 ``azure_carbon``: Azure carbon emissions, two shapes (both with no location/market split):
     * the Carbon optimization REST API (``POST /providers/Microsoft.Carbon/carbonEmissionReports``,
@@ -39,7 +44,11 @@ basis. Rows of different bases (and ``total`` next to its scopes) must therefore
       carry no month, so each saved page must also hold the request body it answered under
       ``queryParameters`` (``reportType``, ``dateRange``, ``carbonScopeList``, ``categoryType``...): the
       month comes from an item's ``date`` or a single-month ``dateRange``, the scope from
-      ``carbonScopeList`` (one scope, or all three = ``total``). A page without them fails the file.
+      ``carbonScopeList``: one scope, all three = ``total``, two = their sum (``scope1+scope3``, as in
+      every example Microsoft publishes), never one of them. A page without them fails the file; an
+      item without a date from a query over several months is a total with no month of its own and is
+      quarantined by name. Every report type (overall, monthly, top items, top items monthly, item
+      details) is read; ``previousMonthEmissions`` and the change ratios stay in attributes.
     * a CSV of the Microsoft Cloud for Sustainability ``EnrollmentEmission`` records (the Emissions Impact
       Dashboard data): ``dateKey`` (yyyymmdd, day 01), ``enrollmentId``, ``orgName``, ``subscriptionId``,
       ``subscriptionName``, ``azureServiceName``, ``subService``, ``azureRegionName``, ``scope``
@@ -54,14 +63,24 @@ that data, and whether Microsoft's figures are location- or market-based: they a
 from __future__ import annotations
 
 import gzip
-import io
 from dataclasses import dataclass
 
 import polars as pl
 
 from connectors import cloud_regions
 from connectors.base import Connector, ExportFormatError, ParsedExport
-from connectors.frames import json_attributes, key_part, natural_key, read_csv_rows, read_table_rows
+from connectors.frames import (
+    json_attributes,
+    json_bytes,
+    json_is_array,
+    key_part,
+    natural_key,
+    read_csv_rows,
+    read_json_document,
+    read_table_rows,
+    require_columns,
+    skip_records,
+)
 from connectors.schema import BASES, PARSED_EMISSIONS_SCHEMA, SCOPES, conform
 
 VERSION = "1.0.0"
@@ -101,6 +120,9 @@ class Figure:
     bases: tuple[str, ...]
     unit_column: str | None = None
     required: bool = False
+    # a column whose empty cell means the record reports no figure of this basis at all (Google's
+    # market-based figures are NULL before January 2023 and until a backfill): no row, not a quarantine
+    gate: str | None = None
 
 
 # ----------------------------------------------------------------------------------------- helpers
@@ -156,9 +178,8 @@ def _normalise_columns(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def _require(source: str, file: str, frame: pl.DataFrame, columns: list[str], what: str) -> None:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ExportFormatError(source, file, f"not a {what}: missing column(s) {', '.join(missing)}")
+    """Reject a file without a column its rows need, naming it and any near miss (frames.require_columns)."""
+    require_columns(source, file, frame.columns, columns, what)
 
 
 def _with_nulls(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
@@ -272,6 +293,8 @@ def _long(
         )
         if not fig.required:  # an empty cell is "not reported"; an unreadable one stays, to be quarantined
             part = part.filter(_text(fig.column).is_not_null())
+        if fig.gate is not None and fig.gate in wide.columns:
+            part = part.filter(_text(fig.gate).is_not_null())
         for basis in fig.bases:
             parts.append(
                 part.with_columns(pl.lit(basis).alias("basis"), pl.lit(f"{fig.scope}.{basis}").alias("_tag"))
@@ -309,13 +332,18 @@ def _days(rows: pl.DataFrame) -> list:
 
 GCP_SOURCE = "gcp_carbon"
 GCP_DATASET = "carbon_footprint"
+GCP_LOCATION_TOTAL = "carbon_footprint_total_kgco2e_location_based"
+GCP_MARKET_TOTAL = "carbon_footprint_total_kgco2e_market_based"
+# market-based figures only where the record has a market-based total (NULL before January 2023 data)
 GCP_FIGURES = [
-    Figure("carbon_footprint_total_kgco2e_location_based", "total", ("location",), required=True),
-    Figure("carbon_footprint_total_kgco2e_market_based", "total", ("market",), required=True),
-    Figure("carbon_footprint_kgco2e_scope1", "scope1", BASES),
+    Figure(GCP_LOCATION_TOTAL, "total", ("location",), required=True),
+    Figure(GCP_MARKET_TOTAL, "total", ("market",)),
+    Figure("carbon_footprint_kgco2e_scope1", "scope1", ("location",)),
+    Figure("carbon_footprint_kgco2e_scope1", "scope1", ("market",), gate=GCP_MARKET_TOTAL),
     Figure("carbon_footprint_kgco2e_scope2_location_based", "scope2", ("location",)),
-    Figure("carbon_footprint_kgco2e_scope2_market_based", "scope2", ("market",)),
-    Figure("carbon_footprint_kgco2e_scope3", "scope3", BASES),
+    Figure("carbon_footprint_kgco2e_scope2_market_based", "scope2", ("market",), gate=GCP_MARKET_TOTAL),
+    Figure("carbon_footprint_kgco2e_scope3", "scope3", ("location",)),
+    Figure("carbon_footprint_kgco2e_scope3", "scope3", ("market",), gate=GCP_MARKET_TOTAL),
 ]
 GCP_GROUP = [
     "project_id",
@@ -347,6 +375,8 @@ def parse_gcp(raw: bytes, file: str) -> ParsedExport:
         raise ExportFormatError(GCP_SOURCE, file, "not a Carbon Footprint export: no service.id/description")
     if not any(f.column in frame.columns for f in GCP_FIGURES):
         raise ExportFormatError(GCP_SOURCE, file, "no carbon_footprint_*kgCO2e column")
+    # every record has a location-based total (market-based ones may be NULL): without it, none lands
+    _require(GCP_SOURCE, file, frame, [GCP_LOCATION_TOTAL], "Carbon Footprint export")
     frame = _with_nulls(frame, GCP_GROUP)
     # empty text is null, so a CSV's empty cell and a JSON "" give the same natural key
     frame = frame.with_columns(_text(c).alias(c) for c in ["billing_account_id", *GCP_GROUP[:-1]])
@@ -428,6 +458,14 @@ def parse_aws(raw: bytes, file: str) -> ParsedExport:
     )
     if not any(f.column in frame.columns for f in AWS_FIGURES):
         raise ExportFormatError(AWS_SOURCE, file, "no total_*_emissions_value column")
+    # both totals are documented as never null: a file without one cannot say what its records emit
+    _require(
+        AWS_SOURCE,
+        file,
+        frame,
+        ["total_lbm_emissions_value", "total_mbm_emissions_value"],
+        "CARBON_EMISSIONS data export",
+    )
     frame = _with_nulls(frame, AWS_GROUP)
     frame = frame.with_columns(_text(c).alias(c) for c in ["usage_account_id", *AWS_GROUP[:-1]])
     region = pl.coalesce(_text("region_code"), _text("location"))
@@ -531,12 +569,6 @@ AZURE_CSV_ATTRIBUTES = [
     "vendor_value",
     "vendor_unit",
 ]
-AZURE_SCOPE_SETS = {
-    "scope1": "scope1",
-    "scope2": "scope2",
-    "scope3": "scope3",
-    "scope1,scope2,scope3": "total",
-}
 
 
 def _azure_region(raw: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
@@ -548,13 +580,9 @@ def _azure_region(raw: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
 
 
 def _azure_pages(file: str, raw: bytes) -> tuple[pl.DataFrame, bool]:
-    text = raw.lstrip()
-    is_array = text[:1] == b"["
-    try:
-        pages = pl.read_json(io.BytesIO(raw), infer_schema_length=None)
-    except Exception as exc:  # polars raises several error types for bad JSON
-        raise ExportFormatError(AZURE_SOURCE, file, f"malformed JSON ({exc})") from exc
-    if "value" not in pages.columns or not isinstance(pages.schema["value"], pl.List):
+    pages = read_json_document(AZURE_SOURCE, file, raw)
+    is_array = json_is_array(json_bytes(AZURE_SOURCE, file, raw))
+    if "value" not in pages.columns or not isinstance(pages.schema["value"], (pl.List, pl.Null)):
         raise ExportFormatError(
             AZURE_SOURCE, file, "no 'value' array: not a carbonEmissionReports API response"
         )
@@ -565,80 +593,91 @@ def _azure_pages(file: str, raw: bytes) -> tuple[pl.DataFrame, bool]:
             "no 'queryParameters': save the request body with the response (the API sums the requested "
             "carbonScopeList and ItemDetailsReport items carry no month)",
         )
+    query_fields = [f.name for f in pages.schema["queryParameters"].fields]
+    require_columns(AZURE_SOURCE, file, query_fields, ["carbonScopeList", "dateRange"], "queryParameters")
     return pages, is_array
+
+
+def _azure_scope(file: str, query: pl.DataFrame) -> pl.Expr:
+    """The scope a page's figures belong to: its one scope, ``total`` for all three, ``scope1+scope3``
+    for a partial sum (the API returns the sum of the requested scopes, never each one)."""
+    requested = {s for listed in query.get_column("_scopes").drop_nulls() for s in listed.split(",") if s}
+    unknown = sorted(requested - set(SCOPES[:3]))
+    if unknown or query.get_column("_scopes").null_count():
+        raise ExportFormatError(
+            AZURE_SOURCE,
+            file,
+            f"carbonScopeList has {unknown or 'no'} scope(s) other than Scope1, Scope2, Scope3",
+        )
+    return (
+        pl.when(pl.col("_scopes") == ",".join(SCOPES[:3]))
+        .then(pl.lit("total"))
+        .otherwise(pl.col("_scopes").str.replace_all(",", "+"))
+    )
 
 
 def parse_azure_api(raw: bytes, file: str) -> ParsedExport:
     pages, is_array = _azure_pages(file, raw)
     query_fields = {f.name for f in pages.schema["queryParameters"].fields}
-    for needed in ("carbonScopeList", "dateRange"):
-        if needed not in query_fields:
-            raise ExportFormatError(AZURE_SOURCE, file, f"queryParameters has no '{needed}'")
-    query = (
-        pages.with_row_index("_page")
-        .select(
-            "_page",
-            "value",
-            pl.col("queryParameters")
-            .struct.field("dateRange")
-            .struct.field("start")
-            .cast(pl.String)
-            .alias("_from"),
-            pl.col("queryParameters")
-            .struct.field("dateRange")
-            .struct.field("end")
-            .cast(pl.String)
-            .alias("_to"),
-            (
-                pl.col("queryParameters").struct.field("reportType").cast(pl.String)
-                if "reportType" in query_fields
-                else pl.lit(None, dtype=pl.String)
-            ).alias("reportType"),
-            pl.col("queryParameters")
-            .struct.field("carbonScopeList")
-            .cast(pl.List(pl.String))
-            .list.eval(pl.element().str.to_lowercase().str.replace_all(" ", ""))
-            .list.unique()
-            .list.sort()
-            .list.join(",")
-            .alias("_scopes"),
-        )
-        .with_columns(pl.col("_scopes").replace_strict(AZURE_SCOPE_SETS, default=None).alias("scope"))
+    date_range = pl.col("queryParameters").struct.field("dateRange")
+    query = pages.with_row_index("_page").select(
+        "_page",
+        "value",
+        date_range.struct.field("start").cast(pl.String).alias("_from"),
+        date_range.struct.field("end").cast(pl.String).alias("_to"),
+        (
+            pl.col("queryParameters").struct.field("reportType").cast(pl.String)
+            if "reportType" in query_fields
+            else pl.lit(None, dtype=pl.String)
+        ).alias("reportType"),
+        pl.col("queryParameters")
+        .struct.field("carbonScopeList")
+        .cast(pl.List(pl.String))
+        .list.eval(pl.element().str.to_lowercase().str.replace_all(" ", ""))
+        .list.unique()
+        .list.sort()
+        .list.join(",")
+        .alias("_scopes"),
     )
-    bad_scopes = query.filter(pl.col("scope").is_null()).get_column("_scopes").to_list()
-    if bad_scopes:
-        raise ExportFormatError(
-            AZURE_SOURCE,
-            file,
-            f"carbonScopeList {bad_scopes[0]!r} is neither one scope nor all three: the summed figure has "
-            "no scope of its own; query each scope separately",
-        )
+    query = query.with_columns(_azure_scope(file, query).alias("scope"))
+    page_prefix = pl.concat_str(pl.lit("/"), pl.col("_page").cast(pl.String)) if is_array else pl.lit("")
     items = (
         query.with_columns(pl.int_ranges(pl.col("value").list.len()).alias("_item"))
         .explode("value", "_item")
-        .filter(pl.col("value").is_not_null())
-    )
-    if items.is_empty() or not isinstance(items.schema["value"], pl.Struct):
-        days = query.select(_date(query, "_from")).to_series().drop_nulls().unique().sort().to_list()
-        return ParsedExport(AZURE_API_DATASET, conform(pl.DataFrame(), PARSED_EMISSIONS_SCHEMA), days, 0)
-    page_prefix = pl.concat_str(pl.lit("/"), pl.col("_page").cast(pl.String)) if is_array else pl.lit("")
-    items = items.with_columns(
-        pl.concat_str(page_prefix, pl.lit("/value/"), pl.col("_item").cast(pl.String)).alias("_pointer"),
-        pl.col("scope").alias("_page_scope"),
-    ).drop("scope")
-    items = items.unnest("value")
-    if "latestMonthEmissions" not in items.columns:
-        raise ExportFormatError(AZURE_SOURCE, file, "report items have no 'latestMonthEmissions'")
-    items = _with_nulls(items, AZURE_ITEM_FIELDS)
-    single_month = pl.col("_from") == pl.col("_to")
-    month_text = pl.coalesce(_text("date"), pl.when(single_month).then(pl.col("_from")))
-    undated = items.filter(month_text.is_null())
-    if undated.height:
-        raise ExportFormatError(
-            AZURE_SOURCE,
-            file,
-            f"item {undated.get_column('_pointer')[0]} has no 'date' and its query spans several months",
+        .filter(pl.col("_item").is_not_null())  # an empty page has no item
+        .with_columns(
+            pl.concat_str(page_prefix, pl.lit("/value/"), pl.col("_item").cast(pl.String)).alias("_pointer"),
+            pl.col("scope").alias("_page_scope"),
         )
+        .with_columns(pl.col("_pointer").alias("_record"))
+        .drop("scope")
+    )
+    query_days = query.select(_date(query, "_from")).to_series().drop_nulls().unique().sort().to_list()
+    skipped = skip_records(
+        items.filter(pl.col("value").is_null()), "null item in 'value' (no figure to land)"
+    )
+    raw_records = items.height
+    items = items.filter(pl.col("value").is_not_null())
+    if items.height and not isinstance(items.schema["value"], pl.Struct):
+        raise ExportFormatError(
+            AZURE_SOURCE, file, "'value' holds something other than report items (objects)"
+        )
+    if items.is_empty():
+        empty = conform(pl.DataFrame(), PARSED_EMISSIONS_SCHEMA)
+        return ParsedExport(AZURE_API_DATASET, empty, query_days, raw_records, skipped)
+    items = items.unnest("value")
+    _require(AZURE_SOURCE, file, items, ["latestMonthEmissions"], "report items")
+    items = _with_nulls(items, AZURE_ITEM_FIELDS)
+    single_month = pl.col("_from").str.slice(0, 7) == pl.col("_to").str.slice(0, 7)
+    month_text = pl.coalesce(_text("date"), pl.when(single_month).then(pl.col("_from")))
+    # an item without its own month, from a query over several months, is a total with no month of its
+    # own: it is quarantined by name, never put on the range's first month
+    undated = pl.format(
+        "item has no 'date' and its query spans {}..{}: a total over several months has no month of its "
+        "own (query one month, or a monthly report type)",
+        pl.col("_from"),
+        pl.col("_to"),
+    )
     category = pl.col("categoryType").cast(pl.String)
     rg_url = _text("resourceGroupUrl")
     region_raw = pl.coalesce(_text("location"), pl.when(category == "Location").then(_text("itemName")))
@@ -648,6 +687,7 @@ def parse_azure_api(raw: bytes, file: str) -> ParsedExport:
     )
     start = month_text.str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
     wide = items.with_columns(
+        pl.when(month_text.is_null()).then(undated).alias("_problem"),
         start.alias("period_start"),
         start.dt.month_end().alias("period_end"),
         pl.coalesce(
@@ -688,7 +728,8 @@ def parse_azure_api(raw: bytes, file: str) -> ParsedExport:
         ).alias("_key")
     )
     rows = _finish(wide, "azure", AZURE_API_ATTRIBUTES, tag_rows=False)
-    return ParsedExport(AZURE_API_DATASET, rows, _days(rows), items.height)
+    days = sorted(set(_days(rows)) | (set() if rows.height else set(query_days)))
+    return ParsedExport(AZURE_API_DATASET, rows, days, raw_records, skipped)
 
 
 def parse_azure_csv(raw: bytes, file: str) -> ParsedExport:

@@ -30,10 +30,29 @@ class Measure:
     required: bool = False
 
 
+def json_bytes(source: str, file: str, raw: bytes) -> bytes:
+    """A saved JSON document as UTF-8 bytes without a byte-order mark.
+
+    JSON is exchanged as UTF-8 (RFC 8259), but a response saved by a shell can be UTF-16 (PowerShell's
+    ``Out-File``) or carry a mark: a BOM, or NUL bytes among the first four (RFC 4627's detection), is
+    decoded by ``decode_text``; anything else is left for the JSON reader to judge.
+    """
+    if raw.startswith(codecs.BOM_UTF8):
+        return raw[len(codecs.BOM_UTF8) :]
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or 0 in raw[:4]:
+        return decode_text(source, file, raw).encode("utf-8")
+    return raw
+
+
+def json_is_array(raw: bytes) -> bool:
+    """Whether a saved document (``json_bytes``) is a JSON array of pages rather than one page."""
+    return raw.lstrip()[:1] == b"["
+
+
 def read_json_document(source: str, file: str, raw: bytes) -> pl.DataFrame:
     """A saved JSON response (one object, or an array of them as a paginating script saves them) as a
     frame, one row per object. A file that is not JSON gets a message saying where and why."""
-    raw = raw.removeprefix(codecs.BOM_UTF8)
+    raw = json_bytes(source, file, raw)
     if not raw.strip():
         raise ExportFormatError(source, file, "file is empty")
     try:
@@ -67,7 +86,7 @@ def read_json_pages(source: str, file: str, raw: bytes) -> tuple[pl.DataFrame, b
     Returns one row per page and whether the file was an array (it changes the JSON pointers).
     """
     pages = read_json_document(source, file, raw)
-    is_array = raw.removeprefix(codecs.BOM_UTF8).lstrip()[:1] == b"["
+    is_array = json_is_array(json_bytes(source, file, raw))
     if "data" not in pages.columns:
         raise ExportFormatError(source, file, "no 'data' array: not a usage API response page")
     if not isinstance(pages.schema["data"], pl.List):

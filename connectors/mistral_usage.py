@@ -17,9 +17,15 @@ the two is UNCONFIRMED). Layout::
 
 An entry is one model x billing group x UTC day: ``{usage_type, event_type, billing_metric,
 billing_display_name, billing_group, timestamp: "YYYY-MM-DD", value, value_paid[, api_zone,
-service_tier]}``. Prices are per single unit, as strings (sometimes ``1.275E-7``). Entries are found
-wherever they sit (the schema is walked once, never the records), so categories whose inner layout the
-notes do not show (fine-tuning, libraries) are read too.
+service_tier]}``. Prices are per single unit, as strings (sometimes ``1.275E-7``). Every list of objects
+in a category is a list of entries, wherever it sits (the schema is walked once, never the records), so
+categories whose inner layout the notes do not show (fine-tuning, libraries) are read too; a list whose
+objects lack ``timestamp`` or ``value`` rejects the file naming it (``require_columns``), never vanishes.
+
+Every element of an entry list is a record (``_record`` = its JSON pointer, ``raw_records`` counts them
+all): a null element is skipped with a reason, an entry with a null value or an undated one is
+quarantined by its pointer. The document is read by ``frames.read_json_document`` (UTF-8 with or without
+a BOM, UTF-16; a truncated file is rejected saying where it ends).
 
 Quirks observed in public clients of this endpoint (3P-OBSERVED, not in Mistral's docs): newer entries
 and prices carry ``api_zone`` (``global``, ``eu``) and ``service_tier`` (``standard``, ``priority``) and
@@ -39,9 +45,11 @@ api_audio_characters, api_connectors, api_libraries_*, deployment_tokens, gpu_ho
 * ``api_audio_seconds`` -> ``audio_seconds``; ``api_audio_characters`` -> ``tts_characters``.
 * anything else (OCR/library pages, connector calls, GPU hours, unknown groups) has no canonical
   activity: a ``spend`` row whose quantity is its cost, the vendor quantity kept in ``attributes.value``.
-* quantity = ``value`` (all usage, billed or not); cost = ``value_paid`` (else ``value``) x unit price,
-  in the response's ``currency`` (often EUR); no matching price or a blank currency -> no cost (a spend
-  row then quarantines with its record).
+* quantity = ``value`` (all usage, billed or not); gross ``cost_amount`` = ``value`` x unit price, net
+  ``cost_amount_net`` = ``value_paid`` (else ``value``) x unit price (free allowances bill fewer units than
+  were used), in the response's ``currency`` (often EUR); no matching price or a blank currency -> no
+  cost (a spend row then quarantines with its record).
+* no request counts: the billing usage states units, not requests, so no ``llm_requests`` rows.
 * ``model_raw`` = ``billing_metric`` (``mistral-large-2411``); ``model`` = it normalised with Mistral's
   ``-YYMM`` release suffix removed too (``mistral-large``); the alias (``mistral-large-latest``) and the
   ``<display>::<metric>`` key go to ``attributes``. ``region`` = ``api_zone``.
@@ -49,7 +57,9 @@ api_audio_characters, api_connectors, api_libraries_*, deployment_tokens, gpu_ho
 The response carries no workspace id even when the request was filtered by one. A saving script that
 pulls one workspace names its file ``..._workspace-<id>.json``: the workspace becomes the ``workspace``
 key and the dataset ``billing_usage_workspace_<id>``, so per-workspace files never replace one another's
-days (ingest either org-wide or per-workspace files for a month, not both: they overlap).
+days. Org-wide and per-workspace exports of the same days overlap: both land, and dbt counts one route
+per day (``source_report_families``: the org-wide export has precedence, per-workspace rows count only
+on days it does not cover).
 
 ``days`` covers each response's whole period (``start_date`` .. ``end_date``; the usage days when those
 are absent), so a corrected re-export of a month removes days that no longer have usage. Entries with no
@@ -59,14 +69,23 @@ is not read.
 
 from __future__ import annotations
 
-import io
 import re
 from pathlib import PurePath
 
 import polars as pl
 
 from connectors.base import Connector, ExportFormatError, ParsedExport
-from connectors.frames import ensure_columns, json_attributes, natural_key, normalise_model
+from connectors.frames import (
+    ensure_columns,
+    json_attributes,
+    json_bytes,
+    json_is_array,
+    natural_key,
+    normalise_model,
+    read_json_document,
+    require_columns,
+    skip_records,
+)
 from connectors.schema import ACTIVITY_UNITS, MONEY, PARSED_SCHEMA, UTC_TS, conform
 
 SOURCE = "mistral_usage"
@@ -104,7 +123,10 @@ PRICE_FIELDS: dict[str, pl.DataType] = {
     "price": pl.String(),
 }
 PAGE_FIELDS = ("start_date", "end_date", "currency")
+REQUIRED_ENTRY_FIELDS = ["timestamp", "value"]
 CATEGORIES = ("completion", "chat", "vibe_code", "ocr", "audio", "connectors", "libraries_api", "fine_tuning")
+# the response's own fields beside the usage categories; any other object is read as a category too
+TOP_FIELDS = (*PAGE_FIELDS, "prices", "vibe_usage", "date", "previous_month", "next_month", "currency_symbol")
 ATTRIBUTES = [
     "billing_display_name",
     "model_key",
@@ -134,17 +156,38 @@ def _pointer_token(name: str) -> str:
 
 
 def _entry_lists(dtype: pl.DataType, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
-    """Paths of every list of usage entries in the response schema (a walk over types, not records)."""
+    """Paths of every list of objects in a usage category (a walk over the schema, never the records).
+
+    Every such list holds usage entries: one whose objects lack ``timestamp`` or ``value`` rejects the
+    file (``_require_entry_fields``) instead of vanishing from the count.
+    """
     if isinstance(dtype, pl.Struct):
         found = []
         for field in dtype.fields:
             found.extend(_entry_lists(field.dtype, (*path, field.name)))
         return found
     if isinstance(dtype, pl.List) and isinstance(dtype.inner, pl.Struct):
-        names = {f.name for f in dtype.inner.fields}
-        if {"timestamp", "value"} <= names and path[0] != "prices":
-            return [path]
+        return [path]
     return []
+
+
+def _list_dtype(schema: pl.Schema, path: tuple[str, ...]) -> pl.List:
+    dtype = schema[path[0]]
+    for name in path[1:]:
+        assert isinstance(dtype, pl.Struct)
+        dtype = next(f.dtype for f in dtype.fields if f.name == name)
+    assert isinstance(dtype, pl.List)
+    return dtype
+
+
+def _require_entry_fields(file: str, schema: pl.Schema, paths: list[tuple[str, ...]]) -> None:
+    for path in paths:
+        inner = _list_dtype(schema, path).inner
+        assert isinstance(inner, pl.Struct)
+        where = "/" + "/".join(path)
+        require_columns(
+            SOURCE, file, [f.name for f in inner.fields], REQUIRED_ENTRY_FIELDS, f"usage list {where}"
+        )
 
 
 def _model_key(path: tuple[str, ...]) -> str | None:
@@ -155,15 +198,9 @@ def _model_key(path: tuple[str, ...]) -> str | None:
 
 
 def _read_pages(raw: bytes, file: str) -> tuple[pl.DataFrame, bool]:
-    text = raw.lstrip()
-    if not text:
-        raise ExportFormatError(SOURCE, file, "file is empty")
-    is_array = text[:1] == b"["
-    try:
-        pages = pl.read_json(io.BytesIO(raw), infer_schema_length=None)
-    except Exception as exc:  # polars raises several error types for bad JSON
-        raise ExportFormatError(SOURCE, file, f"malformed JSON ({exc})") from exc
-    categories = [c for c in CATEGORIES if c in pages.columns]
+    pages = read_json_document(SOURCE, file, raw)
+    is_array = json_is_array(json_bytes(SOURCE, file, raw))
+    categories = [c for c in pages.columns if c in CATEGORIES]
     if "prices" not in pages.columns or not categories:
         raise ExportFormatError(
             SOURCE,
@@ -184,10 +221,11 @@ def _explode_entries(pages: pl.DataFrame, path: tuple[str, ...], is_array: bool)
         pages.select("_page", *PAGE_FIELDS, expr.alias("_entry"))
         .with_columns(pl.int_ranges(pl.col("_entry").list.len()).alias("_index"))
         .explode("_entry", "_index")
-        .filter(pl.col("_entry").is_not_null())
+        .filter(pl.col("_index").is_not_null())  # an empty list has no record
     )
     return entries.with_columns(
-        pl.concat_str(page_prefix, pl.lit(pointer), pl.col("_index").cast(pl.String)).alias("source_row"),
+        pl.concat_str(page_prefix, pl.lit(pointer), pl.col("_index").cast(pl.String)).alias("_record"),
+        pl.col("_entry").is_null().alias("_null_entry"),
         pl.lit(path[0]).alias("category"),
         pl.lit("/".join(path[:-1])).alias("category_path"),
         pl.lit(_model_key(path), dtype=pl.String).alias("model_key"),
@@ -282,13 +320,20 @@ def parse(raw: bytes, file: str) -> ParsedExport:
     workspace = workspace_match.group(1) if workspace_match else None
     dataset = f"{DATASET}_workspace_{workspace}" if workspace else DATASET
 
-    paths = [p for c in pages.columns if not c.startswith("_") for p in _entry_lists(pages.schema[c], (c,))]
+    categories = [
+        c for c in pages.columns if c in CATEGORIES or (not c.startswith("_") and c not in TOP_FIELDS)
+    ]
+    paths = [p for c in categories for p in _entry_lists(pages.schema[c], (c,))]
+    _require_entry_fields(file, pages.schema, paths)
     frames = [_explode_entries(pages, path, is_array) for path in paths]
     frames = [f for f in frames if f.height]
     if not frames:
         days = _days(pages, pl.Series([], dtype=pl.Date))
         return ParsedExport(dataset, conform(pl.DataFrame(), PARSED_SCHEMA), days, 0)
-    entries = ensure_columns(pl.concat(frames, how="diagonal_relaxed"), ENTRY_FIELDS)
+    listed = ensure_columns(pl.concat(frames, how="diagonal_relaxed"), ENTRY_FIELDS)
+    # every element of a usage list is a record; a null one carries nothing to land and says so
+    skipped = skip_records(listed.filter("_null_entry"), "null entry in a usage list (no usage to land)")
+    entries = listed.filter(~pl.col("_null_entry"))
     entries = entries.with_columns(
         [pl.col(c).cast(t, strict=False) for c, t in ENTRY_FIELDS.items()]
     ).with_columns(
@@ -299,17 +344,21 @@ def parse(raw: bytes, file: str) -> ParsedExport:
     )
     entries = _unit_price(entries, _prices(pages))
 
-    paid = pl.coalesce(pl.col("value_paid"), pl.col("value"))
     currency = pl.col("currency").cast(pl.String).str.strip_chars().str.to_uppercase()
-    # an amount without a currency is no cost (blank currencies occur in captured responses)
-    cost = pl.when(currency.str.len_chars() > 0).then(
-        pl.col("unit_price").cast(MONEY, strict=False) * paid.cast(pl.Decimal(38, 6), strict=False)
-    )
+    has_currency = currency.str.len_chars() > 0
+    unit_price = pl.col("unit_price").cast(MONEY, strict=False)
+    # gross: every unit used at its unit price; net: only the units billed (value_paid), as the export
+    # states them (free allowances, trials). An entry without value_paid states no allowance: net = gross.
+    gross = pl.when(has_currency).then(unit_price * pl.col("value").cast(pl.Decimal(38, 6), strict=False))
+    billed = pl.coalesce(pl.col("value_paid"), pl.col("value")).cast(pl.Decimal(38, 6), strict=False)
+    net = pl.when(has_currency).then(unit_price * billed)
     activity = _activity_type()
     start = pl.col("_day").cast(UTC_TS)
     rows = entries.with_columns(
-        cost.alias("cost_amount"),
-        pl.when(cost.is_not_null()).then(currency).alias("cost_currency"),
+        gross.alias("cost_amount"),
+        net.alias("cost_amount_net"),
+        # an amount without a currency is no cost (blank currencies occur in captured responses)
+        pl.when(gross.is_not_null()).then(currency).alias("cost_currency"),
         activity.alias("activity_type"),
         pl.lit(workspace, dtype=pl.String).alias("workspace"),
     ).with_columns(
@@ -334,6 +383,7 @@ def parse(raw: bytes, file: str) -> ParsedExport:
                 "activity_type",
             ]
         ).alias("natural_key"),
+        pl.col("_record").alias("source_row"),
         start.alias("usage_start"),
         start.dt.offset_by("1d").alias("usage_end"),
         pl.col("_day").alias("usage_date"),
@@ -344,7 +394,7 @@ def parse(raw: bytes, file: str) -> ParsedExport:
         pl.lit(dataset).alias("dataset"),
     )
     days = _days(pages, rows.get_column("usage_date"))
-    return ParsedExport(dataset, conform(rows, PARSED_SCHEMA), days, entries.height)
+    return ParsedExport(dataset, conform(rows, PARSED_SCHEMA), days, listed.height, skipped)
 
 
 CONNECTOR = Connector(

@@ -8,11 +8,14 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import tempfile
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import polars as pl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from benchmarks.samples_cloud_carbon import write_samples
 from connectors.base import Connector, ExportFormatError
@@ -27,6 +30,8 @@ from connectors.cloud_carbon import (
 )
 from connectors.config import BUNDLED_SAMPLES
 from connectors.schema import PARSED_EMISSIONS_SCHEMA, validate_emissions
+from tests.support.corpus import CORPUS
+from tests.support.mutations import damaged_csv, damaged_json, land_and_check
 
 # ------------------------------------------------------------------------------------------ helpers
 
@@ -475,12 +480,14 @@ def test_azure_api_location_and_subscription_categories():
     [
         ({"value": [RESOURCE_ITEM]}, "no 'queryParameters'"),
         ({"error": {"code": "Forbidden"}}, "no 'value' array"),
-        (_page(["Scope1", "Scope3"], [RESOURCE_ITEM]), "neither one scope nor all three"),
         (
-            _page(["Scope1"], [RESOURCE_ITEM], end="2026-10-01"),
-            "has no 'date' and its query spans several months",
+            _page(["Scope1", "Scope4"], [RESOURCE_ITEM]),
+            r"carbonScopeList has \['scope4'\] scope\(s\) other than",
         ),
-        (_page(["Scope1"], [{"itemName": "x", "categoryType": "Resource"}]), "no 'latestMonthEmissions'"),
+        (
+            _page(["Scope1"], [{"itemName": "x", "categoryType": "Resource"}]),
+            r"report items is missing required column\(s\) 'latestMonthEmissions'",
+        ),
     ],
 )
 def test_azure_api_file_errors(payload, problem):
@@ -488,6 +495,28 @@ def test_azure_api_file_errors(payload, problem):
         parse_azure(json.dumps(payload).encode(), "bad.json")
     assert caught.value.source == "azure_carbon"
     assert caught.value.file == "bad.json"
+
+
+def test_azure_api_two_scope_sum_lands_as_that_sum_never_as_one_scope():
+    """The API sums the requested scopes: Scope1 + Scope3 (as in Microsoft's own examples) is that sum."""
+    parsed = parse_azure(json.dumps(_page(["Scope3", "Scope1"], [RESOURCE_ITEM])).encode(), "r.json")
+    assert _figures(parsed.rows) == [("/value/0", "market", "scope1+scope3", 19.3)]
+    valid, _ = validate_emissions(parsed.rows)
+    assert valid.height == 1
+
+
+def test_azure_api_multi_month_total_without_a_date_is_quarantined_by_name_not_the_file():
+    page = _page(["Scope1"], [RESOURCE_ITEM], end="2026-11-01")
+    parsed = parse_azure(json.dumps(page).encode(), "r.json")
+    valid, invalid = validate_emissions(parsed.rows)
+    assert valid.is_empty()
+    assert invalid.select("source_row", "_reason").rows() == [
+        (
+            "/value/0",
+            "item has no 'date' and its query spans 2026-09-01..2026-11-01: a total over several months "
+            "has no month of its own (query one month, or a monthly report type)",
+        )
+    ]
 
 
 def test_azure_api_empty_report_covers_its_month():
@@ -591,7 +620,7 @@ def test_azure_csv_scope_id_only_lower_case_headers_and_bad_scope():
             parse_gcp,
             "gcp_carbon",
             b"usage_month,cost\n2026-07-01,1\n",
-            "missing column\\(s\\) billing_account_id",
+            "missing required column\\(s\\) 'billing_account_id'",
         ),
         (
             parse_gcp,
@@ -606,14 +635,14 @@ def test_azure_csv_scope_id_only_lower_case_headers_and_bad_scope():
             "no carbon_footprint_\\*kgCO2e column",
         ),
         (parse_gcp, "gcp_carbon", b'{"usage_month": "2026-07-01"\n', "malformed JSON lines"),
-        (parse_gcp, "gcp_carbon", b"a,b\n1,2,3\n", r"missing column\(s\) usage_month"),
+        (parse_gcp, "gcp_carbon", b"a,b\n1,2,3\n", r"missing required column\(s\) 'usage_month'"),
         (parse_aws, "aws_carbon", b"\x1f\x8b\x08\x00garbage", "corrupt gzip"),
         (parse_aws, "aws_carbon", b"PAR1 not really parquet", "unreadable Parquet"),
         (
             parse_aws,
             "aws_carbon",
             b"line_item_usage_start_date,line_item_unblended_cost\n2026-07-01,1\n",
-            "missing column\\(s\\) usage_period_start, usage_period_end, usage_account_id",
+            "missing required column\\(s\\) 'usage_period_start', 'usage_period_end', 'usage_account_id'",
         ),
         (
             parse_aws,
@@ -627,7 +656,7 @@ def test_azure_csv_scope_id_only_lower_case_headers_and_bad_scope():
             parse_azure,
             "azure_carbon",
             b"subscriptionId,totalEmissions\nx,1\n",
-            "missing column\\(s\\) dateKey",
+            "missing required column\\(s\\) 'dateKey'",
         ),
         (
             parse_azure,
@@ -703,3 +732,85 @@ def test_samples_are_reproducible_by_the_generator(tmp_path):
     for written in write_samples(tmp_path):
         bundled = BUNDLED_SAMPLES / written.relative_to(tmp_path)
         assert written.read_bytes() == bundled.read_bytes(), bundled.name
+
+
+# ---- properties: damage never ends in an exception or a vanished record ------------------------------
+
+PROPERTY = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+GCP_SAMPLE = BUNDLED_SAMPLES / "gcp_carbon" / "carbon_footprint_2026-07_2026-08.csv"
+GCP_JSONL = CORPUS / "gcp_carbon" / "docs_schema_example_jsonl" / "carbon_footprint_2021-10.jsonl"
+AWS_EXPORT = CORPUS / "aws_carbon" / "scope_columns_since_2025_10" / "carbon_emissions_2025-10.csv"
+AZURE_PAGE = (
+    CORPUS
+    / "azure_carbon"
+    / "top_resource_groups_monthly"
+    / "carbon_emission_reports_top_resource_groups_2024-03_2024-05.json"
+)
+AZURE_ENROLLMENT = BUNDLED_SAMPLES / "azure_carbon" / "enrollment_emissions_2026-07_2026-09.csv"
+
+
+def _head(path: Path, lines: int = 5) -> bytes:
+    """The header and first records of a CSV export (damage is about shape, not volume)."""
+    return b"".join(path.read_bytes().splitlines(keepends=True)[:lines])
+
+
+@PROPERTY
+@given(raw=st.one_of(damaged_csv(_head(GCP_SAMPLE)), damaged_json(GCP_JSONL.read_bytes())))
+def test_damaged_gcp_carbon_export_lands_quarantines_or_is_rejected(raw):
+    with tempfile.TemporaryDirectory() as home:
+        land_and_check(GCP_CARBON, raw, "carbon_footprint_damaged.csv", Path(home))
+
+
+@PROPERTY
+@given(raw=damaged_csv(AWS_EXPORT.read_bytes()))
+def test_damaged_aws_carbon_export_lands_quarantines_or_is_rejected(raw):
+    with tempfile.TemporaryDirectory() as home:
+        land_and_check(AWS_CARBON, raw, AWS_EXPORT.name, Path(home))
+
+
+@PROPERTY
+@given(raw=st.one_of(damaged_json(AZURE_PAGE.read_bytes()), damaged_csv(_head(AZURE_ENROLLMENT))))
+def test_damaged_azure_carbon_export_lands_quarantines_or_is_rejected(raw):
+    with tempfile.TemporaryDirectory() as home:
+        land_and_check(AZURE_CARBON, raw, "carbon_damaged.json", Path(home))
+
+
+# ---- every record accounted for (issue #13 class 7), encodings (10) -----------------------------------
+
+
+def test_gcp_export_without_the_location_based_total_is_rejected_naming_it():
+    header = GCP_DOTTED_HEADER.replace("carbon_footprint_total_kgCO2e.location_based", "total_location")
+    with pytest.raises(ExportFormatError, match="'carbon_footprint_total_kgco2e_location_based'"):
+        parse_gcp(_csv(header, GCP_DOTTED.decode().splitlines()[1]), "c.csv")
+
+
+def test_aws_export_without_the_market_based_total_is_rejected_naming_it():
+    header = AWS_HEADER.replace("total_mbm_emissions_value", "total_mbm_emission_value")
+    with pytest.raises(
+        ExportFormatError, match="'total_mbm_emissions_value' \\(found 'total_mbm_emission_value'"
+    ):
+        parse_aws(_csv(header, AWS_CSV.decode().splitlines()[1]), "c.csv")
+
+
+def test_gcp_market_based_null_is_not_reported_not_quarantined():
+    raw = _csv(GCP_DOTTED_HEADER, "2022-11-01,B,p,1,S,Cloud Run,us-central1,us-central1,7,,,2,0.5,1,,0.5")
+    rows = parse_gcp(raw, "c.csv").rows
+    assert sorted(rows.select("basis", "scope", "kgco2e").rows()) == [
+        ("location", "scope1", 0.5),
+        ("location", "scope2", 1.0),
+        ("location", "scope3", 0.5),
+        ("location", "total", 2.0),
+    ]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-8-sig"])
+def test_aws_export_saved_as_utf16_or_with_a_mark_lands_the_same_rows(encoding):
+    again = parse_aws(AWS_CSV.decode().encode(encoding), "c.csv").rows
+    assert _figures(again) == _figures(parse_aws(AWS_CSV, "c.csv").rows)
+
+
+def test_azure_null_item_is_counted_and_skipped():
+    parsed = parse_azure(json.dumps(_page(["Scope1"], [RESOURCE_ITEM, None])).encode(), "r.json")
+    assert parsed.raw_records == 2
+    assert parsed.skipped.rows() == [("/value/1", "null item in 'value' (no figure to land)")]
+    assert parsed.rows.get_column("_record").to_list() == ["/value/0"]

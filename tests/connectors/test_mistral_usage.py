@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import json
+import tempfile
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from pathlib import Path
 
 import polars as pl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from connectors.base import ExportFormatError
 from connectors.config import BUNDLED_SAMPLES
 from connectors.landing import ingest_file
 from connectors.mistral_usage import CONNECTOR, normalise_mistral_model, parse
 from connectors.schema import validate
+from tests.support.corpus import CORPUS
+from tests.support.mutations import damaged_json, land_and_check
 
 # The captured response in vendor-formats.md section 6, verbatim.
 NOTES_RESPONSE = {
@@ -256,18 +262,23 @@ def test_legacy_untyped_entries_value_paid_later_prices_and_cost_only_ocr():
     parsed = parse(_raw(body), "usage.json")
     rows = parsed.rows.sort("service")
     assert rows.select(
-        "service", "activity_type", "quantity", "unit", "cost_amount", "cost_currency"
+        "service", "activity_type", "quantity", "unit", "cost_amount", "cost_amount_net", "cost_currency"
     ).rows() == [
-        # group "g" is no token group: cost-only, priced at the later duplicate price (2) x value_paid (2)
-        ("mistral.completion", "spend", 4.0, "currency", Decimal("4.000000000000"), "EUR"),
-        ("mistral.ocr", "spend", 30.0, "currency", Decimal("30.000000000000"), "EUR"),
+        # group "g" is no token group: cost-only, priced at the later duplicate price (2); gross on every
+        # unit used (999), net on the units billed (value_paid 2)
+        ("mistral.completion", "spend", 1998.0, "currency", Decimal("1998"), Decimal("4"), "EUR"),
+        # no value_paid: the export states no allowance, so net = gross
+        ("mistral.ocr", "spend", 30.0, "currency", Decimal("30"), Decimal("30"), "EUR"),
     ]
     assert json.loads(rows.item(0, "attributes"))["value"] == 999.0
     assert rows.get_column("usage_date").to_list() == [date(2025, 11, 24)] * 2
 
     # a blank currency (seen in captured responses) gives no cost, so the cost-only rows quarantine
     blank = parse(_raw(body | {"currency": " "}), "usage.json").rows
-    assert blank.select("cost_amount", "cost_currency", "quantity").rows() == [(None, None, None)] * 2
+    assert (
+        blank.select("cost_amount", "cost_amount_net", "cost_currency", "quantity").rows()
+        == [(None, None, None, None)] * 2
+    )
 
 
 def test_untyped_token_entries_count_as_tokens_and_value_not_value_paid_is_the_quantity():
@@ -299,9 +310,10 @@ def test_untyped_token_entries_count_as_tokens_and_value_not_value_paid_is_the_q
     )
     rows = parse(_raw(body), "usage.json").rows.sort("activity_type")
     # the group comes from the list when the entry has none; the untyped entry is api_tokens
-    assert rows.select("activity_type", "quantity", "cost_amount", "model").rows() == [
-        ("llm_input_tokens", 500.0, Decimal("5.000000000000"), "codestral"),
-        ("llm_output_tokens", 80.0, Decimal("0E-12"), "codestral"),
+    assert rows.select("activity_type", "quantity", "cost_amount", "cost_amount_net", "model").rows() == [
+        ("llm_input_tokens", 500.0, Decimal("5"), Decimal("5"), "codestral"),
+        # value_paid 0 (free allowance): 80 units at 0.1 gross, nothing billed
+        ("llm_output_tokens", 80.0, Decimal("8"), Decimal("0"), "codestral"),
     ]
 
 
@@ -445,7 +457,7 @@ def test_corrected_re_export_replaces_the_month(paths, write_json):
 
 def test_every_bundled_sample_lands_without_quarantine(paths):
     files = CONNECTOR.find_files(BUNDLED_SAMPLES / "mistral_usage")
-    assert len(files) == 3
+    assert len(files) == 4
     for path in files:
         assert path.stat().st_size < 150_000
         result = ingest_file(CONNECTOR, path, paths)
@@ -463,3 +475,104 @@ def test_every_bundled_sample_lands_without_quarantine(paths):
         "spend",
     }
     assert landed.filter(pl.col("model").str.contains(r"-\d{4}$")).height == 0
+
+
+# ---- properties: damage never ends in an exception or a vanished record ------------------------------
+
+CORPUS_RESPONSE = CORPUS / "mistral_usage" / "console_v2_2025_11_two_models" / "mistral_usage_2025-11.json"
+VIBE_RESPONSE = (
+    CORPUS / "mistral_usage" / "console_v2_2026_09_vibe_zones_tiers" / "mistral_usage_2026-09.json"
+)
+PROPERTY = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@PROPERTY
+@given(raw=st.one_of(damaged_json(CORPUS_RESPONSE.read_bytes()), damaged_json(VIBE_RESPONSE.read_bytes())))
+def test_damaged_billing_usage_lands_quarantines_or_is_rejected(raw):
+    with tempfile.TemporaryDirectory() as home:
+        land_and_check(CONNECTOR, raw, CORPUS_RESPONSE.name, Path(home))
+
+
+# ---- every record accounted for (issue #13 class 7), encodings (10), one bad file alone (11) ----------
+
+
+def _land_one(paths, payload: bytes, name: str = "mistral_usage_2025-11.json"):
+    from connectors.landing import LandingBatch
+
+    batch = LandingBatch(CONNECTOR, paths)
+    batch.add(payload, name)
+    (result,) = batch.flush()
+    return result
+
+
+def test_a_usage_list_whose_entries_lost_their_value_key_rejects_the_file_naming_it(paths):
+    body = json.loads(json.dumps(NOTES_RESPONSE))
+    lanes = body["completion"]["models"]["mistral-large-latest::mistral-large-2411"]
+    for entry in lanes["output"]:
+        entry["values"] = entry.pop("value")  # renamed in every entry of the list
+    result = _land_one(paths, _raw(body))
+    assert result.rejected
+    assert result.error == (
+        "[mistral_usage] mistral_usage_2025-11.json: usage list "
+        "/completion/models/mistral-large-latest::mistral-large-2411/output is missing required column(s) "
+        "'value' (found 'values': renamed?)"
+    )
+
+
+def test_null_entries_are_counted_and_skipped_with_a_reason(paths):
+    body = json.loads(json.dumps(NOTES_RESPONSE))
+    body["completion"]["models"]["mistral-large-latest::mistral-large-2411"]["input"].append(None)
+    result = _land_one(paths, _raw(body))
+    assert not result.rejected, result.error
+    assert (result.raw_records, result.records_landed, result.records_skipped) == (3, 2, 1)
+    assert dict(result.skip_reasons) == {"null entry in a usage list (no usage to land)": 1}
+
+
+def test_an_entry_with_a_null_value_is_quarantined_by_its_pointer_never_dropped(paths):
+    body = json.loads(json.dumps(NOTES_RESPONSE))
+    body["completion"]["models"]["mistral-large-latest::mistral-large-2411"]["output"][0]["value"] = None
+    result = _land_one(paths, _raw(body))
+    assert (result.raw_records, result.records_landed, result.records_quarantined) == (2, 1, 1)
+    held = pl.read_parquet(paths.quarantine / "source=mistral_usage" / "*.parquet")
+    assert held.select("source_row", "reason").rows() == [
+        (
+            "/completion/models/mistral-large-latest::mistral-large-2411/output/0",
+            "quantity missing or not a number",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    "encode",
+    [
+        lambda text: b"\xef\xbb\xbf" + text.encode("utf-8"),
+        lambda text: text.encode("utf-16"),  # PowerShell's Out-File: UTF-16 LE with its mark
+        lambda text: text.encode("utf-16-le"),
+    ],
+    ids=["utf-8-bom", "utf-16-bom", "utf-16-le-no-bom"],
+)
+def test_a_response_saved_with_a_byte_order_mark_or_as_utf16_lands_the_same_rows(paths, encode):
+    result = _land_one(paths, encode(json.dumps(NOTES_RESPONSE)))
+    assert not result.rejected, result.error
+    assert (result.raw_records, result.records_landed) == (2, 2)
+
+
+def test_a_response_in_another_single_byte_encoding_is_rejected_by_name(paths):
+    text = json.dumps(NOTES_RESPONSE, ensure_ascii=False).replace("\u20ac", "\u00e9")
+    result = _land_one(paths, text.encode("latin-1"))
+    assert result.rejected
+    assert result.error.startswith("[mistral_usage] mistral_usage_2025-11.json: not UTF-8 JSON: byte 0xe9")
+
+
+def test_a_truncated_export_is_rejected_alone_and_the_next_month_lands(paths, tmp_path):
+    from connectors.landing import ingest_folder
+
+    folder = tmp_path / "mistral"
+    folder.mkdir()
+    good = CORPUS_RESPONSE.read_bytes()
+    (folder / "mistral_usage_2025-10.json").write_bytes(good.replace(b"2025-11", b"2025-10")[:700])
+    (folder / "mistral_usage_2025-11.json").write_bytes(good)
+    results = {r.original_name: r for r in ingest_folder(CONNECTOR, folder, paths)}
+    assert results["mistral_usage_2025-10.json"].rejected
+    assert "looks truncated" in results["mistral_usage_2025-10.json"].error
+    assert results["mistral_usage_2025-11.json"].rows_landed == 6

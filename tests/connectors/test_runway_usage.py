@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import json
+import tempfile
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from pathlib import Path
 
 import polars as pl
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from connectors.base import ExportFormatError
 from connectors.config import BUNDLED_SAMPLES
 from connectors.landing import ingest_file
 from connectors.runway_usage import CONNECTOR, RATES, parse
 from connectors.schema import ACTIVITY_UNITS, validate
+from tests.support.corpus import CORPUS
+from tests.support.mutations import damaged_json, land_and_check
 
 # The documented response (vendor-formats.md section 6, official SDK types).
 DOCUMENTED = {
@@ -105,7 +110,9 @@ def test_net_refund_day_keeps_the_negative_money_but_no_negative_activity():
     assert json.loads(row["attributes"])["credits"] == -25.0
 
 
-def test_models_without_a_per_unit_rate_are_quarantined_not_guessed():
+def test_models_without_a_per_unit_rate_land_as_spend_never_as_guessed_activity():
+    """No published rate: the credits are still money spent (a spend row, spend-based estimate), never a
+    guessed number of seconds or images; an unreadable amount quarantines its record."""
     body = {
         "models": ["eleven_text_to_sound_v2", "gen5_hyper", "gen4_turbo"],
         "results": [
@@ -122,15 +129,16 @@ def test_models_without_a_per_unit_rate_are_quarantined_not_guessed():
     }
     parsed = parse(_raw(body), "usage.json")
     valid, invalid = validate(parsed.rows)
-    assert valid.select("model", "quantity").rows() == [("gen4_turbo", 5.0)]
-    assert invalid.select("model", "_reason").sort("model").rows() == [
-        ("eleven_text_to_sound_v2", "activity type missing"),
-        ("gen4_turbo", "quantity missing or not a number"),
-        ("gen5_hyper", "activity type missing"),
+    assert valid.select("model", "activity_type", "quantity", "unit").sort("model").rows() == [
+        ("eleven_text_to_sound_v2", "spend", 0.02, "currency"),  # 2 credits at USD 0.01
+        ("gen4_turbo", "video_seconds", 5.0, "seconds"),
+        ("gen5_hyper", "spend", 4.0, "currency"),
     ]
-    unknown = invalid.filter(pl.col("model") == "gen5_hyper").row(0, named=True)
+    assert invalid.select("model", "_reason").rows() == [("gen4_turbo", "quantity missing or not a number")]
+    unknown = valid.filter(pl.col("model") == "gen5_hyper").row(0, named=True)
     assert unknown["service"] == "runway.unknown"
-    assert json.loads(unknown["attributes"])["credits"] == 400.0  # the quarantined record keeps the credits
+    assert json.loads(unknown["attributes"])["credits"] == 400.0
+    assert json.loads(unknown["attributes"])["quantity_basis"] == "no_credit_rate"
     assert unknown["cost_amount"] == Decimal("4.000000000000")
 
 
@@ -161,7 +169,10 @@ def test_response_with_no_usage_at_all():
         (b'{"models": ["gen4_turbo"], "results": [', "malformed JSON"),
         (_raw({"creditBalance": 1200, "tier": {}}), "no 'results' array"),
         (_raw({"models": [], "results": {"date": "2026-09-01"}}), "'results' is not an array of days"),
-        (_raw({"results": [{"day": "2026-09-01", "credits": 5}]}), "results have no ['date', 'usedCredits']"),
+        (
+            _raw({"results": [{"day": "2026-09-01", "credits": 5}]}),
+            "'results' is missing required column(s) 'date', 'usedCredits'",
+        ),
     ],
 )
 def test_unreadable_files_fail_naming_source_file_and_problem(payload, problem):
@@ -184,3 +195,61 @@ def test_every_bundled_sample_lands_without_quarantine(paths):
     assert set(landed.get_column("activity_type")) == {"video_seconds", "images", "tts_characters"}
     refund = landed.filter(pl.col("usage_date") == date(2026, 9, 13))
     assert refund.select("quantity", "cost_amount").rows() == [(0.0, Decimal("-0.500000000000"))]
+
+
+# ---- properties: damage never ends in an exception or a vanished record ------------------------------
+
+FULL_SHAPE = (
+    CORPUS
+    / "runway_usage"
+    / "sdk_shape_with_api_key_breakdown"
+    / "organization_usage_2026-03-01_2026-03-03.json"
+)
+PROPERTY = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@PROPERTY
+@given(raw=damaged_json(FULL_SHAPE.read_bytes()))
+def test_damaged_organization_usage_lands_quarantines_or_is_rejected(raw):
+    with tempfile.TemporaryDirectory() as home:
+        land_and_check(CONNECTOR, raw, FULL_SHAPE.name, Path(home))
+
+
+# ---- every record accounted for (issue #13 class 7) ----------------------------------------------------
+
+
+def _land_one(paths, payload: bytes, name: str = "organization_usage.json"):
+    from connectors.landing import LandingBatch
+
+    batch = LandingBatch(CONNECTOR, paths)
+    batch.add(payload, name)
+    (result,) = batch.flush()
+    return result
+
+
+def test_the_per_api_key_breakdown_is_counted_and_skipped_never_landed_twice(paths):
+    result = _land_one(paths, FULL_SHAPE.read_bytes())
+    assert not result.rejected, result.error
+    # 4 per-model records land; the 3 per-key records of the same credits are skipped with a reason
+    assert (result.raw_records, result.records_landed, result.records_skipped) == (7, 4, 3)
+    assert dict(result.skip_reasons) == {
+        "per-API-key breakdown of the per-model credits (resultsByApiKey): not landed": 3
+    }
+
+
+def test_credits_without_a_model_key_reject_the_file_naming_it(paths):
+    body = json.loads(FULL_SHAPE.read_text())
+    for day in body["results"]:
+        for item in day["usedCredits"]:
+            item["modelName"] = item.pop("model")
+    result = _land_one(paths, json.dumps(body).encode())
+    assert result.rejected
+    assert "'usedCredits' is missing required column(s) 'model' (found 'modelName': renamed?)" in result.error
+
+
+def test_a_null_credit_entry_is_counted_and_skipped(paths):
+    body = json.loads(FULL_SHAPE.read_text())
+    del body["resultsByApiKey"]
+    body["results"][0]["usedCredits"].append(None)
+    result = _land_one(paths, json.dumps(body).encode())
+    assert (result.raw_records, result.records_landed, result.records_skipped) == (5, 4, 1)

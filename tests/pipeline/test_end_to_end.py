@@ -91,6 +91,31 @@ def test_a_report_arriving_by_two_routes_is_counted_once(pipeline_home):
     assert superseded_days == 5
 
 
+def test_an_organisation_wide_and_a_workspace_export_of_the_same_days_count_once(pipeline_home):
+    """Mistral September arrives org-wide and, for one workspace, on its own: the org-wide export counts
+    (source_report_families precedence); October exists only per workspace and counts as such."""
+    counted = _query(
+        pipeline_home,
+        "select strftime(usage_date, '%Y-%m') as month, dataset from fct_activity_impacts "
+        "where vendor = 'mistral' group by 1, 2 order by 1, 2",
+    )
+    workspace = "billing_usage_workspace_8a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
+    assert counted == [
+        ("2026-09", "billing_usage"),
+        ("2026-10", "billing_usage_workspace_2f0c8d7e-5b1a-4c3e-9d2f-6a7b8c9d0e1f"),
+        ("2026-10", workspace),
+    ]
+    ((landed,),) = _query(
+        pipeline_home,
+        f"select count(*) from int_activity_landed "
+        f"where dataset = '{workspace}' and usage_date < '2026-10-01'",
+    )
+    ((superseded,),) = _query(
+        pipeline_home, f"select count(*) from int_activity_superseded where dataset = '{workspace}'"
+    )
+    assert landed > 0 and superseded == landed
+
+
 def test_rows_in_equal_rows_landed_plus_quarantined(pipeline_home):
     landing = Paths(pipeline_home).landing
     ((rows_in, landed, quarantined),) = _query(

@@ -25,7 +25,8 @@ reported as (
         vendor,
         basis,
         sum(case when scope = 'total' then kgco2e end) as total_kgco2e,
-        sum(case when scope <> 'total' then kgco2e end) as scopes_kgco2e,
+        -- single scopes only: a two-scope sum (scope1+scope3) overlaps them and is never added
+        sum(case when scope in ('scope1', 'scope2', 'scope3') then kgco2e end) as scopes_kgco2e,
         min(period_start) as first_period,
         max(period_end) as last_period
     from {{ ref('stg_landing__vendor_emissions') }}
