@@ -26,8 +26,10 @@ def alpha2_to_alpha3(expr: pl.Expr) -> pl.Expr:
 
 def numeric_to_alpha3(expr: pl.Expr) -> pl.Expr:
     """ISO numeric code (``840``) -> ``USA``."""
-    return expr.cast(pl.Int64, strict=False).cast(pl.String).replace_strict(
-        _numeric(), default=None, return_dtype=pl.String
+    return (
+        expr.cast(pl.Int64, strict=False)
+        .cast(pl.String)
+        .replace_strict(_numeric(), default=None, return_dtype=pl.String)
     )
 
 

@@ -622,9 +622,7 @@ class LandingBatch:
                     records_skipped=counts.get("skipped", 0),
                     skip_reasons=tuple(sorted(_skip_reasons(skipped, i).items())),
                     days_kept_newer=tuple(kept),
-                    revised_days=tuple(
-                        revised.select("dataset", "day", "previous_rows", "rows").iter_rows()
-                    ),
+                    revised_days=tuple(revised.select("dataset", "day", "previous_rows", "rows").iter_rows()),
                 )
             )
         landed_pending = [p for i, p in enumerate(pending) if i not in failed]
