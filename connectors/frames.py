@@ -432,7 +432,8 @@ def _csv_header(source: str, file: str, body: str, separator: str) -> list[str]:
         names = next(csv.reader(io.StringIO(body), delimiter=separator))
     except (csv.Error, StopIteration) as exc:
         raise ExportFormatError(source, file, f"unreadable CSV header ({exc})") from exc
-    names = [n.strip() for n in names]
+    # an empty name (a column whose header cell is blank) gets one, so the reader and Polars agree on it
+    names = [n.strip() or f"unnamed_{i + 1}" for i, n in enumerate(names)]
     seen: dict[str, int] = {}
     unique = []
     for name in names:

@@ -136,6 +136,9 @@ def _day(frame: pl.DataFrame, part: str) -> pl.Expr:
     if not isinstance(inner, pl.Struct) or not {n for n, _ in DATE_PARTS} <= {f.name for f in inner.fields}:
         return pl.lit(None, dtype=pl.Date)
     field = pl.col("dateRange").struct.field(part)
+    types = {f.name: f.dtype for f in inner.fields}
+    if any(types[name].is_nested() for name, _ in DATE_PARTS):
+        return pl.lit(None, dtype=pl.Date)  # a list or object where a number belongs: the record is held
     parts = [field.struct.field(name).cast(pl.String).str.zfill(w) for name, w in DATE_PARTS]
     return pl.format("{}-{}-{}", *parts).str.to_date("%Y-%m-%d", strict=False)
 
@@ -154,7 +157,7 @@ def _urn_id(prefix: str) -> pl.Expr:
 
 
 def _text(frame: pl.DataFrame, column: str) -> pl.Expr:
-    if column not in frame.columns:
+    if column not in frame.columns or frame.schema[column].is_nested():
         return pl.lit(None, dtype=pl.String)
     return pl.col(column).cast(pl.String).str.strip_chars()
 
@@ -243,7 +246,7 @@ def parse(raw: bytes, file: str) -> ParsedExport:
 
 
 def _numeric(frame: pl.DataFrame, column: str) -> pl.Expr:
-    if column not in frame.columns:
+    if column not in frame.columns or frame.schema[column].is_nested():
         return pl.lit(None, dtype=pl.Float64)
     return pl.col(column).cast(pl.String).str.strip_chars().cast(pl.Float64, strict=False)
 

@@ -157,8 +157,9 @@ def _read_records(raw: bytes, file: str) -> pl.DataFrame:
         raise ExportFormatError(SOURCE, file, "report rows have no 'dimensions' object")
     if not isinstance(parts.get("metrics"), pl.Struct):
         raise ExportFormatError(SOURCE, file, "report rows have no 'metrics' object")
-    dims = {f.name for f in parts["dimensions"].fields}
-    metrics = {f.name for f in parts["metrics"].fields}
+    # fields holding a list or an object (not a value) are left out: they read as absent (null)
+    dims = {f.name for f in parts["dimensions"].fields if not f.dtype.is_nested()}
+    metrics = {f.name for f in parts["metrics"].fields if not f.dtype.is_nested()}
     require_columns(SOURCE, file, sorted(metrics), ["impressions"], "the report's metrics")
 
     def pick(part: str, name: str, present: set[str]) -> pl.Expr:
@@ -166,7 +167,11 @@ def _read_records(raw: bytes, file: str) -> pl.DataFrame:
             return pl.lit(None, dtype=pl.String)
         return pl.col("record").struct.field(part).struct.field(name).cast(pl.String)
 
-    top = pl.col("record").struct.field("advertiser_id").cast(pl.String) if "advertiser_id" in parts else None
+    top = (
+        pl.col("record").struct.field("advertiser_id").cast(pl.String)
+        if "advertiser_id" in parts and not parts["advertiser_id"].is_nested()
+        else None
+    )
     pointer = pl.concat_str(prefix, pl.lit("/data/list/"), pl.col("_item").cast(pl.String))
     return records.select(
         pointer.alias("_pointer"),

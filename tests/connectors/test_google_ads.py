@@ -26,6 +26,7 @@ from connectors.google_ads import (
 from connectors.http import ConfigError, VendorResponseError
 from connectors.ingest import Window, ingest_source
 from connectors.landing import ingest_file, read_manifest
+from tests.support.corpus import assert_case, cases
 
 COLUMNS = [
     "activity_type",
@@ -314,7 +315,11 @@ def test_excel_download_utf16_tab_separated_with_country_network_and_views():
         (b'{"error": {"code": 401, "message": "bad"}}', "error.json", "API error response"),
         (b'[{"data": []}]', "other.json", "not a Google Ads search(Stream) response"),
         (b"Campaign report\nfoo,bar\n1,2\n", "report.csv", "no report header"),
-        (b"Day,Campaign,Cost,Clicks\n2026-09-01,A,1.00,2\n", "noimpr.csv", "missing required column(s) ['Impr.']"),
+        (
+            b"Day,Campaign,Cost,Clicks\n2026-09-01,A,1.00,2\n",
+            "noimpr.csv",
+            "missing required column(s) ['Impr.']",
+        ),
     ],
 )
 def test_unreadable_files_fail_naming_the_file(raw, name, problem):
@@ -525,3 +530,11 @@ def test_a_stream_that_fails_part_way_lands_nothing(google_api, paths):
     ):
         ingest_source(CONNECTOR, paths, window=WINDOW)
     assert read_manifest(paths).height == 0
+
+
+# --- conformance corpus: the vendors' own published examples (tests/connectors/corpus/google_ads) ---
+
+
+@pytest.mark.parametrize("case", cases("google_ads"), ids=lambda case: case.name)
+def test_published_example_lands_exactly_its_hand_written_rows(case):
+    assert_case(CONNECTOR, case)
