@@ -13,8 +13,10 @@ record becomes an impression row with its country, and each campaign record cont
 geographic report did not attribute to a country (campaign total minus the sum of its geographic records,
 per measure, floored at 0) as a row with a null country. A file holding only campaign results (or only
 geographic ones) is read the same way, so the dataset's impressions always add up to the account totals.
-Geographic records of type ``AREA_OF_INTEREST`` (a saved file made with another query) are ignored: the
-same impression can be in both location types.
+Geographic records of type ``AREA_OF_INTEREST`` (a saved file made with another query) are skipped with
+their reason (the same impression can be in both location types), and so are campaign records the
+geographic report attributes entirely: every GoogleAdsRow is counted in ``raw_records`` and ends landed,
+quarantined or skipped with a reason. A ``summaryRow`` batch is not a result row and is not landed.
 
 Proto3 JSON: lowerCamelCase keys nested by resource, int64 metrics as strings, unset metrics absent (read
 as 0), cost in micros of the account currency (``customer.currency_code``). ``segments.date`` is a day in
@@ -22,11 +24,16 @@ the account's time zone (``customer.time_zone``, kept in attributes): rows are d
 UTC, which shifts the day boundary by the account's UTC offset. A 200 response whose array holds an
 ``error`` object (a stream that failed part-way) is an error, never a partial report.
 
-**UI CSV** (Reports > Download > CSV, or "CSV (Excel)": UTF-16LE, tab-separated): title and quoted date
-range lines above the header, UI labels as column names (English or German), display-formatted numbers
-(thousands separators, currency symbols, ``--`` for n/a, a decimal comma in German exports), ``Total: ...``
-(``Gesamt: ...``) rows at the end, which are dropped and not counted. Cost is in currency units (not micros).
-The date range in the second line widens the covered days to days without any row.
+**UI CSV** (Reports > Download > CSV, UTF-8; or "CSV (Excel)": UTF-16LE, tab-separated, with or without a
+byte-order mark: ``frames.decode_text``): title and quoted date range lines above the header, UI labels as
+column names (English or German), display-formatted numbers (thousands separators, currency symbols, ``--``
+for n/a, a decimal comma in German exports), ``Total: ...`` (``Gesamt: ...``) rows at the end, which are
+records skipped with their reason. Cost is in currency units (not micros), read exactly as a decimal.
+Without a currency column the currency comes from an unambiguous symbol in the cost cell (``€``, ``£``;
+never ``$``), else it is null and ``cost_currency_unknown`` in ``attributes`` says why (the API always asks
+for ``customer.currency_code``). ``cost_amount_net`` = ``cost_amount``: neither shape states credits.
+The date range in the second line widens the covered days to days without any row. A short or ragged line
+is quarantined with its line number.
 
 Rows: ``ad_impressions`` (with ``cost_amount``/``cost_currency``), ``video_views`` (TrueView views, when > 0)
 and ``ad_view_seconds`` (``metrics.video_watch_time_duration_millis`` / 1000, when a file has it; the default

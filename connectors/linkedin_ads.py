@@ -11,9 +11,12 @@ three ``pivots``); ``fetch`` uses ``pivots=List(ACCOUNT,CAMPAIGN)`` so every ele
 account. Pivot values are read by URN type, not by position: ``urn:li:sponsoredAccount:<id>`` ->
 ``account``, ``urn:li:sponsoredCampaign:<id>`` -> ``campaign_id``; the full list stays in ``attributes``.
 
-Mapping: ``impressions`` -> ``ad_impressions`` (required; a missing or bad value quarantines the row)
-carrying ``costInUsd`` as ``cost_amount`` in ``USD`` (the response does not carry the account's currency
-code, so ``costInLocalCurrency`` goes to ``attributes`` only); ``videoViews`` -> ``video_views``.
+Mapping: ``impressions`` -> ``ad_impressions`` (required: a response without the field is rejected naming
+it; a bad value quarantines the row) carrying ``costInUsd`` as ``cost_amount`` in ``USD``. The response does
+not carry the account's currency code, so ``costInLocalCurrency`` goes to ``attributes``, and is the cost
+only when ``costInUsd`` was not asked for: then ``cost_currency`` is null and ``cost_currency_unknown`` says
+why. ``cost_amount_net`` = ``cost_amount`` (adAnalytics states no credits). ``videoViews`` ->
+``video_views``. ``pivotValues`` is optional (an element without it has no account or campaign).
 LinkedIn reports no video watch time (``averageDwellTime`` is on-screen dwell, not watch time), so there
 are no ``ad_view_seconds`` rows. ``ad_format`` is ``video`` when the record has ``videoViews > 0`` (only
 video creatives report views), else ``social`` (Sponsored Content / Messaging in the LinkedIn feed).
@@ -23,8 +26,10 @@ separate geo lookup (which returns names, not ISO codes), and LinkedIn approxima
 demographic pivots for privacy (and does not adjust their cost for over-delivery), so country rows would
 not add up to the campaign totals. ``device`` and ``placement`` are null (not broken down).
 
-Dates: LinkedIn reports days in UTC [3P-OBSERVED]; ``usage_start`` is the record's start day 00:00 UTC and
-``usage_end`` the day after its end day. The days an API export covers come from its name
+Dates: LinkedIn reports days in UTC [3P-OBSERVED]. ``timeGranularity=DAILY`` elements cover one day;
+``MONTHLY``, ``YEARLY`` or ``ALL`` elements cover their ``dateRange`` and are spread evenly over its days
+(``spread_days`` in ``attributes``), never put on the first day. A ``dateRange`` that is not a date (or ends
+before it starts) quarantines its element with the reason. The days an API export covers come from its name
 (``ad_analytics_api_<first>_<last>.json``) so a day that became empty replaces its old rows.
 """
 

@@ -7,12 +7,26 @@ Two shapes, one canonical mapping (one row per vendor record x measure):
   ``GET /v25.0/<report_run_id>/insights`` (a single page object is read too). Records carry string
   values (``"impressions": "10234"``, ``"spend": "45.67"`` in ``account_currency`` major units),
   ``date_start``/``date_stop`` and the breakdown fields; action metrics are lists
-  ``[{"action_type": "video_view", "value": "2034"}]`` that Meta leaves out when they are zero.
+  ``[{"action_type": "video_view", "value": "2034"}]`` that Meta leaves out when they are zero. A page set
+  without ``date_start``, ``date_stop`` or ``impressions`` is rejected naming the field.
 - **Ads Manager CSV**: UI labels as headers (``Reporting starts``, ``Reporting ends``, ``Campaign name``,
-  ``Impressions``, ``Amount spent (EUR)``...), the currency only in the spend header, an optional UTF-8
-  BOM, breakdown columns ``Platform``, ``Placement``, ``Device platform``, ``Impression device``,
-  ``Country`` and an optional ``Day`` column. A non-daily export puts the whole range in Reporting
-  starts/ends: its rows span that range (``usage_end`` = ends + 1 day) and land on their start day.
+  ``Impressions``, ``Amount spent (EUR)``...) in English or German (``Berichtsbeginn``, ``Impressionen``,
+  ``Ausgegebener Betrag (EUR)``...; German numbers use decimal commas), the currency only in the spend
+  header, an optional BOM (UTF-8, or UTF-16 when re-saved), ``,`` ``;`` or tab as separator (the header
+  line decides), breakdown columns ``Platform``, ``Placement``, ``Device platform``, ``Impression device``,
+  ``Country`` and an optional ``Day`` column. The optional summary row (every name and id blank) is a
+  record skipped with its reason; a short or ragged row is quarantined with its line, never taken for it.
+
+Granularity: a record covering several days (an Insights row fetched without ``time_increment=1``, which
+covers ``date_start``..``date_stop``, e.g. the default 30 days; an Ads Manager export without the Day
+breakdown, whose rows cover Reporting starts..ends) is spread evenly over its days (``spread_days`` in
+``attributes``, ``frames.spread_over_days``), never put on its first day. ``fetch`` always asks for daily
+rows and for ``account_currency``.
+
+Currency: ``spend`` is in the ad account's currency, which an Insights response states only when
+``account_currency`` was asked for. Without it the cost lands with a null ``cost_currency`` and
+``cost_currency_unknown`` in ``attributes`` (dbt warns on such rows). ``cost_amount_net`` = ``cost_amount``:
+neither shape states credits.
 
 Mapping:
 
@@ -46,6 +60,9 @@ reports video plays, else ``social``. Watch time is carried separately by ``ad_v
 
 Dates: Meta reports days in the **ad account's time zone**, not UTC. ``usage_start`` is that date at
 00:00 UTC and ``usage_end`` the next day 00:00 UTC, so a day is shifted by the account's UTC offset.
+
+Records: every row keeps its record (``_record``: the JSON pointer ``/<page>/data/<i>`` or ``line:<n>``);
+``raw_records`` counts records as read, before the summary row is set aside.
 
 Datasets: landing replaces rows per (source, dataset, day), so each ad account is its own dataset
 (``act_<id>``): API exports of several accounts, and an Ads Manager CSV of the same account (when it has

@@ -2,8 +2,14 @@
 
 A saved export is a JSON array of raw responses (or one response): ``{"code": 0, "message": "OK",
 "request_id": ..., "data": {"page_info": {"page", "page_size", "total_number", "total_page"}, "list":
-[{"dimensions": {...}, "metrics": {...}}]}}``. Metric values are strings and may be ``"-"`` (not
-available: read as null); ``stat_time_day`` is ``"YYYY-MM-DD 00:00:00"`` in the advertiser's time zone.
+[{"dimensions": {...}, "metrics": {...}}]}}``. Metric values are strings (sometimes JSON numbers) and may be
+``"-"`` (not available: read as null); ``stat_time_day`` is ``"YYYY-MM-DD 00:00:00"`` in the advertiser's
+time zone. Granularity: ``stat_time_hour`` records are summed to their day (additive metrics summed,
+``average_video_play`` play-weighted, ``reach`` dropped; the row names every hour it sums and gets the same
+id as the daily report of that day); records with neither (``query_lifetime`` totals) cover days nobody
+can tell and are quarantined with the reason. Ids (``campaign_id``, ``adgroup_id``) are read from the
+dimensions, else from the metrics (ad-level reports), ``advertiser_id`` also from beside them. A report
+without ``impressions`` (a GMV Max report, say) is rejected naming it.
 
 ``fetch`` saves, per advertiser, two campaign-level reports in one response set, because TikTok breaks
 results down by country only in its AUDIENCE report, and that report has no video metrics:
@@ -16,14 +22,16 @@ results down by country only in its AUDIENCE report, and that report has no vide
   their impressions (attributes ``video_share`` and ``video_source_row`` say so), so each country record
   carries its impressions and its (estimated) video measures and nothing is counted twice. The BASIC
   record's own impressions and spend stay in ``attributes``; a BASIC record without any country record
-  keeps its impressions and video with a null country.
+  keeps its impressions and video with a null country; a BASIC record with country records and no video
+metrics is a record skipped with its reason (its impressions and spend land by country).
 
 A file without any country-level record (a BASIC report saved on its own) gives every measure from its
 BASIC records, with a null country. Impressions of ``"-"`` or not a number quarantine the row; missing
 video metrics produce no video rows.
 
 Cost: ``spend`` in the advertiser's currency, from the ``currency`` metric (requested in the BASIC report;
-AUDIENCE rows use their campaign-day's or the file's single currency); no currency, no cost.
+AUDIENCE rows use their campaign-day's or the file's single currency); without any, the cost lands with a
+null currency and ``cost_currency_unknown`` in ``attributes``. ``cost_amount_net`` = ``cost_amount``.
 ``ad_format``: ``video`` when the campaign-day has video plays (TikTok in-feed ads are video), else
 ``social``. ``device`` and ``placement`` stay null (not broken down in these reports). ``account`` is the
 advertiser id from the export's name (``integrated_report_api_<advertiser_id>_<first>_<last>.json``) or an
