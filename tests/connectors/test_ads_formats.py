@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from connectors import google_ads, linkedin_ads, meta_ads, tiktok_ads
 from connectors.base import ExportFormatError
 from connectors.config import BUNDLED_SAMPLES, Paths
-from connectors.landing import LandingBatch, read_manifest
+from connectors.landing import LandingBatch, ingest_folder, read_manifest
 from tests.support.mutations import damaged_csv, damaged_json, land_and_check
 
 CONNECTORS = {
@@ -322,6 +322,28 @@ def test_linkedin_impossible_date_quarantines_its_record_only(paths):
     assert _quarantine(paths, "linkedin_ads").select("source_row", "reason").rows() == [
         ("/elements/1#impressions", "dateRange has no readable start day")
     ]
+
+
+@pytest.mark.parametrize("source", sorted(CONNECTORS))
+def test_one_truncated_export_is_rejected_alone_and_every_other_file_lands(source, paths, tmp_path):
+    folder = tmp_path / source
+    folder.mkdir()
+    samples = sorted((BUNDLED_SAMPLES / source).iterdir())
+    for sample in samples:
+        (folder / sample.name).write_bytes(sample.read_bytes())
+    json_sample = next(p for p in samples if p.suffix == ".json")
+    broken = folder / f"0_{json_sample.name}"  # sorts first: it must not stop the files after it
+    broken.write_bytes(json_sample.read_bytes()[: len(json_sample.read_bytes()) // 2])
+
+    results = ingest_folder(CONNECTORS[source], folder, paths)
+
+    rejected = [r for r in results if r.rejected]
+    assert [r.original_name for r in rejected] == [broken.name]
+    assert rejected[0].error.startswith(f"[{source}] {broken.name}: malformed JSON")
+    assert sorted(r.original_name for r in results if not r.rejected and not r.skipped) == [
+        p.name for p in samples
+    ]
+    assert read_manifest(paths).filter(pl.col("status") == "rejected").height == 1
 
 
 # ---- properties: damaged real exports land, quarantine or are rejected by name, never lose a record ----
