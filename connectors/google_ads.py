@@ -86,6 +86,7 @@ from connectors.frames import (
     parse_decimal,
     read_csv_rows,
     read_json_document,
+    require_columns,
     skip_records,
     unpivot_measures,
 )
@@ -527,11 +528,12 @@ def _parse_ui_csv(raw: bytes, file: str) -> ParsedExport:
     if not text.strip():
         raise ExportFormatError(SOURCE, file, "file is empty")
     skip, separator, labels, german = _header(lines, file)
-    missing = [LABELS[name][german][0] for name in ("day", "impressions") if name not in labels] + (
+    # the labels (in the export's language) its rows need; a missing or renamed one names the near miss
+    required = [LABELS[name][german][0] for name in ("day", "impressions") if name not in labels] + (
         [] if {"campaign_id", "campaign_name"} & set(labels) else [LABELS["campaign_name"][german][0]]
     )
-    if missing:
-        raise ExportFormatError(SOURCE, file, f"missing required column(s) {missing}")
+    header = [c.strip().strip('"').strip() for c in lines[skip].split(separator)]
+    require_columns(SOURCE, file, header, required, "the report")
     window = _range_days(lines[skip - 1]) if skip else None
 
     frame = read_csv_rows(SOURCE, file, text.encode(), skip_lines=skip, separator=separator)

@@ -613,18 +613,18 @@ def _parse_csv(raw: bytes, file: str) -> ParsedExport:
     frame = frame.rename({c: c.strip() for c in frame.columns if c != c.strip()})
     count = frame.height  # records as read, before anything is filtered
     spend_columns = [c for c in frame.columns if _SPEND.match(c)]
-    if not {"Impressions", "Impressionen"} & set(frame.columns):
-        found = ", ".join(c for c in frame.columns if not c.startswith("_"))
-        raise ExportFormatError(
-            SOURCE, file, f"no 'Impressions' column: not an Ads Manager table export (columns: {found})"
-        )
+    german = bool(GERMAN_LABELS & set(frame.columns))
+    # the impressions column, in the export's language: a missing or renamed one names the near miss
+    require_columns(
+        SOURCE, file, frame.columns, [CSV_LABELS["impressions_raw"][german]], "the Ads Manager export"
+    )
     names = {CSV_COLUMNS[c] for c in frame.columns if c in CSV_COLUMNS}
     if "day" not in names and not {"reporting_starts", "reporting_ends"} <= names:
         raise ExportFormatError(SOURCE, file, "no 'Day' or 'Reporting starts'/'Reporting ends' columns")
     if len(spend_columns) > 1:
         raise ExportFormatError(SOURCE, file, f"several spend columns {spend_columns}: one currency expected")
     currency = _SPEND.match(spend_columns[0]).group(1).upper() if spend_columns else None
-    decimal_comma = bool(GERMAN_LABELS & set(frame.columns))
+    decimal_comma = german
 
     renamed = frame.rename({label: name for label, name in CSV_COLUMNS.items() if label in frame.columns})
     renamed = ensure_columns(renamed, {name: pl.String() for name in CSV_LABELS})

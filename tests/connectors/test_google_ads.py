@@ -318,7 +318,7 @@ def test_excel_download_utf16_tab_separated_with_country_network_and_views():
         (
             b"Day,Campaign,Cost,Clicks\n2026-09-01,A,1.00,2\n",
             "noimpr.csv",
-            "missing required column(s) ['Impr.']",
+            "the report is missing required column(s) 'Impr.'",
         ),
     ],
 )

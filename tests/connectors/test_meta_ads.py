@@ -367,10 +367,13 @@ def test_csv_without_spend_column_has_no_cost_and_bad_cells_quarantine():
 
 
 def test_csv_file_errors_name_the_file():
-    with pytest.raises(ExportFormatError, match=r"report\.csv: no 'Impressions' column"):
+    with pytest.raises(ExportFormatError, match=r"report\.csv: .*missing required column\(s\) 'Impressions'"):
         parse(
             b"Reporting starts,Reporting ends,Campaign name,Reach\n2026-09-01,2026-09-01,A,5\n", "report.csv"
         )
+    # a renamed column names the near miss (require_columns)
+    with pytest.raises(ExportFormatError, match=r"'Impressions' \(found 'Impression': renamed\?\)"):
+        parse(b"Day,Campaign name,Impression\n2026-09-01,A,5\n", "renamed.csv")
     with pytest.raises(ExportFormatError, match=r"nodate\.csv: no 'Day' or 'Reporting starts'"):
         parse(b"Campaign name,Impressions\nA,5\n", "nodate.csv")
     # a ragged row is no longer a file error: it is quarantined with its line (tests/connectors/test_files.py)
