@@ -256,10 +256,12 @@ def spread_over_days(
         pl.date_ranges(pl.col(first), pl.col(last), interval="1d").alias("_spread_day")
     )
     spread = spread.explode("_spread_day")
-    share = 1.0 / pl.col("_spread_days")
+    # a record whose range cannot be read keeps its values whole: its missing day quarantines it, and the
+    # reason says so (not "quantity missing")
+    days = pl.col("_spread_days").fill_null(1)
     return spread.with_columns(
-        *[(pl.col(m).cast(pl.Float64, strict=False) * share).alias(m) for m in measures],
-        *[(pl.col(m) / pl.col("_spread_days")).alias(m) for m in money],
+        *[(pl.col(m).cast(pl.Float64, strict=False) / days).alias(m) for m in measures],
+        *[(pl.col(m) / days).alias(m) for m in money],
     )
 
 
@@ -449,7 +451,8 @@ def _csv_header(source: str, file: str, body: str, separator: str) -> list[str]:
         names = next(csv.reader(io.StringIO(body), delimiter=separator))
     except (csv.Error, StopIteration) as exc:
         raise ExportFormatError(source, file, f"unreadable CSV header ({exc})") from exc
-    names = [n.strip() for n in names]
+    # an empty name (a column whose header cell is blank) gets one, so the reader and Polars agree on it
+    names = [n.strip() or f"unnamed_{i + 1}" for i, n in enumerate(names)]
     seen: dict[str, int] = {}
     unique = []
     for name in names:

@@ -13,8 +13,10 @@ record becomes an impression row with its country, and each campaign record cont
 geographic report did not attribute to a country (campaign total minus the sum of its geographic records,
 per measure, floored at 0) as a row with a null country. A file holding only campaign results (or only
 geographic ones) is read the same way, so the dataset's impressions always add up to the account totals.
-Geographic records of type ``AREA_OF_INTEREST`` (a saved file made with another query) are ignored: the
-same impression can be in both location types.
+Geographic records of type ``AREA_OF_INTEREST`` (a saved file made with another query) are skipped with
+their reason (the same impression can be in both location types), and so are campaign records the
+geographic report attributes entirely: every GoogleAdsRow is counted in ``raw_records`` and ends landed,
+quarantined or skipped with a reason. A ``summaryRow`` batch is not a result row and is not landed.
 
 Proto3 JSON: lowerCamelCase keys nested by resource, int64 metrics as strings, unset metrics absent (read
 as 0), cost in micros of the account currency (``customer.currency_code``). ``segments.date`` is a day in
@@ -22,11 +24,16 @@ the account's time zone (``customer.time_zone``, kept in attributes): rows are d
 UTC, which shifts the day boundary by the account's UTC offset. A 200 response whose array holds an
 ``error`` object (a stream that failed part-way) is an error, never a partial report.
 
-**UI CSV** (Reports > Download > CSV, or "CSV (Excel)": UTF-16LE, tab-separated): title and quoted date
-range lines above the header, UI labels as column names (English or German), display-formatted numbers
-(thousands separators, currency symbols, ``--`` for n/a, a decimal comma in German exports), ``Total: ...``
-(``Gesamt: ...``) rows at the end, which are dropped and not counted. Cost is in currency units (not micros).
-The date range in the second line widens the covered days to days without any row.
+**UI CSV** (Reports > Download > CSV, UTF-8; or "CSV (Excel)": UTF-16LE, tab-separated, with or without a
+byte-order mark: ``frames.decode_text``): title and quoted date range lines above the header, UI labels as
+column names (English or German), display-formatted numbers (thousands separators, currency symbols, ``--``
+for n/a, a decimal comma in German exports), ``Total: ...`` (``Gesamt: ...``) rows at the end, which are
+records skipped with their reason. Cost is in currency units (not micros), read exactly as a decimal.
+Without a currency column the currency comes from an unambiguous symbol in the cost cell (``€``, ``£``;
+never ``$``), else it is null and ``cost_currency_unknown`` in ``attributes`` says why (the API always asks
+for ``customer.currency_code``). ``cost_amount_net`` = ``cost_amount``: neither shape states credits.
+The date range in the second line widens the covered days to days without any row. A short or ragged line
+is quarantined with its line number.
 
 Rows: ``ad_impressions`` (with ``cost_amount``/``cost_currency``), ``video_views`` (TrueView views, when > 0)
 and ``ad_view_seconds`` (``metrics.video_watch_time_duration_millis`` / 1000, when a file has it; the default
@@ -57,7 +64,7 @@ Devices: MOBILE -> mobile, DESKTOP -> desktop, TABLET -> tablet, CONNECTED_TV ->
 
 from __future__ import annotations
 
-import io
+import codecs
 import os
 import re
 from datetime import date, datetime, timedelta
@@ -72,11 +79,15 @@ from connectors.base import ApiExport, Connector, ExportFormatError, ParsedExpor
 from connectors.countries import google_ads_country_to_alpha3
 from connectors.frames import (
     Measure,
+    decode_text,
     explode_results,
     json_attributes,
     natural_key,
     parse_decimal,
     read_csv_rows,
+    read_json_document,
+    require_columns,
+    skip_records,
     unpivot_measures,
 )
 from connectors.http import (
@@ -94,6 +105,16 @@ VERSION = "1.0.0"
 VENDOR = "google"
 SERVICE = "google.ads"
 DATASET = "campaign_performance"
+CURRENCY_UNKNOWN = (
+    "cost is in the account's currency, which the export does not state (customer.currency_code)"
+)
+AREA_OF_INTEREST = (
+    "geographic_view record of location type AREA_OF_INTEREST: the same impressions are counted by "
+    "LOCATION_OF_PRESENCE"
+)
+FULLY_ATTRIBUTED = (
+    "campaign total fully attributed to countries by its geographic_view records (landed there)"
+)
 
 MEASURES = [
     Measure("impressions", "ad_impressions", "impressions", required=True),
@@ -149,14 +170,25 @@ def ad_format(channel: pl.Expr, network: pl.Expr, device: pl.Expr) -> pl.Expr:
 
 
 def _rows(frame: pl.DataFrame, key_columns: list[str], attributes: list[str]) -> pl.DataFrame:
-    """Wide records (``impressions``, ``video_views``, ``view_seconds``, ``cost``...) -> canonical rows."""
+    """Wide records (``impressions``, ``video_views``, ``view_seconds``, ``cost``...) -> canonical rows.
+
+    Every row keeps its record (``_record``); a cost without a stated currency lands with a null
+    currency and says why (``cost_currency_unknown`` in attributes).
+    """
+    frame = frame.with_columns(
+        pl.when(pl.col("currency").is_null() & pl.col("cost").is_not_null())
+        .then(pl.lit(CURRENCY_UNKNOWN))
+        .alias("cost_currency_unknown")
+    )
+    flags = ["cost_currency_unknown"] if frame.get_column("cost_currency_unknown").is_not_null().any() else []
     wide = frame.with_columns(
-        json_attributes(attributes, frame).alias("attributes"),
+        json_attributes(attributes + flags, frame).alias("attributes"),
         natural_key(key_columns).alias("_key"),
     )
     long = unpivot_measures(wide, MEASURES)
     start = pl.col("_date").cast(UTC_TS)
     on_impressions = pl.col("activity_type") == "ad_impressions"
+    cost = pl.when(on_impressions).then(pl.col("cost")).otherwise(None).cast(MONEY)
     return long.with_columns(
         pl.concat_str(pl.col("_key"), pl.lit("|"), pl.col("measure")).alias("natural_key"),
         start.alias("usage_start"),
@@ -168,9 +200,12 @@ def _rows(frame: pl.DataFrame, key_columns: list[str], attributes: list[str]) ->
         pl.col("device_raw").replace_strict(DEVICES, default=None, return_dtype=pl.String).alias("device"),
         ad_format(pl.col("channel"), pl.col("_network_enum"), pl.col("device_raw")).alias("ad_format"),
         pl.col("network").alias("placement"),
-        pl.when(on_impressions).then(pl.col("cost")).otherwise(None).cast(MONEY).alias("cost_amount"),
-        pl.when(on_impressions).then(pl.col("currency")).otherwise(None).alias("cost_currency"),
+        cost.alias("cost_amount"),
+        # metrics.cost_micros and the UI's Cost are what was spent; neither states credits: net = gross
+        cost.alias("cost_amount_net"),
+        pl.when(on_impressions).then(pl.col("currency")).alias("cost_currency"),
         pl.lit(DATASET).alias("dataset"),
+        pl.col("_pointer").alias("_record"),
     )
 
 
@@ -208,19 +243,16 @@ def _metric(frame: pl.DataFrame, name: str) -> pl.Expr:
 
 
 def _read_batches(raw: bytes, file: str) -> pl.DataFrame:
-    try:
-        batches = pl.read_json(io.BytesIO(raw), infer_schema_length=None)
-    except Exception as exc:  # polars raises several error types for bad JSON
-        raise ExportFormatError(SOURCE, file, f"malformed JSON ({exc})") from exc
+    batches = read_json_document(SOURCE, file, raw)
     if "error" in batches.columns:
         raise ExportFormatError(SOURCE, file, "holds a Google Ads API error response, not report results")
     if batches.height and not {"results", "fieldMask", "requestId"} & set(batches.columns):
         raise ExportFormatError(
             SOURCE, file, "no 'results', 'fieldMask' or 'requestId': not a Google Ads search(Stream) response"
         )
-    if "results" in batches.columns and not isinstance(batches.schema["results"], pl.List):
+    if "results" in batches.columns and not isinstance(batches.schema["results"], (pl.List, pl.Null)):
         raise ExportFormatError(SOURCE, file, "'results' is not an array of rows")
-    is_array = raw.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"["
+    is_array = raw.removeprefix(codecs.BOM_UTF8).lstrip()[:1] == b"["
     pointer = pl.concat_str(pl.lit("/"), pl.int_range(pl.len()).cast(pl.String)) if is_array else pl.lit("")
     return batches.with_columns(pointer.alias("_pointer"))
 
@@ -229,14 +261,18 @@ def _parse_api(raw: bytes, file: str) -> ParsedExport:
     batches = _read_batches(raw, file)
     match = API_WINDOW.search(PurePath(file).name)
     window = (date.fromisoformat(match[1]), date.fromisoformat(match[2])) if match else None
-    if "results" not in batches.columns:
-        return ParsedExport(DATASET, conform(pl.DataFrame(), PARSED_SCHEMA), _days(pl.Series([]), window), 0)
+    empty = ParsedExport(DATASET, conform(pl.DataFrame(), PARSED_SCHEMA), _days(pl.Series([]), window), 0)
+    if "results" not in batches.columns or not isinstance(batches.schema["results"], pl.List):
+        return empty  # a stream with no rows (summary-only batches included)
+    if not isinstance(batches.schema["results"].inner, pl.Struct):
+        raise ExportFormatError(SOURCE, file, "'results' holds values that are not GoogleAdsRow objects")
     results = explode_results(batches)
     if results.is_empty():
-        return ParsedExport(DATASET, conform(pl.DataFrame(), PARSED_SCHEMA), _days(pl.Series([]), window), 0)
+        return empty
     for resource in ("segments", "metrics"):
         if not isinstance(results.schema.get(resource), pl.Struct):
             raise ExportFormatError(SOURCE, file, f"results have no '{resource}' object")
+    count = results.height  # GoogleAdsRows as read, before anything is filtered
 
     records = results.select(
         pl.col("_pointer"),
@@ -264,12 +300,20 @@ def _parse_api(raw: bytes, file: str) -> ParsedExport:
             else pl.lit(None, dtype=pl.Float64)
         ).alias("view_seconds"),
     )
-    geo = records.filter(
-        pl.col("_is_geo")
-        & pl.col("location_type").fill_null("LOCATION_OF_PRESENCE").eq("LOCATION_OF_PRESENCE")
-    )
+    presence = pl.col("location_type").fill_null("LOCATION_OF_PRESENCE").eq("LOCATION_OF_PRESENCE")
+    geo = records.filter(pl.col("_is_geo") & presence)
+    interest = records.filter(pl.col("_is_geo") & ~presence)
     campaign = records.filter(~pl.col("_is_geo"))
     remainder = _unattributed(campaign, geo)
+    skipped = pl.concat(
+        [
+            skip_records(interest.rename({"_pointer": "_record"}), AREA_OF_INTEREST),
+            skip_records(
+                campaign.join(remainder, on="_pointer", how="anti").rename({"_pointer": "_record"}),
+                FULLY_ATTRIBUTED,
+            ),
+        ]
+    )
     both = pl.concat(
         [
             geo.with_columns(
@@ -310,7 +354,7 @@ def _parse_api(raw: bytes, file: str) -> ParsedExport:
         attributes,
     )
     days = _days(records.get_column("_date"), window)
-    return ParsedExport(DATASET, conform(rows, PARSED_SCHEMA), days, geo.height + campaign.height)
+    return ParsedExport(DATASET, conform(rows, PARSED_SCHEMA), days, count, skipped=skipped)
 
 
 def _unattributed(campaign: pl.DataFrame, geo: pl.DataFrame) -> pl.DataFrame:
@@ -372,6 +416,9 @@ LABELS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
 }
 TOTAL_ROW = r"^\s*(Total|Gesamt)\b"
+TOTAL_REASON = "Google Ads UI totals row (Total: / Gesamt:): the sum of the rows above it"
+UI_ENCODINGS = ("utf-8",)
+CURRENCY_SYMBOLS = {"€": "EUR", "£": "GBP"}
 # UI display values -> API enum names (German values UNCONFIRMED)
 UI_DEVICES = {
     "computers": "DESKTOP", "computer": "DESKTOP",
@@ -431,15 +478,6 @@ def _country_names() -> dict[str, str]:
     return names | {"russia": "RUS", "turkey": "TUR", "united states of america": "USA"}
 
 
-def _decode(raw: bytes, file: str) -> str:
-    try:
-        if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
-            return raw.decode("utf-16")  # "CSV (Excel)" downloads
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ExportFormatError(SOURCE, file, f"not UTF-8 or UTF-16 text ({exc.reason})") from exc
-
-
 def _header(lines: list[str], file: str) -> tuple[int, str, dict[str, str], bool]:
     """(line index of the header, separator, canonical name -> label, German labels?)."""
     day_labels = {label for labels in LABELS["day"] for label in labels}
@@ -484,22 +522,29 @@ def _range_days(line: str) -> tuple[date, date] | None:
 
 
 def _parse_ui_csv(raw: bytes, file: str) -> ParsedExport:
-    text = _decode(raw, file)
+    # "CSV" downloads are UTF-8, "CSV (Excel)" UTF-16LE with a BOM, tab-separated: decode_text tells them
+    text = decode_text(SOURCE, file, raw, UI_ENCODINGS)
     lines = text.splitlines()
     if not text.strip():
         raise ExportFormatError(SOURCE, file, "file is empty")
     skip, separator, labels, german = _header(lines, file)
-    missing = [LABELS[name][german][0] for name in ("day", "impressions") if name not in labels] + (
+    # the labels (in the export's language) its rows need; a missing or renamed one names the near miss
+    required = [LABELS[name][german][0] for name in ("day", "impressions") if name not in labels] + (
         [] if {"campaign_id", "campaign_name"} & set(labels) else [LABELS["campaign_name"][german][0]]
     )
-    if missing:
-        raise ExportFormatError(SOURCE, file, f"missing column(s) {missing}")
+    header = [c.strip().strip('"').strip() for c in lines[skip].split(separator)]
+    require_columns(SOURCE, file, header, required, "the report")
     window = _range_days(lines[skip - 1]) if skip else None
 
     frame = read_csv_rows(SOURCE, file, text.encode(), skip_lines=skip, separator=separator)
-    # "Total: Account", "Total: Campaigns"... summarise the rows above: dropped, not counted
-    frame = frame.filter(~pl.col(frame.columns[0]).str.contains(TOTAL_ROW).fill_null(False))
-    frame = frame.select("_pointer", *[pl.col(label).alias(name) for name, label in labels.items()])
+    count = frame.height  # records as read, before anything is filtered
+    # "Total: Account", "Total: Campaigns"... summarise the rows above: skipped with their reason
+    total = pl.col(frame.columns[0]).str.contains(TOTAL_ROW).fill_null(False)
+    skipped = skip_records(frame.filter(total), TOTAL_REASON)
+    frame = frame.filter(~total)
+    frame = frame.select(
+        "_pointer", "_problem", "_raw", *[pl.col(label).alias(name) for name, label in labels.items()]
+    )
 
     def text_or_null(name: str) -> pl.Expr:
         if name not in frame.columns:
@@ -517,10 +562,22 @@ def _parse_ui_csv(raw: bytes, file: str) -> ParsedExport:
             return pl.lit(None, dtype=pl.Float64)
         return parse_decimal(f"_num_{name}", decimal_comma=german)
 
+    def money_text(name: str) -> pl.Expr:
+        """The cost as exact decimal text (``"1.020,50 €"`` -> ``"1020.50"``), for the Decimal cost."""
+        if name not in numeric:
+            return pl.lit(None, dtype=pl.String)
+        digits = pl.col(f"_num_{name}")
+        if german:
+            return digits.str.replace_all(r"\.", "").str.replace(",", ".")
+        return digits.str.replace_all(",", "")
+
     day = text_or_null("day")
     cost_text = text_or_null("cost")
+    symbol = cost_text.str.extract(r"([€£])").replace_strict(CURRENCY_SYMBOLS, default=None)
     records = frame.select(
         pl.col("_pointer"),
+        pl.col("_problem"),
+        pl.col("_raw"),
         pl.coalesce([day.str.to_date(fmt, strict=False) for fmt in DAY_FORMATS]).alias("_date"),
         text_or_null("customer_id").str.replace_all(r"\D", "").alias("customer_id"),
         text_or_null("campaign_id").alias("campaign_id"),
@@ -529,12 +586,13 @@ def _parse_ui_csv(raw: bytes, file: str) -> ParsedExport:
         text_or_null("campaign_type").alias("campaign_type"),
         text_or_null("account_name").alias("account_name"),
         text_or_null("avg_cpc").alias("avg_cpc"),
-        text_or_null("currency").str.to_uppercase().alias("currency"),
+        # the currency column, else an unambiguous symbol in the cost cell (never "$": many dollars)
+        pl.coalesce(text_or_null("currency").str.to_uppercase(), symbol).alias("currency"),
         text_or_null("device_label").alias("device_label"),
         text_or_null("network_label").alias("network_label"),
         text_or_null("country_label").alias("country_label"),
         number("impressions").alias("impressions"),
-        number("cost").alias("cost"),
+        money_text("cost").cast(MONEY, strict=False).alias("cost"),
         cost_text.alias("_cost_text"),
         number("clicks").alias("clicks"),
         number("conversions").alias("conversions"),
@@ -575,7 +633,7 @@ def _parse_ui_csv(raw: bytes, file: str) -> ParsedExport:
         [name for name in UI_ATTRIBUTES if name in labels],
     )
     days = _days(records.get_column("_date"), window)
-    return ParsedExport(DATASET, conform(rows, PARSED_SCHEMA), days, records.height)
+    return ParsedExport(DATASET, conform(rows, PARSED_SCHEMA), days, count, skipped=skipped)
 
 
 # --- HTTP: POST {GOOGLE_ADS_BASE_URL}/v26/customers/{id}/googleAds:searchStream ---------------------------

@@ -7,12 +7,26 @@ Two shapes, one canonical mapping (one row per vendor record x measure):
   ``GET /v25.0/<report_run_id>/insights`` (a single page object is read too). Records carry string
   values (``"impressions": "10234"``, ``"spend": "45.67"`` in ``account_currency`` major units),
   ``date_start``/``date_stop`` and the breakdown fields; action metrics are lists
-  ``[{"action_type": "video_view", "value": "2034"}]`` that Meta leaves out when they are zero.
+  ``[{"action_type": "video_view", "value": "2034"}]`` that Meta leaves out when they are zero. A page set
+  without ``date_start``, ``date_stop`` or ``impressions`` is rejected naming the field.
 - **Ads Manager CSV**: UI labels as headers (``Reporting starts``, ``Reporting ends``, ``Campaign name``,
-  ``Impressions``, ``Amount spent (EUR)``...), the currency only in the spend header, an optional UTF-8
-  BOM, breakdown columns ``Platform``, ``Placement``, ``Device platform``, ``Impression device``,
-  ``Country`` and an optional ``Day`` column. A non-daily export puts the whole range in Reporting
-  starts/ends: its rows span that range (``usage_end`` = ends + 1 day) and land on their start day.
+  ``Impressions``, ``Amount spent (EUR)``...) in English or German (``Berichtsbeginn``, ``Impressionen``,
+  ``Ausgegebener Betrag (EUR)``...; German numbers use decimal commas), the currency only in the spend
+  header, an optional BOM (UTF-8, or UTF-16 when re-saved), ``,`` ``;`` or tab as separator (the header
+  line decides), breakdown columns ``Platform``, ``Placement``, ``Device platform``, ``Impression device``,
+  ``Country`` and an optional ``Day`` column. The optional summary row (every name and id blank) is a
+  record skipped with its reason; a short or ragged row is quarantined with its line, never taken for it.
+
+Granularity: a record covering several days (an Insights row fetched without ``time_increment=1``, which
+covers ``date_start``..``date_stop``, e.g. the default 30 days; an Ads Manager export without the Day
+breakdown, whose rows cover Reporting starts..ends) is spread evenly over its days (``spread_days`` in
+``attributes``, ``frames.spread_over_days``), never put on its first day. ``fetch`` always asks for daily
+rows and for ``account_currency``.
+
+Currency: ``spend`` is in the ad account's currency, which an Insights response states only when
+``account_currency`` was asked for. Without it the cost lands with a null ``cost_currency`` and
+``cost_currency_unknown`` in ``attributes`` (dbt warns on such rows). ``cost_amount_net`` = ``cost_amount``:
+neither shape states credits.
 
 Mapping:
 
@@ -47,6 +61,9 @@ reports video plays, else ``social``. Watch time is carried separately by ``ad_v
 Dates: Meta reports days in the **ad account's time zone**, not UTC. ``usage_start`` is that date at
 00:00 UTC and ``usage_end`` the next day 00:00 UTC, so a day is shifted by the account's UTC offset.
 
+Records: every row keeps its record (``_record``: the JSON pointer ``/<page>/data/<i>`` or ``line:<n>``);
+``raw_records`` counts records as read, before the summary row is set aside.
+
 Datasets: landing replaces rows per (source, dataset, day), so each ad account is its own dataset
 (``act_<id>``): API exports of several accounts, and an Ads Manager CSV of the same account (when it has
 the ``Account ID`` column), then replace each other day by day instead of adding up. A CSV without an
@@ -74,13 +91,15 @@ from connectors.base import ApiExport, Connector, ExportFormatError, ParsedExpor
 from connectors.countries import alpha2_to_alpha3
 from connectors.frames import (
     Measure,
+    decode_text,
     ensure_columns,
     explode_buckets,
-    json_attributes,
     natural_key,
-    parse_decimal,
     read_csv_rows,
     read_json_pages,
+    require_columns,
+    skip_records,
+    spread_over_days,
     unpivot_measures,
 )
 from connectors.http import (
@@ -92,13 +111,19 @@ from connectors.http import (
     paginate,
     request_json,
 )
-from connectors.schema import PARSED_SCHEMA, UTC_TS, conform
+from connectors.schema import MONEY, PARSED_SCHEMA, UTC_TS, conform
 
 SOURCE = "meta_ads"
 VERSION = "1.0.0"
 VENDOR = "meta"
 SERVICE = "meta.ads"
 CSV_DATASET = "ads_manager"
+CSV_ENCODINGS = ("utf-8",)  # Ads Manager writes UTF-8 (with a BOM); a BOM-marked UTF-16 re-save reads too
+# method flags, in attributes only when some record of the file has them
+FLAGS = ("spread_days", "cost_currency_unknown")
+CURRENCY_UNKNOWN = (
+    "spend is in the ad account's currency, which the export does not state (ask for account_currency)"
+)
 API_DATASET = "insights"  # an API page set whose account cannot be told
 
 MEASURES = [
@@ -166,6 +191,9 @@ PLACEMENT_LABELS = {
 # The columns both shapes are normalised to before the shared mapping
 NORMAL: dict[str, pl.DataType] = {
     "_pointer": pl.String(),
+    "_record": pl.String(),
+    "_problem": pl.String(),
+    "_raw": pl.String(),
     "_start": pl.Date(),
     "_end": pl.Date(),
     "account": pl.String(),
@@ -231,22 +259,16 @@ def _ad_format() -> pl.Expr:
     )
 
 
-def _covered_days(frame: pl.DataFrame, extra: list[date] = ()) -> list[date]:
-    """Every day a record spans (a non-daily CSV row covers its whole range), plus ``extra``."""
-    spans = frame.select(
-        pl.concat_list(
-            pl.date_ranges(pl.col("_start"), pl.col("_end"), "1d").fill_null([]),
-            pl.concat_list(pl.col("_start")).fill_null([]),
-        ).alias("d")
-    )
-    days = pl.concat([spans.get_column("d").explode(), pl.Series("d", list(extra), dtype=pl.Date)])
-    return days.drop_nulls().unique().sort().to_list()
+def _rows(normal: pl.DataFrame, key_columns: list[str], attributes: list[str], dataset: str) -> tuple:
+    """Normalised records (``NORMAL`` columns + key columns + ``_attrs``, a struct of ``attributes``) ->
+    canonical rows in ``PARSED_SCHEMA``, and every day they cover.
 
-
-def _rows(normal: pl.DataFrame, key_columns: list[str], attributes: pl.Expr, dataset: str) -> pl.DataFrame:
-    """Normalised records (``NORMAL`` columns + key columns) -> canonical rows in ``PARSED_SCHEMA``."""
+    A record covering several days (an Insights row fetched without ``time_increment=1``, an Ads Manager
+    export without the Day breakdown) is spread evenly over its days (``spread_days`` in attributes), never
+    put on its first day. Spend without a stated currency lands with a null currency and says why.
+    """
+    ordered = pl.col("_end") >= pl.col("_start")
     wide = normal.with_columns(
-        attributes.alias("attributes"),
         natural_key(key_columns).alias("_key"),
         pl.col("_thruplays").alias("video_views"),
         (pl.col("_avg_seconds") * pl.col("_plays")).alias("view_seconds"),
@@ -259,26 +281,52 @@ def _rows(normal: pl.DataFrame, key_columns: list[str], attributes: pl.Expr, dat
         _device().alias("device"),
         _ad_format().alias("ad_format"),
         _country(pl.col("_country_raw")).alias("country"),
+        pl.col("_spend").cast(MONEY, strict=False).alias("_cost"),
+        pl.col("_currency").str.strip_chars().str.to_uppercase().replace("", None).alias("_currency"),
+        pl.when(ordered).then(pl.col("_start")).alias("_first"),
+        pl.when(ordered).then(pl.col("_end")).alias("_last"),
+        pl.coalesce(
+            pl.col("_problem"), pl.when(~ordered).then(pl.lit("the record's last day is before its first"))
+        ).alias("_problem"),
     )
-    long = unpivot_measures(wide, MEASURES)
+    spread = spread_over_days(wide, "_first", "_last", ["impressions", "video_views", "view_seconds"],
+                              money=["_cost"])  # fmt: skip
+    spread = spread.with_columns(
+        pl.when(pl.col("_spread_days") > 1).then(pl.col("_spread_days")).alias("spread_days"),
+        pl.when(pl.col("_currency").is_null() & pl.col("_spend").is_not_null())
+        .then(pl.lit(CURRENCY_UNKNOWN))
+        .alias("cost_currency_unknown"),
+    )
+    fields = [pl.col("_attrs").struct.field(name) for name in attributes]
+    flags = [pl.col(c) for c in FLAGS if spread.get_column(c).is_not_null().any()]
+    spread = spread.with_columns(
+        pl.struct([*fields, *flags]).struct.json_encode().alias("attributes") if fields or flags
+        else pl.lit("{}").alias("attributes")
+    )  # fmt: skip
+    long = unpivot_measures(spread, MEASURES)
     is_impressions = pl.col("activity_type") == "ad_impressions"
-    start = pl.col("_start").cast(pl.Datetime("us")).dt.replace_time_zone("UTC").cast(UTC_TS)
-    end = (pl.col("_end") + pl.duration(days=1)).cast(pl.Datetime("us")).dt.replace_time_zone("UTC")
+    start = pl.col("_spread_day").cast(pl.Datetime("us")).dt.replace_time_zone("UTC").cast(UTC_TS)
+    day_key = pl.when(pl.col("_spread_days") > 1).then(pl.format("|{}", pl.col("_spread_day")))
+    cost = pl.when(is_impressions).then(pl.col("_cost"))
     rows = long.with_columns(
-        pl.concat_str(pl.col("_key"), pl.lit("|"), pl.col("measure")).alias("natural_key"),
+        pl.concat_str(pl.col("_key"), day_key.otherwise(pl.lit("")), pl.lit("|"), pl.col("measure")).alias(
+            "natural_key"
+        ),
         start.alias("usage_start"),
-        end.cast(UTC_TS).alias("usage_end"),
-        pl.col("_start").alias("usage_date"),
+        (start + pl.duration(days=1)).alias("usage_end"),
+        pl.col("_spread_day").alias("usage_date"),
         pl.lit(VENDOR).alias("vendor"),
         pl.lit(SERVICE).alias("service"),
         pl.lit(dataset).alias("dataset"),
-        pl.when(is_impressions).then(pl.col("_spend")).otherwise(None).alias("cost_amount"),
-        pl.when(is_impressions & pl.col("_spend").is_not_null())
-        .then(pl.col("_currency").str.strip_chars().str.to_uppercase())
-        .otherwise(None)
+        cost.alias("cost_amount"),
+        # Insights and Ads Manager report amount spent; neither states credits: net is the same amount
+        cost.alias("cost_amount_net"),
+        pl.when(is_impressions & pl.col("_cost").is_not_null())
+        .then(pl.col("_currency"))
         .alias("cost_currency"),
     )
-    return conform(rows, PARSED_SCHEMA)
+    days = spread.get_column("_spread_day").drop_nulls().unique().sort().to_list()
+    return conform(rows, PARSED_SCHEMA), days
 
 
 def _dataset_for(accounts: pl.Series, fallback: str) -> str:
@@ -388,13 +436,17 @@ def _window(file: str) -> tuple[str | None, list[date]]:
 def _parse_api(raw: bytes, file: str) -> ParsedExport:
     pages, is_array = read_json_pages(SOURCE, file, raw)
     account_from_name, window_days = _window(file)
-    records = explode_buckets(pages, is_array)
+    fallback = f"act_{account_from_name}" if account_from_name else API_DATASET
+    inner = pages.schema["data"].inner
+    if not isinstance(inner, (pl.Struct, pl.Null)):
+        raise ExportFormatError(SOURCE, file, "'data' holds values that are not Insights records")
+    records = explode_buckets(pages, is_array) if isinstance(inner, pl.Struct) else pl.DataFrame()
     if records.is_empty():
-        dataset = f"act_{account_from_name}" if account_from_name else API_DATASET
-        return ParsedExport(dataset, conform(pl.DataFrame(), PARSED_SCHEMA), window_days, 0)
-    missing = [c for c in ("date_start", "date_stop", "impressions") if c not in records.columns]
-    if missing:
-        raise ExportFormatError(SOURCE, file, f"insights records have no {', '.join(missing)} field(s)")
+        return ParsedExport(fallback, conform(pl.DataFrame(), PARSED_SCHEMA), window_days, 0)
+    count = records.height  # records as read, before anything is filtered
+    require_columns(
+        SOURCE, file, records.columns, ["date_start", "date_stop", "impressions"], "Insights records"
+    )
 
     present = [c for c in API_ATTRIBUTES if c in records.columns] + [
         name
@@ -409,14 +461,15 @@ def _parse_api(raw: bytes, file: str) -> ParsedExport:
     thruplays = _action_value(records, "video_thruplay_watched_actions")
     avg_seconds = _action_value(records, "video_avg_time_watched_actions")
     records = ensure_columns(records, dict.fromkeys(API_STRINGS, pl.String())).with_columns(
-        [pl.col(c).cast(pl.String) for c in API_STRINGS]
+        [_as_text(records, c) for c in API_STRINGS]
         + [
             plays.alias("video_plays"),
             thruplays.alias("video_thruplays"),
             avg_seconds.alias("video_avg_time_watched_seconds"),
+            pl.col("_pointer").alias("_record"),
         ]
     )
-    normal = records.with_columns(
+    normal = ensure_columns(records, {"_problem": pl.String(), "_raw": pl.String()}).with_columns(
         pl.col("date_start").str.to_date("%Y-%m-%d", strict=False).alias("_start"),
         pl.col("date_stop").str.to_date("%Y-%m-%d", strict=False).alias("_end"),
         pl.col("account_id").str.strip_chars().str.strip_prefix("act_").alias("account"),
@@ -432,49 +485,61 @@ def _parse_api(raw: bytes, file: str) -> ParsedExport:
         pl.col("video_thruplays").alias("_thruplays"),
         pl.col("video_avg_time_watched_seconds").alias("_avg_seconds"),
     )
-    attributes = json_attributes(present, normal)
+    attributes = pl.struct(present) if present else pl.lit(None, dtype=pl.Struct({}))
     normal = normal.select(*NORMAL, *[c for c in API_KEY if c not in NORMAL], attributes.alias("_attrs"))
-    fallback = f"act_{account_from_name}" if account_from_name else API_DATASET
     dataset = _dataset_for(normal.get_column("account"), fallback)
-    rows = _rows(normal, API_KEY, pl.col("_attrs"), dataset)
-    return ParsedExport(dataset, rows, _covered_days(normal, window_days), normal.height)
+    rows, days = _rows(normal, API_KEY, present, dataset)
+    return ParsedExport(dataset, rows, sorted(set(days) | set(window_days)), count)
+
+
+def _as_text(frame: pl.DataFrame, column: str) -> pl.Expr:
+    """A field Meta sends as a string; a number becomes its text, a list or object (not a value) null, so
+    a required field of the wrong shape quarantines its record instead of failing the file."""
+    dtype = frame.schema.get(column)
+    if dtype is not None and dtype.is_nested():
+        return pl.lit(None, dtype=pl.String).alias(column)
+    return pl.col(column).cast(pl.String)
 
 
 # --- Ads Manager CSV -----------------------------------------------------------------------------------
 
-_SPEND = re.compile(r"^Amount spent \(([A-Za-z]{3})\)$")
-# UI label -> internal name; all optional except Impressions and a date
-CSV_COLUMNS = {
-    "Reporting starts": "reporting_starts",
-    "Reporting ends": "reporting_ends",
-    "Day": "day",
-    "Account ID": "account_id",
-    "Account name": "account_name",
-    "Campaign ID": "campaign_id",
-    "Campaign name": "campaign_name",
-    "Ad set ID": "adset_id",
-    "Ad set name": "adset_name",
-    "Ad ID": "ad_id",
-    "Ad name": "ad_name",
-    "Campaign delivery": "campaign_delivery",
-    "Attribution setting": "attribution_setting",
-    "Results": "results",
-    "Result indicator": "result_indicator",
-    "Reach": "reach",
-    "Frequency": "frequency",
-    "Link clicks": "link_clicks",
-    "Clicks (all)": "clicks_all",
-    "Impressions": "impressions_raw",
-    "Platform": "platform",
-    "Placement": "placement_label",
-    "Device platform": "device_platform",
-    "Impression device": "impression_device",
-    "Country": "country",
-    "Video plays": "video_plays",
-    "ThruPlays": "thruplays",
-    "Video average play time": "video_average_play_time",
+# "Amount spent (EUR)"; German UI: "Ausgegebener Betrag (EUR)" [UNCONFIRMED]
+_SPEND = re.compile(r"^(?:Amount spent|Ausgegebener Betrag) \(([A-Za-z]{3})\)$")
+# UI label -> internal name; all optional except Impressions and a date. English labels are the ones in
+# vendor-formats.md section 8; the German ones (Ads Manager in German) are [UNCONFIRMED] except
+# Berichtsbeginn, Berichtsende, Impressionen and Reichweite.
+CSV_LABELS = {
+    "reporting_starts": ("Reporting starts", "Berichtsbeginn"),
+    "reporting_ends": ("Reporting ends", "Berichtsende"),
+    "day": ("Day", "Tag"),
+    "account_id": ("Account ID", "Konto-ID"),
+    "account_name": ("Account name", "Kontoname"),
+    "campaign_id": ("Campaign ID", "Kampagnen-ID"),
+    "campaign_name": ("Campaign name", "Kampagnenname"),
+    "adset_id": ("Ad set ID", "Anzeigengruppen-ID"),
+    "adset_name": ("Ad set name", "Name der Anzeigengruppe", "Anzeigengruppenname"),
+    "ad_id": ("Ad ID", "Anzeigen-ID"),
+    "ad_name": ("Ad name", "Anzeigenname"),
+    "campaign_delivery": ("Campaign delivery", "Kampagnen-Auslieferung"),
+    "attribution_setting": ("Attribution setting", "Attributionseinstellung"),
+    "results": ("Results", "Ergebnisse"),
+    "result_indicator": ("Result indicator", "Ergebnisindikator"),
+    "reach": ("Reach", "Reichweite"),
+    "frequency": ("Frequency", "Frequenz"),
+    "link_clicks": ("Link clicks", "Link-Klicks"),
+    "clicks_all": ("Clicks (all)", "Klicks (alle)"),
+    "impressions_raw": ("Impressions", "Impressionen"),
+    "platform": ("Platform", "Plattform"),
+    "placement_label": ("Placement", "Platzierung"),
+    "device_platform": ("Device platform", "Geräteplattform"),
+    "impression_device": ("Impression device", "Impressionsgerät"),
+    "country": ("Country", "Land"),
+    "video_plays": ("Video plays", "Videowiedergaben"),
+    "thruplays": ("ThruPlays",),
+    "video_average_play_time": ("Video average play time", "Durchschnittliche Wiedergabezeit des Videos"),
 }
-CSV_COLUMNS_BY_NAME = {name: label for label, name in CSV_COLUMNS.items()}
+CSV_COLUMNS = {label: name for name, labels in CSV_LABELS.items() for label in labels}
+GERMAN_LABELS = {labels[1] for labels in CSV_LABELS.values() if len(labels) > 1} - {"ThruPlays"}
 CSV_IDENTITY = ["account_id", "account_name", "campaign_id", "campaign_name", "adset_id", "adset_name",
                 "ad_id", "ad_name"]  # fmt: skip
 CSV_KEY = [
@@ -495,10 +560,9 @@ CSV_KEY = [
 ]
 # every optional column but the dates and the measures goes to attributes, when the file has it
 CSV_ATTRIBUTES = [
-    n
-    for n in CSV_COLUMNS.values()
-    if n not in {"reporting_starts", "reporting_ends", "day", "impressions_raw"}
+    n for n in CSV_LABELS if n not in {"reporting_starts", "reporting_ends", "day", "impressions_raw"}
 ]
+SUMMARY_ROW = "Ads Manager summary row (the totals of the rows below it: every name and id is blank)"
 
 
 def _csv_date(column: str) -> pl.Expr:
@@ -506,10 +570,20 @@ def _csv_date(column: str) -> pl.Expr:
     return pl.coalesce(
         text.str.to_date("%Y-%m-%d", strict=False),
         text.str.to_date("%m/%d/%Y", strict=False),
+        text.str.to_date("%d.%m.%Y", strict=False),
     )
 
 
-def _seconds(column: str) -> pl.Expr:
+def _number_text(column: str, decimal_comma: bool) -> pl.Expr:
+    """A display number as plain decimal text (``"1,250.40"`` -> ``"1250.40"``; German ``"1.250,40"``
+    too), currency symbols and spaces removed: exact for money, castable for counts."""
+    text = pl.col(column).cast(pl.String).str.strip_chars().str.replace_all(r"[\s$€£\u00a0]", "")
+    if decimal_comma:
+        return text.str.replace_all(r"\.", "").str.replace(",", ".")
+    return text.str.replace_all(",", "")
+
+
+def _seconds(column: str, decimal_comma: bool) -> pl.Expr:
     """Seconds as a number (``6.4``) or a clock (``0:06``, ``0:00:06``)."""
     text = pl.col(column).cast(pl.String).str.strip_chars()
     parts = text.str.split(":").list.reverse()
@@ -518,7 +592,8 @@ def _seconds(column: str) -> pl.Expr:
         + parts.list.get(1, null_on_oob=True).cast(pl.Float64, strict=False).fill_null(0) * 60
         + parts.list.get(2, null_on_oob=True).cast(pl.Float64, strict=False).fill_null(0) * 3600
     )
-    return pl.when(text.str.contains(":")).then(clock).otherwise(parse_decimal(column))
+    number = _number_text(column, decimal_comma).cast(pl.Float64, strict=False)
+    return pl.when(text.str.contains(":")).then(clock).otherwise(number)
 
 
 def _label_code(column: str, labels: dict[str, str]) -> pl.Expr:
@@ -527,33 +602,45 @@ def _label_code(column: str, labels: dict[str, str]) -> pl.Expr:
     return pl.when(lower == "").then(None).otherwise(pl.coalesce(code, _snake(pl.col(column))))
 
 
+def _separator_of(raw: bytes, file: str) -> str:
+    """The export's field separator: the one of ``,`` ``;`` or tab that the header line uses most."""
+    head = decode_text(SOURCE, file, raw, CSV_ENCODINGS).split("\n", 1)[0]
+    return max((",", ";", "\t"), key=head.count)
+
+
 def _parse_csv(raw: bytes, file: str) -> ParsedExport:
-    frame = read_csv_rows(SOURCE, file, raw)
+    frame = read_csv_rows(SOURCE, file, raw, separator=_separator_of(raw, file), encodings=CSV_ENCODINGS)
     frame = frame.rename({c: c.strip() for c in frame.columns if c != c.strip()})
+    count = frame.height  # records as read, before anything is filtered
     spend_columns = [c for c in frame.columns if _SPEND.match(c)]
-    if "Impressions" not in frame.columns:
-        found = ", ".join(c for c in frame.columns if c != "_pointer")
-        raise ExportFormatError(
-            SOURCE, file, f"no 'Impressions' column: not an Ads Manager table export (columns: {found})"
-        )
-    has_range = {"Reporting starts", "Reporting ends"} <= set(frame.columns)
-    if "Day" not in frame.columns and not has_range:
+    german = bool(GERMAN_LABELS & set(frame.columns))
+    # the impressions column, in the export's language: a missing or renamed one names the near miss
+    require_columns(
+        SOURCE, file, frame.columns, [CSV_LABELS["impressions_raw"][german]], "the Ads Manager export"
+    )
+    names = {CSV_COLUMNS[c] for c in frame.columns if c in CSV_COLUMNS}
+    if "day" not in names and not {"reporting_starts", "reporting_ends"} <= names:
         raise ExportFormatError(SOURCE, file, "no 'Day' or 'Reporting starts'/'Reporting ends' columns")
     if len(spend_columns) > 1:
         raise ExportFormatError(SOURCE, file, f"several spend columns {spend_columns}: one currency expected")
     currency = _SPEND.match(spend_columns[0]).group(1).upper() if spend_columns else None
+    decimal_comma = german
 
     renamed = frame.rename({label: name for label, name in CSV_COLUMNS.items() if label in frame.columns})
-    renamed = ensure_columns(renamed, {name: pl.String() for name in CSV_COLUMNS.values()})
+    renamed = ensure_columns(renamed, {name: pl.String() for name in CSV_LABELS})
     renamed = renamed.with_columns(
-        pl.col(n).str.strip_chars().replace("", None) for n in CSV_COLUMNS.values()
+        pl.col(n).str.strip_chars().replace("", None) for n in CSV_LABELS
     ).with_columns(
         (pl.col(spend_columns[0]) if spend_columns else pl.lit(None, pl.String)).alias("_spend_raw")
     )
-    # Ads Manager's optional summary row has every name/id column blank
-    identity = [c for c in CSV_IDENTITY if CSV_COLUMNS_BY_NAME[c] in frame.columns]
+    # Ads Manager's optional summary row has every name/id column blank: a declared skip, never a record
+    # the reader flagged (a short row has every cell null too, and is quarantined with its line)
+    identity = [c for c in CSV_IDENTITY if c in names]
+    skipped = None
     if identity:
-        renamed = renamed.filter(pl.any_horizontal(pl.col(c).is_not_null() for c in identity))
+        summary = pl.all_horizontal(pl.col(c).is_null() for c in identity) & pl.col("_problem").is_null()
+        skipped = skip_records(renamed.filter(summary), SUMMARY_ROW)
+        renamed = renamed.filter(~summary)
 
     day = _csv_date("day")
     normal = renamed.with_columns(
@@ -565,19 +652,19 @@ def _parse_csv(raw: bytes, file: str) -> ParsedExport:
         pl.col("device_platform").alias("_device_raw"),
         pl.col("impression_device").alias("_impression_device_raw"),
         pl.col("country").alias("_country_raw"),
-        parse_decimal("impressions_raw").alias("impressions"),
-        pl.col("_spend_raw").str.replace_all(r"[\s,$€£\u00a0]", "").alias("_spend"),
+        _number_text("impressions_raw", decimal_comma).cast(pl.Float64, strict=False).alias("impressions"),
+        _number_text("_spend_raw", decimal_comma).alias("_spend"),
         pl.lit(currency, dtype=pl.String).alias("_currency"),
-        parse_decimal("video_plays").alias("_plays"),
-        parse_decimal("thruplays").alias("_thruplays"),
-        _seconds("video_average_play_time").alias("_avg_seconds"),
+        _number_text("video_plays", decimal_comma).cast(pl.Float64, strict=False).alias("_plays"),
+        _number_text("thruplays", decimal_comma).cast(pl.Float64, strict=False).alias("_thruplays"),
+        _seconds("video_average_play_time", decimal_comma).alias("_avg_seconds"),
     )
-    present = [n for n in CSV_ATTRIBUTES if CSV_COLUMNS_BY_NAME[n] in frame.columns]
-    attributes = json_attributes(present, normal)
+    present = [n for n in CSV_ATTRIBUTES if n in names]
+    attributes = pl.struct(present) if present else pl.lit(None, dtype=pl.Struct({}))
     normal = normal.select(*NORMAL, *[c for c in CSV_KEY if c not in NORMAL], attributes.alias("_attrs"))
     dataset = _dataset_for(normal.get_column("account"), CSV_DATASET)
-    rows = _rows(normal, CSV_KEY, pl.col("_attrs"), dataset)
-    return ParsedExport(dataset, rows, _covered_days(normal), normal.height)
+    rows, days = _rows(normal, CSV_KEY, present, dataset)
+    return ParsedExport(dataset, rows, days, count, skipped=skipped)
 
 
 # --- HTTP: async Insights report runs on the Graph API ----------------------------------------------------

@@ -2,8 +2,14 @@
 
 A saved export is a JSON array of raw responses (or one response): ``{"code": 0, "message": "OK",
 "request_id": ..., "data": {"page_info": {"page", "page_size", "total_number", "total_page"}, "list":
-[{"dimensions": {...}, "metrics": {...}}]}}``. Metric values are strings and may be ``"-"`` (not
-available: read as null); ``stat_time_day`` is ``"YYYY-MM-DD 00:00:00"`` in the advertiser's time zone.
+[{"dimensions": {...}, "metrics": {...}}]}}``. Metric values are strings (sometimes JSON numbers) and may be
+``"-"`` (not available: read as null); ``stat_time_day`` is ``"YYYY-MM-DD 00:00:00"`` in the advertiser's
+time zone. Granularity: ``stat_time_hour`` records are summed to their day (additive metrics summed,
+``average_video_play`` play-weighted, ``reach`` dropped; the row names every hour it sums and gets the same
+id as the daily report of that day); records with neither (``query_lifetime`` totals) cover days nobody
+can tell and are quarantined with the reason. Ids (``campaign_id``, ``adgroup_id``) are read from the
+dimensions, else from the metrics (ad-level reports), ``advertiser_id`` also from beside them. A report
+without ``impressions`` (a GMV Max report, say) is rejected naming it.
 
 ``fetch`` saves, per advertiser, two campaign-level reports in one response set, because TikTok breaks
 results down by country only in its AUDIENCE report, and that report has no video metrics:
@@ -16,14 +22,16 @@ results down by country only in its AUDIENCE report, and that report has no vide
   their impressions (attributes ``video_share`` and ``video_source_row`` say so), so each country record
   carries its impressions and its (estimated) video measures and nothing is counted twice. The BASIC
   record's own impressions and spend stay in ``attributes``; a BASIC record without any country record
-  keeps its impressions and video with a null country.
+  keeps its impressions and video with a null country; a BASIC record with country records and no video
+metrics is a record skipped with its reason (its impressions and spend land by country).
 
 A file without any country-level record (a BASIC report saved on its own) gives every measure from its
 BASIC records, with a null country. Impressions of ``"-"`` or not a number quarantine the row; missing
 video metrics produce no video rows.
 
 Cost: ``spend`` in the advertiser's currency, from the ``currency`` metric (requested in the BASIC report;
-AUDIENCE rows use their campaign-day's or the file's single currency); no currency, no cost.
+AUDIENCE rows use their campaign-day's or the file's single currency); without any, the cost lands with a
+null currency and ``cost_currency_unknown`` in ``attributes``. ``cost_amount_net`` = ``cost_amount``.
 ``ad_format``: ``video`` when the campaign-day has video plays (TikTok in-feed ads are video), else
 ``social``. ``device`` and ``placement`` stay null (not broken down in these reports). ``account`` is the
 advertiser id from the export's name (``integrated_report_api_<advertiser_id>_<first>_<last>.json``) or an
@@ -36,7 +44,7 @@ Dates are the advertiser-time-zone days TikTok reports: ``usage_start`` = that d
 
 from __future__ import annotations
 
-import io
+import codecs
 import json
 import os
 import re
@@ -47,7 +55,15 @@ import polars as pl
 
 from connectors.base import ApiExport, Connector, ExportFormatError, ParsedExport
 from connectors.countries import alpha2_to_alpha3
-from connectors.frames import Measure, json_attributes, natural_key, unpivot_measures
+from connectors.frames import (
+    Measure,
+    aggregate_to_day,
+    json_attributes,
+    natural_key,
+    read_json_document,
+    require_columns,
+    unpivot_measures,
+)
 from connectors.http import (
     ConfigError,
     Credential,
@@ -57,7 +73,7 @@ from connectors.http import (
     request_json,
 )
 from connectors.linkedin_ads import window_days
-from connectors.schema import PARSED_SCHEMA, UTC_TS, conform
+from connectors.schema import MONEY, PARSED_SCHEMA, UTC_TS, conform
 
 SOURCE = "tiktok_ads"
 VERSION = "1.0.0"
@@ -99,19 +115,28 @@ ATTRIBUTES = [
     "video_views_p100",
     "average_video_play",
 ]
+# metrics that add up over hours (reach does not: it is dropped for summed days)
+ADDITIVE = ["spend", "impressions", "clicks", "video_play_actions", "video_watched_2s", "video_watched_6s",
+            "video_views_p100"]  # fmt: skip
+# method flags, in attributes only when a record has them
+FLAGS = ["aggregated_hours", "cost_currency_unknown"]
+LIFETIME = (
+    "lifetime total without stat_time_day or stat_time_hour: the days it covers are unknown "
+    "(request a daily report with the stat_time_day dimension)"
+)
+BASIC_TOTAL = (
+    "BASIC campaign-day total: its impressions and spend are landed by country from the AUDIENCE "
+    "records, and it has no video metrics to share out"
+)
+CURRENCY_UNKNOWN = "spend is in the advertiser's currency, which the report does not state (ask for currency)"
 _ADVERTISER = re.compile(r"_api_(\d+)_\d{4}-\d{2}-\d{2}_\d{4}-\d{2}-\d{2}\.json$")
 
 
-def _read_records(raw: bytes, file: str) -> tuple[pl.DataFrame, int]:
-    """One row per ``data.list[]`` item, with ``_pointer`` ``/<response>/data/list/<i>``, and the count."""
-    text = raw.lstrip()
-    if not text:
-        raise ExportFormatError(SOURCE, file, "file is empty")
-    is_array = text[:1] == b"["
-    try:
-        pages = pl.read_json(io.BytesIO(raw), infer_schema_length=None)
-    except Exception as exc:  # polars raises several error types for bad JSON
-        raise ExportFormatError(SOURCE, file, f"malformed JSON ({exc})") from exc
+def _read_records(raw: bytes, file: str) -> pl.DataFrame:
+    """One row per ``data.list[]`` item: its dimensions and metrics as text, ``_pointer`` = ``_record``
+    (``[/<response>]/data/list/<i>``). Metrics may be strings, numbers or ``"-"`` (not available)."""
+    pages = read_json_document(SOURCE, file, raw)
+    is_array = raw.removeprefix(codecs.BOM_UTF8).lstrip()[:1] == b"["
     if "data" not in pages.columns or not isinstance(pages.schema["data"], pl.Struct):
         raise ExportFormatError(SOURCE, file, "no 'data' object: not a report/integrated/get response")
     if "code" in pages.columns:
@@ -131,34 +156,98 @@ def _read_records(raw: bytes, file: str) -> tuple[pl.DataFrame, int]:
         .explode("record", "_item")
         .filter(pl.col("record").is_not_null())
     )
-    if records.is_empty() or not isinstance(records.schema["record"], pl.Struct):
-        return pl.DataFrame(), 0
+    if records.is_empty():
+        return pl.DataFrame()
+    if not isinstance(records.schema["record"], pl.Struct):
+        raise ExportFormatError(SOURCE, file, "'data.list' holds values that are not report rows")
     parts = {f.name: f.dtype for f in records.schema["record"].fields}
     if not isinstance(parts.get("dimensions"), pl.Struct):
         raise ExportFormatError(SOURCE, file, "report rows have no 'dimensions' object")
     if not isinstance(parts.get("metrics"), pl.Struct):
         raise ExportFormatError(SOURCE, file, "report rows have no 'metrics' object")
-    dims = {f.name for f in parts["dimensions"].fields}
-    metrics = {f.name for f in parts["metrics"].fields}
+    # fields holding a list or an object (not a value) are left out: they read as absent (null)
+    dims = {f.name for f in parts["dimensions"].fields if not f.dtype.is_nested()}
+    metrics = {f.name for f in parts["metrics"].fields if not f.dtype.is_nested()}
+    require_columns(SOURCE, file, sorted(metrics), ["impressions"], "the report's metrics")
 
     def pick(part: str, name: str, present: set[str]) -> pl.Expr:
         if name not in present:
             return pl.lit(None, dtype=pl.String)
         return pl.col("record").struct.field(part).struct.field(name).cast(pl.String)
 
-    flat = records.select(
-        pl.concat_str(prefix, pl.lit("/data/list/"), pl.col("_item").cast(pl.String)).alias("_pointer"),
-        *[pick("dimensions", d, dims).alias(d) for d in DIMENSIONS if d != "advertiser_id"],
+    top = (
+        pl.col("record").struct.field("advertiser_id").cast(pl.String)
+        if "advertiser_id" in parts and not parts["advertiser_id"].is_nested()
+        else None
+    )
+    pointer = pl.concat_str(prefix, pl.lit("/data/list/"), pl.col("_item").cast(pl.String))
+    return records.select(
+        pointer.alias("_pointer"),
+        pointer.alias("_record"),
+        # ids are dimensions, but a lower-level report names its parents among the metrics
+        *[
+            pl.coalesce(pick("dimensions", d, dims), pick("metrics", d, metrics)).alias(d)
+            for d in DIMENSIONS
+            if d != "advertiser_id"
+        ],
+        pick("dimensions", "stat_time_hour", dims).alias("stat_time_hour"),
         pl.coalesce(
-            pick("dimensions", "advertiser_id", dims), pick("metrics", "advertiser_id", metrics)
+            pick("dimensions", "advertiser_id", dims),
+            pick("metrics", "advertiser_id", metrics),
+            top if top is not None else pl.lit(None, dtype=pl.String),
         ).alias("_advertiser"),
         *[pick("metrics", m, metrics).alias(m) for m in METRIC_FIELDS if m != "advertiser_id"],
     )
-    return flat, flat.height
+
+
+def _daily(records: pl.DataFrame) -> pl.DataFrame:
+    """Hourly records (``stat_time_hour``) summed to their day, daily ones as they are; every record
+    ends with ``usage_date`` and ``_records`` (the report rows it stands for).
+
+    Sums are taken for the additive metrics; ``average_video_play`` becomes the play-weighted mean;
+    ``reach`` is not additive over hours and is dropped for summed days. A record with neither
+    ``stat_time_day`` nor ``stat_time_hour`` (a lifetime total) covers days nobody can tell: it keeps a
+    ``_problem`` and is quarantined, never put on a day.
+    """
+    day = pl.col("stat_time_day").str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
+    hour = pl.col("stat_time_hour").str.to_datetime("%Y-%m-%d %H:%M:%S", strict=False)
+    hourly = pl.col("stat_time_day").is_null() & pl.col("stat_time_hour").is_not_null()
+    lifetime = pl.col("stat_time_day").is_null() & pl.col("stat_time_hour").is_null()
+    daily = records.filter(~hourly).with_columns(
+        day.alias("usage_date"),
+        pl.concat_list("_record").alias("_records"),
+        pl.when(lifetime).then(pl.lit(LIFETIME)).alias("_problem"),
+    )
+    by_hour = records.filter(hourly)
+    if by_hour.is_empty():
+        return daily
+    by_hour = by_hour.with_columns(
+        hour.alias("_hour"),
+        (_number("video_play_actions") * _number("average_video_play")).alias("_watch"),
+        *[_number(m).alias(m) for m in ADDITIVE],
+    )
+    summed = aggregate_to_day(
+        by_hour,
+        "_hour",
+        ["_advertiser", "campaign_id", "adgroup_id", "ad_id", "country_code"],
+        [*ADDITIVE, "_watch"],
+        first=["campaign_name", "currency"],
+    ).with_columns(
+        pl.col("_hour").dt.date().alias("usage_date"),
+        pl.format("{} 00:00:00", pl.col("_hour").dt.date()).alias("stat_time_day"),
+        (pl.col("_watch") / pl.col("video_play_actions")).alias("average_video_play"),
+        pl.col("_records").list.len().alias("aggregated_hours"),
+        pl.when(pl.col("_hour").is_null()).then(pl.lit("stat_time_hour is not a time")).alias("_problem"),
+    )
+    summed = summed.with_columns([pl.col(m).cast(pl.String) for m in [*ADDITIVE, "average_video_play"]]).drop(
+        "_hour", "_day", "_day_end", "_watch"
+    )
+    return pl.concat([daily, summed], how="diagonal_relaxed")
 
 
 def _number(column: str) -> pl.Expr:
-    return pl.col(column).str.strip_chars().cast(pl.Float64, strict=False)
+    """A metric as a number; ``"-"`` (TikTok's "not available") and anything unreadable are null."""
+    return pl.col(column).cast(pl.String).str.strip_chars().cast(pl.Float64, strict=False)
 
 
 def _plays() -> pl.Expr:
@@ -174,14 +263,21 @@ def _format(plays: pl.Expr) -> pl.Expr:
 
 
 def _long(frame: pl.DataFrame, measures: list[Measure], attributes: list[str]) -> pl.DataFrame:
+    present = attributes + [
+        c for c in FLAGS if c in frame.columns and frame.get_column(c).is_not_null().any()
+    ]
     keyed = frame.with_columns(
-        json_attributes(attributes, frame).alias("attributes"), natural_key(KEY).alias("_key")
+        json_attributes(present, frame).alias("attributes"), natural_key(KEY).alias("_key")
     )
     return unpivot_measures(keyed, measures)
 
 
-def _country_and_video(records: pl.DataFrame) -> pl.DataFrame:
-    """Country records get the impressions; BASIC video totals are shared out by impression share."""
+def _country_and_video(records: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Country records get the impressions; BASIC video totals are shared out by impression share.
+
+    Returns the long rows and the BASIC records deliberately not landed (their impressions are the
+    country records', and they have no video to share).
+    """
     by_country = pl.col("country_code").is_not_null()
     country = records.filter(by_country)
     basic = records.filter(~by_country)
@@ -190,6 +286,7 @@ def _country_and_video(records: pl.DataFrame) -> pl.DataFrame:
         _plays().alias("_plays"),
         _watch_seconds().alias("_watch"),
         pl.col("_pointer").alias("video_source_row"),
+        pl.col("_records").alias("_basic_records"),
         pl.col("_currency").alias("_basic_currency"),
     )
     impressions = _number("impressions")
@@ -205,6 +302,11 @@ def _country_and_video(records: pl.DataFrame) -> pl.DataFrame:
         pl.when(allocated).then(pl.col("_watch") * pl.col("video_share")).alias("video_watch_seconds"),
         pl.coalesce("_currency", "_basic_currency").alias("_currency"),
         _format(pl.col("_plays")).alias("ad_format"),
+        # a shared-out video row stands for its country record and the BASIC record it shares
+        pl.when(allocated)
+        .then(pl.concat_list("_records", "_basic_records"))
+        .otherwise(pl.col("_records"))
+        .alias("_video_records"),
     ).with_columns(
         pl.when(allocated).then(pl.col("video_source_row")).alias("video_source_row"),
         pl.when(allocated).then(pl.col("video_share")).alias("video_share"),
@@ -220,15 +322,26 @@ def _country_and_video(records: pl.DataFrame) -> pl.DataFrame:
     )
     orphans = leftover.join(in_country, on=GROUP, how="anti", nulls_equal=True)
     unshared = leftover.join(in_country, on=GROUP, how="semi", nulls_equal=True)
-    return pl.concat(
+    no_video = pl.col("video_play_actions").is_null() & pl.col("video_watch_seconds").is_null()
+    skipped = (
+        unshared.filter(no_video & pl.col("_problem").is_null())
+        .select(pl.col("_records").alias("_record"), pl.lit(BASIC_TOTAL).alias("reason"))
+        .explode("_record")
+    )
+    long = pl.concat(
         [
             _long(joined, IMPRESSIONS, ATTRIBUTES),
-            _long(joined, VIDEO, [*ATTRIBUTES, "video_share", "video_source_row"]),
+            _long(
+                joined.with_columns(pl.col("_video_records").alias("_records")),
+                VIDEO,
+                [*ATTRIBUTES, "video_share", "video_source_row"],
+            ),
             _long(orphans, IMPRESSIONS + VIDEO, ATTRIBUTES),
-            _long(unshared, VIDEO, ATTRIBUTES),
+            _long(unshared.filter(~no_video | pl.col("_problem").is_not_null()), VIDEO, ATTRIBUTES),
         ],
         how="diagonal_relaxed",
     )
+    return long, skipped
 
 
 def _basic_only(records: pl.DataFrame) -> pl.DataFrame:
@@ -242,7 +355,8 @@ def _basic_only(records: pl.DataFrame) -> pl.DataFrame:
 
 
 def parse(raw: bytes, file: str) -> ParsedExport:
-    records, count = _read_records(raw, file)
+    records = _read_records(raw, file)
+    count = records.height  # report rows as read, before anything is filtered
     covered = window_days(SOURCE, file)
     match = _ADVERTISER.search(file)
     named = match.group(1) if match else None
@@ -251,22 +365,27 @@ def parse(raw: bytes, file: str) -> ParsedExport:
     dataset = f"{DATASET}_{named}" if named else DATASET
     if count == 0:
         return ParsedExport(dataset, conform(pl.DataFrame(), PARSED_SCHEMA), covered, 0)
-    if records.get_column("stat_time_day").null_count() == count:
-        raise ExportFormatError(SOURCE, file, "report rows have no 'stat_time_day' dimension (daily report)")
-
     currencies = records.get_column("currency").drop_nulls().str.to_uppercase().unique()
     file_currency = currencies.item() if currencies.len() == 1 else None
-    records = records.with_columns(
+    records = _daily(records).with_columns(
         pl.coalesce(pl.col("_advertiser"), pl.lit(named, dtype=pl.String)).alias("account"),
-        pl.col("stat_time_day").str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False).alias("usage_date"),
         pl.coalesce(pl.col("currency").str.to_uppercase(), pl.lit(file_currency, dtype=pl.String)).alias(
             "_currency"
         ),
     )
+    # spend without a stated currency still lands (currency null) and says why
+    records = records.with_columns(
+        pl.when(pl.col("_currency").is_null() & _number("spend").is_not_null())
+        .then(pl.lit(CURRENCY_UNKNOWN))
+        .alias("cost_currency_unknown")
+    )
     has_country = records.get_column("country_code").is_not_null().any()
-    long = _country_and_video(records) if has_country else _basic_only(records)
+    if has_country:
+        long, skipped = _country_and_video(records)
+    else:
+        long, skipped = _basic_only(records), None
     impressions = pl.col("activity_type") == "ad_impressions"
-    cost = pl.when(impressions & pl.col("_currency").is_not_null())
+    spend = pl.col("spend").cast(pl.String).str.strip_chars().cast(MONEY, strict=False)
     start = pl.col("usage_date").cast(pl.Datetime("us")).dt.replace_time_zone("UTC")
     rows = long.with_columns(
         pl.concat_str(pl.col("_key"), pl.lit("|"), pl.col("measure")).alias("natural_key"),
@@ -275,12 +394,14 @@ def parse(raw: bytes, file: str) -> ParsedExport:
         pl.lit(VENDOR).alias("vendor"),
         pl.lit(SERVICE).alias("service"),
         alpha2_to_alpha3(pl.col("country_code")).alias("country"),
-        cost.then(_number("spend")).alias("cost_amount"),
-        cost.then(pl.col("_currency")).alias("cost_currency"),
+        pl.when(impressions).then(spend).alias("cost_amount"),
+        # the integrated report states no credits or discounts: net is the spend it reports
+        pl.when(impressions).then(spend).alias("cost_amount_net"),
+        pl.when(impressions & spend.is_not_null()).then(pl.col("_currency")).alias("cost_currency"),
         pl.lit(dataset).alias("dataset"),
     )
     days = sorted(set(covered) | set(records.get_column("usage_date").drop_nulls().unique().to_list()))
-    return ParsedExport(dataset, conform(rows, PARSED_SCHEMA), days, count)
+    return ParsedExport(dataset, conform(rows, PARSED_SCHEMA), days, count, skipped=skipped)
 
 
 # --- HTTP: GET {TIKTOK_BASE_URL}/open_api/v1.3/report/integrated/get/ with an Access-Token -------------

@@ -13,10 +13,20 @@ from werkzeug import Request, Response
 
 from connectors.base import ExportFormatError
 from connectors.config import BUNDLED_SAMPLES
-from connectors.google_ads import CAMPAIGN_QUERY, CONNECTOR, GEO_QUERY, SOURCE, parse
+from connectors.google_ads import (
+    AREA_OF_INTEREST,
+    CAMPAIGN_QUERY,
+    CONNECTOR,
+    FULLY_ATTRIBUTED,
+    GEO_QUERY,
+    SOURCE,
+    TOTAL_REASON,
+    parse,
+)
 from connectors.http import ConfigError, VendorResponseError
 from connectors.ingest import Window, ingest_source
 from connectors.landing import ingest_file, read_manifest
+from tests.support.corpus import assert_case, cases
 
 COLUMNS = [
     "activity_type",
@@ -137,7 +147,13 @@ def test_campaign_report_alone_lands_every_record_without_country():
 
 def test_geographic_rows_carry_the_country_and_the_campaign_report_only_the_unattributed_rest():
     parsed = parse(_raw([CAMPAIGN_BATCH, GEO_BATCH]), API_NAME)
-    assert parsed.raw_records == 5  # 2 campaign + 3 presence records; the area-of-interest one is dropped
+    # every GoogleAdsRow is a record: 2 campaign + 4 geographic (issue #13 class 7: the area-of-interest
+    # one and the fully attributed campaign total used to vanish uncounted; now they are declared skips)
+    assert parsed.raw_records == 6
+    assert sorted(parsed.skipped.rows()) == [
+        ("/0/results/1", FULLY_ATTRIBUTED),
+        ("/1/results/2", AREA_OF_INTEREST),
+    ]
     sep1 = date(2026, 9, 1)
     assert _rows(parsed) == [
         # what the geographic report did not attribute: 1000 - 900 impressions, 12.5 - 11 EUR
@@ -221,7 +237,9 @@ Total: Campaigns,--,--,--,CAD,"$1,032.84","13,734",7,3.50,$147.55,--
 
 def test_ui_csv_reads_display_numbers_and_drops_total_rows():
     parsed = parse(UI_CSV.encode(), "campaign_report.csv")
-    assert (parsed.dataset, parsed.raw_records) == ("campaign_performance", 3)  # totals are not records
+    # totals rows are records of the file, skipped with their reason (they used to vanish uncounted)
+    assert (parsed.dataset, parsed.raw_records) == ("campaign_performance", 5)
+    assert parsed.skipped.rows() == [("line:7", TOTAL_REASON), ("line:8", TOTAL_REASON)]
     # the quoted date range covers 09-03, a day without rows
     assert parsed.days == [date(2026, 9, 1), date(2026, 9, 2), date(2026, 9, 3)]
     sep1, sep2 = date(2026, 9, 1), date(2026, 9, 2)
@@ -297,7 +315,11 @@ def test_excel_download_utf16_tab_separated_with_country_network_and_views():
         (b'{"error": {"code": 401, "message": "bad"}}', "error.json", "API error response"),
         (b'[{"data": []}]', "other.json", "not a Google Ads search(Stream) response"),
         (b"Campaign report\nfoo,bar\n1,2\n", "report.csv", "no report header"),
-        (b"Day,Campaign,Cost,Clicks\n2026-09-01,A,1.00,2\n", "noimpr.csv", "missing column(s) ['Impr.']"),
+        (
+            b"Day,Campaign,Cost,Clicks\n2026-09-01,A,1.00,2\n",
+            "noimpr.csv",
+            "the report is missing required column(s) 'Impr.'",
+        ),
     ],
 )
 def test_unreadable_files_fail_naming_the_file(raw, name, problem):
@@ -395,12 +417,15 @@ def test_fetch_streams_both_reports_for_every_customer_into_one_export(google_ap
     assert headers["Developer-Token"] == DEV_TOKEN
     assert headers["Login-Customer-Id"] == "1112223333"
     assert result.original_name == "campaign_performance_api_2026-09-01_2026-09-02.json"
+    # 6 GoogleAdsRows: 4 land (5 rows), 2 are skipped with their reasons (the area-of-interest row and the
+    # campaign total the geographic rows attribute entirely)
     assert (result.dataset, result.raw_records, result.rows_landed, result.rows_quarantined) == (
         "campaign_performance",
-        5,
+        6,
         5,
         0,
     )
+    assert (result.records_landed, result.records_skipped) == (4, 2)
     assert result.days == (date(2026, 9, 1), date(2026, 9, 2))
     archived = json.loads((paths.landing / f"raw/google_ads/{result.source_sha256}.json").read_text())
     assert len(archived) == 5  # 1 + 2 batches of the first customer, 1 + 1 of the second, as sent
@@ -505,3 +530,11 @@ def test_a_stream_that_fails_part_way_lands_nothing(google_api, paths):
     ):
         ingest_source(CONNECTOR, paths, window=WINDOW)
     assert read_manifest(paths).height == 0
+
+
+# --- conformance corpus: the vendors' own published examples (tests/connectors/corpus/google_ads) ---
+
+
+@pytest.mark.parametrize("case", cases("google_ads"), ids=lambda case: case.name)
+def test_published_example_lands_exactly_its_hand_written_rows(case):
+    assert_case(CONNECTOR, case)

@@ -17,8 +17,9 @@ from connectors.config import BUNDLED_SAMPLES
 from connectors.http import ConfigError, VendorResponseError
 from connectors.ingest import Window, ingest_source
 from connectors.landing import ingest_file, read_manifest
-from connectors.meta_ads import CONNECTOR, MetaRateLimitError, parse
+from connectors.meta_ads import CONNECTOR, SUMMARY_ROW, MetaRateLimitError, parse
 from connectors.schema import validate
+from tests.support.corpus import assert_case, cases
 
 TOKEN = "EAAGm0PX4ZCpsBAFAKETESTTOKEN0123456789abcdef"
 ROW_COLUMNS = [
@@ -205,7 +206,9 @@ def test_bad_api_cells_quarantine_their_row_only():
 def test_api_file_errors_name_the_file():
     with pytest.raises(ExportFormatError, match=r"broken\.json: malformed JSON"):
         parse(b'{"data": [', "broken.json")
-    with pytest.raises(ExportFormatError, match=r"no\.json: .*no date_start, date_stop field"):
+    with pytest.raises(
+        ExportFormatError, match=r"no\.json: .*missing required column\(s\) 'date_start', 'date_stop'"
+    ):
         parse(_raw({"data": [{"impressions": "5"}]}), "no.json")
 
 
@@ -300,7 +303,9 @@ def test_csv_quirks_summary_row_labels_video_clock_and_separators():
     )
     parsed = parse(csv.encode(), "Lumen-Ads.csv")
     assert parsed.dataset == "act_314"
-    assert parsed.raw_records == 3  # the summary row is not a record
+    # the summary row is a record of the file, skipped with its reason (it used to vanish uncounted)
+    assert parsed.raw_records == 4
+    assert parsed.skipped.rows() == [("line:2", SUMMARY_ROW)]
     assert parsed.days == [date(2026, 10, 1), date(2026, 10, 2)]
     d1, d2 = date(2026, 10, 1), date(2026, 10, 2)
     assert _rows(parsed) == [
@@ -335,14 +340,21 @@ def test_csv_day_column_range_rows_and_country_names():
         "2026-09-01,2026-09-30,Speech AI push,PL,180000,1500.00\n"
     )
     parsed = parse(monthly.encode(), "monthly.csv")
-    row = parsed.rows.row(0, named=True)
-    assert (row["usage_date"], row["usage_start"], row["usage_end"], row["country"]) == (
+    # issue #13 class 4: a range row is spread evenly over its 30 days (it used to sit wholly on Sep 1)
+    rows = parsed.rows.sort("usage_date")
+    assert rows.height == 30 and len(parsed.days) == 30
+    assert set(rows.get_column("quantity")) == {6000.0}  # 180000 / 30
+    assert set(rows.get_column("cost_amount")) == {Decimal("50")}  # 1500.00 / 30
+    first = rows.row(0, named=True)
+    assert (first["usage_date"], first["usage_start"], first["usage_end"], first["country"]) == (
         date(2026, 9, 1),
         datetime(2026, 9, 1, tzinfo=UTC),
-        datetime(2026, 10, 1, tzinfo=UTC),
+        datetime(2026, 9, 2, tzinfo=UTC),
         "POL",
     )
-    assert len(parsed.days) == 30  # a range row covers every day of its range
+    assert rows.get_column("usage_date").to_list()[-1] == date(2026, 9, 30)
+    assert json.loads(first["attributes"])["spread_days"] == 30
+    assert rows.get_column("natural_key").n_unique() == 30
 
 
 def test_csv_without_spend_column_has_no_cost_and_bad_cells_quarantine():
@@ -355,10 +367,13 @@ def test_csv_without_spend_column_has_no_cost_and_bad_cells_quarantine():
 
 
 def test_csv_file_errors_name_the_file():
-    with pytest.raises(ExportFormatError, match=r"report\.csv: no 'Impressions' column"):
+    with pytest.raises(ExportFormatError, match=r"report\.csv: .*missing required column\(s\) 'Impressions'"):
         parse(
             b"Reporting starts,Reporting ends,Campaign name,Reach\n2026-09-01,2026-09-01,A,5\n", "report.csv"
         )
+    # a renamed column names the near miss (require_columns)
+    with pytest.raises(ExportFormatError, match=r"'Impressions' \(found 'Impression': renamed\?\)"):
+        parse(b"Day,Campaign name,Impression\n2026-09-01,A,5\n", "renamed.csv")
     with pytest.raises(ExportFormatError, match=r"nodate\.csv: no 'Day' or 'Reporting starts'"):
         parse(b"Campaign name,Impressions\nA,5\n", "nodate.csv")
     # a ragged row is no longer a file error: it is quarantined with its line (tests/connectors/test_files.py)
@@ -717,3 +732,11 @@ def test_country_breakdown_request(meta_api, paths, monkeypatch):
     assert calls[0].args["breakdowns"] == "country"
     assert calls[0].args["level"] == "ad"
     assert {"adset_id", "ad_id", "ad_name"} <= set(calls[0].args["fields"].split(","))
+
+
+# --- conformance corpus: the vendors' own published examples (tests/connectors/corpus/meta_ads) ---
+
+
+@pytest.mark.parametrize("case", cases("meta_ads"), ids=lambda case: case.name)
+def test_published_example_lands_exactly_its_hand_written_rows(case):
+    assert_case(CONNECTOR, case)

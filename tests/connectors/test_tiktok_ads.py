@@ -20,6 +20,7 @@ from connectors.ingest import Window, ingest_source
 from connectors.landing import ingest_file, read_manifest
 from connectors.schema import validate
 from connectors.tiktok_ads import CONNECTOR, parse
+from tests.support.corpus import assert_case, cases
 
 TOKEN = "act.TEST-SECRET-tiktok-0123456789abcdef"
 ADV = "7012345678901234567"
@@ -176,16 +177,26 @@ def test_basic_report_alone_gives_every_measure_without_country():
     assert parsed.dataset == "integrated_report"
     assert parsed.days == [date(2026, 8, 1), date(2026, 8, 2)]
     rows = parsed.rows.sort("source_row")
-    # no currency metric: the spend stays in attributes, no cost; no average_video_play: no view seconds
+    # no currency metric: the spend lands as cost with a null currency and says why (issue #13, class 5:
+    # it used to be dropped); no average_video_play: no view seconds
     assert rows.select(
-        "activity_type", "quantity", "country", "account", "ad_format", "cost_amount", "source_row"
+        "activity_type",
+        "quantity",
+        "country",
+        "account",
+        "ad_format",
+        "cost_amount",
+        "cost_currency",
+        "source_row",
     ).rows() == [
-        ("ad_impressions", 4200.0, None, None, "video", None, "/data/list/0#impressions"),
-        ("video_views", 980.0, None, None, "video", None, "/data/list/0#video_play_actions"),
-        ("ad_impressions", 0.0, None, None, "social", None, "/data/list/1#impressions"),
-        ("video_views", 0.0, None, None, "social", None, "/data/list/1#video_play_actions"),
+        ("ad_impressions", 4200.0, None, None, "video", Decimal("12.5"), None, "/data/list/0#impressions"),
+        ("video_views", 980.0, None, None, "video", None, None, "/data/list/0#video_play_actions"),
+        ("ad_impressions", 0.0, None, None, "social", Decimal("0"), None, "/data/list/1#impressions"),
+        ("video_views", 0.0, None, None, "social", None, None, "/data/list/1#video_play_actions"),
     ]
-    assert json.loads(rows.item(0, "attributes"))["spend"] == "12.50"
+    attributes = json.loads(rows.item(0, "attributes"))
+    assert attributes["spend"] == "12.50"
+    assert "does not state" in attributes["cost_currency_unknown"]
 
 
 def test_dash_impressions_quarantine_the_row_and_keep_the_video_unshared():
@@ -224,9 +235,10 @@ def test_empty_report_still_covers_its_window():
             "code 40100",
         ),
         (_raw(_page([{"metrics": {"impressions": "1"}}])), "no 'dimensions'"),
+        # a report without impressions (a GMV Max report, say) cannot land ad rows: named, not emptied
         (
-            _raw(_page([{"dimensions": {"campaign_id": "1"}, "metrics": {"impressions": "1"}}])),
-            "stat_time_day",
+            _raw(_page([{"dimensions": {"campaign_id": "1"}, "metrics": {"spend": "1"}}])),
+            r"missing required column\(s\) 'impressions'",
         ),
     ],
 )
@@ -435,3 +447,11 @@ def test_missing_configuration_is_a_config_error(tiktok_api, paths, monkeypatch)
     monkeypatch.delenv("TIKTOK_ACCESS_TOKEN")
     with pytest.raises(ConfigError, match="TIKTOK_ACCESS_TOKEN is not set"):
         ingest_source(CONNECTOR, paths, window=WINDOW)
+
+
+# --- conformance corpus: the vendors' own published examples (tests/connectors/corpus/tiktok_ads) ---
+
+
+@pytest.mark.parametrize("case", cases("tiktok_ads"), ids=lambda case: case.name)
+def test_published_example_lands_exactly_its_hand_written_rows(case):
+    assert_case(CONNECTOR, case)
