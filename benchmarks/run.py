@@ -72,7 +72,6 @@ create or replace table f_weights as select * from read_csv('{seeds}/factor_llm_
 create or replace table f_activity as select * from read_csv('{seeds}/factor_activity_energy.csv', header = true);
 create or replace table f_providers as select * from read_csv('{seeds}/factor_providers.csv', header = true);
 create or replace table f_grid as select * from read_csv('{seeds}/factor_grid_intensity.csv', header = true);
-create or replace table f_grid_fb as select * from read_csv('{seeds}/factor_grid_intensity_fallback.csv', header = true);
 create or replace table f_water as select * from read_csv('{seeds}/factor_electricity_water.csv', header = true);
 create or replace table f_ad_formats as select * from read_csv('{seeds}/factor_ad_formats.csv', header = true);
 create or replace table f_ad_regions as select * from read_csv('{seeds}/factor_ad_regions.csv', header = true);
@@ -336,8 +335,8 @@ with per_unit as (
 ),
 located as (
     select u.*,
-        coalesce(g.kgco2e_per_kwh, gf.kgco2e_per_kwh, gw.kgco2e_per_kwh) as grid,
-        coalesce(g.factor_id, gf.factor_id, gw.factor_id) as grid_factor_id,
+        coalesce(g.kgco2e_per_kwh, gw.kgco2e_per_kwh) as grid,
+        coalesce(g.factor_id, gw.factor_id) as grid_factor_id,
         coalesce(wa.water_l_per_kwh, ww.water_l_per_kwh) as water_l_per_kwh,
         -- GMSF per impression (end-to-end platform, unknown device -> default mix)
         fm.payload_mb + fm.overhead_mb as payload_mb, fm.range_low, fm.range_high,
@@ -345,7 +344,6 @@ located as (
         rg.fixed_share, rg.mobile_share, rg.foreign_grid_kgco2e_per_kwh as foreign_grid
     from per_unit as u
     left join f_grid as g on u.electricity_country = g.country and u.usage_date between g.valid_from and g.valid_to
-    left join f_grid_fb as gf on u.electricity_country = gf.country and u.usage_date between gf.valid_from and gf.valid_to
     left join f_grid as gw on gw.country = 'WOR' and u.usage_date between gw.valid_from and gw.valid_to
     left join f_water as wa on u.electricity_country = wa.country and u.usage_date between wa.valid_from and wa.valid_to
     left join f_water as ww on ww.country = 'WOR' and u.usage_date between ww.valid_from and ww.valid_to

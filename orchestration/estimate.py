@@ -557,9 +557,9 @@ def render_text(result: Estimate) -> str:
             lines.append("  note: no --requests given, so EcoLogits' per-request term is not included")
         if any(r["method_tier"] == "size_tier" for r in s["rows"]):
             lines.append("  note: model not in the factor registry; estimated with a size tier (dq 4)")
-        if not any(t.startswith("llm_") or t == "ad_impressions" for t in types):
+        if not any(t.startswith("llm_") or t in ("ad_impressions", "video_seconds") for t in types):
             lines.append(
-                "  note: embodied emissions are estimated for LLM and ad rows only; 0 means not estimated"
+                "  note: embodied emissions are estimated for LLM, video and ad rows only; n/a means not estimated"
             )
         lines.append("  equivalents, for scale only (2 significant figures; never add them together):")
         for eq in s["equivalents"]:

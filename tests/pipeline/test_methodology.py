@@ -33,8 +33,7 @@ def by(name: str, key: str) -> dict[str, dict]:
 
 def grid(country: str) -> float:
     ember = by("factor_grid_intensity", "country")
-    fallback = by("factor_grid_intensity_fallback", "country")
-    row = ember.get(country) or fallback.get(country) or ember["WOR"]
+    row = ember.get(country) or ember["WOR"]
     return float(row["kgco2e_per_kwh"])
 
 

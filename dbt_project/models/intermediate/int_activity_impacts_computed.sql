@@ -1,11 +1,12 @@
 {#-
     From IT energy to facility energy, carbon and water, in the country whose grid powered the work:
-      energy_kwh       = it_energy_kwh * PUE(vendor)
+      energy_kwh       = it_energy_kwh * PUE(vendor)   (the serving vendor's, where another serves the
+                                                        model: Veo resold by Runway runs at Google)
       co2e_location_kg = energy_kwh * grid_intensity(country)            (Ember, location-based)
       water_l          = it_energy_kwh * (WUE_onsite(vendor) + PUE * water_intensity(country))
     country = the row's residency country, else the vendor's default data-centre country; a
-    country missing from Ember's table uses the EcoLogits/OWID value, and only then the world value
-    (WOR); the factor id on the row says which.
+    country Ember publishes no 2024 value for uses Ember's 2024 World value (one vintage for every
+    row); the grid factor id on the row says which.
     Market-based: Google Cloud rows in a region with a published carbon-free-energy share get
       co2e_market_kg = energy_kwh * (1 - CFE share) * the region's grid intensity  ("cfe_adjusted");
     every other row repeats the location-based figure and says so ("location_fallback").
@@ -27,14 +28,14 @@ located as (
         coalesce(e.country, p.default_country, 'WOR') as electricity_country
     from energy as e
     left join {{ ref('factor_providers') }} as p
-        on e.vendor = p.vendor and e.usage_date between p.valid_from and p.valid_to
+        on coalesce(e.serving_vendor, e.vendor) = p.vendor and e.usage_date between p.valid_from and p.valid_to
 ),
 
 factored as (
     select
         l.*,
-        coalesce(g.factor_id, gf.factor_id, gw.factor_id) as grid_factor_id,
-        coalesce(g.kgco2e_per_kwh, gf.kgco2e_per_kwh, gw.kgco2e_per_kwh) as grid_kgco2e_per_kwh,
+        coalesce(g.factor_id, gw.factor_id) as grid_factor_id,
+        coalesce(g.kgco2e_per_kwh, gw.kgco2e_per_kwh) as grid_kgco2e_per_kwh,
         coalesce(w.factor_id, ww.factor_id) as water_factor_id,
         coalesce(w.water_l_per_kwh, ww.water_l_per_kwh) as water_l_per_kwh,
         m.factor_id as market_factor_id,
@@ -43,8 +44,6 @@ factored as (
     from located as l
     left join {{ ref('factor_grid_intensity') }} as g
         on l.electricity_country = g.country and l.usage_date between g.valid_from and g.valid_to
-    left join {{ ref('factor_grid_intensity_fallback') }} as gf
-        on l.electricity_country = gf.country and l.usage_date between gf.valid_from and gf.valid_to
     left join {{ ref('factor_grid_intensity') }} as gw
         on gw.country = 'WOR' and l.usage_date between gw.valid_from and gw.valid_to
     left join {{ ref('factor_electricity_water') }} as w
