@@ -3,7 +3,7 @@
       selection = servers x kWh/server + RTB calls x 3 KB x fixed-network kWh/MB
                   (walled gardens: end-to-end platform, 500 servers, 0 calls; direct buys: 2 servers, 4 calls;
                    open-web programmatic: ads.txt lines x servers and calls per line, the lines from
-                   ad_campaign_inputs, else the framework's 3,000)
+                   ad_campaign_inputs or the row's attributes, else the framework's 3,000)
       delivery  = payload MB x (fixed share x fixed kWh/MB + mobile share x mobile kWh/MB + CDN kWh/MB)
                   (video: creative MB x completion rate + overhead, where the export reports completions)
       device    = seconds in view x device kWh/s (the default device mix when the export has no device)
@@ -29,7 +29,8 @@ records as (
     select
         ad_record_key,
         sum(case when activity_type = 'ad_impressions' then quantity else 0 end) as record_impressions,
-        sum(case when activity_type = 'ad_view_seconds' then quantity end) as record_view_seconds
+        sum(case when activity_type = 'ad_view_seconds' then quantity end) as record_view_seconds,
+        sum(case when activity_type = 'video_views' then quantity end) as record_video_views
     from ads
     group by ad_record_key
 ),
@@ -73,6 +74,7 @@ resolved as (
         r.record_view_seconds,
         coalesce(
             ci.buy_type,
+            {{ json_text('a.attributes', 'buy_type') }},
             case
                 when a.vendor in ('meta', 'linkedin', 'tiktok') then 'end_to_end'
                 when a.vendor = 'google' and coalesce(a.ad_format, '') in ('search', 'video', 'ctv', 'social')
@@ -80,11 +82,18 @@ resolved as (
                 else 'programmatic'
             end
         ) as buy_type,
-        ci.ads_txt_lines as input_ads_txt_lines,
-        least(1.0, cast({{ json_text('a.attributes', 'video_views_p100') }} as double)
-            / nullif(cast({{ json_text('a.attributes', 'video_play_actions') }} as double), 0)) as tiktok_completion,
-        least(1.0, cast({{ json_text('a.attributes', 'videoCompletions') }} as double)
-            / nullif(cast({{ json_text('a.attributes', 'videoStarts') }} as double), 0)) as linkedin_completion,
+        coalesce(ci.ads_txt_lines, cast({{ json_text('a.attributes', 'ads_txt_lines') }} as double))
+            as input_ads_txt_lines,
+        {#- completions / starts, at most 1 (a case, not least(): least() skips a null operand); TikTok's
+            starts are the record's video views (video_play_actions), LinkedIn reports videoStarts #}
+        {%- for name, done, started in [
+            ('tiktok', json_text('a.attributes', 'video_views_p100'), 'r.record_video_views'),
+            ('linkedin', json_text('a.attributes', 'videoCompletions'), json_text('a.attributes', 'videoStarts'))] %}
+        case when a.vendor = '{{ name }}' and cast({{ started }} as double) > 0
+             then case when cast({{ done }} as double) >= cast({{ started }} as double) then 1.0
+                       else cast({{ done }} as double) / cast({{ started }} as double) end
+        end as {{ name }}_completion,
+        {%- endfor %}
         coalesce(a.ad_format, 'display') as format_used,
         coalesce(reg.region, 'global') as ad_region,
         case when a.country is null then 'global' else coalesce(reg.continent, 'global') end as continent,
