@@ -422,6 +422,75 @@ def video_model_rows() -> list[dict]:
     return rows
 
 
+IMAGE_URL = "https://platform.openai.com/docs/guides/image-generation"
+# OpenAI's image-generation guide, "cost and latency": image output tokens per image of the GPT Image
+# models before gpt-image-2, by quality and size. Compute follows these tokens (autoregressive generation).
+GPT_IMAGE_TOKENS = {
+    "low": {"1024x1024": 272, "1024x1536": 408, "1536x1024": 400},
+    "medium": {"1024x1024": 1056, "1024x1536": 1584, "1536x1024": 1568},
+    "high": {"1024x1024": 4160, "1024x1536": 6240, "1536x1024": 6208},
+}
+# gpt-image-1 is GPT-4o's native image generation; EcoLogits registers no GPT Image model, so its
+# per-output-token figures for gpt-4o price the image tokens.
+GPT_IMAGE_MODELS = {"gpt-image-1": ("openai", "gpt-4o")}
+
+
+def image_model_rows() -> list[dict]:
+    """IT energy and embodied kgCO2e per image for models whose per-size or per-quality work is published.
+
+    gpt-image-1: OpenAI's image output tokens per (quality, size) x EcoLogits' per-output-token energy for
+    gpt-4o (low and high ends of its parameter range). Quality '*' (the usage API does not report it):
+    low quality at the low end, medium central, high quality at the high end. Size '*': the square size.
+    """
+    rows = []
+    for model_name, (provider, proxy) in GPT_IMAGE_MODELS.items():
+        arch = next(m for m in models.list_models() if m.provider.value == provider and m.name == proxy)
+        total, active = _params(arch)
+        tps = arch.deployment.tps if arch.deployment else None
+        ttft = arch.deployment.ttft if arch.deployment else None
+        low = linear_coefficients(active[0], total[0], tps, ttft)
+        high = linear_coefficients(active[1], total[1], tps, ttft)
+        mid_kwh = (low["kwh_token"] + high["kwh_token"]) / 2
+        mid_kg = (low["kg_token"] + high["kg_token"]) / 2
+        sizes = [*GPT_IMAGE_TOKENS["medium"], "*"]
+        for size in sizes:
+            token_size = "1024x1024" if size == "*" else size
+            for quality in ["low", "medium", "high", "*"]:
+                lo_q, hi_q = (("low", "high") if quality == "*" else (quality, quality))
+                mid_q = "medium" if quality == "*" else quality
+                t_lo = GPT_IMAGE_TOKENS[lo_q][token_size]
+                t_mid = GPT_IMAGE_TOKENS[mid_q][token_size]
+                t_hi = GPT_IMAGE_TOKENS[hi_q][token_size]
+                rows.append(
+                    {
+                        "factor_id": f"image.{model_name}.{size}.{quality}".replace("*", "any"),
+                        "model": model_name,
+                        "size": size,
+                        "quality": quality,
+                        "method_tier": "model_specific",
+                        "it_kwh_per_image_low": f"{t_lo * low['kwh_token']:.6e}",
+                        "it_kwh_per_image": f"{t_mid * mid_kwh:.6e}",
+                        "it_kwh_per_image_high": f"{t_hi * high['kwh_token']:.6e}",
+                        "embodied_kgco2e_per_image_low": f"{t_lo * low['kg_token']:.6e}",
+                        "embodied_kgco2e_per_image": f"{t_mid * mid_kg:.6e}",
+                        "embodied_kgco2e_per_image_high": f"{t_hi * high['kg_token']:.6e}",
+                        "ecologits_version": ECOLOGITS_VERSION,
+                        "release": RELEASE,
+                        "valid_from": VALID_FROM,
+                        "valid_to": VALID_TO,
+                        "source_url": IMAGE_URL,
+                        "source_year": 2025,
+                        "licence": "cite-only (OpenAI documentation); " + ECOLOGITS_LICENCE,
+                        "note": (
+                            f"{t_lo}/{t_mid}/{t_hi} image output tokens (OpenAI, {lo_q}/{mid_q}/{hi_q} "
+                            f"quality, {token_size}) x EcoLogits {ECOLOGITS_VERSION} IT kWh per output token "
+                            f"of {proxy} ({active[0]:g}-{active[1]:g}B active), which generates gpt-image-1"
+                        ),
+                    }
+                )
+    return rows
+
+
 def water_rows() -> list[dict]:
     """Off-site water per kWh of electricity per zone: zones with their own value, plus the world."""
     mixes = json.loads(files("ecologits").joinpath("data/electricity_mixes.json").read_text())[
@@ -464,6 +533,7 @@ GENERATED = {
     "factor_providers.csv": provider_rows,
     "factor_electricity_water.csv": water_rows,
     "factor_video_models.csv": video_model_rows,
+    "factor_image_models.csv": image_model_rows,
 }
 
 

@@ -12,6 +12,7 @@ References, computed or quoted here:
 from __future__ import annotations
 
 import json
+import math
 import statistics
 from datetime import date
 
@@ -19,6 +20,7 @@ import duckdb
 import pytest
 from ecologits.estimations import video_impacts
 from ecologits.estimations.video import _MODELS_INFO, _PROVIDER_CONFIGURATIONS
+from ecologits.tracers.utils import llm_impacts
 
 from connectors.config import Paths
 from orchestration import estimate as est
@@ -69,7 +71,7 @@ def gmsf_by_hand(
     payload_mb: float | None = None,
 ) -> tuple[float, float, float]:
     """(kWh, location kgCO2e, embodied kgCO2e) of one delivery record with the framework's own formulas."""
-    payload, overhead, default_view, min_view = FORMATS[ad["ad_format"]]
+    payload, overhead, default_view, min_view = FORMATS[ad["ad_format"] or "display"]
     payload = payload + overhead if payload_mb is None else payload_mb
     if ad["record_view_seconds"] is not None:
         seconds = max(ad["record_view_seconds"] / ad["impressions"], min_view)
@@ -318,3 +320,42 @@ def test_a_direct_buy_activates_two_servers_and_four_calls(direct_buy):
     assert option["figures"]["energy_kwh"]["central"] == pytest.approx(energy, rel=1e-6)
     assert option["figures"]["co2e_location_kg"]["central"] == pytest.approx(co2e, rel=1e-6)
     assert option["figures"]["co2e_embodied_kg"]["central"] == pytest.approx(embodied, rel=1e-6)
+
+
+# --------------------------------------------------------------------------------------------- images
+
+# OpenAI image-generation guide: image output tokens per 1024x1024 image of gpt-image-1, by quality
+GPT_IMAGE_SQUARE_TOKENS = {"low": 272, "medium": 1056, "high": 4160}
+
+
+def test_gpt_image_1_uses_openai_image_tokens_and_ecologits_per_token_energy(pipeline_home):
+    """The usage API reports size but not quality: the range spans low to high quality, medium central."""
+    row = next(
+        r
+        for r in _rows(
+            pipeline_home,
+            "select * from fct_activity_impacts where model = 'gpt-image-1' and activity_type = 'images' "
+            "order by activity_id",
+        )
+        if json.loads(r["attributes"]).get("size") == "1024x1024"
+    )
+
+    def marginal(tokens: int) -> tuple[float, float]:  # EcoLogits' energy (PUE included) of `tokens` more
+        base = llm_impacts("openai", "gpt-4o", 1000, request_latency=math.inf).energy.value
+        more = llm_impacts("openai", "gpt-4o", 1000 + tokens, request_latency=math.inf).energy.value
+        return more.min - base.min, more.max - base.max
+
+    n = row["quantity"]
+    assert row["energy_kwh_low"] == pytest.approx(n * marginal(GPT_IMAGE_SQUARE_TOKENS["low"])[0], rel=1e-4)
+    assert row["energy_kwh"] == pytest.approx(
+        n * sum(marginal(GPT_IMAGE_SQUARE_TOKENS["medium"])) / 2, rel=1e-4
+    )
+    assert row["energy_kwh_high"] == pytest.approx(n * marginal(GPT_IMAGE_SQUARE_TOKENS["high"])[1], rel=1e-4)
+    assert row["method_tier"] == "model_specific" and row["co2e_embodied_kg"] > 0
+    # a model without published figures keeps the Luccioni et al. mean (2.9 Wh IT per image) and no embodied
+    other = _rows(
+        pipeline_home,
+        "select * from fct_activity_impacts where model = 'dall-e-3' and vendor = 'openai' limit 1",
+    )[0]
+    assert other["it_energy_kwh"] == pytest.approx(other["quantity"] * 0.0029)
+    assert other["co2e_embodied_kg"] is None and other["method_tier"] == "activity_default"
