@@ -17,12 +17,13 @@ import statistics
 from datetime import date
 
 import duckdb
+import polars as pl
 import pytest
 from ecologits.estimations import video_impacts
 from ecologits.estimations.video import _MODELS_INFO, _PROVIDER_CONFIGURATIONS
 from ecologits.tracers.utils import llm_impacts
 
-from connectors.config import Paths
+from connectors.config import BUNDLED_SAMPLES, Paths
 from orchestration import estimate as est
 
 pytestmark = pytest.mark.slow
@@ -359,3 +360,35 @@ def test_gpt_image_1_uses_openai_image_tokens_and_ecologits_per_token_energy(pip
     )[0]
     assert other["it_energy_kwh"] == pytest.approx(other["quantity"] * 0.0029)
     assert other["co2e_embodied_kg"] is None and other["method_tier"] == "activity_default"
+
+
+# --------------------------------------------------------------------------------------- market-based
+
+
+def test_aws_rows_use_the_market_to_location_ratio_of_aws_own_carbon_export(pipeline_home):
+    """Scope 2 market / location for the region and month, summed over the export's rows, times our grid."""
+    export = pl.read_parquet(BUNDLED_SAMPLES / "aws_carbon" / "carbon_emissions_2026-09.parquet").filter(
+        pl.col("region_code") == "us-east-1"
+    )
+    ratio = float(
+        export.get_column("total_scope_2_mbm_emissions_value").cast(pl.Float64).sum()
+        / export.get_column("total_scope_2_lbm_emissions_value").cast(pl.Float64).sum()
+    )
+    row = _rows(
+        pipeline_home,
+        "select * from fct_activity_impacts where vendor = 'aws' and region = 'us-east-1' "
+        "and usage_date between '2026-09-01' and '2026-09-30' and co2e_location_kg > 0 limit 1",
+    )[0]
+    assert row["market_basis"] == "vendor_market_ratio"
+    assert row["co2e_market_kg"] == pytest.approx(row["co2e_location_kg"] * ratio, rel=1e-9)
+
+
+def test_rows_without_a_contractual_instrument_use_the_residual_mix(pipeline_home):
+    """Mistral serves from Sweden (EcoLogits): AIB 2024 residual mix for Sweden, 208.56 gCO2/kWh."""
+    row = _rows(
+        pipeline_home,
+        "select * from fct_activity_impacts where vendor = 'mistral' and electricity_country = 'SWE' "
+        "and energy_kwh > 0 limit 1",
+    )[0]
+    assert row["market_basis"] == "residual_mix" and row["market_factor_id"] == "residual.aib.SWE.2024"
+    assert row["co2e_market_kg"] == pytest.approx(row["energy_kwh"] * 0.20856, rel=1e-9)
