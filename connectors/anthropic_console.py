@@ -34,6 +34,7 @@ from connectors.frames import (
     normalise_model,
     parse_decimal,
     read_csv_rows,
+    require_columns,
     unpivot_measures,
 )
 from connectors.schema import MONEY, PARSED_SCHEMA, UTC_TS, conform
@@ -160,14 +161,8 @@ def _common(dataset: str, service: str, key_source: str) -> list[pl.Expr]:
     ]
 
 
-def _missing(required: list[str], columns: list[str]) -> list[str]:
-    return [c for c in required if c not in columns]
-
-
 def _parse_cost(frame: pl.DataFrame, file: str) -> ParsedExport:
-    missing = _missing(COST_REQUIRED, frame.columns)
-    if missing:
-        raise ExportFormatError(SOURCE, file, f"cost export is missing column(s) {missing}")
+    require_columns(SOURCE, file, frame.columns, COST_REQUIRED, "cost export")
     key_source = "api_key_id" if "api_key_id" in frame.columns else "api_key"
     frame = ensure_columns(frame, {c: pl.String() for c in COST_FIELDS})
     frame = frame.with_columns(_clean_text(COST_FIELDS))
@@ -195,9 +190,7 @@ def _parse_cost(frame: pl.DataFrame, file: str) -> ParsedExport:
 
 
 def _parse_tokens(frame: pl.DataFrame, file: str) -> ParsedExport:
-    missing = _missing(TOKEN_REQUIRED, frame.columns)
-    if missing:
-        raise ExportFormatError(SOURCE, file, f"token usage export is missing column(s) {missing}")
+    require_columns(SOURCE, file, frame.columns, TOKEN_REQUIRED, "token usage export")
     key_source = "api_key_id" if "api_key_id" in frame.columns else "api_key"
     frame = ensure_columns(frame, TOKEN_GROUP_FIELDS | {"web_search_count": pl.String()})
     text_columns = [c for c in frame.columns if c != "_pointer"]

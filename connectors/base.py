@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import polars as pl
@@ -25,13 +25,23 @@ class ParsedExport:
     ``rows`` are in ``PARSED_SCHEMA``. ``dataset`` names the vendor report the file holds (e.g. the
     OpenAI usage endpoint); landed rows are replaced per (source, dataset, day). ``days`` lists every
     day the export covers, including days with no usage, so a corrected re-export that empties a day
-    removes that day's old rows. ``raw_records`` counts the vendor's own records in the file.
+    removes that day's old rows.
+
+    Nothing may be dropped without a word. ``raw_records`` counts the vendor's own records in the file
+    as read, before the parser filters anything (CSV records, API results, table rows). Each record
+    ends as landed rows, quarantined rows, or a row of ``skipped`` (``_record`` and ``reason``: a totals
+    line, a line of another cloud service...). When rows carry the ``_record`` (or ``_records``)
+    bookkeeping column, landing checks that every record is accounted for and rejects the file if one
+    is not. ``exported_at`` is the export's own generation time when the file states it: between two
+    exports of the same days the newer wins (file modification time when the file does not say).
     """
 
     dataset: str
     rows: pl.DataFrame
     days: list
     raw_records: int
+    skipped: pl.DataFrame | None = None
+    exported_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -63,8 +73,17 @@ class Connector:
     fetch: Callable[[date, date], list[ApiExport]] | None = None
     credential_variable: str | None = None
     table: str = "activity"  # or "vendor_emissions" for the clouds' own carbon exports
+    # sources whose vendor splits one export over several files (a CUR billing period's parts): which
+    # files make one export, as (export name, part files); by default every file is its own export
+    group_files: Callable[[list[Path]], list[tuple[str, list[Path]]]] | None = None
 
     def find_files(self, folder: Path) -> list[Path]:
         """Export files for this source in ``folder``, in name order (exports named by date sort by date)."""
         found = {p for pattern in self.file_patterns for p in folder.glob(pattern) if p.is_file()}
         return sorted(found, key=lambda p: p.name)
+
+    def group_parts(self, files: list[Path]) -> list[tuple[str, list[Path]]]:
+        """The exports among ``files``: (name, part files), one file each unless the source groups parts."""
+        if self.group_files is None:
+            return [(f.name, [f]) for f in files]
+        return self.group_files(files)

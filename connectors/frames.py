@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import codecs
+import csv
+import difflib
 import io
+import json
 from dataclasses import dataclass
 
+import numpy as np
 import polars as pl
+import pyarrow as pa
+import pyarrow.csv as pacsv
 
 from connectors.base import ExportFormatError
 from connectors.schema import UTC_TS
@@ -23,19 +30,44 @@ class Measure:
     required: bool = False
 
 
+def read_json_document(source: str, file: str, raw: bytes) -> pl.DataFrame:
+    """A saved JSON response (one object, or an array of them as a paginating script saves them) as a
+    frame, one row per object. A file that is not JSON gets a message saying where and why."""
+    raw = raw.removeprefix(codecs.BOM_UTF8)
+    if not raw.strip():
+        raise ExportFormatError(source, file, "file is empty")
+    try:
+        return pl.read_json(io.BytesIO(raw), infer_schema_length=None)
+    except Exception as exc:  # polars raises several error types for bad JSON
+        raise ExportFormatError(source, file, _json_problem(raw, exc)) from exc
+
+
+def _json_problem(raw: bytes, polars_error: Exception) -> str:
+    """Where a JSON document breaks (line, column, byte: Python's parser), or why Polars refused it."""
+    try:
+        json.loads(raw)
+    except UnicodeDecodeError as exc:
+        return f"not UTF-8 JSON: byte 0x{raw[exc.start]:02x} at offset {exc.start}"
+    except json.JSONDecodeError as exc:
+        size = len(raw.rstrip())
+        if exc.pos >= size - 1 or "Unterminated" in exc.msg:
+            return (
+                f"malformed JSON: the document ends early at line {exc.lineno} column {exc.colno} "
+                f"(byte {exc.pos} of {size}): the file looks truncated"
+            )
+        return f"malformed JSON at line {exc.lineno} column {exc.colno} (byte {exc.pos}): {exc.msg}"
+    except RecursionError:
+        return "malformed JSON: nested too deeply"
+    return f"JSON this reader cannot tabulate ({type(polars_error).__name__}: {polars_error})"
+
+
 def read_json_pages(source: str, file: str, raw: bytes) -> tuple[pl.DataFrame, bool]:
     """Read a saved API response: one page object, or a JSON array of pages as a paginating script saves them.
 
     Returns one row per page and whether the file was an array (it changes the JSON pointers).
     """
-    text = raw.lstrip()
-    if not text:
-        raise ExportFormatError(source, file, "file is empty")
-    is_array = text[:1] == b"["
-    try:
-        pages = pl.read_json(io.BytesIO(raw), infer_schema_length=None)
-    except Exception as exc:  # polars raises several error types for bad JSON
-        raise ExportFormatError(source, file, f"malformed JSON ({exc})") from exc
+    pages = read_json_document(source, file, raw)
+    is_array = raw.removeprefix(codecs.BOM_UTF8).lstrip()[:1] == b"["
     if "data" not in pages.columns:
         raise ExportFormatError(source, file, "no 'data' array: not a usage API response page")
     if not isinstance(pages.schema["data"], pl.List):
@@ -79,12 +111,9 @@ def explode_results(buckets: pl.DataFrame, prefix: str = "bucket_") -> pl.DataFr
     results_dtype = exploded.schema["results"]
     if not isinstance(results_dtype, pl.Struct):
         return exploded.drop("results")
+    pointer = pl.concat_str(pl.col("_pointer"), pl.lit("/results/"), pl.col("_result").cast(pl.String))
     return (
-        exploded.with_columns(
-            pl.concat_str(pl.col("_pointer"), pl.lit("/results/"), pl.col("_result").cast(pl.String)).alias(
-                "_pointer"
-            )
-        )
+        exploded.with_columns(pointer.alias("_pointer"), pointer.alias("_record"))
         .drop("_result")
         .unnest("results")
     )
@@ -118,7 +147,8 @@ def unpivot_measures(frame: pl.DataFrame, measures: list[Measure]) -> pl.DataFra
     """Turn one wide vendor record into one canonical row per measure.
 
     Optional measures a record does not report (column absent, or null) produce no row; a required
-    measure that is null produces a row with a null quantity, which validation then quarantines.
+    measure that is null produces a row with a null quantity, which validation then quarantines. A
+    record the reader flagged (``_problem``) always yields one row, so it is quarantined, never lost.
     """
     present = [m for m in measures if m.column in frame.columns]
     if not present:
@@ -129,12 +159,88 @@ def unpivot_measures(frame: pl.DataFrame, measures: list[Measure]) -> pl.DataFra
     long = frame.with_columns(pl.col(m.column).cast(pl.Float64, strict=False) for m in present).unpivot(
         on=[m.column for m in present], index=index, variable_name="measure", value_name="quantity"
     )
-    required = [m.column for m in measures if m.required]
-    long = long.filter(pl.col("quantity").is_not_null() | pl.col("measure").is_in(required))
+    keep = pl.col("quantity").is_not_null() | pl.col("measure").is_in(
+        [m.column for m in measures if m.required]
+    )
+    if "_problem" in long.columns:  # one row per flagged record: it is quarantined once, as a record
+        flagged = pl.col("_problem").is_not_null()
+        keep = pl.when(flagged).then(pl.col("measure") == present[0].column).otherwise(keep)
+    long = long.filter(keep)
     return long.with_columns(
         pl.col("measure").replace_strict({m.column: m.activity_type for m in present}).alias("activity_type"),
         pl.col("measure").replace_strict({m.column: m.unit for m in present}).alias("unit"),
         pl.concat_str(pl.col("_pointer"), pl.lit("#"), pl.col("measure")).alias("source_row"),
+    )
+
+
+def require_columns(source: str, file: str, columns: list[str], required: list[str], what: str) -> None:
+    """Reject a file that lacks a column its rows need, naming the column (and a near miss, if any).
+
+    A renamed or missing required column must never turn into rows that silently vanish.
+    """
+    missing = [c for c in required if c not in columns]
+    if not missing:
+        return
+    hints = []
+    for name in missing:
+        close = difflib.get_close_matches(
+            name, [c for c in columns if not c.startswith("_")], n=1, cutoff=0.6
+        )
+        hints.append(f"'{name}'" + (f" (found '{close[0]}': renamed?)" if close else ""))
+    raise ExportFormatError(source, file, f"{what} is missing required column(s) {', '.join(hints)}")
+
+
+def skip_records(frame: pl.DataFrame, reason: str | pl.Expr) -> pl.DataFrame:
+    """Records deliberately not landed, with why: ``ParsedExport.skipped``."""
+    why = reason if isinstance(reason, pl.Expr) else pl.lit(reason)
+    return frame.select(pl.col("_record"), why.cast(pl.String).alias("reason"))
+
+
+def aggregate_to_day(
+    frame: pl.DataFrame, start: str, keys: list[str], measures: list[str], *, first: list[str] = ()
+) -> pl.DataFrame:
+    """Sum sub-day records (hourly or per-minute buckets) to UTC days, one row per day and key.
+
+    ``start`` is the bucket start (UTC datetime); each output row spans its whole day and keeps the
+    records it sums in ``_records`` (landing's accounting) and in ``_pointer`` (``line:2+line:3``, the
+    audit trail). Measures sum with nulls ignored (all null stays null); ``first`` columns keep the
+    first record's value. Vendors revise and export by day, so the canonical grain is the day.
+    """
+    day = pl.col(start).dt.truncate("1d")
+    return (
+        frame.with_columns(day.alias("_day"))
+        .group_by("_day", *keys, maintain_order=True)
+        .agg(
+            *[
+                pl.when(pl.col(m).is_not_null().any()).then(pl.col(m).cast(pl.Float64, strict=False).sum())
+                for m in measures
+            ],
+            *[pl.col(c).first() for c in first],
+            pl.col("_record").alias("_records"),
+            pl.col("_pointer").str.join("+").alias("_pointer"),
+        )
+        .with_columns(pl.col("_day").alias(start), pl.col("_day").dt.offset_by("1d").alias("_day_end"))
+    )
+
+
+def spread_over_days(
+    frame: pl.DataFrame, first: str, last: str, measures: list[str], *, money: list[str] = ()
+) -> pl.DataFrame:
+    """Spread multi-day aggregate records evenly over their days (``first``..``last``, dates, inclusive).
+
+    A row covering 30 days becomes 30 rows of a thirtieth each, never one row on its first day.
+    ``_spread_days`` (1 for a single-day record) and ``_spread_day`` (the day) are added; parsers put the
+    method in ``attributes`` (``spread_days``) so the figures say they are an even split.
+    """
+    days = (pl.col(last) - pl.col(first)).dt.total_days() + 1
+    spread = frame.with_columns(days.alias("_spread_days")).with_columns(
+        pl.date_ranges(pl.col(first), pl.col(last), interval="1d").alias("_spread_day")
+    )
+    spread = spread.explode("_spread_day")
+    share = 1.0 / pl.col("_spread_days")
+    return spread.with_columns(
+        *[(pl.col(m).cast(pl.Float64, strict=False) * share).alias(m) for m in measures],
+        *[(pl.col(m) / pl.col("_spread_days")).alias(m) for m in money],
     )
 
 
@@ -178,32 +284,166 @@ def covered_days(starts: pl.Series) -> list:
     return starts.drop_nulls().dt.date().unique().sort().to_list()
 
 
-def read_csv_rows(source: str, file: str, raw: bytes, *, skip_lines: int = 0, **options) -> pl.DataFrame:
-    """Read a CSV export with every column as text, plus ``_pointer`` = ``line:<n>`` (1-based file line).
+def decode_text(source: str, file: str, raw: bytes, encodings: tuple[str, ...] = ("utf-8",)) -> str:
+    """The text of a CSV export: a byte-order mark decides (UTF-8, UTF-16, UTF-32), else each encoding the
+    source documents, in order. UTF-16 without a mark (NUL in every other byte) is recognised too.
+
+    Anything else is a named file error, never a raw ``UnicodeDecodeError``.
+    """
+    for bom, codec in _BOMS:
+        if raw.startswith(bom):
+            return _decode(source, file, raw[len(bom) :], (codec,))
+    head = raw[:200]
+    if len(head) >= 4 and head[1::2].count(0) > 0.9 * len(head[1::2]) and head[0::2].count(0) == 0:
+        return _decode(source, file, raw, ("utf-16-le",))
+    if len(head) >= 4 and head[0::2].count(0) > 0.9 * len(head[0::2]) and head[1::2].count(0) == 0:
+        return _decode(source, file, raw, ("utf-16-be",))
+    return _decode(source, file, raw, encodings)
+
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16 LE: its mark starts with UTF-16 LE's
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+def _decode(source: str, file: str, raw: bytes, encodings: tuple[str, ...]) -> str:
+    error: UnicodeDecodeError | None = None
+    for encoding in encodings:
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError as exc:
+            error = error or exc
+    assert error is not None
+    raise ExportFormatError(
+        source,
+        file,
+        f"not readable as {' or '.join(encodings)} text: byte 0x{raw[error.start]:02x} at offset "
+        f"{error.start} ({error.reason}); export it again as UTF-8 CSV",
+    )
+
+
+def read_csv_rows(
+    source: str,
+    file: str,
+    raw: bytes,
+    *,
+    skip_lines: int = 0,
+    separator: str = ",",
+    encodings: tuple[str, ...] = ("utf-8",),
+) -> pl.DataFrame:
+    """Read a CSV export with every column as text, one row per record, nothing dropped.
 
     Columns stay text so each connector casts explicitly (locale formats, cents, unit multipliers) and
-    a bad cell becomes a quarantined row instead of a failed file. ``skip_lines`` skips title lines
-    above the header (Google Ads UI exports). Assumes no quoted newlines inside cells.
+    a bad cell becomes a quarantined row instead of a failed file. Bookkeeping columns:
+
+    * ``_pointer`` and ``_record``: ``line:<n>``, the record's first physical line (quoted newlines counted);
+    * ``_problem`` and ``_raw``: set on a record whose field count differs from the header's (a short or
+      ragged row, a truncated last line): its cells are null, landing quarantines it with its line.
+
+    Blank lines carry no record. ``skip_lines`` skips title lines above the header (Google Ads UI
+    exports). The text is decoded by ``decode_text`` (byte-order marks, the source's ``encodings``).
     """
-    text = raw.decode("utf-8-sig", errors="strict") if raw else ""
-    if not text.strip():
-        raise ExportFormatError(source, file, "file is empty")
+    text = decode_text(source, file, raw, encodings)
+    lines = text.split("\n", skip_lines)
+    body = lines[skip_lines] if len(lines) > skip_lines else ""
+    if not body.strip():
+        raise ExportFormatError(
+            source, file, "file is empty" if not skip_lines else "no header after the title lines"
+        )
+    header = _csv_header(source, file, body, separator)
+    bad: list[tuple[int, int, str]] = []
+
+    def keep_aside(row) -> str:  # called by pyarrow for malformed records only
+        bad.append((row.number, row.actual_columns, row.text))
+        return "skip"
+
     try:
-        frame = pl.read_csv(
-            io.BytesIO(text.encode()),
-            infer_schema=False,
-            skip_lines=skip_lines,
-            truncate_ragged_lines=False,
-            **options,
+        table = pacsv.read_csv(
+            io.BytesIO(body.encode("utf-8")),
+            read_options=pacsv.ReadOptions(use_threads=False, column_names=header, skip_rows=1),
+            parse_options=pacsv.ParseOptions(
+                delimiter=separator,
+                newlines_in_values=True,
+                ignore_empty_lines=False,
+                invalid_row_handler=keep_aside,
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types={name: pa.string() for name in header},
+                null_values=[""],  # an empty cell is null (as Polars reads it); "NA" or "null" stay text
+                strings_can_be_null=True,
+                quoted_strings_can_be_null=True,
+            ),
         )
-    except Exception as exc:
+    except (pa.ArrowInvalid, ValueError) as exc:
         raise ExportFormatError(source, file, f"malformed CSV ({exc})") from exc
-    first_data_line = skip_lines + 2  # 1-based, after the header line
-    return frame.with_columns(
-        pl.concat_str(pl.lit("line:"), (pl.int_range(pl.len()) + first_data_line).cast(pl.String)).alias(
-            "_pointer"
-        )
+    good = pl.from_arrow(table)
+    assert isinstance(good, pl.DataFrame)
+    good = good.with_columns(
+        pl.lit(None, pl.String).alias("_problem"),
+        pl.lit(None, pl.String).alias("_raw"),
+        pl.sum_horizontal([pl.col(c).str.count_matches("\n").fill_null(0) for c in header]).alias("_newlines")
+        if header and '"' in body  # no quote, no newline inside a cell
+        else pl.lit(0).alias("_newlines"),
+        pl.int_range(pl.len()).alias("_seq"),
     )
+    if bad:
+        # pyarrow numbers records (header = 1): a record's place among all records orders good and bad
+        numbers = pl.Series([number for number, _, _ in bad], dtype=pl.Int64) - 2
+        good = good.with_columns(pl.col("_seq") + _skipped_before(good.height, numbers))
+        expected = len(header)
+        rejected = pl.DataFrame(
+            {
+                "_seq": numbers,
+                "_problem": [
+                    f"row has {n} field{'s' if n != 1 else ''}, the header has {expected}" for _, n, _ in bad
+                ],
+                "_raw": [text for _, _, text in bad],
+            }
+        ).with_columns(pl.col("_raw").str.count_matches("\n").alias("_newlines"))
+        good = pl.concat([good, rejected], how="diagonal_relaxed").sort("_seq")
+    header_lines = skip_lines + 1 + _header_newlines(body, header)
+    line = header_lines + 1 + (pl.col("_newlines") + 1).cum_sum() - (pl.col("_newlines") + 1)
+    pointer = pl.concat_str(pl.lit("line:"), line.cast(pl.String))
+    frame = good.with_columns(pointer.alias("_pointer"), pointer.alias("_record")).drop("_newlines", "_seq")
+    blank = pl.all_horizontal([pl.col(c).is_null() for c in header]) & pl.col("_problem").is_null()
+    return frame.filter(~blank.fill_null(False)) if header else frame
+
+
+def _skipped_before(good: int, rejected: pl.Series) -> pl.Series:
+    """For each good record (0..good-1, file order): how many rejected records come before it.
+
+    ``rejected`` holds the rejected records' indices among all records. The k-th rejected one (sorted)
+    has ``rejected[k] - k`` good records before it, so a good record g follows it iff that is <= g.
+    """
+    ordered = rejected.sort().to_numpy()
+    thresholds = ordered - np.arange(len(ordered))
+    return pl.Series(np.searchsorted(thresholds, np.arange(good), side="right"), dtype=pl.Int64)
+
+
+def _csv_header(source: str, file: str, body: str, separator: str) -> list[str]:
+    """The header record's names (one record: Python's csv reads it), de-duplicated like Polars does."""
+    try:
+        names = next(csv.reader(io.StringIO(body), delimiter=separator))
+    except (csv.Error, StopIteration) as exc:
+        raise ExportFormatError(source, file, f"unreadable CSV header ({exc})") from exc
+    names = [n.strip() for n in names]
+    seen: dict[str, int] = {}
+    unique = []
+    for name in names:
+        count = seen.get(name, 0)
+        unique.append(name if count == 0 else f"{name}_duplicated_{count - 1}")
+        seen[name] = count + 1
+    return unique
+
+
+def _header_newlines(body: str, header: list[str]) -> int:
+    """Physical lines the header record spans beyond its first (a quoted name with a newline)."""
+    first = body.split("\n", 1)[0]
+    return 0 if first.count('"') % 2 == 0 else body[: body.index("\n", len(first) + 1)].count("\n")
 
 
 def read_table_rows(source: str, file: str, raw: bytes) -> pl.DataFrame:
@@ -220,9 +460,8 @@ def read_table_rows(source: str, file: str, raw: bytes) -> pl.DataFrame:
         except Exception as exc:
             raise ExportFormatError(source, file, f"malformed JSON lines ({exc})") from exc
         label, first = "line:", 1
-    return frame.with_columns(
-        pl.concat_str(pl.lit(label), (pl.int_range(pl.len()) + first).cast(pl.String)).alias("_pointer")
-    )
+    pointer = pl.concat_str(pl.lit(label), (pl.int_range(pl.len()) + first).cast(pl.String))
+    return frame.with_columns(pointer.alias("_pointer"), pointer.alias("_record"))
 
 
 def parse_decimal(column: str, *, decimal_comma: bool = False) -> pl.Expr:

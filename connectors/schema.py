@@ -6,9 +6,13 @@ sets below are the contract with the dbt models and the data-quality checks.
 
 from __future__ import annotations
 
+import os
+from functools import cache
+from pathlib import Path
+
 import polars as pl
 
-CONNECTOR_SCHEMA_VERSION = "1"
+CONNECTOR_SCHEMA_VERSION = "2"  # 2: cost_amount_net
 
 # activity_type -> the only unit it may carry
 ACTIVITY_UNITS: dict[str, str] = {
@@ -17,12 +21,22 @@ ACTIVITY_UNITS: dict[str, str] = {
     "llm_cache_write_tokens": "tokens",
     "llm_output_tokens": "tokens",
     "llm_requests": "requests",
+    # audio tokens of multimodal chat models (OpenAI input/output_audio_tokens): kept apart from text
+    "llm_input_audio_tokens": "tokens",
+    "llm_output_audio_tokens": "tokens",
     "embedding_tokens": "tokens",
+    "embedding_requests": "requests",
     "moderation_tokens": "tokens",
+    "moderation_requests": "requests",
     "images": "images",
+    "image_requests": "requests",
     "audio_seconds": "seconds",
+    "transcription_requests": "requests",
     "tts_characters": "characters",
+    "tts_requests": "requests",
     "video_seconds": "seconds",
+    # server-side tool calls billed per request (Anthropic server_tool_use.web_search_requests)
+    "web_search_requests": "requests",
     "ad_impressions": "impressions",
     "video_views": "views",
     "ad_view_seconds": "seconds",
@@ -65,7 +79,8 @@ ACTIVITY_SCHEMA = pl.Schema(
         "device": pl.String,
         "ad_format": pl.String,
         "placement": pl.String,
-        "cost_amount": MONEY,
+        "cost_amount": MONEY,  # gross: list/usage cost before credits and discounts
+        "cost_amount_net": MONEY,  # net: after the credits and discounts the export itself states
         "cost_currency": pl.String,
         "attributes": pl.String,
         "source_file": pl.String,
@@ -75,6 +90,12 @@ ACTIVITY_SCHEMA = pl.Schema(
         "ingested_at": UTC_TS,
     }
 )
+
+# Columns a parser may add beside the canonical ones, for landing's bookkeeping only (never landed):
+# the vendor record each row came from (``_record``, or ``_records`` when rows aggregate several
+# records), and a record-level problem (``_problem``, with the record's raw text in ``_raw``) that
+# quarantines the row whatever its values.
+BOOKKEEPING = {"_record": pl.String, "_records": pl.List(pl.String), "_problem": pl.String, "_raw": pl.String}
 
 LANDING_FILLED = {"source", "dataset", "source_file", "source_sha256", "connector_version", "ingested_at"}
 
@@ -140,19 +161,33 @@ def conform(frame: pl.DataFrame, schema: pl.Schema) -> pl.DataFrame:
     """Add missing columns as nulls, cast to the declared dtypes and order the columns.
 
     Casts are non-strict: a value that cannot be cast becomes null and is then caught by validation,
-    so a bad cell quarantines its row instead of failing the whole file.
+    so a bad cell quarantines its row instead of failing the whole file. ``BOOKKEEPING`` columns a
+    parser set are kept (after the schema's); landing drops them before writing.
     """
     missing = [
         pl.lit(None, dtype=dtype).alias(name) for name, dtype in schema.items() if name not in frame.columns
     ]
+    kept = [pl.col(name).cast(dtype) for name, dtype in BOOKKEEPING.items() if name in frame.columns]
     return frame.with_columns(missing).select(
-        [pl.col(name).cast(dtype, strict=False) for name, dtype in schema.items()]
+        [pl.col(name).cast(dtype, strict=False) for name, dtype in schema.items()] + kept
     )
 
 
 def _rules() -> list[tuple[pl.Expr, str, str]]:
     """(is_bad, field, reason) in the order they are reported; the first failing rule wins."""
     expected_unit = pl.col("activity_type").replace_strict(ACTIVITY_UNITS, default=None)
+    bounds = plausibility_bounds()
+    bound = pl.col("activity_type").replace_strict(bounds, default=None, return_dtype=pl.Float64)
+    bound_text = pl.col("activity_type").replace_strict(
+        {t: f"{b:g}" for t, b in bounds.items()}, default=None, return_dtype=pl.String
+    )
+    implausible = pl.format(
+        "quantity {} above the plausibility bound {} for {} per row ({})",
+        pl.col("quantity"),
+        bound_text,
+        pl.col("activity_type"),
+        pl.lit(Path(bounds_origin()).name),
+    )
     return [
         (pl.col("activity_type").is_null(), "activity_type", "activity type missing"),
         (~pl.col("activity_type").is_in(sorted(ACTIVITY_TYPES)), "activity_type", "unknown activity type"),
@@ -162,6 +197,7 @@ def _rules() -> list[tuple[pl.Expr, str, str]]:
         (pl.col("quantity").is_null(), "quantity", "quantity missing or not a number"),
         (~pl.col("quantity").is_finite(), "quantity", "quantity is not finite"),
         (pl.col("quantity") < 0, "quantity", "negative quantity"),
+        (pl.col("quantity") > bound, "quantity", implausible),
         (pl.col("usage_start").is_null(), "usage_start", "usage date missing or unparseable"),
         (pl.col("usage_end").is_null(), "usage_end", "usage end missing or unparseable"),
         (pl.col("usage_end") < pl.col("usage_start"), "usage_end", "usage ends before it starts"),
@@ -175,18 +211,21 @@ def _rules() -> list[tuple[pl.Expr, str, str]]:
 
 
 def split_by_rules(
-    frame: pl.DataFrame, rules: list[tuple[pl.Expr, str, str]]
+    frame: pl.DataFrame, rules: list[tuple[pl.Expr, str, str | pl.Expr]]
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Split rows into (valid, invalid); invalid rows carry ``_field`` and ``_reason``.
 
-    Vectorised: each rule is one boolean expression, and the first failing rule names the reason.
+    Vectorised: each rule is one boolean expression, and the first failing rule names the reason. A
+    record-level problem the reader found (``_problem``: a short row, say) comes before every rule.
     """
     field: pl.Expr = pl.lit(None, dtype=pl.String)
     reason: pl.Expr = pl.lit(None, dtype=pl.String)
+    if "_problem" in frame.columns:
+        rules = [(pl.col("_problem").is_not_null(), "record", pl.col("_problem")), *rules]
     for is_bad, name, why in reversed(rules):
         bad = is_bad.fill_null(False)
         field = pl.when(bad).then(pl.lit(name)).otherwise(field)
-        reason = pl.when(bad).then(pl.lit(why)).otherwise(reason)
+        reason = pl.when(bad).then(why if isinstance(why, pl.Expr) else pl.lit(why)).otherwise(reason)
     flagged = frame.with_columns(field.alias("_field"), reason.alias("_reason"))
     valid = flagged.filter(pl.col("_reason").is_null()).drop("_field", "_reason")
     invalid = flagged.filter(pl.col("_reason").is_not_null())
@@ -225,3 +264,26 @@ def _emission_rules() -> list[tuple[pl.Expr, str, str]]:
 def validate_emissions(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Vendor-reported emission rows: (valid, invalid with ``_field``/``_reason``)."""
     return split_by_rules(frame, _emission_rules())
+
+
+# Largest quantity one canonical row (one vendor record: a day or less of one key) may carry; above it
+# a row is quarantined as implausible (a 1e300 token count must never reach a quarterly figure).
+PLAUSIBILITY_FILE = Path(__file__).with_name("plausibility_bounds.csv")
+
+
+@cache
+def _bounds(path: str) -> dict[str, float]:
+    frame = pl.read_csv(path, schema_overrides={"max_quantity_per_row": pl.Float64})
+    unknown = set(frame.get_column("activity_type")) - ACTIVITY_TYPES
+    if unknown:
+        raise ValueError(f"{path}: unknown activity type(s) {sorted(unknown)}")
+    return dict(frame.select("activity_type", "max_quantity_per_row").iter_rows())
+
+
+def bounds_origin() -> str:
+    """The bounds file in force: ``EWH_PLAUSIBILITY_BOUNDS`` (a CSV like the default), else the default."""
+    return os.environ.get("EWH_PLAUSIBILITY_BOUNDS") or str(PLAUSIBILITY_FILE)
+
+
+def plausibility_bounds() -> dict[str, float]:
+    return _bounds(bounds_origin())

@@ -11,7 +11,7 @@ import argparse
 import contextlib
 import os
 import sys
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -26,6 +26,13 @@ DBT_GROUPS = ("factors", "staging", "intermediate", "marts")
 WRITERS = {"run", "ingest", "backfill", "close", "restatements"}
 
 DAGSTER_YAML = Path(__file__).with_name("dagster.yaml")
+
+# Exit codes of `ewh` (docs/operations.md, "Exit codes"): a scheduler can tell them apart.
+EXIT_OK = 0
+EXIT_FAILED = 1  # a step failed (or a trust check found differences)
+EXIT_USAGE = 2  # bad arguments or missing prerequisites
+EXIT_BUSY = 3  # another writer holds the warehouse
+EXIT_REJECTED_FILES = 4  # the run finished, but export files could not be read (`ewh quarantine`)
 
 SUMMARY_SQL = """
 select
@@ -92,6 +99,7 @@ def _run_job(
     from orchestration.definitions import ALL_JOB, build_definitions
 
     _prepare_instance(paths)
+    started = datetime.now(UTC)
     defs = build_definitions(home=paths.home, exports_dir=exports)
     job = defs.resolve_job_def(ALL_JOB)
     selection = None
@@ -115,6 +123,7 @@ def _run_job(
                     **({"ops": {DBT_OP: {"config": {"full_refresh": True}}}} if full_refresh else {}),
                 },
             )
+    rejected = _report_rejected(paths, started)
     if not result.success:
         failed = [e.step_key for e in result.all_events if e.is_step_failure]
         print(
@@ -124,7 +133,7 @@ def _run_job(
         for event in result.all_events:
             if event.is_step_failure and event.step_failure_data.error:
                 print(event.step_failure_data.error.message, file=sys.stderr)
-        return 1
+        return EXIT_FAILED
     if groups is None or "marts" in groups:
         from orchestration.trust.close import check_restatements
 
@@ -135,7 +144,28 @@ def _run_job(
                 "(closed snapshots unchanged). See `ewh restatements`."
             )
     _report_run(paths)
-    return 0
+    if rejected:
+        print(
+            f"\newh run: {rejected} export file(s) could not be read and were rejected (listed above and "
+            "by `ewh quarantine`); everything else landed and the marts were built. Exit code 4.",
+            file=sys.stderr,
+        )
+        return EXIT_REJECTED_FILES
+    return EXIT_OK
+
+
+def _report_rejected(paths: Paths, since: datetime) -> int:
+    """Print the files this run rejected (named, with why); returns how many."""
+    from orchestration.trust.quarantine import rejected_files
+
+    files = rejected_files(paths, since=since)
+    if files.height:
+        print(
+            f"REJECTED FILES ({files.height}): nothing of them landed; fix or re-export them", file=sys.stderr
+        )
+        for source, name, error in files.select("source", "original_name", "error").iter_rows():
+            print(f"  {source}/{name}: {error}", file=sys.stderr)
+    return files.height
 
 
 def _report_run(paths: Paths) -> None:
@@ -200,9 +230,23 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         )
         return 0
     _print_table(
-        frame.select("original_name", "dataset", "skipped", "rows_in", "rows_landed", "rows_quarantined")
+        frame.select(
+            "original_name",
+            "dataset",
+            "skipped",
+            "rejected",
+            "raw_records",
+            "records_landed",
+            "records_quarantined",
+            "records_skipped",
+            "rows_landed",
+            "rows_quarantined",
+        )
     )
-    return 0
+    rejected = [r for r in results if r.rejected]
+    for r in rejected:
+        print(f"REJECTED {r.error}", file=sys.stderr)
+    return EXIT_REJECTED_FILES if rejected else EXIT_OK
 
 
 def cmd_backfill(args: argparse.Namespace) -> int:
@@ -243,6 +287,10 @@ def cmd_backfill(args: argparse.Namespace) -> int:
         landed = sum(r.rows_landed for r in results)
         days = f"{first}..{end - timedelta(days=1)}"
         print(f"{args.source} {days}: {len(results)} report(s), {landed} rows landed")
+        for r in results:
+            if r.rejected:
+                print(f"ewh backfill: stopped at {first}: REJECTED {r.error}", file=sys.stderr)
+                return EXIT_REJECTED_FILES
         first = end
     if args.no_build:
         return 0

@@ -4,7 +4,7 @@
         'activity_id', 'source', 'dataset', 'vendor', 'service', 'model', 'model_raw', 'activity_type',
         'quantity', 'unit', 'usage_start', 'usage_end', 'usage_date', 'region', 'country', 'account', 'project',
         'workspace', 'api_key_id', 'user_id', 'campaign_id', 'device', 'ad_format', 'placement', 'cost_amount',
-        'cost_currency', 'attributes', 'source_file', 'source_row', 'source_sha256', 'connector_version',
+        'cost_amount_net', 'cost_currency', 'attributes', 'source_file', 'source_row', 'source_sha256', 'connector_version',
         'ingested_at', 'electricity_country', 'method_tier', 'dq_score', 'model_factor_id', 'activity_factor_id',
         'provider_factor_id', 'grid_factor_id', 'water_factor_id',
         'it_energy_kwh_low', 'it_energy_kwh', 'it_energy_kwh_high',

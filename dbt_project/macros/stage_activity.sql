@@ -26,6 +26,7 @@ select
     ad_format,
     placement,
     cost_amount,
+    cost_amount_net,
     cost_currency,
     attributes,
     source_file,

@@ -7,9 +7,9 @@ import dagster as dg
 import polars as pl
 
 from connectors import inbox
-from connectors.base import Connector, ExportFormatError
+from connectors.base import Connector
 from connectors.ingest import Window, ingest_source
-from connectors.landing import ingest_file, read_manifest
+from connectors.landing import IngestResult, ingest_file, landed_totals, read_manifest
 from connectors.registry import CONNECTORS
 from orchestration.resources import WarehouseResource
 
@@ -55,6 +55,20 @@ def build_ingest_asset(connector: Connector) -> dg.AssetsDefinition:
                 kinds={"python", "parquet"},
             ),
         ],
+        check_specs=[
+            dg.AssetCheckSpec(
+                "files_readable",
+                asset=landing_key(source),
+                description="Every export file of this run could be read; a file that could not is "
+                "rejected on its own (named, archived, recorded in the manifest) and listed here.",
+            ),
+            dg.AssetCheckSpec(
+                "day_revisions",
+                asset=landing_key(source),
+                description="No re-export replaced a landed day with much less data (more than "
+                "EWH_SHRINK_WARN_SHARE, default 0.25, of its rows): a truncated re-download, say.",
+            ),
+        ],
         pool="ewh_landing",
         retry_policy=dg.RetryPolicy(max_retries=2, delay=30, backoff=dg.Backoff.EXPONENTIAL),
         partitions_def=DAILY,
@@ -77,24 +91,30 @@ def build_ingest_asset(connector: Connector) -> dg.AssetsDefinition:
             results = ingest_source(
                 connector, paths, folders=[folder], window=_api_window(context, connector, warehouse)
             )
-        new = [r for r in results if not r.skipped]
+        new = [r for r in results if not r.skipped and not r.rejected]
+        rejected = [r for r in results if r.rejected]
         for r in new:
-            context.log.info(
-                f"{r.original_name}: {r.rows_in} rows in = {r.rows_landed} landed"
-                f" + {r.rows_quarantined} quarantined"
-            )
-        manifest = read_manifest(paths).filter(pl.col("source") == source)
-        totals = manifest.select(pl.col("rows_in", "rows_landed", "rows_quarantined").sum()).row(
-            0, named=True
+            context.log.info(_landed_line(r))
+        for r in rejected:
+            context.log.error(f"REJECTED {r.error}")
+        manifest = read_manifest(paths).filter(
+            (pl.col("source") == source) & (pl.col("status") == "landed")
         )
-        common = {"files_seen": len(results), "files_new": len(new), "exports_dir": str(folder)}
+        quarantined_total = manifest.select(pl.col("rows_quarantined").sum()).item() or 0
+        landed = landed_totals(paths, source).get_column("rows_landed").sum() or 0
+        common = {
+            "files_seen": len(results),
+            "files_new": len(new),
+            "files_rejected": len(rejected),
+            "exports_dir": str(folder),
+        }
         yield dg.MaterializeResult(
             asset_key=landing_key(source),
             metadata=common
             | {
                 "rows_landed_this_run": sum(r.rows_landed for r in new),
-                "rows_landed_total": int(totals["rows_landed"] or 0),
-                "dagster/row_count": int(totals["rows_landed"] or 0),
+                "rows_landed_total": int(landed),
+                "dagster/row_count": int(landed),
                 "files": dg.MetadataValue.md(_files_table(new)) if new else "no new files",
             },
         )
@@ -103,7 +123,30 @@ def build_ingest_asset(connector: Connector) -> dg.AssetsDefinition:
             metadata=common
             | {
                 "rows_quarantined_this_run": sum(r.rows_quarantined for r in new),
-                "dagster/row_count": int(totals["rows_quarantined"] or 0),
+                "dagster/row_count": int(quarantined_total),
+            },
+        )
+        yield dg.AssetCheckResult(
+            check_name="files_readable",
+            asset_key=landing_key(source),
+            passed=not rejected,
+            severity=dg.AssetCheckSeverity.ERROR,
+            metadata={
+                "files_rejected": len(rejected),
+                "rejected": dg.MetadataValue.md(_rejected_table(rejected)) if rejected else "none",
+            },
+        )
+        share = float(os.environ.get("EWH_SHRINK_WARN_SHARE", "0.25"))
+        shrunk = [(r.original_name, *day) for r in new for day in r.shrunk_days(share)]
+        yield dg.AssetCheckResult(
+            check_name="day_revisions",
+            asset_key=landing_key(source),
+            passed=not shrunk,
+            severity=dg.AssetCheckSeverity.WARN,
+            metadata={
+                "days_shrunk": len(shrunk),
+                "shrink_warn_share": share,
+                "days": dg.MetadataValue.md(_shrunk_table(shrunk)) if shrunk else "none",
             },
         )
 
@@ -122,30 +165,57 @@ def _api_window(context: dg.AssetExecutionContext, connector: Connector, warehou
 
 
 def _ingest_inbox(context: dg.AssetExecutionContext, connector: Connector, paths) -> list:
-    """Land the source's inbox files; archive each landed file, reject unreadable ones loudly."""
+    """Land the source's inbox files; archive each landed file, move unreadable ones to ``rejected/``."""
     files, refused = inbox.scan(paths.inbox, connector.source)
     for name, reason in refused:
         context.log.warning(f"inbox/{connector.source}/{name}: refused ({reason})")
     results = []
     for f in files:
-        try:
-            results.append(ingest_file(connector, f.path, paths))
-        except ExportFormatError as exc:
+        result = ingest_file(connector, f.path, paths)
+        results.append(result)
+        if result.rejected:
             moved = inbox.move_to(paths.inbox, f.path, connector.source, inbox.REJECTED)
-            raise dg.Failure(
-                description=f"{exc}; the file was moved to {moved.relative_to(paths.home)}",
-                allow_retries=False,
-            ) from exc
-        inbox.move_to(paths.inbox, f.path, connector.source, inbox.ARCHIVE)
+            context.log.error(f"{result.error}; the file was moved to {moved.relative_to(paths.home)}")
+        else:
+            inbox.move_to(paths.inbox, f.path, connector.source, inbox.ARCHIVE)
     return results
 
 
+def _landed_line(r: IngestResult) -> str:
+    line = (
+        f"{r.original_name}: {r.raw_records} records = {r.records_landed} landed + "
+        f"{r.records_quarantined} quarantined + {r.records_skipped} skipped; {r.rows_in} rows in = "
+        f"{r.rows_landed} landed + {r.rows_quarantined} quarantined"
+    )
+    if r.skip_reasons:
+        line += " (skipped: " + "; ".join(f"{n} {reason}" for reason, n in r.skip_reasons) + ")"
+    if r.days_kept_newer:
+        line += f"; {len(r.days_kept_newer)} day(s) kept from a newer export: {r.days_kept_newer[0]}..."
+    return line
+
+
 def _files_table(results) -> str:
-    lines = ["| file | dataset | rows in | landed | quarantined |", "|---|---|---|---|---|"]
+    lines = [
+        "| file | dataset | records | landed | quarantined | skipped | rows landed |",
+        "|---|---|---|---|---|---|---|",
+    ]
     lines += [
-        f"| {r.original_name} | {r.dataset} | {r.rows_in} | {r.rows_landed} | {r.rows_quarantined} |"
+        f"| {r.original_name} | {r.dataset} | {r.raw_records} | {r.records_landed} | "
+        f"{r.records_quarantined} | {r.records_skipped} | {r.rows_landed} |"
         for r in results
     ]
+    return "\n".join(lines)
+
+
+def _rejected_table(results) -> str:
+    lines = ["| file | error |", "|---|---|"]
+    lines += [f"| {r.original_name} | {r.error.replace('|', '/')} |" for r in results]
+    return "\n".join(lines)
+
+
+def _shrunk_table(shrunk) -> str:
+    lines = ["| file | dataset | day | rows before | rows now |", "|---|---|---|---|---|"]
+    lines += [f"| {f} | {ds} | {d} | {before} | {now} |" for f, ds, d, before, now in shrunk]
     return "\n".join(lines)
 
 

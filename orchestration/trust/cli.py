@@ -133,9 +133,17 @@ def cmd_audit_pack(args: argparse.Namespace) -> int:
 
 
 def cmd_quarantine(args: argparse.Namespace) -> int:
-    from orchestration.trust.quarantine import quarantined_rows
+    from orchestration.trust.quarantine import quarantined_rows, rejected_files
 
-    frame, origin = quarantined_rows(Paths.from_env(), args.source)
+    paths = Paths.from_env()
+    files = rejected_files(paths, args.source)
+    print(f"{files.height} rejected file(s) (could not be read; nothing of them landed)")
+    if files.height:
+        print_table(files.drop("source_file"))
+        print(
+            "Fix or re-export each file and drop it in again; `ewh run` exits 4 while a file is rejected.\n"
+        )
+    frame, origin = quarantined_rows(paths, args.source)
     print(f"{frame.height} quarantined row(s) from {origin}")
     if frame.height:
         print_table(frame.drop("record", "source_file").head(args.limit))
@@ -202,7 +210,9 @@ def register(subparsers) -> None:
     pack.add_argument("--no-verify", action="store_true", help="do not run verify if no result is recorded")
     pack.set_defaults(func=cmd_audit_pack)
 
-    quar = subparsers.add_parser("quarantine", help="list quarantined rows: reason, source, file, row")
+    quar = subparsers.add_parser(
+        "quarantine", help="list rejected files and quarantined rows: reason, source, file, row"
+    )
     quar.add_argument("--source", help="only this source")
     quar.add_argument("--limit", type=int, default=200)
     quar.set_defaults(func=cmd_quarantine)

@@ -1,7 +1,8 @@
-"""``ewh quarantine``: rows held back at landing, with reason, source, file and row.
+"""``ewh quarantine``: files rejected whole and rows held back at landing, with reason, source, file and row.
 
-Read from the warehouse view ``stg_landing__quarantine``; when there is no warehouse yet (or the view is
-missing), straight from the landing zone's quarantine Parquet files.
+Rejected files come from the landing manifest (``status = rejected``); quarantined rows from the
+warehouse view ``stg_landing__quarantine``, or, when there is no warehouse yet (or the view is missing),
+straight from the landing zone's quarantine Parquet files.
 """
 
 from __future__ import annotations
@@ -54,3 +55,23 @@ def quarantined_rows(paths: Paths, source: str | None = None) -> tuple[pl.DataFr
     return frame.select(*COLUMNS, "record").sort(
         "quarantined_at", "source", "source_row", descending=[True, False, False]
     ), origin
+
+
+def rejected_files(paths: Paths, source: str | None = None, *, since=None) -> pl.DataFrame:
+    """Export files that could not be read, newest attempt first: those still rejected at their latest
+    attempt (a file fixed and landed under the same name drops off), or every rejection since ``since``."""
+    manifest = read_manifest(paths)
+    if source:
+        manifest = manifest.filter(pl.col("source") == source)
+    if since is not None:
+        latest = manifest.filter(pl.col("ingested_at") >= since)
+    else:
+        latest = manifest.sort("ingested_at").group_by("source", "original_name").last()
+    return (
+        latest.filter(pl.col("status") == "rejected")
+        .unique(["source", "original_name", "source_sha256"], keep="last")
+        .select(
+            "source", "original_name", "error", "source_file", pl.col("ingested_at").alias("attempted_at")
+        )
+        .sort("attempted_at", "source", "original_name", descending=[True, False, False])
+    )

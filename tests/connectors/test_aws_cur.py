@@ -377,7 +377,7 @@ def test_export_without_bedrock_lines_covers_its_days_with_no_rows():
         (b"date,service,cost\n2026-09-01,Bedrock,1.0\n", "missing columns ['line_item_usage_start_date'"),
         (b"PAR1 not really parquet", "unreadable Parquet"),
         (b"\x1f\x8b\x08\x00broken", "corrupt gzip"),
-        (b"lineItem/UsageStartDate,lineItem/UsageType\n1,2,3,4\n", "malformed CSV"),
+        (b"lineItem/UsageStartDate,lineItem/UsageType\n1,2,3,4\n", "missing columns ['line_item_usage_end"),
     ],
 )
 def test_unreadable_files_fail_naming_source_file_and_problem(payload, problem):

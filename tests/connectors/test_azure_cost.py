@@ -422,7 +422,7 @@ def test_file_with_no_ai_lines_covers_its_days_with_no_rows():
             b"s,09/01/2026,m,1K,1,1,USD\n",
             "no MeterCategory",
         ),
-        (b'Date,Quantity\n"09/01/2026,1\n', "malformed CSV"),
+        (b'Date,Quantity\n"09/01/2026,1\n', "missing column(s) subscriptionid"),
     ],
 )
 def test_unreadable_files_fail_naming_source_file_and_problem(payload, problem):

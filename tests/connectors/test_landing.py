@@ -6,9 +6,7 @@ import json
 from datetime import date
 
 import polars as pl
-import pytest
 
-from connectors.base import ExportFormatError
 from connectors.landing import ingest_file, ingest_folder, read_manifest
 from connectors.openai_usage import CONNECTOR as OPENAI
 from connectors.schema import ACTIVITY_SCHEMA
@@ -84,13 +82,14 @@ def test_invalid_rows_are_quarantined_with_field_reason_file_and_row(paths, writ
     assert record["project"] == "proj_b" and record["quantity"] == -5.0
 
 
-def test_malformed_file_fails_and_lands_nothing(paths, write_json):
+def test_malformed_file_is_rejected_by_name_and_lands_nothing(paths, write_json):
     path = write_json("openai_usage", "completions.json", {"object": "page"})
     path.write_text('{"object": "page", "data": [{"start_time": 1')
-    with pytest.raises(ExportFormatError, match=r"completions\.json: malformed JSON"):
-        ingest_folder(OPENAI, path.parent, paths)
-    assert read_manifest(paths).height == 0
-    assert not list(paths.raw.glob("openai_usage/*"))
+    (result,) = ingest_folder(OPENAI, path.parent, paths)
+    assert result.rejected and "completions.json: malformed JSON" in result.error
+    manifest = read_manifest(paths)
+    assert manifest.select("status", "rows_landed").rows() == [("rejected", 0)]
+    assert not list(paths.activity.glob("source=openai_usage/dataset=*"))
 
 
 def test_ingesting_the_same_file_twice_changes_nothing(paths, write_json):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import shutil
 from datetime import date
 
@@ -10,11 +11,9 @@ import polars as pl
 import pytest
 
 import connectors.landing as landing
-from connectors.base import ExportFormatError
 from connectors.config import Paths
 from connectors.landing import (
     LandingBatch,
-    RowConservationError,
     ingest_file,
     ingest_folder,
     read_manifest,
@@ -200,21 +199,42 @@ def test_a_batch_lands_what_one_file_at_a_time_lands(tmp_path, write_json, monke
     )
 
 
-def test_an_unreadable_export_mid_folder_lands_the_ones_before_it(paths, write_json):
+def test_an_unreadable_export_mid_folder_is_rejected_alone_and_the_others_land(paths, write_json):
     write_json("openai_usage", "a.json", _page((DAY1, [_result("gpt-4o-mini", 10)])))
     bad = write_json("openai_usage", "b.json", {})
     bad.write_text('{"object": "page", "data": [{"start_time": 1')
     write_json("openai_usage", "c.json", _page((DAY3, [_result("gpt-4o", 30)])))
 
-    with pytest.raises(ExportFormatError, match=r"b\.json: malformed JSON"):
-        ingest_folder(OPENAI, bad.parent, paths)
+    results = ingest_folder(OPENAI, bad.parent, paths)
 
-    assert read_manifest(paths).get_column("original_name").to_list() == ["a.json"]
-    assert _landed(paths).get_column("usage_date").unique().to_list() == [date(2025, 9, 1)]
-    assert len(list((paths.raw / "openai_usage").glob("*.json"))) == 1
+    assert [(r.original_name, r.rejected) for r in results] == [
+        ("a.json", False),
+        ("b.json", True),
+        ("c.json", False),
+    ]
+    assert re.search(r"\[openai_usage\] b\.json: malformed JSON: the document ends early", results[1].error)
+    manifest = read_manifest(paths).sort("original_name")
+    assert manifest.select("original_name", "status").rows() == [
+        ("a.json", "landed"),
+        ("b.json", "rejected"),
+        ("c.json", "landed"),
+    ]
+    assert "truncated" in manifest.filter(pl.col("status") == "rejected").get_column("error").item()
+    assert sorted(_landed(paths).get_column("usage_date").unique().to_list()) == [
+        date(2025, 9, 1),
+        date(2025, 9, 3),
+    ]
+    # the rejected file is archived too (auditors can open it), and is tried again next run
+    assert len(list((paths.raw / "openai_usage").glob("*.json"))) == 3
+    again = ingest_folder(OPENAI, bad.parent, paths)
+    assert [(r.original_name, r.skipped, r.rejected) for r in again] == [
+        ("a.json", True, False),
+        ("b.json", False, True),
+        ("c.json", True, False),
+    ]
 
 
-def test_an_export_losing_rows_stops_the_batch_after_landing_the_ones_before_it(paths, write_json):
+def test_an_export_losing_rows_is_rejected_alone(paths, write_json):
     def parse(raw: bytes, name: str):
         parsed = OPENAI.parse(raw, name)
         # a connector bug: b's rows are dated on a day its export does not cover
@@ -223,10 +243,21 @@ def test_an_export_losing_rows_stops_the_batch_after_landing_the_ones_before_it(
     buggy = dataclasses.replace(OPENAI, parse=parse)
     folder = _three_files(write_json)
 
-    with pytest.raises(RowConservationError, match=r"b\.json: rows outside covered days"):
-        ingest_folder(buggy, folder, paths)
+    results = ingest_folder(buggy, folder, paths)
 
-    manifest = read_manifest(paths)
-    assert manifest.select("original_name", "rows_landed").rows() == [("a.json", 4)]
-    assert _landed(paths).get_column("usage_date").unique().to_list() == [date(2025, 9, 1)]
-    assert len(list((paths.raw / "openai_usage").glob("*.json"))) == 1
+    assert [(r.original_name, r.rejected) for r in results] == [
+        ("a.json", False),
+        ("b.json", True),
+        ("c.json", False),
+    ]
+    assert "b.json: rows outside covered days" in results[1].error
+    manifest = read_manifest(paths).sort("original_name")
+    assert manifest.select("original_name", "status", "rows_landed").rows() == [
+        ("a.json", "landed", 4),
+        ("b.json", "rejected", 0),
+        ("c.json", "landed", 4),
+    ]
+    assert sorted(_landed(paths).get_column("usage_date").unique().to_list()) == [
+        date(2025, 9, 1),
+        date(2025, 9, 3),
+    ]

@@ -110,7 +110,7 @@ def test_inbox_run_lands_the_file_once_and_archives_it(defs_home):
     assert _tick(defs).skip_message == "no new files in the inbox"
 
 
-def test_unreadable_inbox_file_fails_the_run_and_is_rejected(defs_home):
+def test_unreadable_inbox_file_is_rejected_by_name_without_failing_the_run(defs_home):
     defs, paths = defs_home
     bad = paths.inbox / "openai_costs" / "costs_broken.json"
     bad.parent.mkdir(parents=True)
@@ -123,9 +123,16 @@ def test_unreadable_inbox_file_fails_the_run_and_is_rejected(defs_home):
         raise_on_error=False,
         partition_key=request.partition_key,
     )
-    assert not result.success
-    failure = next(e for e in result.all_events if e.is_step_failure)
-    assert "costs_broken.json: malformed JSON" in failure.step_failure_data.error.message
+    # the file is rejected on its own (never retried); the run goes on and the check names it
+    assert result.success
+    (check,) = [
+        e.asset_check_evaluation_data
+        for e in result.all_events
+        if e.event_type_value == "ASSET_CHECK_EVALUATION"
+        and e.asset_check_evaluation_data.check_name == "files_readable"
+    ]
+    assert not check.passed and check.severity == dg.AssetCheckSeverity.ERROR
+    assert "costs_broken.json: malformed JSON" in check.metadata["rejected"].value
     assert (paths.inbox / ".rejected" / "openai_costs" / "costs_broken.json").exists()
 
 

@@ -30,6 +30,7 @@ select
     ad_format,
     placement,
     cost_amount,
+    cost_amount_net,
     cost_currency,
     attributes,
     method_tier,

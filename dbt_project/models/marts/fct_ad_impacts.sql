@@ -44,6 +44,7 @@ select
     grid_factor_id,
     foreign_grid_factor_id,
     cost_amount,
+    cost_amount_net,
     cost_currency,
     attributes,
     source_file,

@@ -21,6 +21,7 @@ select
     region,
     country,
     cost_amount,
+    cost_amount_net,
     cost_currency,
     attributes,
     source_file,
