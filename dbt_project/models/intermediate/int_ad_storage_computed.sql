@@ -54,6 +54,7 @@ select
     cast(null as {{ dbt.type_string() }}) as ad_format,
     cast(null as {{ dbt.type_string() }}) as placement,
     cast(null as decimal(38, 12)) as cost_amount,
+    cast(null as decimal(38, 12)) as cost_amount_net,
     cast(null as {{ dbt.type_string() }}) as cost_currency,
     cast(null as {{ dbt.type_string() }}) as attributes,
     'dbt_project/seeds/ad_campaign_inputs.csv' as source_file,

@@ -98,6 +98,7 @@ select
     cast(null as {{ dbt.type_string() }}) as grid_factor_id,
     cast(null as {{ dbt.type_string() }}) as foreign_grid_factor_id,
     cost_amount,
+    cost_amount_net,
     cost_currency,
     attributes,
     source_file,
