@@ -10,7 +10,6 @@ import importlib.util
 import json
 import subprocess
 import sys
-import time
 from datetime import date
 from pathlib import Path
 
@@ -46,7 +45,6 @@ def _land(exports: Path, paths: Paths) -> dict[str, tuple[int, int]]:
 
 
 def test_generated_exports_land_through_the_real_connectors(generate, tmp_path: Path):
-    started = time.perf_counter()
     exports = tmp_path / "exports"
     info = generate.generate(ROWS, exports, seed=11)
     assert {"openai_usage", "anthropic_usage", "gcp_billing", "tiktok_ads"} <= {
@@ -69,7 +67,7 @@ def test_generated_exports_land_through_the_real_connectors(generate, tmp_path: 
     more = _land(exports, paths)
     assert sum(q for _, q in more.values()) == 0
     assert sum(n for n, _ in more.values()) == extra["rows_expected"]
-    assert time.perf_counter() - started < 20
+    # no wall-clock bound here: speed is measured by benchmarks/run.py, never asserted in tests
 
 
 @pytest.mark.slow

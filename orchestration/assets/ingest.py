@@ -97,9 +97,7 @@ def build_ingest_asset(connector: Connector) -> dg.AssetsDefinition:
             context.log.info(_landed_line(r))
         for r in rejected:
             context.log.error(f"REJECTED {r.error}")
-        manifest = read_manifest(paths).filter(
-            (pl.col("source") == source) & (pl.col("status") == "landed")
-        )
+        manifest = read_manifest(paths).filter((pl.col("source") == source) & (pl.col("status") == "landed"))
         quarantined_total = manifest.select(pl.col("rows_quarantined").sum()).item() or 0
         landed = landed_totals(paths, source).get_column("rows_landed").sum() or 0
         common = {
@@ -194,29 +192,38 @@ def _landed_line(r: IngestResult) -> str:
     return line
 
 
-def _files_table(results) -> str:
-    lines = [
-        "| file | dataset | records | landed | quarantined | skipped | rows landed |",
-        "|---|---|---|---|---|---|---|",
-    ]
-    lines += [
-        f"| {r.original_name} | {r.dataset} | {r.raw_records} | {r.records_landed} | "
-        f"{r.records_quarantined} | {r.records_skipped} | {r.rows_landed} |"
-        for r in results
-    ]
+def _md_table(header: list[str], rows: list[tuple]) -> str:
+    """A Markdown table for Dagster metadata (pipes inside cells escaped)."""
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(c).replace("|", "/") for c in row) + " |" for row in rows]
     return "\n".join(lines)
+
+
+def _files_table(results) -> str:
+    header = ["file", "dataset", "records", "landed", "quarantined", "skipped", "rows landed"]
+    return _md_table(
+        header,
+        [
+            (
+                r.original_name,
+                r.dataset,
+                r.raw_records,
+                r.records_landed,
+                r.records_quarantined,
+                r.records_skipped,
+                r.rows_landed,
+            )
+            for r in results
+        ],
+    )
 
 
 def _rejected_table(results) -> str:
-    lines = ["| file | error |", "|---|---|"]
-    lines += [f"| {r.original_name} | {r.error.replace('|', '/')} |" for r in results]
-    return "\n".join(lines)
+    return _md_table(["file", "error"], [(r.original_name, r.error) for r in results])
 
 
 def _shrunk_table(shrunk) -> str:
-    lines = ["| file | dataset | day | rows before | rows now |", "|---|---|---|---|---|"]
-    lines += [f"| {f} | {ds} | {d} | {before} | {now} |" for f, ds, d, before, now in shrunk]
-    return "\n".join(lines)
+    return _md_table(["file", "dataset", "day", "rows before", "rows now"], shrunk)
 
 
 INGEST_ASSETS = [build_ingest_asset(c) for c in CONNECTORS.values()]
