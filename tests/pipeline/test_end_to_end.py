@@ -94,10 +94,7 @@ def test_rows_in_equal_rows_landed_plus_quarantined(pipeline_home):
         pipeline_home,
         f"select sum(rows_in), sum(rows_landed), sum(rows_quarantined) from '{landing}/manifest.parquet'",
     )
-    # campaign storage rows come from the user's ad_campaign_inputs seed, not from a landed export
-    ((fact_rows,),) = _query(
-        pipeline_home, "select count(*) from fct_activity_impacts where source <> 'ad_campaign_inputs'"
-    )
+    ((fact_rows,),) = _query(pipeline_home, "select count(*) from fct_activity_impacts")
     ((spend_outside,),) = _query(
         pipeline_home,
         "select count(*) from fct_vendor_costs where activity_type = 'spend' "
@@ -118,13 +115,10 @@ def test_every_row_has_figures_and_factor_ids(pipeline_home):
         pipeline_home,
         """
         select count(*) from fct_activity_impacts
-        where co2e_location_kg is null or co2e_market_kg is null
-           or (provider_factor_id is null and activity_type <> 'ad_storage')
+        where co2e_location_kg is null or co2e_market_kg is null or provider_factor_id is null
            or (method_tier <> 'spend_based'
                and (energy_kwh is null or water_l is null
-                    or ((grid_factor_id is null or water_factor_id is null)
-                        and activity_type <> 'ad_storage')))
-           or (activity_type = 'ad_storage' and (co2e_embodied_kg is null or activity_factor_id is null))
+                    or grid_factor_id is null or water_factor_id is null))
            or (activity_type like 'llm%' and model_factor_id is null)
            or method_tier = 'no_factor'""",
     )
