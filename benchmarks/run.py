@@ -70,12 +70,13 @@ create or replace table f_tiers as select * from read_csv('{seeds}/factor_llm_ti
 create or replace table f_patterns as select * from read_csv('{seeds}/factor_llm_tier_patterns.csv', header = true);
 create or replace table f_weights as select * from read_csv('{seeds}/factor_llm_token_weights.csv', header = true);
 create or replace table f_activity as select * from read_csv('{seeds}/factor_activity_energy.csv', header = true);
+create or replace table f_video as select * from read_csv('{seeds}/factor_video_models.csv', header = true);
 create or replace table f_providers as select * from read_csv('{seeds}/factor_providers.csv', header = true);
 create or replace table f_grid as select * from read_csv('{seeds}/factor_grid_intensity.csv', header = true);
-create or replace table f_grid_fb as select * from read_csv('{seeds}/factor_grid_intensity_fallback.csv', header = true);
 create or replace table f_water as select * from read_csv('{seeds}/factor_electricity_water.csv', header = true);
 create or replace table f_ad_formats as select * from read_csv('{seeds}/factor_ad_formats.csv', header = true);
 create or replace table f_ad_regions as select * from read_csv('{seeds}/factor_ad_regions.csv', header = true);
+create or replace table f_ad_foreign as select * from read_csv('{seeds}/factor_ad_foreign_grids.csv', header = true);
 create or replace table f_ad_devices as select * from read_csv('{seeds}/factor_ad_devices.csv', header = true);
 create or replace table f_ad_gmsf as select * from read_csv('{seeds}/factor_ad_gmsf.csv', header = true);
 create or replace table f_ad_countries as select * from read_csv('{seeds}/ad_country_regions.csv', header = true);
@@ -315,17 +316,20 @@ with per_unit as (
         coalesce(mf.method_tier, e.method_tier, case when a.activity_type like 'ad_%' or a.activity_type = 'video_views'
             then 'ad_framework' end, 'no_factor') as method_tier,
         case when a.activity_type = 'llm_requests' then f.req_low
-             when a.activity_type like 'llm_%' then w.weight_low * f.tok_low else e.it_kwh_per_unit_low end as u_low,
+             when a.activity_type like 'llm_%' then w.weight_low * f.tok_low else coalesce(e.it_kwh_per_unit_low, v.it_kwh_per_second_low) end as u_low,
         case when a.activity_type = 'llm_requests' then (f.req_low + f.req_high) / 2
-             when a.activity_type like 'llm_%' then w.weight * (f.tok_low + f.tok_high) / 2 else e.it_kwh_per_unit end as u_mid,
+             when a.activity_type like 'llm_%' then w.weight * (f.tok_low + f.tok_high) / 2
+             else coalesce(e.it_kwh_per_unit, v.it_kwh_per_second) end as u_mid,
         case when a.activity_type = 'llm_requests' then f.req_high
-             when a.activity_type like 'llm_%' then w.weight_high * f.tok_high else e.it_kwh_per_unit_high end as u_high,
+             when a.activity_type like 'llm_%' then w.weight_high * f.tok_high
+             else coalesce(e.it_kwh_per_unit_high, v.it_kwh_per_second_high) end as u_high,
         case when a.activity_type = 'llm_requests' then f.ereq_low
-             when a.activity_type like 'llm_%' then w.weight_low * f.etok_low else 0 end as e_low,
+             when a.activity_type like 'llm_%' then w.weight_low * f.etok_low else v.embodied_kgco2e_per_second_low end as e_low,
         case when a.activity_type = 'llm_requests' then (f.ereq_low + f.ereq_high) / 2
-             when a.activity_type like 'llm_%' then w.weight * (f.etok_low + f.etok_high) / 2 else 0 end as e_mid,
+             when a.activity_type like 'llm_%' then w.weight * (f.etok_low + f.etok_high) / 2
+             else v.embodied_kgco2e_per_second end as e_mid,
         case when a.activity_type = 'llm_requests' then f.ereq_high
-             when a.activity_type like 'llm_%' then w.weight_high * f.etok_high else 0 end as e_high
+             when a.activity_type like 'llm_%' then w.weight_high * f.etok_high else v.embodied_kgco2e_per_second_high end as e_high
     from activity as a
     left join f_providers as p on a.vendor = p.vendor and a.usage_date between p.valid_from and p.valid_to
     left join model_factor as mf on a.activity_type like 'llm_%' and mf.vendor = a.vendor
@@ -333,25 +337,28 @@ with per_unit as (
     left join llm_factors as f on f.factor_id = mf.factor_id
     left join f_weights as w on a.activity_type = w.activity_type and a.usage_date between w.valid_from and w.valid_to
     left join f_activity as e on a.activity_type = e.activity_type and a.usage_date between e.valid_from and e.valid_to
+    -- video: the EcoLogits default per second (the floor skips the per-model aliases)
+    left join f_video as v on a.activity_type = 'video_seconds' and v.model = '*'
 ),
 located as (
     select u.*,
-        coalesce(g.kgco2e_per_kwh, gf.kgco2e_per_kwh, gw.kgco2e_per_kwh) as grid,
-        coalesce(g.factor_id, gf.factor_id, gw.factor_id) as grid_factor_id,
+        coalesce(g.kgco2e_per_kwh, gw.kgco2e_per_kwh) as grid,
+        coalesce(g.factor_id, gw.factor_id) as grid_factor_id,
         coalesce(wa.water_l_per_kwh, ww.water_l_per_kwh) as water_l_per_kwh,
         -- GMSF per impression (end-to-end platform, unknown device -> default mix)
         fm.payload_mb + fm.overhead_mb as payload_mb, fm.range_low, fm.range_high,
         case when fm.ad_format = 'video' then fm.default_view_seconds else fm.default_view_seconds end as view_s,
-        rg.fixed_share, rg.mobile_share, rg.foreign_grid_kgco2e_per_kwh as foreign_grid
+        rg.fixed_share, rg.mobile_share, fg.foreign_grid_kgco2e_per_kwh as foreign_grid
     from per_unit as u
     left join f_grid as g on u.electricity_country = g.country and u.usage_date between g.valid_from and g.valid_to
-    left join f_grid_fb as gf on u.electricity_country = gf.country and u.usage_date between gf.valid_from and gf.valid_to
     left join f_grid as gw on gw.country = 'WOR' and u.usage_date between gw.valid_from and gw.valid_to
     left join f_water as wa on u.electricity_country = wa.country and u.usage_date between wa.valid_from and wa.valid_to
     left join f_water as ww on ww.country = 'WOR' and u.usage_date between ww.valid_from and ww.valid_to
     left join f_ad_formats as fm on u.activity_type = 'ad_impressions' and fm.ad_format = u.ad_format
     left join f_ad_countries as ac on u.activity_type = 'ad_impressions' and ac.country = u.country
     left join f_ad_regions as rg on u.activity_type = 'ad_impressions' and rg.region = coalesce(ac.region, 'global')
+    left join f_ad_foreign as fg on u.activity_type = 'ad_impressions'
+        and fg.continent = case when u.country is null then 'global' else coalesce(ac.continent, 'global') end
 ),
 ads as (
     select l.*,
@@ -359,7 +366,9 @@ ads as (
             + payload_mb * (fixed_share * k.fixed_kwh_per_mb + mobile_share * k.mobile_kwh_per_mb + k.cdn_kwh_per_mb)
             + view_s * k.mix_kwh_s) end as ad_kwh,
         case when activity_type = 'ad_impressions' then quantity * (
-            k.e2e_servers * k.kwh_per_server * (k.local_share * grid + (1 - k.local_share) * foreign_grid)
+            k.e2e_servers * k.kwh_per_server
+                * (case when country is null then foreign_grid  -- GMSF: no country, the global grid alone
+                        else k.local_share * grid + (1 - k.local_share) * foreign_grid end)
             + (payload_mb * (fixed_share * k.fixed_kwh_per_mb + mobile_share * k.mobile_kwh_per_mb + k.cdn_kwh_per_mb)
                + view_s * k.mix_kwh_s) * grid) end as ad_co2,
         case when activity_type = 'ad_impressions' then quantity * (k.e2e_servers * k.kg_per_server

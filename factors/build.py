@@ -16,11 +16,14 @@ import argparse
 import csv
 import io
 import json
+import statistics
 import sys
 from importlib import metadata
 from importlib.resources import files
 from pathlib import Path
 
+from ecologits.estimations import video_impacts
+from ecologits.estimations.video import _MODELS_INFO as VIDEO_MODELS
 from ecologits.impacts.llm import compute_llm_impacts
 from ecologits.model_repository import ParametersMoE, models
 from ecologits.tracers.utils import PROVIDER_CONFIG_MAP
@@ -276,28 +279,216 @@ def provider_rows() -> list[dict]:
     return rows
 
 
-def grid_fallback_rows() -> list[dict]:
-    """Grid intensity for every zone EcoLogits packages (OWID lifecycle data): used where Ember has no row."""
-    mixes = json.loads(files("ecologits").joinpath("data/electricity_mixes.json").read_text())[
-        "electricity_mixes"
+VIDEO_URL = "https://ecologits.ai/latest/methodology/video_generation/"
+# Usage exports name video models their own way: our model id -> (EcoLogits video model, how it relates).
+# The vendor whose data-centre defaults apply is the one that serves the model (Runway resells Google's
+# Veo), so each row names it; factor_providers holds the same PUE/WUE as EcoLogits' provider configuration.
+VIDEO_ALIASES: dict[str, tuple[str, str]] = {
+    "gen4.5": ("runway/gen-4.5", "model_specific"),
+    "gen-4.5": ("runway/gen-4.5", "model_specific"),
+    "veo3": ("google/veo-3.0", "model_specific"),
+    "veo-3": ("google/veo-3.0", "model_specific"),
+    "veo-3.0": ("google/veo-3.0", "model_specific"),
+    "veo-3.0-fast": ("google/veo-3.0-fast", "model_specific"),
+    "veo3.1": ("google/veo-3.1", "model_specific"),
+    "veo-3.1": ("google/veo-3.1", "model_specific"),
+    "veo3.1_fast": ("google/veo-3.1-fast", "model_specific"),
+    "veo-3.1-fast": ("google/veo-3.1-fast", "model_specific"),
+    "sora-2-pro": ("openai/sora-2-pro", "model_specific"),
+    # EcoLogits registers only the Pro variant; Sora 2 gets its figure as a proxy (likely high), dq 4
+    "sora-2": ("openai/sora-2-pro", "model_proxy"),
+}
+VIDEO_SERVING_VENDOR = {"runway": "runway", "google": "google", "openai": "openai"}
+
+
+def _video_clip(name: str, resolution: str, seconds: float, audio: bool) -> tuple[float, float, float]:
+    """EcoLogits' own video_impacts at PUE 1 (IT energy): (kWh low, kWh high, embodied kgCO2e) per second."""
+    impacts = video_impacts(
+        name, resolution, seconds, audio, datacenter_location="WOR", datacenter_pue=1.0, datacenter_wue=0.0
+    )
+    low, high = _bounds(impacts.energy.value)
+    return low / seconds, high / seconds, impacts.embodied.gwp.value / seconds
+
+
+def video_figures(name: str) -> dict:
+    """Per generated second: the default clip's midpoint and the envelope of every supported clip.
+
+    The default clip is 720p (else the model's first supported resolution), its middle supported length,
+    with audio where the model makes audio (EcoLogits' own default): usage exports give seconds, not
+    resolution, length or audio.
+    Low and high span every resolution, length and audio setting EcoLogits lists for the model.
+    """
+    caps = VIDEO_MODELS[name]["capabilities"]
+    frames = sorted(caps["frames_count"])
+    lengths = [(f - 1) / 24 for f in frames]
+    default_seconds = lengths[len(lengths) // 2]
+    audio_options = [False, True] if caps["audio_generation"] else [False]
+    sizes = [tuple(r) for r in caps["resolutions"]]
+    width, height = (1280, 720) if (1280, 720) in sizes else sizes[0]
+    resolution = f"{width}x{height}"
+    low, high, emb = _video_clip(name, resolution, default_seconds, caps["audio_generation"])
+    grid = [
+        _video_clip(name, f"{w}x{h}", seconds, audio)
+        for w, h in caps["resolutions"]
+        for seconds in lengths
+        for audio in audio_options
     ]
-    return [
-        {
-            "factor_id": f"grid.ecologits.{mix['name']}",
-            "country": mix["name"],
-            "kgco2e_per_kwh": mix["gwp"],
-            "basis": "location",
-            "ecologits_version": ECOLOGITS_VERSION,
-            "release": RELEASE,
-            "valid_from": VALID_FROM,
-            "valid_to": VALID_TO,
-            "source_url": "https://ourworldindata.org/grapher/carbon-intensity-electricity",
-            "source_year": 2026,
-            "licence": "CC-BY-4.0 (Our World in Data, via EcoLogits electricity_mixes.json, MPL-2.0)",
-            "note": "Fallback where factor_grid_intensity (Ember) has no row for the country",
-        }
-        for mix in sorted(mixes, key=lambda m: m["name"])
-    ]
+    return {
+        "resolution": resolution,
+        "default_seconds": default_seconds,
+        "with_audio": caps["audio_generation"],
+        "it": (low + high) / 2,
+        "it_low": min(g[0] for g in grid),
+        "it_high": max(g[1] for g in grid),
+        "emb": emb,
+        "emb_low": min(g[2] for g in grid),
+        "emb_high": max(g[2] for g in grid),
+    }
+
+
+def _video_row(model: str, ecologits_model: str, tier: str, serving: str, fig: dict, note: str) -> dict:
+    return {
+        "factor_id": f"video.{model}",
+        "model": model,
+        "ecologits_model": ecologits_model,
+        "method_tier": tier,
+        "serving_vendor": serving,
+        "resolution": fig.get("resolution", ""),
+        "clip_seconds": fig.get("default_seconds", ""),
+        "with_audio": fig.get("with_audio", ""),
+        "it_kwh_per_second_low": f"{fig['it_low']:.6e}",
+        "it_kwh_per_second": f"{fig['it']:.6e}",
+        "it_kwh_per_second_high": f"{fig['it_high']:.6e}",
+        "embodied_kgco2e_per_second_low": f"{fig['emb_low']:.6e}",
+        "embodied_kgco2e_per_second": f"{fig['emb']:.6e}",
+        "embodied_kgco2e_per_second_high": f"{fig['emb_high']:.6e}",
+        "ecologits_version": ECOLOGITS_VERSION,
+        "release": RELEASE,
+        "valid_from": VALID_FROM,
+        "valid_to": VALID_TO,
+        "source_url": VIDEO_URL,
+        "source_year": 2026,
+        "licence": ECOLOGITS_LICENCE,
+        "note": note,
+    }
+
+
+def video_model_rows() -> list[dict]:
+    """IT energy (no PUE) and embodied emissions per generated second, from EcoLogits' video_impacts.
+
+    One row per EcoLogits video model (keyed by its short name), one per alias vendors use, and a
+    default ("*") for models EcoLogits does not register: the median of every model's default-clip
+    figure, low and high the envelope over all models.
+    """
+    figures = {name: video_figures(name) for name in sorted(VIDEO_MODELS)}
+    rows = []
+    keyed = {name.split("/", 1)[1]: (name, "model_specific") for name in figures}
+    keyed.update(VIDEO_ALIASES)
+    for model, (name, tier) in sorted(keyed.items()):
+        fig = figures[name]
+        serving = VIDEO_SERVING_VENDOR.get(VIDEO_MODELS[name]["provider"], "")
+        audio = ", with audio" if fig["with_audio"] else ""
+        clip = f"{fig['resolution']}, {fig['default_seconds']:g} s{audio}"
+        note = (
+            f"EcoLogits {ECOLOGITS_VERSION} video_impacts('{name}') at PUE 1: central = midpoint of the"
+            f" server-power range for the default clip ({clip}) per second; low/high = every supported"
+            " resolution, length and audio setting"
+        )
+        if tier == "model_proxy":
+            note += f"; '{model}' is not registered by EcoLogits: {name} used as its closest model"
+        rows.append(_video_row(model, name, tier, serving, fig, note))
+    mids = sorted(f["it"] for f in figures.values())
+    embs = sorted(f["emb"] for f in figures.values())
+    default = {
+        "it": statistics.median(mids),
+        "it_low": min(f["it_low"] for f in figures.values()),
+        "it_high": max(f["it_high"] for f in figures.values()),
+        "emb": statistics.median(embs),
+        "emb_low": min(f["emb_low"] for f in figures.values()),
+        "emb_high": max(f["emb_high"] for f in figures.values()),
+    }
+    rows.append(
+        _video_row(
+            "*",
+            "*",
+            "activity_default",
+            "",
+            default,
+            f"Video model not registered by EcoLogits: median of the {len(figures)} EcoLogits"
+            f" {ECOLOGITS_VERSION} video models' default-clip IT energy and embodied emissions per second;"
+            " low/high the envelope of every model's supported clips",
+        )
+    )
+    return rows
+
+
+IMAGE_URL = "https://platform.openai.com/docs/guides/image-generation"
+# OpenAI's image-generation guide, "cost and latency": image output tokens per image of the GPT Image
+# models before gpt-image-2, by quality and size. Compute follows these tokens (autoregressive generation).
+GPT_IMAGE_TOKENS = {
+    "low": {"1024x1024": 272, "1024x1536": 408, "1536x1024": 400},
+    "medium": {"1024x1024": 1056, "1024x1536": 1584, "1536x1024": 1568},
+    "high": {"1024x1024": 4160, "1024x1536": 6240, "1536x1024": 6208},
+}
+# gpt-image-1 is GPT-4o's native image generation; EcoLogits registers no GPT Image model, so its
+# per-output-token figures for gpt-4o price the image tokens.
+GPT_IMAGE_MODELS = {"gpt-image-1": ("openai", "gpt-4o")}
+
+
+def image_model_rows() -> list[dict]:
+    """IT energy and embodied kgCO2e per image for models whose per-size or per-quality work is published.
+
+    gpt-image-1: OpenAI's image output tokens per (quality, size) x EcoLogits' per-output-token energy for
+    gpt-4o (low and high ends of its parameter range). Quality '*' (the usage API does not report it):
+    low quality at the low end, medium central, high quality at the high end. Size '*': the square size.
+    """
+    rows = []
+    for model_name, (provider, proxy) in GPT_IMAGE_MODELS.items():
+        arch = next(m for m in models.list_models() if m.provider.value == provider and m.name == proxy)
+        total, active = _params(arch)
+        tps = arch.deployment.tps if arch.deployment else None
+        ttft = arch.deployment.ttft if arch.deployment else None
+        low = linear_coefficients(active[0], total[0], tps, ttft)
+        high = linear_coefficients(active[1], total[1], tps, ttft)
+        mid_kwh = (low["kwh_token"] + high["kwh_token"]) / 2
+        mid_kg = (low["kg_token"] + high["kg_token"]) / 2
+        sizes = [*GPT_IMAGE_TOKENS["medium"], "*"]
+        for size in sizes:
+            token_size = "1024x1024" if size == "*" else size
+            for quality in ["low", "medium", "high", "*"]:
+                lo_q, hi_q = (("low", "high") if quality == "*" else (quality, quality))
+                mid_q = "medium" if quality == "*" else quality
+                t_lo = GPT_IMAGE_TOKENS[lo_q][token_size]
+                t_mid = GPT_IMAGE_TOKENS[mid_q][token_size]
+                t_hi = GPT_IMAGE_TOKENS[hi_q][token_size]
+                rows.append(
+                    {
+                        "factor_id": f"image.{model_name}.{size}.{quality}".replace("*", "any"),
+                        "model": model_name,
+                        "size": size,
+                        "quality": quality,
+                        "method_tier": "model_specific",
+                        "it_kwh_per_image_low": f"{t_lo * low['kwh_token']:.6e}",
+                        "it_kwh_per_image": f"{t_mid * mid_kwh:.6e}",
+                        "it_kwh_per_image_high": f"{t_hi * high['kwh_token']:.6e}",
+                        "embodied_kgco2e_per_image_low": f"{t_lo * low['kg_token']:.6e}",
+                        "embodied_kgco2e_per_image": f"{t_mid * mid_kg:.6e}",
+                        "embodied_kgco2e_per_image_high": f"{t_hi * high['kg_token']:.6e}",
+                        "ecologits_version": ECOLOGITS_VERSION,
+                        "release": RELEASE,
+                        "valid_from": VALID_FROM,
+                        "valid_to": VALID_TO,
+                        "source_url": IMAGE_URL,
+                        "source_year": 2025,
+                        "licence": "cite-only (OpenAI documentation); " + ECOLOGITS_LICENCE,
+                        "note": (
+                            f"{t_lo}/{t_mid}/{t_hi} image output tokens (OpenAI, {lo_q}/{mid_q}/{hi_q} "
+                            f"quality, {token_size}) x EcoLogits {ECOLOGITS_VERSION} IT kWh per output token "
+                            f"of {proxy} ({active[0]:g}-{active[1]:g}B active), which generates gpt-image-1"
+                        ),
+                    }
+                )
+    return rows
 
 
 def water_rows() -> list[dict]:
@@ -341,7 +532,8 @@ GENERATED = {
     "factor_llm_tiers.csv": llm_tier_rows,
     "factor_providers.csv": provider_rows,
     "factor_electricity_water.csv": water_rows,
-    "factor_grid_intensity_fallback.csv": grid_fallback_rows,
+    "factor_video_models.csv": video_model_rows,
+    "factor_image_models.csv": image_model_rows,
 }
 
 

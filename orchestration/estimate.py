@@ -91,7 +91,20 @@ AD_QUANTITIES: dict[str, tuple[str, str, str]] = {
 }
 QUANTITIES = AI_QUANTITIES | AD_QUANTITIES
 TOKEN_FIELDS = ("input_tokens", "cached_input_tokens", "cache_write_tokens", "output_tokens", "requests")
-SETTINGS = ("vendor", "platform", "model", "country", "region", "ad_format", "device", "size", "usage_date")
+SETTINGS = (
+    "vendor",
+    "platform",
+    "model",
+    "country",
+    "region",
+    "ad_format",
+    "device",
+    "size",
+    "quality",
+    "buy_type",
+    "ads_txt_lines",
+    "usage_date",
+)
 AD_FORMATS = ("display", "video", "ctv", "search", "social", "native", "audio")
 DEVICES = ("mobile", "tablet", "desktop", "tv", "other")
 
@@ -105,6 +118,10 @@ FIGURES: dict[str, str] = {
 }
 # equivalents factor_id prefix -> the figure it divides
 EQUIVALENT_MEASURES = {"energy": "energy_kwh", "carbon": "co2e_location_kg", "water": "water_l"}
+
+
+BUY_TYPES = ("programmatic", "direct", "end_to_end")
+IMAGE_QUALITIES = ("low", "medium", "high")
 
 
 class EstimateError(ValueError):
@@ -124,6 +141,9 @@ class Usage:
     ad_format: str | None = None
     device: str | None = None
     size: str | None = None
+    quality: str | None = None
+    buy_type: str | None = None
+    ads_txt_lines: float | None = None
     usage_date: date | None = None
     input_tokens: float | None = None
     cached_input_tokens: float | None = None
@@ -156,6 +176,9 @@ class Usage:
                 ("country", self.country),
                 ("region", self.region),
                 ("size", self.size),
+                ("quality", self.quality),
+                ("buy type", self.buy_type),
+                ("ads.txt lines", self.ads_txt_lines),
             )
             if v
         ]
@@ -219,12 +242,17 @@ def check(usage: Usage) -> Usage:
     if not usage.is_ads:
         if any(n in quantities for n in TOKEN_FIELDS) and not usage.model:
             raise EstimateError("token and request estimates need --model (e.g. gpt-4o-mini)")
-        if usage.ad_format or usage.device:
-            raise EstimateError("--format and --device describe ad delivery; use them with --platform")
+        if usage.ad_format or usage.device or usage.buy_type or usage.ads_txt_lines is not None:
+            raise EstimateError(
+                "--format, --device, --buy-type and --ads-txt-lines describe ad delivery;"
+                " use them with --platform"
+            )
         if usage.vendor == "runway" and usage.model == "":
             raise EstimateError("--model must not be empty")
-    elif usage.model or usage.size or usage.region:
-        raise EstimateError("--model, --size and --region describe AI usage; use them with --vendor")
+    elif usage.model or usage.size or usage.quality or usage.region:
+        raise EstimateError(
+            "--model, --size, --quality and --region describe AI usage; use them with --vendor"
+        )
     return replace(usage, country=_country(usage.country))
 
 
@@ -253,8 +281,9 @@ def activity_rows(options: list[Usage], *, ingested_at: datetime | None = None) 
         else:
             vendor, source = usage.vendor, VENDOR_SOURCES[usage.vendor]
         attributes = {"estimate": True, "label": usage.label}
-        if usage.size:
-            attributes["size"] = usage.size
+        for name in ("size", "quality", "buy_type", "ads_txt_lines"):
+            if getattr(usage, name) is not None:
+                attributes[name] = getattr(usage, name)
         for name, quantity in usage.quantities().items():
             activity_type, unit, _ = QUANTITIES[name]
             records.append(
@@ -557,9 +586,10 @@ def render_text(result: Estimate) -> str:
             lines.append("  note: no --requests given, so EcoLogits' per-request term is not included")
         if any(r["method_tier"] == "size_tier" for r in s["rows"]):
             lines.append("  note: model not in the factor registry; estimated with a size tier (dq 4)")
-        if not any(t.startswith("llm_") or t == "ad_impressions" for t in types):
+        if not any(t.startswith("llm_") or t in ("ad_impressions", "video_seconds") for t in types):
             lines.append(
-                "  note: embodied emissions are estimated for LLM and ad rows only; 0 means not estimated"
+                "  note: embodied emissions are estimated for LLM, video and ad rows only;"
+                " n/a means not estimated"
             )
         lines.append("  equivalents, for scale only (2 significant figures; never add them together):")
         for eq in s["equivalents"]:
@@ -653,7 +683,21 @@ def add_usage_arguments(parser: argparse.ArgumentParser) -> None:
     who.add_argument("--region", help="cloud region as the vendor names it (e.g. europe-west4)")
     who.add_argument("--format", dest="ad_format", choices=AD_FORMATS, help="ad format")
     who.add_argument("--device", choices=DEVICES, help="ad delivery device (default: the GMSF device mix)")
-    who.add_argument("--size", help="image size, recorded only (the per-image factor does not vary with it)")
+    who.add_argument("--size", help="image size, e.g. 1024x1024 (per-size image figures where published)")
+    who.add_argument(
+        "--quality", choices=IMAGE_QUALITIES, help="image quality (gpt-image-1: low, medium, high)"
+    )
+    who.add_argument(
+        "--buy-type",
+        choices=BUY_TYPES,
+        help="ad buy (GMSF): programmatic, direct or end_to_end (default: the platform's)",
+    )
+    who.add_argument(
+        "--ads-txt-lines",
+        type=quantity,
+        metavar="N",
+        help="ads.txt lines of the publishers bought (programmatic buys; default 3,000)",
+    )
     who.add_argument("--date", dest="usage_date", type=_day, help="day the work is planned (default: today)")
     who.add_argument("--label", help="name of this option in the output (default A, B)")
     how_much = parser.add_argument_group("how much (any of these; e.g. 2e6 or 2,000,000)")

@@ -22,13 +22,13 @@ MART = dg.AssetKey(["mart_quarterly_emissions"])
 FALLBACK_SQL = """
 select quarter,
        sum(case when method_tier in ('size_tier', 'spend_based', 'no_factor')
-                then co2e_location_kg + co2e_embodied_kg else 0 end)
-       / nullif(sum(co2e_location_kg + co2e_embodied_kg), 0) as fallback_share
+                then co2e_location_kg + coalesce(co2e_embodied_kg, 0) else 0 end)
+       / nullif(sum(co2e_location_kg + coalesce(co2e_embodied_kg, 0)), 0) as fallback_share
 from fct_activity_impacts group by quarter order by quarter
 """
 QOQ_SQL = """
 with q as (
-    select vendor, quarter, sum(co2e_location_kg + co2e_embodied_kg) as kgco2e
+    select vendor, quarter, sum(co2e_location_kg + coalesce(co2e_embodied_kg, 0)) as kgco2e
     from mart_quarterly_emissions group by vendor, quarter
 )
 select vendor, quarter, kgco2e,

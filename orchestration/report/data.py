@@ -378,10 +378,18 @@ def _citations(con: duckdb.DuckDBPyConnection, quarter: str, equivalent_ids: lis
             """
         ).fetchall()
     ]
+    # the clouds' own market ratios (int_vendor_market_ratios) are factors from the customer's carbon export
+    derived = [
+        r[0]
+        for r in con.sql(
+            "select distinct table_name from information_schema.tables"
+            " where table_name = 'int_vendor_market_ratios'"
+        ).fetchall()
+    ]
     catalogue = " union all ".join(
         f"select '{s}' as seed, factor_id, source_url, cast(source_year as varchar) as source_year, "
         f'licence from "{s}"'
-        for s in seeds
+        for s in [*seeds, *derived]
     )
     return con.sql(
         f"""

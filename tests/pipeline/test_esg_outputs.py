@@ -54,7 +54,9 @@ def test_unallocated_rows_stay_in_the_totals(pipeline_home):
 def test_esrs_table_sums_to_the_mart(pipeline_home):
     ((esrs_t,),) = _q(pipeline_home, "select sum(gross_tco2e_location_based) from mart_esrs_e1_6_scope3_cat1")
     ((mart_kg,),) = _q(
-        pipeline_home, "select sum(co2e_location_kg + co2e_embodied_kg) from mart_quarterly_emissions"
+        pipeline_home,
+        # embodied is null where not estimated (images, audio...): it adds nothing, never voids the row
+        "select sum(co2e_location_kg + coalesce(co2e_embodied_kg, 0)) from mart_quarterly_emissions",
     )
     assert esrs_t * 1000 == pytest.approx(mart_kg, rel=1e-9)
     ((primary, spend),) = _q(
@@ -122,8 +124,8 @@ def test_transparency_scorecard_counts_disclosures(pipeline_home):
     ((anthropic_share,),) = _q(
         pipeline_home,
         """
-        select sum(co2e_location_kg + co2e_embodied_kg) / (select sum(co2e_location_kg + co2e_embodied_kg)
-                                                           from fct_activity_impacts)
+        select sum(co2e_location_kg + coalesce(co2e_embodied_kg, 0))
+               / (select sum(co2e_location_kg + coalesce(co2e_embodied_kg, 0)) from fct_activity_impacts)
         from fct_activity_impacts where vendor = 'anthropic'""",
     )
     assert rows["anthropic"][1] == pytest.approx(anthropic_share, rel=1e-9) and anthropic_share > 0

@@ -33,8 +33,7 @@ def by(name: str, key: str) -> dict[str, dict]:
 
 def grid(country: str) -> float:
     ember = by("factor_grid_intensity", "country")
-    fallback = by("factor_grid_intensity_fallback", "country")
-    row = ember.get(country) or fallback.get(country) or ember["WOR"]
+    row = ember.get(country) or ember["WOR"]
     return float(row["kgco2e_per_kwh"])
 
 
@@ -122,7 +121,6 @@ def test_llm_request_rows_and_water_match_ecologits(pipeline_home):
         ("images", "vendor = 'openai'"),
         ("audio_seconds", "true"),
         ("tts_characters", "true"),
-        ("video_seconds", "true"),
     ],
 )
 def test_per_unit_activity_rows(pipeline_home, activity_type, where):
@@ -152,17 +150,25 @@ def _ad_by_hand(ad: dict) -> tuple[float, float, float]:
     """(energy kWh, location kgCO2e, embodied kgCO2e) of one delivery record from the GMSF constants."""
     k = {r["parameter"]: float(r["value"]) for r in seed("factor_ad_gmsf")}
     fmt = by("factor_ad_formats", "ad_format")[ad["ad_format"] or "display"]
-    regions = {r["country"]: r["region"] for r in seed("ad_country_regions")}
-    region = by("factor_ad_regions", "region")[regions.get(ad["country"], "global")]
+    countries = by("ad_country_regions", "country")
+    mapping = countries.get(ad["country"], {"region": "global", "continent": "global"})
+    region = by("factor_ad_regions", "region")[mapping["region"]]
+    continent = "global" if ad["country"] is None else mapping["continent"]
+    foreign = float(by("factor_ad_foreign_grids", "continent")[continent]["foreign_grid_kgco2e_per_kwh"])
     devices = by("factor_ad_devices", "device")
     if ad["buy_type"] == "end_to_end":
         servers, calls = k["end_to_end_servers"], k["end_to_end_calls"]
+    elif ad["buy_type"] == "direct":
+        servers, calls = k["direct_servers"], k["direct_calls"]
     else:
+        inputs = {(r["platform"], r["campaign_id"]): r for r in seed("ad_campaign_inputs")}
+        declared = inputs.get((ad["platform"], ad["campaign_id"]), {}).get("ads_txt_lines")
+        lines = float(declared) if declared else k["default_ads_txt_lines"]
         channel = "video" if fmt["channel"] == "video" else "display"
-        servers = k["default_ads_txt_lines"] * k[f"servers_per_line_{channel}"]
-        calls = k["default_ads_txt_lines"] * k[f"calls_per_line_{channel}"]
+        servers = lines * k[f"servers_per_line_{channel}"]
+        calls = lines * k[f"calls_per_line_{channel}"]
     selection = servers * k["selection_kwh_per_server"] + calls * k["rtb_mb_per_call"] * k["fixed_kwh_per_mb"]
-    payload = float(fmt["payload_mb"]) + float(fmt["overhead_mb"])
+    payload = float(fmt["payload_mb"]) * (ad["completion_rate"] or 1.0) + float(fmt["overhead_mb"])
     fixed, mobile = float(region["fixed_share"]), float(region["mobile_share"])
     delivery = payload * (
         fixed * k["fixed_kwh_per_mb"] + mobile * k["mobile_kwh_per_mb"] + k["cdn_kwh_per_mb"]
@@ -179,9 +185,10 @@ def _ad_by_hand(ad: dict) -> tuple[float, float, float]:
         dev_kg = sum(float(d["default_share"]) * float(d["kg_embodied_per_second"]) for d in devices.values())
     device = seconds * dev_kwh
     local = grid(ad["country"] or "WOR")
-    selection_grid = k["local_grid_share"] * local + (1 - k["local_grid_share"]) * float(
-        region["foreign_grid_kgco2e_per_kwh"]
-    )
+    if ad["country"] is None:  # GMSF: unknown location, the global foreign grid alone
+        selection_grid = foreign
+    else:
+        selection_grid = k["local_grid_share"] * local + (1 - k["local_grid_share"]) * foreign
     n = ad["impressions"]
     energy = n * (selection + delivery + device)
     co2e = n * (selection * selection_grid + (delivery + device) * local)

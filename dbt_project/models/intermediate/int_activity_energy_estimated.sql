@@ -2,7 +2,13 @@
     IT energy per activity row, with its range and the factors used (docs/methodology.md):
       LLM tokens   it_kwh = quantity * token_weight * it_kwh_per_output_token(model)
       LLM requests it_kwh = quantity * it_kwh_per_request(model)
+      video        it_kwh = seconds * it_kwh_per_second(model)   (EcoLogits video_impacts at PUE 1;
+                                                                   models it does not register: the default)
       other        it_kwh = quantity * it_kwh_per_unit(activity_type)
+      images       it_kwh = images * it_kwh_per_image(model, size, quality) where published (gpt-image-1:
+                   OpenAI's image tokens x EcoLogits' per-token energy), else the per-image default
+    Embodied emissions: LLM, video and per-model image rows (EcoLogits hardware share); null, never 0,
+    for the per-unit defaults that have no embodied estimate (images, audio, TTS, embeddings, moderation).
     Low and high multiply the low (high) ends of every factor; central uses the midpoint of the
     model's range and the central weight.
 -#}
@@ -11,36 +17,44 @@
     model factor; other rows the per-unit default of their activity type (the two sets are disjoint). -#}
 {%- set is_llm = "f.factor_id is not null" -%}
 {%- set per_unit = {
-    'it_low': "case when f.factor_id is null then e.it_kwh_per_unit_low
+    'it_low': "case when f.factor_id is null
+                 then coalesce(im.it_kwh_per_image_low, e.it_kwh_per_unit_low, vm.it_kwh_per_second_low, vd.it_kwh_per_second_low)
              when a.activity_type = 'llm_requests' then f.it_kwh_per_request_low
              else w.weight_low * f.it_kwh_per_output_token_low end",
-    'it': "case when f.factor_id is null then e.it_kwh_per_unit
+    'it': "case when f.factor_id is null then coalesce(im.it_kwh_per_image, e.it_kwh_per_unit, vm.it_kwh_per_second, vd.it_kwh_per_second)
              when a.activity_type = 'llm_requests' then (f.it_kwh_per_request_low + f.it_kwh_per_request_high) / 2
              else w.weight * (f.it_kwh_per_output_token_low + f.it_kwh_per_output_token_high) / 2 end",
-    'it_high': "case when f.factor_id is null then e.it_kwh_per_unit_high
+    'it_high': "case when f.factor_id is null
+                 then coalesce(im.it_kwh_per_image_high, e.it_kwh_per_unit_high, vm.it_kwh_per_second_high, vd.it_kwh_per_second_high)
              when a.activity_type = 'llm_requests' then f.it_kwh_per_request_high
              else w.weight_high * f.it_kwh_per_output_token_high end",
-    'emb_low': "case when f.factor_id is null then case when e.factor_id is not null then cast(0 as double) end
+    'emb_low': "case when f.factor_id is null
+                 then coalesce(im.embodied_kgco2e_per_image_low, vm.embodied_kgco2e_per_second_low, vd.embodied_kgco2e_per_second_low)
              when a.activity_type = 'llm_requests' then f.embodied_kgco2e_per_request_low
              else w.weight_low * f.embodied_kgco2e_per_output_token_low end",
-    'emb': "case when f.factor_id is null then case when e.factor_id is not null then cast(0 as double) end
+    'emb': "case when f.factor_id is null
+                 then coalesce(im.embodied_kgco2e_per_image, vm.embodied_kgco2e_per_second, vd.embodied_kgco2e_per_second)
              when a.activity_type = 'llm_requests'
                  then (f.embodied_kgco2e_per_request_low + f.embodied_kgco2e_per_request_high) / 2
              else w.weight * (f.embodied_kgco2e_per_output_token_low + f.embodied_kgco2e_per_output_token_high) / 2 end",
-    'emb_high': "case when f.factor_id is null then case when e.factor_id is not null then cast(0 as double) end
+    'emb_high': "case when f.factor_id is null
+                 then coalesce(im.embodied_kgco2e_per_image_high, vm.embodied_kgco2e_per_second_high, vd.embodied_kgco2e_per_second_high)
              when a.activity_type = 'llm_requests' then f.embodied_kgco2e_per_request_high
              else w.weight_high * f.embodied_kgco2e_per_output_token_high end",
 } -%}
-{%- set method_tier = "coalesce(f.method_tier, e.method_tier, 'no_factor')" -%}
+{%- set method_tier = "coalesce(f.method_tier, im.method_tier, e.method_tier, vm.method_tier, vd.method_tier, 'no_factor')" -%}
 select
     a.*,
     case when {{ is_llm }} then m.model_factor_id end as model_factor_id,
-    case when {{ is_llm }} then w.factor_id else e.factor_id end as activity_factor_id,
+    case when {{ is_llm }} then w.factor_id else coalesce(im.factor_id, e.factor_id, vm.factor_id, vd.factor_id) end
+        as activity_factor_id,
+    coalesce(vm.serving_vendor, vd.serving_vendor) as serving_vendor,
     {{ method_tier }} as method_tier,
     case {{ method_tier }}
         when 'model_specific' then 3
         when 'size_tier' then 4
         when 'activity_default' then 4
+        when 'model_proxy' then 4
         else 5
     end as dq_score,
     a.quantity * ({{ per_unit.it_low }}) as it_energy_kwh_low,
@@ -59,4 +73,17 @@ left join {{ ref('factor_llm_token_weights') }} as w
 left join {{ ref('factor_activity_energy') }} as e
     on f.factor_id is null
     and a.activity_type = e.activity_type and a.usage_date between e.valid_from and e.valid_to
+left join {{ ref('factor_image_models') }} as im
+    on f.factor_id is null and a.activity_type = 'images' and a.model = im.model
+    and im.size = case when {{ json_text('a.attributes', 'size') }} in ('1024x1024', '1024x1536', '1536x1024')
+                       then {{ json_text('a.attributes', 'size') }} else '*' end
+    and im.quality = case when {{ json_text('a.attributes', 'quality') }} in ('low', 'medium', 'high')
+                          then {{ json_text('a.attributes', 'quality') }} else '*' end
+    and a.usage_date between im.valid_from and im.valid_to
+left join {{ ref('factor_video_models') }} as vm
+    on f.factor_id is null and a.activity_type = 'video_seconds'
+    and a.model = vm.model and a.usage_date between vm.valid_from and vm.valid_to
+left join {{ ref('factor_video_models') }} as vd
+    on f.factor_id is null and a.activity_type = 'video_seconds' and vm.factor_id is null
+    and vd.model = '*' and a.usage_date between vd.valid_from and vd.valid_to
 where a.activity_type not in ('ad_impressions', 'video_views', 'ad_view_seconds')  -- see int_ad_impacts_computed

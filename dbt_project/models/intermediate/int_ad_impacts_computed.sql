@@ -1,12 +1,15 @@
 {#-
-    Ad delivery impacts with the Ad Net Zero GMSF v1.2 / IAB Europe digital stages (docs/methodology.md §5):
+    Ad delivery impacts with the Ad Net Zero GMSF v1.3 / IAB Europe digital stages (docs/methodology.md §4):
       selection = servers x kWh/server + RTB calls x 3 KB x fixed-network kWh/MB
-                  (walled gardens: end-to-end platform, 500 servers, 0 calls;
-                   open-web programmatic: ads.txt lines x servers and calls per line)
+                  (walled gardens: end-to-end platform, 500 servers, 0 calls; direct buys: 2 servers, 4 calls;
+                   open-web programmatic: ads.txt lines x servers and calls per line, the lines from
+                   ad_campaign_inputs or the row's attributes, else the framework's 3,000)
       delivery  = payload MB x (fixed share x fixed kWh/MB + mobile share x mobile kWh/MB + CDN kWh/MB)
+                  (video: creative MB x completion rate + overhead, where the export reports completions)
       device    = seconds in view x device kWh/s (the default device mix when the export has no device)
-    Carbon: selection on 50 % local + 50 % regional grid, delivery and device on the local grid;
-    embodied per stage in co2e_embodied_kg. Figures sit on the impression row of each delivery record;
+    Carbon: selection on 50 % local + 50 % continental "foreign" grid (no country: the global foreign grid
+    alone), delivery and device on the local grid (no country: Ember's World); embodied per stage in
+    co2e_embodied_kg. The campaign storage stage is in int_ad_storage_computed. Figures sit on the impression row of each delivery record;
     that record's video-view and view-second rows carry 0 (method_tier = counted_in_impressions).
     Every default used is listed in defaults_used and lowers dq_score by one.
 -#}
@@ -26,7 +29,8 @@ records as (
     select
         ad_record_key,
         sum(case when activity_type = 'ad_impressions' then quantity else 0 end) as record_impressions,
-        sum(case when activity_type = 'ad_view_seconds' then quantity end) as record_view_seconds
+        sum(case when activity_type = 'ad_view_seconds' then quantity end) as record_view_seconds,
+        sum(case when activity_type = 'video_views' then quantity end) as record_video_views
     from ads
     group by ad_record_key
 ),
@@ -38,6 +42,9 @@ k as (
         max(case when parameter = 'rtb_mb_per_call' then value end) as mb_per_call,
         max(case when parameter = 'end_to_end_servers' then value end) as e2e_servers,
         max(case when parameter = 'end_to_end_calls' then value end) as e2e_calls,
+        max(case when parameter = 'direct_servers' then value end) as direct_servers,
+        max(case when parameter = 'direct_calls' then value end) as direct_calls,
+        max(case when parameter = 'range_reference_ads_txt_lines' then value end) as reference_ads_txt_lines,
         max(case when parameter = 'default_ads_txt_lines' then value end) as ads_txt_lines,
         max(case when parameter = 'servers_per_line_display' then value end) as servers_per_line_display,
         max(case when parameter = 'calls_per_line_display' then value end) as calls_per_line_display,
@@ -65,18 +72,36 @@ resolved as (
         a.*,
         r.record_impressions,
         r.record_view_seconds,
-        case
-            when a.vendor in ('meta', 'linkedin', 'tiktok') then 'end_to_end'
-            when a.vendor = 'google' and coalesce(a.ad_format, '') in ('search', 'video', 'ctv', 'social')
-                then 'end_to_end'
-            else 'programmatic'
-        end as buy_type,
+        coalesce(
+            ci.buy_type,
+            {{ json_text('a.attributes', 'buy_type') }},
+            case
+                when a.vendor in ('meta', 'linkedin', 'tiktok') then 'end_to_end'
+                when a.vendor = 'google' and coalesce(a.ad_format, '') in ('search', 'video', 'ctv', 'social')
+                    then 'end_to_end'
+                else 'programmatic'
+            end
+        ) as buy_type,
+        coalesce(ci.ads_txt_lines, cast({{ json_text('a.attributes', 'ads_txt_lines') }} as double))
+            as input_ads_txt_lines,
+        {#- completions / starts, at most 1 (a case, not least(): least() skips a null operand); TikTok's
+            starts are the record's video views (video_play_actions), LinkedIn reports videoStarts #}
+        {%- for name, done, started in [
+            ('tiktok', json_text('a.attributes', 'video_views_p100'), 'r.record_video_views'),
+            ('linkedin', json_text('a.attributes', 'videoCompletions'), json_text('a.attributes', 'videoStarts'))] %}
+        case when a.vendor = '{{ name }}' and cast({{ started }} as double) > 0
+             then case when cast({{ done }} as double) >= cast({{ started }} as double) then 1.0
+                       else cast({{ done }} as double) / cast({{ started }} as double) end
+        end as {{ name }}_completion,
+        {%- endfor %}
         coalesce(a.ad_format, 'display') as format_used,
         coalesce(reg.region, 'global') as ad_region,
+        case when a.country is null then 'global' else coalesce(reg.continent, 'global') end as continent,
         coalesce(a.country, 'WOR') as electricity_country
     from ads as a
     inner join records as r on a.ad_record_key = r.ad_record_key
     left join {{ ref('ad_country_regions') }} as reg on a.country = reg.country
+    left join {{ ref('ad_campaign_inputs') }} as ci on a.vendor = ci.platform and a.campaign_id = ci.campaign_id
 ),
 
 factored as (
@@ -84,7 +109,11 @@ factored as (
         x.*,
         f.factor_id as format_factor_id,
         f.channel,
-        f.payload_mb + f.overhead_mb as payload_mb,
+        case when f.channel = 'video' and coalesce(x.tiktok_completion, x.linkedin_completion) is not null
+             then f.payload_mb * coalesce(x.tiktok_completion, x.linkedin_completion) + f.overhead_mb
+             else f.payload_mb + f.overhead_mb end as payload_mb,
+        case when f.channel = 'video' then coalesce(x.tiktok_completion, x.linkedin_completion) end
+            as completion_rate,
         f.range_low,
         f.range_high,
         case
@@ -95,7 +124,8 @@ factored as (
         rg.factor_id as region_factor_id,
         rg.fixed_share,
         rg.mobile_share,
-        rg.foreign_grid_kgco2e_per_kwh,
+        fg.factor_id as foreign_grid_factor_id,
+        fg.foreign_grid_kgco2e_per_kwh,
         coalesce(dv.kwh_per_second, case when x.format_used = 'ctv' then tv.kwh_per_second end, mix.kwh_per_second)
             as device_kwh_per_second,
         coalesce(
@@ -103,14 +133,14 @@ factored as (
             case when x.format_used = 'ctv' then tv.kg_embodied_per_second end,
             mix.kg_embodied_per_second
         ) as device_kg_per_second,
-        coalesce(g.factor_id, gf.factor_id, gw.factor_id) as grid_factor_id,
-        coalesce(g.kgco2e_per_kwh, gf.kgco2e_per_kwh, gw.kgco2e_per_kwh) as grid_kgco2e_per_kwh,
+        coalesce(g.factor_id, gw.factor_id) as grid_factor_id,
+        coalesce(g.kgco2e_per_kwh, gw.kgco2e_per_kwh) as grid_kgco2e_per_kwh,
         coalesce(w.factor_id, ww.factor_id) as water_factor_id,
         coalesce(w.water_l_per_kwh, ww.water_l_per_kwh) as water_l_per_kwh,
         -- defaults used, each one costs a point of data quality
         trim(
             'payload'
-            || case when x.buy_type = 'programmatic' then ',ads_txt_lines' else '' end
+            || case when x.buy_type = 'programmatic' and x.input_ads_txt_lines is null then ',ads_txt_lines' else '' end
             || case when x.record_view_seconds is null then ',view_time' else '' end
             || case when dv.device is null and not (x.format_used = 'ctv') then ',device_mix' else '' end
             || case when x.ad_format is null then ',ad_format' else '' end
@@ -123,13 +153,13 @@ factored as (
         on x.format_used = f.ad_format and x.usage_date between f.valid_from and f.valid_to
     left join {{ ref('factor_ad_regions') }} as rg
         on x.ad_region = rg.region and x.usage_date between rg.valid_from and rg.valid_to
+    left join {{ ref('factor_ad_foreign_grids') }} as fg
+        on x.continent = fg.continent and x.usage_date between fg.valid_from and fg.valid_to
     left join {{ ref('factor_ad_devices') }} as dv
         on x.device = dv.device and x.usage_date between dv.valid_from and dv.valid_to
     left join {{ ref('factor_ad_devices') }} as tv on tv.device = 'tv'
     left join {{ ref('factor_grid_intensity') }} as g
         on x.electricity_country = g.country and x.usage_date between g.valid_from and g.valid_to
-    left join {{ ref('factor_grid_intensity_fallback') }} as gf
-        on x.electricity_country = gf.country and x.usage_date between gf.valid_from and gf.valid_to
     left join {{ ref('factor_grid_intensity') }} as gw
         on gw.country = 'WOR' and x.usage_date between gw.valid_from and gw.valid_to
     left join {{ ref('factor_electricity_water') }} as w
@@ -141,12 +171,18 @@ factored as (
 per_impression as (
     select
         f.*,
+        coalesce(f.input_ads_txt_lines, k.ads_txt_lines) as ads_txt_lines_used,
+        {%- for name, lines in [('', 'coalesce(f.input_ads_txt_lines, k.ads_txt_lines)'),
+                                ('reference_', 'k.reference_ads_txt_lines')] %}
         case when f.buy_type = 'end_to_end' then k.e2e_servers
-             when f.channel = 'video' then k.ads_txt_lines * k.servers_per_line_video
-             else k.ads_txt_lines * k.servers_per_line_display end as servers,
+             when f.buy_type = 'direct' then k.direct_servers
+             when f.channel = 'video' then {{ lines }} * k.servers_per_line_video
+             else {{ lines }} * k.servers_per_line_display end as {{ name }}servers,
         case when f.buy_type = 'end_to_end' then k.e2e_calls
-             when f.channel = 'video' then k.ads_txt_lines * k.calls_per_line_video
-             else k.ads_txt_lines * k.calls_per_line_display end as calls,
+             when f.buy_type = 'direct' then k.direct_calls
+             when f.channel = 'video' then {{ lines }} * k.calls_per_line_video
+             else {{ lines }} * k.calls_per_line_display end as {{ name }}calls,
+        {%- endfor %}
         k.kwh_per_server, k.kg_per_server, k.mb_per_call, k.local_share,
         k.fixed_kwh_per_mb, k.fixed_kg_per_mb, k.mobile_kwh_per_mb, k.mobile_kg_per_mb,
         k.cdn_kwh_per_mb, k.cdn_kg_per_mb
@@ -165,8 +201,13 @@ stages as (
             as delivery_kg_embodied_per_imp,
         p.view_seconds_per_impression * p.device_kwh_per_second as device_kwh_per_imp,
         p.view_seconds_per_impression * p.device_kg_per_second as device_kg_embodied_per_imp,
-        p.local_share * p.grid_kgco2e_per_kwh + (1 - p.local_share) * p.foreign_grid_kgco2e_per_kwh
-            as selection_grid_kgco2e_per_kwh,
+        p.reference_servers * p.kwh_per_server + p.reference_calls * p.mb_per_call * p.fixed_kwh_per_mb
+            as reference_selection_kwh_per_imp,
+        p.reference_servers * p.kg_per_server + p.reference_calls * p.mb_per_call * p.fixed_kg_per_mb
+            as reference_selection_kg_embodied_per_imp,
+        case when p.country is null then p.foreign_grid_kgco2e_per_kwh  -- GMSF: unknown location, global alone
+             else p.local_share * p.grid_kgco2e_per_kwh + (1 - p.local_share) * p.foreign_grid_kgco2e_per_kwh
+        end as selection_grid_kgco2e_per_kwh,
         case when p.activity_type = 'ad_impressions' then p.quantity else 0 end as impressions_counted
     from per_impression as p
 ),
@@ -186,8 +227,34 @@ totals as (
         s.impressions_counted * (
             s.selection_kg_embodied_per_imp + s.delivery_kg_embodied_per_imp + s.device_kg_embodied_per_imp
         ) as central_embodied_kg,
+        -- the range is centred on the supply path it was designed for (docs/methodology.md §4): the
+        -- same record at the reference ads.txt depth for display/native programmatic buys without an
+        -- ads.txt input, else the record itself
+        s.impressions_counted * (
+            s.reference_selection_kwh_per_imp * s.selection_grid_kgco2e_per_kwh
+            + (s.delivery_kwh_per_imp + s.device_kwh_per_imp) * s.grid_kgco2e_per_kwh
+        ) as reference_co2e_kg,
+        s.impressions_counted * (s.reference_selection_kwh_per_imp + s.delivery_kwh_per_imp + s.device_kwh_per_imp)
+            as reference_energy_kwh,
+        s.impressions_counted * (
+            s.reference_selection_kg_embodied_per_imp + s.delivery_kg_embodied_per_imp + s.device_kg_embodied_per_imp
+        ) as reference_embodied_kg,
+        s.buy_type = 'programmatic' and s.channel = 'display' and s.format_used in ('display', 'native')
+            and s.input_ads_txt_lines is null as range_on_reference,
         1 + length(s.defaults_used) - length(replace(s.defaults_used, ',', '')) as defaults_count
     from stages as s
+),
+
+bounded as (
+    select
+        t.*,
+        {%- for figure in ['energy_kwh', 'co2e_kg', 'embodied_kg'] %}
+        case when t.range_on_reference then least(t.central_{{ figure }}, t.reference_{{ figure }} * t.range_low)
+             else t.central_{{ figure }} * t.range_low end as low_{{ figure }},
+        case when t.range_on_reference then greatest(t.central_{{ figure }}, t.reference_{{ figure }} * t.range_high)
+             else t.central_{{ figure }} * t.range_high end as high_{{ figure }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from totals as t
 )
 
 select
@@ -201,21 +268,21 @@ select
     t.central_energy_kwh as it_energy_kwh_low,
     t.central_energy_kwh as it_energy_kwh,
     t.central_energy_kwh as it_energy_kwh_high,
-    t.central_energy_kwh * t.range_low as energy_kwh_low,
+    t.low_energy_kwh as energy_kwh_low,
     t.central_energy_kwh as energy_kwh,
-    t.central_energy_kwh * t.range_high as energy_kwh_high,
-    t.central_co2e_kg * t.range_low as co2e_location_kg_low,
+    t.high_energy_kwh as energy_kwh_high,
+    t.low_co2e_kg as co2e_location_kg_low,
     t.central_co2e_kg as co2e_location_kg,
-    t.central_co2e_kg * t.range_high as co2e_location_kg_high,
-    t.central_embodied_kg * t.range_low as co2e_embodied_kg_low,
+    t.high_co2e_kg as co2e_location_kg_high,
+    t.low_embodied_kg as co2e_embodied_kg_low,
     t.central_embodied_kg as co2e_embodied_kg,
-    t.central_embodied_kg * t.range_high as co2e_embodied_kg_high,
-    t.central_energy_kwh * t.water_l_per_kwh * t.range_low as water_l_low,
+    t.high_embodied_kg as co2e_embodied_kg_high,
+    t.low_energy_kwh * t.water_l_per_kwh as water_l_low,
     t.central_energy_kwh * t.water_l_per_kwh as water_l,
-    t.central_energy_kwh * t.water_l_per_kwh * t.range_high as water_l_high,
-    t.central_co2e_kg * t.range_low as co2e_market_kg_low,
+    t.high_energy_kwh * t.water_l_per_kwh as water_l_high,
+    t.low_co2e_kg as co2e_market_kg_low,
     t.central_co2e_kg as co2e_market_kg,
-    t.central_co2e_kg * t.range_high as co2e_market_kg_high,
+    t.high_co2e_kg as co2e_market_kg_high,
     'location_fallback' as market_basis,
     cast(null as {{ dbt.type_string() }}) as market_factor_id
-from totals as t
+from bounded as t

@@ -9,8 +9,8 @@ with ours as (
     select
         quarter,
         vendor,
-        sum(co2e_location_kg + co2e_embodied_kg) as ours_location_kgco2e,
-        sum(co2e_market_kg + co2e_embodied_kg) as ours_market_kgco2e,
+        sum(co2e_location_kg + coalesce(co2e_embodied_kg, 0)) as ours_location_kgco2e,
+        sum(co2e_market_kg + coalesce(co2e_embodied_kg, 0)) as ours_market_kgco2e,
         sum(energy_kwh) as ours_energy_kwh,
         min(usage_date) as ours_first_day,
         max(usage_date) as ours_last_day

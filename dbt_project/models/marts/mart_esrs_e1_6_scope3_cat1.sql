@@ -9,14 +9,14 @@ select
     'Scope 3' as ghg_scope,
     'Category 1 - Purchased goods and services' as scope3_category,
     'Purchased generative-AI services and digital advertising' as description,
-    sum(co2e_location_kg + co2e_embodied_kg) / 1000 as gross_tco2e_location_based,
-    sum(co2e_market_kg + co2e_embodied_kg) / 1000 as gross_tco2e_market_based,
-    sum(co2e_location_kg_low + co2e_embodied_kg_low) / 1000 as gross_tco2e_location_low,
-    sum(co2e_location_kg_high + co2e_embodied_kg_high) / 1000 as gross_tco2e_location_high,
-    100 * sum(case when method_tier <> 'spend_based' then co2e_location_kg + co2e_embodied_kg else 0 end)
-        / nullif(sum(co2e_location_kg + co2e_embodied_kg), 0) as pct_from_supplier_activity_data,
-    100 * sum(case when method_tier = 'spend_based' then co2e_location_kg + co2e_embodied_kg else 0 end)
-        / nullif(sum(co2e_location_kg + co2e_embodied_kg), 0) as pct_spend_based,
+    sum(co2e_location_kg + coalesce(co2e_embodied_kg, 0)) / 1000 as gross_tco2e_location_based,
+    sum(co2e_market_kg + coalesce(co2e_embodied_kg, 0)) / 1000 as gross_tco2e_market_based,
+    sum(co2e_location_kg_low + coalesce(co2e_embodied_kg_low, 0)) / 1000 as gross_tco2e_location_low,
+    sum(co2e_location_kg_high + coalesce(co2e_embodied_kg_high, 0)) / 1000 as gross_tco2e_location_high,
+    100 * sum(case when method_tier <> 'spend_based' then co2e_location_kg + coalesce(co2e_embodied_kg, 0) else 0 end)
+        / nullif(sum(co2e_location_kg + coalesce(co2e_embodied_kg, 0)), 0) as pct_from_supplier_activity_data,
+    100 * sum(case when method_tier = 'spend_based' then co2e_location_kg + coalesce(co2e_embodied_kg, 0) else 0 end)
+        / nullif(sum(co2e_location_kg + coalesce(co2e_embodied_kg, 0)), 0) as pct_spend_based,
     sum(energy_kwh) / 1000 as energy_mwh_voluntary,
     sum(water_l) / 1000 as water_m3_voluntary,
     count(*) as activity_rows

@@ -4,7 +4,7 @@ with base as (
         quarter,
         vendor,
         coalesce(model, ad_format, service) as model_or_channel,
-        sum(co2e_location_kg + co2e_embodied_kg) as kgco2e,
+        sum(co2e_location_kg + coalesce(co2e_embodied_kg, 0)) as kgco2e,
         sum(case when activity_type in ('llm_output_tokens', 'llm_input_tokens', 'llm_cached_input_tokens',
                                          'llm_cache_write_tokens', 'embedding_tokens') then quantity end) as tokens,
         sum(case when activity_type = 'images' then quantity end) as images,

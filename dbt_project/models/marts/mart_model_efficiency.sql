@@ -7,7 +7,7 @@ with usage as (
         sum(case when activity_type <> 'llm_requests' then quantity else 0 end) as tokens,
         sum(case when activity_type = 'llm_output_tokens' then quantity else 0 end) as output_tokens,
         sum(energy_kwh) as energy_kwh,
-        sum(co2e_location_kg + co2e_embodied_kg) as kgco2e,
+        sum(co2e_location_kg + coalesce(co2e_embodied_kg, 0)) as kgco2e,
         max(method_tier) as method_tier
     from {{ ref('fct_activity_impacts') }}
     where activity_type like 'llm%' and model is not null

@@ -12,6 +12,7 @@ select
     count(*) as activity_rows,
     {{ sum_with_bounds(['energy_kwh', 'co2e_location_kg', 'co2e_market_kg']) }},
     sum(co2e_embodied_kg) as co2e_embodied_kg,
+    sum(case when co2e_embodied_kg is null then 1 else 0 end) as embodied_missing_rows,
     sum(water_l) as water_l,
     sum(cast(cost_amount as double)) as spend,
     min(cost_currency) as spend_currency,

@@ -18,6 +18,7 @@ select
     sum(co2e_embodied_kg_low) as co2e_embodied_kg_low,
     sum(co2e_embodied_kg) as co2e_embodied_kg,
     sum(co2e_embodied_kg_high) as co2e_embodied_kg_high,
+    sum(case when co2e_embodied_kg is null then 1 else 0 end) as embodied_missing_rows,
     sum(water_l_low) as water_l_low,
     sum(water_l) as water_l,
     sum(water_l_high) as water_l_high,

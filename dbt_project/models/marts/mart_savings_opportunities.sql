@@ -10,7 +10,7 @@ with traffic as (
         coalesce(project, workspace, '(none)') as project_or_workspace,
         model,
         sum(case when activity_type <> 'llm_requests' then quantity else 0 end) as tokens,
-        sum(co2e_location_kg + co2e_embodied_kg) as kgco2e
+        sum(co2e_location_kg + coalesce(co2e_embodied_kg, 0)) as kgco2e
     from {{ ref('fct_activity_impacts') }}
     where activity_type like 'llm%' and model is not null
     group by 1, 2, 3, 4

@@ -16,7 +16,7 @@ with scores as (
 ),
 
 footprint as (
-    select vendor, sum(co2e_location_kg + co2e_embodied_kg) as kgco2e
+    select vendor, sum(co2e_location_kg + coalesce(co2e_embodied_kg, 0)) as kgco2e
     from {{ ref('fct_activity_impacts') }}
     group by vendor
 ),
