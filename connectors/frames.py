@@ -265,17 +265,38 @@ def spread_over_days(
     )
 
 
+# Bedrock model ids: an optional cross-region inference profile, then the model publisher's namespace
+BEDROCK_PREFIX = (
+    r"^((us|eu|apac|global|jp|au|ca|us-gov)\.)?"
+    r"(anthropic|meta|amazon|mistral|cohere|ai21|qwen|openai|writer|moonshot|minimax|nvidia|twelvelabs)\."
+)
+
+
 def normalise_model(raw: pl.Expr) -> pl.Expr:
-    """A vendor model string as a stable model id: lower case, no ``models/`` prefix, no date snapshot.
+    """A vendor model string as a stable model id: lower case, no cloud packaging, no date snapshot.
 
     ``gpt-4o-mini-2024-07-18`` -> ``gpt-4o-mini``; ``claude-sonnet-4-20250514`` -> ``claude-sonnet-4``;
-    ``mistral-large-2411`` -> ``mistral-large``.
-    The raw string is kept beside it, and factor lookup tries the raw string first.
+    ``mistral-large-2411`` -> ``mistral-large``; Bedrock ``us.meta.llama3-1-8b-instruct-v1:0`` ->
+    ``llama3-1-8b-instruct`` and ``amazon.nova-pro-v1:0`` -> ``nova-pro``; Vertex
+    ``publishers/google/models/gemini-2.0-flash-001`` -> ``gemini-2.0-flash``,
+    ``claude-3-5-sonnet-v2@20241022`` -> ``claude-3-5-sonnet-v2``, ``llama-3.3-70b-instruct-maas`` ->
+    ``llama-3.3-70b-instruct``.
+    The raw string is kept beside it; factor lookup (int_activity_llm_factor_matched) tries the raw string
+    first, so a dated snapshot still gets its own registry row.
     """
     return (
         raw.str.strip_chars()
         .str.to_lowercase()
+        .str.replace(r"^(projects/[^/]+/locations/[^/]+/)?publishers/[^/]+/models/", "")
         .str.replace(r"^models/", "")
+        .str.replace(BEDROCK_PREFIX, "")
+        .str.replace(
+            r"^deepseek\.", "deepseek-"
+        )  # Bedrock names DeepSeek models by their suffix (deepseek.r1)
+        .str.replace(r"-v\d+:\d+(:\d+k)?$|:\d+$", "")  # Bedrock version (-v1:0, -v1:0:128k, :0)
+        .str.replace(r"@.*$", "")  # Vertex partner-model revision (@20241022, @001)
+        .str.replace(r"-maas$", "")  # Vertex model-as-a-service suffix
+        .str.replace(r"-00\d$", "")  # Vertex stable revision (gemini-2.0-flash-001)
         .str.replace(r"-(\d{4}-\d{2}-\d{2}|\d{8})$", "")
         # Mistral's YYMM snapshots (mistral-large-2411); year 23+ and a real month only, so
         # gpt-4-0613 or mistral-medium-3-5 are left alone

@@ -16,6 +16,7 @@ import argparse
 import csv
 import io
 import json
+import math
 import statistics
 import sys
 from importlib import metadata
@@ -24,12 +25,20 @@ from pathlib import Path
 
 from ecologits.estimations import video_impacts
 from ecologits.estimations.video import _MODELS_INFO as VIDEO_MODELS
-from ecologits.impacts.llm import compute_llm_impacts
+from ecologits.impacts.llm import (
+    BATCH_SIZE,
+    GPU_ENERGY_BETA,
+    GPU_MEMORY,
+    MODEL_QUANTIZATION_BITS,
+    compute_llm_impacts,
+    gpu_required_count,
+    model_required_memory,
+)
 from ecologits.model_repository import ParametersMoE, models
 from ecologits.tracers.utils import PROVIDER_CONFIG_MAP
 from ecologits.utils.range_value import RangeValue
 
-from factors import RELEASE
+from factors import RELEASE, llm_registry
 
 SEEDS = Path(__file__).resolve().parent.parent / "dbt_project" / "seeds"
 ECOLOGITS_VERSION = metadata.version("ecologits")
@@ -37,13 +46,14 @@ ECOLOGITS_URL = "https://ecologits.ai/latest/methodology/llm_inference/"
 ECOLOGITS_LICENCE = "MPL-2.0 (EcoLogits package data); methodology CC BY-SA 4.0"
 VALID_FROM, VALID_TO = "2020-01-01", "9999-12-31"
 
-# the model catalogues we price (EcoLogits provider -> catalogue name used by the vendor seed)
+# EcoLogits provider -> model catalogue name (the vendor seed names the catalogue each vendor prefers)
 CATALOGUES = {
     "openai": "openai",
     "anthropic": "anthropic",
     "google_genai": "google",
     "mistralai": "mistral",
     "cohere": "cohere",
+    "huggingface_hub": "huggingface",
 }
 # vendor -> (model catalogue, EcoLogits provider whose data-centre defaults apply, note)
 VENDORS = {
@@ -68,22 +78,88 @@ CURATED_VENDORS = [
         "note": "AWS global PUE 1.15 (2023-2024); WUE 0.25 L/kWh (2021) to 0.12 (2025), the range used",
     },
 ]
+# Microsoft's own fleet water usage effectiveness (on-site, L per kWh of IT energy), more specific than
+# EcoLogits' 0.569 for OpenAI and Azure (both run in Microsoft data centres): periods by reporting year.
+MICROSOFT_WUE_URL = "https://datacenters.microsoft.com/sustainability/efficiency/"
+MICROSOFT_WUE = [
+    ("2020-01-01", "2021-12-31", (0.49, 0.49), 2021, "Microsoft fleet WUE 0.49 L/kWh in 2021"),
+    (
+        "2022-01-01",
+        "2024-12-31",
+        (0.30, 0.49),
+        2024,
+        "Between Microsoft's 0.49 (2021) and 0.30 L/kWh (fiscal 2024, down 39%); years between unpublished",
+    ),
+    (
+        "2025-01-01",
+        VALID_TO,
+        (0.27, 0.30),
+        2026,
+        "Microsoft's owned fleet 0.27 L/kWh in 2025 (announced 24 June 2026), 0.30 in fiscal 2024",
+    ),
+]
+MICROSOFT_VENDORS = ("openai", "azure")
 VIDEO_VENDORS = {"runway": "runway"}  # vendor -> EcoLogits video provider configuration
-# Fallback tiers for models the registry does not know: representative architectures from
-# docs/methodology.md (factors research 1.1): small dense, flagship MoE, frontier MoE.
+# Fallback tiers for models no registry knows, by price class in the name (factor_llm_tier_patterns.csv):
+# representative architectures from docs/methodology.md (factors research 1.1).
 TIERS = {
     "small": ("dense", RangeValue(min=8, max=28), RangeValue(min=8, max=28)),
     "flagship": ("moe", RangeValue(min=440, max=440), RangeValue(min=44, max=132)),
     "frontier": ("moe", RangeValue(min=2000, max=2000), RangeValue(min=200, max=600)),
 }
+# Open-weight models EcoLogits does not register yet, with the architecture their model card publishes.
+CURATED_MODELS = [
+    ("huggingface", "deepseek-ai/DeepSeek-R1", 671, 37, "https://huggingface.co/deepseek-ai/DeepSeek-R1"),
+    ("huggingface", "deepseek-ai/DeepSeek-V3", 671, 37, "https://huggingface.co/deepseek-ai/DeepSeek-V3"),
+]
+# Size classes for sizes read from model names: EcoLogits' energy depends on the total parameter count only
+# through the number of 80 GB GPUs that hold the model (a power of two), and is linear in active parameters
+# for a given GPU count, so one row per GPU count reproduces EcoLogits for any parsed size.
+SIZE_CLASS_GPUS = (1, 2, 4, 8, 16, 32, 64, 128)
+# Structural uncertainty EcoLogits' point model leaves out (factors research section 6): each a multiplier on
+# the low and high ends of every LLM figure. Batching is EcoLogits' own batch term at 128 and 16 concurrent
+# requests instead of its fixed 64.
+BATCH_LOW, BATCH_HIGH = 128, 16
+STRUCTURAL = [
+    {
+        "component": "serving_stack",
+        "low": 0.59,
+        "high": 1.0,
+        "source_url": "https://ml.energy/blog/measurement/energy/llm-inference-energy-a-longitudinal-analysis",
+        "source_year": 2026,
+        "licence": "cite-only (ML.ENERGY blog)",
+        "note": "Same model and H100s, vLLM 0.5.4 -> 0.11.1: energy per token down by up to 41% "
+        "(Llama 3.1 8B, batch 64). EcoLogits' fit predates such serving software and newer accelerators, "
+        "so the low end is 0.59",
+    },
+    {
+        "component": "full_stack_overhead",
+        "low": 1.0,
+        "high": 2.4,
+        "source_url": "https://arxiv.org/abs/2508.15734",
+        "source_year": 2025,
+        "licence": "cite-only (Google, Elsworth et al. 2025)",
+        "note": "Google's median Gemini prompt: 0.24 Wh counting host CPU/DRAM, idle reserve machines and "
+        "overhead, 0.10 Wh counting active accelerators only (2.4x). EcoLogits counts GPUs and a server "
+        "share, not idle capacity: up to 2.4x more",
+    },
+]
 
 
 def _bounds(value: float | RangeValue) -> tuple[float, float]:
     return (value.min, value.max) if isinstance(value, RangeValue) else (value, value)
 
 
+def _model_params(model) -> tuple[tuple[float, float], tuple[float, float]]:
+    """(total, active) of an installed EcoLogits registry model, each as (low, high) in billions."""
+    p = model.architecture.parameters
+    if isinstance(p, ParametersMoE):
+        return _bounds(p.total), _bounds(p.active)
+    return _bounds(p), _bounds(p)
+
+
 def _it_per_request(
-    active: float, total: float, tokens: int, tps: float | None, ttft: float | None
+    active: float, total: float, tokens: int, tps: float | None, ttft: float | None, **options
 ) -> tuple[float, float]:
     """IT energy (kWh) and embodied GWP (kgCO2e) of one request of ``tokens`` output tokens."""
     impacts = compute_llm_impacts(
@@ -98,6 +174,7 @@ def _it_per_request(
         datacenter_wue=0.0,
         tps=tps,
         ttft=ttft,
+        **options,
     )
     return impacts.energy.value, impacts.embodied.gwp.value
 
@@ -116,19 +193,49 @@ def linear_coefficients(
     }
 
 
-def _params(model) -> tuple[tuple[float, float], tuple[float, float]]:
-    p = model.architecture.parameters
-    if isinstance(p, ParametersMoE):
-        return _bounds(p.total), _bounds(p.active)
-    return _bounds(p), _bounds(p)
+def _params(architecture: dict) -> tuple[str, tuple[float, float], tuple[float, float]]:
+    """(type, total, active) of a registry architecture, each as (low, high) in billions."""
+
+    def bounds(value) -> tuple[float, float]:
+        return (float(value["min"]), float(value["max"])) if isinstance(value, dict) else (float(value),) * 2
+
+    p = architecture["parameters"]
+    if isinstance(p, dict) and "total" in p:
+        return architecture["type"], bounds(p["total"]), bounds(p["active"])
+    return architecture["type"], bounds(p), bounds(p)
+
+
+COEFFICIENTS = {
+    "it_kwh_per_output_token": "kwh_token",
+    "it_kwh_per_request": "kwh_request",
+    "embodied_kgco2e_per_output_token": "kg_token",
+    "embodied_kgco2e_per_request": "kg_request",
+}
 
 
 def _llm_row(
-    factor_id: str, catalogue: str, name: str, arch: str, total, active, tps, ttft, *, url: str, note: str
+    factor_id: str,
+    catalogue: str,
+    name: str,
+    arch: str,
+    total,
+    active,
+    tps,
+    ttft,
+    *,
+    url: str,
+    note: str,
+    valid=(VALID_FROM, VALID_TO),
+    status: str = "current",
+    registry_release: str = ECOLOGITS_VERSION,
+    resolves_to: str = "",
+    central: dict[str, float] | None = None,
 ) -> dict:
+    """One factor row: EcoLogits at both ends of the parameter range; central is EcoLogits' mean."""
     low = linear_coefficients(active[0], total[0], tps, ttft)
     high = linear_coefficients(active[1], total[1], tps, ttft)
-    return {
+    central = central or {k: (low[k] + high[k]) / 2 for k in low}
+    row = {
         "factor_id": factor_id,
         "model_catalog": catalogue,
         "model_name": name,
@@ -137,54 +244,83 @@ def _llm_row(
         "total_params_b_high": total[1],
         "active_params_b_low": active[0],
         "active_params_b_high": active[1],
-        "it_kwh_per_output_token_low": f"{low['kwh_token']:.6e}",
-        "it_kwh_per_output_token_high": f"{high['kwh_token']:.6e}",
-        "it_kwh_per_request_low": f"{low['kwh_request']:.6e}",
-        "it_kwh_per_request_high": f"{high['kwh_request']:.6e}",
-        "embodied_kgco2e_per_output_token_low": f"{low['kg_token']:.6e}",
-        "embodied_kgco2e_per_output_token_high": f"{high['kg_token']:.6e}",
-        "embodied_kgco2e_per_request_low": f"{low['kg_request']:.6e}",
-        "embodied_kgco2e_per_request_high": f"{high['kg_request']:.6e}",
+    }
+    for column, key in COEFFICIENTS.items():
+        row[f"{column}_low"] = f"{low[key]:.6e}"
+        row[column] = f"{central[key]:.6e}"
+        row[f"{column}_high"] = f"{high[key]:.6e}"
+    return row | {
+        "registry_status": status,
+        "registry_release": registry_release,
+        "resolves_to": resolves_to,
         "ecologits_version": ECOLOGITS_VERSION,
         "release": RELEASE,
-        "valid_from": VALID_FROM,
-        "valid_to": VALID_TO,
+        "valid_from": str(valid[0]),
+        "valid_to": str(valid[1]),
         "source_url": url,
-        "source_year": 2026,
+        "source_year": int(_release_year(registry_release)) if registry_release else 2026,
         "licence": ECOLOGITS_LICENCE,
         "note": note,
     }
 
 
+def _release_year(version: str) -> str:
+    """Year of an EcoLogits release (from the registry history; the installed release is in it too)."""
+    releases = json.loads(llm_registry.HISTORY.read_text())["releases"]
+    return next((r["date"][:4] for r in releases if r["version"] == version), "2026")
+
+
 def llm_model_rows() -> list[dict]:
+    """Every model EcoLogits ever registered (all providers, Hugging Face included), and the curated few."""
     rows = []
-    for model in sorted(models.list_models(), key=lambda m: (m.provider.value, m.name)):
-        catalogue = CATALOGUES.get(model.provider.value)
-        if catalogue is None:
-            continue
-        total, active = _params(model)
-        deployment = model.deployment
-        warnings = ";".join(w.code for w in model.warnings) if model.warnings else ""
+    for e in llm_registry.entries(ECOLOGITS_URL):
+        catalogue = CATALOGUES[e.provider]
+        arch, total, active = _params(e.architecture)
+        deployment = e.deployment or {}
+        warnings = ";".join(e.warnings)
+        suffix = "" if e.valid_to.isoformat() == VALID_TO else f"@{e.valid_from.isoformat()}"
         rows.append(
             _llm_row(
-                f"llm.{catalogue}.{model.name}",
+                f"llm.{catalogue}.{e.name}{suffix}",
                 catalogue,
-                model.name,
-                model.architecture.type.value,
+                e.name,
+                arch,
                 total,
                 active,
-                deployment.tps if deployment else None,
-                deployment.ttft if deployment else None,
-                url=model.sources[0] if model.sources else ECOLOGITS_URL,
-                note=f"EcoLogits {ECOLOGITS_VERSION} registry entry"
-                + (f"; warnings: {warnings}" if warnings else ""),
+                deployment.get("tps"),
+                deployment.get("ttft"),
+                url=e.source_url,
+                note=e.note + (f"; warnings: {warnings}" if warnings else ""),
+                valid=(e.valid_from, e.valid_to),
+                status=e.status,
+                registry_release=e.registry_release,
+                resolves_to=e.resolves_to,
             )
         )
-    return rows
+    for catalogue, name, total, active, url in CURATED_MODELS:
+        rows.append(
+            _llm_row(
+                f"llm.{catalogue}.{name}",
+                catalogue,
+                name,
+                "moe",
+                (total, total),
+                (active, active),
+                None,
+                None,
+                url=url,
+                note=f"Not in EcoLogits' registry: {total}B total / {active}B active parameters from the "
+                "model card, EcoLogits formula",
+                status="curated",
+                registry_release="",
+            )
+        )
+    return sorted(rows, key=lambda r: r["factor_id"])
 
 
 def llm_tier_rows() -> list[dict]:
-    return [
+    """Price-class tiers, and the wide tier for a model nothing identifies (small low to frontier high)."""
+    rows = [
         _llm_row(
             f"llm_tier.{tier}",
             "*",
@@ -197,16 +333,135 @@ def llm_tier_rows() -> list[dict]:
             url=ECOLOGITS_URL,
             note=f"Fallback tier for models missing from the registry: {arch} {total.min:g}B total, "
             f"{active.min:g}-{active.max:g}B active, EcoLogits latency model",
+            status="tier",
+            registry_release="",
         )
         for tier, (arch, total, active) in TIERS.items()
+    ]
+    small, frontier = rows[0], rows[-1]
+    low = {key: float(small[f"{column}_low"]) for column, key in COEFFICIENTS.items()}
+    high = {key: float(frontier[f"{column}_high"]) for column, key in COEFFICIENTS.items()}
+    unknown = _llm_row(
+        "llm_tier.unknown",
+        "*",
+        "unknown",
+        "unknown",
+        (small["total_params_b_low"], frontier["total_params_b_high"]),
+        (small["active_params_b_low"], frontier["active_params_b_high"]),
+        None,
+        None,
+        url=ECOLOGITS_URL,
+        note="Model no registry, name size or price class identifies: from the small tier's low end "
+        "(8B dense) to the frontier tier's high end (2T MoE, 600B active); central is their geometric "
+        "mean (sizes spread log-uniformly), not a flagship guess",
+        status="tier",
+        registry_release="",
+        central={k: math.sqrt(low[k] * high[k]) for k in low},
+    )
+    for column in COEFFICIENTS:  # the wide range's ends are the small low end and the frontier high end
+        unknown[f"{column}_low"], unknown[f"{column}_high"] = (
+            small[f"{column}_low"],
+            frontier[f"{column}_high"],
+        )
+    return [*rows, unknown]
+
+
+def _gpu_count(total: float) -> int:
+    return gpu_required_count(model_required_memory(total, MODEL_QUANTIZATION_BITS), GPU_MEMORY)
+
+
+def _largest_total(gpus: int) -> float:
+    """The largest total parameter count (billions, 6 decimals) EcoLogits places on ``gpus`` GPUs."""
+    low, high = 0.0, 1e5
+    for _ in range(200):
+        mid = (low + high) / 2
+        low, high = (mid, high) if _gpu_count(mid) <= gpus else (low, mid)
+    return math.floor(low * 1e6) / 1e6
+
+
+def llm_size_class_rows() -> list[dict]:
+    """Per GPU count: EcoLogits' coefficients as intercept + slope x active parameters (billions)."""
+    rows, previous = [], 0.0
+    for gpus in SIZE_CLASS_GPUS:
+        largest = _largest_total(gpus)
+        at1 = linear_coefficients(1.0, largest)
+        at2 = linear_coefficients(2.0, largest)
+        row = {
+            "factor_id": f"llm_size.gpu{gpus}",
+            "gpu_count": gpus,
+            "total_params_b_above": previous,
+            "total_params_b_max": largest,
+        }
+        for column, key in COEFFICIENTS.items():
+            slope = at2[key] - at1[key]
+            row[f"{column}_intercept"] = f"{at1[key] - slope:.9e}"
+            row[f"{column}_per_active_b"] = f"{slope:.9e}"
+        rows.append(
+            row
+            | {
+                "ecologits_version": ECOLOGITS_VERSION,
+                "release": RELEASE,
+                "valid_from": VALID_FROM,
+                "valid_to": VALID_TO,
+                "source_url": ECOLOGITS_URL,
+                "source_year": 2026,
+                "licence": ECOLOGITS_LICENCE,
+                "note": f"Models of {previous:g}-{largest:g}B total parameters fill {gpus} x 80 GB GPUs in "
+                "EcoLogits (FP16, 1.2x overhead); energy and embodied emissions are linear in active "
+                "parameters",
+            }
+        )
+        previous = largest
+    return rows
+
+
+def llm_structural_rows() -> list[dict]:
+    """Multipliers on the low and high ends of every LLM figure (EcoLogits' point model leaves them out)."""
+    batching = {
+        "component": "batching",
+        "low": round(math.exp(GPU_ENERGY_BETA * (BATCH_LOW - BATCH_SIZE)), 4),
+        "high": round(math.exp(GPU_ENERGY_BETA * (BATCH_HIGH - BATCH_SIZE)), 4),
+        "source_url": ECOLOGITS_URL,
+        "source_year": 2026,
+        "licence": ECOLOGITS_LICENCE,
+        "note": f"EcoLogits fixes {BATCH_SIZE} concurrent requests; its own GPU energy term "
+        f"exp(beta x batch) at {BATCH_LOW} (low) and {BATCH_HIGH} (high) requests, the spread production "
+        "serving shows (factors research 1.1)",
+    }
+    return [
+        {
+            "factor_id": f"llm_structural.{c['component']}",
+            "component": c["component"],
+            "multiplier_low": c["low"],
+            "multiplier_high": c["high"],
+            "release": RELEASE,
+            "valid_from": VALID_FROM,
+            "valid_to": VALID_TO,
+            "source_url": c["source_url"],
+            "source_year": c["source_year"],
+            "licence": c["licence"],
+            "note": c["note"],
+        }
+        for c in [batching, *STRUCTURAL]
     ]
 
 
 def _provider_row(
-    vendor: str, catalogue: str, country: str, pue, wue, *, url: str, year: int, licence: str, note: str
+    vendor: str,
+    catalogue: str,
+    country: str,
+    pue,
+    wue,
+    *,
+    url: str,
+    year: int,
+    licence: str,
+    note: str,
+    valid=(VALID_FROM, VALID_TO),
 ) -> dict:
+    suffix = "" if valid[1] == VALID_TO else f"@{valid[0]}"
     return {
-        "factor_id": f"provider.{vendor}",
+        "factor_id": f"provider.{vendor}{suffix}",
         "vendor": vendor,
         "model_catalog": catalogue,
         "default_country": country,
@@ -216,8 +471,8 @@ def _provider_row(
         "wue_onsite_l_per_kwh_high": wue[1],
         "ecologits_version": ECOLOGITS_VERSION,
         "release": RELEASE,
-        "valid_from": VALID_FROM,
-        "valid_to": VALID_TO,
+        "valid_from": valid[0],
+        "valid_to": valid[1],
         "source_url": url,
         "source_year": year,
         "licence": licence,
@@ -230,6 +485,23 @@ def provider_rows() -> list[dict]:
     rows = []
     for vendor, (catalogue, provider, note) in VENDORS.items():
         config = PROVIDER_CONFIG_MAP[provider]
+        if vendor in MICROSOFT_VENDORS:
+            rows += [
+                _provider_row(
+                    vendor,
+                    catalogue,
+                    config.datacenter_location,
+                    _bounds(config.datacenter_pue),
+                    wue,
+                    url=MICROSOFT_WUE_URL,
+                    year=year,
+                    licence="cite-only (Microsoft sustainability disclosures); PUE: " + ECOLOGITS_LICENCE,
+                    note=f"{note}; PUE from EcoLogits' provider sheet; on-site WUE: {wue_note}",
+                    valid=(start, end),
+                )
+                for start, end, wue, year, wue_note in MICROSOFT_WUE
+            ]
+            continue
         rows.append(
             _provider_row(
                 vendor,
@@ -445,7 +717,7 @@ def image_model_rows() -> list[dict]:
     rows = []
     for model_name, (provider, proxy) in GPT_IMAGE_MODELS.items():
         arch = next(m for m in models.list_models() if m.provider.value == provider and m.name == proxy)
-        total, active = _params(arch)
+        total, active = _model_params(arch)
         tps = arch.deployment.tps if arch.deployment else None
         ttft = arch.deployment.ttft if arch.deployment else None
         low = linear_coefficients(active[0], total[0], tps, ttft)
@@ -530,6 +802,8 @@ def render(rows: list[dict]) -> str:
 GENERATED = {
     "factor_llm_models.csv": llm_model_rows,
     "factor_llm_tiers.csv": llm_tier_rows,
+    "factor_llm_size_classes.csv": llm_size_class_rows,
+    "factor_llm_structural.csv": llm_structural_rows,
     "factor_providers.csv": provider_rows,
     "factor_electricity_water.csv": water_rows,
     "factor_video_models.csv": video_model_rows,

@@ -182,8 +182,8 @@ def _report_run(paths: Paths) -> None:
     print(f"Quarantined rows: {quarantined}")
     if unmapped.height:
         print(
-            f"\nWARNING: {unmapped.height} model(s) not in the factor registry;"
-            " estimated with a fallback tier:"
+            f"\nWARNING: {unmapped.height} model(s) in no EcoLogits registry and with no size in the name;"
+            " estimated with a price tier or the wide unknown range:"
         )
         _print_table(unmapped)
     print("\nQuarterly footprint (Scope 3 Category 1, location-based):")

@@ -584,8 +584,15 @@ def render_text(result: Estimate) -> str:
         types = {r["activity_type"] for r in s["rows"]}
         if "llm_requests" not in types and any(t.startswith("llm_") for t in types):
             lines.append("  note: no --requests given, so EcoLogits' per-request term is not included")
-        if any(r["method_tier"] == "size_tier" for r in s["rows"]):
-            lines.append("  note: model not in the factor registry; estimated with a size tier (dq 4)")
+        tiers = {r["method_tier"] for r in s["rows"]}
+        if "name_size" in tiers:
+            lines.append("  note: model in no EcoLogits registry; sized from the parameter count in its name")
+        if "size_tier" in tiers:
+            lines.append("  note: model in no EcoLogits registry; estimated with its price-class tier (dq 4)")
+        if "unknown_model" in tiers:
+            lines.append(
+                "  note: model nothing identifies; its range spans a small to a frontier model (dq 5)"
+            )
         if not any(t.startswith("llm_") or t in ("ad_impressions", "video_seconds") for t in types):
             lines.append(
                 "  note: embodied emissions are estimated for LLM, video and ad rows only;"

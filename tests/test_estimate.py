@@ -78,7 +78,8 @@ def warehouse(tmp_path_factory) -> dict[str, float]:
         columns = [f"{f}{end}" for f in FIGURES for end in ("", "_low", "_high")]
         row = con.sql(
             f"select {', '.join(f'sum({c}) as {c}' for c in columns)}, count(*) as n, "
-            "max(dq_score) as dq, string_agg(distinct method_tier) as tier, any_value(factor_release) as rel "
+            "max(dq_score) as dq, string_agg(distinct method_tier, ',' order by method_tier) as tier, "
+            "any_value(factor_release) as rel "
             f"from fct_activity_impacts where model_raw = '{MODEL}'"
         ).pl()
     finally:
@@ -139,8 +140,10 @@ def test_estimate_equals_the_warehouse_figure_for_the_same_usage(warehouse, comp
             ours, theirs = option["figures"][name][end], warehouse[f"{name}{key}"]
             assert theirs > 0, name
             assert ours == pytest.approx(theirs, rel=1e-9, abs=0), (name, end)
-    assert option["dq_score"] == warehouse["dq"] == 3
-    assert option["method_tiers"] == [warehouse["tier"]] == ["model_specific"]
+    # cached input carries the prefill assumption's dq 5; uncached input and cache writes the prefill weight's
+    assert option["dq_score"] == warehouse["dq"] == 5
+    tiers = ["model_specific", "prefill_assumption", "prefill_weight"]
+    assert option["method_tiers"] == warehouse["tier"].split(",") == tiers
     assert report["factor_release"] == option["factor_release"] == warehouse["rel"] == "ewh-2026.11.0"
     assert report["factor_release_sha256"] == release_info()["factor_release_sha256"]
 

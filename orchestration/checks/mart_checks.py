@@ -21,7 +21,7 @@ MART = dg.AssetKey(["mart_quarterly_emissions"])
 
 FALLBACK_SQL = """
 select quarter,
-       sum(case when method_tier in ('size_tier', 'spend_based', 'no_factor')
+       sum(case when method_tier in ('size_tier', 'unknown_model', 'spend_based', 'no_factor')
                 then co2e_location_kg + coalesce(co2e_embodied_kg, 0) else 0 end)
        / nullif(sum(co2e_location_kg + coalesce(co2e_embodied_kg, 0)), 0) as fallback_share
 from fct_activity_impacts group by quarter order by quarter

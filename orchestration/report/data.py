@@ -409,6 +409,8 @@ def _citations(con: duckdb.DuckDBPyConnection, quarter: str, equivalent_ids: lis
                    and exists (select 1 from rows where method_tier = 'ad_framework'))
                or (c.seed = 'factor_price_index'
                    and exists (select 1 from rows where method_tier = 'spend_based'))
+               or (c.seed = 'factor_llm_structural'
+                   and exists (select 1 from rows where model_factor_id is not null))
         )
         select c.source_url, c.source_year, c.licence,
                string_agg(distinct c.seed, ', ' order by c.seed) as seeds,

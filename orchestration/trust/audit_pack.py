@@ -35,6 +35,7 @@ from orchestration.trust.common import (
     TrustError,
     check_quarter,
     connect,
+    derived_factor_rows,
     quarter_bounds,
     sha256_file,
     table_exists,
@@ -130,7 +131,7 @@ def write_audit_pack(paths: Paths, quarter: str, out: Path, *, run_verify: bool 
             indent=2,
         )
     )
-    factors = factors_for(rows).with_columns(
+    factors = factors_for(rows, derived_factor_rows(paths)).with_columns(
         pl.lit(header["factor_release"]).alias("closed_factor_release"),
         pl.lit(header["factor_release_sha256"]).alias("closed_factor_release_sha256"),
     )

@@ -203,3 +203,34 @@ def factor_rows(seeds: Path | None = None) -> pl.DataFrame:
             )
         )
     return pl.concat(frames, how="vertical")
+
+
+DERIVED_FACTOR_VIEWS = {
+    # view in the warehouse -> its value column; factors derived from customer data, not seeded
+    "int_vendor_market_ratios": "market_to_location_ratio",
+}
+
+
+def derived_factor_rows(paths: Paths) -> pl.DataFrame:
+    """Factor rows the warehouse derives from customer data (the clouds' market/location ratios).
+
+    Same columns as :func:`factor_rows`, so a trace or an audit pack cites them like seeded factors.
+    """
+    con = connect(paths, read_only=True)
+    try:
+        frames = [
+            con.sql(
+                f"select '{view}' as \"table\", factor_id, "
+                f"'{column}=' || cast({column} as varchar) as \"values\", "
+                "cast(null as varchar) as release, cast(period_start as varchar) as valid_from, "
+                "cast(period_end as varchar) as valid_to, source_url, "
+                "cast(source_year as varchar) as source_year, licence, "
+                f"'derived in the warehouse by {view} from the customer''s own export' as note "
+                f"from {view}"
+            ).pl()
+            for view, column in DERIVED_FACTOR_VIEWS.items()
+            if table_exists(con, view)
+        ]
+    finally:
+        con.close()
+    return pl.concat(frames, how="vertical") if frames else factor_rows().clear()

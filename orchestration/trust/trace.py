@@ -23,6 +23,7 @@ from orchestration.trust.common import (
     TrustError,
     check_quarter,
     connect,
+    derived_factor_rows,
     factor_rows,
     print_table,
     rel_close,
@@ -124,7 +125,7 @@ def trace_cell(
         figure=figure,
         rows=rows,
         files=files_for(paths, rows),
-        factors=factors_for(rows),
+        factors=factors_for(rows, derived_factor_rows(paths)),
     )
 
 
@@ -156,8 +157,12 @@ def files_for(paths: Paths, rows: pl.DataFrame) -> pl.DataFrame:
     ).sort("source", "original_name")
 
 
-def factors_for(rows: pl.DataFrame) -> pl.DataFrame:
-    """Every factor row (from the seed CSVs) whose id appears on the rows, with source and licence."""
+def factors_for(rows: pl.DataFrame, derived: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Every factor row whose id appears on the rows, with source and licence.
+
+    Rows come from the seed CSVs and from ``derived`` (factors the warehouse computes from customer
+    data, :func:`derived_factor_rows`).
+    """
     ids = (
         rows.select(pl.concat_list([pl.col(c) for c in FACTOR_ID_COLUMNS]).alias("id"))
         .explode("id")
@@ -172,7 +177,8 @@ def factors_for(rows: pl.DataFrame) -> pl.DataFrame:
         .group_by("factor_id")
         .agg(pl.col("role").unique().sort().str.join(",").alias("used_as"), pl.len().alias("rows_using"))
     )
-    table = factor_rows().filter(pl.col("factor_id").is_in(ids))
+    table = pl.concat([factor_rows(), *([derived] if derived is not None else [])], how="vertical")
+    table = table.filter(pl.col("factor_id").is_in(ids))
     out = roles.join(table, on="factor_id", how="left")
     return out.sort("factor_id")
 

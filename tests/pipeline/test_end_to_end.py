@@ -161,27 +161,50 @@ def test_every_row_has_figures_and_factor_ids(pipeline_home):
     assert all(rows > 0 and with_energy == 0 for _, rows, with_energy in no_method)
 
 
-def test_unknown_models_get_a_tier_and_are_listed(pipeline_home):
+def test_only_truly_unknown_models_are_listed(pipeline_home):
+    """The bundled samples' models no EcoLogits registry (current or retired) and no name size identify.
+
+    Expected by hand: Amazon publishes no architecture for Nova and Titan, and no EcoLogits release ever
+    registered o3; every other sample model is in a registry (Llama 3 70B in the Hugging Face one,
+    claude-sonnet-4-20250514 and gemini-2.0-flash as retired snapshots, DeepSeek-R1 from its model card).
+    """
     rows = set(
         _query(
             pipeline_home, "select vendor, model_raw, method_tier, model_factor_id from mart_unmapped_models"
         )
     )
-    assert ("anthropic", "claude-sonnet-4-20250514", "size_tier", "llm_tier.flagship") in rows
-    assert ("openai", "o3-2025-04-16", "size_tier", "llm_tier.flagship") in rows
-    by_model = [(tier, factor) for _, _, tier, factor in rows if tier != "no_factor"]
-    assert all(tier == "size_tier" and factor.startswith("llm_tier.") for tier, factor in by_model)
-    # no_factor rows listed are the activity types without an energy method (web searches), not models
-    ((listed,),) = _query(
+    models = {r for r in rows if r[2] != "no_factor"}
+    assert models == {
+        ("aws", "Nova2.0Lite", "unknown_model", "llm_tier.unknown"),
+        ("aws", "NovaPro", "unknown_model", "llm_tier.unknown"),
+        ("aws", "TitanTextExpress", "unknown_model", "llm_tier.unknown"),
+        ("openai", "o3-2025-04-16", "unknown_model", "llm_tier.unknown"),
+    }
+    # the other rows name activity types without an energy method (web searches), never a model
+    listed = _query(
         pipeline_home,
-        "select list(distinct activity_type) from fct_activity_impacts "
-        "where not factor_mapped and method_tier = 'no_factor'",
+        "select distinct activity_without_method from mart_unmapped_models where method_tier = 'no_factor'",
     )
-    assert sorted(listed) == sorted(NO_METHOD)
-    # a registry alias is not "unmapped": mistral-large-2411 resolves through mistral-large-latest
-    assert not any(raw == "mistral-large-2411" for _, raw, _, _ in rows)
+    assert sorted(t for (t,) in listed) == sorted(NO_METHOD)
     ((dq,),) = _query(pipeline_home, "select distinct dq_score from fct_activity_impacts where model = 'o3'")
-    assert dq == 4
+    assert dq == 5
+
+
+def test_dated_and_open_models_resolve_to_their_own_registry_rows(pipeline_home):
+    rows = dict(
+        _query(
+            pipeline_home,
+            "select distinct model_raw, model_factor_id from fct_activity_impacts "
+            "where model_raw in ('mistral-large-2411', 'mistral-small-2506', 'Llama3-70B', "
+            "'claude-sonnet-4-20250514')",
+        )
+    )
+    assert rows == {
+        "mistral-large-2411": "llm.mistral.mistral-large-2411",  # not today's mistral-large-latest
+        "mistral-small-2506": "llm.mistral.mistral-small-2506",
+        "Llama3-70B": "llm.huggingface.meta-llama/Meta-Llama-3-70B",
+        "claude-sonnet-4-20250514": "llm.anthropic.claude-sonnet-4-20250514",
+    }
 
 
 def test_summary_prints_the_quarter(pipeline_home, capsys, monkeypatch):

@@ -84,16 +84,19 @@ def test_llm_token_rows(pipeline_home, activity_type, weight):
 
 
 def test_llm_request_rows_and_water_match_ecologits(pipeline_home):
-    """Energy and water of output tokens plus requests equal EcoLogits' own llm_impacts, both range ends."""
+    """Output tokens plus requests: central energy is EcoLogits' own llm_impacts, its range inside ours.
+
+    Water is EcoLogits' with Microsoft's fleet WUE in place of EcoLogits' 0.569 for OpenAI (methodology §2).
+    """
     con = duckdb.connect(str(Paths(pipeline_home).warehouse), read_only=True)
     day, project = con.sql(
         "select usage_date, project from fct_activity_impacts where source = 'openai_usage' "
         "and model_raw = 'gpt-4.1-2025-04-14' and activity_type = 'llm_requests' order by activity_id limit 1"
     ).fetchall()[0]
     rows = dict(
-        (t, (q, lo, hi, w))
-        for t, q, lo, hi, w in con.sql(
-            "select activity_type, quantity, energy_kwh_low, energy_kwh_high, water_l "
+        (t, (q, lo, mid, hi, w))
+        for t, q, lo, mid, hi, w in con.sql(
+            "select activity_type, quantity, energy_kwh_low, energy_kwh, energy_kwh_high, water_l "
             "from fct_activity_impacts where source = 'openai_usage' "
             "and model_raw = 'gpt-4.1-2025-04-14' and usage_date = $d "
             "and project = $p and activity_type in ('llm_requests', 'llm_output_tokens') "
@@ -105,13 +108,15 @@ def test_llm_request_rows_and_water_match_ecologits(pipeline_home):
     requests, *_ = rows["llm_requests"]
     tokens, *_ = rows["llm_output_tokens"]
     theirs = llm_impacts("openai", "gpt-4.1-2025-04-14", tokens / requests, math.inf)
-    ours_low = rows["llm_requests"][1] + rows["llm_output_tokens"][1]
-    ours_high = rows["llm_requests"][2] + rows["llm_output_tokens"][2]
-    assert ours_low == pytest.approx(requests * theirs.energy.value.min, rel=0.005)
-    assert ours_high == pytest.approx(requests * theirs.energy.value.max, rel=0.005)
-    water = rows["llm_requests"][3] + rows["llm_output_tokens"][3]
+    energy = theirs.energy.value
+    ours_low, ours, ours_high = (rows["llm_requests"][i] + rows["llm_output_tokens"][i] for i in (1, 2, 3))
+    assert ours == pytest.approx(requests * (energy.min + energy.max) / 2, rel=0.005)
+    assert ours_low < requests * energy.min and ours_high > requests * energy.max
+    water = rows["llm_requests"][4] + rows["llm_output_tokens"][4]
     wcf = theirs.wcf.value
-    assert water == pytest.approx(requests * (wcf.min + wcf.max) / 2, rel=0.005)
+    it = requests * (energy.min + energy.max) / 2 / 1.20  # EcoLogits' OpenAI PUE
+    _, wue = provider("openai")
+    assert water == pytest.approx(requests * (wcf.min + wcf.max) / 2 + it * (wue - 0.569), rel=0.005)
 
 
 @pytest.mark.parametrize(

@@ -1,12 +1,22 @@
 {#-
     For each LLM activity row, the one model factor that applies, best first:
-    1. the vendor's catalogue entry for the raw model string (dated snapshots are registered too);
-       resellers (catalogue '*', e.g. AWS Bedrock) match any catalogue,
-    2. the catalogue entry for the normalised model id, then its -latest / -preview alias,
-    3. the size tier given by the first matching name pattern (never zero, always flagged).
-    Matching runs once per distinct (model, raw model, catalogue, day), a few thousand keys, and the
-    winner is joined back to the rows by equality: the pattern and range joins never see every row.
+      10  the raw model id is a registry name (every EcoLogits registry, retired snapshots included),
+      20  the raw id's match key (cloud namespaces, version suffixes and separators aside; date kept) is a
+          registry name's key: `meta.llama3-1-8b-instruct-v1:0` -> `meta-llama/Meta-Llama-3.1-8B-Instruct`,
+      30  the normalised id's key, 40 its `-latest` / `-preview` alias: both as they stood on the snapshot's
+          own date when the raw id carries one (`mistral-large-2411` -> the alias's 2024-11 architecture,
+          never today's), else on the usage day,
+      50  a size written in the name (`8b`, `8x7b`, `30b-a3b`) -> EcoLogits at that size (size class),
+      60  a price class in the name (factor_llm_tier_patterns) -> its tier,
+      99  nothing: the wide `unknown` tier (small low end to frontier high end).
+    The vendor's own catalogue wins a tie with another catalogue. Matching runs once per distinct (model,
+    raw model, catalogue, day), a few thousand keys, and the winner is joined back to the rows by equality.
+    Low and high carry the structural uncertainty (factor_llm_structural: batching, serving stack, full-stack
+    overhead) on top of the model's own range; central is EcoLogits' figure.
 -#}
+{%- set coefficients = ['it_kwh_per_output_token', 'it_kwh_per_request',
+                        'embodied_kgco2e_per_output_token', 'embodied_kgco2e_per_request'] -%}
+{%- set number = '[0-9]+([.][0-9]+)?' -%}
 with llm as (
     select a.activity_id, a.model, a.model_raw, a.usage_date, p.model_catalog
     from {{ ref('int_activity_usage') }} as a
@@ -20,56 +30,162 @@ match_keys as (
     select distinct model, model_raw, model_catalog, usage_date from llm
 ),
 
+keyed as (
+    select
+        k.*,
+        {{ llm_model_key('k.model_raw') }} as raw_key,
+        {{ llm_model_key('k.model') }} as model_key,
+        lower(trim(k.model_raw)) as raw_lower,
+        regexp_extract(lower(k.model_raw), '(20[0-9]{2})-?([01][0-9])-?([0-3][0-9])$', 0) as raw_full_date,
+        regexp_extract(lower(k.model_raw), '-(2[3-9])(0[1-9]|1[0-2])$', 0) as raw_yymm,
+        regexp_extract(k.model, '([0-9]+)x({{ number }})b($|[^a-z0-9])', 1) as moe_experts,
+        regexp_extract(k.model, '([0-9]+)x({{ number }})b($|[^a-z0-9])', 2) as moe_expert_b,
+        regexp_extract(k.model, '(^|[^a-z0-9.])({{ number }})b-a({{ number }})b($|[^a-z0-9])', 2) as moe_total_b,
+        regexp_extract(k.model, '(^|[^a-z0-9.])({{ number }})b-a({{ number }})b($|[^a-z0-9])', 4) as moe_active_b,
+        regexp_extract(k.model, '(^|[^a-z0-9.])({{ number }})b($|[^a-z0-9])', 2) as dense_b
+    from match_keys as k
+),
+
+dated as (
+    select
+        *,
+        -- the day the raw id's snapshot was released (YYYY-MM-DD, YYYYMMDD or Mistral's YYMM), else the usage day
+        coalesce(
+            case when raw_full_date <> '' then try_cast(
+                concat(substr(replace(raw_full_date, '-', ''), 1, 4), '-', substr(replace(raw_full_date, '-', ''), 5, 2),
+                       '-', substr(replace(raw_full_date, '-', ''), 7, 2)) as date) end,
+            case when raw_yymm <> '' then try_cast(
+                concat('20', substr(raw_yymm, 2, 2), '-', substr(raw_yymm, 4, 2), '-01') as date) end,
+            usage_date
+        ) as reference_date,
+        -- total and active parameters (billions) a name states: NxMb (top-2 experts), Tb-aAb, or Pb
+        case
+            when moe_experts <> '' then cast(moe_experts as double) * cast(moe_expert_b as double)
+            when moe_total_b <> '' then cast(moe_total_b as double)
+            when dense_b <> '' then cast(dense_b as double)
+        end as named_total_b,
+        case
+            when moe_experts <> '' then 2 * cast(moe_expert_b as double)
+            when moe_active_b <> '' then cast(moe_active_b as double)
+            when dense_b <> '' then cast(dense_b as double)
+        end as named_active_b
+    from keyed
+),
+
+registry as (
+    select
+        factor_id,
+        model_catalog,
+        lower(model_name) as name_lower,
+        {{ llm_model_key('model_name') }} as name_key,
+        length(model_name) as name_length,
+        valid_from,
+        valid_to
+    from {{ ref('factor_llm_models') }}
+),
+
+registry_candidates as (
+    select
+        k.model, k.model_raw, k.model_catalog, k.usage_date, r.factor_id, r.name_length,
+        case
+            when r.name_lower = k.raw_lower and k.usage_date between r.valid_from and r.valid_to then 10
+            when r.name_key = k.raw_key and k.usage_date between r.valid_from and r.valid_to then 20
+            when r.name_key = k.model_key and k.reference_date between r.valid_from and r.valid_to then 30
+            when r.name_key in (concat(k.model_key, 'latest'), concat(k.model_key, 'preview'))
+                and k.reference_date between r.valid_from and r.valid_to then 40
+        end + case when k.model_catalog in ('*', r.model_catalog) then 0 else 1 end as preference
+    from dated as k
+    inner join registry as r
+        on r.name_lower = k.raw_lower
+        or r.name_key in (k.raw_key, k.model_key, concat(k.model_key, 'latest'), concat(k.model_key, 'preview'))
+),
+
 candidates as (
-    select llm.model, llm.model_raw, llm.model_catalog, llm.usage_date, m.factor_id, 1 as preference
-    from match_keys as llm
-    inner join {{ ref('factor_llm_models') }} as m
-        on (llm.model_catalog = '*' or m.model_catalog = llm.model_catalog)
-        and m.model_name = lower(llm.model_raw)
-        and llm.usage_date between m.valid_from and m.valid_to
+    select model, model_raw, model_catalog, usage_date, factor_id, preference, name_length
+    from registry_candidates
+    where preference is not null
     union all
-    select llm.model, llm.model_raw, llm.model_catalog, llm.usage_date, m.factor_id, 2 as preference
-    from match_keys as llm
-    inner join {{ ref('factor_llm_models') }} as m
-        on (llm.model_catalog = '*' or m.model_catalog = llm.model_catalog)
-        and m.model_name = llm.model
-        and llm.usage_date between m.valid_from and m.valid_to
+    select k.model, k.model_raw, k.model_catalog, k.usage_date, s.factor_id, 50 as preference, 0 as name_length
+    from dated as k
+    inner join {{ ref('factor_llm_size_classes') }} as s
+        on k.named_total_b > s.total_params_b_above and k.named_total_b <= s.total_params_b_max
+        and k.named_active_b > 0 and k.named_active_b <= k.named_total_b
+        and k.usage_date between s.valid_from and s.valid_to
     union all
-    -- the registry keys some families only by their moving alias (mistral-large-latest, *-preview)
-    select llm.model, llm.model_raw, llm.model_catalog, llm.usage_date, m.factor_id, 3 as preference
-    from match_keys as llm
-    inner join {{ ref('factor_llm_models') }} as m
-        on (llm.model_catalog = '*' or m.model_catalog = llm.model_catalog)
-        and (m.model_name = llm.model || '-latest' or m.model_name = llm.model || '-preview')
-        and llm.usage_date between m.valid_from and m.valid_to
-    union all
-    select llm.model, llm.model_raw, llm.model_catalog, llm.usage_date, t.factor_id, 100 + pat.priority as preference
-    from match_keys as llm
+    select k.model, k.model_raw, k.model_catalog, k.usage_date, t.factor_id, 60 + pat.priority / 1000.0, 0
+    from dated as k
     inner join {{ ref('factor_llm_tier_patterns') }} as pat
-        on coalesce(llm.model, '') like pat.name_pattern
+        on coalesce(k.model, '') like pat.name_pattern
     inner join {{ ref('factor_llm_tiers') }} as t
-        on t.model_name = pat.tier
-        and llm.usage_date between t.valid_from and t.valid_to
+        on t.model_name = pat.tier and k.usage_date between t.valid_from and t.valid_to
+    union all
+    select k.model, k.model_raw, k.model_catalog, k.usage_date, t.factor_id, 99, 0
+    from dated as k
+    inner join {{ ref('factor_llm_tiers') }} as t
+        on t.model_name = 'unknown' and k.usage_date between t.valid_from and t.valid_to
 ),
 
 ranked as (
     select
-        model,
-        model_raw,
-        model_catalog,
-        usage_date,
-        factor_id,
+        *,
         row_number() over (
-            partition by model, model_raw, model_catalog, usage_date order by preference, factor_id
+            partition by model, model_raw, model_catalog, usage_date order by preference, name_length, factor_id
         ) as rank_in_key
     from candidates
+),
+
+structural as (
+    select
+        k.model, k.model_raw, k.model_catalog, k.usage_date,
+        exp(sum(ln(s.multiplier_low))) as structural_low,
+        exp(sum(ln(s.multiplier_high))) as structural_high,
+        count(s.factor_id) as structural_components
+    from match_keys as k
+    left join {{ ref('factor_llm_structural') }} as s
+        on k.usage_date between s.valid_from and s.valid_to
+    group by k.model, k.model_raw, k.model_catalog, k.usage_date
+),
+
+resolved as (
+    select
+        r.model, r.model_raw, r.model_catalog, r.usage_date, r.factor_id,
+        coalesce(f.method_tier, 'name_size') as method_tier,
+        coalesce(f.dq_score, 4) as dq_score,
+        {%- for c in coefficients %}
+        coalesce(f.{{ c }}_low, s.{{ c }}_intercept + s.{{ c }}_per_active_b * k.named_active_b)
+            * coalesce(st.structural_low, 1) as {{ c }}_low,
+        coalesce(f.{{ c }}, s.{{ c }}_intercept + s.{{ c }}_per_active_b * k.named_active_b) as {{ c }},
+        coalesce(f.{{ c }}_high, s.{{ c }}_intercept + s.{{ c }}_per_active_b * k.named_active_b)
+            * coalesce(st.structural_high, 1) as {{ c }}_high{{ ',' if not loop.last }}
+        {%- endfor %}
+    from ranked as r
+    inner join dated as k
+        on coalesce(r.model, '') = coalesce(k.model, '')
+        and coalesce(r.model_raw, '') = coalesce(k.model_raw, '')
+        and coalesce(r.model_catalog, '') = coalesce(k.model_catalog, '')
+        and r.usage_date = k.usage_date
+    left join structural as st
+        on coalesce(r.model, '') = coalesce(st.model, '')
+        and coalesce(r.model_raw, '') = coalesce(st.model_raw, '')
+        and coalesce(r.model_catalog, '') = coalesce(st.model_catalog, '')
+        and r.usage_date = st.usage_date
+    left join {{ ref('int_llm_factors') }} as f on r.factor_id = f.factor_id
+    left join {{ ref('factor_llm_size_classes') }} as s on r.factor_id = s.factor_id
+    where r.rank_in_key = 1
 )
 
-select llm.activity_id, llm.usage_date, r.factor_id as model_factor_id
+select
+    llm.activity_id,
+    llm.usage_date,
+    r.factor_id as model_factor_id,
+    r.method_tier as model_method_tier,
+    r.dq_score as model_dq_score,
+    {%- for c in coefficients %}
+    r.{{ c }}_low, r.{{ c }}, r.{{ c }}_high{{ ',' if not loop.last }}
+    {%- endfor %}
 from llm
-inner join ranked as r
+inner join resolved as r
     on coalesce(llm.model, '') = coalesce(r.model, '')
     and coalesce(llm.model_raw, '') = coalesce(r.model_raw, '')
     and coalesce(llm.model_catalog, '') = coalesce(r.model_catalog, '')
     and llm.usage_date = r.usage_date
-where r.rank_in_key = 1

@@ -35,7 +35,8 @@ select
     attributes,
     method_tier,
     dq_score,
-    method_tier in ('model_specific', 'model_proxy', 'activity_default', 'ad_framework', 'counted_in_impressions', 'spend_based')
+    method_tier in ('model_specific', 'model_proxy', 'name_size', 'prefill_weight', 'prefill_assumption',
+                    'activity_default', 'ad_framework', 'counted_in_impressions', 'spend_based')
         as factor_mapped,
     it_energy_kwh_low,
     it_energy_kwh,
