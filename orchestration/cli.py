@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
 import sys
 from datetime import UTC, date, datetime, timedelta
@@ -33,6 +34,7 @@ EXIT_FAILED = 1  # a step failed (or a trust check found differences)
 EXIT_USAGE = 2  # bad arguments or missing prerequisites
 EXIT_BUSY = 3  # another writer holds the warehouse
 EXIT_REJECTED_FILES = 4  # the run finished, but export files could not be read (`ewh quarantine`)
+EXIT_CHECK_ERROR = 5  # the run finished, but an ERROR-severity data check failed (printed with its values)
 
 SUMMARY_SQL = """
 select
@@ -124,6 +126,7 @@ def _run_job(
                 },
             )
     rejected = _report_rejected(paths, started)
+    check_error = _report_checks(result.get_asset_check_evaluations())
     if not result.success:
         failed = [e.step_key for e in result.all_events if e.is_step_failure]
         print(
@@ -144,6 +147,13 @@ def _run_job(
                 "(closed snapshots unchanged). See `ewh restatements`."
             )
     _report_run(paths)
+    if check_error:
+        print(
+            "\newh run: an ERROR-severity data check failed (listed above); the marts were built but their "
+            "figures need attention before anyone reports them. Exit code 5.",
+            file=sys.stderr,
+        )
+        return EXIT_CHECK_ERROR
     if rejected:
         print(
             f"\newh run: {rejected} export file(s) could not be read and were rejected (listed above and "
@@ -166,6 +176,33 @@ def _report_rejected(paths: Paths, since: datetime) -> int:
         for source, name, error in files.select("source", "original_name", "error").iter_rows():
             print(f"  {source}/{name}: {error}", file=sys.stderr)
     return files.height
+
+
+def _report_checks(evaluations: list) -> bool:
+    """Print every failed check with its asset, severity and failing values; True if one was an ERROR."""
+    failed = sorted(
+        (e for e in evaluations if not e.passed),
+        key=lambda e: (e.severity.value != "ERROR", e.asset_key.to_user_string(), e.check_name),
+    )
+    if failed:
+        print(f"FAILED CHECKS ({len(failed)}):", file=sys.stderr)
+    for evaluation in failed:
+        failures = evaluation.metadata.get("failures")
+        values = (
+            failures.value
+            if failures is not None
+            else {
+                k: m.value for k, m in evaluation.metadata.items() if isinstance(m.value, int | float | str)
+            }
+        )
+        detail = json.dumps(values, default=str)[:400]
+        print(
+            f"  {evaluation.severity.value} {evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
+            + (f" (partition {evaluation.partition})" if evaluation.partition else "")
+            + (f": {detail}" if detail else ""),
+            file=sys.stderr,
+        )
+    return any(e.severity.value == "ERROR" for e in failed)
 
 
 def _report_run(paths: Paths) -> None:

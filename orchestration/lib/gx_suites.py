@@ -88,7 +88,7 @@ def validate_activity(frame: pd.DataFrame, batch: str) -> Validation:
     _, _, batch_definition = _gx()
     frame = frame.assign(usage_date=pd.to_datetime(frame["usage_date"]).dt.strftime("%Y-%m-%d"))
     results = _validate(batch_definition, frame, activity_suite())
-    failures = [r for r in results if not r["success"]]
+    failures = [_without_index(r) for r in results if not r["success"]]
     return Validation(batch=batch, success=not failures, rows=len(frame), failures=failures)
 
 
@@ -101,6 +101,7 @@ def _validate(batch_definition, frame: pd.DataFrame, suite) -> list[dict[str, An
             "success": bool(r.success),
             "unexpected_count": r.result.get("unexpected_count"),
             "sample": [str(v) for v in (r.result.get("partial_unexpected_list") or [])[:5]],
+            "sample_index": list(r.result.get("partial_unexpected_index_list") or [])[:5],
         }
         for r in result.results
     ]
@@ -114,4 +115,14 @@ def expectation_results(frame: pd.DataFrame, build) -> list[dict[str, Any]]:
         suite.add_expectation(expectation)
     if frame.empty:
         return []
-    return [r for r in _validate(batch_definition, frame, suite) if not r["success"]]
+    failures = [r for r in _validate(batch_definition, frame, suite) if not r["success"]]
+    # name the offending rows (a quarter, a vendor), not only their values
+    return [
+        {**_without_index(r), "rows": frame.loc[r["sample_index"]].astype(str).to_dict(orient="records")}
+        for r in failures
+    ]
+
+
+def _without_index(failure: dict[str, Any]) -> dict[str, Any]:
+    """A failure without GX's row positions, which mean nothing outside the batch they came from."""
+    return {k: v for k, v in failure.items() if k != "sample_index"}
