@@ -29,6 +29,7 @@ def daily_partitions() -> dg.DailyPartitionsDefinition:
 
 
 DAILY = daily_partitions()
+FILES_READABLE = "files_readable"  # the ERROR check a rejected file fails (`ewh run` exit code 4, not 5)
 
 
 def build_ingest_asset(connector: Connector) -> dg.AssetsDefinition:
@@ -57,7 +58,7 @@ def build_ingest_asset(connector: Connector) -> dg.AssetsDefinition:
         ],
         check_specs=[
             dg.AssetCheckSpec(
-                "files_readable",
+                FILES_READABLE,
                 asset=landing_key(source),
                 description="Every export file of this run could be read; a file that could not is "
                 "rejected on its own (named, archived, recorded in the manifest) and listed here.",
@@ -125,7 +126,7 @@ def build_ingest_asset(connector: Connector) -> dg.AssetsDefinition:
             },
         )
         yield dg.AssetCheckResult(
-            check_name="files_readable",
+            check_name=FILES_READABLE,
             asset_key=landing_key(source),
             passed=not rejected,
             severity=dg.AssetCheckSeverity.ERROR,
