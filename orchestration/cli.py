@@ -230,6 +230,7 @@ def _report_run(paths: Paths) -> None:
         _print_table(unmapped)
     print("\nQuarterly footprint (Scope 3 Category 1, location-based):")
     _print_table(summary_frame(paths, None))
+    _print_data_quality(paths, None)
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -421,7 +422,29 @@ def cmd_summary(args: argparse.Namespace) -> int:
         print(f"ewh summary: no rows for quarter {args.quarter}", file=sys.stderr)
         return 1
     _print_table(frame)
+    _print_data_quality(paths, args.quarter)
     return 0
+
+
+DATA_QUALITY_SQL = """
+select quarter, round(100 * primary_data_share, 1) as primary_data_pct,
+       round(100 * fallback_share, 1) as fallback_pct
+from mart_quarterly_data_quality where ($quarter is null or quarter = $quarter) order by quarter
+"""
+
+
+def _print_data_quality(paths: Paths, quarter: str | None) -> None:
+    """The one data-quality figure (mart_quarterly_data_quality), named as in the report and the docs."""
+    con = duckdb.connect(str(paths.warehouse), read_only=True)
+    try:
+        frame = con.sql(DATA_QUALITY_SQL, params={"quarter": quarter}).pl()
+    finally:
+        con.close()
+    print(
+        "\nPrimary-data share (kgCO2e computed from the vendors' activity data with a method of its own; "
+        "the rest rests on fallbacks):"
+    )
+    _print_table(frame)
 
 
 def _quarter(value: str) -> str:

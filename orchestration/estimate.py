@@ -26,6 +26,7 @@ never added together.
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import math
 import os
@@ -453,6 +454,7 @@ def summarise(usage: Usage, impacts: pl.DataFrame, equivalents: pl.DataFrame, re
         "factor_release": release["factor_release"],
         "figures": figures,
         "method_tiers": _distinct(scored, "method_tier"),
+        "fallback_tiers": _distinct(scored.filter(pl.col("is_fallback")), "method_tier"),
         "dq_score": int(scored.get_column("dq_score").max()) if scored.height else None,
         "electricity_country": _distinct(mine, "electricity_country"),
         "market_basis": _distinct(mine, "market_basis"),
@@ -761,6 +763,40 @@ def options_from_args(args: argparse.Namespace) -> list[Usage]:
     return options
 
 
+def known_models() -> list[str]:
+    """Every model name the factor seeds know (LLM registries, image and video models): for suggestions."""
+    from factors.release import SEEDS
+
+    names = [
+        pl.read_csv(SEEDS / f"{seed}.csv", columns=[column], infer_schema=False).get_column(column)
+        for seed, column in (
+            ("factor_llm_models", "model_name"),
+            ("factor_image_models", "model"),
+            ("factor_video_models", "model"),
+        )
+    ]
+    return sorted(set(pl.concat(names).drop_nulls().to_list()))
+
+
+def fallback_refusals(result: Estimate) -> list[str]:
+    """One message per option whose model rests on a fallback tier (``method_tiers.is_fallback``): a
+    misspelt id would otherwise pass as a guess with exit 0. Close matches from the seeds are suggested."""
+    messages = []
+    for usage, summary in zip(result.options, result.summaries, strict=True):
+        if not summary["fallback_tiers"]:
+            continue
+        model = _normalise_model(usage.model or "")
+        close = difflib.get_close_matches(model, known_models(), n=4, cutoff=0.6)
+        messages.append(
+            f"[{usage.label}] model {usage.model!r} is in no EcoLogits registry and its name gives no size: "
+            f"it would be estimated with the fallback {', '.join(summary['fallback_tiers'])} "
+            f"(dq {summary['dq_score']})."
+            + (f" Did you mean: {', '.join(close)}?" if close else "")
+            + " Give a known model, or --allow-fallback to accept the fallback estimate."
+        )
+    return messages
+
+
 def cmd_estimate(args: argparse.Namespace) -> int:
     try:
         options = options_from_args(args)
@@ -769,6 +805,10 @@ def cmd_estimate(args: argparse.Namespace) -> int:
     except EstimateError as exc:
         print(f"ewh estimate: {exc}", file=sys.stderr)
         return 1 if str(exc).startswith("dbt build failed") else 2
+    if not args.allow_fallback and (refusals := fallback_refusals(result)):
+        for message in refusals:
+            print(f"ewh estimate: {message}", file=sys.stderr)
+        return 2
     if args.json:
         print(json.dumps(to_json(result), indent=2, default=str))
     else:
@@ -797,6 +837,11 @@ def register(subparsers) -> argparse.ArgumentParser:
     )
     add_usage_arguments(parser)
     parser.add_argument("--json", action="store_true", help="print machine-readable JSON")
+    parser.add_argument(
+        "--allow-fallback",
+        action="store_true",
+        help="accept a model no registry knows (estimated with a size guess or the wide unknown range)",
+    )
     parser.add_argument("--workdir", metavar="DIR", help="build in DIR and keep it (default: a temp dir)")
     parser.add_argument(
         "--compare",

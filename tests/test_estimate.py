@@ -361,3 +361,18 @@ def test_ewh_cli_exposes_estimate():
     if "invalid choice: 'estimate'" in err.getvalue():
         pytest.skip("orchestration/cli.py does not call orchestration.estimate.register yet")
     assert exc.value.code == 0 and "--compare" in out.getvalue()
+
+
+def test_a_misspelt_model_is_refused_with_close_matches_unless_fallback_is_allowed(tmp_path):
+    """`gpt-4o-mni` is in no registry: without --allow-fallback it must not pass as a guess with exit 0."""
+    argv = ["--vendor", "openai", "--model", "gpt-4o-mni", "--output-tokens", "1e6"]
+    argv += ["--workdir", str(tmp_path)]
+    code, out, err = _run_cli(argv)
+    assert code == 2 and out == ""
+    assert "'gpt-4o-mni' is in no EcoLogits registry" in err and "unknown_model" in err
+    assert "Did you mean: " in err and "gpt-4o-mini" in err.split("Did you mean: ", 1)[1]
+    assert "--allow-fallback" in err
+
+    code, out, err = _run_cli([*argv, "--allow-fallback"])
+    assert code == 0, err
+    assert "method unknown_model" in out and "spans a small to a frontier model" in out

@@ -149,9 +149,21 @@ def test_breakdowns_sum_to_the_headline(reports, warehouse):
     reported = {r["label"]: r["co2e_location_kg"] for r in payload["breakdowns"]["business_unit"]}
     assert "unallocated" in reported
     assert reported == pytest.approx(units, rel=REL)
-    # data-quality mix shares of the quarter's kgCO2e add up to one
-    assert sum(r["share"] for r in payload["dq_scores"]) == pytest.approx(1.0)
-    assert sum(r["share"] for r in payload["method_tiers"]) == pytest.approx(1.0)
+    # one data-quality figure: the fallback tiers of the tier table (docs/methodology.md "Hierarchy") make
+    # up the mart's fallback share, recomputed here from the rows; the report prints the primary-data share
+    ((by_hand,),) = warehouse.sql(
+        "select sum(case when method_tier in ('size_tier', 'unknown_model', 'spend_based', 'no_factor')"
+        " then co2e_location_kg + coalesce(co2e_embodied_kg, 0) else 0 end)"
+        " / sum(co2e_location_kg + coalesce(co2e_embodied_kg, 0))"
+        " from fct_activity_impacts where quarter = $q",
+        params={"q": QUARTER},
+    ).fetchall()
+    tiers = {r["method_tier"]: r for r in payload["method_tiers"]}
+    fallback = sum(r["share"] for r in tiers.values() if r["fallback"] == "yes")
+    assert 0 < by_hand < 1 and fallback == pytest.approx(by_hand, rel=REL)
+    assert payload["data_quality"]["fallback_share"] == pytest.approx(by_hand, rel=REL)
+    assert payload["data_quality"]["primary_data_share"] == pytest.approx(1 - by_hand, rel=REL)
+    assert f"share: {1 - by_hand:.0%}</strong>" in reports[QUARTER][1]
 
 
 def test_equivalents_are_figure_divided_by_the_cited_factor(reports):

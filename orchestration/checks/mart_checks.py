@@ -1,7 +1,8 @@
 """Data-quality gates on the marts, validated with Great Expectations on frames read from DuckDB.
 
-- ``fallback_share``: per quarter, the share of kgCO2e resting on fallbacks (size tiers, spend-based,
-  no factor) must stay under ``EWH_MAX_FALLBACK_SHARE`` (default 0.5). Severity ERROR.
+- ``fallback_share``: per quarter, the share of kgCO2e resting on fallbacks (``mart_quarterly_data_quality``;
+  what counts as one is the ``method_tiers`` seed) must stay under ``EWH_MAX_FALLBACK_SHARE`` (default 0.5).
+  Severity ERROR.
 - ``quarter_over_quarter``: per vendor, a quarter whose kgCO2e is more than ``EWH_MAX_QOQ_RATIO``
   (default 3) times the previous quarter's, or less than its inverse, is flagged. Severity WARN: a
   jump can be real (a new product), but someone should look.
@@ -18,14 +19,9 @@ from orchestration.lib.gx_suites import expectation_results
 from orchestration.resources import WarehouseResource
 
 MART = dg.AssetKey(["mart_quarterly_emissions"])
+DATA_QUALITY = dg.AssetKey(["mart_quarterly_data_quality"])
 
-FALLBACK_SQL = """
-select quarter,
-       sum(case when method_tier in ('size_tier', 'unknown_model', 'spend_based', 'no_factor')
-                then co2e_location_kg + coalesce(co2e_embodied_kg, 0) else 0 end)
-       / nullif(sum(co2e_location_kg + coalesce(co2e_embodied_kg, 0)), 0) as fallback_share
-from fct_activity_impacts group by quarter order by quarter
-"""
+FALLBACK_SQL = "select quarter, fallback_share from mart_quarterly_data_quality order by quarter"
 QOQ_SQL = """
 with q as (
     select vendor, quarter, sum(co2e_location_kg + coalesce(co2e_embodied_kg, 0)) as kgco2e
@@ -58,7 +54,11 @@ def _result(name: str, frame: pd.DataFrame, failures: list[dict], severity) -> d
     )
 
 
-@dg.asset_check(asset=MART, name="fallback_share", description=__doc__.splitlines()[3])
+@dg.asset_check(
+    asset=DATA_QUALITY,
+    name="fallback_share",
+    description="Share of kgCO2e resting on fallbacks (method_tiers.is_fallback) per quarter (error)",
+)
 def fallback_share_check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     limit = float(os.environ.get("EWH_MAX_FALLBACK_SHARE", 0.5))
     frame = _frame(warehouse, FALLBACK_SQL)

@@ -178,13 +178,13 @@ def ranges(frame: pl.DataFrame, *, title: str) -> str:
 def quality_mix(by_tier: pl.DataFrame, by_dq: pl.DataFrame) -> str:
     """100 % stacked bars: share of kgCO2e by method tier (categorical colours) and by dq score
     (sequential: darker is worse)."""
-    title = "Data-quality mix: share of kgCO2e (location-based)"
+    title = "Data-quality mix: share of kgCO2e (location-based + embodied)"
     dq_colours = matplotlib.colormaps["YlOrRd"](np.linspace(0.15, 0.95, 5))
     with matplotlib.rc_context(RC):
         fig = Figure(figsize=(WIDTH_IN, 3.0), layout="constrained")
         axes = fig.subplots(2, 1, sharex=True)
         rows = (
-            (axes[0], by_tier, "method_tier", "by method tier", None),
+            (axes[0], by_tier, "method_label", "by method tier", None),
             (axes[1], by_dq, "dq_label", "by dq score\n(1 best, 5 worst)", by_dq.get_column("dq_score")),
         )
         for ax, frame, key, name, scores in rows:

@@ -82,6 +82,7 @@ class ReportData:
     transparency: pl.DataFrame
     citations: pl.DataFrame
     market_fallback_share: float | None
+    data_quality: dict[str, float | None]  # mart_quarterly_data_quality: primary_data_share, fallback_share
     unfactored_rows: int
     extras: dict = field(default_factory=dict)
 
@@ -226,13 +227,15 @@ def _load(con: duckdb.DuckDBPyConnection, quarter: str, quarters: list[str]) -> 
         quality=con.sql(
             """
             with q as (
-                select method_tier, dq_score, count(*) as activity_rows,
-                       coalesce(sum(co2e_location_kg), 0) as co2e_location_kg
-                from fct_activity_impacts
-                where quarter = $q and method_tier <> 'counted_in_impressions'
-                group by method_tier, dq_score
+                select f.method_tier, t.label as method_label, t.is_fallback, t.when_used, f.dq_score,
+                       count(*) as activity_rows,
+                       coalesce(sum(f.co2e_location_kg + coalesce(f.co2e_embodied_kg, 0)), 0) as co2e_kg
+                from fct_activity_impacts as f
+                join method_tiers as t on f.method_tier = t.method_tier
+                where f.quarter = $q and f.method_tier <> 'counted_in_impressions'
+                group by all
             )
-            select *, co2e_location_kg / nullif(sum(co2e_location_kg) over (), 0) as share
+            select *, co2e_kg / nullif(sum(co2e_kg) over (), 0) as share
             from q order by dq_score, method_tier
             """,
             params=params,
@@ -279,6 +282,12 @@ def _load(con: duckdb.DuckDBPyConnection, quarter: str, quarters: list[str]) -> 
             """,
             params=params,
         ).fetchall()[0][0],
+        data_quality=con.sql(
+            "select primary_data_share, fallback_share from mart_quarterly_data_quality where quarter = $q",
+            params=params,
+        )
+        .pl()
+        .to_dicts()[0],
         unfactored_rows=con.sql(
             "select count(*) from fct_activity_impacts where quarter = $q and method_tier = 'no_factor'",
             params=params,

@@ -90,19 +90,20 @@ def _spend(data: ReportData) -> dict:
 
 def _quality(data: ReportData) -> tuple[pl.DataFrame, pl.DataFrame]:
     by_tier = (
-        data.quality.group_by("method_tier")
+        data.quality.group_by("method_tier", "method_label", "is_fallback", "when_used")
         .agg(
             pl.col("activity_rows").sum(),
-            pl.col("co2e_location_kg").sum(),
+            pl.col("co2e_kg").sum(),
             pl.col("share").sum(),
             pl.col("dq_score").min().alias("best_dq"),
             pl.col("dq_score").max().alias("worst_dq"),
         )
         .sort("share", "method_tier", descending=[True, False])
+        .with_columns(pl.when(pl.col("is_fallback")).then(pl.lit("yes")).otherwise(pl.lit("no")).alias("fallback"))
     )
     by_dq = (
         data.quality.group_by("dq_score")
-        .agg(pl.col("activity_rows").sum(), pl.col("co2e_location_kg").sum(), pl.col("share").sum())
+        .agg(pl.col("activity_rows").sum(), pl.col("co2e_kg").sum(), pl.col("share").sum())
         .sort("dq_score")
         .with_columns(pl.col("dq_score").replace_strict(DQ_LABELS, return_dtype=pl.String).alias("dq_label"))
     )
@@ -124,10 +125,10 @@ def _takeaways(data: ReportData, by_dq: pl.DataFrame) -> list[str]:
         f"single contributor is {data.drivers['vendor'][0]} · {data.drivers['model'][0]} in "
         f"{data.drivers['scope'][0]} ({data.drivers['share'][0]:.0%})."
     )
-    weak = by_dq.filter(pl.col("dq_score") >= 4).get_column("share").sum()
+    fallback = data.data_quality["fallback_share"] or 0
     lines.append(
-        f"{weak:.0%} of the kgCO2e rests on fallback estimates (dq score 4-5: size tiers, per-unit "
-        "defaults, spend-based); the true figure could plausibly lie anywhere between "
+        f"{fallback:.0%} of the kgCO2e rests on fallback estimates (a size guess, the unknown-model range, "
+        "spend-based or no method; see Data quality); the true figure could plausibly lie anywhere between "
         f"{sig(data.headline['co2e_location_kg']['low'], 2)} and "
         f"{sig(data.headline['co2e_location_kg']['high'], 2)} kgCO2e."
     )
@@ -260,6 +261,7 @@ def context(data: ReportData) -> dict:
         "ad_delivery_mart_kgco2e": data.ad_mart_kgco2e,
         "method_tiers": by_tier.to_dicts(),
         "dq_scores": by_dq.to_dicts(),
+        "data_quality": data.data_quality,
         "charts": list(chart_svgs),
     }
     return {

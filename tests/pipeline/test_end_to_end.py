@@ -213,6 +213,15 @@ def test_summary_prints_the_quarter(pipeline_home, capsys, monkeypatch):
     out = capsys.readouterr().out
     assert "| 2026Q4  | anthropic | claude-haiku-4-5" in out
     assert "2026Q3" not in out
+    # the one data-quality figure, as the mart has it (the report and the check read the same mart)
+    con = duckdb.connect(str(pipeline_home / "warehouse.duckdb"), read_only=True)
+    try:
+        ((share,),) = con.sql(
+            "select primary_data_share from mart_quarterly_data_quality where quarter = '2026Q4'"
+        ).fetchall()
+    finally:
+        con.close()
+    assert "Primary-data share" in out and f"| {round(100 * share, 1)}" in out
 
 
 def _same_figures(a: list[tuple], b: list[tuple]) -> bool:

@@ -59,11 +59,6 @@ def test_esrs_table_sums_to_the_mart(pipeline_home):
         "select sum(co2e_location_kg + coalesce(co2e_embodied_kg, 0)) from mart_quarterly_emissions",
     )
     assert esrs_t * 1000 == pytest.approx(mart_kg, rel=1e-9)
-    ((primary, spend),) = _q(
-        pipeline_home,
-        "select pct_from_supplier_activity_data, pct_spend_based from mart_esrs_e1_6_scope3_cat1",
-    )
-    assert primary + spend == pytest.approx(100.0)
 
 
 def test_intensity_per_1k_tokens_recomputed(pipeline_home):
@@ -129,3 +124,42 @@ def test_transparency_scorecard_counts_disclosures(pipeline_home):
         from fct_activity_impacts where vendor = 'anthropic'""",
     )
     assert rows["anthropic"][1] == pytest.approx(anthropic_share, rel=1e-9) and anthropic_share > 0
+
+
+# docs/methodology.md, "Hierarchy": the tiers estimated without data about the model or activity itself
+FALLBACK_TIERS = ("size_tier", "unknown_model", "spend_based", "no_factor")
+
+
+def test_one_data_quality_figure_in_the_check_mart_and_esrs_row(pipeline_home):
+    """The quarter's fallback share, recomputed from the rows with the hierarchy's fallback tiers, is the
+    mart's; the ESRS primary-data percentage is its complement per fiscal year (issue #17, item 4)."""
+    by_hand = dict(
+        _q(
+            pipeline_home,
+            f"""
+            select quarter,
+                   sum(case when method_tier in {FALLBACK_TIERS}
+                            then co2e_location_kg + coalesce(co2e_embodied_kg, 0) else 0 end)
+                       / sum(co2e_location_kg + coalesce(co2e_embodied_kg, 0))
+            from fct_activity_impacts group by quarter""",
+        )
+    )
+    mart = dict(_q(pipeline_home, "select quarter, fallback_share from mart_quarterly_data_quality"))
+    assert mart.keys() == by_hand.keys() and len(mart) >= 2
+    for quarter, share in by_hand.items():
+        assert 0 < share < 1 and mart[quarter] == pytest.approx(share, rel=1e-12), quarter
+    esrs_by_hand = dict(
+        _q(
+            pipeline_home,
+            f"""
+            select fiscal_year,
+                   100 * sum(case when method_tier not in {FALLBACK_TIERS}
+                                  then co2e_location_kg + coalesce(co2e_embodied_kg, 0) else 0 end)
+                       / sum(co2e_location_kg + coalesce(co2e_embodied_kg, 0))
+            from int_activity_allocated group by fiscal_year""",
+        )
+    )
+    esrs = dict(_q(pipeline_home, "select fiscal_year, pct_primary_data from mart_esrs_e1_6_scope3_cat1"))
+    assert esrs.keys() == esrs_by_hand.keys()
+    for year, pct in esrs_by_hand.items():
+        assert esrs[year] == pytest.approx(pct, rel=1e-12), year

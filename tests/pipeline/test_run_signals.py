@@ -26,6 +26,7 @@ def test_a_failing_error_check_is_named_and_exits_non_zero(tmp_path, monkeypatch
     err = capsys.readouterr().err
     assert code == EXIT_CHECK_ERROR == 5
     lines = [line for line in err.splitlines() if ":fallback_share" in line]
-    assert len(lines) == 1 and lines[0].lstrip().startswith("ERROR mart_quarterly_emissions:fallback_share")
+    assert len(lines) == 1
+    assert lines[0].lstrip().startswith("ERROR mart_quarterly_data_quality:fallback_share")
     assert "2026Q3" in lines[0] and "2026Q4" not in lines[0]
     assert "Exit code 5" in err

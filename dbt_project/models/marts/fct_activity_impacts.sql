@@ -33,11 +33,9 @@ select
     cost_amount_net,
     cost_currency,
     attributes,
-    method_tier,
-    dq_score,
-    method_tier in ('model_specific', 'model_proxy', 'name_size', 'prefill_weight', 'prefill_assumption',
-                    'activity_default', 'ad_framework', 'counted_in_impressions', 'spend_based')
-        as factor_mapped,
+    a.method_tier,
+    a.dq_score,
+    t.is_fallback,
     it_energy_kwh_low,
     it_energy_kwh,
     it_energy_kwh_high,
@@ -71,5 +69,6 @@ select
     source_sha256,
     connector_version,
     ingested_at
-from {{ ref('int_activity_impacts_all') }}
+from {{ ref('int_activity_impacts_all') }} as a
+left join {{ ref('method_tiers') }} as t on a.method_tier = t.method_tier
 where {{ changed_usage_days_predicate() }}

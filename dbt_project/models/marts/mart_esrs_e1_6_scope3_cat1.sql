@@ -1,7 +1,8 @@
 {#-
     ESRS E1-6 (§44, AR 46) disclosure lines for Scope 3 Category 1 from purchased AI and advertising,
     per fiscal year, in tCO2e: gross location- and market-based emissions (embodied included), and the
-    share computed from suppliers' activity data rather than spend (AR 46(g), "primary data").
+    share computed from suppliers' activity data with a method of its own kind (AR 46(g), "primary data";
+    the same definition as mart_quarterly_data_quality: `is_fallback` from the method_tiers seed).
     Energy and water are value-chain metrics, reported as voluntary/entity-specific (not E1-5 / E3-4).
 -#}
 select
@@ -13,8 +14,8 @@ select
     sum(co2e_market_kg + coalesce(co2e_embodied_kg, 0)) / 1000 as gross_tco2e_market_based,
     sum(co2e_location_kg_low + coalesce(co2e_embodied_kg_low, 0)) / 1000 as gross_tco2e_location_low,
     sum(co2e_location_kg_high + coalesce(co2e_embodied_kg_high, 0)) / 1000 as gross_tco2e_location_high,
-    100 * sum(case when method_tier <> 'spend_based' then co2e_location_kg + coalesce(co2e_embodied_kg, 0) else 0 end)
-        / nullif(sum(co2e_location_kg + coalesce(co2e_embodied_kg, 0)), 0) as pct_from_supplier_activity_data,
+    100 * sum(case when not is_fallback then co2e_location_kg + coalesce(co2e_embodied_kg, 0) else 0 end)
+        / nullif(sum(co2e_location_kg + coalesce(co2e_embodied_kg, 0)), 0) as pct_primary_data,
     100 * sum(case when method_tier = 'spend_based' then co2e_location_kg + coalesce(co2e_embodied_kg, 0) else 0 end)
         / nullif(sum(co2e_location_kg + coalesce(co2e_embodied_kg, 0)), 0) as pct_spend_based,
     sum(energy_kwh) / 1000 as energy_mwh_voluntary,

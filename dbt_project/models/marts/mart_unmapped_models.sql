@@ -15,5 +15,5 @@ select
     min(usage_date) as first_usage_date,
     max(usage_date) as last_usage_date
 from {{ ref('fct_activity_impacts') }}
-where not factor_mapped and activity_type <> 'spend'
+where is_fallback and activity_type <> 'spend'
 group by 1, 2, 3, 4, 5, 6
