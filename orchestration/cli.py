@@ -231,6 +231,7 @@ def _report_run(paths: Paths) -> None:
     print("\nQuarterly footprint (Scope 3 Category 1, location-based):")
     _print_table(summary_frame(paths, None))
     _print_data_quality(paths, None)
+    _print_coverage(paths, None)
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -423,6 +424,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
         return 1
     _print_table(frame)
     _print_data_quality(paths, args.quarter)
+    _print_coverage(paths, args.quarter)
     return 0
 
 
@@ -443,6 +445,28 @@ def _print_data_quality(paths: Paths, quarter: str | None) -> None:
     print(
         "\nPrimary-data share (kgCO2e computed from the vendors' activity data with a method of its own; "
         "the rest rests on fallbacks):"
+    )
+    _print_table(frame)
+
+
+COVERAGE_SQL = """
+select quarter, source, first_usage_date, last_usage_date, days_with_data, days_missing,
+       case when quarter_complete then 'complete'
+            else 'in progress (to ' || cast(covered_until as varchar) || ')' end as quarter_status
+from mart_source_coverage where ($quarter is null or quarter = $quarter) order by quarter, source
+"""
+
+
+def _print_coverage(paths: Paths, quarter: str | None) -> None:
+    """Which days each source's figures rest on (mart_source_coverage): gaps and late sources show here."""
+    con = duckdb.connect(str(paths.warehouse), read_only=True)
+    try:
+        frame = con.sql(COVERAGE_SQL, params={"quarter": quarter}).pl()
+    finally:
+        con.close()
+    gaps = frame.filter(pl.col("days_missing") > 0).height
+    print(
+        f"\nCoverage per source ({gaps} of {frame.height} with days missing; a day without usage counts too):"
     )
     _print_table(frame)
 

@@ -34,6 +34,7 @@ QUARTER_TABLES = (
     "mart_quarterly_business_units",
     "mart_quarterly_emissions",
     "mart_quarterly_data_quality",
+    "mart_source_coverage",
     "mart_quarterly_ad_emissions",
     "mart_intensity_metrics",
     "mart_quarterly_equivalents",

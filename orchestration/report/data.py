@@ -113,8 +113,14 @@ def available_quarters(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [r[0] for r in rows]
 
 
+def last_complete_quarter(con: duckdb.DuckDBPyConnection, quarters: list[str]) -> str:
+    """The newest quarter the data has reached the end of (mart_source_coverage), else the newest one."""
+    done = con.sql("select max(quarter) from mart_source_coverage where quarter_complete").fetchall()[0][0]
+    return done if done in quarters else quarters[-1]
+
+
 def load(warehouse: Path, quarter: str | None) -> ReportData:
-    """Read every section of the report for ``quarter`` (default: the latest quarter in the warehouse)."""
+    """Read every section of the report for ``quarter`` (default: the newest complete quarter)."""
     con = connect(warehouse)
     try:
         quarters = available_quarters(con)
@@ -122,7 +128,7 @@ def load(warehouse: Path, quarter: str | None) -> ReportData:
             raise ReportError("the warehouse holds no activity yet; run `ewh run` with some exports")
         listed = ", ".join(quarters)
         if quarter is None:
-            quarter = quarters[-1]
+            quarter = last_complete_quarter(con, quarters)
         try:
             parse_quarter(quarter)
         except ReportError as exc:
@@ -149,6 +155,11 @@ def _load(con: duckdb.DuckDBPyConnection, quarter: str, quarters: list[str]) -> 
     by_quarter = {r["quarter"]: r for r in totals.to_dicts()}
     current = by_quarter[quarter]
     start, end = quarter_bounds(quarter)
+    sources = con.sql(
+        "select * from mart_source_coverage where quarter in ($q, $p) order by quarter, source",
+        params={"q": quarter, "p": prev},
+    ).pl()
+    this = sources.filter(pl.col("quarter") == quarter)
     coverage = {
         "first_usage_date": current["first_usage_date"],
         "last_usage_date": current["last_usage_date"],
@@ -156,11 +167,15 @@ def _load(con: duckdb.DuckDBPyConnection, quarter: str, quarters: list[str]) -> 
         "quarter_end": end,
         "complete": current["first_usage_date"] <= start and current["last_usage_date"] >= end,
         "activity_rows": int(current["activity_rows"]),
+        "sources": this.to_dicts(),
+        "sources_with_gaps": this.filter(pl.col("days_missing") > 0).get_column("source").to_list(),
     }
     if prev in by_quarter:
         p = by_quarter[prev]
+        p_start, p_end = quarter_bounds(prev)
         coverage["previous_first_usage_date"] = p["first_usage_date"]
         coverage["previous_last_usage_date"] = p["last_usage_date"]
+        coverage["previous_complete"] = p["first_usage_date"] <= p_start and p["last_usage_date"] >= p_end
 
     headline = _figures(current)
     previous = _figures(by_quarter[prev]) if prev in by_quarter else None

@@ -20,6 +20,9 @@ select
         / nullif(sum(co2e_location_kg + coalesce(co2e_embodied_kg, 0)), 0) as pct_spend_based,
     sum(energy_kwh) / 1000 as energy_mwh_voluntary,
     sum(water_l) / 1000 as water_m3_voluntary,
-    count(*) as activity_rows
+    count(*) as activity_rows,
+    min(usage_date) as first_usage_date,
+    max(usage_date) as last_usage_date,
+    count(distinct source) as sources
 from {{ ref('int_activity_allocated') }}
 group by 1
