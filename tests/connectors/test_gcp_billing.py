@@ -436,7 +436,8 @@ def test_detailed_export_is_its_own_dataset():
         (b"", "file is empty"),
         (
             b"usage_start_time,cost\n2026-09-01 10:00:00 UTC,1\n",
-            "missing required column(s) 'usage_end_time' (found 'usage_start_time': renamed?), 'service_description'",
+            "missing required column(s) 'usage_end_time' (found 'usage_start_time': renamed?), "
+            "'service_description'",
         ),
         (b'{"usage_start_time": "2026-09-01 10:00:00 UTC"\n', "malformed JSON lines"),
         (b"PAR1 not really parquet", "unreadable Parquet"),
