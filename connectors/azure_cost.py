@@ -20,10 +20,12 @@ hours, Marketplace Claude CCU, unused reservations) become ``spend`` rows.
 
 from __future__ import annotations
 
+import gzip
+
 import polars as pl
 
 from connectors import cloud_regions
-from connectors.base import Connector, ExportFormatError, ParsedExport
+from connectors.base import Connector, ExportFormatError, ParsedExport, numbered_parts
 from connectors.frames import (
     json_attributes,
     natural_key,
@@ -320,6 +322,11 @@ def _require(lines: pl.DataFrame, found: dict[str, str], file: str) -> None:
 
 
 def parse(raw: bytes, file: str) -> ParsedExport:
+    if raw[:2] == b"\x1f\x8b":  # exports with compression "Gzip"
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError) as exc:
+            raise ExportFormatError(SOURCE, file, f"corrupt gzip file ({exc})") from exc
     lines = read_csv_rows(SOURCE, file, raw)
     found = _resolve(lines)
     _require(lines, found, file)
@@ -464,11 +471,16 @@ def parse(raw: bytes, file: str) -> ParsedExport:
     return ParsedExport(dataset, conform(rows, PARSED_SCHEMA), days, frame.height, skipped)
 
 
+# the parts of one partitioned export run (exports API 2023-07-01 and later, next to its manifest.json):
+# ``part_0_0001.csv``, ``part_1_0001.csv``... (``.csv.gz`` when compressed)
+PART_FILES = r"(?P<stem>.*part)_(?P<part>\d+)_\d+(?P<ext>\.csv(\.gz)?)"
+
 CONNECTOR = Connector(
     source=SOURCE,
     vendor=VENDOR,
     version=VERSION,
-    file_patterns=("*.csv",),
+    file_patterns=("*.csv", "*.csv.gz"),
+    group_files=numbered_parts(PART_FILES),
     parse=parse,
     description="Azure Cost Management cost-details exports (EA and MCA CSV), Azure OpenAI / Foundry lines",
 )
