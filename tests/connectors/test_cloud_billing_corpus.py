@@ -1,4 +1,4 @@
-"""Conformance corpus: AWS CUR, Azure cost details and GCP billing exports land exactly their hand-written rows.
+"""Conformance corpus: AWS CUR, Azure cost details and GCP billing exports land their hand-written rows.
 
 Each case under tests/connectors/corpus/<source>/<case>/ is a vendor's own published example (a sample
 export, or a documented snippet completed into a whole file) with its provenance; the runner is
