@@ -311,8 +311,7 @@ def _model(words: pl.Expr, is_gpt_product: pl.Expr) -> pl.Expr:
 def _require(lines: pl.DataFrame, found: dict[str, str], file: str) -> None:
     """Reject a file without a column its rows need, naming it (and a near miss: a renamed header)."""
     missing = [COLUMNS[name][0] for name in REQUIRED if name not in found]
-    lowered = [c.strip().lower() for c in lines.columns]
-    require_columns(SOURCE, file, lowered, missing, "Azure cost-details export")
+    require_columns(SOURCE, file, lines.columns, missing, "Azure cost-details export")
     if not any(name in found for name in CLASSIFIERS):
         raise ExportFormatError(
             SOURCE,
