@@ -15,10 +15,15 @@ Column names are read in three spellings: CUR 2.0 (``line_item_usage_type``), le
 ``resource_tags_user_team``). The CUR 2.0 ``product`` and ``resource_tags`` columns are maps: a
 Parquet MAP, or a JSON object in CSV. Files may be gzip-compressed as AWS delivers them.
 
-Only usage line item types (``Usage``, ``DiscountedUsage``, ``SavingsPlanCoveredUsage``) become
-activity: taxes, credits, refunds, fees, discounts and Savings Plan negations are money movements,
-not usage, and are dropped. Non-Bedrock lines (EC2, S3...) are dropped as well; both still count
-towards the days the file covers.
+Every record is counted. Usage line item types (``Usage``, ``DiscountedUsage``,
+``SavingsPlanCoveredUsage``) of Bedrock become activity; Bedrock credit and discount lines (``Credit``,
+``Refund``, ``EdpDiscount``, ``BundledDiscount``, ``SppDiscount``...) make ``cost_amount_net``: each counts
+against the usage lines of its time interval, account, usage type and operation (shared by gross cost),
+plus a line's own ``discount_total_discount``; one that matches no usage line lands as a money-only
+``spend`` row (quantity 0, gross 0, net its amount), so net spend reconciles with the invoice. Non-Bedrock
+lines and Bedrock tax and fee lines are skipped with a reason; all count towards the days the file covers.
+The part files of one delivery (``<export-name>-00001.csv.gz``...) land as one export (``group_files``).
+docs/sources.md lists every shape read and every field not landed.
 """
 
 from __future__ import annotations

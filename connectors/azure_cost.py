@@ -13,9 +13,15 @@ Columns are matched by name, case-insensitively, never by position. Only Azure O
 lines are kept (see ``_is_ai_line``); every other Azure charge is dropped. ``UnitOfMeasure`` is a pack
 size (``1K``, ``1M``, ``10K``, ``1K Tokens``, ``100``, ``1 Second``, ``1/Hour``): quantities are
 multiplied out to base units (tokens, images, seconds). The meter name encodes model, direction
-(``Inp``/``Outp``/``Opt``), cache (``cached``/``cchd``/``cd``), batch and deployment type
-(``glbl``/``Gl``, ``DZone``/``Dz``, ``regnl``/``Rg``). Lines with cost but no mappable usage (PTU
-hours, Marketplace Claude CCU, unused reservations) become ``spend`` rows.
+(``Inp``/``Inpt``/``Input``, ``Outp``/``outpt``/``Opt``), cache (``cached``/``cchd``/``cd``, ``cache
+writes``), batch and deployment type (``glbl``/``Gl``, ``DZone``/``Dz``, ``regnl``/``Rg``). A token meter
+whose direction cannot be read is quarantined by name, never landed as spend. Lines with cost but no
+mappable usage (PTU hours, Marketplace Claude CCU, unused reservations) become ``spend`` rows.
+
+Every record is counted; non-AI lines are skipped with a reason. Cost details state no credit per line, so
+``cost_amount_net`` = ``cost_amount`` = ``CostInBillingCurrency`` (actual or amortized, as exported; the
+pay-as-you-go cost stays in attributes). The parts of a partitioned export run (``part_0_0001.csv``...)
+land as one export. docs/sources.md lists every shape read and every field not landed.
 """
 
 from __future__ import annotations

@@ -21,6 +21,11 @@ Google's unit strings for these SKUs are not reliable; the quantity is
 ``usage.amount_in_pricing_units`` multiplied out of its pricing unit (``1000 count`` -> x1000), else
 ``usage.amount``. AI lines whose SKU is not a generative-AI measure (context-cache storage, node hours,
 tax and adjustments) become ``spend`` rows.
+
+Every record is counted; lines of other services are skipped with a reason. ``cost_amount_net`` = ``cost``
++ the sum of the (negative) ``credits`` amounts, Google's net-cost formula. The shards of one ``bq
+extract`` (``<name>-000000000000.csv``...) land as one export. docs/sources.md lists every shape read and
+every field not landed.
 """
 
 from __future__ import annotations
