@@ -296,6 +296,22 @@ def test_class12_a_refreshed_cur_period_replaces_the_previous_delivery_without_d
     assert read_manifest(paths).height == 2  # two deliveries, each one export
 
 
+def test_class12_two_identical_lines_in_different_parts_both_land(tmp_path):
+    """AWS splits a delivery by size: two lines with the same dimensions can fall in different parts.
+    Both are usage; neither may be quarantined as a duplicate of the other."""
+    lines = _csv_lines(AWS_PARTS / "bedrock-cur2-00001.csv")
+    parts = [
+        ("bedrock-cur2-00001.csv", (lines[0] + "\n" + lines[1] + "\n").encode()),
+        ("bedrock-cur2-00002.csv", (lines[0] + "\n" + lines[1].replace("b01", "b07") + "\n").encode()),
+    ]
+    paths = Paths(tmp_path)
+    batch = LandingBatch(AWS, paths)
+    batch.add_parts([(raw, name) for name, raw in parts], "bedrock-cur2.csv")
+    (result,) = batch.flush()
+    assert (result.rejected, result.rows_landed, result.rows_quarantined) == (False, 2, 0)
+    assert _landed(AWS, paths).get_column("activity_id").n_unique() == 2
+
+
 # ---- class 13: gross and net --------------------------------------------------------------------------
 
 
