@@ -437,6 +437,7 @@ def _model_id(raw: pl.Expr) -> pl.Expr:
         .str.to_lowercase()
         .str.replace_all(r"-+", "-")
         .str.replace(r"(?i)^llama-(\d)", "llama${1}")
+        .str.replace(r"^deep-seek", "deepseek")  # DeepSeek is one word, not camel case
     )
     # Anthropic names Claude 4 and later family first: claude-4-5-sonnet -> claude-sonnet-4-5
     return normalise_model(
