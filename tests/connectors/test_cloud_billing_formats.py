@@ -332,6 +332,19 @@ def test_class13_aws_discount_lines_lower_the_net_of_the_usage_they_match(tmp_pa
     assert sum(rows.get_column("cost_amount_net")) == sum(rows.get_column("cost_amount")) - Decimal("25.6")
 
 
+def test_class13_aws_cur2_discount_columns_lower_the_net_of_their_own_line(tmp_path):
+    """CUR 2.0 without "manual discount compatibility" states discounts in columns of the discounted line."""
+    lines = _csv_lines(AWS_PARTS / "bedrock-cur2-00001.csv")
+    header = lines[0] + ",discount_total_discount,discount_bundled_discount"
+    body = [lines[1] + ",-0.096,-0.096", lines[2] + ",,"]
+    _, rows, held = _land(AWS, [("bedrock-cur2-00001.csv", "\n".join([header, *body]).encode())], tmp_path)
+    assert held.is_empty()
+    assert sorted(rows.select("cost_amount", "cost_amount_net").rows()) == [
+        (Decimal("0.396"), Decimal("0.3")),
+        (Decimal("0.495"), Decimal("0.495")),
+    ]
+
+
 def test_class13_gcp_net_is_cost_plus_the_credits_array(tmp_path):
     shards = sorted(GCP_SHARDS.glob("*.jsonl"))
     _, rows, _ = _land(GCP, [(p.name, p.read_bytes()) for p in shards], tmp_path)
