@@ -296,6 +296,40 @@ def test_class12_a_refreshed_cur_period_replaces_the_previous_delivery_without_d
     assert read_manifest(paths).height == 2  # two deliveries, each one export
 
 
+@pytest.mark.parametrize(
+    ("connector", "folder", "part", "old", "new", "quantity"),
+    [
+        pytest.param(AZURE, AZURE_PARTS, "part_0_0001.csv", "1.265,0.75,1M", "1.265,0.8,1M", 800_000.0,
+                     id="azure_cost"),
+        pytest.param(GCP, GCP_SHARDS, "gcp_billing_export_v1_0A1B2C_3D4E5F_6A7B8C-000000000000.jsonl",
+                     '"amount_in_pricing_units":4000000.0', '"amount_in_pricing_units":4100000.0',
+                     4_100_000.0, id="gcp_billing"),
+    ],
+)  # fmt: skip
+def test_class12_a_refreshed_partitioned_export_replaces_the_previous_run(
+    tmp_path, connector, folder, part, old, new, quantity
+):
+    """A re-run of a partitioned export (Azure) or a re-extract (GCP shards) rewrites its part files: the
+    newer run replaces the older one's days, nothing doubled, nothing lost."""
+    paths = Paths(tmp_path / "home")
+    first = tmp_path / "run-1"
+    shutil.copytree(folder, first, ignore=shutil.ignore_patterns("*.md", "expected.csv"))
+    ingest_folder(connector, first, paths)
+    before = _landed(connector, paths).height
+    second = tmp_path / "run-2"
+    shutil.copytree(first, second)
+    revised = (second / part).read_text(encoding="utf-8-sig")
+    assert old in revised
+    (second / part).write_text(revised.replace(old, new))
+    for path in second.iterdir():
+        os.utime(path, (path.stat().st_mtime + 3600, path.stat().st_mtime + 3600))
+    (result,) = ingest_folder(connector, second, paths)
+    rows = _landed(connector, paths)
+    assert not result.rejected and rows.height == before
+    assert quantity in rows.get_column("quantity").to_list()
+    assert rows.get_column("activity_id").is_unique().all()
+
+
 def test_class12_two_identical_lines_in_different_parts_both_land(tmp_path):
     """AWS splits a delivery by size: two lines with the same dimensions can fall in different parts.
     Both are usage; neither may be quarantined as a duplicate of the other."""
