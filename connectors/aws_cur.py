@@ -15,10 +15,15 @@ Column names are read in three spellings: CUR 2.0 (``line_item_usage_type``), le
 ``resource_tags_user_team``). The CUR 2.0 ``product`` and ``resource_tags`` columns are maps: a
 Parquet MAP, or a JSON object in CSV. Files may be gzip-compressed as AWS delivers them.
 
-Only usage line item types (``Usage``, ``DiscountedUsage``, ``SavingsPlanCoveredUsage``) become
-activity: taxes, credits, refunds, fees, discounts and Savings Plan negations are money movements,
-not usage, and are dropped. Non-Bedrock lines (EC2, S3...) are dropped as well; both still count
-towards the days the file covers.
+Every record is counted. Usage line item types (``Usage``, ``DiscountedUsage``,
+``SavingsPlanCoveredUsage``) of Bedrock become activity; Bedrock credit and discount lines (``Credit``,
+``Refund``, ``EdpDiscount``, ``BundledDiscount``, ``SppDiscount``...) make ``cost_amount_net``: each counts
+against the usage lines of its time interval, account, usage type and operation (shared by gross cost),
+plus a line's own ``discount_total_discount``; one that matches no usage line lands as a money-only
+``spend`` row (quantity 0, gross 0, net its amount), so net spend reconciles with the invoice. Non-Bedrock
+lines and Bedrock tax and fee lines are skipped with a reason; all count towards the days the file covers.
+The part files of one delivery (``<export-name>-00001.csv.gz``...) land as one export (``group_files``).
+docs/sources.md lists every shape read and every field not landed.
 """
 
 from __future__ import annotations
@@ -29,8 +34,16 @@ import io
 import polars as pl
 
 from connectors import cloud_regions
-from connectors.base import Connector, ExportFormatError, ParsedExport
-from connectors.frames import covered_days, json_attributes, natural_key, normalise_model, read_csv_rows
+from connectors.base import Connector, ExportFormatError, ParsedExport, numbered_parts
+from connectors.frames import (
+    covered_days,
+    json_attributes,
+    natural_key,
+    normalise_model,
+    read_csv_rows,
+    require_columns,
+    skip_records,
+)
 from connectors.schema import MONEY, PARSED_SCHEMA, UTC_TS, conform
 
 SOURCE = "aws_cur"
@@ -62,6 +75,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "product_family": ("product_product_family", "product/productFamily"),
     "service_code": ("product_servicecode", "product/servicecode"),
     "pricing_unit": ("pricing_unit", "pricing/unit"),
+    "net_unblended_cost": ("line_item_net_unblended_cost", "lineItem/NetUnblendedCost"),
+    "discount_total": ("discount_total_discount", "discount/TotalDiscount"),
 }
 REQUIRED = ("start", "end", "product_code", "usage_type", "usage_amount", "unblended_cost")
 # keys looked up inside the CUR 2.0 ``product`` map when there is no flat column for them
@@ -71,6 +86,22 @@ PROJECT_TAGS = ("user_project", "user:project")
 
 BEDROCK_PRODUCT_CODES = ("AmazonBedrock", "AmazonBedrockService", "AmazonBedrockFoundationModels")
 USAGE_LINE_TYPES = ("Usage", "DiscountedUsage", "SavingsPlanCoveredUsage")
+# money lines that lower what usage costs: credits, refunds, discounts (with "manual discount
+# compatibility" CUR 2.0 and legacy CUR state discounts as their own line items) and the Savings Plan
+# negation of covered usage; they make ``cost_amount_net``, never activity
+CREDIT_LINE_TYPES = (
+    "Credit",
+    "Refund",
+    "EdpDiscount",
+    "BundledDiscount",
+    "SppDiscount",
+    "PrivateRateDiscount",
+    "DistributorDiscount",
+    "Discount",
+    "SavingsPlanNegation",
+)
+# a credit or discount line counts against the usage lines of the same bucket, account and usage type
+CREDIT_MATCH = ["_interval_key", "usage_account", "product_code", "usage_type", "operation"]
 # Marketplace listings of Bedrock models: product name, or a token-count usage type of a marketplace
 # listing, or a product name naming a model vendor sold on Bedrock
 BEDROCK_EDITION = r"(?i)amazon bedrock edition"
@@ -160,6 +191,9 @@ ATTRIBUTES = [
     "unit_multiplier",
     "unblended_rate",
     "description",
+    "net_unblended_cost",
+    "discount_total",
+    "credit_lines",
     "service_tier",
     "cross_region",
     "resource_tags",
@@ -190,9 +224,8 @@ def _read(raw: bytes, file: str) -> pl.DataFrame:
             frame = pl.read_parquet(io.BytesIO(raw))
         except Exception as exc:
             raise ExportFormatError(SOURCE, file, f"unreadable Parquet ({exc})") from exc
-        return frame.with_columns(
-            pl.concat_str(pl.lit("row:"), pl.int_range(pl.len()).cast(pl.String)).alias("_pointer")
-        )
+        pointer = pl.concat_str(pl.lit("row:"), pl.int_range(pl.len()).cast(pl.String))
+        return frame.with_columns(pointer.alias("_pointer"), pointer.alias("_record"))
     try:
         return read_csv_rows(SOURCE, file, raw)
     except UnicodeDecodeError as exc:
@@ -235,14 +268,13 @@ def _select_fields(frame: pl.DataFrame, file: str) -> pl.DataFrame:
             if mapped is not None:
                 present.append(mapped)
         fields[name] = pl.coalesce(present) if present else pl.lit(None, dtype=pl.String)
+    discount = _map_text(frame, "discount", "total_discount")
+    if discount is not None:
+        fields["discount_total"] = pl.coalesce(fields["discount_total"], discount)
     missing = [COLUMNS[name][0] for name in REQUIRED if not any(c in frame.columns for c in COLUMNS[name])]
-    if missing:
-        raise ExportFormatError(
-            SOURCE,
-            file,
-            f"not a Cost and Usage Report: missing columns {missing} (or their legacy lineItem/... names)",
-        )
+    require_columns(SOURCE, file, frame.columns, missing, "Cost and Usage Report (CUR 2.0 or legacy names)")
     exprs = [e.cast(pl.String).str.strip_chars().replace("", None).alias(n) for n, e in fields.items()]
+    bookkeeping = [pl.col(c) for c in ("_record", "_problem", "_raw") if c in frame.columns]
     return frame.select(
         *exprs,
         _timestamp(frame, COLUMNS["start"]).alias("_start"),
@@ -250,6 +282,7 @@ def _select_fields(frame: pl.DataFrame, file: str) -> pl.DataFrame:
         _resource_tags(frame).alias("resource_tags"),
         _project(frame).alias("project"),
         pl.col("_pointer"),
+        *bookkeeping,
     )
 
 
@@ -404,6 +437,7 @@ def _model_id(raw: pl.Expr) -> pl.Expr:
         .str.to_lowercase()
         .str.replace_all(r"-+", "-")
         .str.replace(r"(?i)^llama-(\d)", "llama${1}")
+        .str.replace(r"^deep-seek", "deepseek")  # DeepSeek is one word, not camel case
     )
     # Anthropic names Claude 4 and later family first: claude-4-5-sonnet -> claude-sonnet-4-5
     return normalise_model(
@@ -418,17 +452,89 @@ def _money(column: str) -> pl.Expr:
     )
 
 
+def _kinds(lines: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The lines this source lands (``_kind``: usage, or credit for a credit or discount line), and every
+    other record skipped with why: another AWS service, or a Bedrock tax, fee or purchase line."""
+    if "_problem" not in lines.columns:
+        lines = lines.with_columns(
+            pl.lit(None, pl.String).alias("_problem"), pl.lit(None, pl.String).alias("_raw")
+        )
+    line_type = pl.col("line_item_type")
+    bedrock = _is_bedrock()
+    kind = (
+        pl.when(pl.col("_problem").is_not_null())
+        .then(pl.lit("usage"))  # a line the reader could not split: quarantined with its line number
+        .when(bedrock & (line_type.is_null() | line_type.is_in(USAGE_LINE_TYPES)))
+        .then(pl.lit("usage"))
+        .when(bedrock & line_type.is_in(CREDIT_LINE_TYPES))
+        .then(pl.lit("credit"))
+    )
+    reason = (
+        pl.when(~bedrock)
+        .then(pl.lit("not an Amazon Bedrock line (another AWS service)"))
+        .otherwise(pl.format("Bedrock {} line: neither usage nor a credit or discount", line_type))
+    )
+    lines = lines.with_columns(kind.alias("_kind"))
+    skipped = skip_records(lines.filter(pl.col("_kind").is_null()), reason)
+    return lines.filter(pl.col("_kind").is_not_null()), skipped
+
+
+def _with_credits(lines: pl.DataFrame) -> pl.DataFrame:
+    """Credit and discount lines counted against the usage lines they match (``CREDIT_MATCH``).
+
+    A usage line gets ``_credit`` (its share, by gross cost, of the matched lines' amounts) and the matched
+    records in ``_records``; a credit line that matches no usage line stays, as a money-only row.
+    """
+    credit = pl.col("_kind") == "credit"
+    amounts = lines.filter(credit).with_columns(_money("unblended_cost").alias("_amount"))
+    usage = lines.filter(~credit)
+    keys = usage.select(CREDIT_MATCH).unique()
+    matched = amounts.join(keys, on=CREDIT_MATCH, how="semi", nulls_equal=True)
+    unmatched = amounts.join(keys, on=CREDIT_MATCH, how="anti", nulls_equal=True)
+    sums = matched.group_by(CREDIT_MATCH).agg(
+        pl.col("_amount").sum().alias("_credit_sum"),
+        pl.col("_record").alias("_credit_records"),
+        pl.col("line_item_type").unique().sort().str.join(",").alias("credit_lines"),
+    )
+    gross = _money("unblended_cost").cast(pl.Float64).fill_null(0.0)
+    total = gross.sum().over(CREDIT_MATCH)
+    share = pl.when(total != 0).then(gross / total).otherwise(1.0 / pl.len().over(CREDIT_MATCH))
+    usage = usage.join(sums, on=CREDIT_MATCH, how="left", nulls_equal=True).with_columns(
+        (pl.col("_credit_sum").cast(pl.Float64) * share).alias("_credit"),
+        pl.concat_list(pl.col("_record"), pl.col("_credit_records").fill_null([])).alias("_records"),
+    )
+    unmatched = unmatched.with_columns(
+        pl.col("_amount").cast(pl.Float64).alias("_credit"),
+        pl.concat_list(pl.col("_record")).alias("_records"),
+        pl.col("line_item_type").alias("credit_lines"),
+    )
+    return pl.concat(
+        [usage.drop("_credit_sum", "_credit_records"), unmatched.drop("_amount")], how="diagonal_relaxed"
+    )
+
+
+def _net(cost: pl.Expr) -> pl.Expr:
+    """Net cost: the gross cost, plus the line's own stated discount (CUR 2.0 ``discount_total_discount``),
+    plus the credit and discount lines counted against it; a money-only credit row is its amount."""
+    stated = pl.col("discount_total").str.strip_chars().cast(pl.Float64, strict=False).fill_null(0.0)
+    credit = pl.col("_credit").fill_null(0.0)
+    usage_net = (cost.cast(pl.Float64) + stated + credit).round(10).cast(MONEY)
+    return (
+        pl.when(pl.col("_kind") == "credit")
+        .then(pl.col("_credit").round(10).cast(MONEY))
+        .otherwise(usage_net)
+    )
+
+
 def parse(raw: bytes, file: str) -> ParsedExport:
     if not raw:
         raise ExportFormatError(SOURCE, file, "file is empty")
     frame = _read(raw, file)
     lines = _select_fields(frame, file)
     days = covered_days(lines.get_column("_start"))
-
-    line_type = pl.col("line_item_type")
-    lines = lines.filter(_is_bedrock() & (line_type.is_null() | line_type.is_in(USAGE_LINE_TYPES)))
+    lines, skipped = _kinds(lines)
     if lines.is_empty():
-        return ParsedExport(DATASET, conform(pl.DataFrame(), PARSED_SCHEMA), days, 0)
+        return ParsedExport(DATASET, conform(pl.DataFrame(), PARSED_SCHEMA), days, frame.height, skipped)
     lines = _tags_as_json(lines)
 
     activity, unit = _activity()
@@ -442,9 +548,10 @@ def parse(raw: bytes, file: str) -> ParsedExport:
         region_prefix.replace_strict(USAGE_TYPE_REGIONS, default=None, return_dtype=pl.String),
     )
     cross_region = pl.col("usage_type").str.contains(r"(?i)(cross-region|global)").fill_null(False)
+    is_credit = pl.col("_kind") == "credit"
     lines = lines.with_columns(
-        activity.alias("activity_type"),
-        unit.alias("unit"),
+        pl.when(is_credit).then(pl.lit("spend")).otherwise(activity).alias("activity_type"),
+        pl.when(is_credit).then(pl.lit("currency")).otherwise(unit).alias("unit"),
         model_raw.alias("model_raw"),
         region.alias("region"),
         cross_region.alias("cross_region"),
@@ -461,12 +568,15 @@ def parse(raw: bytes, file: str) -> ParsedExport:
             ),
         ).alias("_interval_key"),
     )
-    lines = lines.with_columns(_unit_multiplier().alias("unit_multiplier"))
+    lines = _with_credits(lines.with_columns(_unit_multiplier().alias("unit_multiplier")))
 
     cost = _money("unblended_cost")
     amount = pl.col("usage_amount").str.strip_chars().cast(pl.Float64, strict=False)
+    is_credit = pl.col("_kind") == "credit"
     quantity = (
-        pl.when(pl.col("activity_type") == "spend")
+        pl.when(is_credit)
+        .then(0.0)  # a credit or discount no usage line holds: money only, no activity
+        .when(pl.col("activity_type") == "spend")
         .then(cost.cast(pl.Float64))
         .otherwise((amount * pl.col("unit_multiplier")).round(6))  # 1234.567 K tokens, without float noise
     )
@@ -485,7 +595,8 @@ def parse(raw: bytes, file: str) -> ParsedExport:
             pl.col("activity_type"),
         ).alias("natural_key"),
         quantity.alias("quantity"),
-        cost.alias("cost_amount"),
+        pl.when(is_credit).then(pl.lit(0, MONEY)).otherwise(cost).alias("cost_amount"),
+        _net(cost).alias("cost_amount_net"),
         pl.col("currency").str.to_uppercase().alias("cost_currency"),
         pl.col("_start").alias("usage_start"),
         pl.col("_end").alias("usage_end"),
@@ -501,8 +612,12 @@ def parse(raw: bytes, file: str) -> ParsedExport:
         pl.col("_pointer").alias("source_row"),
         pl.lit(DATASET).alias("dataset"),
     )
-    return ParsedExport(DATASET, conform(rows, PARSED_SCHEMA), days, lines.height)
+    return ParsedExport(DATASET, conform(rows, PARSED_SCHEMA), days, frame.height, skipped)
 
+
+# the part files of one delivery: CUR 2.0 ``<export-name>-00001.csv.gz`` / ``-00001.snappy.parquet``,
+# legacy CUR ``<report-name>-1.csv.gz``
+PART_FILES = r"(?P<stem>.+)-(?P<part>\d{5}|[1-9]\d{0,2})(?P<ext>(\.snappy)?\.parquet|\.csv(\.gz)?)"
 
 CONNECTOR = Connector(
     source=SOURCE,
@@ -510,5 +625,6 @@ CONNECTOR = Connector(
     version=VERSION,
     file_patterns=("*.parquet", "*.csv", "*.csv.gz"),
     parse=parse,
+    group_files=numbered_parts(PART_FILES),
     description="Amazon Bedrock lines (Marketplace models too) of AWS Cost and Usage Reports",
 )

@@ -13,18 +13,33 @@ Columns are matched by name, case-insensitively, never by position. Only Azure O
 lines are kept (see ``_is_ai_line``); every other Azure charge is dropped. ``UnitOfMeasure`` is a pack
 size (``1K``, ``1M``, ``10K``, ``1K Tokens``, ``100``, ``1 Second``, ``1/Hour``): quantities are
 multiplied out to base units (tokens, images, seconds). The meter name encodes model, direction
-(``Inp``/``Outp``/``Opt``), cache (``cached``/``cchd``/``cd``), batch and deployment type
-(``glbl``/``Gl``, ``DZone``/``Dz``, ``regnl``/``Rg``). Lines with cost but no mappable usage (PTU
-hours, Marketplace Claude CCU, unused reservations) become ``spend`` rows.
+(``Inp``/``Inpt``/``Input``, ``Outp``/``outpt``/``Opt``), cache (``cached``/``cchd``/``cd``, ``cache
+writes``), batch and deployment type (``glbl``/``Gl``, ``DZone``/``Dz``, ``regnl``/``Rg``). A token meter
+whose direction cannot be read is quarantined by name, never landed as spend. Lines with cost but no
+mappable usage (PTU hours, Marketplace Claude CCU, unused reservations) become ``spend`` rows.
+
+Every record is counted; non-AI lines are skipped with a reason. Cost details state no credit per line, so
+``cost_amount_net`` = ``cost_amount`` = ``CostInBillingCurrency`` (actual or amortized, as exported; the
+pay-as-you-go cost stays in attributes). The parts of a partitioned export run (``part_0_0001.csv``...)
+land as one export. docs/sources.md lists every shape read and every field not landed.
 """
 
 from __future__ import annotations
 
+import gzip
+
 import polars as pl
 
 from connectors import cloud_regions
-from connectors.base import Connector, ExportFormatError, ParsedExport
-from connectors.frames import json_attributes, natural_key, normalise_model, read_csv_rows
+from connectors.base import Connector, ExportFormatError, ParsedExport, numbered_parts
+from connectors.frames import (
+    json_attributes,
+    natural_key,
+    normalise_model,
+    read_csv_rows,
+    require_columns,
+    skip_records,
+)
 from connectors.schema import ACTIVITY_UNITS, MONEY, PARSED_SCHEMA, UTC_TS, conform
 
 SOURCE = "azure_cost"
@@ -63,6 +78,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "tags": ("tags",),
     "additional_info": ("additionalinfo",),
     "cost_allocation_rule": ("costallocationrulename",),
+    "payg_cost": ("paygcostinbillingcurrency",),
+    "payg_price": ("paygprice",),
     "frequency": ("frequency",),
 }
 REQUIRED = ("date", "subscription_id", "meter_name", "unit_of_measure", "quantity", "cost", "currency")
@@ -86,12 +103,25 @@ REGION_COUNTRY = cloud_regions.AZURE_REGION_COUNTRY
 # older display spellings of region names seen in exports -> the normalised name
 REGION_ALIASES = cloud_regions.AZURE_REGION_ALIASES
 
+# Direction and cache words of meter names, as Azure abbreviates them (``Inp``, ``Inpt``, ``Outp``,
+# ``outpt``, ``Opt``; ``cached``, ``cchd``, ``cd``; ``cache writes``)
+INPUT_WORDS = ("inp", "inpt", "input")
+OUTPUT_WORDS = ("outp", "outpt", "opt", "out", "output")
+CACHED_WORDS = ("cached", "cchd", "ccchd", "cd", "cache")
+CACHE_WRITE_PATTERN = r"\bcache (write|writes|wr)\b|\bcw\b"
+# last words of meters counted in something other than tokens
+NON_TOKEN_NOUNS = ["image", "images", "second", "seconds", "hour", "hours", "hr", "minute", "minutes"]
+NON_TOKEN_NOUNS += ["character", "characters", "unit", "units", "ccu", "request", "requests", "month", "day"]
+# placeholder activity of a token meter without a readable direction (quarantined with a named reason)
+UNKNOWN_TOKENS = "tokens_of_unknown_direction"
+
 # UnitOfMeasure pack-size suffixes
 SCALE = {"": 1.0, "k": 1e3, "m": 1e6, "b": 1e9}
 # words of a meter name that are not part of the model id
 MODEL_STOPWORDS = [
     # direction, cache, batch, deployment type
-    *["inp", "input", "outp", "opt", "out", "output", "outpt", "cached", "cchd", "ccchd", "cd"],
+    *["inp", "inpt", "input", "outp", "opt", "out", "output", "outpt", "cached", "cchd", "ccchd", "cd"],
+    *["cache", "write", "writes", "context", "short", "long", "shortco", "longco"],
     *["batch", "glbl", "gl", "global", "dzone", "dz", "data", "zone", "datazone", "regnl", "rg"],
     *["regional", "dzn", "provisioned", "managed", "unit", "units", "ptu", "ccu"],
     # unit words and pack sizes
@@ -203,11 +233,15 @@ def _meter_facts() -> list[pl.Expr]:
     last_word = words.str.extract(r"(\w+)$")
     noun = pl.when(uom_word != "").then(uom_word).otherwise(last_word).str.replace(r"s$", "")
     described = pl.concat_str([meter, _lower("product_name"), _lower("meter_subcategory")], separator=" ")
-    is_tokens = noun == "token"
+    is_input = has(*INPUT_WORDS)
+    is_output = has(*OUTPUT_WORDS)
+    is_cache_write = words.str.contains(CACHE_WRITE_PATTERN)
+    is_cached = has(*CACHED_WORDS) & ~is_cache_write
     is_embedding = described.str.contains(r"embedding|\bada\b")
-    is_cached = has("cached", "cchd", "ccchd", "cd", "cache")
-    is_input = has("inp", "input")
-    is_output = has("outp", "opt", "out", "output", "outpt")
+    # a token meter says "Tokens" (in its name or unit), or is a bare pack size (1K, 1M) priced per input or
+    # output: "GPT 5.6 Sol short context cache writes input Global" (UoM 1M)
+    bare_pack = (uom_word == "") & ~last_word.is_in(NON_TOKEN_NOUNS) & ~noun.is_in(NON_TOKEN_NOUNS)
+    is_tokens = (noun == "token") | (bare_pack & (multiplier >= 1e3) & (is_input | is_output | is_cached))
     seconds_per = (
         pl.when(noun.is_in(["hour", "hr"]))
         .then(3600.0)
@@ -219,12 +253,16 @@ def _meter_facts() -> list[pl.Expr]:
     activity = (
         pl.when(is_tokens & is_embedding)
         .then(pl.lit("embedding_tokens"))
+        .when(is_tokens & is_cache_write)
+        .then(pl.lit("llm_cache_write_tokens"))
         .when(is_tokens & is_cached)
         .then(pl.lit("llm_cached_input_tokens"))
         .when(is_tokens & is_output)
         .then(pl.lit("llm_output_tokens"))
         .when(is_tokens & is_input)
         .then(pl.lit("llm_input_tokens"))
+        .when(is_tokens)  # a token meter whose direction this reader cannot tell: quarantined, never spend
+        .then(pl.lit(UNKNOWN_TOKENS))
         .when(noun == "image")
         .then(pl.lit("images"))
         .when(seconds_per.is_not_null() & described.str.contains(r"sora|video"))
@@ -276,24 +314,35 @@ def _model(words: pl.Expr, is_gpt_product: pl.Expr) -> pl.Expr:
     return pl.when(named != "").then(named)
 
 
-def parse(raw: bytes, file: str) -> ParsedExport:
-    lines = read_csv_rows(SOURCE, file, raw)
-    found = _resolve(lines)
+def _require(lines: pl.DataFrame, found: dict[str, str], file: str) -> None:
+    """Reject a file without a column its rows need, naming it (and a near miss: a renamed header)."""
     missing = [COLUMNS[name][0] for name in REQUIRED if name not in found]
-    if missing:
-        raise ExportFormatError(
-            SOURCE, file, f"not an Azure cost-details export: missing column(s) {', '.join(missing)}"
-        )
+    require_columns(SOURCE, file, lines.columns, missing, "Azure cost-details export")
     if not any(name in found for name in CLASSIFIERS):
         raise ExportFormatError(
             SOURCE,
             file,
             "no MeterCategory, MeterSubCategory, ProductName or ConsumedService column to tell AI lines",
         )
+
+
+def parse(raw: bytes, file: str) -> ParsedExport:
+    if raw[:2] == b"\x1f\x8b":  # exports with compression "Gzip"
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError) as exc:
+            raise ExportFormatError(SOURCE, file, f"corrupt gzip file ({exc})") from exc
+    lines = read_csv_rows(SOURCE, file, raw)
+    found = _resolve(lines)
+    _require(lines, found, file)
     variant = _variant(lines, found)
     dataset = f"{variant}_cost_details"
     frame = lines.select(
-        *[pl.col(header).alias(internal) for internal, header in found.items()], pl.col("_pointer")
+        *[pl.col(header).alias(internal) for internal, header in found.items()],
+        "_pointer",
+        "_record",
+        "_problem",
+        "_raw",
     )
     for internal in COLUMNS:
         if internal not in frame.columns:
@@ -301,9 +350,13 @@ def parse(raw: bytes, file: str) -> ParsedExport:
     frame = frame.with_columns(_usage_date().alias("_date"))
     days = frame.get_column("_date").drop_nulls().unique().sort().to_list()
 
-    ai = frame.filter(_is_ai_line())
+    # every record is counted: AI lines land, lines the reader could not split are quarantined, the rest
+    # of the bill (virtual machines, storage...) is skipped with a reason
+    keep = _is_ai_line() | pl.col("_problem").is_not_null()
+    skipped = skip_records(frame.filter(~keep), "not an Azure OpenAI / Foundry model line")
+    ai = frame.filter(keep)
     if ai.is_empty():
-        return ParsedExport(dataset, conform(pl.DataFrame(), PARSED_SCHEMA), days, 0)
+        return ParsedExport(dataset, conform(pl.DataFrame(), PARSED_SCHEMA), days, frame.height, skipped)
 
     ai = ai.with_columns(
         *_meter_facts(),
@@ -373,12 +426,26 @@ def parse(raw: bytes, file: str) -> ParsedExport:
             "resource_id",
             "effective_price",
             "cost_in_usd",
+            "payg_cost",
+            "payg_price",
             "publisher_name",
             "tags",
         ],
         ai,
     )
+    unknown_direction = pl.col("activity_type") == UNKNOWN_TOKENS
+    problem = pl.coalesce(
+        pl.col("_problem"),
+        pl.when(unknown_direction).then(
+            pl.format(
+                "token meter '{}' names no direction (input, output, cached input): its tokens cannot be "
+                "classed",
+                pl.col("meter_name"),
+            )
+        ),
+    )
     rows = ai.with_columns(
+        problem.alias("_problem"),
         key.alias("natural_key"),
         pl.col("_pointer").alias("source_row"),
         pl.lit(dataset).alias("dataset"),
@@ -400,17 +467,25 @@ def parse(raw: bytes, file: str) -> ParsedExport:
         _text("resource_group").str.to_lowercase().alias("project"),
         workspace.alias("workspace"),
         pl.col("_cost").alias("cost_amount"),
+        # the line's billed cost: Azure states no credit per line (prepayment and credits settle on the
+        # invoice), so net = gross; the pay-as-you-go cost stays in attributes
+        pl.col("_cost").alias("cost_amount_net"),
         _text("currency").str.to_uppercase().alias("cost_currency"),
         attributes.alias("attributes"),
     )
-    return ParsedExport(dataset, conform(rows, PARSED_SCHEMA), days, ai.height)
+    return ParsedExport(dataset, conform(rows, PARSED_SCHEMA), days, frame.height, skipped)
 
+
+# the parts of one partitioned export run (exports API 2023-07-01 and later, next to its manifest.json):
+# ``part_0_0001.csv``, ``part_1_0001.csv``... (``.csv.gz`` when compressed)
+PART_FILES = r"(?P<stem>.*part)_(?P<part>\d+)_\d+(?P<ext>\.csv(\.gz)?)"
 
 CONNECTOR = Connector(
     source=SOURCE,
     vendor=VENDOR,
     version=VERSION,
-    file_patterns=("*.csv",),
+    file_patterns=("*.csv", "*.csv.gz"),
+    group_files=numbered_parts(PART_FILES),
     parse=parse,
     description="Azure Cost Management cost-details exports (EA and MCA CSV), Azure OpenAI / Foundry lines",
 )

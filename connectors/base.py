@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -87,3 +88,38 @@ class Connector:
         if self.group_files is None:
             return [(f.name, [f]) for f in files]
         return self.group_files(files)
+
+
+def numbered_parts(pattern: str) -> Callable[[list[Path]], list[tuple[str, list[Path]]]]:
+    """``group_files`` for a vendor that names the parts of one export ``<stem><part number><suffix>``.
+
+    ``pattern`` matches a part's file name with a named group ``part`` (its number); files whose names are
+    the same once the number (and the separator before it) is taken out are the parts of one export,
+    named by that shared name, in part-number order. A file alone keeps its own name (an export in one
+    part lands exactly as any single file does); names the pattern does not match are their own export,
+    and so are files whose lowest number is above 1 (``x-2026-10.csv``, ``x-2026-11.csv`` are months, not
+    parts: a split export always has its part 0 or 1).
+    """
+    regex = re.compile(pattern)
+
+    def group(files: list[Path]) -> list[tuple[str, list[Path]]]:
+        groups: dict[str, list[tuple[int, Path]]] = {}
+        for path in files:
+            found = regex.fullmatch(path.name)
+            if found is None:
+                groups.setdefault(path.name, []).append((0, path))
+                continue
+            start, end = found.span("part")
+            name = path.name[:start].rstrip("-_") + path.name[end:]
+            groups.setdefault(name, []).append((int(found.group("part")), path))
+        exports = []
+        for name, numbered in groups.items():
+            numbered.sort(key=lambda item: (item[0], item[1].name))
+            if numbered[0][0] > 1:  # a split export always has its first part: these are exports of their own
+                exports.extend((p.name, [p]) for _, p in numbered)
+                continue
+            parts = [p for _, p in numbered]
+            exports.append((parts[0].name if len(parts) == 1 else name, parts))
+        return sorted(exports, key=lambda export: export[1][0].name)
+
+    return group

@@ -21,6 +21,11 @@ Google's unit strings for these SKUs are not reliable; the quantity is
 ``usage.amount_in_pricing_units`` multiplied out of its pricing unit (``1000 count`` -> x1000), else
 ``usage.amount``. AI lines whose SKU is not a generative-AI measure (context-cache storage, node hours,
 tax and adjustments) become ``spend`` rows.
+
+Every record is counted; lines of other services are skipped with a reason. ``cost_amount_net`` = ``cost``
++ the sum of the (negative) ``credits`` amounts, Google's net-cost formula. The shards of one ``bq
+extract`` (``<name>-000000000000.csv``...) land as one export. docs/sources.md lists every shape read and
+every field not landed.
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ import io
 import polars as pl
 
 from connectors import cloud_regions
-from connectors.base import Connector, ExportFormatError, ParsedExport
+from connectors.base import Connector, ExportFormatError, ParsedExport, numbered_parts
 from connectors.frames import (
     covered_days,
     ensure_columns,
@@ -40,6 +45,8 @@ from connectors.frames import (
     normalise_model,
     read_csv_rows,
     read_table_rows,
+    require_columns,
+    skip_records,
 )
 from connectors.schema import ACTIVITY_UNITS, MONEY, PARSED_SCHEMA, UTC_TS, conform
 
@@ -202,7 +209,7 @@ def _read(raw: bytes, file: str) -> tuple[pl.DataFrame, str]:
         except Exception as exc:
             raise ExportFormatError(SOURCE, file, f"malformed JSON ({exc})") from exc
         pointer = pl.concat_str(pl.lit("/"), pl.int_range(pl.len()).cast(pl.String))
-        return frame.with_columns(pointer.alias("_pointer")), "json"
+        return frame.with_columns(pointer.alias("_pointer"), pointer.alias("_record")), "json"
     return read_csv_rows(SOURCE, file, raw), "csv"
 
 
@@ -365,13 +372,10 @@ def _country(region: pl.Expr) -> pl.Expr:
 def parse(raw: bytes, file: str) -> ParsedExport:
     frame, _ = _read(raw, file)
     frame = _flatten(frame)
-    missing = [c for c in REQUIRED if c not in frame.columns]
+    required = list(REQUIRED)
     if not {"usage_amount", "usage_amount_in_pricing_units"} & set(frame.columns):
-        missing.append("usage.amount or usage.amount_in_pricing_units")
-    if missing:
-        raise ExportFormatError(
-            SOURCE, file, f"not a Cloud Billing export: missing column(s) {', '.join(missing)}"
-        )
+        required.append("usage.amount or usage.amount_in_pricing_units")
+    require_columns(SOURCE, file, frame.columns, required, "Cloud Billing export")
     dataset = "detailed_usage_cost" if "resource_name" in frame.columns else "standard_usage_cost"
     exported = set(frame.columns)  # attributes list only the fields the export has
     frame = ensure_columns(frame, dict.fromkeys([*TEXT_FIELDS, *NUMBER_FIELDS, "export_time"], pl.String()))
@@ -386,9 +390,14 @@ def parse(raw: bytes, file: str) -> ParsedExport:
     is_ai = service.str.to_lowercase().is_in(list(AI_SERVICES)) | (
         pl.col("service_id").cast(pl.String).str.strip_chars() == VERTEX_SERVICE_ID
     )
-    ai = frame.filter(is_ai.fill_null(False))
+    # every record is counted: AI lines land, lines the reader could not split are quarantined, the rest
+    # of the bill (Compute Engine, BigQuery...) is skipped with a reason
+    frame = ensure_columns(frame, {"_problem": pl.String(), "_raw": pl.String()})
+    keep = is_ai.fill_null(False) | pl.col("_problem").is_not_null()
+    skipped = skip_records(frame.filter(~keep), "not a Gemini API or Vertex AI line")
+    ai = frame.filter(keep)
     if ai.is_empty():
-        return ParsedExport(dataset, conform(pl.DataFrame(), PARSED_SCHEMA), days, 0)
+        return ParsedExport(dataset, conform(pl.DataFrame(), PARSED_SCHEMA), days, frame.height, skipped)
 
     ai = ai.with_columns(
         [pl.col(c).cast(pl.String).str.strip_chars() for c in TEXT_FIELDS]
@@ -479,16 +488,23 @@ def parse(raw: bytes, file: str) -> ParsedExport:
         pl.col("billing_account_id").alias("account"),
         pl.col("project_id").alias("project"),
         cost.alias("cost_amount"),
+        # net = cost + the sum of the (negative) credits: promotions, sustained-use and committed-use
+        # discounts, free tier (Google's documented net-cost formula)
+        pl.col("cost_net").cast(MONEY, strict=False).alias("cost_amount_net"),
         pl.col("currency").str.to_uppercase().alias("cost_currency"),
         pl.lit(dataset).alias("dataset"),
     )
-    return ParsedExport(dataset, conform(rows, PARSED_SCHEMA), days, ai.height)
+    return ParsedExport(dataset, conform(rows, PARSED_SCHEMA), days, frame.height, skipped)
 
+
+# the shards of one ``bq extract`` to a wildcard URI: ``<name>-000000000000.csv``, ``-000000000001.csv``...
+SHARD_FILES = r"(?P<stem>.+)-(?P<part>\d{12})(?P<ext>\.(csv|jsonl|ndjson|json|parquet)(\.gz)?)"
 
 CONNECTOR = Connector(
     source=SOURCE,
     vendor=VENDOR,
     version=VERSION,
+    group_files=numbered_parts(SHARD_FILES),
     file_patterns=(
         "*.csv",
         "*.jsonl",

@@ -861,9 +861,19 @@ def _combine_parts(
         if p.skipped is not None:
             skipped.append(p.skipped.with_columns((prefix + pl.col("_record")).alias("_record")))
     days = sorted({d for p in parsed for d in p.days})
+    rows = pl.concat(frames, how="vertical_relaxed")
+    # a vendor splits by size, so two records with the same dimensions can fall in different parts: like a
+    # repeat within one file, the later one gets an ordinal, never a quarantine as a duplicate
+    repeat = pl.int_range(pl.len()).over("natural_key")
+    rows = rows.with_columns(
+        pl.when(repeat > 0)
+        .then(pl.concat_str(pl.col("natural_key"), pl.lit("#part-repeat"), repeat.cast(pl.String)))
+        .otherwise(pl.col("natural_key"))
+        .alias("natural_key")
+    )
     return ParsedExport(
         datasets.pop(),
-        pl.concat(frames, how="vertical_relaxed"),
+        rows,
         days,
         sum(p.raw_records for p in parsed),
         pl.concat(skipped) if skipped else None,

@@ -42,7 +42,8 @@ DAY2 = datetime(2026, 9, 2, tzinfo=UTC)
 
 
 def _rows(parsed) -> list[tuple]:
-    return parsed.rows.sort("source_row").select(COLUMNS).rows()
+    rows = parsed if isinstance(parsed, pl.DataFrame) else parsed.rows
+    return rows.sort("source_row").select(COLUMNS).rows()
 
 
 def test_documented_cur2_csv_keeps_first_party_and_marketplace_lines():
@@ -209,10 +210,18 @@ def test_cur2_parquet_maps_every_bedrock_usage_type_and_drops_the_rest():
         ),
     ]
     parsed = parse(_cur2_parquet(records), "bedrock-cur2-00001.snappy.parquet")
-    assert parsed.raw_records == 14
+    # every record is counted; EC2, the Marketplace SaaS and the tax line are skipped with a reason
+    assert (parsed.raw_records, parsed.skipped.height) == (20, 4)
     assert parsed.days == [date(2026, 9, 1), date(2026, 9, 2)]
     rows = parsed.rows.with_columns(pl.col("source_row").str.extract(r"(\d+)$").cast(pl.Int64).alias("_n"))
-    got = rows.sort("_n").select(COLUMNS).rows()
+    # the credit and the refund match no usage line of their usage type: money-only rows, gross 0, net
+    # their amount, no activity
+    credits = rows.filter(pl.col("_n") >= 14).sort("_n")
+    assert credits.select("activity_type", "quantity", "cost_amount", "cost_amount_net").rows() == [
+        ("spend", 0.0, Decimal(0), Decimal("-5")),
+        ("spend", 0.0, Decimal(0), Decimal("-0.01")),
+    ]
+    got = rows.filter(pl.col("_n") < 14).sort("_n").select(COLUMNS).rows()
     usa, deu, t = ("us-east-1", "USA"), ("eu-central-1", "DEU"), "tokens"
     s45, c46 = "Claude Sonnet 4.5 (Amazon Bedrock Edition)", "Claude4.6Sonnet"
     fra = ("eu-west-3", "FRA")
@@ -258,8 +267,16 @@ id5,2026-10-01T00:00:00Z/2026-10-02T00:00:00Z,AWS,999988887777,111122223333,Usag
 
 def test_legacy_cur_csv_multiplies_out_pricing_units():
     parsed = parse(LEGACY_CSV.encode(), "bedrock-legacy-cur-1.csv")
-    assert (parsed.raw_records, parsed.days) == (3, [date(2026, 10, 1)])
-    assert _rows(parsed) == [
+    assert (parsed.raw_records, parsed.days) == (5, [date(2026, 10, 1)])
+    # the month's promotional credit ties to no usage type: a money-only row (gross 0, net -10)
+    credit = parsed.rows.filter(pl.col("source_row") == "line:5")
+    assert credit.select("activity_type", "quantity", "cost_amount", "cost_amount_net").rows() == [
+        ("spend", 0.0, Decimal(0), Decimal(-10))
+    ]
+    assert parsed.skipped.get_column("reason").to_list() == [
+        "not an Amazon Bedrock line (another AWS service)"
+    ]
+    assert _rows(parsed.rows.filter(pl.col("source_row") != "line:5")) == [
         (
             "llama3-70b",
             "Llama3-70B",
@@ -367,17 +384,24 @@ def test_bad_cells_null_the_row_instead_of_failing_the_file():
 def test_export_without_bedrock_lines_covers_its_days_with_no_rows():
     csv = LEGACY_CSV.splitlines()
     parsed = parse(("\n".join([csv[0], csv[5]]) + "\n").encode(), "s3-only.csv")
-    assert (parsed.rows.height, parsed.raw_records, parsed.days) == (0, 0, [date(2026, 10, 1)])
+    assert (parsed.rows.height, parsed.raw_records, parsed.days) == (0, 1, [date(2026, 10, 1)])
+    assert parsed.skipped.height == 1
 
 
 @pytest.mark.parametrize(
     ("payload", "problem"),
     [
         (b"", "file is empty"),
-        (b"date,service,cost\n2026-09-01,Bedrock,1.0\n", "missing columns ['line_item_usage_start_date'"),
+        (
+            b"date,service,cost\n2026-09-01,Bedrock,1.0\n",
+            "missing required column(s) 'line_item_usage_start_date'",
+        ),
         (b"PAR1 not really parquet", "unreadable Parquet"),
         (b"\x1f\x8b\x08\x00broken", "corrupt gzip"),
-        (b"lineItem/UsageStartDate,lineItem/UsageType\n1,2,3,4\n", "missing columns ['line_item_usage_end"),
+        (
+            b"lineItem/UsageStartDate,lineItem/UsageType\n1,2,3,4\n",
+            "missing required column(s) 'line_item_usage_end",
+        ),
     ],
 )
 def test_unreadable_files_fail_naming_source_file_and_problem(payload, problem):

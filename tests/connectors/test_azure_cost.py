@@ -175,7 +175,10 @@ def test_mca_header_bom_camel_case_and_non_ai_lines():
     )
     parsed = parse(raw, "mca_export.csv")
     assert parsed.dataset == "mca_cost_details"
-    assert parsed.raw_records == 3  # the VM and the Translator lines are not model usage
+    # every record is counted before the parser decides; the VM and the Translator lines are not model
+    # usage and are skipped with a reason
+    assert parsed.raw_records == 5
+    assert parsed.skipped is not None and parsed.skipped.height == 2
     assert parsed.days == [date(2026, 10, 1), date(2026, 10, 2)]
     assert parsed.rows.select(
         "source_row",
@@ -358,7 +361,7 @@ def test_cost_in_scientific_notation_and_cognitive_services_category():
         ),
     )
     parsed = parse(raw, "ea.csv")
-    assert parsed.raw_records == 1
+    assert (parsed.raw_records, parsed.rows.height, parsed.skipped.height) == (2, 1, 1)
     row = parsed.rows.row(0, named=True)
     assert (row["quantity"], row["cost_amount"]) == (40.0, Decimal("0.0000064"))
 
@@ -409,20 +412,24 @@ def test_file_with_no_ai_lines_covers_its_days_with_no_rows():
         )
     )
     parsed = parse(raw, "ea.csv")
-    assert (parsed.rows.height, parsed.raw_records, parsed.days) == (0, 0, [date(2026, 9, 3)])
+    assert (parsed.rows.height, parsed.raw_records, parsed.days) == (0, 1, [date(2026, 9, 3)])
+    assert parsed.skipped.get_column("reason").to_list() == ["not an Azure OpenAI / Foundry model line"]
 
 
 @pytest.mark.parametrize(
     ("payload", "problem"),
     [
         (b"", "file is empty"),
-        (b"SubscriptionId,Date,MeterName\nabc,09/01/2026,x\n", "missing column(s) unitofmeasure, quantity"),
+        (
+            b"SubscriptionId,Date,MeterName\nabc,09/01/2026,x\n",
+            "missing required column(s) 'unitofmeasure', 'quantity'",
+        ),
         (
             b"SubscriptionId,Date,MeterName,UnitOfMeasure,Quantity,CostInBillingCurrency,BillingCurrencyCode\n"
             b"s,09/01/2026,m,1K,1,1,USD\n",
             "no MeterCategory",
         ),
-        (b'Date,Quantity\n"09/01/2026,1\n', "missing column(s) subscriptionid"),
+        (b'Date,Quantity\n"09/01/2026,1\n', "missing required column(s) 'subscriptionid'"),
     ],
 )
 def test_unreadable_files_fail_naming_source_file_and_problem(payload, problem):

@@ -80,7 +80,8 @@ def _row(parsed, i: int = 0) -> dict:
 def test_flattened_query_csv_from_the_research_notes():
     parsed = parse(FLATTENED_CSV.encode(), "billing.csv")
     assert parsed.dataset == "standard_usage_cost"
-    assert parsed.raw_records == 2  # the Compute Engine line is not AI usage
+    # every record is counted; the Compute Engine line is not AI usage and is skipped with a reason
+    assert (parsed.raw_records, parsed.skipped.height) == (3, 1)
     assert parsed.days == [date(2026, 9, 1), date(2026, 9, 2)]  # the export covers the 2nd too
     rows = parsed.rows
     assert rows.select(
@@ -418,7 +419,7 @@ def test_bad_cells_quarantine_their_row_only():
 def test_an_export_with_no_ai_lines_has_no_rows_but_covers_its_days():
     csv = "\n".join(FLATTENED_CSV.splitlines()[::3]) + "\n"  # header + the Compute Engine line
     parsed = parse(csv.encode(), "compute_only.csv")
-    assert (parsed.rows.height, parsed.raw_records, parsed.days) == (0, 0, [date(2026, 9, 2)])
+    assert (parsed.rows.height, parsed.raw_records, parsed.days) == (0, 1, [date(2026, 9, 2)])
 
 
 def test_detailed_export_is_its_own_dataset():
@@ -435,7 +436,8 @@ def test_detailed_export_is_its_own_dataset():
         (b"", "file is empty"),
         (
             b"usage_start_time,cost\n2026-09-01 10:00:00 UTC,1\n",
-            "missing column(s) usage_end_time, service_description",
+            "missing required column(s) 'usage_end_time' (found 'usage_start_time': renamed?), "
+            "'service_description'",
         ),
         (b'{"usage_start_time": "2026-09-01 10:00:00 UTC"\n', "malformed JSON lines"),
         (b"PAR1 not really parquet", "unreadable Parquet"),
@@ -457,7 +459,9 @@ def test_every_bundled_sample_lands_without_quarantine(paths):
         assert result.rows_in > 0, path.name
         assert result.rows_in == result.rows_landed, path.name
         assert result.rows_quarantined == 0, path.name
-        assert result.raw_records == result.rows_in, path.name  # one canonical row per AI line
+        # one canonical row per AI line; every other line is skipped with a reason
+        assert result.records_landed == result.rows_in, path.name
+        assert result.raw_records == result.rows_in + result.records_skipped, path.name
     landed = pl.read_parquet(paths.activity / "source=gcp_billing" / "**" / "*.parquet")
     assert set(landed.get_column("vendor")) == {"google"}
     assert set(landed.get_column("dataset")) == {"standard_usage_cost", "detailed_usage_cost"}

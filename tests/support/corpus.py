@@ -6,7 +6,8 @@ Layout, one folder per case::
         PROVENANCE.md        where the input comes from: URL or repository + path + commit, date taken,
                              and what was changed (only ever: values anonymised, a published snippet
                              completed into a whole file) -- written by hand
-        <input file>         the export exactly as published (its name is the export's file name)
+        <input file>         the export exactly as published (its name is the export's file name); the
+                             part files of a multi-part export (the source's ``group_files``) land as one
         expected.csv         the canonical rows it must land as, written by hand from the vendor's
                              documented semantics (never produced by the parser under test)
         expected_outcome.txt optional: ``rejected: <text the error must contain>`` for a file that
@@ -50,8 +51,11 @@ def land_case(connector: Connector, case: Path) -> tuple[list, pl.DataFrame, pl.
     with tempfile.TemporaryDirectory() as home:
         paths = Paths(Path(home))
         batch = LandingBatch(connector, paths)
-        for path in inputs(case):
-            batch.add(path.read_bytes(), path.name)
+        for name, parts in connector.group_parts(inputs(case)):  # a multi-part export lands as one
+            if len(parts) == 1 and parts[0].name == name:
+                batch.add(parts[0].read_bytes(), name)
+            else:
+                batch.add_parts([(p.read_bytes(), p.name) for p in parts], name)
         results = batch.flush()
         table = connector.table
         landed = list(paths.landing.glob(f"{table}/source={connector.source}/dataset=*/**/part-0.parquet"))
