@@ -139,9 +139,19 @@ def explode_results(buckets: pl.DataFrame, prefix: str = "bucket_") -> pl.DataFr
 
 
 def ensure_columns(frame: pl.DataFrame, dtypes: dict[str, pl.DataType]) -> pl.DataFrame:
-    """Add group fields a vendor left out (it omits null ones in some shapes) as typed nulls."""
+    """Add group fields a vendor left out (it omits null ones in some shapes) as typed nulls.
+
+    A field present but null in every record (an ungrouped API report: ``"model": null`` throughout) has
+    no type after JSON reading; it is given its declared one, so string and key operations never fail.
+    """
+    untyped = [name for name in dtypes if name in frame.columns and frame.schema[name] == pl.Null]
     return frame.with_columns(
-        [pl.lit(None, dtype=dtype).alias(name) for name, dtype in dtypes.items() if name not in frame.columns]
+        *[
+            pl.lit(None, dtype=dtype).alias(name)
+            for name, dtype in dtypes.items()
+            if name not in frame.columns
+        ],
+        *[pl.col(name).cast(dtypes[name]) for name in untyped],
     )
 
 

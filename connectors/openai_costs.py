@@ -18,6 +18,7 @@ from connectors.frames import (
     ensure_columns,
     json_attributes,
     natural_key,
+    normalise_model,
     read_bucketed_results,
 )
 from connectors.http import pages_as_export
@@ -35,6 +36,54 @@ GROUP_FIELDS: dict[str, pl.DataType] = {
 }
 
 
+# a line item's direction (after its last comma) -> the token activity it bought
+LINE_ITEM_TOKENS = {
+    "input": "llm_input_tokens",
+    "cached input": "llm_cached_input_tokens",
+    "output": "llm_output_tokens",
+}
+# model families whose input tokens are not chat-model prefill
+ENCODER_TOKENS = {"embedding": "embedding_tokens", "moderation": "moderation_tokens"}
+
+
+def token_multiplier(unit: pl.Expr) -> pl.Expr:
+    """Tokens per unit of a cost line's ``quantity_unit``: ``tokens`` 1, ``1000_tokens``/``1K tokens`` 1000,
+    ``1M tokens`` 1e6; null for any other unit (seconds, images, gibibyte-hours...), which stays spend."""
+    text = unit.str.strip_chars().str.to_lowercase().str.replace_all(r"[\s_]+", " ")
+    parts = text.str.extract_groups(r"^(?:(\d+(?:\.\d+)?) ?([km])? )?tokens?$")
+    scale = parts.struct.field("2").replace_strict({"k": 1e3, "m": 1e6}, default=1.0, return_dtype=pl.Float64)
+    number = parts.struct.field("1").cast(pl.Float64, strict=False).fill_null(1.0)
+    matched = text.str.contains(r"^(?:(\d+(?:\.\d+)?) ?([km])? )?tokens?$")
+    return pl.when(matched).then(number * scale).otherwise(None)
+
+
+def token_activity(line_item: pl.Expr, model: pl.Expr) -> pl.Expr:
+    """The token activity a line item bought (``"gpt-4o-mini-2024-07-18, cached input"`` ->
+    ``llm_cached_input_tokens``), or null for a line that names no token direction."""
+    direction = line_item.str.extract(r",\s*([^,|]+?)\s*$").str.to_lowercase()
+    chat = direction.replace_strict(LINE_ITEM_TOKENS, default=None, return_dtype=pl.String)
+    encoder = pl.lit(None, pl.String)
+    for family, activity in ENCODER_TOKENS.items():
+        encoder = pl.when(model.str.contains(family)).then(pl.lit(activity)).otherwise(encoder)
+    return pl.when(direction == "input").then(pl.coalesce(encoder, chat)).otherwise(chat)
+
+
+def cost_measure_columns(
+    money: pl.Expr, quantity: pl.Expr, unit: pl.Expr, line_item: pl.Expr, model: pl.Expr
+) -> list[pl.Expr]:
+    """``activity_type``, ``unit``, ``quantity`` of a cost line: tokens, multiplied out, where the line
+    states a token quantity of a known direction (the money stays its cost); otherwise ``spend`` with the
+    money as quantity. A token line is never landed as spend with dollars as its quantity."""
+    activity = token_activity(line_item, model)
+    tokens = (quantity * token_multiplier(unit)).round(6)  # drop the float noise of x1000
+    is_tokens = activity.is_not_null() & tokens.is_not_null()
+    return [
+        pl.when(is_tokens).then(activity).otherwise(pl.lit("spend")).alias("activity_type"),
+        pl.when(is_tokens).then(pl.lit("tokens")).otherwise(pl.lit("currency")).alias("unit"),
+        pl.when(is_tokens).then(tokens).otherwise(money).alias("quantity"),
+    ]
+
+
 def parse(raw: bytes, file: str) -> ParsedExport:
     results, days = read_bucketed_results(SOURCE, file, raw, OPENAI_BUCKETS)
     if results.is_empty():
@@ -48,13 +97,17 @@ def parse(raw: bytes, file: str) -> ParsedExport:
     attributes = json_attributes(["line_item", "quantity", "quantity_unit", "organization_id"], results)
     amount = pl.col("amount").struct.field("value").cast(pl.Float64, strict=False)
     rows = results.with_columns(attributes.alias("attributes")).with_columns(
-        amount.alias("quantity"),
+        *cost_measure_columns(
+            amount,
+            pl.col("quantity").cast(pl.Float64, strict=False),
+            pl.col("quantity_unit").cast(pl.String),
+            pl.col("line_item"),
+            normalise_model(model_part),
+        ),
         amount.alias("cost_amount"),
         pl.col("amount").struct.field("currency").str.to_uppercase().alias("cost_currency"),
         natural_key(["bucket_start_time", "bucket_end_time", *GROUP_FIELDS]).alias("natural_key"),
         pl.concat_str(pl.col("_pointer"), pl.lit("#amount")).alias("source_row"),
-        pl.lit("spend").alias("activity_type"),
-        pl.lit("currency").alias("unit"),
         *bucket_row_columns("openai", "openai.costs", DATASET, model_part),
         pl.col("project_id").alias("project"),
         pl.col("organization_id").alias("account"),
