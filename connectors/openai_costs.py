@@ -36,6 +36,10 @@ GROUP_FIELDS: dict[str, pl.DataType] = {
 }
 
 
+# the model a line item names (fine-tunes as their base model):
+# "gpt-4o-mini-2024-07-18, input" and "evals | gpt-4o-mini-2024-07-18, input" -> "gpt-4o-mini-2024-07-18";
+# "ft-gpt-4o-2024-08-06, output" -> "gpt-4o-2024-08-06"; "assistants api | file search" -> null
+LINE_ITEM_MODEL = r"^(?:[^,|]*\|\s*)?(?:ft-)?([A-Za-z0-9][A-Za-z0-9._:-]*),\s*[^,|]+$"
 # a line item's direction (after its last comma) -> the token activity it bought
 LINE_ITEM_TOKENS = {
     "input": "llm_input_tokens",
@@ -60,7 +64,13 @@ def token_multiplier(unit: pl.Expr) -> pl.Expr:
 def token_activity(line_item: pl.Expr, model: pl.Expr) -> pl.Expr:
     """The token activity a line item bought (``"gpt-4o-mini-2024-07-18, cached input"`` ->
     ``llm_cached_input_tokens``), or null for a line that names no token direction."""
-    direction = line_item.str.extract(r",\s*([^,|]+?)\s*$").str.to_lowercase()
+    # "input", "cached input", "input_tokens", "cached_input_tokens": one direction, however it is written
+    direction = (
+        line_item.str.extract(r",\s*([^,|]+?)\s*$")
+        .str.to_lowercase()
+        .str.replace_all(r"[_\s]+", " ")
+        .str.replace(r" tokens?$", "")
+    )
     chat = direction.replace_strict(LINE_ITEM_TOKENS, default=None, return_dtype=pl.String)
     encoder = pl.lit(None, pl.String)
     for family, activity in ENCODER_TOKENS.items():
@@ -92,7 +102,7 @@ def parse(raw: bytes, file: str) -> ParsedExport:
         raise ExportFormatError(SOURCE, file, "results have no 'amount' object: not a Costs API page")
 
     results = ensure_columns(results, GROUP_FIELDS | {"quantity": pl.Float64(), "quantity_unit": pl.String()})
-    model_part = pl.col("line_item").str.extract(r"^(?:ft-)?([^,|]+?),\s*\w+")
+    model_part = pl.col("line_item").str.extract(LINE_ITEM_MODEL, 1)
     # the vendor's own quantity/quantity_unit describe the line item; keep them as attributes
     attributes = json_attributes(["line_item", "quantity", "quantity_unit", "organization_id"], results)
     amount = pl.col("amount").struct.field("value").cast(pl.Float64, strict=False)

@@ -34,7 +34,7 @@ from connectors.frames import (
     skip_records,
     unpivot_measures,
 )
-from connectors.openai_costs import cost_measure_columns
+from connectors.openai_costs import LINE_ITEM_MODEL, cost_measure_columns
 from connectors.openai_usage import DATASETS as USAGE_DATASETS
 from connectors.openai_usage import REQUIRED as USAGE_REQUIRED
 from connectors.openai_usage import completion_token_columns
@@ -96,10 +96,6 @@ USAGE_NUMBERS = [
 ]
 EMPTY_BUCKET = "empty bucket: the day is covered, nothing was used or spent"
 
-# the model a line item names, as the Costs API connector reads it (fine-tunes as their base model):
-# "gpt-4o-mini-2024-07-18, input" and "evals | gpt-4o-mini-2024-07-18, input" -> "gpt-4o-mini-2024-07-18";
-# "ft-gpt-4o-2024-08-06, output" -> "gpt-4o-2024-08-06"; "assistants api | file search" -> null
-LINE_ITEM_MODEL = r"^(?:[^,|]*\|\s*)?(?:ft-)?([A-Za-z0-9][A-Za-z0-9._:-]*),\s*[^,|]+$"
 
 
 def _text(column: str) -> pl.Expr:
