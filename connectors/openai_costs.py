@@ -15,10 +15,12 @@ from connectors.base import ApiExport, Connector, ExportFormatError, ParsedExpor
 from connectors.frames import (
     OPENAI_BUCKETS,
     bucket_row_columns,
+    coerce_columns,
     ensure_columns,
     json_attributes,
     natural_key,
     normalise_model,
+    numeric_columns,
     read_bucketed_results,
 )
 from connectors.http import pages_as_export
@@ -101,21 +103,33 @@ def parse(raw: bytes, file: str) -> ParsedExport:
     if "amount" not in results.columns or not isinstance(results.schema["amount"], pl.Struct):
         raise ExportFormatError(SOURCE, file, "results have no 'amount' object: not a Costs API page")
 
-    results = ensure_columns(results, GROUP_FIELDS | {"quantity": pl.Float64(), "quantity_unit": pl.String()})
+    amount_fields = {f.name for f in results.schema["amount"].fields}
+    results = results.with_columns(
+        pl.col("amount").struct.field(name).alias(f"_amount_{name}")
+        for name in ("value", "currency")
+        if name in amount_fields
+    )
+    results = coerce_columns(
+        results, GROUP_FIELDS | {"quantity_unit": pl.String(), "_amount_currency": pl.String()}
+    )
+    results = numeric_columns(
+        ensure_columns(results, {"quantity": pl.Float64(), "_amount_value": pl.Float64()}),
+        ["quantity", "_amount_value"],
+    )
     model_part = pl.col("line_item").str.extract(LINE_ITEM_MODEL, 1)
     # the vendor's own quantity/quantity_unit describe the line item; keep them as attributes
     attributes = json_attributes(["line_item", "quantity", "quantity_unit", "organization_id"], results)
-    amount = pl.col("amount").struct.field("value").cast(pl.Float64, strict=False)
+    amount = pl.col("_amount_value")
     rows = results.with_columns(attributes.alias("attributes")).with_columns(
         *cost_measure_columns(
             amount,
-            pl.col("quantity").cast(pl.Float64, strict=False),
+            pl.col("quantity"),
             pl.col("quantity_unit").cast(pl.String),
             pl.col("line_item"),
             normalise_model(model_part),
         ),
         amount.alias("cost_amount"),
-        pl.col("amount").struct.field("currency").str.to_uppercase().alias("cost_currency"),
+        pl.col("_amount_currency").str.to_uppercase().alias("cost_currency"),
         natural_key(["bucket_start_time", "bucket_end_time", *GROUP_FIELDS]).alias("natural_key"),
         pl.concat_str(pl.col("_pointer"), pl.lit("#amount")).alias("source_row"),
         *bucket_row_columns("openai", "openai.costs", DATASET, model_part),

@@ -97,7 +97,6 @@ USAGE_NUMBERS = [
 EMPTY_BUCKET = "empty bucket: the day is covered, nothing was used or spent"
 
 
-
 def _text(column: str) -> pl.Expr:
     """A text cell, trimmed, with blanks as null."""
     text = pl.col(column).cast(pl.String).str.strip_chars()

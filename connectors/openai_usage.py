@@ -20,10 +20,11 @@ from connectors.frames import (
     OPENAI_BUCKETS,
     Measure,
     bucket_row_columns,
-    ensure_columns,
+    coerce_columns,
     epoch,
     json_attributes,
     natural_key,
+    numeric_columns,
     read_bucketed_results,
     require_columns,
     unpivot_measures,
@@ -91,6 +92,20 @@ DATASETS: dict[str, tuple[str, list[Measure]]] = {
         ),
     ),
 }
+# every count a result may carry (the completions breakdowns included, read as numbers or quarantined)
+MEASURE_FIELDS = [
+    "input_tokens",
+    "input_cached_tokens",
+    "input_cache_write_tokens",
+    "input_uncached_tokens",
+    "input_audio_tokens",
+    "output_tokens",
+    "output_audio_tokens",
+    "num_model_requests",
+    "images",
+    "characters",
+    "seconds",
+]
 # the vendor's own fields each endpoint's results must carry (completions' measures are derived from these)
 REQUIRED: dict[str, list[str]] = {
     name: [m.column for m in measures if m.required] for name, (_, measures) in DATASETS.items()
@@ -101,6 +116,8 @@ ATTRIBUTES = ["batch", "service_tier", "size", "source", "num_model_requests"]
 
 def _dataset(results: pl.DataFrame, file: str) -> str:
     """Which usage endpoint the file holds: from the results' ``object``, else from the file name."""
+    if "object" in results.columns and results.schema["object"] not in (pl.String, pl.Null):
+        raise ExportFormatError(SOURCE, file, "the results' 'object' is not the name of a result type")
     if "object" in results.columns:
         objects = results.get_column("object").drop_nulls().unique().to_list()
         unknown = [o for o in objects if o not in _BY_OBJECT]
@@ -129,7 +146,8 @@ def parse(raw: bytes, file: str) -> ParsedExport:
         return ParsedExport(dataset, conform(pl.DataFrame(), PARSED_SCHEMA), days, 0)
     require_columns(SOURCE, file, results.columns, REQUIRED[dataset], f"{dataset} usage results")
 
-    results = ensure_columns(results, GROUP_FIELDS)
+    results = coerce_columns(results, GROUP_FIELDS)
+    results = numeric_columns(results, MEASURE_FIELDS)
     if dataset == "completions":
         results = results.with_columns(completion_token_columns(results))
     attributes = json_attributes(ATTRIBUTES, results)
