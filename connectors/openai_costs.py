@@ -1,8 +1,12 @@
-"""OpenAI Costs API (``GET /v1/organization/costs``): daily spend by line item and project.
+"""OpenAI Costs API (``GET /v1/organization/costs``): daily spend by line item, project and API key.
 
-Amounts are float **dollars** (``amount.value``) with a lower-case currency. Each result becomes one
-``spend`` row; the line item (``"gpt-4o-mini-2024-07-18, input"``) names the model where it is a
-model line, which reconciliation uses to compare cost with usage.
+Amounts are float **dollars** (``amount.value``) with a lower-case currency. A result grouped by nothing
+(the API reference's own example: ``line_item``, ``project_id`` null) lands unattributed. A line stating a
+token quantity (``quantity_unit`` ``tokens``, ``1000_tokens``, ``1M tokens``...) on a line item naming its
+direction (``"gpt-4o-mini-2024-07-18, cached input"``) lands as those tokens, multiplied out, with the
+dollars as its cost (``cost_measure_columns``, shared with the dashboard Cost export); every other result
+is one ``spend`` row. The line item names the model where it is a model line, which reconciliation uses
+to compare cost with usage. Quantities of other units stay in ``attributes`` (docs/sources.md).
 """
 
 from __future__ import annotations

@@ -4,14 +4,18 @@ Two exports are read, told apart by their header (and by their file name):
 
 * the **Cost** view, ``cost_<from>_<to>.csv``: a fixed 17-column header, one row per daily UTC bucket
   (x line item x project... when grouped). Buckets without spend are rows with a blank amount: they
-  cover the day but yield no row. Amounts are dollars written with 30 decimals, currency lower case.
-  Each priced row becomes a ``spend`` row.
-* the **Activity** view, ``completions_usage_<from>_<to>.csv``: the four time columns, then the
-  Usage API completions result fields (``project_id, num_model_requests, user_id, api_key_id, model,
-  batch, service_tier, input_tokens, output_tokens, input_cached_tokens, input_uncached_tokens...``),
-  read by name because their order is not documented. Numbers may be written as floats (``3.0``). An
-  export with only the four time columns means there was no usage. The rows become the same
-  activity types as the Usage API connector (``connectors.openai_usage``), whose measures are reused.
+  cover the day, are counted and skipped with their reason. Amounts are dollars written with 30
+  decimals, currency lower case. A row with a token ``quantity``/``quantity_unit`` (``1000_tokens``...)
+  lands as those tokens with the money as cost, as the Costs API connector reads it; others are ``spend``.
+* the **Activity** view, ``completions_usage_<from>_<to>.csv``: the four time columns, then the Usage
+  API completions result fields (``project_id, num_model_requests, user_id, api_key_id, model, batch,
+  service_tier, input_tokens, output_tokens, input_cached_tokens, input_uncached_tokens, input_audio_tokens,
+  output_audio_tokens...``), read by name because their order is not documented. Numbers may be written as
+  floats (``3.0``). An export with only the four time columns means there was no usage. The rows become
+  the same activity types as the Usage API connector (``connectors.openai_usage``, audio tokens and
+  requests included), whose measures and token split are reused; the text/image breakdowns are not landed.
+
+Every CSV record is counted; a row with more or fewer fields than the header is quarantined with its line.
 """
 
 from __future__ import annotations

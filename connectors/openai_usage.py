@@ -2,9 +2,14 @@
 
 Reads ``GET /v1/organization/usage/{completions,embeddings,moderations,images,audio_speeches,
 audio_transcriptions}``: buckets of ``start_time``/``end_time`` (unix seconds, UTC) holding results
-grouped by project, user, API key, model, batch and service tier. Both the current result shape
-(``input_uncached_tokens``, ``input_cache_write_tokens``...) and the older one (``input_tokens`` and
-``input_cached_tokens`` only) are read.
+grouped by project, user, API key, model, batch and service tier. Every group field is null unless the
+query grouped by it (the API reference's own examples are ungrouped): such rows land unattributed.
+Both the current completions shape (``input_uncached_tokens``, ``input_cache_write_tokens``, audio and
+image breakdowns) and the older one (``input_tokens``, ``input_cached_tokens``, ``input_audio_tokens``,
+``output_audio_tokens``) are read; audio input/output tokens and every endpoint's ``num_model_requests``
+land as their own activities, and every token lands exactly once (``completion_token_columns``). The
+text/image breakdowns (subsets of the totals) are not landed; vector stores, code-interpreter sessions
+and file/web search results are rejected by name (docs/sources.md).
 """
 
 from __future__ import annotations
