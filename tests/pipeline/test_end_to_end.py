@@ -145,6 +145,24 @@ def test_rows_in_equal_rows_landed_plus_quarantined(pipeline_home):
     assert quarantine_rows == quarantined == 0
 
 
+def test_cost_report_token_lines_are_never_counted_beside_the_usage_reports(pipeline_home):
+    """The dashboard Cost sample states token quantities (issue #13 class 2: they land as tokens); the
+    usage samples cover the same days, so those tokens are superseded there, never estimated twice."""
+    ((counted,),) = _query(
+        pipeline_home,
+        "select count(*) from fct_activity_impacts as c where c.dataset = 'costs' "
+        "and c.activity_type <> 'spend' and exists (select 1 from fct_activity_impacts as u "
+        "where u.vendor = c.vendor and u.usage_date = c.usage_date and u.dataset <> 'costs' "
+        "and u.activity_type <> 'spend')",
+    )
+    ((listed,),) = _query(
+        pipeline_home,
+        "select count(*) from int_activity_superseded where source = 'openai_dashboard' "
+        "and dataset = 'costs' and activity_type = 'llm_input_tokens' and cost_amount > 0",
+    )
+    assert counted == 0 and listed > 0
+
+
 def test_every_row_has_figures_and_factor_ids(pipeline_home):
     ((missing,),) = _query(
         pipeline_home,
