@@ -10,8 +10,8 @@ generator sizes every source to its share of the target:
 | source            | format (as the vendor/console writes it)            | record -> rows | share |
 |-------------------|-----------------------------------------------------|----------------|-------|
 | openai_usage      | Usage API pages, completions (weekly JSON)          | 5              | 42 %  |
-| openai_usage      | Usage API pages, embeddings (weekly JSON)           | 1              | 5 %   |
-| openai_usage      | Usage API pages, images (weekly JSON)               | 1              | 3 %   |
+| openai_usage      | Usage API pages, embeddings (weekly JSON)           | 2              | 5 %   |
+| openai_usage      | Usage API pages, images (weekly JSON)               | 2              | 3 %   |
 | anthropic_usage   | usage_report/messages pages (weekly JSON)           | 6              | 30 %  |
 | gcp_billing       | flattened Cloud Billing query export (weekly CSV)   | 1 (AI lines)   | 10 %  |
 | tiktok_ads        | integrated report AUDIENCE+BASIC (weekly JSON/adv.) | 3              | 10 %  |
@@ -52,8 +52,8 @@ WEEK = 7
 # stream -> (source, canonical rows per vendor record, share of all canonical rows)
 STREAMS: dict[str, tuple[str, int, float]] = {
     "openai_completions": ("openai_usage", 5, 0.42),
-    "openai_embeddings": ("openai_usage", 1, 0.05),
-    "openai_images": ("openai_usage", 1, 0.03),
+    "openai_embeddings": ("openai_usage", 2, 0.05),  # tokens + embedding_requests (issue #13 class 6)
+    "openai_images": ("openai_usage", 2, 0.03),  # images + image_requests
     "anthropic_messages": ("anthropic_usage", 6, 0.30),  # 5 token kinds + web_search_requests
     "gcp_billing": ("gcp_billing", 1, 0.10),
     "tiktok": ("tiktok_ads", 3, 0.10),
@@ -654,8 +654,10 @@ def generate(rows: int, out: Path, seed: int = 7, only_day: date | None = None) 
         days = [day_list[i] for i in chunk]
         counts = {s: [int(per_day[s][i]) for i in chunk] for s in STREAMS}
         n = openai_week(rows, seed, days, counts, out)
-        expected["openai_usage"] += 5 * sum(counts["openai_completions"]) + sum(counts["openai_embeddings"])
-        expected["openai_usage"] += sum(counts["openai_images"])
+        expected["openai_usage"] += sum(
+            STREAMS[s][1] * sum(counts[s])
+            for s in ("openai_completions", "openai_embeddings", "openai_images")
+        )
         assert n == sum(counts["openai_completions"]) + sum(counts["openai_embeddings"]) + sum(
             counts["openai_images"]
         ), "key space too small for the requested volume"

@@ -139,10 +139,56 @@ def explode_results(buckets: pl.DataFrame, prefix: str = "bucket_") -> pl.DataFr
 
 
 def ensure_columns(frame: pl.DataFrame, dtypes: dict[str, pl.DataType]) -> pl.DataFrame:
-    """Add group fields a vendor left out (it omits null ones in some shapes) as typed nulls."""
+    """Add group fields a vendor left out (it omits null ones in some shapes) as typed nulls.
+
+    A field present but null in every record (an ungrouped API report: ``"model": null`` throughout) has
+    no type after JSON reading; it is given its declared one, so string and key operations never fail.
+    """
+    untyped = [name for name in dtypes if name in frame.columns and frame.schema[name] == pl.Null]
     return frame.with_columns(
-        [pl.lit(None, dtype=dtype).alias(name) for name, dtype in dtypes.items() if name not in frame.columns]
+        *[
+            pl.lit(None, dtype=dtype).alias(name)
+            for name, dtype in dtypes.items()
+            if name not in frame.columns
+        ],
+        *[pl.col(name).cast(dtypes[name]) for name in untyped],
     )
+
+
+def coerce_columns(frame: pl.DataFrame, dtypes: dict[str, pl.DataType]) -> pl.DataFrame:
+    """Group fields as their documented types whatever a (damaged or hand-edited) file holds there.
+
+    A scalar of another type is converted (``12`` -> ``"12"``, ``"true"`` -> ``True``); an object or array
+    where a scalar belongs cannot name a group and becomes null: the record still lands, unattributed.
+    """
+
+    def coerced(name: str, dtype: pl.DataType) -> pl.Expr:
+        found = frame.schema[name]
+        if found.is_nested():
+            return pl.lit(None, dtype=dtype).alias(name)
+        if dtype == pl.Boolean and found == pl.String:
+            text = pl.col(name).str.strip_chars().str.to_lowercase()
+            return pl.when(text == "true").then(True).when(text == "false").then(False).alias(name)
+        return pl.col(name).cast(dtype, strict=False)
+
+    frame = ensure_columns(frame, dtypes)
+    return frame.with_columns(coerced(n, t) for n, t in dtypes.items() if frame.schema[n] != t)
+
+
+def numeric_columns(frame: pl.DataFrame, names: list[str]) -> pl.DataFrame:
+    """Measure fields as Float64: numbers as they are, numeric text parsed (``"1e3"``), anything else (a
+    boolean, an object, an array, words) null, so the record is quarantined for it instead of failing
+    the file. Absent fields stay absent (an optional measure the shape does not report)."""
+
+    def number(name: str) -> pl.Expr:
+        found = frame.schema[name]
+        if found.is_nested() or found == pl.Boolean:
+            return pl.lit(None, dtype=pl.Float64).alias(name)
+        if found.is_numeric():
+            return pl.col(name).cast(pl.Float64)
+        return pl.col(name).cast(pl.String).str.strip_chars().cast(pl.Float64, strict=False)
+
+    return frame.with_columns(number(n) for n in names if n in frame.columns)
 
 
 def key_part(column: str) -> pl.Expr:
@@ -536,6 +582,15 @@ def read_bucketed_results(source: str, file: str, raw: bytes, bucket_fields) -> 
     for field in (start_field, end_field, "results"):
         if field not in buckets.columns:
             raise ExportFormatError(source, file, f"buckets have no '{field}' field")
+    for field in (start_field, end_field):
+        if buckets.schema[field].is_nested():
+            raise ExportFormatError(source, file, f"the buckets' '{field}' is not a time")
+    if not isinstance(buckets.schema["results"], pl.List | pl.Null):
+        raise ExportFormatError(source, file, "the buckets' 'results' is not an array of results")
+    # a bucket without its results says nothing about its day: never taken for a day without usage
+    missing = buckets.filter(pl.col("results").is_null()).get_column("_pointer")
+    if missing.len():
+        raise ExportFormatError(source, file, f"bucket {missing.item(0)} has no 'results' array")
     buckets = buckets.with_columns(
         parse_time(start_field).alias("_start"), parse_time(end_field).alias("_end")
     )

@@ -4,14 +4,18 @@ Two exports are read, told apart by their header (and by their file name):
 
 * the **Cost** view, ``cost_<from>_<to>.csv``: a fixed 17-column header, one row per daily UTC bucket
   (x line item x project... when grouped). Buckets without spend are rows with a blank amount: they
-  cover the day but yield no row. Amounts are dollars written with 30 decimals, currency lower case.
-  Each priced row becomes a ``spend`` row.
-* the **Activity** view, ``completions_usage_<from>_<to>.csv``: the four time columns, then the
-  Usage API completions result fields (``project_id, num_model_requests, user_id, api_key_id, model,
-  batch, service_tier, input_tokens, output_tokens, input_cached_tokens, input_uncached_tokens...``),
-  read by name because their order is not documented. Numbers may be written as floats (``3.0``). An
-  export with only the four time columns means there was no usage. The rows become the same
-  activity types as the Usage API connector (``connectors.openai_usage``), whose measures are reused.
+  cover the day, are counted and skipped with their reason. Amounts are dollars written with 30
+  decimals, currency lower case. A row with a token ``quantity``/``quantity_unit`` (``1000_tokens``...)
+  lands as those tokens with the money as cost, as the Costs API connector reads it; others are ``spend``.
+* the **Activity** view, ``completions_usage_<from>_<to>.csv``: the four time columns, then the Usage
+  API completions result fields (``project_id, num_model_requests, user_id, api_key_id, model, batch,
+  service_tier, input_tokens, output_tokens, input_cached_tokens, input_uncached_tokens, input_audio_tokens,
+  output_audio_tokens...``), read by name because their order is not documented. Numbers may be written as
+  floats (``3.0``). An export with only the four time columns means there was no usage. The rows become
+  the same activity types as the Usage API connector (``connectors.openai_usage``, audio tokens and
+  requests included), whose measures and token split are reused; the text/image breakdowns are not landed.
+
+Every CSV record is counted; a row with more or fewer fields than the header is quarantined with its line.
 """
 
 from __future__ import annotations
@@ -29,11 +33,15 @@ from connectors.frames import (
     normalise_model,
     parse_decimal,
     read_csv_rows,
+    require_columns,
     rfc3339,
+    skip_records,
     unpivot_measures,
 )
+from connectors.openai_costs import LINE_ITEM_MODEL, cost_measure_columns
 from connectors.openai_usage import DATASETS as USAGE_DATASETS
-from connectors.openai_usage import _input_uncached_tokens
+from connectors.openai_usage import REQUIRED as USAGE_REQUIRED
+from connectors.openai_usage import completion_token_columns
 from connectors.schema import MONEY, PARSED_SCHEMA, conform
 
 SOURCE = "openai_dashboard"
@@ -87,12 +95,10 @@ USAGE_NUMBERS = [
     "input_cached_tokens",
     "input_uncached_tokens",
     "input_cache_write_tokens",
+    "input_audio_tokens",
+    "output_audio_tokens",
 ]
-
-# the model a line item names, as the Costs API connector reads it (fine-tunes as their base model):
-# "gpt-4o-mini-2024-07-18, input" and "evals | gpt-4o-mini-2024-07-18, input" -> "gpt-4o-mini-2024-07-18";
-# "ft-gpt-4o-2024-08-06, output" -> "gpt-4o-2024-08-06"; "assistants api | file search" -> null
-LINE_ITEM_MODEL = r"^(?:[^,|]*\|\s*)?(?:ft-)?([A-Za-z0-9][A-Za-z0-9._:-]*),\s*[^,|]+$"
+EMPTY_BUCKET = "empty bucket: the day is covered, nothing was used or spent"
 
 
 def _text(column: str) -> pl.Expr:
@@ -135,11 +141,14 @@ def _parse_cost(frame: pl.DataFrame) -> ParsedExport:
     frame = frame.with_columns(_text(c) for c in COST_COLUMNS)
     frame = _bucket_times(frame)
     days = covered_days(frame.get_column("_start"))
-    records = frame.filter(pl.col("amount_value").is_not_null())  # blank amount: an empty bucket
+    # a blank amount is an empty bucket (skipped, counted); a short row keeps its problem and is quarantined
+    empty = pl.col("amount_value").is_null() & pl.col("_problem").is_null()
+    records = frame.filter(~empty)
     wide = records.with_columns(
         pl.col("amount_currency").str.to_uppercase().alias("currency"),
         pl.col("amount_value").str.replace_all(r"[\s,$]", "").alias("_amount_text"),
         parse_decimal("quantity").alias("quantity"),
+        parse_decimal("quantity").alias("_quantity"),
         pl.col("line_item").str.extract(LINE_ITEM_MODEL, 1).alias("model_raw"),
         pl.lit("amount_value").alias("measure"),
         pl.col("_start").dt.epoch("s").alias("start_time_key"),
@@ -149,30 +158,42 @@ def _parse_cost(frame: pl.DataFrame) -> ParsedExport:
         json_attributes(COST_ATTRIBUTES, wide).alias("attributes"),
         natural_key(["start_time_key", "end_time_key", *COST_KEY]).alias("_key"),
     )
+    money = pl.col("_amount_text").cast(pl.Float64, strict=False)
     rows = wide.drop("quantity").with_columns(
         *_common(COST_DATASET, "openai.costs"),
-        pl.lit("spend").alias("activity_type"),
-        pl.lit("currency").alias("unit"),
-        pl.col("_amount_text").cast(pl.Float64, strict=False).alias("quantity"),
+        *cost_measure_columns(
+            money,
+            pl.col("_quantity"),
+            pl.col("quantity_unit"),
+            pl.col("line_item"),
+            normalise_model(pl.col("model_raw")),
+        ),
         pl.col("_amount_text").cast(MONEY, strict=False).alias("cost_amount"),
         pl.col("currency").alias("cost_currency"),
         pl.col("organization_id").alias("account"),
         pl.concat_str(pl.col("_pointer"), pl.lit("#amount_value")).alias("source_row"),
     )
-    return ParsedExport(COST_DATASET, conform(rows, PARSED_SCHEMA), days, records.height)
+    skipped = skip_records(frame.filter(empty), EMPTY_BUCKET)
+    return ParsedExport(COST_DATASET, conform(rows, PARSED_SCHEMA), days, frame.height, skipped)
 
 
-def _parse_completions(frame: pl.DataFrame) -> ParsedExport:
+def _parse_completions(frame: pl.DataFrame, file: str) -> ParsedExport:
     frame = _bucket_times(frame)
     days = covered_days(frame.get_column("_start"))
     numbers = [c for c in USAGE_NUMBERS if c in frame.columns]
     if not numbers:  # only the four time columns: the period had no usage
-        return ParsedExport("completions", conform(pl.DataFrame(), PARSED_SCHEMA), days, 0)
+        skipped = skip_records(frame, EMPTY_BUCKET)
+        return ParsedExport(
+            "completions", conform(pl.DataFrame(), PARSED_SCHEMA), days, frame.height, skipped
+        )
+    require_columns(SOURCE, file, frame.columns, USAGE_REQUIRED["completions"], "completions usage export")
 
     frame = ensure_columns(frame, USAGE_GROUP_FIELDS)
     text_columns = [c for c in frame.columns if not c.startswith("_")]
     frame = frame.with_columns(_text(c) for c in text_columns)
-    records = frame.filter(pl.any_horizontal(pl.col(c).is_not_null() for c in numbers))
+    # a row with no number at all is an empty bucket; a short row keeps its problem and is quarantined
+    empty = ~pl.any_horizontal(pl.col(c).is_not_null() for c in numbers) & pl.col("_problem").is_null()
+    records = frame.filter(~empty)
     batch = pl.col("batch").str.to_lowercase()
     records = records.with_columns(
         # "3.0" -> 3.0; thousands separators, if any, are dropped
@@ -186,15 +207,14 @@ def _parse_completions(frame: pl.DataFrame) -> ParsedExport:
         pl.col("_start").dt.epoch("s").alias("start_time_key"),
         pl.col("_end").dt.epoch("s").alias("end_time_key"),
     )
-    records = records.with_columns(
-        _input_uncached_tokens(records),
-        pl.col("num_model_requests").cast(pl.Int64, strict=False).alias("_requests_int")
-        if "num_model_requests" in records.columns
-        else pl.lit(None, pl.Int64).alias("_requests_int"),
-    )
+    records = records.with_columns(completion_token_columns(records))
     wide = records.with_columns(
         pl.struct(
-            pl.col("batch"), pl.col("service_tier"), pl.col("_requests_int").alias("num_model_requests")
+            pl.col("batch"),
+            pl.col("service_tier"),
+            pl.col("num_model_requests").cast(pl.Int64, strict=False).alias("num_model_requests")
+            if "num_model_requests" in records.columns
+            else pl.lit(None, pl.Int64).alias("num_model_requests"),
         )
         .struct.json_encode()
         .alias("attributes"),
@@ -207,7 +227,8 @@ def _parse_completions(frame: pl.DataFrame) -> ParsedExport:
         pl.lit(None, dtype=pl.String).alias("region"),
         pl.lit(None, dtype=pl.String).alias("country"),
     )
-    return ParsedExport("completions", conform(rows, PARSED_SCHEMA), days, records.height)
+    skipped = skip_records(frame.filter(empty), EMPTY_BUCKET)
+    return ParsedExport("completions", conform(rows, PARSED_SCHEMA), days, frame.height, skipped)
 
 
 def _dataset(columns: list[str], file: str) -> str:
@@ -239,7 +260,7 @@ def parse(raw: bytes, file: str) -> ParsedExport:
     columns = [c.strip() for c in frame.columns]
     frame.columns = columns
     dataset = _dataset(columns, file)
-    return _parse_cost(frame) if dataset == COST_DATASET else _parse_completions(frame)
+    return _parse_cost(frame) if dataset == COST_DATASET else _parse_completions(frame, file)
 
 
 CONNECTOR = Connector(

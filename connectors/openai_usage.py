@@ -2,9 +2,14 @@
 
 Reads ``GET /v1/organization/usage/{completions,embeddings,moderations,images,audio_speeches,
 audio_transcriptions}``: buckets of ``start_time``/``end_time`` (unix seconds, UTC) holding results
-grouped by project, user, API key, model, batch and service tier. Both the current result shape
-(``input_uncached_tokens``, ``input_cache_write_tokens``...) and the older one (``input_tokens`` and
-``input_cached_tokens`` only) are read.
+grouped by project, user, API key, model, batch and service tier. Every group field is null unless the
+query grouped by it (the API reference's own examples are ungrouped): such rows land unattributed.
+Both the current completions shape (``input_uncached_tokens``, ``input_cache_write_tokens``, audio and
+image breakdowns) and the older one (``input_tokens``, ``input_cached_tokens``, ``input_audio_tokens``,
+``output_audio_tokens``) are read; audio input/output tokens and every endpoint's ``num_model_requests``
+land as their own activities, and every token lands exactly once (``completion_token_columns``). The
+text/image breakdowns (subsets of the totals) are not landed; vector stores, code-interpreter sessions
+and file/web search results are rejected by name (docs/sources.md).
 """
 
 from __future__ import annotations
@@ -20,11 +25,13 @@ from connectors.frames import (
     OPENAI_BUCKETS,
     Measure,
     bucket_row_columns,
-    ensure_columns,
+    coerce_columns,
     epoch,
     json_attributes,
     natural_key,
+    numeric_columns,
     read_bucketed_results,
+    require_columns,
     unpivot_measures,
 )
 from connectors.http import Credential, build_session, pages_as_export, paginate, request_json
@@ -49,35 +56,73 @@ _COMPLETIONS = [
     Measure("input_cached_tokens", "llm_cached_input_tokens", "tokens"),
     Measure("input_cache_write_tokens", "llm_cache_write_tokens", "tokens"),
     Measure("output_tokens", "llm_output_tokens", "tokens", required=True),
+    Measure("input_audio_tokens", "llm_input_audio_tokens", "tokens"),
+    Measure("output_audio_tokens", "llm_output_audio_tokens", "tokens"),
     Measure("num_model_requests", "llm_requests", "requests", required=True),
 ]
+
+
+def _with_requests(measure: Measure, requests: str) -> list[Measure]:
+    """An endpoint's quantity and its ``num_model_requests`` (its own activity: per-request terms)."""
+    return [measure, Measure("num_model_requests", requests, "requests")]
+
+
 # dataset -> (result object name, measures)
 DATASETS: dict[str, tuple[str, list[Measure]]] = {
     "completions": ("organization.usage.completions.result", _COMPLETIONS),
     "embeddings": (
         "organization.usage.embeddings.result",
-        [Measure("input_tokens", "embedding_tokens", "tokens", required=True)],
+        _with_requests(
+            Measure("input_tokens", "embedding_tokens", "tokens", required=True), "embedding_requests"
+        ),
     ),
     "moderations": (
         "organization.usage.moderations.result",
-        [Measure("input_tokens", "moderation_tokens", "tokens", required=True)],
+        _with_requests(
+            Measure("input_tokens", "moderation_tokens", "tokens", required=True), "moderation_requests"
+        ),
     ),
-    "images": ("organization.usage.images.result", [Measure("images", "images", "images", required=True)]),
+    "images": (
+        "organization.usage.images.result",
+        _with_requests(Measure("images", "images", "images", required=True), "image_requests"),
+    ),
     "audio_speeches": (
         "organization.usage.audio_speeches.result",
-        [Measure("characters", "tts_characters", "characters", required=True)],
+        _with_requests(Measure("characters", "tts_characters", "characters", required=True), "tts_requests"),
     ),
     "audio_transcriptions": (
         "organization.usage.audio_transcriptions.result",
-        [Measure("seconds", "audio_seconds", "seconds", required=True)],
+        _with_requests(
+            Measure("seconds", "audio_seconds", "seconds", required=True), "transcription_requests"
+        ),
     ),
 }
+# every count a result may carry (the completions breakdowns included, read as numbers or quarantined)
+MEASURE_FIELDS = [
+    "input_tokens",
+    "input_cached_tokens",
+    "input_cache_write_tokens",
+    "input_uncached_tokens",
+    "input_audio_tokens",
+    "output_tokens",
+    "output_audio_tokens",
+    "num_model_requests",
+    "images",
+    "characters",
+    "seconds",
+]
+# the vendor's own fields each endpoint's results must carry (completions' measures are derived from these)
+REQUIRED: dict[str, list[str]] = {
+    name: [m.column for m in measures if m.required] for name, (_, measures) in DATASETS.items()
+} | {"completions": ["input_tokens", "output_tokens", "num_model_requests"]}
 _BY_OBJECT = {obj: name for name, (obj, _) in DATASETS.items()}
 ATTRIBUTES = ["batch", "service_tier", "size", "source", "num_model_requests"]
 
 
 def _dataset(results: pl.DataFrame, file: str) -> str:
     """Which usage endpoint the file holds: from the results' ``object``, else from the file name."""
+    if "object" in results.columns and results.schema["object"] not in (pl.String, pl.Null):
+        raise ExportFormatError(SOURCE, file, "the results' 'object' is not the name of a result type")
     if "object" in results.columns:
         objects = results.get_column("object").drop_nulls().unique().to_list()
         unknown = [o for o in objects if o not in _BY_OBJECT]
@@ -104,10 +149,12 @@ def parse(raw: bytes, file: str) -> ParsedExport:
     _, measures = DATASETS[dataset]
     if results.is_empty():
         return ParsedExport(dataset, conform(pl.DataFrame(), PARSED_SCHEMA), days, 0)
+    require_columns(SOURCE, file, results.columns, REQUIRED[dataset], f"{dataset} usage results")
 
-    results = ensure_columns(results, GROUP_FIELDS)
+    results = coerce_columns(results, GROUP_FIELDS)
+    results = numeric_columns(results, MEASURE_FIELDS)
     if dataset == "completions":
-        results = results.with_columns(_input_uncached_tokens(results))
+        results = results.with_columns(completion_token_columns(results))
     attributes = json_attributes(ATTRIBUTES, results)
     key = natural_key(["bucket_start_time", "bucket_end_time", *GROUP_FIELDS])
     wide = results.with_columns(attributes.alias("attributes"), key.alias("_key"))
@@ -122,10 +169,15 @@ def parse(raw: bytes, file: str) -> ParsedExport:
     return ParsedExport(dataset, conform(rows, PARSED_SCHEMA), days, results.height)
 
 
-def _input_uncached_tokens(results: pl.DataFrame) -> pl.Expr:
-    """Uncached input tokens: reported directly in the current shape, derived in the older one.
+def completion_token_columns(results: pl.DataFrame) -> list[pl.Expr]:
+    """Uncached text+image input (``_input_uncached``) and text+image output (``output_tokens``, replaced), so
+    that with the audio counts (their own activities) every token is landed exactly once.
 
-    ``input_tokens = input_uncached_tokens + input_cached_tokens + input_cache_write_tokens``.
+    The current shape (it reports ``input_uncached_tokens``) counts audio inside the totals:
+    ``input_tokens = input_uncached_tokens + input_cached_tokens + input_cache_write_tokens`` and
+    ``input_uncached_tokens``/``output_tokens`` include the uncached audio input/audio output, which are
+    subtracted. The older shape (no ``input_uncached_tokens``) counts text only: ``input_tokens`` is text
+    input including cached, audio is reported beside it, so nothing is subtracted but the cached tokens.
     """
 
     def col(name: str) -> pl.Expr:
@@ -135,12 +187,22 @@ def _input_uncached_tokens(results: pl.DataFrame) -> pl.Expr:
             else pl.lit(None, pl.Float64)
         )
 
-    derived = (
+    current = col("input_uncached_tokens").is_not_null()
+    older_input = (
         col("input_tokens")
         - col("input_cached_tokens").fill_null(0)
         - col("input_cache_write_tokens").fill_null(0)
     )
-    return pl.coalesce(col("input_uncached_tokens"), derived).alias("_input_uncached")
+    return [
+        pl.when(current)
+        .then(col("input_uncached_tokens") - col("input_audio_tokens").fill_null(0))
+        .otherwise(older_input)
+        .alias("_input_uncached"),
+        pl.when(current)
+        .then(col("output_tokens") - col("output_audio_tokens").fill_null(0))
+        .otherwise(col("output_tokens"))
+        .alias("output_tokens"),  # text+image output: audio output is its own row
+    ]
 
 
 # --- HTTP: GET {OPENAI_BASE_URL}/organization/usage/<dataset> with an admin key --------------------------

@@ -59,7 +59,8 @@ def _dicts(frame: pl.DataFrame, *columns: str) -> list[dict]:
 def test_cost_export_becomes_spend_rows_and_empty_buckets_only_cover_days():
     parsed = parse(COST_CSV, "cost_2026-09-27_2026-09-29.csv")
     assert parsed.dataset == "costs"
-    assert parsed.raw_records == 3  # the empty bucket is not a record
+    assert parsed.raw_records == 4  # every CSV record counts; the empty bucket is skipped with its reason
+    assert parsed.skipped.get_column("_record").to_list() == ["line:2"]
     assert parsed.days == [date(2026, 9, 27), date(2026, 9, 28), date(2026, 9, 29)]
     rows = parsed.rows
     assert _dicts(
@@ -91,10 +92,10 @@ def test_cost_export_becomes_spend_rows_and_empty_buckets_only_cover_days():
             "usage_date": date(2026, 9, 28),
             "source_row": "line:3#amount_value",
         },
-        {
-            "activity_type": "spend",
-            "unit": "currency",
-            "quantity": 0.12744,
+        {  # a line with a token quantity lands as tokens (issue #13 class 2), its money as cost
+            "activity_type": "llm_input_tokens",
+            "unit": "tokens",
+            "quantity": 50976.0,
             "cost_amount": Decimal("0.127440000000"),
             "cost_currency": "USD",
             "model": "gpt-4o-mini",
@@ -167,7 +168,7 @@ def test_cost_key_does_not_depend_on_how_the_epoch_is_written():
 def test_completions_export_reads_float_numbers_into_usage_api_activity_types():
     parsed = parse(USAGE_CSV, "completions_usage_2026-09-27_2026-09-28.csv")
     assert parsed.dataset == "completions"
-    assert parsed.raw_records == 2
+    assert parsed.raw_records == 3  # the empty bucket is a record too, skipped with its reason
     assert parsed.days == [date(2026, 9, 27), date(2026, 9, 28)]  # the empty bucket's day is covered
     rows = parsed.rows.filter(pl.col("model_raw") == "gpt-4o-mini-2024-07-18").sort("activity_type")
     assert rows.select("activity_type", "quantity", "unit", "source_row").rows() == [
@@ -234,7 +235,8 @@ def test_export_with_only_the_time_columns_means_no_usage_but_covers_its_days():
 1790553600,1790640000,2026-09-28T00:00:00+00:00,2026-09-29T00:00:00+00:00
 """
     parsed = parse(csv, "completions_usage_2026-09-27_2026-09-28.csv")
-    assert (parsed.dataset, parsed.rows.height, parsed.raw_records) == ("completions", 0, 0)
+    assert (parsed.dataset, parsed.rows.height, parsed.raw_records) == ("completions", 0, 2)
+    assert parsed.skipped.height == 2  # each empty bucket is accounted for as skipped
     assert parsed.days == [date(2026, 9, 27), date(2026, 9, 28)]
 
 

@@ -66,8 +66,10 @@ def test_completions_page_becomes_one_row_per_token_kind():
     assert rows.select("activity_type", "quantity", "unit").rows() == [
         ("llm_cache_write_tokens", 200.0, "tokens"),
         ("llm_cached_input_tokens", 1800.0, "tokens"),
-        ("llm_input_tokens", 3000.0, "tokens"),
-        ("llm_output_tokens", 1000.0, "tokens"),
+        ("llm_input_audio_tokens", 300.0, "tokens"),  # its own activity (issue #13 class 6) ...
+        ("llm_input_tokens", 2700.0, "tokens"),  # ... so not also inside the 3000 uncached
+        ("llm_output_audio_tokens", 100.0, "tokens"),
+        ("llm_output_tokens", 900.0, "tokens"),
         ("llm_requests", 5.0, "requests"),
     ]
     first = rows.row(0, named=True)
@@ -126,6 +128,8 @@ def test_old_result_shape_derives_uncached_input():
         "llm_cached_input_tokens": 400.0,
         "llm_output_tokens": 300.0,
         "llm_requests": 2.0,
+        "llm_input_audio_tokens": 0.0,  # the older shape counts audio beside text: nothing subtracted
+        "llm_output_audio_tokens": 0.0,
     }
 
 

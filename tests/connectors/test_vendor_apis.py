@@ -335,7 +335,8 @@ def test_openai_costs_api_lands_spend_in_dollars(httpserver, monkeypatch, paths)
     assert (result.rows_in, result.rows_landed, result.dataset) == (2, 2, "costs")
     rows = _landed(paths, "openai_costs").sort("quantity", descending=True)
     assert rows.select("activity_type", "unit", "quantity", "cost_currency", "model", "project").rows() == [
-        ("spend", "currency", 0.12744, "USD", "gpt-4o", "proj_hNhhQzyYu7HxySZWs7cA3Ugu"),
+        # a line stating its token quantity lands as tokens, its dollars as cost (issue #13 class 2)
+        ("llm_input_tokens", "tokens", 50976.0, "USD", "gpt-4o", "proj_hNhhQzyYu7HxySZWs7cA3Ugu"),
         ("spend", "currency", 0.000271, "USD", None, "proj_L67gOme4S2nBA8aQieEOwLy7"),
     ]
     assert float(rows.item(0, "cost_amount")) == pytest.approx(0.12744)

@@ -23,8 +23,15 @@ pytestmark = pytest.mark.slow
 # documented prefill extension (docs/methodology.md): weights relative to an output token
 WEIGHTS = {"uncached": 0.2, "cache_write": 0.2, "cached": 0.02}
 # activity types the samples hold that have no energy method yet: they land with the no_factor tier and
-# null figures (Anthropic web searches, docs/sources.md), never with invented ones
-NO_METHOD = ("web_search_requests",)
+# null figures (Anthropic web searches; OpenAI audio tokens and the request counts of embeddings and images,
+# issue #13 class 6; docs/sources.md), never with invented ones
+NO_METHOD = (
+    "embedding_requests",
+    "image_requests",
+    "llm_input_audio_tokens",
+    "llm_output_audio_tokens",
+    "web_search_requests",
+)
 
 
 def _query(home: Path, sql: str):
@@ -138,10 +145,28 @@ def test_rows_in_equal_rows_landed_plus_quarantined(pipeline_home):
     assert quarantine_rows == quarantined == 0
 
 
+def test_cost_report_token_lines_are_never_counted_beside_the_usage_reports(pipeline_home):
+    """The dashboard Cost sample states token quantities (issue #13 class 2: they land as tokens); the
+    usage samples cover the same days, so those tokens are superseded there, never estimated twice."""
+    ((counted,),) = _query(
+        pipeline_home,
+        "select count(*) from fct_activity_impacts as c where c.dataset = 'costs' "
+        "and c.activity_type <> 'spend' and exists (select 1 from fct_activity_impacts as u "
+        "where u.vendor = c.vendor and u.usage_date = c.usage_date and u.dataset <> 'costs' "
+        "and u.activity_type <> 'spend')",
+    )
+    ((listed,),) = _query(
+        pipeline_home,
+        "select count(*) from int_activity_superseded where source = 'openai_dashboard' "
+        "and dataset = 'costs' and activity_type = 'llm_input_tokens' and cost_amount > 0",
+    )
+    assert counted == 0 and listed > 0
+
+
 def test_every_row_has_figures_and_factor_ids(pipeline_home):
     ((missing,),) = _query(
         pipeline_home,
-        """
+        f"""
         select count(*) from fct_activity_impacts
         where (co2e_location_kg is null or co2e_market_kg is null or provider_factor_id is null
            or (method_tier <> 'spend_based'
@@ -149,7 +174,7 @@ def test_every_row_has_figures_and_factor_ids(pipeline_home):
                     or grid_factor_id is null or water_factor_id is null))
            or (activity_type like 'llm%' and model_factor_id is null)
            or method_tier = 'no_factor')
-          and activity_type not in ('web_search_requests')""",
+          and activity_type not in {NO_METHOD}""",
     )
     assert missing == 0
     no_method = _query(
@@ -180,7 +205,8 @@ def test_only_truly_unknown_models_are_listed(pipeline_home):
         ("aws", "TitanTextExpress", "unknown_model", "llm_tier.unknown"),
         ("openai", "o3-2025-04-16", "unknown_model", "llm_tier.unknown"),
     }
-    # the other rows name activity types without an energy method (web searches), never a model
+    # the other rows name activity types without an energy method (web searches, audio tokens, request
+    # counts without a per-request term), never a model
     listed = _query(
         pipeline_home,
         "select distinct activity_without_method from mart_unmapped_models where method_tier = 'no_factor'",
