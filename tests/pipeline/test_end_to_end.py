@@ -23,13 +23,13 @@ pytestmark = pytest.mark.slow
 # documented prefill extension (docs/methodology.md): weights relative to an output token
 WEIGHTS = {"uncached": 0.2, "cache_write": 0.2, "cached": 0.02}
 # activity types the samples hold that have no energy method yet: they land with the no_factor tier and
-# null figures (Anthropic web searches; OpenAI audio tokens and the request counts of embeddings and images,
-# issue #13 class 6; docs/sources.md), never with invented ones
+# null figures (Anthropic web searches; the request counts of OpenAI embeddings and images, issue #13
+# class 6; docs/sources.md), never with invented ones. OpenAI audio tokens are counted like the model's text
+# tokens (audio_as_text): in the current usage shape they are part of input and output tokens, so the
+# EcoLogits recomputation below, which treats every token as text, still holds.
 NO_METHOD = (
     "embedding_requests",
     "image_requests",
-    "llm_input_audio_tokens",
-    "llm_output_audio_tokens",
     "web_search_requests",
 )
 
@@ -184,6 +184,17 @@ def test_every_row_has_figures_and_factor_ids(pipeline_home):
     )
     assert {t for t, _, _ in no_method} == set(NO_METHOD)
     assert all(rows > 0 and with_energy == 0 for _, rows, with_energy in no_method)
+    # audio tokens of a registry model take the audio_as_text weight; of an unknown model, its range
+    audio = _query(
+        pipeline_home,
+        "select distinct activity_type, method_tier, dq_score, energy_kwh is not null "
+        "from fct_activity_impacts where activity_type like '%audio_tokens'",
+    )
+    assert {(t, tier) for t, tier, _, _ in audio} >= {
+        ("llm_input_audio_tokens", "audio_as_text"),
+        ("llm_output_audio_tokens", "audio_as_text"),
+    }
+    assert all(tier in ("audio_as_text", "unknown_model") and dq == 5 and has for _, tier, dq, has in audio)
 
 
 def test_only_truly_unknown_models_are_listed(pipeline_home):

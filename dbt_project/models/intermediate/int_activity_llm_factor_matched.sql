@@ -22,8 +22,9 @@ with llm as (
     from {{ ref('int_activity_usage') }} as a
     left join {{ ref('factor_providers') }} as p
         on a.vendor = p.vendor and a.usage_date between p.valid_from and p.valid_to
-    where a.activity_type in ('llm_input_tokens', 'llm_cached_input_tokens', 'llm_cache_write_tokens',
-                              'llm_output_tokens', 'llm_requests')
+    -- LLM rows: requests and every token kind with a weight (factor_llm_token_weights is their one list)
+    where a.activity_type = 'llm_requests'
+        or a.activity_type in (select activity_type from {{ ref('factor_llm_token_weights') }})
 ),
 
 match_keys as (
