@@ -16,6 +16,7 @@ provenance last, so a reader never sees a half-written table.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import sys
@@ -39,11 +40,14 @@ QUARTER_TABLES = (
     "mart_intensity_metrics",
     "mart_quarterly_equivalents",
     "mart_savings_opportunities",
+    "mart_model_efficiency",
     "mart_unallocated",
 )
 FISCAL_YEAR_TABLES = ("mart_esrs_e1_6_scope3_cat1",)
-TABLES = QUARTER_TABLES + FISCAL_YEAR_TABLES
+WAREHOUSE_TABLES = ("mart_vendor_transparency",)  # over every quarter in the warehouse, as in the report
+TABLES = QUARTER_TABLES + FISCAL_YEAR_TABLES + WAREHOUSE_TABLES
 PROVENANCE = "provenance"
+COLUMNS = "columns"  # the workbook's sheet of column descriptions (from the dbt docs)
 
 
 class ExportError(RuntimeError):
@@ -115,6 +119,9 @@ def read_tables(paths: Paths, quarter: str) -> dict[str, pl.DataFrame]:
             scopes[table] = (
                 f"fiscal_year in ({', '.join(map(str, fiscal_years))}): the fiscal year(s) {quarter} falls in"
             )
+        for table in WAREHOUSE_TABLES:
+            tables[table] = con.sql(f"select * from {table} order by all").pl()
+            scopes[table] = "every quarter in the warehouse"
         release = con.sql("select * from dim_factor_release").pl()
     finally:
         con.close()
@@ -177,18 +184,93 @@ def _write_folder(
     return [out / f"{name}{suffix}" for name in tables]
 
 
+# Excel number formats by what a column holds: figures keep every digit but show 3-6 decimals (small
+# figures such as 0.00012 kgCO2e stay visible), shares show as percentages, years without a separator
+FIGURE_FORMAT = "#,##0.000###"
+MONEY_FORMAT = "#,##0.00"
+COUNT_FORMAT = "#,##0"
+SHARE_FORMAT = "0.0%"
+PERCENT_FORMAT = "0.0"
+YEAR_FORMAT = "0"
+DATE_FORMAT = "yyyy-mm-dd"
+
+
+def column_formats(frame: pl.DataFrame) -> dict[str, str]:
+    """The Excel number format of every numeric or date column of ``frame``."""
+    formats = {}
+    for name, dtype in frame.schema.items():
+        if dtype == pl.Date:
+            formats[name] = DATE_FORMAT
+        elif dtype.is_integer():
+            formats[name] = YEAR_FORMAT if "year" in name or name == "rank" else COUNT_FORMAT
+        elif dtype.is_numeric():
+            if name.endswith("_share") or name.startswith("share"):
+                formats[name] = SHARE_FORMAT
+            elif name.startswith("pct_"):
+                formats[name] = PERCENT_FORMAT
+            elif any(k in name for k in ("cost", "spend", "amount", "price")):
+                formats[name] = MONEY_FORMAT
+            else:
+                formats[name] = FIGURE_FORMAT
+    return formats
+
+
+def column_descriptions(tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    """Table, column and description of every exported column, from the dbt project's docs."""
+    from orchestration.lib.dbt_project import ensure_manifest
+
+    nodes = json.loads(ensure_manifest().read_text())["nodes"].values()
+    docs = {n["name"]: n.get("columns", {}) for n in nodes if n["resource_type"] == "model"}
+    docs[PROVENANCE] = {c: {"description": d} for c, d in PROVENANCE_COLUMNS.items()}
+    return pl.DataFrame(
+        [
+            {
+                "table_name": table,
+                "column_name": column,
+                "description": docs.get(table, {}).get(column, {}).get("description", "").strip(),
+            }
+            for table, frame in tables.items()
+            for column in frame.columns
+        ],
+        schema={"table_name": pl.String, "column_name": pl.String, "description": pl.String},
+    )
+
+
+PROVENANCE_COLUMNS = {
+    "table_name": "The exported table (a sheet or file of this export).",
+    "scope": "Which rows of the table were exported.",
+    "row_count": "Rows exported.",
+    "quarter": "The calendar quarter asked for.",
+    "factor_release": "Factor release the warehouse was built with (dim_factor_release).",
+    "factor_release_sha256": "Content hash of every factor seed of that release.",
+    "ecologits_version": "EcoLogits version the LLM factors come from.",
+    "warehouse_built_at": "When dbt built the warehouse.",
+    "dbt_invocation_id": "The dbt invocation that built it.",
+    "warehouse_path": "The DuckDB file read.",
+    "exported_at_utc": "When this export was written (UTC).",
+}
+
+
 def _write_workbook(tables: dict[str, pl.DataFrame], out: Path, quarter: str) -> list[Path]:
+    """One sheet per table with typed cells and number formats, then a sheet of column descriptions."""
     from xlsxwriter import Workbook
 
     target = out if out.suffix.lower() == ".xlsx" else out / f"ewh-export-{quarter}.xlsx"
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = _temporary(target)
+    sheets = {**tables, COLUMNS: column_descriptions(tables)}
     try:
         with Workbook(tmp) as workbook:
-            for name, frame in tables.items():
-                # "General" shows small figures (0.00012 kgCO2e) instead of rounding them to 0.000
+            for name, frame in sheets.items():
+                money = [n for n, t in frame.schema.items() if isinstance(t, pl.Decimal)]
+                frame = frame.with_columns(pl.col(money).cast(pl.Float64))  # Excel numbers, not text
                 frame.write_excel(
-                    workbook, worksheet=name, dtype_formats={pl.Float64: "General"}, autofit=True
+                    workbook,
+                    worksheet=name,
+                    column_formats=column_formats(frame),
+                    header_format={"bold": True, "text_wrap": True},
+                    autofit=True,
+                    freeze_panes=(1, 0),
                 )
         os.replace(tmp, target)
     finally:

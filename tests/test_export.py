@@ -29,9 +29,10 @@ QUARTER_TABLES = [
     "mart_intensity_metrics",
     "mart_quarterly_equivalents",
     "mart_savings_opportunities",
+    "mart_model_efficiency",
     "mart_unallocated",
 ]
-EXPECTED_TABLES = [*QUARTER_TABLES, "mart_esrs_e1_6_scope3_cat1"]
+EXPECTED_TABLES = [*QUARTER_TABLES, "mart_esrs_e1_6_scope3_cat1", "mart_vendor_transparency"]
 
 
 def _sql(home: Path, sql: str) -> pl.DataFrame:
@@ -74,6 +75,7 @@ def expected(pipeline_home: Path) -> dict[str, pl.DataFrame]:
     frames["mart_esrs_e1_6_scope3_cat1"] = _sql(
         pipeline_home, f"select * from mart_esrs_e1_6_scope3_cat1 where fiscal_year in ({years})"
     )
+    frames["mart_vendor_transparency"] = _sql(pipeline_home, "select * from mart_vendor_transparency")
     return {name: _sorted(_counts_as_int(frame)) for name, frame in frames.items()}
 
 
@@ -123,7 +125,7 @@ def test_file_per_table_equals_the_marts_exactly(fmt, exported, expected):
 @pytest.mark.slow
 def test_workbook_has_a_sheet_per_table_with_the_marts_values(exported, expected):
     sheets = _xlsx_sheets(exported["xlsx"])
-    assert list(sheets) == [*EXPECTED_TABLES, "provenance"]
+    assert list(sheets) == [*EXPECTED_TABLES, "provenance", "columns"]
     for table, want in expected.items():
         header, *rows = sheets[table]
         assert list(header) == want.columns
@@ -216,3 +218,38 @@ def test_a_missing_warehouse_is_named(tmp_path, capsys, monkeypatch):
     assert f"no warehouse at {tmp_path / 'empty' / 'warehouse.duckdb'}" in err and "ewh run" in err
     assert not (tmp_path / "q.xlsx").exists()
     assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.slow
+def test_workbook_cells_are_typed_numbers_with_formats_and_columns_are_described(exported):
+    """Finance opens the workbook as it is: numbers as numbers, years without a separator, shares as %."""
+    workbook = openpyxl.load_workbook(exported["xlsx"])
+    try:
+        def cell(sheet: str, column: str):
+            ws = workbook[sheet]
+            header = [c.value for c in ws[1]]
+            return ws.cell(row=2, column=header.index(column) + 1)
+
+        figure = cell("mart_quarterly_emissions", "co2e_location_kg")
+        assert figure.data_type == "n" and isinstance(figure.value, float)
+        assert figure.number_format == "#,##0.000###"
+        year = cell("mart_esrs_e1_6_scope3_cat1", "fiscal_year")
+        assert year.data_type == "n" and year.number_format == "0" and 2000 < year.value < 2100
+        share = cell("mart_quarterly_data_quality", "primary_data_share")
+        assert share.number_format == "0.0%" and 0 < share.value < 1
+        count = cell("mart_quarterly_emissions", "activity_rows")
+        assert count.data_type == "n" and count.number_format == "#,##0"
+        day = cell("mart_source_coverage", "first_usage_date")
+        assert day.is_date and day.number_format == "yyyy-mm-dd"
+        assert workbook["mart_quarterly_emissions"].freeze_panes == "A2"
+
+        described = {
+            (r[0], r[1]): r[2] for r in workbook["columns"].iter_rows(min_row=2, values_only=True)
+        }
+        assert "Location-based" in described[("mart_quarterly_emissions", "co2e_location_kg")] or (
+            "location" in described[("mart_quarterly_emissions", "co2e_location_kg")].lower()
+        )
+        assert described[("mart_quarterly_data_quality", "primary_data_share")]
+        assert described[("provenance", "factor_release_sha256")]
+    finally:
+        workbook.close()
