@@ -348,68 +348,37 @@ def _day(value: str) -> date:
         raise argparse.ArgumentTypeError(f"dates look like 2026-09-01, not {value!r}") from None
 
 
-def factor_table() -> pl.DataFrame:
-    """Every factor row of every seed: id, value, unit, validity, source, year and licence."""
-    from factors.release import factor_files
-
-    frames = []
-    for path in factor_files():
-        frame = pl.read_csv(path, infer_schema=False)
-        if "factor_id" not in frame.columns:
-            continue  # mapping tables (tier patterns, country regions) carry no values of their own
-        value_cols = [c for c in frame.columns if c in VALUE_COLUMNS]
-        frames.append(
-            frame.select(
-                pl.lit(path.stem).alias("table"),
-                "factor_id",
-                pl.concat_str([pl.lit(f"{c}=") + pl.col(c) for c in value_cols], separator=" ").alias(
-                    "values"
-                )
-                if value_cols
-                else pl.lit("").alias("values"),
-                pl.col("valid_from"),
-                pl.col("valid_to"),
-                pl.col("source_url"),
-                pl.col("source_year"),
-                pl.col("licence"),
-            )
-        )
-    return pl.concat(frames, how="vertical")
-
-
-VALUE_COLUMNS = {
-    "value",
-    "kgco2e_per_kwh",
-    "water_l_per_kwh",
-    "it_kwh_per_unit",
-    "weight",
-    "pue_low",
-    "pue_high",
-    "wue_onsite_l_per_kwh_low",
-    "wue_onsite_l_per_kwh_high",
-    "it_kwh_per_output_token_low",
-    "it_kwh_per_output_token_high",
-    "it_kwh_per_request_low",
-    "payload_mb",
-    "kwh_per_second",
-    "fixed_share",
-    "foreign_grid_kgco2e_per_kwh",
-    "unit",
-}
-
-
 def cmd_factors(args: argparse.Namespace) -> int:
+    """Every factor row of every seed with its source (orchestration.trust.common.factor_rows, one home)."""
     from factors.release import release_info
+    from orchestration.trust.common import factor_rows
 
     info = release_info()
+    table = factor_rows()
+    if args.table:
+        table = table.filter(pl.col("table").str.contains(args.table, literal=True))
+    if args.format == "csv":
+        sys.stdout.write(table.write_csv())
+        return 0
+    if args.format == "json":
+        print(json.dumps({**info, "factors": table.to_dicts()}, indent=2))
+        return 0
     print(f"Factor release: {info['factor_release']}")
     print(f"Content sha256: {info['factor_release_sha256']}")
     print(f"EcoLogits:      {info['ecologits_version']}")
-    table = factor_table()
-    if args.table:
-        table = table.filter(pl.col("table").str.contains(args.table, literal=True))
-    print(f"{table.height} factors\n")
-    _print_table(table)
+    print(f"{table.height} factors (--format csv or json for every column, including notes)\n")
+    _print_table(
+        table.select(
+            "table",
+            "factor_id",
+            pl.col("values").str.slice(0, 80),
+            "valid_from",
+            "valid_to",
+            "source_year",
+            "licence",
+            "source_url",
+        )
+    )
     return 0
 
 
@@ -509,6 +478,12 @@ def main(argv: list[str] | None = None) -> int:
         "factors", help="list the active factor release, its hash, and every factor with source"
     )
     fac.add_argument("--table", help="only seeds whose name contains this (e.g. grid, llm, ad_)")
+    fac.add_argument(
+        "--format",
+        choices=("table", "csv", "json"),
+        default="table",
+        help="a readable table (default), or every column as csv or json (with the release) for tools",
+    )
     fac.set_defaults(func=cmd_factors)
     back = sub.add_parser("backfill", help="re-fetch a date range from a vendor API, then rebuild the models")
     back.add_argument("source", help="an API source, e.g. openai_usage")
