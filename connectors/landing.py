@@ -257,7 +257,11 @@ def landed_totals(paths: Paths, source: str | None = None) -> pl.DataFrame:
     index = read_partition_index(paths)
     if source is not None:
         index = index.filter(pl.col("source") == source)
-    return index.group_by("source").agg(pl.col("rows").sum().alias("rows_landed"), pl.len().alias("days"))
+    return index.group_by("source").agg(
+        pl.col("rows").sum().alias("rows_landed"),
+        pl.len().alias("days"),
+        pl.col("day").max().alias("newest_day"),
+    )
 
 
 def partition_path(paths: Paths, source: str, dataset: str, day: date, table: str = "activity") -> Path:

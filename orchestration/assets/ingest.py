@@ -1,7 +1,7 @@
 """Ingest assets: one per source, landing its exports as canonical activity and quarantine rows."""
 
 import os
-from datetime import timedelta
+from datetime import date, timedelta
 
 import dagster as dg
 import polars as pl
@@ -30,6 +30,26 @@ def daily_partitions() -> dg.DailyPartitionsDefinition:
 
 DAILY = daily_partitions()
 FILES_READABLE = "files_readable"  # the ERROR check a rejected file fails (`ewh run` exit code 4, not 5)
+DATA_FRESHNESS = "data_freshness"
+DEFAULT_MAX_DATA_AGE_DAYS = 3  # usage APIs and daily exports lag a day or two
+
+
+def data_freshness(source: str, totals: pl.DataFrame, today: date) -> dg.AssetCheckResult:
+    """WARN when the source's newest landed day is older than EWH_MAX_DATA_AGE_DAYS (or nothing landed)."""
+    max_age = int(os.environ.get("EWH_MAX_DATA_AGE_DAYS", DEFAULT_MAX_DATA_AGE_DAYS))
+    newest = totals.get_column("newest_day").max() if totals.height else None
+    age = (today - newest).days if newest is not None else None
+    return dg.AssetCheckResult(
+        check_name=DATA_FRESHNESS,
+        asset_key=landing_key(source),
+        passed=age is not None and age <= max_age,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={
+            "newest_day": str(newest) if newest is not None else "nothing landed",
+            "age_days": age if age is not None else -1,
+            "max_age_days": max_age,
+        },
+    )
 
 
 def build_ingest_asset(connector: Connector) -> dg.AssetsDefinition:
@@ -44,10 +64,8 @@ def build_ingest_asset(connector: Connector) -> dg.AssetsDefinition:
                 group_name="landing",
                 kinds={"python", "polars", "parquet"},
                 metadata={"connector_version": connector.version, "vendor": connector.vendor},
-                # a source that has not landed for two days fails its freshness check in the UI
-                freshness_policy=dg.FreshnessPolicy.time_window(
-                    fail_window=timedelta(days=2), warn_window=timedelta(hours=30)
-                ),
+                # no run-time freshness policy: a run that lands nothing new would read "fresh";
+                # the data_freshness check looks at the newest landed day instead
             ),
             dg.AssetSpec(
                 quarantine_key(source),
@@ -62,6 +80,12 @@ def build_ingest_asset(connector: Connector) -> dg.AssetsDefinition:
                 asset=landing_key(source),
                 description="Every export file of this run could be read; a file that could not is "
                 "rejected on its own (named, archived, recorded in the manifest) and listed here.",
+            ),
+            dg.AssetCheckSpec(
+                DATA_FRESHNESS,
+                asset=landing_key(source),
+                description="The newest day with landed rows is at most EWH_MAX_DATA_AGE_DAYS (default "
+                f"{DEFAULT_MAX_DATA_AGE_DAYS}) days old: the data, not the last run, is fresh.",
             ),
             dg.AssetCheckSpec(
                 "day_revisions",
@@ -135,6 +159,7 @@ def build_ingest_asset(connector: Connector) -> dg.AssetsDefinition:
                 "rejected": dg.MetadataValue.md(_rejected_table(rejected)) if rejected else "none",
             },
         )
+        yield data_freshness(source, landed_totals(paths, source), date.today())
         share = float(os.environ.get("EWH_SHRINK_WARN_SHARE", "0.25"))
         shrunk = [(r.original_name, *day) for r in new for day in r.shrunk_days(share)]
         yield dg.AssetCheckResult(

@@ -197,3 +197,23 @@ def test_only_enabled_sources_ingest(monkeypatch, tmp_path):
     landed = tmp_path / "home" / "landing" / "activity"
     assert list((landed / "source=openai_costs").glob("dataset=*"))
     assert not list((landed / "source=anthropic_costs").glob("dataset=*"))
+
+
+def test_data_freshness_looks_at_the_newest_landed_day_not_the_run(pipeline_home, monkeypatch):
+    """A source whose newest landed day is old fails data_freshness even though a run just happened."""
+    from datetime import date
+
+    from connectors.config import Paths
+    from connectors.landing import landed_totals
+    from orchestration.assets.ingest import data_freshness
+
+    totals = landed_totals(Paths(pipeline_home), "openai_usage")
+    # the samples' openai_usage ends on 2026-10-07 (completions_2026-10-01_2026-10-07.json)
+    assert totals.get_column("newest_day").item() == date(2026, 10, 7)
+    monkeypatch.setenv("EWH_MAX_DATA_AGE_DAYS", "3")
+    stale = data_freshness("openai_usage", totals, today=date(2026, 10, 11))
+    fresh = data_freshness("openai_usage", totals, today=date(2026, 10, 10))
+    assert fresh.passed and not stale.passed and stale.severity == dg.AssetCheckSeverity.WARN
+    assert stale.metadata["newest_day"].value == "2026-10-07" and stale.metadata["age_days"].value == 4
+    nothing = data_freshness("openai_usage", totals.clear(), today=date(2026, 10, 8))
+    assert not nothing.passed and nothing.metadata["newest_day"].value == "nothing landed"
