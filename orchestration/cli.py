@@ -12,6 +12,7 @@ import contextlib
 import json
 import os
 import sys
+import uuid
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -100,22 +101,27 @@ def _run_job(
     from orchestration.assets.ingest import FILES_READABLE
     from orchestration.automation import latest_partition
     from orchestration.definitions import ALL_JOB, build_definitions
+    from orchestration.progress import RunProgress
 
     _prepare_instance(paths)
     started = datetime.now(UTC)
     defs = build_definitions(home=paths.home, exports_dir=exports)
     job = defs.resolve_job_def(ALL_JOB)
+    graph = defs.resolve_asset_graph()
     selection = None
     if groups:
-        graph = defs.resolve_asset_graph()
         selection = [k for k in graph.materializable_asset_keys if graph.get(k).group_name in groups]
     log_file = paths.home / "logs" / "ewh-run.log"
     log_file.parent.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("DBT_USE_COLORS", "false")  # the run log holds dbt's lines: no ANSI codes
+    run_id = str(uuid.uuid4())
+    total = len(selection) if selection is not None else len(graph.materializable_asset_keys)
     with DagsterInstance.get() as instance, log_file.open("w") as log:
         # dbt's own progress lines go to stdout; keep them in the log file unless asked for
         sink = contextlib.nullcontext() if verbose else contextlib.redirect_stdout(log)
-        with sink:
+        with sink, RunProgress(instance, run_id, total, stream=sys.stderr):
             result = job.execute_in_process(
+                run_id=run_id,
                 instance=instance,
                 raise_on_error=False,
                 asset_selection=selection,

@@ -30,3 +30,9 @@ def test_a_failing_error_check_is_named_and_exits_non_zero(tmp_path, monkeypatch
     assert lines[0].lstrip().startswith("ERROR mart_quarterly_data_quality:fallback_share")
     assert "2026Q3" in lines[0] and "2026Q4" not in lines[0]
     assert "Exit code 5" in err
+    # progress while it ran (not a TTY here: plain timestamped lines, no colour codes)
+    assert "ingest_openai_usage: started" in err and "ingest_openai_usage: done in" in err
+    assert "landing/openai_usage: 0 new file(s), 0 row(s) landed" in err  # the same files again
+    done = next(line for line in err.splitlines() if "] done: " in line)
+    assert " of " in done and "assets materialised" in done and "checks evaluated" in done
+    assert "\x1b[" not in err and "\x1b[" not in (home / "logs" / "ewh-run.log").read_text()
