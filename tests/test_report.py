@@ -362,6 +362,13 @@ def test_report_draws_in_headless_chromium(reports, browser, tmp_path):
         # every chart has the table of its numbers right after it
         assert figure.find_element(By.XPATH, "following-sibling::*[1]").tag_name == "table", name
 
+    # the one data-quality figure and the per-source coverage are on the page, visible (issue #17)
+    dq = browser.find_element(By.CSS_SELECTOR, "p.dq-figure")
+    assert dq.is_displayed() and dq.size["height"] > 0 and "Primary-data share:" in dq.text
+    coverage = browser.find_element(By.CSS_SELECTOR, "details.coverage table")
+    assert coverage.is_displayed() and coverage.size["height"] > 0
+    assert "anthropic_usage" in coverage.text and "days missing" in coverage.text
+
     metrics = browser.execute_cdp_cmd("Page.getLayoutMetrics", {})
     content = metrics["cssContentSize"]
     shot = browser.execute_cdp_cmd(
