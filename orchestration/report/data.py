@@ -262,12 +262,12 @@ def _load(con: duckdb.DuckDBPyConnection, quarter: str, quarters: list[str]) -> 
                    from_gco2e_per_1k_tokens, to_gco2e_per_1k_tokens,
                    kgco2e_saved_if_all_moved as kgco2e_saved,
                    kgco2e_saved_if_all_moved / nullif(current_kgco2e, 0) as share_saved,
-                   spend_saved_if_all_moved as spend_saved, spend_currency
+                   spend_saved_if_all_moved as spend_saved, spend_currency, basis,
+                   from_rests_on_fallback or to_rests_on_fallback as rests_on_fallback, suggestion_rank
             from mart_savings_opportunities where quarter = $q
             qualify row_number() over (
-                partition by vendor, project_or_workspace, from_model
-                order by kgco2e_saved_if_all_moved desc, to_model) = 1
-            order by kgco2e_saved desc, vendor, project_or_workspace, from_model
+                partition by vendor, project_or_workspace, from_model order by suggestion_rank) = 1
+            order by suggestion_rank
             limit {TOP_SAVINGS}
             """,
             params=params,

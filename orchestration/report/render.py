@@ -134,11 +134,16 @@ def _takeaways(data: ReportData, by_dq: pl.DataFrame) -> list[str]:
     )
     if data.savings.height:
         best = data.savings.row(0, named=True)
+        caveat = (
+            " One side or both rest on a fallback estimate (a model no registry knows): check it before acting."
+            if best["rests_on_fallback"]
+            else ""
+        )
         lines.append(
             f"Biggest saving on offer: moving {best['project_or_workspace']} from {best['from_model']} to "
-            f"{best['to_model']} ({best['vendor']}) would save about {sig(best['kgco2e_saved'], 2)} kgCO2e "
-            f"a quarter ({best['share_saved']:.0%} of that traffic's footprint), if the smaller model "
-            "does the job."
+            f"{best['to_model']} (both billed by {best['vendor']}) would save about "
+            f"{sig(best['kgco2e_saved'], 2)} kgCO2e a quarter ({best['share_saved']:.0%} of that traffic's "
+            f"footprint), if the smaller model does the job.{caveat}"
         )
     return lines
 

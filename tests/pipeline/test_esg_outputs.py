@@ -163,3 +163,29 @@ def test_one_data_quality_figure_in_the_check_mart_and_esrs_row(pipeline_home):
     assert esrs.keys() == esrs_by_hand.keys()
     for year, pct in esrs_by_hand.items():
         assert esrs[year] == pytest.approx(pct, rel=1e-12), year
+
+
+def test_savings_compare_like_with_like_and_rank_fallbacks_last(pipeline_home):
+    """Issue #17 item 5: one cloud bills Anthropic and Amazon models; a suggestion never pairs two known
+    makers that differ, and any suggestion resting on a fallback ranks after the model-specific ones."""
+    rows = _q(
+        pipeline_home,
+        """
+        select quarter, from_model_maker, to_model_maker, from_rests_on_fallback, to_rests_on_fallback,
+               basis, suggestion_rank
+        from mart_savings_opportunities order by quarter, suggestion_rank""",
+    )
+    assert rows
+    for _, maker_from, maker_to, *_ in rows:
+        assert maker_from is None or maker_to is None or maker_from == maker_to
+    for quarter in {r[0] for r in rows}:
+        ranked = [r for r in rows if r[0] == quarter]
+        flagged = [r[3] or r[4] for r in ranked]
+        assert [r[6] for r in ranked] == list(range(1, len(ranked) + 1))
+        assert flagged == sorted(flagged), f"{quarter}: a fallback ranks above a model-specific suggestion"
+        assert all(
+            r[5] == ("rests on a fallback estimate" if f else "model-specific on both sides")
+            for r, f in zip(ranked, flagged, strict=True)
+        )
+    # the samples hold both kinds (Bedrock's Nova has no published architecture)
+    assert {r[5] for r in rows} == {"rests on a fallback estimate", "model-specific on both sides"}

@@ -1,4 +1,6 @@
-{#- Energy, carbon and spend per 1,000 LLM tokens, per quarter, vendor and model. -#}
+{#- Energy, carbon and spend per 1,000 LLM tokens, per quarter, vendor and model, with who made the model
+    (the registry its factor comes from; for the Hugging Face registry the organisation) and whether any of
+    its rows rests on a fallback (`is_fallback`): a savings comparison must know both. -#}
 with usage as (
     select
         quarter,
@@ -8,7 +10,13 @@ with usage as (
         sum(case when activity_type = 'llm_output_tokens' then quantity else 0 end) as output_tokens,
         sum(energy_kwh) as energy_kwh,
         sum(co2e_location_kg + coalesce(co2e_embodied_kg, 0)) as kgco2e,
-        max(method_tier) as method_tier
+        max(method_tier) as method_tier,
+        max(case when is_fallback then 1 else 0 end) = 1 as rests_on_fallback,
+        min(case
+            when model_factor_id like 'llm.huggingface.%'
+                then {{ dbt.split_part(dbt.split_part('model_factor_id', "'.'", 3), "'/'", 1) }}
+            when model_factor_id like 'llm.%' then {{ dbt.split_part('model_factor_id', "'.'", 2) }}
+        end) as model_maker
     from {{ ref('fct_activity_impacts') }}
     where activity_type like 'llm%' and model is not null
     group by 1, 2, 3
