@@ -135,7 +135,7 @@ def _takeaways(data: ReportData, by_dq: pl.DataFrame) -> list[str]:
     if data.savings.height:
         best = data.savings.row(0, named=True)
         caveat = (
-            " One side or both rest on a fallback estimate (a model no registry knows): check it before acting."
+            " One side or both rest on a fallback estimate (a model no registry knows): check first."
             if best["rests_on_fallback"]
             else ""
         )
