@@ -398,3 +398,13 @@ def test_report_draws_in_headless_chromium(reports, browser, tmp_path):
     assert path.as_uri() in requested, f"the report's own load is not in the log: {requested}"
     outside = [u for u in requested if not u.startswith(("file://", "data:", "blob:", "about:"))]
     assert not outside, f"the report requested {outside}"
+
+
+def test_the_body_speaks_to_an_esg_lead_without_internal_codes(reports):
+    """Issue #17 item 9: method tiers by their labels, no "worst dq"; the codes stay in the methodology."""
+    html = reports[QUARTER][1]
+    body = html.split('<section id="headline"', 1)[1].split('<section id="method"', 1)[0]
+    for code in ("size_tier", "unknown_model", "counted_in_impressions", "model_specific", "worst dq"):
+        assert code not in body, code
+    appendix = html.split('<section id="method"', 1)[1]
+    assert "<code>unknown_model</code>" in appendix or "<td>unknown_model</td>" in appendix

@@ -274,10 +274,14 @@ def _load(con: duckdb.DuckDBPyConnection, quarter: str, quarters: list[str]) -> 
         ).pl(),
         efficiency=con.sql(
             """
-            select vendor, model, method_tier, tokens, energy_kwh, kgco2e, wh_per_1k_tokens,
-                   gco2e_per_1k_tokens
-            from mart_model_efficiency where quarter = $q and tokens > 0
-            order by gco2e_per_1k_tokens desc nulls last, vendor, model
+            select e.vendor, e.model, e.method_tier,
+                   case when e.rests_on_fallback then 'fallback: ' else '' end
+                       || coalesce(t.label, e.method_tier) as method,
+                   e.tokens, e.energy_kwh, e.kgco2e, e.wh_per_1k_tokens, e.gco2e_per_1k_tokens
+            from mart_model_efficiency as e
+            left join method_tiers as t on e.method_tier = t.method_tier
+            where e.quarter = $q and e.tokens > 0
+            order by e.gco2e_per_1k_tokens desc nulls last, e.vendor, e.model
             """,
             params=params,
         ).pl(),
@@ -363,21 +367,27 @@ def _drivers(con: duckdb.DuckDBPyConnection, quarter: str) -> pl.DataFrame:
     """The largest vendor x model x project/campaign contributors."""
     return con.sql(
         f"""
-        select vendor,
-               coalesce(model, case when ad_format is not null then 'ads: ' || ad_format end,
-                        service) as model,
-               coalesce(project, workspace, campaign_id, account, '(none)') as scope,
+        select f.vendor,
+               coalesce(f.model, case when f.ad_format is not null then 'ads: ' || f.ad_format end,
+                        f.service) as model,
+               -- campaigns by the name the export gives, with the id beside it
+               coalesce(f.project, f.workspace,
+                        json_extract_string(f.attributes, '$.campaign_name') || ' (' || f.campaign_id || ')',
+                        f.campaign_id, f.account, '(none)') as scope,
                count(*) as activity_rows,
-               sum(co2e_location_kg_low) as co2e_location_kg_low,
-               sum(co2e_location_kg) as co2e_location_kg,
-               sum(co2e_location_kg_high) as co2e_location_kg_high,
-               sum(energy_kwh) as energy_kwh,
-               sum(co2e_location_kg) / sum(sum(co2e_location_kg)) over () as share,
-               max(method_tier) as method_tier,
-               max(dq_score) as worst_dq_score
-        from fct_activity_impacts where quarter = $q
+               sum(f.co2e_location_kg_low) as co2e_location_kg_low,
+               sum(f.co2e_location_kg) as co2e_location_kg,
+               sum(f.co2e_location_kg_high) as co2e_location_kg_high,
+               sum(f.energy_kwh) as energy_kwh,
+               sum(f.co2e_location_kg) / sum(sum(f.co2e_location_kg)) over () as share,
+               max(f.method_tier) as method_tier,
+               arg_max(t.label, t.rank) as method,
+               max(f.dq_score) as worst_dq_score
+        from fct_activity_impacts as f
+        join method_tiers as t on f.method_tier = t.method_tier
+        where f.quarter = $q
         group by 1, 2, 3
-        order by co2e_location_kg desc nulls last, vendor, model, scope
+        order by co2e_location_kg desc nulls last, f.vendor, model, scope
         limit {TOP_DRIVERS}
         """,
         params={"q": quarter},
