@@ -53,10 +53,23 @@ def latest_partition() -> str:
     return DAILY.get_last_partition_key()
 
 
+def automation_status() -> dg.DefaultScheduleStatus:
+    """Schedule and inbox sensor start stopped (a fresh `make dev` must not fetch from vendors on its own);
+    ``EWH_AUTOMATION=on`` starts both with the daemon, for a deployment."""
+    on = os.environ.get("EWH_AUTOMATION", "off").strip().lower() in ("on", "1", "true", "yes")
+    return dg.DefaultScheduleStatus.RUNNING if on else dg.DefaultScheduleStatus.STOPPED
+
+
 def nightly_schedule() -> dg.ScheduleDefinition:
     cron = os.environ.get("EWH_SCHEDULE_CRON", "0 2 * * *")
 
-    @dg.schedule(name="ewh_nightly", cron_schedule=cron, job=all_job, execution_timezone="UTC")
+    @dg.schedule(
+        name="ewh_nightly",
+        cron_schedule=cron,
+        job=all_job,
+        execution_timezone="UTC",
+        default_status=automation_status(),
+    )
     def ewh_nightly(context: dg.ScheduleEvaluationContext):
         # the run at 02:00 on day D lands partition D-1; each API also re-fetches the look-back days
         day = context.scheduled_execution_time.date() - timedelta(days=1)
@@ -65,7 +78,12 @@ def nightly_schedule() -> dg.ScheduleDefinition:
     return ewh_nightly
 
 
-@dg.sensor(name="ewh_inbox_sensor", job=inbox_job, minimum_interval_seconds=60)
+@dg.sensor(
+    name="ewh_inbox_sensor",
+    job=inbox_job,
+    minimum_interval_seconds=60,
+    default_status=dg.DefaultSensorStatus(automation_status().value),
+)
 def inbox_sensor(context: dg.SensorEvaluationContext, warehouse: WarehouseResource):
     paths = warehouse.paths
     requests_: list[dg.RunRequest] = []

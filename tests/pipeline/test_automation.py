@@ -217,3 +217,14 @@ def test_data_freshness_looks_at_the_newest_landed_day_not_the_run(pipeline_home
     assert stale.metadata["newest_day"].value == "2026-10-07" and stale.metadata["age_days"].value == 4
     nothing = data_freshness("openai_usage", totals.clear(), today=date(2026, 10, 8))
     assert not nothing.passed and nothing.metadata["newest_day"].value == "nothing landed"
+
+
+def test_schedule_and_sensor_start_stopped_unless_automation_is_switched_on(monkeypatch):
+    from orchestration.automation import automation_status, inbox_sensor, nightly_schedule
+
+    monkeypatch.delenv("EWH_AUTOMATION", raising=False)
+    assert nightly_schedule().default_status == dg.DefaultScheduleStatus.STOPPED
+    assert inbox_sensor.default_status == dg.DefaultSensorStatus.STOPPED  # imported without the switch
+    monkeypatch.setenv("EWH_AUTOMATION", "on")
+    assert automation_status() == dg.DefaultScheduleStatus.RUNNING
+    assert nightly_schedule().default_status == dg.DefaultScheduleStatus.RUNNING
