@@ -26,7 +26,6 @@ from connectors.google_ads import (
 from connectors.http import ConfigError, VendorResponseError
 from connectors.ingest import Window, ingest_source
 from connectors.landing import ingest_file, read_manifest
-from tests.support.corpus import assert_case, cases
 
 COLUMNS = [
     "activity_type",
@@ -530,11 +529,3 @@ def test_a_stream_that_fails_part_way_lands_nothing(google_api, paths):
     ):
         ingest_source(CONNECTOR, paths, window=WINDOW)
     assert read_manifest(paths).height == 0
-
-
-# --- conformance corpus: the vendors' own published examples (tests/connectors/corpus/google_ads) ---
-
-
-@pytest.mark.parametrize("case", cases("google_ads"), ids=lambda case: case.name)
-def test_published_example_lands_exactly_its_hand_written_rows(case):
-    assert_case(CONNECTOR, case)

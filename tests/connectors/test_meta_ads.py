@@ -19,7 +19,6 @@ from connectors.ingest import Window, ingest_source
 from connectors.landing import ingest_file, read_manifest
 from connectors.meta_ads import CONNECTOR, SUMMARY_ROW, MetaRateLimitError, parse
 from connectors.schema import validate
-from tests.support.corpus import assert_case, cases
 
 TOKEN = "EAAGm0PX4ZCpsBAFAKETESTTOKEN0123456789abcdef"
 ROW_COLUMNS = [
@@ -732,11 +731,3 @@ def test_country_breakdown_request(meta_api, paths, monkeypatch):
     assert calls[0].args["breakdowns"] == "country"
     assert calls[0].args["level"] == "ad"
     assert {"adset_id", "ad_id", "ad_name"} <= set(calls[0].args["fields"].split(","))
-
-
-# --- conformance corpus: the vendors' own published examples (tests/connectors/corpus/meta_ads) ---
-
-
-@pytest.mark.parametrize("case", cases("meta_ads"), ids=lambda case: case.name)
-def test_published_example_lands_exactly_its_hand_written_rows(case):
-    assert_case(CONNECTOR, case)

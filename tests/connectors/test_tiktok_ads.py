@@ -20,7 +20,6 @@ from connectors.ingest import Window, ingest_source
 from connectors.landing import ingest_file, read_manifest
 from connectors.schema import validate
 from connectors.tiktok_ads import CONNECTOR, parse
-from tests.support.corpus import assert_case, cases
 
 TOKEN = "act.TEST-SECRET-tiktok-0123456789abcdef"
 ADV = "7012345678901234567"
@@ -447,11 +446,3 @@ def test_missing_configuration_is_a_config_error(tiktok_api, paths, monkeypatch)
     monkeypatch.delenv("TIKTOK_ACCESS_TOKEN")
     with pytest.raises(ConfigError, match="TIKTOK_ACCESS_TOKEN is not set"):
         ingest_source(CONNECTOR, paths, window=WINDOW)
-
-
-# --- conformance corpus: the vendors' own published examples (tests/connectors/corpus/tiktok_ads) ---
-
-
-@pytest.mark.parametrize("case", cases("tiktok_ads"), ids=lambda case: case.name)
-def test_published_example_lands_exactly_its_hand_written_rows(case):
-    assert_case(CONNECTOR, case)
