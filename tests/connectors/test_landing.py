@@ -10,42 +10,9 @@ import polars as pl
 from connectors.landing import ingest_file, ingest_folder, read_manifest
 from connectors.openai_usage import CONNECTOR as OPENAI
 from connectors.schema import ACTIVITY_SCHEMA
-from tests.connectors.test_openai_usage import COMPLETIONS_PAGE
-
-DAY1, DAY2, DAY3 = 1756684800, 1756771200, 1756857600  # 2025-09-01, -02, -03 UTC
-
-
-def _result(model: str, output: int, **extra) -> dict:
-    return {
-        "object": "organization.usage.completions.result",
-        "input_tokens": 100,
-        "input_cached_tokens": 0,
-        "output_tokens": output,
-        "num_model_requests": 1,
-        "project_id": "proj_a",
-        "user_id": None,
-        "api_key_id": None,
-        "model": model,
-        "batch": False,
-        "service_tier": "default",
-    } | extra
-
-
-def _page(*buckets: tuple[int, list[dict]]) -> dict:
-    return {
-        "object": "page",
-        "has_more": False,
-        "next_page": None,
-        "data": [
-            {
-                "object": "bucket",
-                "start_time": start,
-                "end_time": None if start is None else start + 86400,
-                "results": results,
-            }
-            for start, results in buckets
-        ],
-    }
+from tests.support.openai_pages import COMPLETIONS_PAGE, DAY1, DAY2, DAY3
+from tests.support.openai_pages import usage_page as _page
+from tests.support.openai_pages import usage_result as _result
 
 
 def _landed(paths) -> pl.DataFrame:

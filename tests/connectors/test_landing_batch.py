@@ -19,7 +19,9 @@ from connectors.landing import (
     read_manifest,
 )
 from connectors.openai_usage import CONNECTOR as OPENAI
-from tests.connectors.test_landing import DAY1, DAY2, DAY3, _page, _result
+from tests.support.openai_pages import DAY1, DAY2, DAY3
+from tests.support.openai_pages import usage_page as _page
+from tests.support.openai_pages import usage_result as _result
 
 DAY4 = DAY3 + 86400
 

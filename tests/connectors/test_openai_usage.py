@@ -10,47 +10,7 @@ import pytest
 
 from connectors.base import ExportFormatError
 from connectors.openai_usage import CONNECTOR, parse
-
-# The documented completions example (vendor-formats.md §1), plus an empty bucket the API returns.
-COMPLETIONS_PAGE = {
-    "object": "page",
-    "data": [
-        {
-            "object": "bucket",
-            "start_time": 1756684800,
-            "end_time": 1756771200,
-            "results": [
-                {
-                    "object": "organization.usage.completions.result",
-                    "input_tokens": 5000,
-                    "input_cached_tokens": 1800,
-                    "input_cache_write_tokens": 200,
-                    "input_uncached_tokens": 3000,
-                    "output_tokens": 1000,
-                    "input_text_tokens": 2500,
-                    "output_text_tokens": 800,
-                    "input_cached_text_tokens": 1500,
-                    "input_audio_tokens": 300,
-                    "input_cached_audio_tokens": 100,
-                    "output_audio_tokens": 100,
-                    "input_image_tokens": 200,
-                    "input_cached_image_tokens": 200,
-                    "output_image_tokens": 100,
-                    "num_model_requests": 5,
-                    "project_id": "proj_abc",
-                    "user_id": None,
-                    "api_key_id": None,
-                    "model": "gpt-4o-mini-2024-07-18",
-                    "batch": False,
-                    "service_tier": "default",
-                }
-            ],
-        },
-        {"object": "bucket", "start_time": 1756771200, "end_time": 1756857600, "results": []},
-    ],
-    "has_more": True,
-    "next_page": "page_AAAAAGdGxdEiJdKOAAAAAGcqsYA=",
-}
+from tests.support.openai_pages import COMPLETIONS_PAGE
 
 
 def _raw(payload: object) -> bytes:
