@@ -21,7 +21,7 @@ from connectors.landing import ingest_bytes, init_landing
 from connectors.registry import CONNECTORS
 from factors.release import SEEDS, release_info
 from orchestration import estimate as est
-from tests.dbt_cli import run_dbt
+from tests.support.dbt_cli import run_dbt
 
 DAY = date(2026, 9, 1)
 MODEL = "gpt-4o-mini-2024-07-18"

@@ -13,7 +13,7 @@ import pytest
 
 from connectors.config import Paths
 from orchestration.lib.dbt_project import DBT_PROJECT_DIR
-from tests.dbt_cli import run_dbt
+from tests.support.dbt_cli import run_dbt
 
 pytestmark = pytest.mark.slow
 

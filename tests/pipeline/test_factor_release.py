@@ -17,7 +17,7 @@ from connectors.landing import ingest_folder, init_landing
 from connectors.registry import CONNECTORS
 from factors.release import release_info
 from orchestration.lib.dbt_project import DBT_PROJECT_DIR
-from tests.dbt_cli import run_dbt
+from tests.support.dbt_cli import run_dbt
 
 pytestmark = pytest.mark.slow
 NEW_USA = 0.5

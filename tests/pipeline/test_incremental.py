@@ -20,7 +20,7 @@ from connectors.config import BUNDLED_SAMPLES, Paths
 from connectors.landing import ingest_folder
 from connectors.registry import CONNECTORS
 from factors.release import release_info
-from tests.dbt_cli import run_dbt
+from tests.support.dbt_cli import run_dbt
 
 pytestmark = pytest.mark.slow
 
