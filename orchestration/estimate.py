@@ -48,7 +48,7 @@ from connectors.landing import TABLES, atomic_write_parquet, init_landing, parti
 from connectors.registry import CONNECTORS
 from connectors.schema import ACTIVITY_SCHEMA, conform, validate
 from factors.release import release_info
-from orchestration.lib.dbt_project import DBT_EXECUTABLE, DBT_PROJECT_DIR
+from orchestration.lib.dbt_paths import DBT_EXECUTABLE, DBT_PROJECT_DIR
 
 DATASET = "estimate"
 CONNECTOR_VERSION = "estimate-1"

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 from dagster_dbt import DbtProject
 
-from connectors.config import REPO_ROOT, Paths
+from connectors.config import Paths
+from orchestration.lib.dbt_paths import DBT_EXECUTABLE, DBT_PROJECT_DIR
 
-DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
-DBT_EXECUTABLE = Path(sys.executable).parent / "dbt"
+__all__ = ["DBT_EXECUTABLE", "DBT_PROJECT_DIR", "dbt_project", "ensure_manifest"]
+
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 

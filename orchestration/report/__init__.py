@@ -8,11 +8,22 @@ nothing at view time: no script, font, style or image is fetched.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from orchestration.report.data import ReportData, ReportError, load
-from orchestration.report.render import render
+if TYPE_CHECKING:
+    from orchestration.report.data import ReportData
 
 __all__ = ["ReportData", "ReportError", "build_report"]
+
+
+def __getattr__(name: str):
+    """``ReportData`` and ``ReportError`` on first use: matplotlib and the data layer load only when a
+    report is made, so ``ewh --help`` stays fast."""
+    if name in ("ReportData", "ReportError"):
+        from orchestration.report import data
+
+        return getattr(data, name)
+    raise AttributeError(name)
 
 
 def build_report(warehouse: Path, quarter: str | None, out: Path | None = None) -> ReportData:
@@ -20,6 +31,9 @@ def build_report(warehouse: Path, quarter: str | None, out: Path | None = None) 
 
     ``quarter`` defaults to the latest in the warehouse, ``out`` to ``ewh-report-<quarter>.html`` here.
     """
+    from orchestration.report.data import load
+    from orchestration.report.render import render
+
     data = load(warehouse, quarter)
     out = (out or Path(f"ewh-report-{data.quarter}.html")).resolve()
     html = render(data)
