@@ -472,6 +472,7 @@ def summarise(usage: Usage, impacts: pl.DataFrame, equivalents: pl.DataFrame, re
                 for v in _distinct(mine, c)
             }
         ),
+        "it_energy_kwh": _sum(mine, "it_energy_kwh"),
         "rows": mine.select(
             "activity_type",
             "quantity",
@@ -559,7 +560,8 @@ def equivalent_line(eq: dict) -> str:
 MEASURE_TITLES = {"energy_kwh": "energy", "co2e_location_kg": "carbon (location-based)", "water_l": "water"}
 
 
-def render_text(result: Estimate) -> str:
+def render_text(result: Estimate, verbose: bool = False) -> str:
+    """One screen per option; ``verbose`` adds the factor ids and each equivalent's source."""
     release = result.release
     lines = [
         f"Factor release {release['factor_release']} (sha256 {release['factor_release_sha256'][:12]}, "
@@ -573,7 +575,8 @@ def render_text(result: Estimate) -> str:
             f"  method {', '.join(s['method_tiers']) or 'none'}, dq score {s['dq_score']} (1 best, 5 worst),"
             f" grid {', '.join(s['electricity_country']) or 'n/a'}"
         )
-        lines.append(f"  factors: {', '.join(s['factor_ids'])}")
+        if verbose:
+            lines.append(f"  factors: {', '.join(s['factor_ids'])}")
         titles = dict(FIGURES)
         if s["market_basis"] == ["location_fallback"]:
             titles["co2e_market_kg"] += " (no market factor: = location)"
@@ -603,9 +606,13 @@ def render_text(result: Estimate) -> str:
         lines.append("  equivalents, for scale only (2 significant figures; never add them together):")
         for eq in s["equivalents"]:
             lines.append(f"    {MEASURE_TITLES[eq['measure']]}: {equivalent_line(eq)}")
-            lines.append(f"      {eq['basis']}; {eq['source_url']} ({eq['source_year']}, {eq['licence']})")
+            if verbose:
+                source = f"{eq['source_url']} ({eq['source_year']}, {eq['licence']})"
+                lines.append(f"      {eq['basis']}; {source}")
     if len(result.summaries) == 2:
         lines += ["", *compare_lines(*result.summaries)]
+    if not verbose:
+        lines += ["", "(--verbose: the factor ids and the source of each equivalent)"]
     return "\n".join(lines)
 
 
@@ -643,7 +650,18 @@ def compare_lines(a: dict, b: dict) -> list[str]:
         low, high = (la, lb) if ea < eb else (lb, la)
         share = abs(ea - eb) / max(ea, eb)
         lines.append(f"  [{low}] uses {share:.0%} less energy than [{high}] (central figures).")
+        if same_work(a, b):
+            lines.append(
+                "  The model does the same work for both (equal IT energy): they differ only by data-centre "
+                "overhead (PUE) and the grid where they run, not by the model or the settings."
+            )
     return lines
+
+
+def same_work(a: dict, b: dict) -> bool:
+    """Equal IT (server) energy: two options whose difference is all data-centre overhead and grid."""
+    ia, ib = a.get("it_energy_kwh"), b.get("it_energy_kwh")
+    return ia is not None and ib is not None and math.isclose(ia, ib, rel_tol=1e-9)
 
 
 def to_json(result: Estimate) -> dict:
@@ -812,7 +830,7 @@ def cmd_estimate(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(to_json(result), indent=2, default=str))
     else:
-        print(render_text(result))
+        print(render_text(result, verbose=args.verbose))
     return 0
 
 
@@ -837,6 +855,9 @@ def register(subparsers) -> argparse.ArgumentParser:
     )
     add_usage_arguments(parser)
     parser.add_argument("--json", action="store_true", help="print machine-readable JSON")
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="also print factor ids and each equivalent's source"
+    )
     parser.add_argument(
         "--allow-fallback",
         action="store_true",

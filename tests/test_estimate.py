@@ -274,7 +274,7 @@ def test_ads_estimate_matches_the_gmsf_worked_example(ads):
 
 
 def test_text_output_prints_figures_ranges_release_and_cited_equivalents(ads):
-    text = est.render_text(ads)
+    text = est.render_text(ads, verbose=True)
     assert "Factor release ewh-2026.11.0" in text
     assert "[feed] meta ads (format=social, device=mobile, country=DEU): 10,000 impressions" in text
     assert "method ad_framework, dq score 3" in text
@@ -286,6 +286,9 @@ def test_text_output_prints_figures_ranges_release_and_cited_equivalents(ads):
         "https://www.gov.uk/government/publications/greenhouse-gas-reporting-conversion-factors-2025" in text
     )
     assert "never add them together" in text
+    short = est.render_text(ads)  # one screen: the sources and factor ids only with --verbose
+    assert "https://" not in short and "factors:" not in short and "--verbose" in short
+    assert len(short.splitlines()) <= 24
 
 
 @pytest.mark.parametrize(
@@ -376,3 +379,17 @@ def test_a_misspelt_model_is_refused_with_close_matches_unless_fallback_is_allow
     code, out, err = _run_cli([*argv, "--allow-fallback"])
     assert code == 0, err
     assert "method unknown_model" in out and "spans a small to a frontier model" in out
+
+
+def test_options_that_differ_only_by_overhead_say_so():
+    """Two summaries with the same IT energy but different totals: the comparison names PUE and grid."""
+    figures = {n: {"central": 1.0, "low": 0.5, "high": 2.0} for n in est.FIGURES}
+    a = {"label": "A", "figures": figures, "it_energy_kwh": 0.8}
+    b = {
+        "label": "B",
+        "figures": {**figures, "energy_kwh": {"central": 1.2, "low": 0.6, "high": 2.4}},
+        "it_energy_kwh": 0.8,
+    }
+    assert any("only by data-centre overhead (PUE)" in line for line in est.compare_lines(a, b))
+    c = {**b, "it_energy_kwh": 0.9}
+    assert not any("data-centre overhead" in line for line in est.compare_lines(a, c))
