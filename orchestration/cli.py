@@ -11,6 +11,7 @@ import argparse
 import contextlib
 import os
 import sys
+import traceback
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -19,6 +20,7 @@ import polars as pl
 
 from connectors.base import ExportFormatError
 from connectors.config import Paths, default_home
+from connectors.redact import redact
 from orchestration.lib.output import print_table
 
 DBT_GROUPS = ("factors", "staging", "intermediate", "marts")
@@ -131,8 +133,9 @@ def _run_job(
             file=sys.stderr,
         )
         for event in result.all_events:
-            if event.is_step_failure and event.step_failure_data.error:
-                print(event.step_failure_data.error.message, file=sys.stderr)
+            if event.is_step_failure:
+                for line in failure_causes(event.step_failure_data):
+                    print(f"  {event.step_key}: {line}", file=sys.stderr)
         return EXIT_FAILED
     if groups is None or "marts" in groups:
         from orchestration.trust.close import check_restatements
@@ -152,6 +155,26 @@ def _run_job(
         )
         return EXIT_REJECTED_FILES
     return EXIT_OK
+
+
+def failure_causes(data) -> list[str]:
+    """Every distinct message of a step failure, outermost first, down to the root cause; redacted.
+
+    Dagster reports a step that used up its retries as "Exceeded max_retries of N"; the cause chain
+    and the ``Failure`` description hold what actually went wrong, which is what an operator needs.
+    """
+    messages, error = [], data.error
+    while error is not None:
+        messages.append(error.message)
+        error = error.cause or error.context
+    if data.user_failure_data is not None and data.user_failure_data.description:
+        messages.append(data.user_failure_data.description)
+    lines: list[str] = []
+    for message in messages:
+        line = redact(" ".join(str(message).split()))
+        if line and line not in lines:
+            lines.append(line)
+    return lines
 
 
 def _report_rejected(paths: Paths, since: datetime) -> int:
@@ -220,7 +243,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             connector, paths, folders=folders, window=window, use_api=connector.fetch is not None
         )
     except (ConfigError, VendorResponseError, ExportFormatError) as exc:
-        print(f"ewh ingest: {exc}", file=sys.stderr)
+        print(f"ewh ingest: {redact(str(exc))}", file=sys.stderr)
         return 1
     frame = pl.DataFrame([r.as_dict() for r in results]) if results else pl.DataFrame()
     if frame.is_empty():
@@ -280,7 +303,7 @@ def cmd_backfill(args: argparse.Namespace) -> int:
             results = ingest_source(connector, paths, window=Window(first, end))
         except (ConfigError, VendorResponseError, ExportFormatError) as exc:
             print(
-                f"ewh backfill: stopped at {first}: {exc}\nRe-run the same command to resume.",
+                f"ewh backfill: stopped at {first}: {redact(str(exc))}\nRe-run the same command to resume.",
                 file=sys.stderr,
             )
             return 1
@@ -442,6 +465,16 @@ def main(argv: list[str] | None = None) -> int:
     register_trust(sub)
     args = parser.parse_args(argv)
     os.environ.setdefault("EWH_HOME", str(default_home()))
+    try:
+        return _dispatch(args)
+    except Exception as exc:  # the last place a secret could reach stderr
+        trace = "".join(traceback.format_exception(exc))
+        print(f"ewh {args.command}: unexpected error\n{redact(trace)}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    """Run the command; writers under the single-writer lock."""
     if args.command not in WRITERS:
         return args.func(args)
     from connectors.locking import WarehouseBusyError, writer_lock

@@ -11,6 +11,7 @@ from connectors.base import Connector
 from connectors.ingest import Window, ingest_source
 from connectors.landing import IngestResult, ingest_file, landed_totals, read_manifest
 from connectors.registry import CONNECTORS
+from orchestration.lib.failures import step_errors
 from orchestration.resources import WarehouseResource
 
 
@@ -82,15 +83,18 @@ def build_ingest_asset(connector: Connector) -> dg.AssetsDefinition:
             context.log.info(f"{source} is not in EWH_SOURCES: nothing ingested")
             results = []
         elif warehouse.from_inbox:
-            results = _ingest_inbox(context, connector, paths)
+            with step_errors():
+                results = _ingest_inbox(context, connector, paths)
         else:
             if not folder.is_dir():
                 context.log.warning(f"no export folder for {source} at {folder}")
             # files first, then the vendor API when its key is set (same code as `ewh ingest`); the
-            # API fetches the run's partition range, widened by the look-back for revised days
-            results = ingest_source(
-                connector, paths, folders=[folder], window=_api_window(context, connector, warehouse)
-            )
+            # API fetches the run's partition range, widened by the look-back for revised days;
+            # errors leave redacted, and configuration/parse errors are not retried (lib/failures.py)
+            with step_errors():
+                results = ingest_source(
+                    connector, paths, folders=[folder], window=_api_window(context, connector, warehouse)
+                )
         new = [r for r in results if not r.skipped and not r.rejected]
         rejected = [r for r in results if r.rejected]
         for r in new:
