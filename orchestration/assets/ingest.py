@@ -168,14 +168,22 @@ def _api_window(context: dg.AssetExecutionContext, connector: Connector, warehou
 
 def _ingest_inbox(context: dg.AssetExecutionContext, connector: Connector, paths) -> list:
     """Land the source's inbox files; archive each landed file, move unreadable ones to ``rejected/``."""
-    files, refused = inbox.scan(paths.inbox, connector.source)
-    for name, reason in refused:
-        context.log.warning(f"inbox/{connector.source}/{name}: refused ({reason})")
+    found = inbox.scan(paths.inbox, connector.source)
+    inbox.log_scan(context.log, connector.source, found)
     results = []
-    for f in files:
+    for f in found.accepted:
+        if not f.unchanged():
+            context.log.warning(f"inbox/{connector.source}/{f.path.name}: changed since seen; next run")
+            continue
         result = ingest_file(connector, f.path, paths)
         results.append(result)
-        if result.rejected:
+        if not f.unchanged():
+            # written to while landing: keep it in the inbox so its whole content lands next time
+            context.log.warning(
+                f"inbox/{connector.source}/{f.path.name}: changed while landing; left in the inbox to land "
+                "again whole (landing replaces its days)"
+            )
+        elif result.rejected:
             moved = inbox.move_to(paths.inbox, f.path, connector.source, inbox.REJECTED)
             context.log.error(f"{result.error}; the file was moved to {moved.relative_to(paths.home)}")
         else:

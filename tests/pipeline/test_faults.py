@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
 from pathlib import Path
 
+import dagster as dg
+import polars as pl
 import pytest
 from werkzeug import Request, Response
 
+from connectors.config import BUNDLED_SAMPLES, Paths
+from connectors.landing import read_manifest
+from connectors.registry import CONNECTORS
 from orchestration.cli import main
+from orchestration.definitions import build_definitions
 
 pytestmark = pytest.mark.slow
 
@@ -49,3 +57,55 @@ def test_echoed_key_under_ewh_run_is_nowhere_and_401_is_not_retried(httpserver, 
     assert "[REDACTED]" in out.err
     assert KEY not in out.out and KEY not in out.err
     assert _files_containing(home, KEY) == []  # run database, event index, compute logs, run log
+
+
+def _sensor_context(defs: dg.Definitions) -> dg.SensorEvaluationContext:
+    return dg.build_sensor_context(definitions=defs, resources={"warehouse": defs.resources["warehouse"]})
+
+
+def test_a_file_written_slowly_while_the_sensor_scans_lands_once_whole(tmp_path, monkeypatch):
+    """A writer takes ~2 s to write a CSV; the sensor ticks throughout; one run, with every record."""
+    connector = CONNECTORS["openai_dashboard"]
+    sample = next((BUNDLED_SAMPLES / "openai_dashboard").glob("completions_usage_*.csv"))
+    whole = sample.read_bytes()
+    expected = connector.parse(whole, sample.name).raw_records
+    monkeypatch.setenv("EWH_INBOX_QUIET_SECONDS", "1")
+    home = tmp_path / "home"
+    defs = build_definitions(home=home, exports_dir=tmp_path / "no-exports")
+    paths = Paths(home)
+    target = paths.inbox / "openai_dashboard" / sample.name
+    target.parent.mkdir(parents=True)
+    lines = whole.splitlines(keepends=True)
+
+    def write_slowly() -> None:
+        with target.open("wb") as handle:
+            for i in range(0, len(lines), 12):
+                handle.write(b"".join(lines[i : i + 12]))
+                handle.flush()
+                time.sleep(0.25)
+
+    writer = threading.Thread(target=write_slowly)
+    writer.start()
+    sensor = defs.resolve_sensor_def("ewh_inbox_sensor")
+    requests: dict[str, dg.RunRequest] = {}
+    deadline = time.monotonic() + 60  # bounded: the file is complete after ~2 s plus the quiet period
+    while time.monotonic() < deadline and (writer.is_alive() or not requests):
+        for request in sensor.evaluate_tick(_sensor_context(defs)).run_requests:
+            assert not writer.is_alive(), "a run was requested for a file still being written"
+            requests.setdefault(request.run_key, request)
+        time.sleep(0.2)
+    writer.join()
+    assert len(requests) == 1
+    (request,) = requests.values()
+    result = defs.resolve_job_def("ewh_inbox").execute_in_process(
+        instance=dg.DagsterInstance.ephemeral(),
+        run_config=request.run_config,
+        asset_selection=list(request.asset_selection),
+        partition_key=request.partition_key,
+    )
+    assert result.success
+    manifest = read_manifest(paths).filter(pl.col("status") == "landed")
+    assert manifest.height == 1 and manifest.get_column("raw_records").item() == expected
+    assert (paths.inbox / ".archive" / "openai_dashboard" / sample.name).read_bytes() == whole
+    assert not target.exists()
+    assert sensor.evaluate_tick(_sensor_context(defs)).skip_message == "no new files in the inbox"
