@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 import polars as pl
 import pytest
 from werkzeug import Request, Response
@@ -109,3 +113,55 @@ def test_a_file_written_slowly_while_the_sensor_scans_lands_once_whole(tmp_path,
     assert (paths.inbox / ".archive" / "openai_dashboard" / sample.name).read_bytes() == whole
     assert not target.exists()
     assert sensor.evaluate_tick(_sensor_context(defs)).skip_message == "no new files in the inbox"
+
+
+FIGURES = "select count(*), round(sum(co2e_location_kg), 6) from mart_quarterly_emissions"
+READER = f"""
+import sys, duckdb
+con = duckdb.connect(sys.argv[1], read_only=True)
+query = "{FIGURES}"
+print(con.execute(query).fetchone(), flush=True)
+sys.stdin.readline()  # hold the warehouse open until the test has run the pipeline again
+print(con.execute(query).fetchone(), flush=True)
+"""
+
+
+def _figures(warehouse: Path) -> tuple:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute(FIGURES).fetchone()
+    finally:
+        con.close()
+
+
+def test_a_reader_holding_the_warehouse_open_does_not_stop_ewh_run(tmp_path, monkeypatch):
+    """A BI tool's read-only connection stays open for a whole run: the run succeeds, the reader keeps its
+    snapshot, and reopening shows the new figures."""
+    exports = tmp_path / "exports"
+    for source in ("openai_costs", "anthropic_usage"):
+        shutil.copytree(BUNDLED_SAMPLES / source, exports / source)
+    home = tmp_path / "home"
+    monkeypatch.setenv("EWH_HOME", str(home))
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+    monkeypatch.delenv("EWH_WAREHOUSE_PATH", raising=False)
+    assert main(["run", "--samples", str(exports)]) == 0
+    warehouse = home / "warehouse.duckdb"
+    before = _figures(warehouse)
+
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER, str(warehouse)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert reader.stdout.readline().strip() == str(before)  # open, and reading
+        shutil.copytree(BUNDLED_SAMPLES / "openai_dashboard", exports / "openai_dashboard")
+        assert main(["run", "--samples", str(exports)]) == 0
+        out, _ = reader.communicate("\n", timeout=60)
+    finally:
+        reader.kill()
+    assert out.strip() == str(before)  # the reader kept the snapshot it opened, without an error
+    after = _figures(warehouse)  # reopening: the new build
+    assert after != before and after[0] > before[0]
+    assert not (home / "warehouse.duckdb.building").exists()
