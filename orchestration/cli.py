@@ -99,6 +99,7 @@ def _run_job(
 
     from orchestration.automation import latest_partition
     from orchestration.definitions import ALL_JOB, build_definitions
+    from orchestration.lib.stale_runs import run_tags
 
     _prepare_instance(paths)
     started = datetime.now(UTC)
@@ -111,12 +112,14 @@ def _run_job(
     log_file = paths.home / "logs" / "ewh-run.log"
     log_file.parent.mkdir(parents=True, exist_ok=True)
     with DagsterInstance.get() as instance, log_file.open("w") as log:
+        _release_stale_runs(instance)
         # dbt's own progress lines go to stdout; keep them in the log file unless asked for
         sink = contextlib.nullcontext() if verbose else contextlib.redirect_stdout(log)
         with sink:
             result = job.execute_in_process(
                 instance=instance,
                 raise_on_error=False,
+                tags=run_tags(),
                 asset_selection=selection,
                 # files carry their own days; the partition is the API day (yesterday, plus look-back)
                 partition_key=None if groups else latest_partition(),
@@ -155,6 +158,16 @@ def _run_job(
         )
         return EXIT_REJECTED_FILES
     return EXIT_OK
+
+
+def _release_stale_runs(instance) -> None:
+    """Free the pool slots of runs killed mid-way (they would block this run for ever); name any wait."""
+    from orchestration.lib.stale_runs import pool_holders, release_stale_runs
+
+    for run_id in release_stale_runs(instance):
+        print(f"ewh run: released run {run_id}: its process is gone; marked failed, pool slots freed")
+    for line in pool_holders(instance):
+        print(f"ewh run: waiting for {line}", file=sys.stderr)
 
 
 def failure_causes(data) -> list[str]:

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import socket
 import subprocess
 import sys
 import threading
 import time
+import uuid
 from pathlib import Path
 
 import dagster as dg
 import duckdb
 import polars as pl
 import pytest
+from dagster import DagsterRunStatus
 from werkzeug import Request, Response
 
 from connectors.config import BUNDLED_SAMPLES, Paths
@@ -21,6 +25,7 @@ from connectors.landing import read_manifest
 from connectors.registry import CONNECTORS
 from orchestration.cli import main
 from orchestration.definitions import build_definitions
+from orchestration.lib.stale_runs import HOST_TAG, PID_TAG, pool_holders, release_stale_runs
 
 pytestmark = pytest.mark.slow
 
@@ -165,3 +170,59 @@ def test_a_reader_holding_the_warehouse_open_does_not_stop_ewh_run(tmp_path, mon
     after = _figures(warehouse)  # reopening: the new build
     assert after != before and after[0] > before[0]
     assert not (home / "warehouse.duckdb.building").exists()
+
+
+def _plant_killed_run(home: Path) -> str:
+    """What kill -9 during dbt leaves: a STARTED run of a dead process holding the ewh_warehouse slot."""
+    from orchestration.cli import _prepare_instance
+
+    _prepare_instance(Paths(home))
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    run_id = str(uuid.uuid4())
+    tags = {PID_TAG: str(dead.pid), HOST_TAG: socket.gethostname()}
+    with dg.DagsterInstance.get() as instance:
+        instance.add_run(
+            dg.DagsterRun(job_name="ewh_all", run_id=run_id, status=DagsterRunStatus.STARTED, tags=tags)
+        )
+        storage = instance.event_log_storage
+        storage.initialize_concurrency_limit_to_default("ewh_warehouse")  # as the executor does
+        claim = storage.claim_concurrency_slot("ewh_warehouse", run_id, "ewh_dbt_models", priority=0)
+        assert claim.is_claimed
+    return run_id
+
+
+def test_stale_claim_of_a_killed_run_is_released(tmp_path, monkeypatch):
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+    run_id = _plant_killed_run(tmp_path / "home")
+    with dg.DagsterInstance.get() as instance:
+        assert pool_holders(instance) and run_id in pool_holders(instance)[0]
+        assert release_stale_runs(instance) == [run_id]
+        assert instance.get_run_by_id(run_id).status == DagsterRunStatus.FAILURE
+        assert instance.event_log_storage.get_concurrency_info("ewh_warehouse").claimed_slots == []
+        assert pool_holders(instance) == []
+
+
+def test_ewh_run_after_a_kill_9_during_dbt_finishes(tmp_path, monkeypatch):
+    """The next `ewh run` on that home frees the claim and finishes (bounded: it used to wait for ever)."""
+    home = tmp_path / "home"
+    exports = tmp_path / "exports"
+    shutil.copytree(BUNDLED_SAMPLES / "openai_costs", exports / "openai_costs")
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+    monkeypatch.setenv("EWH_HOME", str(home))
+    run_id = _plant_killed_run(home)
+    env = os.environ | {"EWH_HOME": str(home)}
+    env.pop("EWH_WAREHOUSE_PATH", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "orchestration.cli", "run", "--samples", str(exports)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,  # proves no hang; a clean run of one source takes a few minutes on 2 cores
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert f"released run {run_id}" in done.stdout
+    with dg.DagsterInstance.get() as instance:
+        assert instance.get_run_by_id(run_id).status == DagsterRunStatus.FAILURE
+    assert _figures(home / "warehouse.duckdb")[0] > 0
