@@ -79,8 +79,8 @@ class DeadlineRetry(Retry):
 
     def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None):
         state = _deadline.get()
-        if error is not None and state is not None:
-            state.last_error = type(error).__name__
+        if state is not None and (error is not None or response is not None):
+            state.last_error = type(error).__name__ if error is not None else f"HTTP {response.status}"
         new = super().increment(method, url, response, error, _pool, _stacktrace)
         if state is not None and time.monotonic() + new.get_backoff_time() >= state.at:
             state.hit = True
@@ -185,17 +185,15 @@ def _json_context(text: str, exc: json.JSONDecodeError) -> str:
 
 
 def _transport_failure(
-    source: str, method: str, url: str, exc: Exception, state: _Deadline, waited: float
+    source: str, method: str, url: str, exc: Exception | None, state: _Deadline, waited: float
 ) -> str:
     """A failed call explained: the host, what went wrong, and how long we waited."""
     host = urlsplit(url).netloc
-    reason = exc.__class__.__name__
-    inner = getattr(exc, "args", [None])[0]
+    inner = exc.args[0] if exc is not None and exc.args else None
     cause = getattr(inner, "reason", None)
-    if cause is not None:
-        reason = f"{reason}: {cause.__class__.__name__}"
-    elif state.last_error:
-        reason = f"{reason}: {state.last_error}"
+    reason = state.last_error or (type(cause).__name__ if isinstance(cause, Exception) else "")
+    if exc is not None:
+        reason = f"{exc.__class__.__name__}: {reason}" if reason else exc.__class__.__name__
     if state.hit:
         return (
             f"[{source}] {method} {_where(url)}: no usable answer from {host} within the "
@@ -272,7 +270,7 @@ def send(
     # no single attempt may wait past the deadline either
     bounded = (min(timeout[0], limit), min(timeout[1], limit))
     try:
-        return session.request(
+        response = session.request(
             method, url, params=params, json=json_body, headers=dict(headers), timeout=bounded
         )
     except requests.exceptions.RequestException as exc:
@@ -280,6 +278,10 @@ def send(
         raise VendorResponseError(_transport_failure(source, method, url, exc, state, waited)) from None
     finally:
         _deadline.reset(token)
+    if state.hit:  # urllib3 hands back the last 429/5xx when the deadline stops its status retries
+        waited = time.monotonic() - started
+        raise VendorResponseError(_transport_failure(source, method, url, None, state, waited))
+    return response
 
 
 def paginate(

@@ -156,3 +156,12 @@ def test_permanent_errors_are_not_retried_by_dagster_and_others_are():
     assert as_failure(ExportFormatError("x", "f.csv", "no header")).allow_retries is False
     transient = as_failure(VendorResponseError(f"[x] 503 from proxy, key {KEY}"))
     assert transient.allow_retries is True and KEY not in transient.description
+
+
+def test_a_vendor_down_for_longer_than_the_deadline_names_the_last_status(openai_at, paths, monkeypatch):
+    monkeypatch.setenv("EWH_HTTP_DEADLINE", "1")
+    monkeypatch.setenv("EWH_HTTP_MAX_RETRIES", "50")
+    monkeypatch.setenv("EWH_HTTP_BACKOFF_FACTOR", "0.2")
+    openai_at.expect_request("/v1/organization/usage/completions").respond_with_data("down", status=503)
+    with pytest.raises(VendorResponseError, match=r"within the 1 s deadline .*last error .*HTTP 503"):
+        ingest_source(openai_usage.CONNECTOR, paths, window=WINDOW)
