@@ -74,3 +74,17 @@ def building_copy(warehouse: Path) -> Iterator[Path]:
         _discard(building)
         raise
     publish(building, warehouse)
+
+
+@contextmanager
+def writable_copy(warehouse: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-write connection to a copy of the warehouse, published when the block succeeds.
+
+    For the writes outside dbt (``ewh close``, restatements): they too must not fail on a reader.
+    """
+    with building_copy(warehouse) as building:
+        con = duckdb.connect(str(building))
+        try:
+            yield con
+        finally:
+            con.close()

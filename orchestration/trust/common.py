@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
 
@@ -68,6 +70,18 @@ def connect(paths: Paths, *, read_only: bool = False) -> duckdb.DuckDBPyConnecti
     if not paths.warehouse.exists():
         raise TrustError(f"no warehouse at {paths.warehouse}; run `ewh run` first")
     return duckdb.connect(str(paths.warehouse), read_only=read_only)
+
+
+@contextmanager
+def connect_for_write(paths: Paths) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Write through a copy published atomically (orchestration/lib/publish.py): open readers keep
+    their snapshot and never make the write fail; a failed block publishes nothing."""
+    from orchestration.lib.publish import writable_copy
+
+    if not paths.warehouse.exists():
+        raise TrustError(f"no warehouse at {paths.warehouse}; run `ewh run` first")
+    with writable_copy(paths.warehouse) as con:
+        yield con
 
 
 def table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
