@@ -20,13 +20,19 @@ MIN_SECRET_LENGTH = 6  # shorter values (a test's "x", "1") would mask ordinary 
 
 _declared: set[str] = set()
 _SECRET_NAME = re.compile(r"(?:^|_)(?:KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIALS?)$", re.IGNORECASE)
-_TOKEN_SHAPES = (
-    re.compile(r"(?i)\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=\-]{6,}"),
-    re.compile(r"\b(?:sk|pk|rk)-[A-Za-z0-9_\-]{8,}"),
-    re.compile(
-        r"(?i)\b(access_token|api_key|apikey|x-api-key|token|key)(\"?\s*[=:]\s*\"?)[A-Za-z0-9._~+/\-]{12,}"
-    ),
+# token-shaped strings; a candidate is masked only if it holds a digit, so prose ("Basic authentication",
+# "key: organization_usage") survives while real tokens, which mix digits in, do not
+_BEARER = re.compile(r"(?i)\b(Bearer|Basic)(\s+)([A-Za-z0-9._~+/=\-]{12,})")
+_PREFIXED = re.compile(r"\b(?:sk|pk|rk)-[A-Za-z0-9_\-]{8,}")
+_ASSIGNED = re.compile(
+    r"(?i)\b(access_token|api_key|apikey|x-api-key|token|key|secret|password)(\"?\s*[=:]\s*\"?)"
+    r"([A-Za-z0-9._~+/\-]{12,})"
 )
+
+
+def _mask_if_secret(match: re.Match) -> str:
+    head, sep, value = match.groups()
+    return f"{head}{sep}{MASK}" if any(c.isdigit() for c in value) else match.group(0)
 
 
 def declare(variable: str) -> None:
@@ -47,6 +53,6 @@ def redact(text: str) -> str:
         return text
     for value in secret_values():
         text = text.replace(value, MASK)
-    text = _TOKEN_SHAPES[0].sub(lambda m: f"{m.group(1)} {MASK}", text)
-    text = _TOKEN_SHAPES[1].sub(MASK, text)
-    return _TOKEN_SHAPES[2].sub(lambda m: f"{m.group(1)}{m.group(2)}{MASK}", text)
+    text = _BEARER.sub(_mask_if_secret, text)
+    text = _PREFIXED.sub(MASK, text)
+    return _ASSIGNED.sub(_mask_if_secret, text)

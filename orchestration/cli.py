@@ -218,7 +218,8 @@ def failure_causes(data) -> list[str]:
         line = redact(" ".join(str(message).split()))
         if line and line not in lines:
             lines.append(line)
-    return lines
+    # a Failure's description also appears inside its error message: say it once
+    return [line for line in lines if not any(line != other and line in other for other in lines)]
 
 
 def _report_rejected(paths: Paths, since: datetime) -> int:

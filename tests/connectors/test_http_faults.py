@@ -165,3 +165,8 @@ def test_a_vendor_down_for_longer_than_the_deadline_names_the_last_status(openai
     openai_at.expect_request("/v1/organization/usage/completions").respond_with_data("down", status=503)
     with pytest.raises(VendorResponseError, match=r"within the 1 s deadline .*last error .*HTTP 503"):
         ingest_source(openai_usage.CONNECTOR, paths, window=WINDOW)
+
+
+def test_redact_leaves_prose_alone():
+    text = "Basic authentication failed; key: organization_usage; token counts differ; risk-assessment-report"
+    assert redact(text) == text
