@@ -22,6 +22,7 @@ from connectors.base import ExportFormatError
 from connectors.config import Paths, default_home
 from connectors.redact import redact
 from orchestration.lib.output import print_table
+from orchestration.trust.common import quarter_status
 
 DBT_GROUPS = ("factors", "staging", "intermediate", "marts")
 # commands that write the landing zone or the warehouse take the single-writer lock
@@ -66,38 +67,12 @@ def _print_table(frame: pl.DataFrame) -> None:
     print_table(frame)
 
 
-CLOSED_SQL = "select quarter, strftime(max(closed_at), '%Y-%m-%d') from closed_quarters group by quarter"
-# figures (cell x metric) a later run moved, however many times
-RESTATED_SQL = """
-select quarter, count(distinct concat_ws('|', metric, vendor, model, project_or_workspace, country))
-from restatements group by quarter
-"""
-
-
-def quarter_status(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    """``closed YYYY-MM-DD`` per closed quarter, plus ``RESTATED (n figures)`` when later runs moved it.
-
-    The figures shown are always the current marts; for a closed quarter the marker says they may
-    differ from what was closed (``ewh restatements`` lists every change).
-    """
-    from orchestration.trust.common import table_exists
-
-    if not table_exists(con, "closed_quarters"):
-        return {}
-    restated = dict(con.sql(RESTATED_SQL).fetchall()) if table_exists(con, "restatements") else {}
-    status = {}
-    for quarter, closed_on in con.sql(CLOSED_SQL).fetchall():
-        n = restated.get(quarter, 0)
-        status[quarter] = f"closed {closed_on}" + (f"; RESTATED ({n} figures: ewh restatements)" if n else "")
-    return status
-
-
 def summary_frame(paths: Paths, quarter: str | None) -> pl.DataFrame:
     """The quarterly footprint, each row marked open, closed, or closed and restated."""
     con = duckdb.connect(str(paths.warehouse), read_only=True)
     try:
         frame = con.sql(SUMMARY_SQL, params={"quarter": quarter}).pl()
-        status = quarter_status(con)
+        status = quarter_status(con)  # closed / restated markers (orchestration/trust/common.py)
     finally:
         con.close()
     return frame.with_columns(

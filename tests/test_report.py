@@ -379,3 +379,10 @@ def test_report_draws_in_headless_chromium(reports, browser, tmp_path):
     assert path.as_uri() in requested, f"the report's own load is not in the log: {requested}"
     outside = [u for u in requested if not u.startswith(("file://", "data:", "blob:", "about:"))]
     assert not outside, f"the report requested {outside}"
+
+
+def test_the_header_says_whether_the_quarter_is_open_closed_or_restated(reports):
+    """Issue #15 fault 6: the sample quarters are not closed, so the marker says open (closed and restated
+    quarters: tests/test_summary_status.py, same ``quarter_status``)."""
+    for _, html in reports.values():
+        assert 'Quarter status: <strong class="quarter-status">open</strong>' in html
