@@ -58,10 +58,10 @@ def read_json_document(source: str, file: str, raw: bytes) -> pl.DataFrame:
     try:
         return pl.read_json(io.BytesIO(raw), infer_schema_length=None)
     except Exception as exc:  # polars raises several error types for bad JSON
-        raise ExportFormatError(source, file, _json_problem(raw, exc)) from exc
+        raise ExportFormatError(source, file, json_problem(raw, exc)) from exc
 
 
-def _json_problem(raw: bytes, polars_error: Exception) -> str:
+def json_problem(raw: bytes, polars_error: Exception) -> str:
     """Where a JSON document breaks (line, column, byte: Python's parser), or why Polars refused it."""
     try:
         json.loads(raw)
@@ -535,6 +535,24 @@ def _header_newlines(body: str, header: list[str]) -> int:
     return 0 if first.count('"') % 2 == 0 else body[: body.index("\n", len(first) + 1)].count("\n")
 
 
+def _jsonl_problem(raw: bytes, polars_error: Exception) -> str:
+    """The first JSON-lines line that does not parse, with its line and column; else Polars' reason."""
+    lines = raw.split(b"\n")
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            json.loads(line)
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            where = f"line {number} of {len(lines)}"
+            if isinstance(exc, json.JSONDecodeError):
+                end = number == len(lines) or not any(x.strip() for x in lines[number:])
+                hint = ": the file looks truncated" if end else ""
+                return f"malformed JSON lines at {where}, column {exc.colno}: {exc.msg}{hint}"
+            return f"malformed JSON lines at {where}: not UTF-8"
+    return f"JSON lines this reader cannot tabulate ({type(polars_error).__name__}: {polars_error})"
+
+
 def read_table_rows(source: str, file: str, raw: bytes) -> pl.DataFrame:
     """Read a Parquet or JSON-lines export, plus ``_pointer``: ``row:<n>`` (Parquet) or ``line:<n>``."""
     if raw[:4] == b"PAR1":
@@ -547,7 +565,7 @@ def read_table_rows(source: str, file: str, raw: bytes) -> pl.DataFrame:
         try:
             frame = pl.read_ndjson(io.BytesIO(raw), infer_schema_length=None)
         except Exception as exc:
-            raise ExportFormatError(source, file, f"malformed JSON lines ({exc})") from exc
+            raise ExportFormatError(source, file, _jsonl_problem(raw, exc)) from exc
         label, first = "line:", 1
     pointer = pl.concat_str(pl.lit(label), (pl.int_range(pl.len()) + first).cast(pl.String))
     return frame.with_columns(pointer.alias("_pointer"), pointer.alias("_record"))

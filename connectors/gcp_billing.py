@@ -41,6 +41,7 @@ from connectors.frames import (
     covered_days,
     ensure_columns,
     json_attributes,
+    json_problem,
     natural_key,
     normalise_model,
     read_csv_rows,
@@ -207,7 +208,7 @@ def _read(raw: bytes, file: str) -> tuple[pl.DataFrame, str]:
         try:
             frame = pl.read_json(io.BytesIO(raw), infer_schema_length=None)
         except Exception as exc:
-            raise ExportFormatError(SOURCE, file, f"malformed JSON ({exc})") from exc
+            raise ExportFormatError(SOURCE, file, json_problem(raw, exc)) from exc
         pointer = pl.concat_str(pl.lit("/"), pl.int_range(pl.len()).cast(pl.String))
         return frame.with_columns(pointer.alias("_pointer"), pointer.alias("_record")), "json"
     return read_csv_rows(SOURCE, file, raw), "csv"

@@ -91,12 +91,13 @@ from connectors.frames import (
     unpivot_measures,
 )
 from connectors.http import (
-    DEFAULT_TIMEOUT,
     ConfigError,
     Credential,
+    VendorParseError,
     VendorResponseError,
     build_session,
     pages_as_export,
+    send,
 )
 from connectors.schema import MONEY, PARSED_SCHEMA, UTC_TS, conform
 
@@ -706,14 +707,8 @@ def search_stream(session: requests.Session, url: str, headers: dict[str, str], 
     other errors and malformed JSON -> ``VendorResponseError``; secrets never appear in a message.
     """
     where = f"POST {urlsplit(url).scheme}://{urlsplit(url).netloc}{urlsplit(url).path}"
-    try:
-        response = session.post(url, json={"query": query}, headers=headers, timeout=DEFAULT_TIMEOUT)
-    except requests.exceptions.RetryError as exc:
-        raise VendorResponseError(
-            f"[{SOURCE}] {where}: gave up after retries ({exc.__class__.__name__})"
-        ) from None
-    except requests.exceptions.RequestException as exc:
-        raise VendorResponseError(f"[{SOURCE}] {where}: {exc.__class__.__name__}") from None
+    # the shared transport: urllib3 retries within EWH_HTTP_DEADLINE, failures naming host and time
+    response = send(session, "POST", url, source=SOURCE, headers=headers, json_body={"query": query})
     try:
         body = response.json()
     except ValueError:
@@ -728,9 +723,9 @@ def search_stream(session: requests.Session, url: str, headers: dict[str, str], 
         message = _google_message(body) if body is not None else response.text[:200].strip()
         raise VendorResponseError(f"[{SOURCE}] {where} returned {response.status_code}: {message}")
     if body is None:
-        raise VendorResponseError(f"[{SOURCE}] {where} returned malformed JSON ({response.text[:80]!r})")
+        raise VendorParseError(f"[{SOURCE}] {where} returned malformed JSON ({response.text[:80]!r})")
     if not isinstance(body, list) or not all(isinstance(batch, dict) for batch in body):
-        raise VendorResponseError(f"[{SOURCE}] {where} returned JSON that is not an array of result batches")
+        raise VendorParseError(f"[{SOURCE}] {where} returned JSON that is not an array of result batches")
     if any("error" in batch for batch in body):
         raise VendorResponseError(f"[{SOURCE}] {where}: the stream failed part-way ({_google_message(body)})")
     return body

@@ -35,6 +35,7 @@ import polars as pl
 
 from connectors.base import Connector, ExportFormatError, ParsedExport
 from connectors.config import Paths
+from connectors.redact import redact
 from connectors.schema import (
     ACTIVITY_SCHEMA,
     BOOKKEEPING,
@@ -827,10 +828,13 @@ PART_COLUMNS = {"_source_file": pl.String, "_source_sha256": pl.String}
 
 
 def describe_failure(source: str, name: str, exc: Exception) -> str:
-    """One line naming the source, the file and what is wrong with it (a parser bug says so too)."""
+    """One line naming the source, the file and what is wrong with it (a parser bug says so too).
+
+    Redacted: it is stored in the manifest and shown in logs, and a parser error may quote the file.
+    """
     if isinstance(exc, ExportFormatError):
-        return str(exc)
-    detail = " ".join(str(exc).split())[:500]
+        return redact(str(exc))
+    detail = " ".join(redact(str(exc)).split())[:500]
     return f"[{source}] {name}: could not be read ({type(exc).__name__}: {detail})"
 
 

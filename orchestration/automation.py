@@ -16,6 +16,7 @@ import dagster as dg
 import requests
 
 from connectors import inbox
+from connectors.redact import redact
 from connectors.registry import CONNECTORS
 from orchestration.assets.ingest import DAILY, landing_key, quarantine_key
 from orchestration.resources import WarehouseResource
@@ -88,10 +89,9 @@ def inbox_sensor(context: dg.SensorEvaluationContext, warehouse: WarehouseResour
     paths = warehouse.paths
     requests_: list[dg.RunRequest] = []
     for source in CONNECTORS:
-        files, refused = inbox.scan(paths.inbox, source)
-        for name, reason in refused:
-            context.log.warning(f"inbox/{source}/{name}: refused ({reason})")
-        for f in files:
+        found = inbox.scan(paths.inbox, source)
+        inbox.log_scan(context.log, source, found)
+        for f in found.accepted:
             requests_.append(
                 dg.RunRequest(
                     run_key=f"{source}:{f.sha256}",
@@ -109,7 +109,7 @@ def inbox_sensor(context: dg.SensorEvaluationContext, warehouse: WarehouseResour
 @dg.run_failure_sensor(name="ewh_failure_alert", default_status=dg.DefaultSensorStatus.RUNNING)
 def failure_alert(context: dg.RunFailureSensorContext):
     run = context.dagster_run
-    message = (
+    message = redact(
         f"emissions-warehouse run {run.run_id} ({run.job_name}) failed: "
         f"{context.failure_event.message or 'see the run log'}"
     )

@@ -12,6 +12,7 @@ import contextlib
 import json
 import os
 import sys
+import traceback
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -21,7 +22,9 @@ import polars as pl
 
 from connectors.base import ExportFormatError
 from connectors.config import Paths, default_home
+from connectors.redact import redact
 from orchestration.lib.output import print_table
+from orchestration.trust.common import quarter_status
 
 DBT_GROUPS = ("factors", "staging", "intermediate", "marts")
 # commands that write the landing zone or the warehouse take the single-writer lock
@@ -68,11 +71,16 @@ def _print_table(frame: pl.DataFrame) -> None:
 
 
 def summary_frame(paths: Paths, quarter: str | None) -> pl.DataFrame:
+    """The quarterly footprint, each row marked open, closed, or closed and restated."""
     con = duckdb.connect(str(paths.warehouse), read_only=True)
     try:
-        return con.sql(SUMMARY_SQL, params={"quarter": quarter}).pl()
+        frame = con.sql(SUMMARY_SQL, params={"quarter": quarter}).pl()
+        status = quarter_status(con)  # closed / restated markers (orchestration/trust/common.py)
     finally:
         con.close()
+    return frame.with_columns(
+        pl.col("quarter").replace_strict(status, default="open", return_dtype=pl.String).alias("status")
+    )
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -101,6 +109,7 @@ def _run_job(
     from orchestration.assets.ingest import FILES_READABLE
     from orchestration.automation import latest_partition
     from orchestration.definitions import ALL_JOB, build_definitions
+    from orchestration.lib.stale_runs import run_tags
     from orchestration.progress import RunProgress
 
     _prepare_instance(paths)
@@ -117,6 +126,7 @@ def _run_job(
     run_id = str(uuid.uuid4())
     total = len(selection) if selection is not None else len(graph.materializable_asset_keys)
     with DagsterInstance.get() as instance, log_file.open("w") as log:
+        _release_stale_runs(instance)
         # dbt's own progress lines go to stdout; keep them in the log file unless asked for
         sink = contextlib.nullcontext() if verbose else contextlib.redirect_stdout(log)
         with sink, RunProgress(instance, run_id, total, stream=sys.stderr):
@@ -124,6 +134,7 @@ def _run_job(
                 run_id=run_id,
                 instance=instance,
                 raise_on_error=False,
+                tags=run_tags(),
                 asset_selection=selection,
                 # files carry their own days; the partition is the API day (yesterday, plus look-back)
                 partition_key=None if groups else latest_partition(),
@@ -141,8 +152,9 @@ def _run_job(
             file=sys.stderr,
         )
         for event in result.all_events:
-            if event.is_step_failure and event.step_failure_data.error:
-                print(event.step_failure_data.error.message, file=sys.stderr)
+            if event.is_step_failure:
+                for line in failure_causes(event.step_failure_data):
+                    print(f"  {event.step_key}: {line}", file=sys.stderr)
         return EXIT_FAILED
     if groups is None or "marts" in groups:
         from orchestration.trust.close import check_restatements
@@ -169,6 +181,37 @@ def _run_job(
         )
         return EXIT_REJECTED_FILES
     return EXIT_OK
+
+
+def _release_stale_runs(instance) -> None:
+    """Free the pool slots of runs killed mid-way (they would block this run for ever); name any wait."""
+    from orchestration.lib.stale_runs import pool_holders, release_stale_runs
+
+    for run_id in release_stale_runs(instance):
+        print(f"ewh run: released run {run_id}: its process is gone; marked failed, pool slots freed")
+    for line in pool_holders(instance):
+        print(f"ewh run: waiting for {line}", file=sys.stderr)
+
+
+def failure_causes(data) -> list[str]:
+    """Every distinct message of a step failure, outermost first, down to the root cause; redacted.
+
+    Dagster reports a step that used up its retries as "Exceeded max_retries of N"; the cause chain
+    and the ``Failure`` description hold what actually went wrong, which is what an operator needs.
+    """
+    messages, error = [], data.error
+    while error is not None:
+        messages.append(error.message)
+        error = error.cause or error.context
+    if data.user_failure_data is not None and data.user_failure_data.description:
+        messages.append(data.user_failure_data.description)
+    lines: list[str] = []
+    for message in messages:
+        line = redact(" ".join(str(message).split()))
+        if line and line not in lines:
+            lines.append(line)
+    # a Failure's description also appears inside its error message: say it once
+    return [line for line in lines if not any(line != other and line in other for other in lines)]
 
 
 def _report_rejected(paths: Paths, since: datetime) -> int:
@@ -270,7 +313,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             connector, paths, folders=folders, window=window, use_api=connector.fetch is not None
         )
     except (ConfigError, VendorResponseError, ExportFormatError) as exc:
-        print(f"ewh ingest: {exc}", file=sys.stderr)
+        print(f"ewh ingest: {redact(str(exc))}", file=sys.stderr)
         return 1
     frame = pl.DataFrame([r.as_dict() for r in results]) if results else pl.DataFrame()
     if frame.is_empty():
@@ -330,7 +373,7 @@ def cmd_backfill(args: argparse.Namespace) -> int:
             results = ingest_source(connector, paths, window=Window(first, end))
         except (ConfigError, VendorResponseError, ExportFormatError) as exc:
             print(
-                f"ewh backfill: stopped at {first}: {exc}\nRe-run the same command to resume.",
+                f"ewh backfill: stopped at {first}: {redact(str(exc))}\nRe-run the same command to resume.",
                 file=sys.stderr,
             )
             return 1
@@ -512,6 +555,16 @@ def main(argv: list[str] | None = None) -> int:
     register_trust(sub)
     args = parser.parse_args(argv)
     os.environ.setdefault("EWH_HOME", str(default_home()))
+    try:
+        return _dispatch(args)
+    except Exception as exc:  # the last place a secret could reach stderr
+        trace = "".join(traceback.format_exception(exc))
+        print(f"ewh {args.command}: unexpected error\n{redact(trace)}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    """Run the command; writers under the single-writer lock."""
     if args.command not in WRITERS:
         return args.func(args)
     from connectors.locking import WarehouseBusyError, writer_lock

@@ -12,6 +12,7 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 from connectors.config import environment
 from factors.release import release_info
 from orchestration.lib.dbt_project import dbt_project, ensure_manifest
+from orchestration.lib.publish import building_copy
 from orchestration.resources import WarehouseResource
 
 
@@ -64,15 +65,20 @@ def build_dbt_assets() -> dg.AssetsDefinition:
         warehouse: WarehouseResource,
     ):
         paths = warehouse.paths
-        paths.warehouse.parent.mkdir(parents=True, exist_ok=True)
         release = release_info()
         context.log.info(f"factor release {release['factor_release']}")
         context.log.info(f"factor release sha256 {release['factor_release_sha256']}")
-        with environment(paths.dbt_env()):
+        # dbt builds a copy, published atomically on success: readers holding the warehouse open
+        # neither block the build nor see a half-built one (orchestration/lib/publish.py)
+        with (
+            building_copy(paths.warehouse) as building,
+            environment(paths.dbt_env() | {"EWH_WAREHOUSE_PATH": str(building)}),
+        ):
             args = ["build", "--vars", json.dumps(release)]
             if config.full_refresh:
                 args.append("--full-refresh")
             target = run_target(paths.dbt_runs, context.run_id)
             yield from dbt.cli(args, context=context, target_path=target).stream()
+        context.log.info(f"published {paths.warehouse}")
 
     return ewh_dbt_models

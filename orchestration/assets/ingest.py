@@ -11,6 +11,7 @@ from connectors.base import Connector
 from connectors.ingest import Window, ingest_source
 from connectors.landing import IngestResult, ingest_file, landed_totals, read_manifest
 from connectors.registry import CONNECTORS
+from orchestration.lib.failures import step_errors
 from orchestration.resources import WarehouseResource
 
 
@@ -107,15 +108,18 @@ def build_ingest_asset(connector: Connector) -> dg.AssetsDefinition:
             context.log.info(f"{source} is not in EWH_SOURCES: nothing ingested")
             results = []
         elif warehouse.from_inbox:
-            results = _ingest_inbox(context, connector, paths)
+            with step_errors():
+                results = _ingest_inbox(context, connector, paths)
         else:
             if not folder.is_dir():
                 context.log.warning(f"no export folder for {source} at {folder}")
             # files first, then the vendor API when its key is set (same code as `ewh ingest`); the
-            # API fetches the run's partition range, widened by the look-back for revised days
-            results = ingest_source(
-                connector, paths, folders=[folder], window=_api_window(context, connector, warehouse)
-            )
+            # API fetches the run's partition range, widened by the look-back for revised days;
+            # errors leave redacted, and configuration/parse errors are not retried (lib/failures.py)
+            with step_errors():
+                results = ingest_source(
+                    connector, paths, folders=[folder], window=_api_window(context, connector, warehouse)
+                )
         new = [r for r in results if not r.skipped and not r.rejected]
         rejected = [r for r in results if r.rejected]
         for r in new:
@@ -190,14 +194,22 @@ def _api_window(context: dg.AssetExecutionContext, connector: Connector, warehou
 
 def _ingest_inbox(context: dg.AssetExecutionContext, connector: Connector, paths) -> list:
     """Land the source's inbox files; archive each landed file, move unreadable ones to ``rejected/``."""
-    files, refused = inbox.scan(paths.inbox, connector.source)
-    for name, reason in refused:
-        context.log.warning(f"inbox/{connector.source}/{name}: refused ({reason})")
+    found = inbox.scan(paths.inbox, connector.source)
+    inbox.log_scan(context.log, connector.source, found)
     results = []
-    for f in files:
+    for f in found.accepted:
+        if not f.unchanged():
+            context.log.warning(f"inbox/{connector.source}/{f.path.name}: changed since seen; next run")
+            continue
         result = ingest_file(connector, f.path, paths)
         results.append(result)
-        if result.rejected:
+        if not f.unchanged():
+            # written to while landing: keep it in the inbox so its whole content lands next time
+            context.log.warning(
+                f"inbox/{connector.source}/{f.path.name}: changed while landing; left in the inbox to land "
+                "again whole (landing replaces its days)"
+            )
+        elif result.rejected:
             moved = inbox.move_to(paths.inbox, f.path, connector.source, inbox.REJECTED)
             context.log.error(f"{result.error}; the file was moved to {moved.relative_to(paths.home)}")
         else:

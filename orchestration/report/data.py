@@ -17,6 +17,7 @@ import duckdb
 import polars as pl
 
 from orchestration.estimate import equivalents_for
+from orchestration.trust.common import quarter_status
 
 QUARTER_RE = re.compile(r"^(\d{4})Q([1-4])$")
 # the figures of the headline, each with _low and _high columns in the marts
@@ -185,6 +186,7 @@ def _load(con: duckdb.DuckDBPyConnection, quarter: str, quarters: list[str]) -> 
     equivalents = [{**e, "note": notes[e["factor_id"]]} for e in equivalents_for(headline, seed, end)]
 
     release = con.sql("select * from dim_factor_release").pl().to_dicts()[0]
+    status = quarter_status(con).get(quarter, "open")
     return ReportData(
         quarter=quarter,
         previous_quarter=prev,
@@ -311,6 +313,7 @@ def _load(con: duckdb.DuckDBPyConnection, quarter: str, quarters: list[str]) -> 
             "select count(*) from fct_activity_impacts where quarter = $q and method_tier = 'no_factor'",
             params=params,
         ).fetchall()[0][0],
+        extras={"quarter_status": status},
     )
 
 

@@ -50,6 +50,7 @@ from orchestration.trust.common import (
     closed_dir,
     code_version,
     connect,
+    connect_for_write,
     quarter_bounds,
     table_exists,
 )
@@ -88,8 +89,7 @@ def close_quarter(paths: Paths, quarter: str, *, force: bool = False, now: datet
     """Snapshot the quarter's marts, rows and raw-file manifest. Returns the ``closed_quarters`` row."""
     quarter = check_quarter(quarter)
     now = now or datetime.now(UTC)
-    con = connect(paths)
-    try:
+    with connect_for_write(paths) as con:
         if table_exists(con, "closed_quarters"):
             already = con.execute(
                 "select closed_at from closed_quarters where quarter = ?", [quarter]
@@ -163,8 +163,6 @@ def close_quarter(paths: Paths, quarter: str, *, force: bool = False, now: datet
         append(con, "closed_quarters", header_frame)
         append(con, "closed_quarters_log", header_frame.with_columns(pl.lit(force).alias("forced")))
         con.commit()
-    finally:
-        con.close()
 
     out = closed_dir(paths, quarter)
     out.mkdir(parents=True, exist_ok=True)
@@ -313,7 +311,7 @@ def check_restatements(paths: Paths, *, now: datetime | None = None) -> pl.DataF
     if not found:
         return pl.DataFrame()
     candidates = pl.concat(found, how="vertical_relaxed")
-    con = connect(paths)
+    con = connect(paths, read_only=True)
     try:
         if table_exists(con, "restatements"):
             latest = (
@@ -339,14 +337,15 @@ def check_restatements(paths: Paths, *, now: datetime | None = None) -> pl.DataF
                 )
                 .drop("_recorded")
             )
-        if candidates.is_empty():
-            return candidates
-        candidates = candidates.with_columns(
-            pl.lit(uuid.uuid4().hex).alias("check_id"), pl.lit(now).alias("detected_at")
-        )
-        append(con, "restatements", candidates)
     finally:
         con.close()
+    if candidates.is_empty():
+        return candidates
+    candidates = candidates.with_columns(
+        pl.lit(uuid.uuid4().hex).alias("check_id"), pl.lit(now).alias("detected_at")
+    )
+    with connect_for_write(paths) as con:
+        append(con, "restatements", candidates)
     return candidates
 
 

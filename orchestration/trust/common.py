@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
 
@@ -68,6 +70,18 @@ def connect(paths: Paths, *, read_only: bool = False) -> duckdb.DuckDBPyConnecti
     if not paths.warehouse.exists():
         raise TrustError(f"no warehouse at {paths.warehouse}; run `ewh run` first")
     return duckdb.connect(str(paths.warehouse), read_only=read_only)
+
+
+@contextmanager
+def connect_for_write(paths: Paths) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Write through a copy published atomically (orchestration/lib/publish.py): open readers keep
+    their snapshot and never make the write fail; a failed block publishes nothing."""
+    from orchestration.lib.publish import writable_copy
+
+    if not paths.warehouse.exists():
+        raise TrustError(f"no warehouse at {paths.warehouse}; run `ewh run` first")
+    with writable_copy(paths.warehouse) as con:
+        yield con
 
 
 def table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
@@ -234,3 +248,27 @@ def derived_factor_rows(paths: Paths) -> pl.DataFrame:
     finally:
         con.close()
     return pl.concat(frames, how="vertical") if frames else factor_rows().clear()
+
+
+CLOSED_SQL = "select quarter, strftime(max(closed_at), '%Y-%m-%d') from closed_quarters group by quarter"
+# figures (cell x metric) a later run moved, however many times
+RESTATED_SQL = """
+select quarter, count(distinct concat_ws('|', metric, vendor, model, project_or_workspace, country))
+from restatements group by quarter
+"""
+
+
+def quarter_status(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """``closed YYYY-MM-DD`` per closed quarter, plus ``RESTATED (n figures)`` when later runs moved it.
+
+    The figures shown are always the current marts; for a closed quarter the marker says they may
+    differ from what was closed (``ewh restatements`` lists every change).
+    """
+    if not table_exists(con, "closed_quarters"):
+        return {}
+    restated = dict(con.sql(RESTATED_SQL).fetchall()) if table_exists(con, "restatements") else {}
+    status = {}
+    for quarter, closed_on in con.sql(CLOSED_SQL).fetchall():
+        n = restated.get(quarter, 0)
+        status[quarter] = f"closed {closed_on}" + (f"; RESTATED ({n} figures: ewh restatements)" if n else "")
+    return status

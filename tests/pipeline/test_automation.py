@@ -85,9 +85,9 @@ def test_inbox_refuses_symlinks_and_traversal(tmp_path):
     assert inbox.refusal(folder, "../secret.json") == "invalid file name"
     assert inbox.refusal(folder, "..") == "invalid file name"
     assert inbox.refusal(folder, ".hidden.json") == "hidden file"
-    accepted, refused = inbox.scan(tmp_path / "inbox", "openai_usage")
-    assert [f.path.name for f in accepted] == ["ok.json"]
-    assert refused == [("link.json", "symbolic link")]
+    found = inbox.scan(tmp_path / "inbox", "openai_usage")
+    assert [f.path.name for f in found.accepted] == ["ok.json"]
+    assert found.refused == [("link.json", "symbolic link")]
 
 
 def test_inbox_run_lands_the_file_once_and_archives_it(defs_home):

@@ -1,0 +1,70 @@
+"""Writes to the warehouse go through a copy published atomically (issue #15, fault 5), on real DuckDB files.
+
+A reader in another process holds the warehouse open read-only: a write (``ewh close``, restatements)
+succeeds, the reader keeps its snapshot, a new connection sees the write; a failed write publishes nothing.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import duckdb
+import pytest
+
+from connectors.config import Paths
+from orchestration.lib.publish import building_path
+from orchestration.trust.common import connect_for_write
+
+READER = """
+import sys, duckdb
+con = duckdb.connect(sys.argv[1], read_only=True)
+print(con.execute("select count(*) from t").fetchone()[0], flush=True)
+sys.stdin.readline()
+print(con.execute("select count(*) from t").fetchone()[0], flush=True)
+"""
+
+
+def _count(path) -> int:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute("select count(*) from t").fetchone()[0]
+    finally:
+        con.close()
+
+
+def test_a_write_with_a_reader_holding_the_warehouse_open(tmp_path):
+    paths = Paths(tmp_path / "home")
+    paths.home.mkdir()
+    con = duckdb.connect(str(paths.warehouse))
+    con.execute("create table t as select * from range(3)")
+    con.close()
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER, str(paths.warehouse)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert reader.stdout.readline().strip() == "3"
+        with connect_for_write(paths) as con:  # a plain read-write connect fails here on a lock
+            con.execute("insert into t select * from range(2)")
+        out, _ = reader.communicate("\n", timeout=60)
+    finally:
+        reader.kill()
+    assert out.strip() == "3"  # the reader's snapshot
+    assert _count(paths.warehouse) == 5  # what a new connection sees
+    assert not building_path(paths.warehouse).exists()
+
+
+def test_a_failed_write_publishes_nothing(tmp_path):
+    paths = Paths(tmp_path / "home")
+    paths.home.mkdir()
+    con = duckdb.connect(str(paths.warehouse))
+    con.execute("create table t as select * from range(3)")
+    con.close()
+    with pytest.raises(RuntimeError, match="half-way"), connect_for_write(paths) as con:
+        con.execute("insert into t select * from range(2)")
+        raise RuntimeError("half-way")
+    assert _count(paths.warehouse) == 3
+    assert not building_path(paths.warehouse).exists()
