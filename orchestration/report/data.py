@@ -384,7 +384,7 @@ def _drivers(con: duckdb.DuckDBPyConnection, quarter: str) -> pl.DataFrame:
                sum(f.energy_kwh) as energy_kwh,
                sum(f.co2e_location_kg) / sum(sum(f.co2e_location_kg)) over () as share,
                max(f.method_tier) as method_tier,
-               arg_max(t.label, t.rank) as method,
+               arg_max(t.label, t.tier_order) as method,
                max(f.dq_score) as worst_dq_score
         from fct_activity_impacts as f
         join method_tiers as t on f.method_tier = t.method_tier

@@ -12,10 +12,11 @@ with usage as (
         sum(co2e_location_kg + coalesce(co2e_embodied_kg, 0)) as kgco2e,
         max(method_tier) as method_tier,
         max(case when is_fallback then 1 else 0 end) = 1 as rests_on_fallback,
+        -- regexp_extract has the same signature on DuckDB and Spark; [.] avoids escapes in either dialect
         min(case
             when model_factor_id like 'llm.huggingface.%'
-                then {{ dbt.split_part(dbt.split_part('model_factor_id', "'.'", 3), "'/'", 1) }}
-            when model_factor_id like 'llm.%' then {{ dbt.split_part('model_factor_id', "'.'", 2) }}
+                then regexp_extract(model_factor_id, '^llm[.]huggingface[.]([^/]+)/', 1)
+            when model_factor_id like 'llm.%' then regexp_extract(model_factor_id, '^llm[.]([^.]+)[.]', 1)
         end) as model_maker
     from {{ ref('fct_activity_impacts') }}
     where activity_type like 'llm%' and model is not null
