@@ -406,6 +406,7 @@ def test_the_body_speaks_to_an_esg_lead_without_internal_codes(reports):
     body = html.split('<section id="headline"', 1)[1].split('<section id="method"', 1)[0]
     for code in ("size_tier", "unknown_model", "counted_in_impressions", "model_specific", "worst dq"):
         assert code not in body, code
+    assert "<strong>S</strong> taken from a secondary source" in body  # the status letters are explained
     appendix = html.split('<section id="method"', 1)[1]
     assert "<code>unknown_model</code>" in appendix or "<td>unknown_model</td>" in appendix
 
