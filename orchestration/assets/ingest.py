@@ -53,6 +53,24 @@ def data_freshness(source: str, totals: pl.DataFrame, today: date) -> dg.AssetCh
     )
 
 
+def _record_landed_days(context: dg.AssetExecutionContext, source: str, new: list[IngestResult]) -> None:
+    """One materialisation event per daily partition the run's files landed, besides the run's own
+    partition: files carry their own days, and the UI's partition status should show what is landed."""
+    partitioned = context.has_partition_key_range or context.has_partition_key
+    own = set(context.partition_keys) if partitioned else set()
+    days = sorted({d.isoformat() for r in new for d in r.days} - own)
+    valid = set(DAILY.get_partition_keys()) if days else set()
+    for day in (d for d in days if d in valid):
+        context.log_event(
+            dg.AssetMaterialization(
+                asset_key=landing_key(source),
+                partition=day,
+                description="landed from an export file by this run",
+                metadata={"run_partition": ", ".join(sorted(own)) or "none"},
+            )
+        )
+
+
 def build_ingest_asset(connector: Connector) -> dg.AssetsDefinition:
     source = connector.source
 
@@ -126,6 +144,7 @@ def build_ingest_asset(connector: Connector) -> dg.AssetsDefinition:
             context.log.info(_landed_line(r))
         for r in rejected:
             context.log.error(f"REJECTED {r.error}")
+        _record_landed_days(context, source, new)
         manifest = read_manifest(paths).filter((pl.col("source") == source) & (pl.col("status") == "landed"))
         quarantined_total = manifest.select(pl.col("rows_quarantined").sum()).item() or 0
         landed = landed_totals(paths, source).get_column("rows_landed").sum() or 0

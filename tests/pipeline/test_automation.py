@@ -228,3 +228,16 @@ def test_schedule_and_sensor_start_stopped_unless_automation_is_switched_on(monk
     monkeypatch.setenv("EWH_AUTOMATION", "on")
     assert automation_status() == dg.DefaultScheduleStatus.RUNNING
     assert nightly_schedule().default_status == dg.DefaultScheduleStatus.RUNNING
+
+
+def test_days_landed_from_files_show_as_materialised_partitions(pipeline_home):
+    """Issue #17 item 7: the UI's partition status shows the days the files landed, not only the run's day."""
+    instance = dg.DagsterInstance.from_config(str(pipeline_home / ".dagster"))
+    try:
+        days = instance.get_materialized_partitions(dg.AssetKey(["landing", "openai_usage"]))
+    finally:
+        instance.dispose()
+    # the samples' completions pages cover 2026-07-06..12, 09-01..14 and 10-01..07 (hand count: 28 days)
+    expected = {f"2026-07-{d:02d}" for d in range(6, 13)} | {f"2026-09-{d:02d}" for d in range(1, 15)}
+    expected |= {f"2026-10-{d:02d}" for d in range(1, 8)}
+    assert expected <= days
