@@ -31,7 +31,7 @@ class RunProgress:
     def __init__(self, instance: DagsterInstance, run_id: str, total_assets: int, stream: TextIO):
         self.instance, self.run_id, self.total, self.stream = instance, run_id, total_assets, stream
         self.cursor: str | None = None
-        self.done = 0
+        self.materialised: set = set()  # asset keys: a landing asset also records each day it landed
         self.checks = self.failed_checks = 0
         self.started: dict[str, float] = {}
         self._stop = threading.Event()
@@ -61,8 +61,8 @@ class RunProgress:
         if self._bar is not None:
             self._bar.stop()
         self._line(
-            f"done: {self.done} of {self.total} assets materialised, {self.checks} checks evaluated, "
-            f"{self.failed_checks} failed"
+            f"done: {len(self.materialised)} of {self.total} assets materialised, "
+            f"{self.checks} checks evaluated, {self.failed_checks} failed"
         )
 
     def _loop(self) -> None:
@@ -93,8 +93,8 @@ class RunProgress:
             verdict = "done" if event.event_type == DagsterEventType.STEP_SUCCESS else "FAILED"
             self._line(f"{step}: {verdict} in {took:.1f} s")
         elif event.event_type == DagsterEventType.ASSET_MATERIALIZATION:
-            self.done += 1
             materialization = event.step_materialization_data.materialization
+            self.materialised.add(materialization.asset_key)
             metadata = materialization.metadata
             if "rows_landed_this_run" in metadata:
                 asset = materialization.asset_key.to_user_string()
@@ -104,7 +104,7 @@ class RunProgress:
             self.checks += 1
             self.failed_checks += not event.asset_check_evaluation_data.passed
         if self._bar is not None:
-            self._bar.update(self._task, completed=self.done, description=step or "running")
+            self._bar.update(self._task, completed=len(self.materialised), description=step or "running")
 
     def _line(self, text: str) -> None:
         if self._bar is not None:
