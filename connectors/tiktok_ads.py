@@ -139,6 +139,8 @@ def _read_records(raw: bytes, file: str) -> pl.DataFrame:
     is_array = raw.removeprefix(codecs.BOM_UTF8).lstrip()[:1] == b"["
     if "data" not in pages.columns or not isinstance(pages.schema["data"], pl.Struct):
         raise ExportFormatError(SOURCE, file, "no 'data' object: not a report/integrated/get response")
+    if "code" in pages.columns and pages.schema["code"].is_nested():
+        raise ExportFormatError(SOURCE, file, "'code' is not a number: not a report/integrated/get response")
     if "code" in pages.columns:
         failed = pages.filter(pl.col("code").cast(pl.Int64, strict=False).fill_null(-1) != 0)
         if failed.height:

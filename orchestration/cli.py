@@ -455,8 +455,13 @@ from mart_quarterly_data_quality where ($quarter is null or quarter = $quarter) 
 
 def _print_data_quality(paths: Paths, quarter: str | None) -> None:
     """The one data-quality figure (mart_quarterly_data_quality), named as in the report and the docs."""
+    from orchestration.trust.common import table_exists
+
     con = duckdb.connect(str(paths.warehouse), read_only=True)
     try:
+        if not table_exists(con, "mart_quarterly_data_quality"):  # a warehouse built by an older release
+            print("\n(mart_quarterly_data_quality is not built yet: run `ewh run` to add it)")
+            return
         frame = con.sql(DATA_QUALITY_SQL, params={"quarter": quarter}).pl()
     finally:
         con.close()
@@ -477,8 +482,13 @@ from mart_source_coverage where ($quarter is null or quarter = $quarter) order b
 
 def _print_coverage(paths: Paths, quarter: str | None) -> None:
     """Which days each source's figures rest on (mart_source_coverage): gaps and late sources show here."""
+    from orchestration.trust.common import table_exists
+
     con = duckdb.connect(str(paths.warehouse), read_only=True)
     try:
+        if not table_exists(con, "mart_source_coverage"):  # a warehouse built by an older release
+            print("\n(mart_source_coverage is not built yet: run `ewh run` to add it)")
+            return
         frame = con.sql(COVERAGE_SQL, params={"quarter": quarter}).pl()
     finally:
         con.close()

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 
 from connectors import google_ads, linkedin_ads, meta_ads, tiktok_ads
 from connectors.base import ExportFormatError
@@ -411,5 +411,8 @@ def test_damaged_linkedin_response_lands_quarantines_or_is_rejected(raw):
 
 @PROPERTY
 @given(raw=damaged_json(TIKTOK.read_bytes()))
+# found by this test: a response whose "code" is an object or a list crashed the error-code check
+@example(raw=TIKTOK.read_bytes().replace(b'"code": 0', b'"code": {}', 1))
+@example(raw=TIKTOK.read_bytes().replace(b'"code": 0', b'"code": []', 1))
 def test_damaged_tiktok_report_lands_quarantines_or_is_rejected(raw):
     _check(tiktok_ads.CONNECTOR, raw, TIKTOK.name)
