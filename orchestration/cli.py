@@ -453,23 +453,29 @@ from mart_quarterly_data_quality where ($quarter is null or quarter = $quarter) 
 """
 
 
-def _print_data_quality(paths: Paths, quarter: str | None) -> None:
-    """The one data-quality figure (mart_quarterly_data_quality), named as in the report and the docs."""
+def _read_mart(paths: Paths, table: str, sql: str, quarter: str | None) -> pl.DataFrame | None:
+    """A quarter's rows of a mart, or None (said on screen) for a warehouse built before the mart existed."""
     from orchestration.trust.common import table_exists
 
     con = duckdb.connect(str(paths.warehouse), read_only=True)
     try:
-        if not table_exists(con, "mart_quarterly_data_quality"):  # a warehouse built by an older release
-            print("\n(mart_quarterly_data_quality is not built yet: run `ewh run` to add it)")
-            return
-        frame = con.sql(DATA_QUALITY_SQL, params={"quarter": quarter}).pl()
+        if not table_exists(con, table):
+            print(f"\n({table} is not built yet: run `ewh run` to add it)")
+            return None
+        return con.sql(sql, params={"quarter": quarter}).pl()
     finally:
         con.close()
-    print(
-        "\nPrimary-data share (kgCO2e computed from the vendors' activity data with a method of its own; "
-        "the rest rests on fallbacks):"
-    )
-    _print_table(frame)
+
+
+def _print_data_quality(paths: Paths, quarter: str | None) -> None:
+    """The one data-quality figure (mart_quarterly_data_quality), named as in the report and the docs."""
+    frame = _read_mart(paths, "mart_quarterly_data_quality", DATA_QUALITY_SQL, quarter)
+    if frame is not None:
+        print(
+            "\nPrimary-data share (kgCO2e computed from the vendors' activity data with a method of its own; "
+            "the rest rests on fallbacks):"
+        )
+        _print_table(frame)
 
 
 COVERAGE_SQL = """
@@ -482,21 +488,14 @@ from mart_source_coverage where ($quarter is null or quarter = $quarter) order b
 
 def _print_coverage(paths: Paths, quarter: str | None) -> None:
     """Which days each source's figures rest on (mart_source_coverage): gaps and late sources show here."""
-    from orchestration.trust.common import table_exists
-
-    con = duckdb.connect(str(paths.warehouse), read_only=True)
-    try:
-        if not table_exists(con, "mart_source_coverage"):  # a warehouse built by an older release
-            print("\n(mart_source_coverage is not built yet: run `ewh run` to add it)")
-            return
-        frame = con.sql(COVERAGE_SQL, params={"quarter": quarter}).pl()
-    finally:
-        con.close()
-    gaps = frame.filter(pl.col("days_missing") > 0).height
-    print(
-        f"\nCoverage per source ({gaps} of {frame.height} with days missing; a day without usage counts too):"
-    )
-    _print_table(frame)
+    frame = _read_mart(paths, "mart_source_coverage", COVERAGE_SQL, quarter)
+    if frame is not None:
+        gaps = frame.filter(pl.col("days_missing") > 0).height
+        print(
+            f"\nCoverage per source ({gaps} of {frame.height} with days missing; "
+            "a day without usage counts too):"
+        )
+        _print_table(frame)
 
 
 def _quarter(value: str) -> str:
