@@ -8,8 +8,10 @@ where not exists (
     select 1 from {{ ref('int_activity_unioned') }} as u where u.activity_id = l.activity_id
 )
 union all
-select u.* exclude (report_family)
-from {{ ref('int_activity_unioned') }} as u
+-- the landed row itself (same columns as above; `* exclude` is DuckDB-only, Spark has no such syntax)
+select l.*
+from {{ ref('int_activity_landed') }} as l
+inner join {{ ref('int_activity_unioned') }} as u on u.activity_id = l.activity_id
 where u.activity_type <> 'spend'
     and u.report_family in {{ cost_reports }}
     and not exists (select 1 from {{ ref('int_activity_usage') }} as a where a.activity_id = u.activity_id)
