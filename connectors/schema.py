@@ -169,8 +169,18 @@ def conform(frame: pl.DataFrame, schema: pl.Schema) -> pl.DataFrame:
     ]
     kept = [pl.col(name).cast(dtype) for name, dtype in BOOKKEEPING.items() if name in frame.columns]
     return frame.with_columns(missing).select(
-        [pl.col(name).cast(dtype, strict=False) for name, dtype in schema.items()] + kept
+        [_lenient_cast(name, dtype, frame.schema.get(name)) for name, dtype in schema.items()] + kept
     )
+
+
+def _lenient_cast(name: str, dtype: pl.DataType, source: pl.DataType | None) -> pl.Expr:
+    """A non-strict cast; a number too large for a decimal column becomes null too (Polars raises
+    on decimal overflow even when the cast is non-strict)."""
+    column = pl.col(name)
+    if isinstance(dtype, pl.Decimal) and source is not None and source.is_numeric():
+        limit = 10 ** ((dtype.precision or 38) - (dtype.scale or 0))
+        column = pl.when(column.abs() < limit).then(column)
+    return column.cast(dtype, strict=False)
 
 
 def _rules() -> list[tuple[pl.Expr, str, str]]:
