@@ -4,13 +4,13 @@
                                         [--rerun] [--digest OUT.json]
 
 ``EXPORTS`` is laid out like ``data/samples`` (``<source>/<files>``; ``benchmarks/generate.py`` writes
-one). Each source's folder goes through ``connectors.ingest.ingest_source`` (files only, no vendor API),
-the same call the Dagster ingest assets make, into a fresh ``EWH_HOME`` (a temporary folder, deleted
-afterwards, unless ``--home`` is given). Prints wall and CPU seconds, files, rows, and the cost per file
-and per row; ``--profile`` adds the top cProfile entries by cumulative time; ``--rerun`` lands the same
-folder a second time (everything must be skipped by hash); ``--digest`` writes order-independent hashes
-of the landed rows, the quarantine, the partition layout and the manifest (without ingest times) so two
-versions of the landing code can be compared on the same exports.
+one). Each source's folder goes through ``connectors.landing.ingest.ingest_source`` (files only, no
+vendor API), the same call the Dagster ingest assets make, into a fresh ``EWH_HOME`` (a temporary folder,
+deleted afterwards, unless ``--home`` is given). Prints wall and CPU seconds, files, rows, and the cost
+per file and per row; ``--profile`` adds the top cProfile entries by cumulative time; ``--rerun`` lands
+the same folder a second time (everything must be skipped by hash); ``--digest`` writes order-independent
+hashes of the landed rows, the quarantine, the partition layout and the manifest (without ingest times)
+so two versions of the landing code can be compared on the same exports.
 """
 
 from __future__ import annotations
@@ -32,10 +32,10 @@ if str(REPO) not in sys.path:
 
 import polars as pl  # noqa: E402
 
-from connectors.config import Paths  # noqa: E402
-from connectors.ingest import ingest_source  # noqa: E402
-from connectors.landing import read_manifest  # noqa: E402
-from connectors.registry import CONNECTORS  # noqa: E402
+from connectors.core.config import Paths  # noqa: E402
+from connectors.core.registry import CONNECTORS  # noqa: E402
+from connectors.landing.ingest import ingest_source  # noqa: E402
+from connectors.landing.zone import read_manifest  # noqa: E402
 
 
 def land(exports: Path, paths: Paths) -> dict:

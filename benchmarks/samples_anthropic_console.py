@@ -18,7 +18,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 from pathlib import Path
 
-from connectors.anthropic_console import COST_FIELDS
+from connectors.anthropic.console import COST_FIELDS
 
 FIRST, LAST = date(2026, 9, 24), date(2026, 10, 5)
 WINDOW = "\u2264 200k"

@@ -3,7 +3,7 @@
     python benchmarks/samples_cloud_carbon.py [SAMPLES_DIR]   # default: data/samples
 
 Months 2026-07..2026-09, AI services (Vertex AI, Gemini API, Amazon Bedrock, SageMaker, Azure OpenAI /
-Cognitive Services) beside a few others. Shapes follow connectors/cloud_carbon.py's docstring:
+Cognitive Services) beside a few others. Shapes follow connectors/cloud_carbon/exports.py's docstring:
 
 * gcp_carbon: a CSV of BigQuery query results with dotted headers (Jul, Aug; model version 20) and a
   ``bq extract`` JSON-lines file with nested records and quoted INT64 (Sep; model version 21);

@@ -1,6 +1,6 @@
 """Write the bundled LinkedIn adAnalytics samples in ``data/samples/linkedin_ads/`` (deterministic).
 
-Shape: what ``connectors.linkedin_ads.fetch`` saves: a JSON array with one raw ``GET /rest/adAnalytics?
+Shape: what ``connectors.linkedin.ads.fetch`` saves: a JSON array with one raw ``GET /rest/adAnalytics?
 q=statistics&pivots=List(ACCOUNT,CAMPAIGN)&timeGranularity=DAILY`` response per ad account, each
 ``{"paging": {...}, "elements": [...]}``. Quirks reproduced: costs are decimal strings (some with long
 binary-float tails such as ``"107.5300000000000335346"``), counts are integers, a campaign with no

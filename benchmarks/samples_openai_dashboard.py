@@ -16,7 +16,7 @@ import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from connectors.openai_dashboard import COST_COLUMNS
+from connectors.openai.dashboard import COST_COLUMNS
 
 FIRST, DAYS = date(2026, 9, 27), 10  # 2026-09-27 .. 2026-10-06
 QUIET_DAY = date(2026, 10, 4)  # no usage at all: an empty bucket in both exports

@@ -1,6 +1,6 @@
 """Write the bundled TikTok integrated-report samples in ``data/samples/tiktok_ads/`` (deterministic).
 
-Shape: what ``connectors.tiktok_ads.fetch`` saves per advertiser: a JSON array of raw
+Shape: what ``connectors.tiktok.ads.fetch`` saves per advertiser: a JSON array of raw
 ``GET /open_api/v1.3/report/integrated/get/`` responses, first every page of the AUDIENCE report
 (``campaign_id, country_code, stat_time_day``: spend, impressions, clicks), then every page of the BASIC
 report (``campaign_id, stat_time_day``: currency, spend, impressions, clicks, reach, video metrics).

@@ -728,7 +728,7 @@ def image_model_rows() -> list[dict]:
         for size in sizes:
             token_size = "1024x1024" if size == "*" else size
             for quality in ["low", "medium", "high", "*"]:
-                lo_q, hi_q = (("low", "high") if quality == "*" else (quality, quality))
+                lo_q, hi_q = ("low", "high") if quality == "*" else (quality, quality)
                 mid_q = "medium" if quality == "*" else quality
                 t_lo = GPT_IMAGE_TOKENS[lo_q][token_size]
                 t_mid = GPT_IMAGE_TOKENS[mid_q][token_size]

@@ -11,7 +11,7 @@ import hashlib
 from importlib import metadata
 from pathlib import Path
 
-from connectors.config import REPO_ROOT
+from connectors.core.config import REPO_ROOT
 
 SEEDS = REPO_ROOT / "dbt_project" / "seeds"
 

@@ -15,9 +15,9 @@ from datetime import timedelta
 import dagster as dg
 import requests
 
-from connectors import inbox
-from connectors.redact import redact
-from connectors.registry import CONNECTORS
+from connectors.core.redact import redact
+from connectors.core.registry import CONNECTORS
+from connectors.landing import inbox
 from orchestration.assets.ingest import DAILY, landing_key, quarantine_key
 from orchestration.resources import WarehouseResource
 

@@ -20,9 +20,9 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from connectors.base import ExportFormatError
-from connectors.config import Paths, default_home
-from connectors.redact import redact
+from connectors.core.base import ExportFormatError
+from connectors.core.config import Paths, default_home
+from connectors.core.redact import redact
 from orchestration.lib.output import print_table
 from orchestration.trust.common import quarter_status
 
@@ -285,9 +285,9 @@ def _report_run(paths: Paths) -> None:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     """Land one source: its export files (``--files``), and its API for ``--from``..``--to`` (inclusive)."""
-    from connectors.http import ConfigError, VendorResponseError
-    from connectors.ingest import Window, ingest_source
-    from connectors.registry import get
+    from connectors.core.http import ConfigError, VendorResponseError
+    from connectors.core.registry import get
+    from connectors.landing.ingest import Window, ingest_source
 
     try:
         connector = get(args.source)
@@ -348,9 +348,9 @@ def cmd_backfill(args: argparse.Namespace) -> int:
     Each chunk lands whole or not at all and replaces its days, so a backfill that stops part-way is
     resumed by running the same command again: nothing is duplicated.
     """
-    from connectors.http import ConfigError, VendorResponseError
-    from connectors.ingest import Window, ingest_source
-    from connectors.registry import get
+    from connectors.core.http import ConfigError, VendorResponseError
+    from connectors.core.registry import get
+    from connectors.landing.ingest import Window, ingest_source
 
     try:
         connector = get(args.source)
@@ -576,7 +576,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     """Run the command; writers under the single-writer lock."""
     if args.command not in WRITERS:
         return args.func(args)
-    from connectors.locking import WarehouseBusyError, writer_lock
+    from connectors.landing.lock import WarehouseBusyError, writer_lock
 
     try:
         with writer_lock(Path(os.environ["EWH_HOME"])):

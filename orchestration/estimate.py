@@ -43,10 +43,10 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from connectors.config import Paths
-from connectors.landing import TABLES, atomic_write_parquet, init_landing, partition_path, stable_ids
-from connectors.registry import CONNECTORS
-from connectors.schema import ACTIVITY_SCHEMA, conform, validate
+from connectors.core.config import Paths
+from connectors.core.registry import CONNECTORS
+from connectors.core.schema import ACTIVITY_SCHEMA, conform, validate
+from connectors.landing.zone import TABLES, atomic_write_parquet, init_landing, partition_path, stable_ids
 from factors.release import release_info
 from orchestration.lib.dbt_paths import DBT_EXECUTABLE, DBT_PROJECT_DIR
 
@@ -328,7 +328,7 @@ def activity_rows(options: list[Usage], *, ingested_at: datetime | None = None) 
 
 
 def _normalise_model(raw: str) -> str:
-    from connectors.frames import normalise_model
+    from connectors.core.frames import normalise_model
 
     return pl.select(normalise_model(pl.lit(raw))).item()
 

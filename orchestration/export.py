@@ -28,7 +28,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from connectors.config import Paths
+from connectors.core.config import Paths
 
 FORMATS = ("csv", "parquet", "xlsx")
 QUARTER_TABLES = (

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from connectors.config import BUNDLED_SAMPLES, Paths, default_home
+from connectors.core.config import BUNDLED_SAMPLES, Paths, default_home
 
 
 class WarehouseResource(dg.ConfigurableResource):

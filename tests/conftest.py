@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from connectors.config import BUNDLED_SAMPLES, Paths
+from connectors.core.config import BUNDLED_SAMPLES, Paths
 
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
-# tests drop inbox files at once; the quiet period (connectors/inbox.py) is exercised where it matters
+# tests drop inbox files at once; the quiet period (connectors/landing/inbox.py) is exercised where it matters
 os.environ.setdefault("EWH_INBOX_QUIET_SECONDS", "0")
 os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
 

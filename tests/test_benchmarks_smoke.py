@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from connectors.config import Paths
-from connectors.landing import ingest_folder, read_manifest
-from connectors.registry import CONNECTORS
+from connectors.core.config import Paths
+from connectors.core.registry import CONNECTORS
+from connectors.landing.zone import ingest_folder, read_manifest
 
 GENERATE = Path(__file__).resolve().parent.parent / "benchmarks" / "generate.py"
 RUN = GENERATE.with_name("run.py")

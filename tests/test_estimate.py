@@ -16,9 +16,9 @@ import duckdb
 import polars as pl
 import pytest
 
-from connectors.config import Paths
-from connectors.landing import ingest_bytes, init_landing
-from connectors.registry import CONNECTORS
+from connectors.core.config import Paths
+from connectors.core.registry import CONNECTORS
+from connectors.landing.zone import ingest_bytes, init_landing
 from factors.release import SEEDS, release_info
 from orchestration import estimate as est
 from tests.support.dbt_cli import run_dbt

@@ -14,7 +14,7 @@ import pytest
 import yaml
 from polars.testing import assert_frame_equal
 
-from connectors.config import Paths
+from connectors.core.config import Paths
 from orchestration.cli import main
 from orchestration.export import ExportError, check_quarter, export_quarter
 from orchestration.lib.dbt_project import DBT_PROJECT_DIR
@@ -225,6 +225,7 @@ def test_workbook_cells_are_typed_numbers_with_formats_and_columns_are_described
     """Finance opens the workbook as it is: numbers as numbers, years without a separator, shares as %."""
     workbook = openpyxl.load_workbook(exported["xlsx"])
     try:
+
         def cell(sheet: str, column: str):
             ws = workbook[sheet]
             header = [c.value for c in ws[1]]
@@ -243,9 +244,7 @@ def test_workbook_cells_are_typed_numbers_with_formats_and_columns_are_described
         assert day.is_date and day.number_format == "yyyy-mm-dd"
         assert workbook["mart_quarterly_emissions"].freeze_panes == "A2"
 
-        described = {
-            (r[0], r[1]): r[2] for r in workbook["columns"].iter_rows(min_row=2, values_only=True)
-        }
+        described = {(r[0], r[1]): r[2] for r in workbook["columns"].iter_rows(min_row=2, values_only=True)}
         assert "Location-based" in described[("mart_quarterly_emissions", "co2e_location_kg")] or (
             "location" in described[("mart_quarterly_emissions", "co2e_location_kg")].lower()
         )

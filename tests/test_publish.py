@@ -12,7 +12,7 @@ import sys
 import duckdb
 import pytest
 
-from connectors.config import Paths
+from connectors.core.config import Paths
 from orchestration.lib.publish import building_path
 from orchestration.trust.common import connect_for_write
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import yaml
 
-from connectors.config import BUNDLED_SAMPLES, REPO_ROOT
-from connectors.registry import ACTIVITY_SOURCES, CONNECTORS, EMISSION_SOURCES
+from connectors.core.config import BUNDLED_SAMPLES, REPO_ROOT
+from connectors.core.registry import ACTIVITY_SOURCES, CONNECTORS, EMISSION_SOURCES
 
 DBT = REPO_ROOT / "dbt_project"
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from connectors.config import REPO_ROOT
+from connectors.core.config import REPO_ROOT
 from orchestration.cli import main
 from orchestration.report.data import ReportError, parse_quarter, previous_quarter, quarter_bounds
 

@@ -7,7 +7,7 @@
     Spark needs catalog tables (staging models are persistent views, which may not reference temporary
     views): one EXTERNAL parquet table per source, dropped and re-created on every invocation so it follows
     EWH_LANDING_DIR and the canonical schema. The columns are declared (meta.spark_columns, from
-    connectors/schema.py), so a source with no data files yet - Spark skips _-prefixed files, the
+    connectors/core/schema.py), so a source with no data files yet - Spark skips _-prefixed files, the
     placeholder included - reads as an empty table of the right types instead of failing schema inference.
 -#}
 {% macro register_landing_sources() %}

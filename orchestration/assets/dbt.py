@@ -9,7 +9,7 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
-from connectors.config import environment
+from connectors.core.config import environment
 from factors.release import release_info
 from orchestration.lib.dbt_project import dbt_project, ensure_manifest
 from orchestration.lib.publish import building_copy

@@ -6,11 +6,11 @@ from datetime import date, timedelta
 import dagster as dg
 import polars as pl
 
-from connectors import inbox
-from connectors.base import Connector
-from connectors.ingest import Window, ingest_source
-from connectors.landing import IngestResult, ingest_file, landed_totals, read_manifest
-from connectors.registry import CONNECTORS
+from connectors.core.base import Connector
+from connectors.core.registry import CONNECTORS
+from connectors.landing import inbox
+from connectors.landing.ingest import Window, ingest_source
+from connectors.landing.zone import IngestResult, ingest_file, landed_totals, read_manifest
 from orchestration.lib.failures import step_errors
 from orchestration.resources import WarehouseResource
 

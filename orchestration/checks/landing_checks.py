@@ -7,8 +7,8 @@ import dagster as dg
 import polars as pl
 import pyarrow.parquet as pq
 
-from connectors.registry import ACTIVITY_SOURCES
-from connectors.schema import ACTIVITY_SCHEMA
+from connectors.core.registry import ACTIVITY_SOURCES
+from connectors.core.schema import ACTIVITY_SCHEMA
 from orchestration.assets.ingest import landing_key
 from orchestration.lib.gx_suites import PARTITION_DAY, Validation, validate_activity
 from orchestration.resources import WarehouseResource

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from dagster_dbt import DbtProject
 
-from connectors.config import Paths
+from connectors.core.config import Paths
 from orchestration.lib.dbt_paths import DBT_EXECUTABLE, DBT_PROJECT_DIR
 
 __all__ = ["DBT_EXECUTABLE", "DBT_PROJECT_DIR", "dbt_project", "ensure_manifest"]

@@ -1,7 +1,7 @@
 """Step failures that say why, keep secrets out, and are retried only when a retry can help.
 
 Every error leaving an ingest step becomes a ``dagster.Failure`` whose text went through
-``connectors.redact`` (Dagster stores it in the run database, the event index and the compute logs):
+``connectors.core.redact`` (Dagster stores it in the run database, the event index and the compute logs):
 
 - configuration errors (401/403/404, a missing key) and unreadable answers (malformed JSON, an export
   that cannot be parsed) fail at once with ``allow_retries=False``: the asset's ``RetryPolicy`` would
@@ -17,9 +17,9 @@ from contextlib import contextmanager
 
 import dagster as dg
 
-from connectors.base import ExportFormatError
-from connectors.http import PermanentError
-from connectors.redact import redact
+from connectors.core.base import ExportFormatError
+from connectors.core.http import PermanentError
+from connectors.core.redact import redact
 
 PERMANENT = (PermanentError, ExportFormatError)
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from connectors.schema import ACTIVITY_SCHEMA, ACTIVITY_TYPES, UNITS, VENDORS
+from connectors.core.schema import ACTIVITY_SCHEMA, ACTIVITY_TYPES, UNITS, VENDORS
 
 NOT_NULL = [
     "activity_id",

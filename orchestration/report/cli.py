@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from connectors.config import Paths
+from connectors.core.config import Paths
 
 
 def cmd_report(args: argparse.Namespace) -> int:

@@ -99,7 +99,9 @@ def _quality(data: ReportData) -> tuple[pl.DataFrame, pl.DataFrame]:
             pl.col("dq_score").max().alias("worst_dq"),
         )
         .sort("share", "method_tier", descending=[True, False])
-        .with_columns(pl.when(pl.col("is_fallback")).then(pl.lit("yes")).otherwise(pl.lit("no")).alias("fallback"))
+        .with_columns(
+            pl.when(pl.col("is_fallback")).then(pl.lit("yes")).otherwise(pl.lit("no")).alias("fallback")
+        )
     )
     by_dq = (
         data.quality.group_by("dq_score")

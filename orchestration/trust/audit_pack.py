@@ -29,7 +29,7 @@ from pathlib import Path
 
 import polars as pl
 
-from connectors.config import REPO_ROOT, Paths
+from connectors.core.config import REPO_ROOT, Paths
 from orchestration.trust.close import load_snapshot
 from orchestration.trust.common import (
     TrustError,
@@ -64,7 +64,7 @@ def latest_run_results(runs: Path) -> Path | None:
 
 
 def gx_results(paths: Paths, quarter: str) -> dict:
-    from connectors.registry import ACTIVITY_SOURCES
+    from connectors.core.registry import ACTIVITY_SOURCES
     from orchestration.checks.landing_checks import landed_partitions, validate_partitions
 
     first, last = quarter_bounds(quarter)

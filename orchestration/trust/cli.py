@@ -12,7 +12,7 @@ from pathlib import Path
 
 import polars as pl
 
-from connectors.config import Paths
+from connectors.core.config import Paths
 from orchestration.trust.common import TrustError, check_quarter, print_table
 
 

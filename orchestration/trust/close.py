@@ -37,8 +37,8 @@ from datetime import UTC, date, datetime
 
 import polars as pl
 
-from connectors.config import Paths
-from connectors.landing import read_manifest
+from connectors.core.config import Paths
+from connectors.landing.zone import read_manifest
 from orchestration.trust.common import (
     CELL_KEYS,
     FACTOR_ID_COLUMNS,

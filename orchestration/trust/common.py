@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from connectors.config import REPO_ROOT, Paths
+from connectors.core.config import REPO_ROOT, Paths
 from orchestration.lib import output
 
 # the grain of mart_quarterly_emissions, and how each key is derived from a fct_activity_impacts row

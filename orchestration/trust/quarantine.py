@@ -10,9 +10,9 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
-from connectors.config import Paths
-from connectors.landing import read_manifest
-from connectors.schema import QUARANTINE_SCHEMA
+from connectors.core.config import Paths
+from connectors.core.schema import QUARANTINE_SCHEMA
+from connectors.landing.zone import read_manifest
 from orchestration.trust.common import table_exists
 
 COLUMNS = (

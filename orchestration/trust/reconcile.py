@@ -34,7 +34,7 @@ from pathlib import Path
 
 import polars as pl
 
-from connectors.config import Paths
+from connectors.core.config import Paths
 from orchestration.trust.common import connect, table_exists
 
 PRICES = Path(__file__).with_name("prices.csv")

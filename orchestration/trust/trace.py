@@ -13,8 +13,8 @@ from pathlib import Path
 
 import polars as pl
 
-from connectors.config import Paths
-from connectors.landing import read_manifest
+from connectors.core.config import Paths
+from connectors.landing.zone import read_manifest
 from orchestration.trust.common import (
     CELL_EXPR,
     FACTOR_ID_COLUMNS,

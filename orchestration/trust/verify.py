@@ -6,7 +6,7 @@
 2. Factor release: the seeds the rebuild will use must hash to the closed quarter's
    ``factor_release_sha256``; a different release is reported (the figures will then differ too).
 3. Rebuild: into a temporary ``EWH_HOME``, each file is re-parsed with its registered connector and
-   landed with ``connectors.landing.ingest_bytes`` in the original landing order and with the original
+   landed with ``connectors.landing.zone.ingest_bytes`` in the original landing order and with the original
    ``ingested_at`` (so route precedence and day replacement resolve exactly as they did), then the same
    Dagster job ``ewh run`` executes (``build_definitions`` + ``ALL_JOB``: GX checks, dbt build) runs
    with an empty exports folder and no vendor API credentials.
@@ -30,7 +30,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from connectors.config import Paths
+from connectors.core.config import Paths
 from orchestration.trust.close import load_snapshot
 from orchestration.trust.common import (
     CELL_KEYS,
@@ -112,7 +112,7 @@ def check_raw_files(paths: Paths, files: pl.DataFrame) -> list[str]:
 @contextlib.contextmanager
 def _without_api_credentials() -> Iterator[None]:
     """The rebuild must read only archived files: hide every connector's credential variable."""
-    from connectors.registry import CONNECTORS
+    from connectors.core.registry import CONNECTORS
 
     names = {c.credential_variable for c in CONNECTORS.values() if c.credential_variable}
     saved = {n: os.environ.pop(n) for n in names if n in os.environ}
@@ -128,8 +128,8 @@ def replay_landing(files: pl.DataFrame, source_paths: Paths, target: Paths) -> N
     Consecutive files of one source land as one batch (one manifest write per batch, as the ingest
     assets do); a batch lands its exports exactly as one-at-a-time landing in the same order would.
     """
-    from connectors.landing import LandingBatch
-    from connectors.registry import get
+    from connectors.core.registry import get
+    from connectors.landing.zone import LandingBatch
 
     batch: LandingBatch | None = None
     for f in files.sort("landing_order").iter_rows(named=True):

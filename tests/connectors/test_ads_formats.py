@@ -19,10 +19,13 @@ import polars as pl
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 
-from connectors import google_ads, linkedin_ads, meta_ads, tiktok_ads
-from connectors.base import ExportFormatError
-from connectors.config import BUNDLED_SAMPLES, Paths
-from connectors.landing import LandingBatch, ingest_folder, read_manifest
+from connectors.core.base import ExportFormatError
+from connectors.core.config import BUNDLED_SAMPLES, Paths
+from connectors.google import ads as google_ads
+from connectors.landing.zone import LandingBatch, ingest_folder, read_manifest
+from connectors.linkedin import ads as linkedin_ads
+from connectors.meta import ads as meta_ads
+from connectors.tiktok import ads as tiktok_ads
 from tests.support.mutations import damaged_csv, damaged_json, land_and_check
 
 CONNECTORS = {

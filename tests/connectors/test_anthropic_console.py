@@ -12,10 +12,10 @@ import polars as pl
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from connectors.anthropic_console import CONNECTOR, SOURCE, display_name_to_id, parse
-from connectors.base import ExportFormatError
-from connectors.config import BUNDLED_SAMPLES, Paths
-from connectors.landing import LandingBatch, ingest_file, init_landing
+from connectors.anthropic.console import CONNECTOR, SOURCE, display_name_to_id, parse
+from connectors.core.base import ExportFormatError
+from connectors.core.config import BUNDLED_SAMPLES, Paths
+from connectors.landing.zone import LandingBatch, ingest_file, init_landing
 from tests.support.corpus import CORPUS
 from tests.support.mutations import damaged_csv, land_and_check
 

@@ -12,10 +12,10 @@ import polars as pl
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from connectors.anthropic_costs import CONNECTOR, parse
-from connectors.base import ExportFormatError
-from connectors.config import Paths
-from connectors.landing import LandingBatch
+from connectors.anthropic.costs import CONNECTOR, parse
+from connectors.core.base import ExportFormatError
+from connectors.core.config import Paths
+from connectors.landing.zone import LandingBatch
 from tests.support.corpus import CORPUS
 from tests.support.mutations import damaged_json, land_and_check
 

@@ -15,9 +15,12 @@ import polars as pl
 import pytest
 from werkzeug import Request, Response
 
-from connectors import anthropic_costs, anthropic_usage, openai_costs, openai_usage
-from connectors.http import ConfigError, VendorResponseError
-from connectors.ingest import Window, ingest_source
+from connectors.anthropic import costs as anthropic_costs
+from connectors.anthropic import usage as anthropic_usage
+from connectors.core.http import ConfigError, VendorResponseError
+from connectors.landing.ingest import Window, ingest_source
+from connectors.openai import costs as openai_costs
+from connectors.openai import usage as openai_usage
 
 SECRET = "sk-admin-CONTRACT-SECRET-42"
 

@@ -11,9 +11,9 @@ from decimal import Decimal
 import polars as pl
 import pytest
 
-from connectors.aws_cur import CONNECTOR, parse
-from connectors.base import ExportFormatError
-from connectors.landing import ingest_file, init_landing
+from connectors.amazon.cur import CONNECTOR, parse
+from connectors.core.base import ExportFormatError
+from connectors.landing.zone import ingest_file, init_landing
 
 # The documented CUR 2.0 CSV fixture (vendor-formats.md §5): a first-party Nova line and a
 # Marketplace-sold Claude line whose product code is not AmazonBedrock.
@@ -412,7 +412,7 @@ def test_unreadable_files_fail_naming_source_file_and_problem(payload, problem):
 
 
 def test_every_bundled_sample_lands_completely(paths):
-    from connectors.config import BUNDLED_SAMPLES
+    from connectors.core.config import BUNDLED_SAMPLES
 
     files = CONNECTOR.find_files(BUNDLED_SAMPLES / "aws_cur")
     assert sorted(p.suffix for p in files) == [".csv", ".parquet"]

@@ -9,10 +9,10 @@ from decimal import Decimal
 import polars as pl
 import pytest
 
-from connectors.azure_cost import CONNECTOR, parse
-from connectors.base import ExportFormatError
-from connectors.config import BUNDLED_SAMPLES
-from connectors.landing import ingest_file
+from connectors.core.base import ExportFormatError
+from connectors.core.config import BUNDLED_SAMPLES
+from connectors.landing.zone import ingest_file
+from connectors.microsoft.azure_cost import CONNECTOR, parse
 
 SUB = "00000000-0000-0000-0000-000000000000"
 RID = f"/subscriptions/{SUB}/resourceGroups/rg-ai/providers/Microsoft.CognitiveServices/accounts/aoai-prod"

@@ -21,12 +21,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from connectors.aws_cur import CONNECTOR as AWS
-from connectors.azure_cost import CONNECTOR as AZURE
-from connectors.base import Connector
-from connectors.config import Paths
-from connectors.gcp_billing import CONNECTOR as GCP
-from connectors.landing import LandingBatch, ingest_folder, read_manifest
+from connectors.amazon.cur import CONNECTOR as AWS
+from connectors.core.base import Connector
+from connectors.core.config import Paths
+from connectors.google.cloud_billing import CONNECTOR as GCP
+from connectors.landing.zone import LandingBatch, ingest_folder, read_manifest
+from connectors.microsoft.azure_cost import CONNECTOR as AZURE
 from tests.support.corpus import CORPUS
 from tests.support.mutations import damaged_csv, damaged_json, land_and_check
 

@@ -18,8 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from benchmarks.samples_cloud_carbon import write_samples
-from connectors.base import Connector, ExportFormatError
-from connectors.cloud_carbon import (
+from connectors.cloud_carbon.exports import (
     AWS_CARBON,
     AZURE_CARBON,
     CONNECTORS,
@@ -28,8 +27,9 @@ from connectors.cloud_carbon import (
     parse_azure,
     parse_gcp,
 )
-from connectors.config import BUNDLED_SAMPLES
-from connectors.schema import PARSED_EMISSIONS_SCHEMA, validate_emissions
+from connectors.core.base import Connector, ExportFormatError
+from connectors.core.config import BUNDLED_SAMPLES
+from connectors.core.schema import PARSED_EMISSIONS_SCHEMA, validate_emissions
 from tests.support.corpus import CORPUS
 from tests.support.mutations import damaged_csv, damaged_json, land_and_check
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from connectors.registry import CONNECTORS
+from connectors.core.registry import CONNECTORS
 from tests.support.corpus import CORPUS, assert_case, cases
 
 

@@ -1,6 +1,7 @@
 """Landing any export file: nothing dropped without a word, and one bad file never blocks the rest.
 
-The shared mechanism every source goes through (connectors/frames.py readers, connectors/landing.py):
+The shared mechanism every source goes through (connectors/core/frames.py readers,
+connectors/landing/zone.py):
 encodings, short and ragged rows, required columns, implausible values, records counted before the
 parser runs, a newer export winning a day, a shrinking re-export, identical content for two reports,
 multi-part exports. Source-specific shapes live in each source's own tests.
@@ -20,9 +21,9 @@ import polars as pl
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from connectors.anthropic_console import CONNECTOR as CONSOLE
-from connectors.config import BUNDLED_SAMPLES, Paths
-from connectors.landing import (
+from connectors.anthropic.console import CONNECTOR as CONSOLE
+from connectors.core.config import BUNDLED_SAMPLES, Paths
+from connectors.landing.zone import (
     LandingBatch,
     ingest_file,
     ingest_folder,
@@ -30,7 +31,7 @@ from connectors.landing import (
     read_manifest,
     read_revisions,
 )
-from connectors.openai_usage import CONNECTOR as OPENAI
+from connectors.openai.usage import CONNECTOR as OPENAI
 from tests.support.mutations import damaged_csv, damaged_json, land_and_check
 
 # The Console token-usage export's columns (shared/research/vendor-formats.md §2, observed in the
@@ -182,7 +183,7 @@ def test_an_implausible_quantity_is_quarantined_with_the_bound_and_its_file(path
 
 
 def test_plausibility_bounds_can_be_overridden_by_file(paths, tmp_path, monkeypatch):
-    from connectors import schema
+    from connectors.core import schema
 
     bounds = tmp_path / "bounds.csv"
     rows = [f"{t},{1e15 if t == 'llm_output_tokens' else 1e13},test" for t in schema.ACTIVITY_TYPES]
@@ -400,8 +401,8 @@ def test_damaged_usage_json_lands_quarantines_or_is_rejected(raw):
 
 
 def test_partitions_landed_under_the_previous_schema_are_migrated_once(paths, tmp_path):
-    from connectors.landing import partition_path
-    from connectors.schema import ACTIVITY_SCHEMA
+    from connectors.core.schema import ACTIVITY_SCHEMA
+    from connectors.landing.zone import partition_path
 
     ingest_file(
         OPENAI, _write(tmp_path, "completions_a.json", _page((DAY1, [_completion(10)])), 1_790_000_000), paths

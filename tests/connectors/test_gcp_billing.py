@@ -11,11 +11,11 @@ from decimal import Decimal
 import polars as pl
 import pytest
 
-from connectors.base import ExportFormatError
-from connectors.config import BUNDLED_SAMPLES
-from connectors.gcp_billing import CONNECTOR, parse
-from connectors.landing import ingest_file
-from connectors.schema import validate
+from connectors.core.base import ExportFormatError
+from connectors.core.config import BUNDLED_SAMPLES
+from connectors.core.schema import validate
+from connectors.google.cloud_billing import CONNECTOR, parse
+from connectors.landing.zone import ingest_file
 
 # The research notes' fixture (vendor-formats.md §3: the documented flattening query's aliases), plus a
 # Compute Engine line the connector must drop.

@@ -11,9 +11,10 @@ import polars as pl
 import pytest
 from werkzeug import Request, Response
 
-from connectors.base import ExportFormatError
-from connectors.config import BUNDLED_SAMPLES
-from connectors.google_ads import (
+from connectors.core.base import ExportFormatError
+from connectors.core.config import BUNDLED_SAMPLES
+from connectors.core.http import ConfigError, VendorResponseError
+from connectors.google.ads import (
     AREA_OF_INTEREST,
     CAMPAIGN_QUERY,
     CONNECTOR,
@@ -23,9 +24,8 @@ from connectors.google_ads import (
     TOTAL_REASON,
     parse,
 )
-from connectors.http import ConfigError, VendorResponseError
-from connectors.ingest import Window, ingest_source
-from connectors.landing import ingest_file, read_manifest
+from connectors.landing.ingest import Window, ingest_source
+from connectors.landing.zone import ingest_file, read_manifest
 
 COLUMNS = [
     "activity_type",

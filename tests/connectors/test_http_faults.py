@@ -19,12 +19,12 @@ from pathlib import Path
 import pytest
 from werkzeug import Request, Response
 
-from connectors import openai_usage
-from connectors.base import ExportFormatError
-from connectors.frames import read_table_rows
-from connectors.http import ConfigError, PermanentError, VendorParseError, VendorResponseError
-from connectors.ingest import Window, ingest_source
-from connectors.redact import redact
+from connectors.core.base import ExportFormatError
+from connectors.core.frames import read_table_rows
+from connectors.core.http import ConfigError, PermanentError, VendorParseError, VendorResponseError
+from connectors.core.redact import redact
+from connectors.landing.ingest import Window, ingest_source
+from connectors.openai import usage as openai_usage
 from orchestration.lib.failures import as_failure
 
 KEY = "sk-admin-PLANTED-a1b2c3d4e5f6g7h8i9"

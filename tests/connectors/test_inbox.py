@@ -7,7 +7,7 @@ import os
 import time
 from pathlib import Path
 
-from connectors import inbox
+from connectors.landing import inbox
 
 LOG = logging.getLogger("test-inbox")
 

@@ -7,9 +7,9 @@ from datetime import date
 
 import polars as pl
 
-from connectors.landing import ingest_file, ingest_folder, read_manifest
-from connectors.openai_usage import CONNECTOR as OPENAI
-from connectors.schema import ACTIVITY_SCHEMA
+from connectors.core.schema import ACTIVITY_SCHEMA
+from connectors.landing.zone import ingest_file, ingest_folder, read_manifest
+from connectors.openai.usage import CONNECTOR as OPENAI
 from tests.support.openai_pages import COMPLETIONS_PAGE, DAY1, DAY2, DAY3
 from tests.support.openai_pages import usage_page as _page
 from tests.support.openai_pages import usage_result as _result
@@ -107,7 +107,7 @@ def test_duplicate_records_within_one_export_are_quarantined_not_double_counted(
 
 
 def test_bundled_samples_land_completely(paths):
-    from connectors.config import BUNDLED_SAMPLES
+    from connectors.core.config import BUNDLED_SAMPLES
 
     results = ingest_folder(OPENAI, BUNDLED_SAMPLES / "openai_usage", paths)
     assert len(results) == 5
@@ -118,8 +118,8 @@ def test_bundled_samples_land_completely(paths):
 
 def test_a_source_without_exports_folder_still_gets_its_typed_placeholders(paths, tmp_path):
     """dbt's read_parquet globs need a file per source: a never-exported source must not break the build."""
-    from connectors.ingest import ingest_source
-    from connectors.registry import CONNECTORS
+    from connectors.core.registry import CONNECTORS
+    from connectors.landing.ingest import ingest_source
 
     connector = CONNECTORS["mistral_usage"]  # files only: no API to fall back on
     assert ingest_source(connector, paths, folders=[tmp_path / "missing"]) == []

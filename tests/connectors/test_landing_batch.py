@@ -10,15 +10,15 @@ from datetime import date
 import polars as pl
 import pytest
 
-import connectors.landing as landing
-from connectors.config import Paths
-from connectors.landing import (
+import connectors.landing.zone as landing
+from connectors.core.config import Paths
+from connectors.landing.zone import (
     LandingBatch,
     ingest_file,
     ingest_folder,
     read_manifest,
 )
-from connectors.openai_usage import CONNECTOR as OPENAI
+from connectors.openai.usage import CONNECTOR as OPENAI
 from tests.support.openai_pages import DAY1, DAY2, DAY3
 from tests.support.openai_pages import usage_page as _page
 from tests.support.openai_pages import usage_result as _result

@@ -13,14 +13,14 @@ import polars as pl
 import pytest
 from werkzeug import Request, Response
 
-from connectors import linkedin_ads
-from connectors.base import ExportFormatError
-from connectors.config import BUNDLED_SAMPLES
-from connectors.http import ConfigError, VendorResponseError
-from connectors.ingest import Window, ingest_source
-from connectors.landing import ingest_file, read_manifest
-from connectors.linkedin_ads import CONNECTOR, parse
-from connectors.schema import validate
+from connectors.core.base import ExportFormatError
+from connectors.core.config import BUNDLED_SAMPLES
+from connectors.core.http import ConfigError, VendorResponseError
+from connectors.core.schema import validate
+from connectors.landing.ingest import Window, ingest_source
+from connectors.landing.zone import ingest_file, read_manifest
+from connectors.linkedin import ads as linkedin_ads
+from connectors.linkedin.ads import CONNECTOR, parse
 
 TOKEN = "AQV-TEST-SECRET-linkedin-0123456789"
 SEP = Window(date(2026, 9, 1), date(2026, 9, 3))

@@ -12,13 +12,13 @@ import polars as pl
 import pytest
 from werkzeug import Request, Response
 
-from connectors.base import ExportFormatError
-from connectors.config import BUNDLED_SAMPLES
-from connectors.http import ConfigError, VendorResponseError
-from connectors.ingest import Window, ingest_source
-from connectors.landing import ingest_file, read_manifest
-from connectors.meta_ads import CONNECTOR, SUMMARY_ROW, MetaRateLimitError, parse
-from connectors.schema import validate
+from connectors.core.base import ExportFormatError
+from connectors.core.config import BUNDLED_SAMPLES
+from connectors.core.http import ConfigError, VendorResponseError
+from connectors.core.schema import validate
+from connectors.landing.ingest import Window, ingest_source
+from connectors.landing.zone import ingest_file, read_manifest
+from connectors.meta.ads import CONNECTOR, SUMMARY_ROW, MetaRateLimitError, parse
 
 TOKEN = "EAAGm0PX4ZCpsBAFAKETESTTOKEN0123456789abcdef"
 ROW_COLUMNS = [

@@ -13,11 +13,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from connectors.base import ExportFormatError
-from connectors.config import BUNDLED_SAMPLES
-from connectors.landing import ingest_file
-from connectors.mistral_usage import CONNECTOR, normalise_mistral_model, parse
-from connectors.schema import validate
+from connectors.core.base import ExportFormatError
+from connectors.core.config import BUNDLED_SAMPLES
+from connectors.core.schema import validate
+from connectors.landing.zone import ingest_file
+from connectors.mistral.usage import CONNECTOR, normalise_mistral_model, parse
 from tests.support.corpus import CORPUS
 from tests.support.mutations import damaged_json, land_and_check
 
@@ -497,7 +497,7 @@ def test_damaged_billing_usage_lands_quarantines_or_is_rejected(raw):
 
 
 def _land_one(paths, payload: bytes, name: str = "mistral_usage_2025-11.json"):
-    from connectors.landing import LandingBatch
+    from connectors.landing.zone import LandingBatch
 
     batch = LandingBatch(CONNECTOR, paths)
     batch.add(payload, name)
@@ -565,7 +565,7 @@ def test_a_response_in_another_single_byte_encoding_is_rejected_by_name(paths):
 
 
 def test_a_truncated_export_is_rejected_alone_and_the_next_month_lands(paths, tmp_path):
-    from connectors.landing import ingest_folder
+    from connectors.landing.zone import ingest_folder
 
     folder = tmp_path / "mistral"
     folder.mkdir()

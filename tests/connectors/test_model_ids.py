@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from connectors.frames import normalise_model
+from connectors.core.frames import normalise_model
 
 
 def _normalise(values: list[str]) -> list[str]:

@@ -9,10 +9,10 @@ from decimal import Decimal
 import polars as pl
 import pytest
 
-from connectors.base import ExportFormatError
-from connectors.config import BUNDLED_SAMPLES
-from connectors.landing import ingest_file, init_landing
-from connectors.openai_dashboard import CONNECTOR, SOURCE, parse
+from connectors.core.base import ExportFormatError
+from connectors.core.config import BUNDLED_SAMPLES
+from connectors.landing.zone import ingest_file, init_landing
+from connectors.openai.dashboard import CONNECTOR, SOURCE, parse
 
 COST_HEADER = (
     "start_time,end_time,start_time_iso,end_time_iso,amount_value,amount_currency,quantity,quantity_unit,"

@@ -21,10 +21,12 @@ import polars as pl
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 
-from connectors import openai_costs, openai_dashboard, openai_usage
-from connectors.base import ExportFormatError
-from connectors.config import BUNDLED_SAMPLES, Paths
-from connectors.landing import LandingBatch, ingest_folder, read_manifest
+from connectors.core.base import ExportFormatError
+from connectors.core.config import BUNDLED_SAMPLES, Paths
+from connectors.landing.zone import LandingBatch, ingest_folder, read_manifest
+from connectors.openai import costs as openai_costs
+from connectors.openai import dashboard as openai_dashboard
+from connectors.openai import usage as openai_usage
 from tests.support.mutations import damaged_csv, damaged_json, land_and_check
 
 CORPUS = Path(__file__).parent / "corpus"

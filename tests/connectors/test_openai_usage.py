@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime
 import polars as pl
 import pytest
 
-from connectors.base import ExportFormatError
-from connectors.openai_usage import CONNECTOR, parse
+from connectors.core.base import ExportFormatError
+from connectors.openai.usage import CONNECTOR, parse
 from tests.support.openai_pages import COMPLETIONS_PAGE
 
 
@@ -179,7 +179,7 @@ def test_unreadable_files_fail_naming_source_file_and_problem(payload, problem):
 
 
 def test_every_bundled_sample_parses(request):
-    from connectors.config import BUNDLED_SAMPLES
+    from connectors.core.config import BUNDLED_SAMPLES
 
     files = CONNECTOR.find_files(BUNDLED_SAMPLES / "openai_usage")
     assert len(files) == 5

@@ -12,11 +12,11 @@ import polars as pl
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from connectors.base import ExportFormatError
-from connectors.config import BUNDLED_SAMPLES
-from connectors.landing import ingest_file
-from connectors.runway_usage import CONNECTOR, RATES, parse
-from connectors.schema import ACTIVITY_UNITS, validate
+from connectors.core.base import ExportFormatError
+from connectors.core.config import BUNDLED_SAMPLES
+from connectors.core.schema import ACTIVITY_UNITS, validate
+from connectors.landing.zone import ingest_file
+from connectors.runway.usage import CONNECTOR, RATES, parse
 from tests.support.corpus import CORPUS
 from tests.support.mutations import damaged_json, land_and_check
 
@@ -219,7 +219,7 @@ def test_damaged_organization_usage_lands_quarantines_or_is_rejected(raw):
 
 
 def _land_one(paths, payload: bytes, name: str = "organization_usage.json"):
-    from connectors.landing import LandingBatch
+    from connectors.landing.zone import LandingBatch
 
     batch = LandingBatch(CONNECTOR, paths)
     batch.add(payload, name)

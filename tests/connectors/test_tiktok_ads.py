@@ -12,14 +12,14 @@ import polars as pl
 import pytest
 from werkzeug import Request, Response
 
-from connectors import tiktok_ads
-from connectors.base import ExportFormatError
-from connectors.config import BUNDLED_SAMPLES
-from connectors.http import ConfigError, VendorResponseError
-from connectors.ingest import Window, ingest_source
-from connectors.landing import ingest_file, read_manifest
-from connectors.schema import validate
-from connectors.tiktok_ads import CONNECTOR, parse
+from connectors.core.base import ExportFormatError
+from connectors.core.config import BUNDLED_SAMPLES
+from connectors.core.http import ConfigError, VendorResponseError
+from connectors.core.schema import validate
+from connectors.landing.ingest import Window, ingest_source
+from connectors.landing.zone import ingest_file, read_manifest
+from connectors.tiktok import ads as tiktok_ads
+from connectors.tiktok.ads import CONNECTOR, parse
 
 TOKEN = "act.TEST-SECRET-tiktok-0123456789abcdef"
 ADV = "7012345678901234567"

@@ -15,10 +15,13 @@ import polars as pl
 import pytest
 from werkzeug import Request, Response
 
-from connectors import anthropic_costs, anthropic_usage, openai_costs, openai_usage
-from connectors.http import ConfigError, VendorResponseError
-from connectors.ingest import Window, incremental_window, ingest_source
-from connectors.landing import read_manifest
+from connectors.anthropic import costs as anthropic_costs
+from connectors.anthropic import usage as anthropic_usage
+from connectors.core.http import ConfigError, VendorResponseError
+from connectors.landing.ingest import Window, incremental_window, ingest_source
+from connectors.landing.zone import read_manifest
+from connectors.openai import costs as openai_costs
+from connectors.openai import usage as openai_usage
 
 OPENAI_KEY = "sk-admin-TEST-SECRET-0123456789"
 ANTHROPIC_KEY = "sk-ant-admin01-TEST-SECRET-9876543210"

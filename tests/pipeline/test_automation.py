@@ -12,8 +12,8 @@ import polars as pl
 import pytest
 import yaml
 
-from connectors import inbox
-from connectors.config import BUNDLED_SAMPLES, Paths
+from connectors.core.config import BUNDLED_SAMPLES, Paths
+from connectors.landing import inbox
 from orchestration.definitions import build_definitions
 
 pytestmark = pytest.mark.slow
@@ -149,7 +149,7 @@ def test_single_writer_is_configured():
 
 
 def test_a_second_writer_fails_clearly_while_the_first_holds_the_warehouse(tmp_path, monkeypatch, capsys):
-    from connectors.locking import writer_lock
+    from connectors.landing.lock import writer_lock
     from orchestration.cli import main
 
     home = tmp_path / "home"
@@ -203,8 +203,8 @@ def test_data_freshness_looks_at_the_newest_landed_day_not_the_run(pipeline_home
     """A source whose newest landed day is old fails data_freshness even though a run just happened."""
     from datetime import date
 
-    from connectors.config import Paths
-    from connectors.landing import landed_totals
+    from connectors.core.config import Paths
+    from connectors.landing.zone import landed_totals
     from orchestration.assets.ingest import data_freshness
 
     totals = landed_totals(Paths(pipeline_home), "openai_usage")

@@ -10,7 +10,7 @@ import duckdb
 import polars as pl
 import pytest
 
-from connectors.config import BUNDLED_SAMPLES
+from connectors.core.config import BUNDLED_SAMPLES
 from orchestration.cli import main
 from orchestration.report.data import load
 

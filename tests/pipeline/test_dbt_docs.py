@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from connectors.config import Paths
+from connectors.core.config import Paths
 from orchestration.lib.dbt_project import DBT_PROJECT_DIR
 from tests.support.dbt_cli import run_dbt
 

@@ -15,7 +15,7 @@ import duckdb
 import pytest
 from ecologits.tracers.utils import llm_impacts
 
-from connectors.config import BUNDLED_SAMPLES, Paths
+from connectors.core.config import BUNDLED_SAMPLES, Paths
 from orchestration.cli import main
 
 pytestmark = pytest.mark.slow
@@ -280,7 +280,7 @@ def test_second_run_is_idempotent(pipeline_home, monkeypatch, capsys):
     assert main(["run", "--samples", str(exports)]) == 0
     assert _same_figures(_query(pipeline_home, "select * from mart_quarterly_emissions order by all"), before)
     ((files,),) = _query(pipeline_home, f"select count(*) from '{Paths(pipeline_home).manifest}'")
-    from connectors.registry import CONNECTORS
+    from connectors.core.registry import CONNECTORS
 
     bundled = sum(len(c.find_files(exports / source)) for source, c in CONNECTORS.items())
     assert files == bundled

@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from connectors.config import Paths
+from connectors.core.config import Paths
 
 pytestmark = pytest.mark.slow
 

@@ -12,9 +12,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from connectors.config import BUNDLED_SAMPLES, Paths
-from connectors.landing import ingest_folder, init_landing
-from connectors.registry import CONNECTORS
+from connectors.core.config import BUNDLED_SAMPLES, Paths
+from connectors.core.registry import CONNECTORS
+from connectors.landing.zone import ingest_folder, init_landing
 from factors.release import release_info
 from orchestration.lib.dbt_project import DBT_PROJECT_DIR
 from tests.support.dbt_cli import run_dbt

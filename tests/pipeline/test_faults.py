@@ -23,9 +23,9 @@ from dagster import DagsterRunStatus
 from polars.testing import assert_frame_equal
 from werkzeug import Request, Response
 
-from connectors.config import BUNDLED_SAMPLES, Paths
-from connectors.landing import read_manifest
-from connectors.registry import CONNECTORS
+from connectors.core.config import BUNDLED_SAMPLES, Paths
+from connectors.core.registry import CONNECTORS
+from connectors.landing.zone import read_manifest
 from orchestration.cli import main
 from orchestration.definitions import build_definitions
 from orchestration.lib.stale_runs import HOST_TAG, PID_TAG, pool_holders, release_stale_runs

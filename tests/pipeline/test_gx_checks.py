@@ -9,9 +9,9 @@ import dagster as dg
 import polars as pl
 import pytest
 
-from connectors.config import BUNDLED_SAMPLES
-from connectors.landing import ingest_folder
-from connectors.registry import CONNECTORS
+from connectors.core.config import BUNDLED_SAMPLES
+from connectors.core.registry import CONNECTORS
+from connectors.landing.zone import ingest_folder
 from orchestration.checks.landing_checks import (
     landed_partitions,
     partition_batches,

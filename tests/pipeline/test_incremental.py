@@ -16,9 +16,9 @@ import duckdb
 import polars as pl
 import pytest
 
-from connectors.config import BUNDLED_SAMPLES, Paths
-from connectors.landing import ingest_folder
-from connectors.registry import CONNECTORS
+from connectors.core.config import BUNDLED_SAMPLES, Paths
+from connectors.core.registry import CONNECTORS
+from connectors.landing.zone import ingest_folder
 from factors.release import release_info
 from tests.support.dbt_cli import run_dbt
 

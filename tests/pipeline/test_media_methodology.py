@@ -24,7 +24,7 @@ from ecologits.estimations.video import _MODELS_INFO, _PROVIDER_CONFIGURATIONS
 from ecologits.tracers.utils import llm_impacts
 from ecologits.utils.range_value import RangeValue
 
-from connectors.config import BUNDLED_SAMPLES, Paths
+from connectors.core.config import BUNDLED_SAMPLES, Paths
 from orchestration import estimate as est
 
 pytestmark = pytest.mark.slow

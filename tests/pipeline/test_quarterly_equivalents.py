@@ -10,7 +10,7 @@ import duckdb
 import polars as pl
 import pytest
 
-from connectors.config import Paths
+from connectors.core.config import Paths
 from orchestration.estimate import EQUIVALENT_MEASURES, equivalents_for
 from orchestration.lib.dbt_project import DBT_PROJECT_DIR
 

@@ -11,9 +11,9 @@ import shutil
 import duckdb
 import pytest
 
-from connectors.config import BUNDLED_SAMPLES, Paths
-from connectors.landing import read_manifest
-from connectors.registry import CONNECTORS
+from connectors.core.config import BUNDLED_SAMPLES, Paths
+from connectors.core.registry import CONNECTORS
+from connectors.landing.zone import read_manifest
 from orchestration.cli import EXIT_REJECTED_FILES, main
 
 pytestmark = pytest.mark.slow

@@ -14,7 +14,7 @@ import duckdb
 import pytest
 from ecologits.tracers.utils import llm_impacts
 
-from connectors.config import Paths
+from connectors.core.config import Paths
 from factors.build import SEEDS
 
 pytestmark = pytest.mark.slow

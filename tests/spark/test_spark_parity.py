@@ -21,7 +21,7 @@ import duckdb
 import polars as pl
 import pytest
 
-from connectors.config import BUNDLED_SAMPLES, REPO_ROOT, Paths
+from connectors.core.config import BUNDLED_SAMPLES, REPO_ROOT, Paths
 from factors.release import release_info
 from tests.spark.parity import mismatches, read_spark_table
 

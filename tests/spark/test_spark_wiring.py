@@ -9,8 +9,8 @@ import polars as pl
 import pytest
 import yaml
 
-from connectors.config import REPO_ROOT
-from connectors.schema import ACTIVITY_SCHEMA, QUARANTINE_SCHEMA, VENDOR_EMISSIONS_SCHEMA
+from connectors.core.config import REPO_ROOT
+from connectors.core.schema import ACTIVITY_SCHEMA, QUARANTINE_SCHEMA, VENDOR_EMISSIONS_SCHEMA
 from orchestration.lib.dbt_sources import sources_yaml, spark_columns, spark_type
 from tests.spark.parity import mismatches
 

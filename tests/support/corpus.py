@@ -26,9 +26,9 @@ from pathlib import Path
 
 import polars as pl
 
-from connectors.base import Connector
-from connectors.config import Paths
-from connectors.landing import LandingBatch
+from connectors.core.base import Connector
+from connectors.core.config import Paths
+from connectors.landing.zone import LandingBatch
 
 CORPUS = Path(__file__).resolve().parent.parent / "connectors" / "corpus"
 META_FILES = {"PROVENANCE.md", "expected.csv", "expected_outcome.txt"}

@@ -7,7 +7,7 @@ import os
 import subprocess
 from pathlib import Path
 
-from connectors.config import Paths
+from connectors.core.config import Paths
 from orchestration.lib.dbt_project import DBT_EXECUTABLE, DBT_PROJECT_DIR
 
 

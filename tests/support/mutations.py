@@ -17,9 +17,9 @@ from pathlib import Path
 import polars as pl
 from hypothesis import strategies as st
 
-from connectors.base import Connector
-from connectors.config import Paths
-from connectors.landing import LandingBatch, read_manifest
+from connectors.core.base import Connector
+from connectors.core.config import Paths
+from connectors.landing.zone import LandingBatch, read_manifest
 
 # ---- damage to CSV exports ------------------------------------------------------------------------
 

@@ -16,8 +16,8 @@ import duckdb
 import polars as pl
 import pytest
 
-from connectors.config import BUNDLED_SAMPLES, Paths
-from connectors.schema import QUARANTINE_SCHEMA
+from connectors.core.config import BUNDLED_SAMPLES, Paths
+from connectors.core.schema import QUARANTINE_SCHEMA
 from orchestration.trust import cli as trust_cli
 from orchestration.trust.audit_pack import PARTS, write_audit_pack
 from orchestration.trust.close import check_restatements, close_quarter, decompose, load_snapshot

@@ -1,0 +1,1 @@
+"""Amazon: AWS Cost and Usage Reports (legacy CUR and CUR 2.0)."""

@@ -1,0 +1,132 @@
+"""Anthropic Admin API ``GET /v1/organizations/cost_report``: daily spend, grouped or not.
+
+Reads one page or a JSON array of pages of ``1d`` buckets (the only documented width; a bucket of
+another width is quarantined, never put on one day). Each result is one ``spend`` row. ``amount`` is a
+**decimal string in the currency's lowest unit** (cents: ``"123.45"`` is $1.2345) and is divided by 100
+exactly (``Decimal``), so every ``cost_amount`` in the warehouse is in major units; ``currency`` is
+always ``"USD"`` today. ``amount`` and ``currency`` are the keys every result states: a file whose
+results lack one is rejected naming it; a result missing its value is quarantined.
+
+Group fields: ``workspace_id`` (null when not grouped or for the default workspace) and, when grouped by
+``description``, ``description``, ``cost_type`` (``tokens``, ``web_search``, ``code_execution``),
+``model``, ``token_type``, ``service_tier``, ``context_window`` (the last four null for non-token
+costs); ``inference_geo`` when grouped by it. Each may be null or absent; an ungrouped report lands
+one unattributed row per day. Gross and net: the report states no credits or discounts (prepaid credit
+is drawn down outside it), so ``cost_amount_net`` equals ``cost_amount``. Priority Tier costs never
+appear here (usage report only); code execution appears only here.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import polars as pl
+
+from connectors.anthropic.usage import CREDENTIAL, GEO_COUNTRY, RFC3339, anthropic_get_pages
+from connectors.core.base import ApiExport, Connector, ParsedExport
+from connectors.core.frames import (
+    ANTHROPIC_BUCKETS,
+    bucket_row_columns,
+    ensure_columns,
+    json_attributes,
+    natural_key,
+    read_bucketed_results,
+    require_columns,
+)
+from connectors.core.http import pages_as_export
+from connectors.core.schema import MONEY, PARSED_SCHEMA, conform
+from connectors.core.subday import DAY
+
+SOURCE = "anthropic_costs"
+VERSION = "1.1.0"
+DATASET = "cost_report"
+GROUP_FIELDS: dict[str, pl.DataType] = {
+    "workspace_id": pl.String(),
+    "description": pl.String(),
+    "cost_type": pl.String(),
+    "context_window": pl.String(),
+    "model": pl.String(),
+    "service_tier": pl.String(),
+    "token_type": pl.String(),
+    "inference_geo": pl.String(),
+}
+REQUIRED = ["amount", "currency"]
+ATTRIBUTES = ["description", "cost_type", "token_type", "service_tier", "context_window", "inference_geo"]
+CENTS = pl.Decimal(38, 14)
+
+
+def _problem() -> pl.Expr:
+    """A record-level reason to quarantine a result: its bucket is not a UTC day, or a value is missing."""
+    width = pl.col("_end") - pl.col("_start")
+    midnight = pl.col("_start") == pl.col("_start").dt.truncate("1d")
+    return (
+        pl.when(pl.col("_start").is_null() | pl.col("_end").is_null())
+        .then(None)
+        .when((width != DAY) | ~midnight)
+        .then(
+            pl.format(
+                "bucket {} to {} is not one UTC day (the cost report has 1d buckets only)",
+                pl.col("_start"),
+                pl.col("_end"),
+            )
+        )
+        .when(pl.col("amount").is_null())
+        .then(pl.lit("'amount' is missing"))
+        .when(pl.col("currency").is_null())
+        .then(pl.lit("'currency' is missing: an amount without its currency is not landed"))
+        .otherwise(None)
+        .cast(pl.String)
+    )
+
+
+def parse(raw: bytes, file: str) -> ParsedExport:
+    results, days = read_bucketed_results(SOURCE, file, raw, ANTHROPIC_BUCKETS)
+    if results.is_empty():  # every bucket empty: the days are covered, nothing was spent
+        return ParsedExport(DATASET, conform(pl.DataFrame(), PARSED_SCHEMA), days, 0)
+    require_columns(SOURCE, file, results.columns, REQUIRED, "cost_report results")
+
+    results = ensure_columns(results, GROUP_FIELDS)
+    results = results.with_columns(pl.col(c).cast(pl.String) for c in [*GROUP_FIELDS, *REQUIRED])
+    text = pl.col("amount").str.strip_chars()
+    major = text.cast(CENTS, strict=False) / 100
+    rows = results.with_columns(
+        (text.cast(pl.Float64, strict=False) / 100).alias("quantity"),
+        major.cast(MONEY).alias("cost_amount"),
+        major.cast(MONEY).alias("cost_amount_net"),
+        pl.col("currency").str.strip_chars().str.to_uppercase().alias("cost_currency"),
+        json_attributes(ATTRIBUTES, results).alias("attributes"),
+        pl.col("_start").dt.strftime(RFC3339).alias("_start_text"),
+        pl.col("_end").dt.strftime(RFC3339).alias("_end_text"),
+        _problem().alias("_problem"),
+    ).with_columns(
+        natural_key(["_start_text", "_end_text", *GROUP_FIELDS]).alias("natural_key"),
+        pl.concat_str(pl.col("_pointer"), pl.lit("#amount")).alias("source_row"),
+        pl.lit("spend").alias("activity_type"),
+        pl.lit("currency").alias("unit"),
+        *bucket_row_columns("anthropic", "anthropic.cost_report", DATASET, pl.col("model")),
+        pl.col("workspace_id").alias("workspace"),
+        pl.col("inference_geo").alias("region"),
+        pl.col("inference_geo")
+        .replace_strict(GEO_COUNTRY, default=None, return_dtype=pl.String)
+        .alias("country"),
+    )
+    return ParsedExport(DATASET, conform(rows, PARSED_SCHEMA), days, results.height)
+
+
+def fetch(first: date, end: date) -> list[ApiExport]:
+    pages = anthropic_get_pages(
+        SOURCE, "/v1/organizations/cost_report", {"group_by[]": ["workspace_id", "description"]}, first, end
+    )
+    return [ApiExport(f"cost_report_api_{first}_{end - timedelta(days=1)}.json", pages_as_export(pages))]
+
+
+CONNECTOR = Connector(
+    source=SOURCE,
+    vendor="anthropic",
+    version=VERSION,
+    file_patterns=("*.json",),
+    parse=parse,
+    fetch=fetch,
+    credential_variable=CREDENTIAL.variable,
+    description="Anthropic Admin API cost_report pages (cents as decimal strings) saved as JSON",
+)

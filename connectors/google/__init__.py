@@ -1,0 +1,1 @@
+"""Google: Cloud Billing exports and Google Ads reports."""

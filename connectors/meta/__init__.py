@@ -1,0 +1,1 @@
+"""Meta: Marketing API ad insights."""

@@ -1,0 +1,1 @@
+"""Microsoft: Azure Cost Management exports."""

@@ -1,0 +1,1 @@
+"""Mistral AI: the console's usage exports."""

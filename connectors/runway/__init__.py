@@ -1,0 +1,1 @@
+"""Runway: the API's organisation usage (credits by model and day)."""

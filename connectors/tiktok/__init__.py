@@ -1,0 +1,1 @@
+"""TikTok: Business API integrated reports."""
