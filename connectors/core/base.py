@@ -77,6 +77,9 @@ class Connector:
     # sources whose vendor splits one export over several files (a CUR billing period's parts): which
     # files make one export, as (export name, part files); by default every file is its own export
     group_files: Callable[[list[Path]], list[tuple[str, list[Path]]]] | None = None
+    # sources whose exports hold user identifiers: (bytes, file name) -> the same export with every
+    # identifier pseudonymised (``connectors.core.pseudonym``); landing applies it before anything else
+    scrub: Callable[[bytes, str], bytes] | None = None
 
     def find_files(self, folder: Path) -> list[Path]:
         """Export files for this source in ``folder``, in name order (exports named by date sort by date)."""

@@ -35,6 +35,7 @@ import polars as pl
 
 from connectors.core.base import Connector, ExportFormatError, ParsedExport
 from connectors.core.config import Paths
+from connectors.core.pseudonym import ScrubError
 from connectors.core.redact import redact
 from connectors.core.schema import (
     ACTIVITY_SCHEMA,
@@ -364,6 +365,7 @@ class _Rejected:
     now: datetime
     error: str
     dataset: str | None = None
+    keep_copy: bool = True  # False when the bytes could not be pseudonymised: nothing of them is stored
 
 
 class LandingBatch:
@@ -421,6 +423,13 @@ class LandingBatch:
         self, raw: bytes, name: str, *, now: datetime | None = None, exported_at: datetime | None = None
     ) -> None:
         """Queue one export (its bytes and file name); lands the batch when it is full."""
+        try:
+            raw = self._scrub(raw, name)
+        except ScrubError as exc:
+            now = now or datetime.now(UTC)
+            error = f"[{self.connector.source}] {name}: {exc}"
+            self._reject(b"", name, hashlib.sha256(raw).hexdigest(), now, error, keep_copy=False)
+            return
         sha = hashlib.sha256(raw).hexdigest()
         if self._seen(sha, name):
             self.results.append(IngestResult(self.connector.source, name, sha, skipped=True))
@@ -447,6 +456,13 @@ class LandingBatch:
         ``source_file``; the export's identity is the hash of its parts' hashes, so a refreshed period
         (the vendor rewrites its parts) is a new export that replaces the period's days.
         """
+        try:
+            parts = [(self._scrub(raw, part), part) for raw, part in parts]
+        except ScrubError as exc:
+            now = now or datetime.now(UTC)
+            digest = hashlib.sha256(b"".join(raw for raw, _ in parts)).hexdigest()
+            self._reject(b"", name, digest, now, f"[{self.connector.source}] {name}: {exc}", keep_copy=False)
+            return
         shas = [hashlib.sha256(raw).hexdigest() for raw, _ in parts]
         sha = hashlib.sha256("".join(shas).encode()).hexdigest()
         if self._seen(sha, name):
@@ -470,6 +486,14 @@ class LandingBatch:
             (part, s, self._source_file(a)) for (_, part), s, a in zip(parts, shas, archived, strict=True)
         )
         self._queue(b"".join(raw for raw, _ in parts), name, sha, now, exported_at, parsed, part_info)
+
+    def _scrub(self, raw: bytes, name: str) -> bytes:
+        """The export with its user identifiers pseudonymised, for sources that hold any.
+
+        The hash, the archived copy, the parse and any error text then only see pseudonyms; a missing
+        key is a configuration error of the whole source (``ConfigError``), not a bad file.
+        """
+        return self.connector.scrub(raw, name) if self.connector.scrub else raw
 
     def _seen(self, sha: str, name: str) -> bool:
         return (sha, name) in self.known_names or any(p.sha == sha and p.name == name for p in self.pending)
@@ -501,9 +525,12 @@ class LandingBatch:
         if rows >= self.max_rows or sum(len(p.raw) for p in self.pending) >= self.max_bytes:
             self.flush()
 
-    def _reject(self, raw: bytes, name: str, sha: str, now: datetime, error: str, dataset=None) -> None:
+    def _reject(
+        self, raw: bytes, name: str, sha: str, now: datetime, error: str, dataset=None, *, keep_copy=True
+    ) -> None:
         self.results.append(None)
-        self.rejected.append(_Rejected(len(self.results) - 1, name, raw, sha, now, error, dataset))
+        slot = len(self.results) - 1
+        self.rejected.append(_Rejected(slot, name, raw, sha, now, error, dataset, keep_copy))
 
     def _archive_path(self, sha: str, name: str) -> Path:
         return self.paths.raw / self.connector.source / f"{sha}{Path(name).suffix}"
@@ -785,7 +812,8 @@ class LandingBatch:
         """Archive each rejected export and record it (``status = rejected``) with its error."""
         rejected, self.rejected = self.rejected, []
         for r in rejected:
-            atomic_copy(r.raw, self._archive_path(r.sha, r.name))
+            if r.keep_copy:
+                atomic_copy(r.raw, self._archive_path(r.sha, r.name))
             self.results[r.slot] = IngestResult(
                 self.connector.source,
                 r.name,
@@ -801,7 +829,10 @@ class LandingBatch:
                 "source": [self.connector.source] * len(rejected),
                 "dataset": [r.dataset for r in rejected],
                 "original_name": [r.name for r in rejected],
-                "source_file": [self._source_file(self._archive_path(r.sha, r.name)) for r in rejected],
+                "source_file": [
+                    self._source_file(self._archive_path(r.sha, r.name)) if r.keep_copy else None
+                    for r in rejected
+                ],
                 "size_bytes": [len(r.raw) for r in rejected],
                 "connector_version": [self.connector.version] * len(rejected),
                 "ingested_at": [r.now for r in rejected],
