@@ -41,7 +41,7 @@ def write_json(tmp_path: Path):
 @pytest.fixture(scope="session")
 def pipeline_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """One full `ewh run --samples DIR` over a copy of the bundled samples, into a fresh EWH_HOME."""
-    from orchestration.cli import main
+    from ewh.cli import main
 
     root = tmp_path_factory.mktemp("e2e")
     exports = root / "exports"

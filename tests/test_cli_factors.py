@@ -8,9 +8,9 @@ import json
 
 import polars as pl
 
+from ewh.cli import main
+from ewh.trust.common import factor_rows
 from factors.release import SEEDS, release_info
-from orchestration.cli import main
-from orchestration.trust.common import factor_rows
 
 
 def test_factors_lists_release_hash_and_every_cited_factor(capsys):

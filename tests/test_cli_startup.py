@@ -12,7 +12,7 @@ HEAVY = ("dagster", "dagster_dbt", "dbt", "matplotlib")
 def test_help_imports_none_of_the_heavy_libraries():
     code = (
         "import sys, contextlib, io\n"
-        "from orchestration.cli import main\n"
+        "from ewh.cli import main\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n"
         "    try:\n"
         "        main(['--help'])\n"

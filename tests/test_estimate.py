@@ -19,8 +19,8 @@ import pytest
 from connectors.core.config import Paths
 from connectors.core.registry import CONNECTORS
 from connectors.landing.zone import ingest_bytes, init_landing
+from ewh import estimate as est
 from factors.release import SEEDS, release_info
-from orchestration import estimate as est
 from tests.support.dbt_cli import run_dbt
 
 DAY = date(2026, 9, 1)
@@ -356,13 +356,13 @@ def test_activity_rows_are_canonical_and_valid():
 
 
 def test_ewh_cli_exposes_estimate():
-    from orchestration import cli
+    from ewh import cli
 
     out, err = io.StringIO(), io.StringIO()
     with pytest.raises(SystemExit) as exc, contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         cli.main(["estimate", "--help"])
     if "invalid choice: 'estimate'" in err.getvalue():
-        pytest.skip("orchestration/cli.py does not call orchestration.estimate.register yet")
+        pytest.skip("ewh/cli.py does not call ewh.estimate.register yet")
     assert exc.value.code == 0 and "--compare" in out.getvalue()
 
 

@@ -15,8 +15,8 @@ import yaml
 from polars.testing import assert_frame_equal
 
 from connectors.core.config import Paths
-from orchestration.cli import main
-from orchestration.export import ExportError, check_quarter, export_quarter
+from ewh.cli import main
+from ewh.export import export_quarter
 from orchestration.lib.dbt_project import DBT_PROJECT_DIR
 
 QUARTER = "2026Q3"
@@ -204,10 +204,6 @@ def test_a_badly_formed_quarter_is_refused(tmp_path, capsys, monkeypatch):
         main(["export", "--quarter", "2026-07", "--format", "csv", "--out", str(tmp_path / "x")])
     assert exit_info.value.code == 2
     assert "quarter must look like 2026Q3, not '2026-07'" in capsys.readouterr().err
-    for bad in ("2026Q5", "26Q3", "Q3-2026", ""):
-        with pytest.raises(ExportError, match="quarter must look like 2026Q3"):
-            check_quarter(bad)
-    assert check_quarter(" 2026q3 ") == "2026Q3"
 
 
 def test_a_missing_warehouse_is_named(tmp_path, capsys, monkeypatch):

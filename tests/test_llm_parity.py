@@ -22,7 +22,7 @@ from ecologits.model_repository import models
 from ecologits.tracers.utils import PROVIDER_CONFIG_MAP, llm_impacts
 from ecologits.utils.range_value import RangeValue
 
-from orchestration import estimate as est
+from ewh import estimate as est
 
 DAY = date(2026, 11, 1)  # after EcoLogits 0.11.3 (2026-10-14): today's registry applies
 TOKENS = 400

@@ -13,8 +13,8 @@ import duckdb
 import pytest
 
 from connectors.core.config import Paths
-from orchestration.lib.publish import building_path
-from orchestration.trust.common import connect_for_write
+from ewh.trust.common import connect_for_write
+from warehouse.publish import building_path
 
 READER = """
 import sys, duckdb

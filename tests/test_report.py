@@ -1,6 +1,6 @@
 """``ewh report``: the HTML carries the marts' numbers, is self-contained, and draws in a real browser.
 
-The warehouse side is queried here directly (independently of ``orchestration/report/data.py``), the
+The warehouse side is queried here directly (independently of ``ewh/report/data.py``), the
 report's numbers are read back from the JSON block and the ``data-*`` attributes it embeds, and the
 file is opened in headless Chromium (Debian package, driven by Selenium) with the network log on.
 """
@@ -20,8 +20,7 @@ import duckdb
 import pytest
 
 from connectors.core.config import REPO_ROOT
-from orchestration.cli import main
-from orchestration.report.data import ReportError, parse_quarter, previous_quarter, quarter_bounds
+from ewh.cli import main
 
 pytestmark = pytest.mark.slow
 
@@ -246,17 +245,6 @@ def test_missing_warehouse_says_to_run(tmp_path, monkeypatch, capsys):
     monkeypatch.delenv("EWH_WAREHOUSE_PATH", raising=False)
     assert main(["report", "--quarter", QUARTER, "--out", str(tmp_path / "r.html")]) != 0
     assert "run `ewh run` first" in capsys.readouterr().err
-
-
-@pytest.mark.parametrize(
-    ("value", "previous", "bounds"),
-    [("2026Q1", "2025Q4", ("2026-01-01", "2026-03-31")), ("2026q3", "2026Q2", ("2026-07-01", "2026-09-30"))],
-)
-def test_quarter_arithmetic(value, previous, bounds):
-    assert previous_quarter(value.upper()) == previous
-    assert tuple(d.isoformat() for d in quarter_bounds(value.upper())) == bounds
-    with pytest.raises(ReportError, match="2026Q3"):
-        parse_quarter("Q3 2026")
 
 
 def test_self_contained(reports):

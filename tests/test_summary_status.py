@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
-from orchestration.cli import main
+from ewh.cli import main
 
 
 def test_summary_marks_open_closed_and_restated_quarters(tmp_path, monkeypatch, capsys):

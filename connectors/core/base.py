@@ -57,6 +57,28 @@ class ApiExport:
     raw: bytes
 
 
+# the window in an API export's name (ApiExport.name): ``<report>_api_[<...>_]<first>_<last>.json``
+_WINDOW = re.compile(r"_api_(?:.*_)?(\d{4}-\d{2}-\d{2})_(\d{4}-\d{2}-\d{2})\.json$")
+
+
+def window_days(source: str, file: str) -> list[date]:
+    """Every day of the window an API export's name states (``..._api_<first>_<last>.json``), else [].
+
+    The window an API connector asked for names its saved pages, so a day without activity is still a
+    day the export covers (a re-fetch that finds nothing empties it).
+    """
+    match = _WINDOW.search(file)
+    if not match:
+        return []
+    try:
+        first, last = date.fromisoformat(match.group(1)), date.fromisoformat(match.group(2))
+    except ValueError as exc:
+        raise ExportFormatError(source, file, f"bad date in the export name ({exc})") from None
+    if last < first:
+        raise ExportFormatError(source, file, "export name's window ends before it starts")
+    return pl.date_range(first, last, "1d", eager=True).to_list()
+
+
 @dataclass(frozen=True)
 class Connector:
     """A source of vendor exports: its name is also its folder under ``samples/`` and ``inbox/``.

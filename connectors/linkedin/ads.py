@@ -37,12 +37,11 @@ from __future__ import annotations
 
 import codecs
 import os
-import re
 from datetime import date, timedelta
 
 import polars as pl
 
-from connectors.core.base import ApiExport, Connector, ExportFormatError, ParsedExport
+from connectors.core.base import ApiExport, Connector, ExportFormatError, ParsedExport, window_days
 from connectors.core.frames import (
     Measure,
     ensure_columns,
@@ -92,21 +91,6 @@ ATTRIBUTES = [
 CURRENCY_UNKNOWN = (
     "costInLocalCurrency is in the ad account's currency, which adAnalytics does not state; ask for costInUsd"
 )
-_WINDOW = re.compile(r"_api_(?:.*_)?(\d{4}-\d{2}-\d{2})_(\d{4}-\d{2}-\d{2})\.json$")
-
-
-def window_days(source: str, file: str) -> list[date]:
-    """Every day of the window an API export's name states (``..._api_<first>_<last>.json``), else []."""
-    match = _WINDOW.search(file)
-    if not match:
-        return []
-    try:
-        first, last = date.fromisoformat(match.group(1)), date.fromisoformat(match.group(2))
-    except ValueError as exc:
-        raise ExportFormatError(source, file, f"bad date in the export name ({exc})") from None
-    if last < first:
-        raise ExportFormatError(source, file, "export name's window ends before it starts")
-    return pl.date_range(first, last, "1d", eager=True).to_list()
 
 
 def _read_elements(raw: bytes, file: str) -> pl.DataFrame:

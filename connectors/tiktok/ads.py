@@ -53,7 +53,7 @@ from datetime import date, timedelta
 
 import polars as pl
 
-from connectors.core.base import ApiExport, Connector, ExportFormatError, ParsedExport
+from connectors.core.base import ApiExport, Connector, ExportFormatError, ParsedExport, window_days
 from connectors.core.countries import alpha2_to_alpha3
 from connectors.core.frames import (
     Measure,
@@ -73,7 +73,6 @@ from connectors.core.http import (
     request_json,
 )
 from connectors.core.schema import MONEY, PARSED_SCHEMA, UTC_TS, conform
-from connectors.linkedin.ads import window_days
 
 SOURCE = "tiktok_ads"
 VERSION = "1.0.0"

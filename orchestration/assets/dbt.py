@@ -12,8 +12,8 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 from connectors.core.config import environment
 from factors.release import release_info
 from orchestration.lib.dbt_project import dbt_project, ensure_manifest
-from orchestration.lib.publish import building_copy
 from orchestration.resources import WarehouseResource
+from warehouse.publish import building_copy
 
 
 class Translator(DagsterDbtTranslator):
@@ -69,7 +69,7 @@ def build_dbt_assets() -> dg.AssetsDefinition:
         context.log.info(f"factor release {release['factor_release']}")
         context.log.info(f"factor release sha256 {release['factor_release_sha256']}")
         # dbt builds a copy, published atomically on success: readers holding the warehouse open
-        # neither block the build nor see a half-built one (orchestration/lib/publish.py)
+        # neither block the build nor see a half-built one (warehouse/publish.py)
         with (
             building_copy(paths.warehouse) as building,
             environment(paths.dbt_env() | {"EWH_WAREHOUSE_PATH": str(building)}),

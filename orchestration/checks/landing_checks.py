@@ -1,121 +1,13 @@
 """Blocking data-quality checks on each source's landed partitions (GX suite + exact Parquet schema)."""
 
 import time
-from pathlib import Path
 
 import dagster as dg
-import polars as pl
-import pyarrow.parquet as pq
 
 from connectors.core.registry import ACTIVITY_SOURCES
-from connectors.core.schema import ACTIVITY_SCHEMA
 from orchestration.assets.ingest import landing_key
-from orchestration.lib.gx_suites import PARTITION_DAY, Validation, validate_activity
 from orchestration.resources import WarehouseResource
-
-
-def landed_partitions(activity_dir: Path, source: str) -> list[Path]:
-    return sorted((activity_dir / f"source={source}").glob("dataset=*/usage_date=*/part-0.parquet"))
-
-
-def _schema_failures(partitions: list[Path]) -> list[str]:
-    """Names and dtypes of every file must equal the canonical schema (read from footers only)."""
-    expected = dict(ACTIVITY_SCHEMA)
-    problems = []
-    for path in partitions:
-        schema = pl.read_parquet_schema(path)
-        if schema != expected:
-            diff = sorted(
-                f"{n}: {schema.get(n)} != {expected.get(n)}"
-                for n in set(schema) | set(expected)
-                if schema.get(n) != expected.get(n)
-            )
-            problems.append(f"{path.parent.parent.name}/{path.parent.name}: {'; '.join(diff)}")
-    return problems
-
-
-# rows per GX batch: memory stays flat however much history a first (or backfill) check sees
-BATCH_ROWS = 250_000
-
-
-def partition_batches(partitions: list[Path], max_rows: int = BATCH_ROWS) -> list[list[Path]]:
-    """Consecutive partitions grouped so a batch holds at most ``max_rows`` rows (row counts from footers).
-
-    A partition larger than ``max_rows`` is a batch of its own: a partition is never split, so the
-    uniqueness expectation still sees each landed file whole.
-    """
-    batches: list[list[Path]] = []
-    current: list[Path] = []
-    rows = 0
-    for path in partitions:
-        n = pq.ParquetFile(path).metadata.num_rows
-        if current and rows + n > max_rows:
-            batches.append(current)
-            current, rows = [], 0
-        current.append(path)
-        rows += n
-    if current:
-        batches.append(current)
-    return batches
-
-
-def validate_partitions(partitions: list[Path], batch: str, max_rows: int = BATCH_ROWS) -> Validation:
-    """Schema first, then the GX suite batch by batch (each row with its folder's day), results merged."""
-    if problems := _schema_failures(partitions):
-        return Validation(
-            batch=batch,
-            success=False,
-            rows=0,
-            failures=[
-                {
-                    "expectation": "canonical_schema",
-                    "column": None,
-                    "success": False,
-                    "unexpected_count": len(problems),
-                    "sample": problems[:5],
-                }
-            ],
-        )
-    results = [_validate_batch(group, batch) for group in partition_batches(partitions, max_rows)]
-    return merge_validations(results, batch)
-
-
-def _validate_batch(partitions: list[Path], batch: str) -> Validation:
-    frame = pl.concat(
-        [
-            pl.read_parquet(p).with_columns(
-                pl.lit(p.parent.name.removeprefix("usage_date=")).alias(PARTITION_DAY)
-            )
-            for p in partitions
-        ],
-        how="vertical",
-    )
-    return validate_activity(frame.to_pandas(), batch)
-
-
-def merge_validations(results: list[Validation], batch: str) -> Validation:
-    """One result for many batches: unexpected counts add up per expectation and column, samples capped."""
-    merged: dict[tuple[str, str | None], dict] = {}
-    for result in results:
-        for failure in result.failures:
-            key = (failure["expectation"], failure["column"])
-            if key not in merged:
-                merged[key] = {**failure, "sample": list(failure["sample"])}
-                continue
-            seen = merged[key]
-            counts = [c for c in (seen["unexpected_count"], failure["unexpected_count"]) if c is not None]
-            seen["unexpected_count"] = sum(counts) if counts else None
-            seen["sample"] = (seen["sample"] + list(failure["sample"]))[:5]
-    return Validation(
-        batch=batch,
-        success=all(r.success for r in results),
-        rows=sum(r.rows for r in results),
-        failures=list(merged.values()),
-    )
-
-
-def validate_partition(path: Path) -> Validation:
-    return validate_partitions([path], f"{path.parent.parent.name}/{path.parent.name}")
+from warehouse.landed_validation import landed_partitions, validate_partitions
 
 
 def build_landing_check(source: str) -> dg.AssetChecksDefinition:

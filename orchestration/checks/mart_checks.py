@@ -12,11 +12,11 @@ Both are non-blocking: the marts are the end of the graph, and a failing gate is
 import os
 
 import dagster as dg
-import duckdb
 import pandas as pd
 
-from orchestration.lib.gx_suites import expectation_results
 from orchestration.resources import WarehouseResource
+from warehouse.connection import reading
+from warehouse.gx_suites import expectation_results
 
 MART = dg.AssetKey(["mart_quarterly_emissions"])
 DATA_QUALITY = dg.AssetKey(["mart_quarterly_data_quality"])
@@ -34,11 +34,8 @@ from q order by vendor, quarter
 
 
 def _frame(warehouse: WarehouseResource, sql: str) -> pd.DataFrame:
-    con = duckdb.connect(str(warehouse.paths.warehouse), read_only=True)
-    try:
+    with reading(warehouse.paths.warehouse) as con:
         return con.execute(sql).df()
-    finally:
-        con.close()
 
 
 def _result(name: str, frame: pd.DataFrame, failures: list[dict], severity) -> dg.AssetCheckResult:

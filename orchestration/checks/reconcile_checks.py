@@ -1,6 +1,6 @@
 """Cost reconciliation as a Dagster asset check on ``fct_vendor_costs`` (severity WARN).
 
-The same comparisons as ``ewh reconcile`` (orchestration/trust/reconcile.py): usage priced with the
+The same comparisons as ``ewh reconcile`` (warehouse/reconcile.py): usage priced with the
 price list vs the vendor's cost report, two routes of one cost report, and landed vs exported cost. A
 day whose amounts differ by more than ``EWH_RECONCILE_TOLERANCE`` (default 0.01, relative) fails the
 check. It warns rather than blocks: a difference is a question for finance (a price change, a credit,
@@ -13,7 +13,7 @@ import dagster as dg
 import polars as pl
 
 from orchestration.resources import WarehouseResource
-from orchestration.trust.reconcile import DEFAULT_TOLERANCE, reconcile
+from warehouse.reconcile import DEFAULT_TOLERANCE, reconcile
 
 COSTS = dg.AssetKey(["fct_vendor_costs"])
 SHOWN = 20  # flagged rows listed in the check's metadata (all of them: `ewh reconcile --differences`)

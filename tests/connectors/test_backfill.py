@@ -7,7 +7,7 @@ import json
 import polars as pl
 from werkzeug import Request, Response
 
-from orchestration.cli import main
+from ewh.cli import main
 
 DAY = 86400
 SEP1 = 1788220800  # 2026-09-01

@@ -150,7 +150,7 @@ def test_single_writer_is_configured():
 
 def test_a_second_writer_fails_clearly_while_the_first_holds_the_warehouse(tmp_path, monkeypatch, capsys):
     from connectors.landing.lock import writer_lock
-    from orchestration.cli import main
+    from ewh.cli import main
 
     home = tmp_path / "home"
     monkeypatch.setenv("EWH_HOME", str(home))

@@ -11,8 +11,8 @@ import polars as pl
 import pytest
 
 from connectors.core.config import BUNDLED_SAMPLES
-from orchestration.cli import main
-from orchestration.report.data import load
+from ewh.cli import main
+from ewh.report.data import load
 
 pytestmark = pytest.mark.slow
 

@@ -16,7 +16,7 @@ import pytest
 from ecologits.tracers.utils import llm_impacts
 
 from connectors.core.config import BUNDLED_SAMPLES, Paths
-from orchestration.cli import main
+from ewh.cli import main
 
 pytestmark = pytest.mark.slow
 

@@ -26,7 +26,7 @@ from werkzeug import Request, Response
 from connectors.core.config import BUNDLED_SAMPLES, Paths
 from connectors.core.registry import CONNECTORS
 from connectors.landing.zone import read_manifest
-from orchestration.cli import main
+from ewh.cli import main
 from orchestration.definitions import build_definitions
 from orchestration.lib.stale_runs import HOST_TAG, PID_TAG, pool_holders, release_stale_runs
 
@@ -184,9 +184,9 @@ def test_a_reader_holding_the_warehouse_open_does_not_stop_ewh_run(tmp_path, mon
 
 def _plant_killed_run(home: Path) -> str:
     """What kill -9 during dbt leaves: a STARTED run of a dead process holding the ewh_warehouse slot."""
-    from orchestration.cli import _prepare_instance
+    from orchestration.runner import prepare_instance
 
-    _prepare_instance(Paths(home))
+    prepare_instance(Paths(home))
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
     run_id = str(uuid.uuid4())
@@ -228,7 +228,7 @@ def _marts(warehouse: Path) -> pl.DataFrame:
 def _ewh(home: Path, *args: str, timeout: float) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k not in {"DAGSTER_HOME", "EWH_WAREHOUSE_PATH"}}
     return subprocess.run(
-        [sys.executable, "-m", "orchestration.cli", *args],
+        [sys.executable, "-m", "ewh.cli", *args],
         env=env | {"EWH_HOME": str(home)},
         capture_output=True,
         text=True,
@@ -247,7 +247,7 @@ def test_ewh_run_after_a_kill_9_during_dbt_finishes_with_the_marts_of_a_clean_ru
     monkeypatch.delenv("DAGSTER_HOME", raising=False)
     env = {k: v for k, v in os.environ.items() if k not in {"DAGSTER_HOME", "EWH_WAREHOUSE_PATH"}}
     victim = subprocess.Popen(
-        [sys.executable, "-m", "orchestration.cli", "run", "--samples", str(exports)],
+        [sys.executable, "-m", "ewh.cli", "run", "--samples", str(exports)],
         env=env | {"EWH_HOME": str(home)},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -39,7 +39,7 @@ def test_quarter_over_quarter_jump_is_a_warning(warehouse, monkeypatch):
 
 def test_cost_reconciliation_warns_with_the_differences_ewh_reconcile_flags(warehouse, monkeypatch):
     """The bundled console CSVs were generated apart from the API samples, so some of their days differ."""
-    from orchestration.trust.reconcile import reconcile
+    from warehouse.reconcile import reconcile
 
     expected = reconcile(warehouse.paths, tolerance=0.01)
     flagged = expected.filter(expected["flagged"]).height

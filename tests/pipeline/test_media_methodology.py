@@ -25,7 +25,7 @@ from ecologits.tracers.utils import llm_impacts
 from ecologits.utils.range_value import RangeValue
 
 from connectors.core.config import BUNDLED_SAMPLES, Paths
-from orchestration import estimate as est
+from ewh import estimate as est
 
 pytestmark = pytest.mark.slow
 

@@ -11,7 +11,7 @@ import polars as pl
 import pytest
 
 from connectors.core.config import Paths
-from orchestration.estimate import EQUIVALENT_MEASURES, equivalents_for
+from ewh.estimate import EQUIVALENT_MEASURES, equivalents_for
 from orchestration.lib.dbt_project import DBT_PROJECT_DIR
 
 pytestmark = pytest.mark.slow

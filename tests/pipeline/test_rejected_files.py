@@ -14,7 +14,7 @@ import pytest
 from connectors.core.config import BUNDLED_SAMPLES, Paths
 from connectors.core.registry import CONNECTORS
 from connectors.landing.zone import read_manifest
-from orchestration.cli import EXIT_REJECTED_FILES, main
+from ewh.cli import EXIT_REJECTED_FILES, main
 
 pytestmark = pytest.mark.slow
 

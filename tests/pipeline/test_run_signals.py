@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from orchestration.cli import EXIT_CHECK_ERROR, main
+from ewh.cli import EXIT_CHECK_ERROR, main
 
 pytestmark = pytest.mark.slow
 

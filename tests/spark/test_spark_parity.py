@@ -47,7 +47,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Paths:
         import pyspark  # noqa: F401
     except ImportError:
         pytest.fail("the Spark tests need the spark extra: pip install -e '.[spark]' (or make test-spark)")
-    from orchestration.cli import main
+    from ewh.cli import main
 
     root = tmp_path_factory.mktemp("spark_parity")
     exports = root / "exports"

@@ -18,14 +18,14 @@ import pytest
 
 from connectors.core.config import BUNDLED_SAMPLES, Paths
 from connectors.core.schema import QUARANTINE_SCHEMA
-from orchestration.trust import cli as trust_cli
-from orchestration.trust.audit_pack import PARTS, write_audit_pack
-from orchestration.trust.close import check_restatements, close_quarter, decompose, load_snapshot
-from orchestration.trust.common import TrustError
-from orchestration.trust.quarantine import quarantined_rows
-from orchestration.trust.reconcile import reconcile
-from orchestration.trust.trace import trace_cell
-from orchestration.trust.verify import verify_quarter
+from ewh.trust import cli as trust_cli
+from ewh.trust.audit_pack import PARTS, write_audit_pack
+from ewh.trust.close import check_restatements, close_quarter, decompose, load_snapshot
+from ewh.trust.common import TrustError
+from ewh.trust.quarantine import quarantined_rows
+from ewh.trust.trace import trace_cell
+from ewh.trust.verify import verify_quarter
+from warehouse.reconcile import reconcile
 
 QUARTER = "2026Q3"
 CELL = {"vendor": "openai", "model": "gpt-4o-mini", "project": "proj_Mk7aQ2marketingCopy", "country": "USA"}
@@ -274,7 +274,7 @@ def test_late_row_restates_without_touching_the_snapshot(paths: Paths, monkeypat
     """Runs last in this module: lands a corrected OpenAI export for September and re-runs the pipeline."""
     from dagster_dbt.dbt_manifest import read_manifest_path
 
-    from orchestration.cli import main
+    from ewh.cli import main
 
     tables = ("closed_quarters", "closed_quarterly_emissions", "closed_activity_impacts", "closed_raw_files")
     before = {t: load_snapshot(paths, QUARTER, t) for t in tables}

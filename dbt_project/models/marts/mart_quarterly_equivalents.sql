@@ -3,7 +3,7 @@
     location-based carbon as km driven by a named car, water as 500 mL bottles (factor_equivalents seed).
     One row per quarter, fiscal quarter, business unit and equivalent: the figure with its low/high and
     figure / factor value beside it, with the factor's id, unit, source, year, licence and note.
-    The measure mapping (factor_id prefix equivalent.<measure>.) is orchestration/estimate.py's
+    The measure mapping (factor_id prefix equivalent.<measure>.) is ewh/estimate.py's
     EQUIVALENT_MEASURES, so `ewh estimate` and this mart divide the same figure by the same factor.
     A factor applies when its validity window contains the quarter's last day. Counts are linear, so a
     company total is the sum over business units; counts of different equivalents never add up.
@@ -20,7 +20,7 @@ with figures as (
     group by quarter, fiscal_quarter, business_unit
 ),
 
--- the figure each equivalent divides, chosen by the factor_id prefix (as in orchestration/estimate.py)
+-- the figure each equivalent divides, chosen by the factor_id prefix (as in ewh/estimate.py)
 measures as (
     select 'energy_kwh' as measure, 'kWh' as figure_unit, 'equivalent.energy.%' as factor_id_pattern
     union all

@@ -10,7 +10,7 @@ from connectors.core.config import Paths
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from orchestration.report import ReportError, build_report
+    from ewh.report import ReportError, build_report
 
     paths = Paths.from_env()
     try:

@@ -29,9 +29,7 @@ import argparse
 import difflib
 import json
 import math
-import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -40,7 +38,6 @@ from datetime import UTC, date, datetime, timedelta
 from datetime import time as dtime
 from pathlib import Path
 
-import duckdb
 import polars as pl
 
 from connectors.core.config import Paths
@@ -48,7 +45,8 @@ from connectors.core.registry import CONNECTORS
 from connectors.core.schema import ACTIVITY_SCHEMA, conform, validate
 from connectors.landing.zone import TABLES, atomic_write_parquet, init_landing, partition_path, stable_ids
 from factors.release import release_info
-from orchestration.lib.dbt_paths import DBT_EXECUTABLE, DBT_PROJECT_DIR
+from warehouse.connection import reading
+from warehouse.dbt import DbtError, run_dbt
 
 DATASET = "estimate"
 CONNECTOR_VERSION = "estimate-1"
@@ -348,35 +346,24 @@ def land(rows: pl.DataFrame, paths: Paths) -> None:
 
 def dbt_build(paths: Paths, workdir: Path, release: dict[str, str]) -> None:
     """One dbt invocation: the seeds and every model up to ``fct_activity_impacts``, no tests."""
-    env = (
-        os.environ
-        | paths.dbt_env()
-        | {"DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "DBT_PARTIAL_PARSE": "false"}
-    )
-    command = [
-        str(DBT_EXECUTABLE),
-        "build",
-        "--select",
-        "+fct_activity_impacts",
-        EQUIVALENTS_SEED,
-        "--resource-type",
-        "seed",
-        "--resource-type",
-        "model",
-        "--project-dir",
-        str(DBT_PROJECT_DIR),
-        "--profiles-dir",
-        str(DBT_PROJECT_DIR),
-        "--target-path",
-        str(workdir / "target"),
-        "--log-path",
-        str(workdir / "logs"),
-        "--vars",
-        json.dumps(release),
-    ]
-    result = subprocess.run(command, cwd=workdir, env=env, capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        raise EstimateError(f"dbt build failed:\n{result.stdout[-4000:]}\n{result.stderr[-2000:]}")
+    try:
+        run_dbt(
+            paths,
+            "build",
+            "--select",
+            "+fct_activity_impacts",
+            EQUIVALENTS_SEED,
+            "--resource-type",
+            "seed",
+            "--resource-type",
+            "model",
+            target=workdir / "target",
+            logs=workdir / "logs",
+            vars_=release,
+            env={"DBT_PARTIAL_PARSE": "false"},
+        )
+    except DbtError as exc:
+        raise EstimateError(str(exc)) from None
 
 
 @dataclass
@@ -405,15 +392,12 @@ def estimate(options: list[Usage], *, workdir: Path | None = None) -> Estimate:
         paths = Paths(root / "home", warehouse_override=root / "estimate.duckdb")
         land(rows, paths)
         dbt_build(paths, root, release)
-        con = duckdb.connect(str(paths.warehouse), read_only=True)
-        try:
+        with reading(paths.warehouse) as con:
             impacts = con.sql(
                 "select * from fct_activity_impacts where dataset = $d order by project, activity_type",
                 params={"d": DATASET},
             ).pl()
             equivalents = con.sql(f"select * from {EQUIVALENTS_SEED} order by factor_id").pl()
-        finally:
-            con.close()
     finally:
         if temporary:
             shutil.rmtree(root, ignore_errors=True)

@@ -13,7 +13,7 @@ import polars as pl
 from connectors.core.config import Paths
 from connectors.core.schema import QUARANTINE_SCHEMA
 from connectors.landing.zone import read_manifest
-from orchestration.trust.common import table_exists
+from warehouse.connection import table_exists
 
 COLUMNS = (
     "source",

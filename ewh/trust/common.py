@@ -1,11 +1,9 @@
-"""Shared pieces of the trust commands: warehouse connections, mart cell keys, metrics, code version."""
+"""Shared pieces of the trust commands: mart cell keys, metrics, factor rows, code version."""
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
 
@@ -13,7 +11,9 @@ import duckdb
 import polars as pl
 
 from connectors.core.config import REPO_ROOT, Paths
-from orchestration.lib import output
+from ewh import output
+from warehouse.connection import WarehouseError, connect, table_exists
+from warehouse.quarters import QuarterError
 
 # the grain of mart_quarterly_emissions, and how each key is derived from a fct_activity_impacts row
 CELL_KEYS = ("quarter", "vendor", "model", "project_or_workspace", "country")
@@ -51,46 +51,15 @@ FACTOR_ID_COLUMNS = (
     "water_factor_id",
     "market_factor_id",
 )
-QUARTER_RE = re.compile(r"^\d{4}Q[1-4]$")
 REL_TOL = 1e-9
 
 
 class TrustError(RuntimeError):
-    """A trust command cannot proceed (no warehouse, quarter not closed, already closed...)."""
+    """A trust command cannot proceed (quarter not closed, already closed...)."""
 
 
-def check_quarter(quarter: str) -> str:
-    quarter = quarter.upper()
-    if not QUARTER_RE.match(quarter):
-        raise TrustError(f"quarter must look like 2026Q3, not {quarter!r}")
-    return quarter
-
-
-def connect(paths: Paths, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    if not paths.warehouse.exists():
-        raise TrustError(f"no warehouse at {paths.warehouse}; run `ewh run` first")
-    return duckdb.connect(str(paths.warehouse), read_only=read_only)
-
-
-@contextmanager
-def connect_for_write(paths: Paths) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Write through a copy published atomically (orchestration/lib/publish.py): open readers keep
-    their snapshot and never make the write fail; a failed block publishes nothing."""
-    from orchestration.lib.publish import writable_copy
-
-    if not paths.warehouse.exists():
-        raise TrustError(f"no warehouse at {paths.warehouse}; run `ewh run` first")
-    with writable_copy(paths.warehouse) as con:
-        yield con
-
-
-def table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    return bool(
-        con.execute(
-            "select count(*) from information_schema.tables where table_name = ? and table_schema = 'main'",
-            [name],
-        ).fetchall()[0][0]
-    )
+# what a trust command reports as one line and exit code 2 (a bad quarter, no warehouse, ...)
+COMMAND_ERRORS = (TrustError, WarehouseError, QuarterError)
 
 
 def append(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
@@ -147,15 +116,6 @@ def code_version() -> str:
         return "package:" + metadata.version("emissions-warehouse")
     except metadata.PackageNotFoundError:
         return "unknown"
-
-
-def quarter_bounds(quarter: str) -> tuple[str, str]:
-    """First and last day (ISO) of a quarter label like 2026Q3."""
-    year, q = int(quarter[:4]), int(quarter[5])
-    first_month = 3 * (q - 1) + 1
-    last_month = first_month + 2
-    last_day = {3: 31, 6: 30, 9: 30, 12: 31}[last_month]
-    return f"{year}-{first_month:02d}-01", f"{year}-{last_month:02d}-{last_day}"
 
 
 def print_table(frame: pl.DataFrame) -> None:
@@ -230,7 +190,7 @@ def derived_factor_rows(paths: Paths) -> pl.DataFrame:
 
     Same columns as :func:`factor_rows`, so a trace or an audit pack cites them like seeded factors.
     """
-    con = connect(paths, read_only=True)
+    con = connect(paths.warehouse)
     try:
         frames = [
             con.sql(

@@ -8,29 +8,25 @@ ewh report --quarter 2026Q3 --out report.html   self-contained HTML report of on
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import sys
 import traceback
-import uuid
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-import duckdb
 import polars as pl
 
 from connectors.core.base import ExportFormatError
 from connectors.core.config import Paths, default_home
 from connectors.core.redact import redact
-from orchestration.lib.output import print_table
-from orchestration.trust.common import quarter_status
+from ewh.output import print_table
+from ewh.trust.common import quarter_status
+from warehouse.connection import reading, table_exists
 
 DBT_GROUPS = ("factors", "staging", "intermediate", "marts")
 # commands that write the landing zone or the warehouse take the single-writer lock
 WRITERS = {"run", "ingest", "backfill", "close", "restatements"}
-
-DAGSTER_YAML = Path(__file__).with_name("dagster.yaml")
 
 # Exit codes of `ewh` (docs/operations.md, "Exit codes"): a scheduler can tell them apart.
 EXIT_OK = 0
@@ -56,28 +52,15 @@ order by quarter, vendor, model
 """
 
 
-def _prepare_instance(paths: Paths) -> None:
-    """A persistent local Dagster instance under EWH_HOME, so `make dev` shows what `ewh run` did."""
-    if "DAGSTER_HOME" not in os.environ:
-        paths.dagster_home.mkdir(parents=True, exist_ok=True)
-        os.environ["DAGSTER_HOME"] = str(paths.dagster_home)
-    config = Path(os.environ["DAGSTER_HOME"]) / "dagster.yaml"
-    if not config.exists():
-        config.write_text(DAGSTER_YAML.read_text())
-
-
 def _print_table(frame: pl.DataFrame) -> None:
     print_table(frame)
 
 
 def summary_frame(paths: Paths, quarter: str | None) -> pl.DataFrame:
     """The quarterly footprint, each row marked open, closed, or closed and restated."""
-    con = duckdb.connect(str(paths.warehouse), read_only=True)
-    try:
+    with reading(paths.warehouse) as con:
         frame = con.sql(SUMMARY_SQL, params={"quarter": quarter}).pl()
-        status = quarter_status(con)  # closed / restated markers (orchestration/trust/common.py)
-    finally:
-        con.close()
+        status = quarter_status(con)  # closed / restated markers (ewh/trust/common.py)
     return frame.with_columns(
         pl.col("quarter").replace_strict(status, default="open", return_dtype=pl.String).alias("status")
     )
@@ -92,9 +75,6 @@ def cmd_run(args: argparse.Namespace) -> int:
     return _run_job(paths, exports, verbose=args.verbose, full_refresh=args.full_refresh)
 
 
-DBT_OP = "ewh_dbt_models"  # the dbt multi-asset's op (orchestration/assets/dbt.py)
-
-
 def _run_job(
     paths: Paths,
     exports: Path | None,
@@ -104,60 +84,24 @@ def _run_job(
     full_refresh: bool = False,
 ) -> int:
     """Materialise the whole graph (or only the given asset groups) in-process, then report."""
-    from dagster import DagsterInstance
+    from orchestration.runner import run_assets
 
-    from orchestration.assets.ingest import FILES_READABLE
-    from orchestration.automation import latest_partition
-    from orchestration.definitions import ALL_JOB, build_definitions
-    from orchestration.lib.stale_runs import run_tags
-    from orchestration.progress import RunProgress
-
-    _prepare_instance(paths)
     started = datetime.now(UTC)
-    defs = build_definitions(home=paths.home, exports_dir=exports)
-    job = defs.resolve_job_def(ALL_JOB)
-    graph = defs.resolve_asset_graph()
-    selection = None
-    if groups:
-        selection = [k for k in graph.materializable_asset_keys if graph.get(k).group_name in groups]
-    log_file = paths.home / "logs" / "ewh-run.log"
-    log_file.parent.mkdir(parents=True, exist_ok=True)
-    os.environ.setdefault("DBT_USE_COLORS", "false")  # the run log holds dbt's lines: no ANSI codes
-    run_id = str(uuid.uuid4())
-    total = len(selection) if selection is not None else len(graph.materializable_asset_keys)
-    with DagsterInstance.get() as instance, log_file.open("w") as log:
-        _release_stale_runs(instance)
-        # dbt's own progress lines go to stdout; keep them in the log file unless asked for
-        sink = contextlib.nullcontext() if verbose else contextlib.redirect_stdout(log)
-        with sink, RunProgress(instance, run_id, total, stream=sys.stderr):
-            result = job.execute_in_process(
-                run_id=run_id,
-                instance=instance,
-                raise_on_error=False,
-                tags=run_tags(),
-                asset_selection=selection,
-                # files carry their own days; the partition is the API day (yesterday, plus look-back)
-                partition_key=None if groups else latest_partition(),
-                run_config={
-                    "loggers": {"console": {"config": {"log_level": "DEBUG" if verbose else "WARNING"}}},
-                    **({"ops": {DBT_OP: {"config": {"full_refresh": True}}}} if full_refresh else {}),
-                },
-            )
+    outcome = run_assets(paths, exports, verbose=verbose, groups=groups, full_refresh=full_refresh)
     rejected = _report_rejected(paths, started)
-    check_error = _report_checks(result.get_asset_check_evaluations(), accounted={FILES_READABLE})
-    if not result.success:
-        failed = [e.step_key for e in result.all_events if e.is_step_failure]
+    check_error = _report_checks(outcome.failed_checks)
+    if not outcome.success:
+        steps = ", ".join(step for step, _ in outcome.failed_steps)
         print(
-            f"ewh run: FAILED (steps: {', '.join(failed) or 'see the Dagster run log'}); log: {log_file}",
+            f"ewh run: FAILED (steps: {steps or 'see the Dagster run log'}); log: {outcome.log_file}",
             file=sys.stderr,
         )
-        for event in result.all_events:
-            if event.is_step_failure:
-                for line in failure_causes(event.step_failure_data):
-                    print(f"  {event.step_key}: {line}", file=sys.stderr)
+        for step, causes in outcome.failed_steps:
+            for line in causes:
+                print(f"  {step}: {line}", file=sys.stderr)
         return EXIT_FAILED
     if groups is None or "marts" in groups:
-        from orchestration.trust.close import check_restatements
+        from ewh.trust.close import check_restatements
 
         restated = check_restatements(paths)
         if restated.height:
@@ -183,40 +127,9 @@ def _run_job(
     return EXIT_OK
 
 
-def _release_stale_runs(instance) -> None:
-    """Free the pool slots of runs killed mid-way (they would block this run for ever); name any wait."""
-    from orchestration.lib.stale_runs import pool_holders, release_stale_runs
-
-    for run_id in release_stale_runs(instance):
-        print(f"ewh run: released run {run_id}: its process is gone; marked failed, pool slots freed")
-    for line in pool_holders(instance):
-        print(f"ewh run: waiting for {line}", file=sys.stderr)
-
-
-def failure_causes(data) -> list[str]:
-    """Every distinct message of a step failure, outermost first, down to the root cause; redacted.
-
-    Dagster reports a step that used up its retries as "Exceeded max_retries of N"; the cause chain
-    and the ``Failure`` description hold what actually went wrong, which is what an operator needs.
-    """
-    messages, error = [], data.error
-    while error is not None:
-        messages.append(error.message)
-        error = error.cause or error.context
-    if data.user_failure_data is not None and data.user_failure_data.description:
-        messages.append(data.user_failure_data.description)
-    lines: list[str] = []
-    for message in messages:
-        line = redact(" ".join(str(message).split()))
-        if line and line not in lines:
-            lines.append(line)
-    # a Failure's description also appears inside its error message: say it once
-    return [line for line in lines if not any(line != other and line in other for other in lines)]
-
-
 def _report_rejected(paths: Paths, since: datetime) -> int:
     """Print the files this run rejected (named, with why); returns how many."""
-    from orchestration.trust.quarantine import rejected_files
+    from ewh.trust.quarantine import rejected_files
 
     files = rejected_files(paths, since=since)
     if files.height:
@@ -228,47 +141,30 @@ def _report_rejected(paths: Paths, since: datetime) -> int:
     return files.height
 
 
-def _report_checks(evaluations: list, accounted: set[str]) -> bool:
+def _report_checks(failed: list) -> bool:
     """Print every failed check with its asset, severity and failing values.
 
-    True if an ERROR-severity check failed other than those in ``accounted`` (the rejected-files check,
-    which has exit code 4 of its own).
+    True if an ERROR-severity check failed other than the rejected-files check (exit code 4 of its own).
     """
-    failed = sorted(
-        (e for e in evaluations if not e.passed),
-        key=lambda e: (e.severity.value != "ERROR", e.asset_key.to_user_string(), e.check_name),
-    )
     if failed:
         print(f"FAILED CHECKS ({len(failed)}):", file=sys.stderr)
-    for evaluation in failed:
-        failures = evaluation.metadata.get("failures")
-        values = (
-            failures.value
-            if failures is not None
-            else {
-                k: m.value for k, m in evaluation.metadata.items() if isinstance(m.value, int | float | str)
-            }
-        )
-        detail = json.dumps(values, default=str)[:400]
+    for check in failed:
         print(
-            f"  {evaluation.severity.value} {evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
-            + (f" (partition {evaluation.partition})" if evaluation.partition else "")
-            + (f": {detail}" if detail else ""),
+            f"  {check.severity} {check.asset}:{check.check}"
+            + (f" (partition {check.partition})" if check.partition else "")
+            + (f": {check.detail}" if check.detail else ""),
             file=sys.stderr,
         )
-    return any(e.severity.value == "ERROR" and e.check_name not in accounted for e in failed)
+    return any(c.severity == "ERROR" and not c.files_readable for c in failed)
 
 
 def _report_run(paths: Paths) -> None:
-    con = duckdb.connect(str(paths.warehouse), read_only=True)
-    try:
+    with reading(paths.warehouse) as con:
         unmapped = con.sql(
             "select vendor, model_raw, method_tier, model_factor_id, activity_rows from mart_unmapped_models "
             "order by vendor, model_raw"
         ).pl()
         quarantined = con.sql("select count(*) as n from stg_landing__quarantine").pl().item()
-    finally:
-        con.close()
     print(f"Warehouse: {paths.warehouse}  (run log: {paths.home / 'logs' / 'ewh-run.log'})")
     print(f"Quarantined rows: {quarantined}")
     if unmapped.height:
@@ -398,9 +294,9 @@ def _day(value: str) -> date:
 
 
 def cmd_factors(args: argparse.Namespace) -> int:
-    """Every factor row of every seed with its source (orchestration.trust.common.factor_rows, one home)."""
+    """Every factor row of every seed with its source (ewh.trust.common.factor_rows, one home)."""
+    from ewh.trust.common import factor_rows
     from factors.release import release_info
-    from orchestration.trust.common import factor_rows
 
     info = release_info()
     table = factor_rows()
@@ -455,16 +351,12 @@ from mart_quarterly_data_quality where ($quarter is null or quarter = $quarter) 
 
 def _read_mart(paths: Paths, table: str, sql: str, quarter: str | None) -> pl.DataFrame | None:
     """A quarter's rows of a mart, or None (said on screen) for a warehouse built before the mart existed."""
-    from orchestration.trust.common import table_exists
 
-    con = duckdb.connect(str(paths.warehouse), read_only=True)
-    try:
+    with reading(paths.warehouse) as con:
         if not table_exists(con, table):
             print(f"\n({table} is not built yet: run `ewh run` to add it)")
             return None
         return con.sql(sql, params={"quarter": quarter}).pl()
-    finally:
-        con.close()
 
 
 def _print_data_quality(paths: Paths, quarter: str | None) -> None:
@@ -553,10 +445,10 @@ def main(argv: list[str] | None = None) -> int:
     summ = sub.add_parser("summary", help="print the quarterly footprint")
     summ.add_argument("--quarter", type=_quarter, help="only this quarter, e.g. 2026Q3")
     summ.set_defaults(func=cmd_summary)
-    from orchestration.estimate import register as register_estimate
-    from orchestration.export import register as register_export
-    from orchestration.report.cli import register as register_report
-    from orchestration.trust.cli import register as register_trust
+    from ewh.estimate import register as register_estimate
+    from ewh.export import register as register_export
+    from ewh.report.cli import register as register_report
+    from ewh.trust.cli import register as register_trust
 
     register_estimate(sub)
     register_export(sub)

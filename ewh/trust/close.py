@@ -39,21 +39,18 @@ import polars as pl
 
 from connectors.core.config import Paths
 from connectors.landing.zone import read_manifest
-from orchestration.trust.common import (
+from ewh.trust.common import (
     CELL_KEYS,
     FACTOR_ID_COLUMNS,
     HEADLINE_METRICS,
     REL_TOL,
     TrustError,
     append,
-    check_quarter,
     closed_dir,
     code_version,
-    connect,
-    connect_for_write,
-    quarter_bounds,
-    table_exists,
 )
+from warehouse.connection import connect, table_exists, writing
+from warehouse.quarters import parse_quarter, quarter_bounds
 
 SNAPSHOT_TABLES = ("closed_quarterly_emissions", "closed_activity_impacts", "closed_raw_files")
 RESTATED_METRICS = HEADLINE_METRICS
@@ -62,7 +59,7 @@ RESTATED_METRICS = HEADLINE_METRICS
 def closed_quarters(paths: Paths) -> pl.DataFrame:
     if not paths.warehouse.exists():
         return pl.DataFrame()
-    con = connect(paths, read_only=True)
+    con = connect(paths.warehouse)
     try:
         if not table_exists(con, "closed_quarters"):
             return pl.DataFrame()
@@ -73,7 +70,7 @@ def closed_quarters(paths: Paths) -> pl.DataFrame:
 
 def raw_files_for_quarter(paths: Paths, quarter: str) -> pl.DataFrame:
     """Every manifest entry whose covered days overlap the quarter, in landing order."""
-    first, last = quarter_bounds(quarter)
+    first, last = (day.isoformat() for day in quarter_bounds(quarter))
     manifest = read_manifest(paths)
     return (
         manifest.filter(
@@ -87,9 +84,9 @@ def raw_files_for_quarter(paths: Paths, quarter: str) -> pl.DataFrame:
 
 def close_quarter(paths: Paths, quarter: str, *, force: bool = False, now: datetime | None = None) -> dict:
     """Snapshot the quarter's marts, rows and raw-file manifest. Returns the ``closed_quarters`` row."""
-    quarter = check_quarter(quarter)
+    quarter = parse_quarter(quarter)
     now = now or datetime.now(UTC)
-    with connect_for_write(paths) as con:
+    with writing(paths.warehouse) as con:
         if table_exists(con, "closed_quarters"):
             already = con.execute(
                 "select closed_at from closed_quarters where quarter = ?", [quarter]
@@ -174,9 +171,9 @@ def close_quarter(paths: Paths, quarter: str, *, force: bool = False, now: datet
 
 def load_snapshot(paths: Paths, quarter: str, table: str) -> pl.DataFrame:
     """A closed table for one quarter, from the warehouse (or the Parquet copy if the warehouse lost it)."""
-    quarter = check_quarter(quarter)
+    quarter = parse_quarter(quarter)
     if paths.warehouse.exists():
-        con = connect(paths, read_only=True)
+        con = connect(paths.warehouse)
         try:
             if table_exists(con, table):
                 frame = con.sql(f"select * from {table} where quarter = $q", params={"q": quarter}).pl()
@@ -246,7 +243,7 @@ def restatements_for(paths: Paths, quarter: str) -> pl.DataFrame:
     """Every cell and metric of a closed quarter whose current figure differs from the closed one."""
     header = load_snapshot(paths, quarter, "closed_quarters").row(0, named=True)
     old_rows = load_snapshot(paths, quarter, "closed_activity_impacts")
-    con = connect(paths, read_only=True)
+    con = connect(paths.warehouse)
     try:
         new_rows = con.sql(
             "select * from fct_activity_impacts where quarter = $q", params={"q": quarter}
@@ -311,7 +308,7 @@ def check_restatements(paths: Paths, *, now: datetime | None = None) -> pl.DataF
     if not found:
         return pl.DataFrame()
     candidates = pl.concat(found, how="vertical_relaxed")
-    con = connect(paths, read_only=True)
+    con = connect(paths.warehouse)
     try:
         if table_exists(con, "restatements"):
             latest = (
@@ -344,7 +341,7 @@ def check_restatements(paths: Paths, *, now: datetime | None = None) -> pl.DataF
     candidates = candidates.with_columns(
         pl.lit(uuid.uuid4().hex).alias("check_id"), pl.lit(now).alias("detected_at")
     )
-    with connect_for_write(paths) as con:
+    with writing(paths.warehouse) as con:
         append(con, "restatements", candidates)
     return candidates
 

@@ -16,9 +16,9 @@ import polars as pl
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from orchestration.estimate import MEASURE_TITLES, sig
-from orchestration.report import charts
-from orchestration.report.data import MEASURES, ReportData
+from ewh.estimate import MEASURE_TITLES, sig
+from ewh.report import charts
+from ewh.report.data import MEASURES, ReportData
 
 TEMPLATES = Path(__file__).with_name("templates")
 SCHEMA = "ewh-report/1"

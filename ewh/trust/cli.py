@@ -13,13 +13,14 @@ from pathlib import Path
 import polars as pl
 
 from connectors.core.config import Paths
-from orchestration.trust.common import TrustError, check_quarter, print_table
+from ewh.trust.common import COMMAND_ERRORS, print_table
+from warehouse.quarters import parse_quarter
 
 
 def _quarter(value: str) -> str:
     try:
-        return check_quarter(value)
-    except TrustError as exc:
+        return parse_quarter(value)
+    except COMMAND_ERRORS as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
@@ -29,13 +30,13 @@ def _fail(command: str, exc: Exception) -> int:
 
 
 def cmd_trace(args: argparse.Namespace) -> int:
-    from orchestration.trust.trace import print_trace, trace_cell, write_csv
+    from ewh.trust.trace import print_trace, trace_cell, write_csv
 
     try:
         result = trace_cell(
             Paths.from_env(), args.quarter, args.vendor, args.model, args.project, args.country
         )
-    except TrustError as exc:
+    except COMMAND_ERRORS as exc:
         return _fail("trace", exc)
     print_trace(result)
     if args.csv:
@@ -45,11 +46,11 @@ def cmd_trace(args: argparse.Namespace) -> int:
 
 
 def cmd_close(args: argparse.Namespace) -> int:
-    from orchestration.trust.close import close_quarter
+    from ewh.trust.close import close_quarter
 
     try:
         header = close_quarter(Paths.from_env(), args.quarter, force=args.force)
-    except TrustError as exc:
+    except COMMAND_ERRORS as exc:
         return _fail("close", exc)
     print(
         f"Closed {header['quarter']} at {header['closed_at']}: {header['mart_rows']} mart rows, "
@@ -60,7 +61,7 @@ def cmd_close(args: argparse.Namespace) -> int:
 
 
 def cmd_restatements(args: argparse.Namespace) -> int:
-    from orchestration.trust.close import check_restatements, restatement_summary, restatements_for
+    from ewh.trust.close import check_restatements, restatement_summary, restatements_for
 
     paths = Paths.from_env()
     try:
@@ -70,7 +71,7 @@ def cmd_restatements(args: argparse.Namespace) -> int:
                 check_restatements(paths)
         else:
             found = check_restatements(paths) if args.record else _all_pending(paths)
-    except TrustError as exc:
+    except COMMAND_ERRORS as exc:
         return _fail("restatements", exc)
     if found.is_empty():
         print("No closed figure has changed." if not args.record else "No new restatements.")
@@ -98,7 +99,7 @@ def cmd_restatements(args: argparse.Namespace) -> int:
 
 
 def _all_pending(paths: Paths) -> pl.DataFrame:
-    from orchestration.trust.close import closed_quarters, restatements_for
+    from ewh.trust.close import closed_quarters, restatements_for
 
     quarters = closed_quarters(paths)
     frames = [restatements_for(paths, q) for q in (quarters.get_column("quarter") if quarters.height else [])]
@@ -107,24 +108,24 @@ def _all_pending(paths: Paths) -> pl.DataFrame:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from orchestration.trust.verify import verify_quarter
+    from ewh.trust.verify import verify_quarter
 
     try:
         result = verify_quarter(Paths.from_env(), args.quarter, keep=args.keep)
-    except TrustError as exc:
+    except COMMAND_ERRORS as exc:
         return _fail("verify", exc)
     print(result.summary())
     return 0 if result.ok else 1
 
 
 def cmd_audit_pack(args: argparse.Namespace) -> int:
-    from orchestration.trust.audit_pack import write_audit_pack
+    from ewh.trust.audit_pack import write_audit_pack
 
     try:
         index = write_audit_pack(
             Paths.from_env(), args.quarter, Path(args.out), run_verify=not args.no_verify
         )
-    except TrustError as exc:
+    except COMMAND_ERRORS as exc:
         return _fail("audit-pack", exc)
     print(f"Audit pack for {index['quarter']} in {args.out}:")
     for part in index["parts"]:
@@ -133,7 +134,7 @@ def cmd_audit_pack(args: argparse.Namespace) -> int:
 
 
 def cmd_quarantine(args: argparse.Namespace) -> int:
-    from orchestration.trust.quarantine import quarantined_rows, rejected_files
+    from ewh.trust.quarantine import quarantined_rows, rejected_files
 
     paths = Paths.from_env()
     files = rejected_files(paths, args.source)
@@ -153,11 +154,11 @@ def cmd_quarantine(args: argparse.Namespace) -> int:
 
 
 def cmd_reconcile(args: argparse.Namespace) -> int:
-    from orchestration.trust.reconcile import reconcile
+    from warehouse.reconcile import reconcile
 
     try:
         frame = reconcile(Paths.from_env(), tolerance=args.tolerance, save=args.save)
-    except TrustError as exc:
+    except COMMAND_ERRORS as exc:
         return _fail("reconcile", exc)
     if args.vendor:
         frame = frame.filter(pl.col("vendor") == args.vendor)

@@ -1,3 +1,3 @@
 """Trust: trace a mart cell to its rows, files and factors; close, restate, verify and audit a quarter;
 reconcile vendor cost routes; list quarantined rows.
-``orchestration.trust.cli.register`` adds the commands."""
+``ewh.trust.cli.register`` adds the commands."""

@@ -27,20 +27,13 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-import duckdb
 import polars as pl
 
 from connectors.core.config import Paths
-from orchestration.trust.close import load_snapshot
-from orchestration.trust.common import (
-    CELL_KEYS,
-    METRICS,
-    REL_TOL,
-    check_quarter,
-    closed_dir,
-    rel_close,
-    sha256_file,
-)
+from ewh.trust.close import load_snapshot
+from ewh.trust.common import CELL_KEYS, METRICS, REL_TOL, closed_dir, rel_close, sha256_file
+from warehouse.connection import reading
+from warehouse.quarters import parse_quarter
 
 COMPARED = (*METRICS, "activity_rows", "output_tokens", "input_tokens")
 
@@ -145,32 +138,12 @@ def replay_landing(files: pl.DataFrame, source_paths: Paths, target: Paths) -> N
 
 def run_pipeline(home: Path, exports: Path, log_file: Path) -> tuple[bool, list[str]]:
     """The job ``ewh run`` executes, on ``home``, in an ephemeral Dagster instance."""
-    from dagster import DagsterInstance
-    from dagster_dbt.dbt_manifest import read_manifest_path
+    from orchestration.runner import run_ephemeral
 
-    from orchestration.automation import latest_partition
-    from orchestration.definitions import ALL_JOB, build_definitions
-
-    # dagster-dbt caches the parsed manifest per process; in a long-lived process the dbt project may
-    # have changed since, and dbt would then build models the cached graph does not know
-    read_manifest_path.cache_clear()
-    exports.mkdir(parents=True, exist_ok=True)
-    defs = build_definitions(home=home, exports_dir=exports)
-    job = defs.resolve_job_def(ALL_JOB)
-    log_file.parent.mkdir(parents=True, exist_ok=True)
-    with DagsterInstance.ephemeral() as instance, log_file.open("w") as log, contextlib.redirect_stdout(log):
-        result = job.execute_in_process(
-            instance=instance,
-            raise_on_error=False,
-            partition_key=latest_partition(),
-            run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}},
-        )
-    errors = [
-        f"{e.step_key}: {e.step_failure_data.error.message.strip() if e.step_failure_data.error else ''}"
-        for e in result.all_events
-        if e.is_step_failure
+    outcome = run_ephemeral(home, exports, log_file)
+    return outcome.success, [
+        f"{step}: {causes[0] if causes else ''}" for step, causes in outcome.failed_steps
     ]
-    return result.success, errors
 
 
 def compare_figures(closed: pl.DataFrame, rebuilt: pl.DataFrame, tol: float = REL_TOL) -> list[dict]:
@@ -200,7 +173,7 @@ def verify_quarter(
 ) -> VerifyResult:
     from factors.release import release_info
 
-    quarter = check_quarter(quarter)
+    quarter = parse_quarter(quarter)
     header = load_snapshot(paths, quarter, "closed_quarters").row(0, named=True)
     files = load_snapshot(paths, quarter, "closed_raw_files")
     closed_mart = load_snapshot(paths, quarter, "closed_quarterly_emissions")
@@ -243,8 +216,7 @@ def verify_quarter(
             result.problems.append(f"run log: {tmp / 'verify-run.log'}")
             keep = True
         else:
-            con = duckdb.connect(str(target.warehouse), read_only=True)
-            try:
+            with reading(target.warehouse) as con:
                 rebuilt = con.sql(
                     "select * from mart_quarterly_emissions where quarter = $q", params={"q": quarter}
                 ).pl()
@@ -257,8 +229,6 @@ def verify_quarter(
                     .get_column("activity_id")
                     .to_list()
                 )
-            finally:
-                con.close()
             result.cells_compared = closed_mart.height
             result.mismatches = compare_figures(closed_mart, rebuilt)
             closed_ids = set(closed_rows.get_column("activity_id").to_list())

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from orchestration.report.data import ReportData
+    from ewh.report.data import ReportData
 
 __all__ = ["ReportData", "ReportError", "build_report"]
 
@@ -20,7 +20,7 @@ def __getattr__(name: str):
     """``ReportData`` and ``ReportError`` on first use: matplotlib and the data layer load only when a
     report is made, so ``ewh --help`` stays fast."""
     if name in ("ReportData", "ReportError"):
-        from orchestration.report import data
+        from ewh.report import data
 
         return getattr(data, name)
     raise AttributeError(name)
@@ -31,8 +31,8 @@ def build_report(warehouse: Path, quarter: str | None, out: Path | None = None) 
 
     ``quarter`` defaults to the latest in the warehouse, ``out`` to ``ewh-report-<quarter>.html`` here.
     """
-    from orchestration.report.data import load
-    from orchestration.report.render import render
+    from ewh.report.data import load
+    from ewh.report.render import render
 
     data = load(warehouse, quarter)
     out = (out or Path(f"ewh-report-{data.quarter}.html")).resolve()

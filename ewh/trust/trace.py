@@ -15,19 +15,19 @@ import polars as pl
 
 from connectors.core.config import Paths
 from connectors.landing.zone import read_manifest
-from orchestration.trust.common import (
+from ewh.trust.common import (
     CELL_EXPR,
     FACTOR_ID_COLUMNS,
     HEADLINE_METRICS,
     METRICS,
     TrustError,
-    check_quarter,
-    connect,
     derived_factor_rows,
     factor_rows,
     print_table,
     rel_close,
 )
+from warehouse.connection import connect
+from warehouse.quarters import parse_quarter
 
 ROW_COLUMNS = (
     "activity_id",
@@ -101,10 +101,10 @@ def trace_cell(
     project: str | None = None,
     country: str | None = None,
 ) -> TraceResult:
-    quarter = check_quarter(quarter)
+    quarter = parse_quarter(quarter)
     row_where, params = _where(CELL_EXPR, quarter, vendor, model, project, country)
     mart_where, _ = _where(MART_EXPR, quarter, vendor, model, project, country)
-    con = connect(paths, read_only=True)
+    con = connect(paths.warehouse)
     try:
         figure = con.sql(f"select * from mart_quarterly_emissions where {mart_where}", params=params).pl()
         rows = con.sql(

@@ -6,7 +6,7 @@ tolerance (default 1 %):
 
 ``usage_priced_vs_cost_report`` (OpenAI, Anthropic)
     a = the counted token usage in ``fct_activity_impacts`` (after route de-duplication) priced with
-    ``orchestration/trust/prices.csv`` (USD per million tokens per model and token class, batch
+    ``ewh/trust/prices.csv`` (USD per million tokens per model and token class, batch
     multiplier for ``batch`` rows); b = the token lines of the vendor's cost report in
     ``fct_vendor_costs`` (``cost_origin = 'cost_report'``: OpenAI Costs API / dashboard cost export
     lines named ``<model>, input|output``, Anthropic ``cost_report`` / console lines with
@@ -35,7 +35,7 @@ from pathlib import Path
 import polars as pl
 
 from connectors.core.config import Paths
-from orchestration.trust.common import connect, table_exists
+from warehouse.connection import connect, table_exists
 
 PRICES = Path(__file__).with_name("prices.csv")
 DEFAULT_TOLERANCE = 0.01
@@ -181,7 +181,7 @@ def _flag(frame: pl.DataFrame, tolerance: float) -> pl.DataFrame:
 def reconcile(paths: Paths, *, tolerance: float = DEFAULT_TOLERANCE, save: bool = False) -> pl.DataFrame:
     """Every comparison row (see the module docstring); ``flagged`` marks differences above tolerance."""
     prices = pl.read_csv(PRICES)
-    con = connect(paths, read_only=not save)
+    con = connect(paths.warehouse, read_only=not save)
     try:
         con.register("prices", prices)
         usage = con.sql(USAGE_PRICED_SQL).pl()

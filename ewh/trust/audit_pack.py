@@ -30,17 +30,11 @@ from pathlib import Path
 import polars as pl
 
 from connectors.core.config import REPO_ROOT, Paths
-from orchestration.trust.close import load_snapshot
-from orchestration.trust.common import (
-    TrustError,
-    check_quarter,
-    connect,
-    derived_factor_rows,
-    quarter_bounds,
-    sha256_file,
-    table_exists,
-)
-from orchestration.trust.trace import factors_for
+from ewh.trust.close import load_snapshot
+from ewh.trust.common import TrustError, derived_factor_rows, sha256_file
+from ewh.trust.trace import factors_for
+from warehouse.connection import connect, table_exists
+from warehouse.quarters import parse_quarter, quarter_bounds
 
 METHODOLOGY = REPO_ROOT / "docs" / "methodology.md"
 PARTS = {
@@ -65,9 +59,9 @@ def latest_run_results(runs: Path) -> Path | None:
 
 def gx_results(paths: Paths, quarter: str) -> dict:
     from connectors.core.registry import ACTIVITY_SOURCES
-    from orchestration.checks.landing_checks import landed_partitions, validate_partitions
+    from warehouse.landed_validation import landed_partitions, validate_partitions
 
-    first, last = quarter_bounds(quarter)
+    first, last = (day.isoformat() for day in quarter_bounds(quarter))
     out = {
         "quarter": quarter,
         "run_at": datetime.now(UTC).isoformat(),
@@ -95,10 +89,10 @@ def gx_results(paths: Paths, quarter: str) -> dict:
 
 def write_audit_pack(paths: Paths, quarter: str, out: Path, *, run_verify: bool = True) -> dict:
     """Write the pack into ``out`` (created; must be empty or absent). Returns the index."""
+    from ewh.trust.verify import bad_raw_files, last_verify, verify_quarter
     from factors.release import release_info
-    from orchestration.trust.verify import bad_raw_files, last_verify, verify_quarter
 
-    quarter = check_quarter(quarter)
+    quarter = parse_quarter(quarter)
     if out.exists() and any(out.iterdir()):
         raise TrustError(f"{out} is not empty; give a new folder for the audit pack")
     out.mkdir(parents=True, exist_ok=True)
@@ -158,7 +152,7 @@ def write_audit_pack(paths: Paths, quarter: str, out: Path, *, run_verify: bool 
         json.dumps(verify or {"note": "verify not run (--no-verify)"}, default=str, indent=2)
     )
 
-    con = connect(paths, read_only=True)
+    con = connect(paths.warehouse)
     try:
         restated = (
             con.sql(

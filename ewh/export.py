@@ -29,6 +29,8 @@ import duckdb
 import polars as pl
 
 from connectors.core.config import Paths
+from warehouse.connection import WarehouseError, connect
+from warehouse.quarters import QuarterError, parse_quarter
 
 FORMATS = ("csv", "parquet", "xlsx")
 QUARTER_TABLES = (
@@ -54,21 +56,11 @@ class ExportError(RuntimeError):
     """The export cannot be made (bad quarter, no data for it, no warehouse); nothing was written."""
 
 
-def check_quarter(quarter: str) -> str:
-    """``2026q3`` -> ``2026Q3``; anything else is refused before the warehouse is opened."""
-    value = quarter.strip().upper()
-    if len(value) != 6 or not value[:4].isdigit() or value[4] != "Q" or value[5] not in "1234":
-        raise ExportError(f"quarter must look like 2026Q3, not {quarter!r}")
-    return value
-
-
 def _connect(paths: Paths) -> duckdb.DuckDBPyConnection:
-    if not paths.warehouse.exists():
-        raise ExportError(f"no warehouse at {paths.warehouse}; run `ewh run` first")
     try:
-        return duckdb.connect(str(paths.warehouse), read_only=True)
-    except duckdb.IOException as exc:
-        raise ExportError(f"cannot open {paths.warehouse} (is a run writing it?): {exc}") from None
+        return connect(paths.warehouse)
+    except WarehouseError as exc:
+        raise ExportError(str(exc)) from None
 
 
 def _whole_numbers(frame: pl.DataFrame) -> pl.DataFrame:
@@ -79,7 +71,7 @@ def _whole_numbers(frame: pl.DataFrame) -> pl.DataFrame:
 
 def read_tables(paths: Paths, quarter: str) -> dict[str, pl.DataFrame]:
     """The quarter's tables (name -> frame, sorted rows) and, last, their provenance."""
-    quarter = check_quarter(quarter)
+    quarter = _parse(quarter)
     con = _connect(paths)
     try:
         present = {r[0] for r in con.sql("select table_name from information_schema.tables").fetchall()}
@@ -217,7 +209,7 @@ def column_formats(frame: pl.DataFrame) -> dict[str, str]:
 
 def column_descriptions(tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
     """Table, column and description of every exported column, from the dbt project's docs."""
-    from orchestration.lib.dbt_project import ensure_manifest
+    from warehouse.dbt import ensure_manifest
 
     nodes = json.loads(ensure_manifest().read_text())["nodes"].values()
     docs = {n["name"]: n.get("columns", {}) for n in nodes if n["resource_type"] == "model"}
@@ -287,13 +279,20 @@ def export_quarter(paths: Paths, quarter: str, fmt: str, out: Path) -> list[Path
         return _write_folder(tables, out, lambda f, p: f.write_csv(p), ".csv")
     if fmt == "parquet":
         return _write_folder(tables, out, lambda f, p: f.write_parquet(p), ".parquet")
-    return _write_workbook(tables, out, check_quarter(quarter))
+    return _write_workbook(tables, out, _parse(quarter))
+
+
+def _parse(quarter: str) -> str:
+    try:
+        return parse_quarter(quarter)
+    except QuarterError as exc:
+        raise ExportError(str(exc)) from None
 
 
 def _quarter_arg(value: str) -> str:
     try:
-        return check_quarter(value)
-    except ExportError as exc:
+        return parse_quarter(value)
+    except QuarterError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 

@@ -8,18 +8,16 @@ summed from the same rows (``fct_activity_impacts``, of which that mart is a gro
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
-from orchestration.estimate import equivalents_for
-from orchestration.trust.common import quarter_status
+from ewh.trust.common import quarter_status
+from warehouse.connection import WarehouseError, connect
+from warehouse.quarters import QuarterError, parse_quarter, previous_quarter, quarter_bounds
 
-QUARTER_RE = re.compile(r"^(\d{4})Q([1-4])$")
 # the figures of the headline, each with _low and _high columns in the marts
 MEASURES: dict[str, str] = {
     "energy_kwh": "Energy (kWh)",
@@ -38,23 +36,19 @@ class ReportError(ValueError):
     """A report that cannot be built: bad quarter, missing warehouse, quarter without data."""
 
 
-def parse_quarter(value: str) -> tuple[int, int]:
-    match = QUARTER_RE.match(value.strip().upper())
-    if match is None:
-        raise ReportError(f"quarter must look like 2026Q3, not {value!r}")
-    return int(match.group(1)), int(match.group(2))
-
-
-def previous_quarter(quarter: str) -> str:
-    year, q = parse_quarter(quarter)
-    return f"{year - 1}Q4" if q == 1 else f"{year}Q{q - 1}"
-
-
-def quarter_bounds(quarter: str) -> tuple[date, date]:
-    year, q = parse_quarter(quarter)
-    start = date(year, 3 * q - 2, 1)
-    end = date(year + 1, 1, 1) if q == 4 else date(year, 3 * q + 1, 1)
-    return start, date.fromordinal(end.toordinal() - 1)
+# the quarter's cited equivalents: mart_quarterly_equivalents (the one place they are computed) summed over
+# business units and fiscal quarters (counts are linear in the figure), energy, carbon, water in turn
+EQUIVALENTS_SQL = """
+select factor_id, any_value(measure) as measure, any_value(equivalent) as equivalent,
+       sum(equivalent_count) as count, sum(equivalent_count_low) as count_low,
+       sum(equivalent_count_high) as count_high, any_value(factor_value) as value,
+       any_value(factor_unit) as unit, any_value(factor_basis) as basis, any_value(source_url) as source_url,
+       any_value(source_year)::integer as source_year, any_value(licence) as licence, any_value(note) as note
+from mart_quarterly_equivalents
+where quarter = $q
+group by factor_id
+order by case any_value(measure) when 'energy_kwh' then 1 when 'co2e_location_kg' then 2 else 3 end, factor_id
+"""
 
 
 @dataclass
@@ -97,15 +91,6 @@ def _figures(row: dict) -> dict[str, dict[str, float | None]]:
     return {m: {"central": row[m], "low": row[f"{m}_low"], "high": row[f"{m}_high"]} for m in MEASURES}
 
 
-def connect(warehouse: Path) -> duckdb.DuckDBPyConnection:
-    if not warehouse.exists():
-        raise ReportError(f"no warehouse at {warehouse}; run `ewh run` first (EWH_HOME decides where)")
-    try:
-        return duckdb.connect(str(warehouse), read_only=True)
-    except duckdb.Error as exc:
-        raise ReportError(f"cannot open {warehouse} read-only ({exc}); is a run writing it?") from exc
-
-
 def available_quarters(con: duckdb.DuckDBPyConnection) -> list[str]:
     try:
         rows = con.sql("select distinct quarter from mart_quarterly_emissions order by quarter").fetchall()
@@ -122,7 +107,10 @@ def last_complete_quarter(con: duckdb.DuckDBPyConnection, quarters: list[str]) -
 
 def load(warehouse: Path, quarter: str | None) -> ReportData:
     """Read every section of the report for ``quarter`` (default: the newest complete quarter)."""
-    con = connect(warehouse)
+    try:
+        con = connect(warehouse)
+    except WarehouseError as exc:
+        raise ReportError(str(exc)) from None
     try:
         quarters = available_quarters(con)
         if not quarters:
@@ -131,10 +119,9 @@ def load(warehouse: Path, quarter: str | None) -> ReportData:
         if quarter is None:
             quarter = last_complete_quarter(con, quarters)
         try:
-            parse_quarter(quarter)
-        except ReportError as exc:
+            quarter = parse_quarter(quarter)
+        except QuarterError as exc:
             raise ReportError(f"{exc}; quarters in the warehouse: {listed}") from None
-        quarter = quarter.strip().upper()
         if quarter not in quarters:
             raise ReportError(f"no data for {quarter}; quarters in the warehouse: {listed}")
         return _load(con, quarter, quarters)
@@ -180,10 +167,7 @@ def _load(con: duckdb.DuckDBPyConnection, quarter: str, quarters: list[str]) -> 
 
     headline = _figures(current)
     previous = _figures(by_quarter[prev]) if prev in by_quarter else None
-    seed = con.sql("select * from factor_equivalents order by factor_id").pl()
-    notes = dict(zip(seed.get_column("factor_id"), seed.get_column("note"), strict=True))
-    # the same cited factors and arithmetic as `ewh estimate`, plus each factor's caveat
-    equivalents = [{**e, "note": notes[e["factor_id"]]} for e in equivalents_for(headline, seed, end)]
+    equivalents = con.sql(EQUIVALENTS_SQL, params={"q": quarter}).pl().to_dicts()
 
     release = con.sql("select * from dim_factor_release").pl().to_dicts()[0]
     status = quarter_status(con).get(quarter, "open")
