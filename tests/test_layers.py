@@ -1,7 +1,7 @@
 """The packages import one way (docs/architecture.md): a test reads every import, so a shortcut fails here.
 
-    connectors  <-  warehouse  <-  orchestration  <-  ewh (only through orchestration.runner)
-    factors is read by all; connectors never imports Dagster; no vendor module imports another vendor's.
+connectors  <-  warehouse  <-  orchestration  <-  ewh (only through orchestration.runner)
+factors is read by all; connectors never imports Dagster; no vendor module imports another vendor's.
 """
 
 from __future__ import annotations
