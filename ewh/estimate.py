@@ -1,11 +1,12 @@
 """``ewh estimate``: what a planned use would cost in energy, carbon and water, before anyone runs it.
 
 The planned use (model and tokens, images, seconds of video, a campaign's impressions) is turned into
-canonical activity rows, exactly as a connector would land the same usage, written to a throw-away
-landing zone, and built with the warehouse's own dbt models and factor seeds (``dbt build`` of
-``+fct_activity_impacts`` and the equivalents seed, one invocation, into a temporary DuckDB). The
-figures are therefore the ones the warehouse would compute for the same usage, with the same factor
-release, method tier and data-quality score; nothing is re-implemented here.
+canonical activity rows, exactly as a connector would land the same usage, and run through the
+warehouse's own dbt models, compiled once (``ewh/estimate_sql.py``: the SQL of ``+fct_activity_impacts``,
+evaluated in memory on the planned rows with the warehouse's factor seeds). The figures are therefore
+the ones the warehouse would compute for the same usage, with the same factor release, method tier and
+data-quality score; nothing is re-implemented here. The first estimate of a dbt project version builds
+the chain once (about as long as a run); later ones take well under a second of work.
 
     ewh estimate --vendor openai --model gpt-4o --input-tokens 8e6 --output-tokens 2e6 --requests 1e4 \\
         --compare --model gpt-4o-mini
@@ -29,9 +30,7 @@ import argparse
 import difflib
 import json
 import math
-import shutil
 import sys
-import tempfile
 import time
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import UTC, date, datetime, timedelta
@@ -41,12 +40,11 @@ from pathlib import Path
 import polars as pl
 
 from connectors.core.config import Paths
-from connectors.core.registry import CONNECTORS
 from connectors.core.schema import ACTIVITY_SCHEMA, conform, validate
-from connectors.landing.zone import TABLES, atomic_write_parquet, init_landing, partition_path, stable_ids
+from connectors.landing.zone import stable_ids
+from ewh.estimate_sql import CATALOG, compiled_chain, evaluate
 from factors.release import release_info
-from warehouse.connection import reading
-from warehouse.dbt import DbtError, run_dbt
+from warehouse.dbt import DbtError
 
 DATASET = "estimate"
 CONNECTOR_VERSION = "estimate-1"
@@ -335,37 +333,6 @@ def _normalise_model(raw: str) -> str:
 # Build with the warehouse's own dbt models
 
 
-def land(rows: pl.DataFrame, paths: Paths) -> None:
-    """A landing zone holding only these rows: every registered source initialised, so dbt's globs exist."""
-    for source, connector in CONNECTORS.items():
-        init_landing(paths, [source], connector.table)
-    day_column = TABLES["activity"].day_column
-    for (source, day), part in rows.partition_by(["source", day_column], as_dict=True).items():
-        atomic_write_parquet(part.sort("activity_id"), partition_path(paths, source, DATASET, day))
-
-
-def dbt_build(paths: Paths, workdir: Path, release: dict[str, str]) -> None:
-    """One dbt invocation: the seeds and every model up to ``fct_activity_impacts``, no tests."""
-    try:
-        run_dbt(
-            paths,
-            "build",
-            "--select",
-            "+fct_activity_impacts",
-            EQUIVALENTS_SEED,
-            "--resource-type",
-            "seed",
-            "--resource-type",
-            "model",
-            target=workdir / "target",
-            logs=workdir / "logs",
-            vars_=release,
-            env={"DBT_PARTIAL_PARSE": "false"},
-        )
-    except DbtError as exc:
-        raise EstimateError(str(exc)) from None
-
-
 @dataclass
 class Estimate:
     release: dict[str, str]
@@ -376,8 +343,13 @@ class Estimate:
     summaries: list[dict] = field(default_factory=list)
 
 
-def estimate(options: list[Usage], *, workdir: Path | None = None) -> Estimate:
-    """Build the planned uses with dbt and summarise each option. ``workdir`` keeps the build (else temp)."""
+def estimate(options: list[Usage], *, workdir: Path | None = None, home: Path | None = None) -> Estimate:
+    """Run the warehouse's compiled SQL on the planned uses and summarise each option.
+
+    The chain is compiled once per dbt project and factor release and cached under the dbt folder of
+    ``workdir`` (default: ``home``, itself ``EWH_HOME`` by default); the seeds come from ``home``'s
+    warehouse when it holds the current factor release, else from the chain's own build.
+    """
     started = time.monotonic()
     options = [check(u) for u in options]
     labels = [u.label for u in options]
@@ -385,22 +357,23 @@ def estimate(options: list[Usage], *, workdir: Path | None = None) -> Estimate:
         raise EstimateError(f"every option needs its own label, got {labels}")
     rows = activity_rows(options)
     release = release_info()
-    temporary = workdir is None
-    root = Path(tempfile.mkdtemp(prefix="ewh-estimate-")) if temporary else workdir.resolve()
+    home_paths = Paths(home) if home is not None else Paths.from_env()
     try:
-        root.mkdir(parents=True, exist_ok=True)
-        paths = Paths(root / "home", warehouse_override=root / "estimate.duckdb")
-        land(rows, paths)
-        dbt_build(paths, root, release)
-        with reading(paths.warehouse) as con:
-            impacts = con.sql(
-                "select * from fct_activity_impacts where dataset = $d order by project, activity_type",
-                params={"d": DATASET},
-            ).pl()
-            equivalents = con.sql(f"select * from {EQUIVALENTS_SEED} order by factor_id").pl()
+        chain = compiled_chain(
+            workdir.resolve() if workdir else home_paths.home, release, (EQUIVALENTS_SEED,)
+        )
+    except DbtError as exc:
+        raise EstimateError(str(exc)) from None
+    con = evaluate(chain, home_paths.warehouse, rows, release["factor_release_sha256"])
+    try:
+        impacts = con.sql(
+            f"select * from {CATALOG}.main.fct_activity_impacts where dataset = $d "
+            "order by project, activity_type",
+            params={"d": DATASET},
+        ).pl()
+        equivalents = con.sql(f"select * from {CATALOG}.main.{EQUIVALENTS_SEED} order by factor_id").pl()
     finally:
-        if temporary:
-            shutil.rmtree(root, ignore_errors=True)
+        con.close()
     result = Estimate(release, options, impacts, equivalents, seconds=time.monotonic() - started)
     result.summaries = [summarise(u, impacts, equivalents, release) for u in options]
     return result
@@ -549,7 +522,7 @@ def render_text(result: Estimate, verbose: bool = False) -> str:
     release = result.release
     lines = [
         f"Factor release {release['factor_release']} (sha256 {release['factor_release_sha256'][:12]}, "
-        f"EcoLogits {release['ecologits_version']}), built with the warehouse's dbt models "
+        f"EcoLogits {release['ecologits_version']}), computed with the warehouse's compiled dbt models "
         f"in {result.seconds:.1f} s.",
         "GHG Protocol Scope 3 Category 1. Central figure, then the low - high envelope.",
     ]
@@ -847,7 +820,9 @@ def register(subparsers) -> argparse.ArgumentParser:
         action="store_true",
         help="accept a model no registry knows (estimated with a size guess or the wide unknown range)",
     )
-    parser.add_argument("--workdir", metavar="DIR", help="build in DIR and keep it (default: a temp dir)")
+    parser.add_argument(
+        "--workdir", metavar="DIR", help="keep the compiled dbt chain in DIR (default: under EWH_HOME)"
+    )
     parser.add_argument(
         "--compare",
         nargs=argparse.REMAINDER,

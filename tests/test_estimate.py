@@ -82,9 +82,13 @@ def warehouse(tmp_path_factory) -> dict[str, float]:
             "any_value(factor_release) as rel "
             f"from fct_activity_impacts where model_raw = '{MODEL}'"
         ).pl()
+        rows = con.sql(
+            f"select activity_type, {', '.join(FIGURES)} from fct_activity_impacts "
+            f"where model_raw = '{MODEL}' order by activity_type"
+        ).pl()
     finally:
         con.close()
-    return row.row(0, named=True)
+    return row.row(0, named=True) | {"rows": rows.to_dicts()}
 
 
 def _run_cli(argv: list[str]) -> tuple[int, str, str]:
@@ -95,9 +99,15 @@ def _run_cli(argv: list[str]) -> tuple[int, str, str]:
 
 
 @pytest.fixture(scope="module")
-def compared(tmp_path_factory):
-    """One CLI run, one dbt build: the page's usage on gpt-4o-mini (A) against the same on gpt-4o (B)."""
-    workdir = tmp_path_factory.mktemp("estimate")
+def chain_dir(tmp_path_factory):
+    """Where this module's estimates keep their compiled chain (built once, by the first estimate)."""
+    return tmp_path_factory.mktemp("estimate")
+
+
+@pytest.fixture(scope="module")
+def compared(chain_dir):
+    """One CLI run: the page's usage on gpt-4o-mini (A) against the same on gpt-4o (B)."""
+    workdir = chain_dir
     code, out, err = _run_cli(
         [
             "--vendor",
@@ -148,11 +158,22 @@ def test_estimate_equals_the_warehouse_figure_for_the_same_usage(warehouse, comp
     assert report["factor_release_sha256"] == release_info()["factor_release_sha256"]
 
 
-def test_the_build_stays_in_its_own_directory(compared):
+def test_every_row_equals_the_warehouse_row_to_the_last_digit(warehouse, compared):
+    """The same compiled SQL on the same usage: not close, equal (row by row, no summing order)."""
+    report, _ = compared
+    ours = sorted(report["options"][0]["rows"], key=lambda r: r["activity_type"])
+    assert [r["activity_type"] for r in ours] == [r["activity_type"] for r in warehouse["rows"]]
+    for mine, theirs in zip(ours, warehouse["rows"], strict=True):
+        for name in FIGURES:
+            assert theirs[name] > 0, (mine["activity_type"], name)
+            assert mine[name] == theirs[name], (mine["activity_type"], name)
+
+
+def test_the_compiled_chain_stays_in_its_own_directory(compared):
     _, workdir = compared
-    assert (workdir / "target" / "manifest.json").exists()  # not the repo's dbt_project/target
-    assert (workdir / "logs").is_dir()
-    assert (workdir / "estimate.duckdb").exists()
+    (build,) = (workdir / "dbt" / "estimate").iterdir()
+    assert (build / "target" / "manifest.json").exists()  # not the repo's dbt_project/target
+    assert (build / "chain.json").exists() and (build / "est.duckdb").exists()
 
 
 def test_a_smaller_model_for_the_same_tokens_is_lower(compared):
@@ -243,7 +264,7 @@ def test_estimate_equivalents_come_from_the_seed_dbt_loaded(compared):
 
 
 @pytest.fixture(scope="module")
-def ads():
+def ads(chain_dir):
     """The GMSF worked example of docs/methodology.md §4, through the same build as the CLI."""
     usage = est.Usage(
         label="feed",
@@ -254,7 +275,7 @@ def ads():
         device="mobile",
         usage_date=DAY,
     )
-    return est.estimate([usage])
+    return est.estimate([usage], workdir=chain_dir)
 
 
 def test_ads_estimate_matches_the_gmsf_worked_example(ads):
@@ -366,10 +387,10 @@ def test_ewh_cli_exposes_estimate():
     assert exc.value.code == 0 and "--compare" in out.getvalue()
 
 
-def test_a_misspelt_model_is_refused_with_close_matches_unless_fallback_is_allowed(tmp_path):
+def test_a_misspelt_model_is_refused_with_close_matches_unless_fallback_is_allowed(chain_dir):
     """`gpt-4o-mni` is in no registry: without --allow-fallback it must not pass as a guess with exit 0."""
     argv = ["--vendor", "openai", "--model", "gpt-4o-mni", "--output-tokens", "1e6"]
-    argv += ["--workdir", str(tmp_path)]
+    argv += ["--workdir", str(chain_dir)]
     code, out, err = _run_cli(argv)
     assert code == 2 and out == ""
     assert "'gpt-4o-mni' is in no EcoLogits registry" in err and "unknown_model" in err
