@@ -26,12 +26,11 @@ never added together.
 
 from __future__ import annotations
 
-import argparse
 import difflib
 import json
 import math
-import sys
 import time
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as dtime
@@ -42,6 +41,13 @@ import polars as pl
 from connectors.core.config import Paths
 from connectors.core.schema import ACTIVITY_SCHEMA, conform, validate
 from connectors.landing.zone import stable_ids
+from ewh.choices import (
+    AD_QUANTITIES,
+    AI_QUANTITIES,
+    PLATFORM_SOURCES,
+    QUANTITIES,
+    VENDOR_SOURCES,
+)
 from ewh.estimate_sql import CATALOG, compiled_chain, evaluate
 from factors.release import release_info
 from warehouse.dbt import DbtError
@@ -50,43 +56,6 @@ DATASET = "estimate"
 CONNECTOR_VERSION = "estimate-1"
 EQUIVALENTS_SEED = "factor_equivalents"
 
-# AI vendor -> the registered source whose landed rows the estimate imitates
-VENDOR_SOURCES: dict[str, str] = {
-    "openai": "openai_usage",
-    "anthropic": "anthropic_usage",
-    "google": "gcp_billing",
-    "azure": "azure_cost",
-    "aws": "aws_cur",
-    "mistral": "mistral_usage",
-    "runway": "runway_usage",
-}
-# ad platform -> (vendor, source)
-PLATFORM_SOURCES: dict[str, tuple[str, str]] = {
-    "meta": ("meta", "meta_ads"),
-    "google": ("google", "google_ads"),
-    "linkedin": ("linkedin", "linkedin_ads"),
-    "tiktok": ("tiktok", "tiktok_ads"),
-}
-
-# option field -> (activity_type, unit, flag help)
-AI_QUANTITIES: dict[str, tuple[str, str, str]] = {
-    "input_tokens": ("llm_input_tokens", "tokens", "uncached prompt tokens"),
-    "cached_input_tokens": ("llm_cached_input_tokens", "tokens", "prompt tokens read from the cache"),
-    "cache_write_tokens": ("llm_cache_write_tokens", "tokens", "prompt tokens written to the cache"),
-    "output_tokens": ("llm_output_tokens", "tokens", "generated tokens, reasoning tokens included"),
-    "requests": ("llm_requests", "requests", "model requests (EcoLogits' per-request term)"),
-    "embedding_tokens": ("embedding_tokens", "tokens", "embedding input tokens"),
-    "images": ("images", "images", "generated images"),
-    "audio_seconds": ("audio_seconds", "seconds", "seconds of transcribed audio"),
-    "tts_characters": ("tts_characters", "characters", "text-to-speech input characters"),
-    "video_seconds": ("video_seconds", "seconds", "seconds of generated video"),
-}
-AD_QUANTITIES: dict[str, tuple[str, str, str]] = {
-    "impressions": ("ad_impressions", "impressions", "ad impressions"),
-    "video_views": ("video_views", "views", "ad video views"),
-    "view_seconds": ("ad_view_seconds", "seconds", "total seconds the ads were watched"),
-}
-QUANTITIES = AI_QUANTITIES | AD_QUANTITIES
 TOKEN_FIELDS = ("input_tokens", "cached_input_tokens", "cache_write_tokens", "output_tokens", "requests")
 SETTINGS = (
     "vendor",
@@ -102,8 +71,6 @@ SETTINGS = (
     "ads_txt_lines",
     "usage_date",
 )
-AD_FORMATS = ("display", "video", "ctv", "search", "social", "native", "audio")
-DEVICES = ("mobile", "tablet", "desktop", "tv", "other")
 
 # figure -> columns of fct_activity_impacts summed for it (central, low, high)
 FIGURES: dict[str, str] = {
@@ -117,12 +84,12 @@ FIGURES: dict[str, str] = {
 EQUIVALENT_MEASURES = {"energy": "energy_kwh", "carbon": "co2e_location_kg", "water": "water_l"}
 
 
-BUY_TYPES = ("programmatic", "direct", "end_to_end")
-IMAGE_QUALITIES = ("low", "medium", "high")
-
-
 class EstimateError(ValueError):
     """A planned use that cannot be estimated (bad input) or a build that failed."""
+
+
+class EstimateBuildError(EstimateError):
+    """The dbt build of the compiled chain failed (a project or environment problem, not the input)."""
 
 
 @dataclass(frozen=True)
@@ -363,7 +330,7 @@ def estimate(options: list[Usage], *, workdir: Path | None = None, home: Path | 
             workdir.resolve() if workdir else home_paths.home, release, (EQUIVALENTS_SEED,)
         )
     except DbtError as exc:
-        raise EstimateError(str(exc)) from None
+        raise EstimateBuildError(str(exc)) from None
     con = evaluate(chain, home_paths.warehouse, rows, release["factor_release_sha256"])
     try:
         impacts = con.sql(
@@ -635,68 +602,13 @@ def to_json(result: Estimate) -> dict:
 
 
 # ---------------------------------------------------------------------------------------------------
-# Command line
+# Options as given on the command line: the comparison option, and refusing a guessed model
 
 
-def quantity(value: str) -> float:
-    """A quantity as typed: ``2e6``, ``2000000``, ``2_000_000`` or ``2,000,000``; finite and ≥ 0."""
-    try:
-        number = float(value.replace(",", ""))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a number") from None
-    if not math.isfinite(number) or number < 0:
-        raise argparse.ArgumentTypeError(f"{value!r}: quantities must be finite and ≥ 0")
-    return number
-
-
-def _day(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"dates look like 2026-09-01, not {value!r}") from None
-
-
-def add_usage_arguments(parser: argparse.ArgumentParser) -> None:
-    who = parser.add_argument_group("who does the work")
-    who.add_argument("--vendor", type=str.lower, help=f"AI vendor: {', '.join(sorted(VENDOR_SOURCES))}")
-    who.add_argument("--platform", type=str.lower, help=f"ad platform: {', '.join(sorted(PLATFORM_SOURCES))}")
-    who.add_argument(
-        "--model", help="model as the vendor names it (gpt-4o-mini, claude-haiku-4-5, gen4_turbo)"
-    )
-    who.add_argument("--country", help="ISO country of the grid (AI: data residency; ads: audience country)")
-    who.add_argument("--region", help="cloud region as the vendor names it (e.g. europe-west4)")
-    who.add_argument("--format", dest="ad_format", choices=AD_FORMATS, help="ad format")
-    who.add_argument("--device", choices=DEVICES, help="ad delivery device (default: the GMSF device mix)")
-    who.add_argument("--size", help="image size, e.g. 1024x1024 (per-size image figures where published)")
-    who.add_argument(
-        "--quality", choices=IMAGE_QUALITIES, help="image quality (gpt-image-1: low, medium, high)"
-    )
-    who.add_argument(
-        "--buy-type",
-        choices=BUY_TYPES,
-        help="ad buy (GMSF): programmatic, direct or end_to_end (default: the platform's)",
-    )
-    who.add_argument(
-        "--ads-txt-lines",
-        type=quantity,
-        metavar="N",
-        help="ads.txt lines of the publishers bought (programmatic buys; default 3,000)",
-    )
-    who.add_argument("--date", dest="usage_date", type=_day, help="day the work is planned (default: today)")
-    who.add_argument("--label", help="name of this option in the output (default A, B)")
-    how_much = parser.add_argument_group("how much (any of these; e.g. 2e6 or 2,000,000)")
-    for name, (_, _, text) in QUANTITIES.items():
-        how_much.add_argument(f"--{name.replace('_', '-')}", dest=name, type=quantity, metavar="N", help=text)
-
-
-class _CompareParser(argparse.ArgumentParser):
-    def error(self, message: str):  # raise instead of exiting, so the message names --compare
-        raise EstimateError(f"--compare: {message}")
-
-
-def usage_from(namespace: argparse.Namespace) -> Usage:
+def usage_from(values: Mapping[str, object]) -> Usage:
+    """A ``Usage`` from parsed options (extra keys, such as ``json`` or ``workdir``, are ignored)."""
     names = {f.name for f in fields(Usage)}
-    return Usage(**{k: v for k, v in vars(namespace).items() if k in names})
+    return Usage(**{k: v for k, v in values.items() if k in names})
 
 
 def merge(first: Usage, second: Usage) -> Usage:
@@ -715,27 +627,6 @@ def merge(first: Usage, second: Usage) -> Usage:
     for name in QUANTITIES:
         values[name] = own.get(name) if own else getattr(first, name)
     return replace(second, **values)
-
-
-def options_from_args(args: argparse.Namespace) -> list[Usage]:
-    first = usage_from(args)
-    first = replace(first, label=first.label or "A", usage_date=first.usage_date or date.today())
-    options = [first]
-    if args.compare is not None:
-        if not args.compare:
-            raise EstimateError(
-                "--compare needs the second option's arguments, e.g. --compare --model gpt-4o-mini"
-            )
-        parser = _CompareParser(prog="ewh estimate --compare", add_help=False)
-        add_usage_arguments(parser)
-        parser.add_argument("--json", action="store_true")
-        parser.add_argument("--workdir")
-        given = parser.parse_args(args.compare)
-        args.json = args.json or given.json  # options of the command itself may follow --compare
-        args.workdir = args.workdir or given.workdir
-        second = merge(first, usage_from(given))
-        options.append(replace(second, label=given.label or ("B" if first.label != "B" else "A")))
-    return options
 
 
 def known_models() -> list[str]:
@@ -770,75 +661,3 @@ def fallback_refusals(result: Estimate) -> list[str]:
             + " Give a known model, or --allow-fallback to accept the fallback estimate."
         )
     return messages
-
-
-def cmd_estimate(args: argparse.Namespace) -> int:
-    try:
-        options = options_from_args(args)
-        options = [check(u) for u in options]
-        result = estimate(options, workdir=Path(args.workdir) if args.workdir else None)
-    except EstimateError as exc:
-        print(f"ewh estimate: {exc}", file=sys.stderr)
-        return 1 if str(exc).startswith("dbt build failed") else 2
-    if not args.allow_fallback and (refusals := fallback_refusals(result)):
-        for message in refusals:
-            print(f"ewh estimate: {message}", file=sys.stderr)
-        return 2
-    if args.json:
-        print(json.dumps(to_json(result), indent=2, default=str))
-    else:
-        print(render_text(result, verbose=args.verbose))
-    return 0
-
-
-def register(subparsers) -> argparse.ArgumentParser:
-    """Add ``estimate`` to the ``ewh`` parser's subcommands."""
-    parser = subparsers.add_parser(
-        "estimate",
-        help="energy, carbon and water of a planned use, from the same factors and models as the warehouse",
-        description=__doc__.split("\n\n")[0],
-        epilog=(
-            "examples:\n"
-            "  ewh estimate --vendor openai --model gpt-4o --input-tokens 8e6 --output-tokens 2e6"
-            " --requests 1e4 --compare --model gpt-4o-mini\n"
-            "  ewh estimate --vendor openai --model gpt-image-1 --images 500"
-            " --compare --platform meta --impressions 1e6 --country DEU --format display\n"
-            "  ewh estimate --vendor runway --model gen4_turbo --video-seconds 120 --json\n\n"
-            "--compare takes the rest of the line as a second option; what it leaves unset comes from\n"
-            "the first (quantities only if it gives none), unless it switches between --vendor and\n"
-            "--platform."
-        ),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    add_usage_arguments(parser)
-    parser.add_argument("--json", action="store_true", help="print machine-readable JSON")
-    parser.add_argument(
-        "-v", "--verbose", action="store_true", help="also print factor ids and each equivalent's source"
-    )
-    parser.add_argument(
-        "--allow-fallback",
-        action="store_true",
-        help="accept a model no registry knows (estimated with a size guess or the wide unknown range)",
-    )
-    parser.add_argument(
-        "--workdir", metavar="DIR", help="keep the compiled dbt chain in DIR (default: under EWH_HOME)"
-    )
-    parser.add_argument(
-        "--compare",
-        nargs=argparse.REMAINDER,
-        metavar="ARGS",
-        help="everything after it describes a second option to put side by side",
-    )
-    parser.set_defaults(func=cmd_estimate)
-    return parser
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="ewh")
-    register(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    return args.func(args)
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -15,11 +15,9 @@ provenance last, so a reader never sees a half-written table.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import shutil
-import sys
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -29,10 +27,11 @@ import duckdb
 import polars as pl
 
 from connectors.core.config import Paths
+from ewh.choices import EXPORT_FORMATS
 from warehouse.connection import WarehouseError, connect
 from warehouse.quarters import QuarterError, parse_quarter
 
-FORMATS = ("csv", "parquet", "xlsx")
+FORMATS = EXPORT_FORMATS
 QUARTER_TABLES = (
     "mart_quarterly_business_units",
     "mart_quarterly_emissions",
@@ -287,39 +286,3 @@ def _parse(quarter: str) -> str:
         return parse_quarter(quarter)
     except QuarterError as exc:
         raise ExportError(str(exc)) from None
-
-
-def _quarter_arg(value: str) -> str:
-    try:
-        return parse_quarter(value)
-    except QuarterError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-
-
-def cmd_export(args: argparse.Namespace) -> int:
-    try:
-        written = export_quarter(Paths.from_env(), args.quarter, args.format, Path(args.out).resolve())
-    except ExportError as exc:
-        print(f"ewh export: {exc}", file=sys.stderr)
-        return 2 if str(exc).startswith(("no warehouse", "quarter must")) else 1
-    folder = written[0].parent
-    print(f"Exported {args.quarter} ({args.format}) to {folder}:")
-    for path in written:
-        print(f"  {path.name}")
-    return 0
-
-
-def register(subparsers) -> argparse.ArgumentParser:
-    """Add ``export`` to the ``ewh`` parser's subcommands."""
-    parser = subparsers.add_parser(
-        "export",
-        help="write one quarter's finance/ESG marts and their provenance as csv, parquet or xlsx",
-        description=__doc__.split("\n\n")[0],
-    )
-    parser.add_argument("--quarter", required=True, type=_quarter_arg, help="calendar quarter, e.g. 2026Q3")
-    parser.add_argument("--format", required=True, choices=FORMATS, help="csv/parquet: a file per table")
-    parser.add_argument(
-        "--out", required=True, metavar="PATH", help="folder (csv, parquet, xlsx) or a .xlsx file name"
-    )
-    parser.set_defaults(func=cmd_export)
-    return parser

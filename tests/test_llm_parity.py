@@ -23,6 +23,7 @@ from ecologits.tracers.utils import PROVIDER_CONFIG_MAP, llm_impacts
 from ecologits.utils.range_value import RangeValue
 
 from ewh import estimate as est
+from ewh.cli import main
 
 DAY = date(2026, 11, 1)  # after EcoLogits 0.11.3 (2026-10-14): today's registry applies
 TOKENS = 400
@@ -190,7 +191,7 @@ def test_the_command_line_gives_the_same_figure(tmp_path):
     argv += ["--output-tokens", "400", "--requests", "1", "--date", DAY.isoformat()]
     argv += ["--workdir", str(tmp_path), "--json"]
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        assert est.main(argv) == 0, err.getvalue()
+        assert main(argv) == 0, err.getvalue()
     option = json.loads(out.getvalue())["options"][0]
     reference = _reference("huggingface_hub", "meta-llama/Meta-Llama-3.1-8B-Instruct")["it"]
     aws_pue = 1.15  # AWS's published fleet PUE, the vendor default for Bedrock rows

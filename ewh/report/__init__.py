@@ -1,8 +1,8 @@
 """``ewh report``: a self-contained HTML report of one quarter's footprint for an ESG lead.
 
 ``data`` reads the marts (read-only, aggregated in SQL), ``charts`` draws them with matplotlib as
-inline SVG, ``render`` fills ``templates/report.html.j2``; ``cli`` is the subcommand. The file needs
-nothing at view time: no script, font, style or image is fetched.
+inline SVG, ``render`` fills ``templates/report.html.j2``; the command is in ``ewh/commands/report.py``.
+The file needs nothing at view time: no script, font, style or image is fetched.
 """
 
 from __future__ import annotations

@@ -14,7 +14,8 @@ import pytest
 from connectors.core.config import BUNDLED_SAMPLES, Paths
 from connectors.core.registry import CONNECTORS
 from connectors.landing.zone import read_manifest
-from ewh.cli import EXIT_REJECTED_FILES, main
+from ewh.cli import main
+from ewh.exit_codes import ExitCode
 
 pytestmark = pytest.mark.slow
 
@@ -58,7 +59,7 @@ def test_one_unreadable_file_per_source_is_rejected_and_everything_else_builds(
     code = main(["run", "--samples", str(exports)])
 
     err = capsys.readouterr().err
-    assert code == EXIT_REJECTED_FILES == 4
+    assert code == ExitCode.REJECTED_FILES == 4
     for source, name in planted.items():
         assert f"{source}/{name}: [{source}] {name}:" in err, f"{source}/{name} not reported"
     rejected = read_manifest(Paths(home)).filter(status="rejected")
@@ -70,4 +71,4 @@ def test_one_unreadable_file_per_source_is_rejected_and_everything_else_builds(
     assert main(["quarantine"]) == 0
     listing = capsys.readouterr().out
     assert f"{len(planted)} rejected file(s)" in listing
-    assert main(["run", "--samples", str(exports)]) == EXIT_REJECTED_FILES
+    assert main(["run", "--samples", str(exports)]) == ExitCode.REJECTED_FILES

@@ -7,7 +7,8 @@ import shutil
 
 import pytest
 
-from ewh.cli import EXIT_CHECK_ERROR, main
+from ewh.cli import main
+from ewh.exit_codes import ExitCode
 
 pytestmark = pytest.mark.slow
 
@@ -24,7 +25,7 @@ def test_a_failing_error_check_is_named_and_exits_non_zero(tmp_path, monkeypatch
     code = main(["run", "--samples", str(pipeline_home.parent / "exports")])
 
     err = capsys.readouterr().err
-    assert code == EXIT_CHECK_ERROR == 5
+    assert code == ExitCode.CHECK_ERROR == 5
     lines = [line for line in err.splitlines() if ":fallback_share" in line]
     assert len(lines) == 1
     assert lines[0].lstrip().startswith("ERROR mart_quarterly_data_quality:fallback_share")

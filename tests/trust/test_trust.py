@@ -6,7 +6,6 @@ One warehouse per module: a copy of the session's ``pipeline_home`` (the bundled
 
 from __future__ import annotations
 
-import argparse
 import json
 import shutil
 from datetime import UTC, datetime
@@ -18,7 +17,7 @@ import pytest
 
 from connectors.core.config import BUNDLED_SAMPLES, Paths
 from connectors.core.schema import QUARANTINE_SCHEMA
-from ewh.trust import cli as trust_cli
+from ewh.cli import main
 from ewh.trust.audit_pack import PARTS, write_audit_pack
 from ewh.trust.close import check_restatements, close_quarter, decompose, load_snapshot
 from ewh.trust.common import TrustError
@@ -48,12 +47,6 @@ def home(pipeline_home: Path, tmp_path_factory: pytest.TempPathFactory):
 @pytest.fixture
 def paths(home: Path) -> Paths:
     return Paths(home)
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="ewh")
-    trust_cli.register(parser.add_subparsers(dest="command", required=True))
-    return parser
 
 
 def _query(paths: Paths, sql: str, **params) -> pl.DataFrame:
@@ -110,11 +103,10 @@ def test_trace_without_project_sums_every_matching_cell(paths: Paths):
 
 def test_trace_command_writes_csv(paths: Paths, tmp_path: Path, capsys):
     out = tmp_path / "trace.csv"
-    args = _parser().parse_args(
+    assert main(
         ["trace", "--quarter", QUARTER, "--vendor", "openai", "--model", "gpt-4o-mini",
          "--project", CELL["project"], "--csv", str(out)]
-    )  # fmt: skip
-    assert args.func(args) == 0
+    ) == 0  # fmt: skip
     printed = capsys.readouterr().out
     assert "rows add up to the cell: yes" in printed
     frame = pl.read_csv(out)
@@ -273,8 +265,6 @@ def test_decompose_splits_activity_and_factor_change():
 def test_late_row_restates_without_touching_the_snapshot(paths: Paths, monkeypatch):
     """Runs last in this module: lands a corrected OpenAI export for September and re-runs the pipeline."""
     from dagster_dbt.dbt_manifest import read_manifest_path
-
-    from ewh.cli import main
 
     tables = ("closed_quarters", "closed_quarterly_emissions", "closed_activity_impacts", "closed_raw_files")
     before = {t: load_snapshot(paths, QUARTER, t) for t in tables}
