@@ -13,7 +13,7 @@ import duckdb
 import pytest
 
 from connectors.core.config import Paths
-from ewh.trust.common import connect_for_write
+from warehouse.connection import writing
 from warehouse.publish import building_path
 
 READER = """
@@ -47,7 +47,7 @@ def test_a_write_with_a_reader_holding_the_warehouse_open(tmp_path):
     )
     try:
         assert reader.stdout.readline().strip() == "3"
-        with connect_for_write(paths) as con:  # a plain read-write connect fails here on a lock
+        with writing(paths.warehouse) as con:  # a plain read-write connect fails here on a lock
             con.execute("insert into t select * from range(2)")
         out, _ = reader.communicate("\n", timeout=60)
     finally:
@@ -63,7 +63,7 @@ def test_a_failed_write_publishes_nothing(tmp_path):
     con = duckdb.connect(str(paths.warehouse))
     con.execute("create table t as select * from range(3)")
     con.close()
-    with pytest.raises(RuntimeError, match="half-way"), connect_for_write(paths) as con:
+    with pytest.raises(RuntimeError, match="half-way"), writing(paths.warehouse) as con:
         con.execute("insert into t select * from range(2)")
         raise RuntimeError("half-way")
     assert _count(paths.warehouse) == 3
