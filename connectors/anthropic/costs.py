@@ -25,15 +25,13 @@ import polars as pl
 from connectors.anthropic.usage import CREDENTIAL, GEO_COUNTRY, RFC3339, anthropic_get_pages
 from connectors.core.base import ApiExport, Connector, ParsedExport
 from connectors.core.frames import (
-    ANTHROPIC_BUCKETS,
-    bucket_row_columns,
     ensure_columns,
     json_attributes,
     natural_key,
-    read_bucketed_results,
     require_columns,
 )
 from connectors.core.http import pages_as_export
+from connectors.core.json_pages import ANTHROPIC_BUCKETS, bucket_row_columns, read_bucketed_results
 from connectors.core.schema import MONEY, PARSED_SCHEMA, conform
 from connectors.core.subday import DAY
 

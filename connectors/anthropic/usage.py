@@ -27,17 +27,15 @@ import polars as pl
 
 from connectors.core.base import ApiExport, Connector, ParsedExport
 from connectors.core.frames import (
-    ANTHROPIC_BUCKETS,
     Measure,
-    bucket_row_columns,
     ensure_columns,
     json_attributes,
     natural_key,
-    read_bucketed_results,
     require_columns,
     unpivot_measures,
 )
 from connectors.core.http import Credential, build_session, pages_as_export, paginate, request_json
+from connectors.core.json_pages import ANTHROPIC_BUCKETS, bucket_row_columns, read_bucketed_results
 from connectors.core.schema import PARSED_SCHEMA, conform
 from connectors.core.subday import DAY, granularity, sum_to_days
 

@@ -71,16 +71,14 @@ from connectors.core import cloud_regions
 from connectors.core.base import Connector, ExportFormatError, ParsedExport
 from connectors.core.frames import (
     json_attributes,
-    json_bytes,
-    json_is_array,
     key_part,
     natural_key,
     read_csv_rows,
-    read_json_document,
     read_table_rows,
     require_columns,
     skip_records,
 )
+from connectors.core.json_pages import explode_pages, read_pages
 from connectors.core.schema import BASES, PARSED_EMISSIONS_SCHEMA, SCOPES, conform
 
 VERSION = "1.0.0"
@@ -579,9 +577,8 @@ def _azure_region(raw: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     return pl.when(country.is_not_null()).then(known).otherwise(raw), country
 
 
-def _azure_pages(file: str, raw: bytes) -> tuple[pl.DataFrame, bool]:
-    pages = read_json_document(AZURE_SOURCE, file, raw)
-    is_array = json_is_array(json_bytes(AZURE_SOURCE, file, raw))
+def _azure_pages(file: str, raw: bytes) -> pl.DataFrame:
+    pages = read_pages(AZURE_SOURCE, file, raw)
     if "value" not in pages.columns or not isinstance(pages.schema["value"], (pl.List, pl.Null)):
         raise ExportFormatError(
             AZURE_SOURCE, file, "no 'value' array: not a carbonEmissionReports API response"
@@ -595,7 +592,7 @@ def _azure_pages(file: str, raw: bytes) -> tuple[pl.DataFrame, bool]:
         )
     query_fields = [f.name for f in pages.schema["queryParameters"].fields]
     require_columns(AZURE_SOURCE, file, query_fields, ["carbonScopeList", "dateRange"], "queryParameters")
-    return pages, is_array
+    return pages
 
 
 def _azure_scope(file: str, query: pl.DataFrame) -> pl.Expr:
@@ -617,11 +614,12 @@ def _azure_scope(file: str, query: pl.DataFrame) -> pl.Expr:
 
 
 def parse_azure_api(raw: bytes, file: str) -> ParsedExport:
-    pages, is_array = _azure_pages(file, raw)
+    pages = _azure_pages(file, raw)
     query_fields = {f.name for f in pages.schema["queryParameters"].fields}
     date_range = pl.col("queryParameters").struct.field("dateRange")
-    query = pages.with_row_index("_page").select(
+    query = pages.select(
         "_page",
+        "_page_pointer",
         "value",
         date_range.struct.field("start").cast(pl.String).alias("_from"),
         date_range.struct.field("end").cast(pl.String).alias("_to"),
@@ -639,19 +637,11 @@ def parse_azure_api(raw: bytes, file: str) -> ParsedExport:
         .list.join(",")
         .alias("_scopes"),
     )
-    query = query.with_columns(_azure_scope(file, query).alias("scope"))
-    page_prefix = pl.concat_str(pl.lit("/"), pl.col("_page").cast(pl.String)) if is_array else pl.lit("")
-    items = (
-        query.with_columns(pl.int_ranges(pl.col("value").list.len()).alias("_item"))
-        .explode("value", "_item")
-        .filter(pl.col("_item").is_not_null())  # an empty page has no item
-        .with_columns(
-            pl.concat_str(page_prefix, pl.lit("/value/"), pl.col("_item").cast(pl.String)).alias("_pointer"),
-            pl.col("scope").alias("_page_scope"),
-        )
-        .with_columns(pl.col("_pointer").alias("_record"))
-        .drop("scope")
-    )
+    query = query.with_columns(_azure_scope(file, query).alias("_page_scope"))
+    # one row per item (an empty page has none), with its page's query
+    keep = ["_from", "_to", "reportType", "_scopes", "_page_scope"]
+    items = explode_pages(query, pl.col("value"), "value", "value", keep=keep)
+    items = items.with_columns(pl.col("_pointer").alias("_record"))
     query_days = query.select(_date(query, "_from")).to_series().drop_nulls().unique().sort().to_list()
     skipped = skip_records(
         items.filter(pl.col("value").is_null()), "null item in 'value' (no figure to land)"

@@ -93,10 +93,8 @@ from connectors.core.frames import (
     Measure,
     decode_text,
     ensure_columns,
-    explode_buckets,
     natural_key,
     read_csv_rows,
-    read_json_pages,
     require_columns,
     skip_records,
     spread_over_days,
@@ -111,6 +109,7 @@ from connectors.core.http import (
     paginate,
     request_json,
 )
+from connectors.core.json_pages import explode_buckets, read_data_pages
 from connectors.core.schema import MONEY, PARSED_SCHEMA, UTC_TS, conform
 
 SOURCE = "meta_ads"
@@ -434,13 +433,13 @@ def _window(file: str) -> tuple[str | None, list[date]]:
 
 
 def _parse_api(raw: bytes, file: str) -> ParsedExport:
-    pages, is_array = read_json_pages(SOURCE, file, raw)
+    pages = read_data_pages(SOURCE, file, raw)
     account_from_name, window_days = _window(file)
     fallback = f"act_{account_from_name}" if account_from_name else API_DATASET
     inner = pages.schema["data"].inner
     if not isinstance(inner, (pl.Struct, pl.Null)):
         raise ExportFormatError(SOURCE, file, "'data' holds values that are not Insights records")
-    records = explode_buckets(pages, is_array) if isinstance(inner, pl.Struct) else pl.DataFrame()
+    records = explode_buckets(pages) if isinstance(inner, pl.Struct) else pl.DataFrame()
     if records.is_empty():
         return ParsedExport(fallback, conform(pl.DataFrame(), PARSED_SCHEMA), window_days, 0)
     count = records.height  # records as read, before anything is filtered

@@ -17,17 +17,15 @@ import polars as pl
 
 from connectors.core.base import ApiExport, Connector, ExportFormatError, ParsedExport
 from connectors.core.frames import (
-    OPENAI_BUCKETS,
-    bucket_row_columns,
     coerce_columns,
     ensure_columns,
     json_attributes,
     natural_key,
     normalise_model,
     numeric_columns,
-    read_bucketed_results,
 )
 from connectors.core.http import pages_as_export
+from connectors.core.json_pages import OPENAI_BUCKETS, bucket_row_columns, read_bucketed_results
 from connectors.core.schema import PARSED_SCHEMA, conform
 from connectors.openai.usage import CREDENTIAL, openai_get_pages
 

@@ -22,19 +22,17 @@ import polars as pl
 
 from connectors.core.base import ApiExport, Connector, ExportFormatError, ParsedExport
 from connectors.core.frames import (
-    OPENAI_BUCKETS,
     Measure,
-    bucket_row_columns,
     coerce_columns,
     epoch,
     json_attributes,
     natural_key,
     numeric_columns,
-    read_bucketed_results,
     require_columns,
     unpivot_measures,
 )
 from connectors.core.http import Credential, build_session, pages_as_export, paginate, request_json
+from connectors.core.json_pages import OPENAI_BUCKETS, bucket_row_columns, read_bucketed_results
 from connectors.core.schema import PARSED_SCHEMA, conform
 
 SOURCE = "openai_usage"

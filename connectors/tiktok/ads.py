@@ -44,7 +44,6 @@ Dates are the advertiser-time-zone days TikTok reports: ``usage_start`` = that d
 
 from __future__ import annotations
 
-import codecs
 import json
 import os
 import re
@@ -60,7 +59,6 @@ from connectors.core.frames import (
     aggregate_to_day,
     json_attributes,
     natural_key,
-    read_json_document,
     require_columns,
     unpivot_measures,
 )
@@ -72,6 +70,7 @@ from connectors.core.http import (
     pages_as_export,
     request_json,
 )
+from connectors.core.json_pages import explode_pages, read_pages
 from connectors.core.schema import MONEY, PARSED_SCHEMA, UTC_TS, conform
 
 SOURCE = "tiktok_ads"
@@ -134,8 +133,7 @@ _ADVERTISER = re.compile(r"_api_(\d+)_\d{4}-\d{2}-\d{2}_\d{4}-\d{2}-\d{2}\.json$
 def _read_records(raw: bytes, file: str) -> pl.DataFrame:
     """One row per ``data.list[]`` item: its dimensions and metrics as text, ``_pointer`` = ``_record``
     (``[/<response>]/data/list/<i>``). Metrics may be strings, numbers or ``"-"`` (not available)."""
-    pages = read_json_document(SOURCE, file, raw)
-    is_array = raw.removeprefix(codecs.BOM_UTF8).lstrip()[:1] == b"["
+    pages = read_pages(SOURCE, file, raw)
     if "data" not in pages.columns or not isinstance(pages.schema["data"], pl.Struct):
         raise ExportFormatError(SOURCE, file, "no 'data' object: not a report/integrated/get response")
     if "code" in pages.columns and pages.schema["code"].is_nested():
@@ -149,13 +147,8 @@ def _read_records(raw: bytes, file: str) -> pl.DataFrame:
     fields = {f.name: f.dtype for f in pages.schema["data"].fields}
     if "list" not in fields or not isinstance(fields["list"], pl.List):
         raise ExportFormatError(SOURCE, file, "'data' has no 'list' array of report rows")
-    prefix = pl.concat_str(pl.lit("/"), pl.col("_page").cast(pl.String)) if is_array else pl.lit("")
-    records = (
-        pages.with_row_index("_page")
-        .select("_page", pl.col("data").struct.field("list").alias("record"))
-        .with_columns(pl.int_ranges(pl.col("record").list.len()).alias("_item"))
-        .explode("record", "_item")
-        .filter(pl.col("record").is_not_null())
+    records = explode_pages(pages, pl.col("data").struct.field("list"), "record", "data/list").filter(
+        pl.col("record").is_not_null()
     )
     if records.is_empty():
         return pl.DataFrame()
@@ -181,10 +174,9 @@ def _read_records(raw: bytes, file: str) -> pl.DataFrame:
         if "advertiser_id" in parts and not parts["advertiser_id"].is_nested()
         else None
     )
-    pointer = pl.concat_str(prefix, pl.lit("/data/list/"), pl.col("_item").cast(pl.String))
     return records.select(
-        pointer.alias("_pointer"),
-        pointer.alias("_record"),
+        pl.col("_pointer"),
+        pl.col("_pointer").alias("_record"),
         # ids are dimensions, but a lower-level report names its parents among the metrics
         *[
             pl.coalesce(pick("dimensions", d, dims), pick("metrics", d, metrics)).alias(d)
