@@ -18,7 +18,7 @@ appear here (usage report only); code execution appears only here.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import polars as pl
 
@@ -30,7 +30,6 @@ from connectors.core.frames import (
     natural_key,
     require_columns,
 )
-from connectors.core.http import pages_as_export
 from connectors.core.json_pages import ANTHROPIC_BUCKETS, bucket_row_columns, read_bucketed_results
 from connectors.core.schema import MONEY, PARSED_SCHEMA, conform
 from connectors.core.subday import DAY
@@ -115,7 +114,7 @@ def fetch(first: date, end: date) -> list[ApiExport]:
     pages = anthropic_get_pages(
         SOURCE, "/v1/organizations/cost_report", {"group_by[]": ["workspace_id", "description"]}, first, end
     )
-    return [ApiExport(f"cost_report_api_{first}_{end - timedelta(days=1)}.json", pages_as_export(pages))]
+    return [ApiExport.of_pages(DATASET, first, end, pages)]
 
 
 CONNECTOR = Connector(

@@ -21,7 +21,7 @@ has no request counts, so no per-request energy term can be derived for Anthropi
 from __future__ import annotations
 
 import os
-from datetime import date, timedelta
+from datetime import date
 
 import polars as pl
 
@@ -34,7 +34,7 @@ from connectors.core.frames import (
     require_columns,
     unpivot_measures,
 )
-from connectors.core.http import Credential, build_session, pages_as_export, paginate, request_json
+from connectors.core.http import Credential, get_pages
 from connectors.core.json_pages import ANTHROPIC_BUCKETS, bucket_row_columns, read_bucketed_results
 from connectors.core.schema import PARSED_SCHEMA, conform
 from connectors.core.subday import DAY, granularity, sum_to_days
@@ -172,35 +172,25 @@ def rfc3339_day(day: date) -> str:
 def anthropic_get_pages(source: str, path: str, params: dict, first: date, end: date) -> list[dict]:
     """Every page of one Anthropic Admin API report for [first, end), fetched before anything lands."""
     base = os.environ.get("ANTHROPIC_BASE_URL", DEFAULT_BASE_URL).rstrip("/")
-    session = build_session()
     window = {
         "starting_at": rfc3339_day(first),
         "ending_at": rfc3339_day(end),
         "bucket_width": "1d",
         "limit": 31,
     }
-
-    def page(cursor: str | None) -> dict:
-        return request_json(
-            session,
-            "GET",
-            f"{base}{path}",
-            source=source,
-            credential=CREDENTIAL,
-            headers={"x-api-key": CREDENTIAL.value(source), "anthropic-version": API_VERSION},
-            params=window | params | ({"page": cursor} if cursor else {}),
-        )
-
-    return list(paginate(page, source=source))
+    return get_pages(
+        f"{base}{path}",
+        source=source,
+        credential=CREDENTIAL,
+        headers={"x-api-key": CREDENTIAL.value(source), "anthropic-version": API_VERSION},
+        params=window | params,
+    )
 
 
 def fetch(first: date, end: date) -> list[ApiExport]:
-    pages = anthropic_get_pages(
-        SOURCE, "/v1/organizations/usage_report/messages", {"group_by[]": GROUP_BY}, first, end
-    )
-    return [
-        ApiExport(f"usage_report_messages_api_{first}_{end - timedelta(days=1)}.json", pages_as_export(pages))
-    ]
+    path = "/v1/organizations/usage_report/messages"
+    pages = anthropic_get_pages(SOURCE, path, {"group_by[]": GROUP_BY}, first, end)
+    return [ApiExport.of_pages("usage_report_messages", first, end, pages)]
 
 
 CONNECTOR = Connector(

@@ -29,6 +29,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.exceptions import MaxRetryError
 from urllib3.util.retry import Retry
 
+from connectors.core.base import pages_as_export  # noqa: F401  (the archived form of fetched pages)
 from connectors.core.redact import declare, redact
 
 DEFAULT_TIMEOUT = (5.0, 60.0)  # connect, read seconds
@@ -314,6 +315,22 @@ def paginate(
     raise VendorResponseError(f"[{source}] more than {max_pages} pages: stopping")
 
 
-def pages_as_export(pages: list[dict]) -> bytes:
-    """Every page exactly as the vendor sent it, as one JSON array: the archived raw export."""
-    return json.dumps(pages, separators=(",", ":"), sort_keys=False).encode()
+def get_pages(
+    url: str,
+    *,
+    source: str,
+    credential: Credential,
+    headers: Mapping[str, str],
+    params: dict,
+    cursor_param: str = "page",
+) -> list[dict]:
+    """Every page of one cursor-paginated GET report (``paginate``), all fetched before anything lands."""
+    session = build_session()
+
+    def page(cursor: str | None) -> dict:
+        query = params | ({cursor_param: cursor} if cursor else {})
+        return request_json(
+            session, "GET", url, source=source, credential=credential, headers=headers, params=query
+        )
+
+    return list(paginate(page, source=source))

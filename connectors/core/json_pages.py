@@ -1,5 +1,5 @@
 """Saved API responses: one page object, or a JSON array of pages as a paginating script (or a
-connector's ``fetch``, ``http.pages_as_export``) saves them.
+connector's ``fetch``, ``base.ApiExport.of_pages``) saves them.
 
 ``read_pages`` is the one reader of such a file: one row per page, and the JSON pointer of each page, so
 every record a connector takes out of it points back to its place (``/1/data/0/results/2``, or

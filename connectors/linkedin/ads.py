@@ -50,7 +50,7 @@ from connectors.core.frames import (
     spread_over_days,
     unpivot_measures,
 )
-from connectors.core.http import ConfigError, Credential, build_session, pages_as_export, request_json
+from connectors.core.http import ConfigError, Credential, build_session, request_json
 from connectors.core.json_pages import explode_pages, read_pages
 from connectors.core.schema import MONEY, PARSED_SCHEMA, UTC_TS, conform
 
@@ -296,7 +296,7 @@ def fetch(first: date, end: date) -> list[ApiExport]:
         )
         for urn in urns
     ]
-    return [ApiExport(f"{DATASET}_api_{first}_{last}.json", pages_as_export(responses))]
+    return [ApiExport.of_pages(DATASET, first, end, responses)]
 
 
 CONNECTOR = Connector(

@@ -105,7 +105,6 @@ from connectors.core.http import (
     Credential,
     VendorResponseError,
     build_session,
-    pages_as_export,
     paginate,
     request_json,
 )
@@ -954,12 +953,12 @@ def fetch(first: date, end: date) -> list[ApiExport]:
     for account in accounts:
         run_id = graph.start(account, params)
         graph.wait(run_id, poll, max_wait)
-        raw = pages_as_export(graph.pages(run_id))
-        if graph.token.encode() in raw:
+        export = ApiExport.of_pages(f"insights_act_{account}", first, end, graph.pages(run_id))
+        if graph.token.encode() in export.raw:
             raise VendorResponseError(
                 f"[{SOURCE}] act_{account}: the response echoes the access token; not archived"
             )
-        exports.append(ApiExport(f"insights_act_{account}_api_{first}_{last}.json", raw))
+        exports.append(export)
     return exports
 
 

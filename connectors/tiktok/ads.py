@@ -67,7 +67,6 @@ from connectors.core.http import (
     Credential,
     VendorResponseError,
     build_session,
-    pages_as_export,
     request_json,
 )
 from connectors.core.json_pages import explode_pages, read_pages
@@ -498,7 +497,6 @@ def fetch(first: date, end: date) -> list[ApiExport]:
     advertisers = advertiser_ids()
     headers = {"Access-Token": CREDENTIAL.value(SOURCE)}
     session = build_session()
-    last = end - timedelta(days=1)
     exports = []
     for advertiser in advertisers:
         pages: list[dict] = []
@@ -515,7 +513,7 @@ def fetch(first: date, end: date) -> list[ApiExport]:
                     "end_date": stop.isoformat(),
                 }
                 pages.extend(report_pages(session, base, headers, params))
-        exports.append(ApiExport(f"{DATASET}_api_{advertiser}_{first}_{last}.json", pages_as_export(pages)))
+        exports.append(ApiExport.of_pages(DATASET, first, end, pages, key=advertiser))
     return exports
 
 
