@@ -119,6 +119,20 @@ class Credential:
         return bool(os.environ.get(self.variable, "").strip())
 
 
+def numeric_ids(source: str, variable: str, *, prefix: str = "") -> list[str]:
+    """The account ids a connector fetches, from ``variable``: comma separated numbers, each optionally
+    written with ``prefix`` (``act_``, an account URN); repeats are fetched once, in the order given."""
+    ids = [
+        part.strip().removeprefix(prefix) for part in os.environ.get(variable, "").split(",") if part.strip()
+    ]
+    if not ids:
+        raise ConfigError(f"[{source}] environment variable {variable} is not set")
+    bad = [i for i in ids if not i.isdigit()]
+    if bad:
+        raise ConfigError(f"[{source}] {variable}: ids must be numbers; these are not numeric: {bad}")
+    return list(dict.fromkeys(ids))
+
+
 def build_session(
     *,
     total: int | None = None,
@@ -158,7 +172,7 @@ def build_session(
     return session
 
 
-def _where(url: str) -> str:
+def url_path(url: str) -> str:
     """Scheme, host and path only: query strings may carry cursors, never needed in an error."""
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}{parts.path}"
@@ -197,58 +211,43 @@ def _transport_failure(
         reason = f"{exc.__class__.__name__}: {reason}" if reason else exc.__class__.__name__
     if state.hit:
         return (
-            f"[{source}] {method} {_where(url)}: no usable answer from {host} within the "
+            f"[{source}] {method} {url_path(url)}: no usable answer from {host} within the "
             f"{deadline_seconds():g} s deadline (waited {waited:.1f} s; last error {reason}; "
             "raise EWH_HTTP_DEADLINE if the vendor is slow)"
         )
-    return f"[{source}] {method} {_where(url)}: {host} failed after {waited:.1f} s ({reason})"
+    return f"[{source}] {method} {url_path(url)}: {host} failed after {waited:.1f} s ({reason})"
 
 
 def request_json(
-    session: requests.Session,
-    method: str,
-    url: str,
-    *,
-    source: str,
-    credential: Credential,
-    headers: Mapping[str, str],
-    params: Any = None,
-    json_body: Any = None,
-    timeout: tuple[float, float] = DEFAULT_TIMEOUT,
+    session: requests.Session, method: str, url: str, *, source: str, credential: Credential, **request: Any
 ) -> dict:
-    """One call (retries included, within the deadline) returning the JSON object, or a clear error."""
-    response = send(
-        session,
-        method,
-        url,
-        source=source,
-        params=params,
-        json_body=json_body,
-        headers=headers,
-        timeout=timeout,
-    )
+    """One call (retries included, within the deadline) returning the JSON object, or a clear error.
+
+    ``request`` is what ``send`` takes (``headers``, ``params``, ``json_body``, ``timeout``); every error
+    of a call, whichever vendor, is raised here and in ``send``, named ``[source] METHOD url``.
+    """
+    response = send(session, method, url, source=source, **request)
+    where = f"[{source}] {method} {url_path(url)}"
     if response.status_code in (401, 403):
         raise ConfigError(
-            f"[{source}] {method} {_where(url)} returned {response.status_code} "
+            f"{where} returned {response.status_code} "
             f"({_vendor_message(response)}): check {credential.variable}"
         )
     if response.status_code == 404:
         raise ConfigError(
-            f"[{source}] {method} {_where(url)} returned 404 ({_vendor_message(response)}): check the "
+            f"{where} returned 404 ({_vendor_message(response)}): check the "
             "source's base URL and account/organisation id settings"
         )
     if response.status_code >= 400:
-        raise VendorResponseError(
-            f"[{source}] {method} {_where(url)} returned {response.status_code}: {_vendor_message(response)}"
-        )
+        raise VendorResponseError(f"{where} returned {response.status_code}: {_vendor_message(response)}")
     try:
         body = json.loads(response.text)
     except json.JSONDecodeError as exc:
         raise VendorParseError(
-            f"[{source}] {method} {_where(url)} returned malformed JSON: {_json_context(response.text, exc)}"
+            f"{where} returned malformed JSON: {_json_context(response.text, exc)}"
         ) from None
     if not isinstance(body, dict):
-        raise VendorParseError(f"[{source}] {method} {_where(url)} returned JSON that is not an object")
+        raise VendorParseError(f"{where} returned JSON that is not an object")
     return body
 
 

@@ -50,7 +50,7 @@ from connectors.core.frames import (
     spread_over_days,
     unpivot_measures,
 )
-from connectors.core.http import ConfigError, Credential, build_session, request_json
+from connectors.core.http import Credential, build_session, numeric_ids, request_json
 from connectors.core.json_pages import explode_pages, read_pages
 from connectors.core.schema import MONEY, PARSED_SCHEMA, UTC_TS, conform
 
@@ -243,14 +243,7 @@ FIELDS = ["dateRange", "pivotValues", *METRICS]
 
 def account_urns() -> list[str]:
     """Ad account ids from ``LINKEDIN_AD_ACCOUNT_IDS``: comma separated, bare ids or account URNs."""
-    raw = os.environ.get(ACCOUNTS_VARIABLE, "")
-    ids = [part.strip().removeprefix(ACCOUNT_URN) for part in raw.split(",") if part.strip()]
-    if not ids:
-        raise ConfigError(f"[{SOURCE}] environment variable {ACCOUNTS_VARIABLE} is not set")
-    bad = [i for i in ids if not i.isdigit()]
-    if bad:
-        raise ConfigError(f"[{SOURCE}] {ACCOUNTS_VARIABLE} holds ids that are not numeric: {bad}")
-    return [f"{ACCOUNT_URN}{i}" for i in ids]
+    return [f"{ACCOUNT_URN}{i}" for i in numeric_ids(SOURCE, ACCOUNTS_VARIABLE, prefix=ACCOUNT_URN)]
 
 
 def _restli_date(day: date) -> str:

@@ -105,8 +105,10 @@ from connectors.core.http import (
     Credential,
     VendorResponseError,
     build_session,
+    numeric_ids,
     paginate,
     request_json,
+    url_path,
 )
 from connectors.core.json_pages import explode_buckets, read_data_pages
 from connectors.core.schema import MONEY, PARSED_SCHEMA, UTC_TS, conform
@@ -730,11 +732,6 @@ class MetaRateLimitError(VendorResponseError):
     """Meta throttled the call (error codes 4/17/32/613/80000-80014): retry in a later run."""
 
 
-def _path(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}{parts.path}"
-
-
 def _int(value) -> int | None:
     try:
         return int(value)
@@ -758,15 +755,12 @@ class _MetaResponses:
     """A requests response hook: Meta's error codes -> our errors; remembers the last usage headers.
 
     It runs after the adapter's retries, inside ``session.request``, so the errors it raises pass through
-    ``request_json`` unchanged (it only wraps requests' own exceptions).
+    ``request_json`` unchanged (it only wraps requests' own exceptions); like every error of the shared
+    client, their text is redacted when they are built (the token is a declared credential).
     """
 
-    def __init__(self, token: str) -> None:
-        self._token = token
+    def __init__(self) -> None:
         self.usage: dict[str, str] = {}
-
-    def clean(self, text: object) -> str:
-        return str(text or "").replace(self._token, "[redacted]")[:300]
 
     def __call__(self, response, *args, **kwargs):
         self.usage = {h: response.headers[h] for h in USAGE_HEADERS if h in response.headers}
@@ -779,8 +773,10 @@ class _MetaResponses:
         if not isinstance(error, dict):
             return response
         code, subcode = _int(error.get("code")), _int(error.get("error_subcode"))
-        where = f"[{SOURCE}] {response.request.method} {_path(response.url)} returned {response.status_code}"
-        message = self.clean(error.get("message"))
+        where = (
+            f"[{SOURCE}] {response.request.method} {url_path(response.url)} returned {response.status_code}"
+        )
+        message = str(error.get("message") or "")[:300]
         what = message if message.startswith("(#") else f"(#{code}) {message}"
         if code in TOKEN_CODES:
             raise ConfigError(f"{where} {what}: invalid or expired access token, check {CREDENTIAL.variable}")
@@ -826,17 +822,6 @@ def _settings() -> tuple[str, str, float, float]:
     return level, ",".join(breakdowns), max(poll, 0.0), max(max_wait, 0.0)
 
 
-def _account_ids() -> list[str]:
-    raw = os.environ.get(ACCOUNTS_VARIABLE, "")
-    ids = [a.strip().removeprefix("act_") for a in raw.split(",") if a.strip()]
-    if not ids:
-        raise ConfigError(f"[{SOURCE}] environment variable {ACCOUNTS_VARIABLE} is not set")
-    bad = [a for a in ids if not a.isdigit()]
-    if bad:
-        raise ConfigError(f"[{SOURCE}] {ACCOUNTS_VARIABLE}: ad account ids must be numbers (got {bad})")
-    return list(dict.fromkeys(ids))
-
-
 def _scrub(page: dict) -> dict:
     """Drop any access_token the vendor echoes in paging URLs before the page is archived."""
     paging = page.get("paging")
@@ -858,25 +843,20 @@ class _Graph:
     def __init__(self) -> None:
         self.base = os.environ.get("META_BASE_URL", DEFAULT_BASE_URL).rstrip("/")
         self.token = CREDENTIAL.value(SOURCE)
-        self.hook = _MetaResponses(self.token)
+        self.hook = _MetaResponses()
         self.session = build_session(allowed_methods=frozenset({"GET", "POST"}))
         self.session.hooks["response"].append(self.hook)
 
     def call(self, method: str, path: str, params: dict | None = None) -> dict:
-        try:
-            return request_json(
-                self.session,
-                method,
-                f"{self.base}/{API_VERSION}{path}",
-                source=SOURCE,
-                credential=CREDENTIAL,
-                headers={"Authorization": f"Bearer {self.token}"},
-                params=params,
-            )
-        except (ConfigError, VendorResponseError) as exc:
-            if self.token in str(exc):  # never let a vendor echo of the token reach a log
-                raise type(exc)(str(exc).replace(self.token, "[redacted]")) from None
-            raise
+        return request_json(
+            self.session,
+            method,
+            f"{self.base}/{API_VERSION}{path}",
+            source=SOURCE,
+            credential=CREDENTIAL,
+            headers={"Authorization": f"Bearer {self.token}"},
+            params=params,
+        )
 
     def start(self, account: str, params: dict) -> str:
         body = self.call("POST", f"/act_{account}/insights", params)
@@ -899,7 +879,7 @@ class _Graph:
                     return status
                 if state in FAILED:
                     details = ", ".join(
-                        f"{k}={self.hook.clean(status[k])}"
+                        f"{k}={str(status[k])[:300]}"
                         for k in FAILURE_FIELDS
                         if status.get(k) not in (None, "")
                     )
@@ -937,7 +917,7 @@ class _Graph:
 def fetch(first: date, end: date) -> list[ApiExport]:
     """One async Insights report per ad account for [first, end), all fetched before anything lands."""
     level, breakdowns, poll, max_wait = _settings()
-    accounts = _account_ids()
+    accounts = numeric_ids(SOURCE, ACCOUNTS_VARIABLE, prefix="act_")
     graph = _Graph()
     last = end - timedelta(days=1)
     params = {

@@ -67,6 +67,7 @@ from connectors.core.http import (
     Credential,
     VendorResponseError,
     build_session,
+    numeric_ids,
     request_json,
 )
 from connectors.core.json_pages import explode_pages, read_pages
@@ -429,16 +430,6 @@ REPORTS = [
 ]
 
 
-def advertiser_ids() -> list[str]:
-    ids = [p.strip() for p in os.environ.get(ADVERTISERS_VARIABLE, "").split(",") if p.strip()]
-    if not ids:
-        raise ConfigError(f"[{SOURCE}] environment variable {ADVERTISERS_VARIABLE} is not set")
-    bad = [i for i in ids if not i.isdigit()]
-    if bad:
-        raise ConfigError(f"[{SOURCE}] {ADVERTISERS_VARIABLE} holds ids that are not numeric: {bad}")
-    return ids
-
-
 def _call(session, url: str, params: dict, headers: dict) -> dict:
     """One report page; body-level rate limits get a bounded retry, a rejected token is a ConfigError.
 
@@ -494,7 +485,7 @@ def _chunks(first: date, end: date) -> list[tuple[date, date]]:
 def fetch(first: date, end: date) -> list[ApiExport]:
     """Per advertiser: every page of the AUDIENCE-by-country and BASIC reports for [first, end)."""
     base = os.environ.get("TIKTOK_BASE_URL", DEFAULT_BASE_URL).rstrip("/")
-    advertisers = advertiser_ids()
+    advertisers = numeric_ids(SOURCE, ADVERTISERS_VARIABLE)
     headers = {"Access-Token": CREDENTIAL.value(SOURCE)}
     session = build_session()
     exports = []
