@@ -80,9 +80,8 @@ VENDOR = "tiktok"
 SERVICE = "tiktok.ads"
 
 DIMENSIONS = ["advertiser_id", "campaign_id", "adgroup_id", "ad_id", "stat_time_day", "country_code"]
-METRIC_FIELDS = [
-    "advertiser_id",
-    "campaign_name",
+# the metrics the BASIC report is asked for (the AUDIENCE report asks for a subset, by country)
+BASIC_METRICS = [
     "currency",
     "spend",
     "impressions",
@@ -94,6 +93,7 @@ METRIC_FIELDS = [
     "video_views_p100",
     "average_video_play",
 ]
+METRIC_FIELDS = ["advertiser_id", "campaign_name", *BASIC_METRICS]
 KEY = ["account", "campaign_id", "adgroup_id", "ad_id", "stat_time_day", "country_code"]
 GROUP = ["account", "campaign_id", "adgroup_id", "ad_id", "usage_date"]
 IMPRESSIONS = [Measure("impressions", "ad_impressions", "impressions", required=True)]
@@ -410,18 +410,6 @@ MAX_PAGES = 1000
 RATE_LIMIT_CODES = frozenset({40100})  # "requests too frequent" (QPS/QPM/QPD) [3P-OBSERVED]
 TOKEN_CODES = frozenset({40102, 40104, 40105})  # token expired / empty / invalid or revoked [UNCONFIRMED]
 RATE_LIMIT_ATTEMPTS = 4  # 1 call + 3 retries, waiting 10 s, 20 s, 40 s (x EWH_HTTP_BACKOFF_FACTOR)
-BASIC_METRICS = [
-    "currency",
-    "spend",
-    "impressions",
-    "clicks",
-    "reach",
-    "video_play_actions",
-    "video_watched_2s",
-    "video_watched_6s",
-    "video_views_p100",
-    "average_video_play",
-]
 AUDIENCE_METRICS = ["spend", "impressions", "clicks"]
 # (report_type, dimensions, metrics): the country report first, then the video metrics
 REPORTS = [
