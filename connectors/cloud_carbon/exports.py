@@ -302,8 +302,11 @@ def _long(
     return pl.concat(parts, how="vertical_relaxed")
 
 
-def _finish(long: pl.DataFrame, vendor: str, attributes: list[str], *, tag_rows: bool = True) -> pl.DataFrame:
-    """Natural key, source row and attributes of the long rows, conformed to the emissions schema."""
+def _finish(
+    long: pl.DataFrame, vendor: str, key: list[str], attributes: list[str], *, tag_rows: bool = True
+) -> pl.DataFrame:
+    """Natural key (the vendor, the record's ``key`` columns, basis and scope), source row and attributes
+    of the long rows, conformed to the emissions schema."""
     if long.is_empty():
         return conform(pl.DataFrame(), PARSED_EMISSIONS_SCHEMA)
     stamps = [c for c in attributes if c in long.columns and isinstance(long.schema[c], pl.Datetime)]
@@ -313,7 +316,7 @@ def _finish(long: pl.DataFrame, vendor: str, attributes: list[str], *, tag_rows:
     )
     rows = long.with_columns(
         pl.concat_str(
-            pl.lit(vendor), pl.col("_key"), key_part("basis"), key_part("scope"), separator="|"
+            pl.lit(vendor), natural_key(key), key_part("basis"), key_part("scope"), separator="|"
         ).alias("natural_key"),
         pointer.alias("source_row"),
         pl.lit(vendor).alias("vendor"),
@@ -352,6 +355,18 @@ GCP_GROUP = [
     "location_region",
     "carbon_model_version",
     "carbon_footprint_total_kgco2e_after_offsets",
+]
+# the columns that identify a record (its natural key, with the vendor, basis and scope)
+GCP_KEY = [
+    "period_start",
+    "account",
+    "project_id",
+    "project_number",
+    "service_id",
+    "service_description",
+    "location_location",
+    "location_region",
+    "carbon_model_version",
 ]
 GCP_ATTRIBUTES = [
     "service_id",
@@ -393,22 +408,7 @@ def parse_gcp(raw: bytes, file: str) -> ParsedExport:
         pl.concat_str(pl.lit("google-carbon-footprint/"), version).alias("methodology"),
         version.alias("carbon_model_version"),
     ).with_columns(pl.col("period_start").dt.month_end().alias("period_end"))
-    wide = wide.with_columns(
-        natural_key(
-            [
-                "period_start",
-                "account",
-                "project_id",
-                "project_number",
-                "service_id",
-                "service_description",
-                "location_location",
-                "location_region",
-                "carbon_model_version",
-            ]
-        ).alias("_key")
-    )
-    rows = _finish(_long(wide, GCP_FIGURES, 1.0, "kgCO2e"), "google", GCP_ATTRIBUTES)
+    rows = _finish(_long(wide, GCP_FIGURES, 1.0, "kgCO2e"), "google", GCP_KEY, GCP_ATTRIBUTES)
     return ParsedExport(GCP_DATASET, rows, _days(rows), frame.height)
 
 
@@ -432,6 +432,16 @@ AWS_GROUP = [
     "location",
     "model_version",
     "last_refresh_timestamp",
+]
+AWS_KEY = [
+    "period_start",
+    "period_end",
+    "payer_account_id",
+    "account",
+    "product_code",
+    "region_code",
+    "location",
+    "model_version",
 ]
 AWS_ATTRIBUTES = [
     "payer_account_id",
@@ -479,21 +489,7 @@ def parse_aws(raw: bytes, file: str) -> ParsedExport:
         _country(_text("region_code"), AWS_REGION_COUNTRY).alias("country"),
         pl.concat_str(pl.lit("aws-ccft/"), _text("model_version")).alias("methodology"),
     )
-    wide = wide.with_columns(
-        natural_key(
-            [
-                "period_start",
-                "period_end",
-                "payer_account_id",
-                "account",
-                "product_code",
-                "region_code",
-                "location",
-                "model_version",
-            ]
-        ).alias("_key")
-    )
-    rows = _finish(_long(wide, AWS_FIGURES, 1000.0, "MTCO2e"), "aws", AWS_ATTRIBUTES)
+    rows = _finish(_long(wide, AWS_FIGURES, 1000.0, "MTCO2e"), "aws", AWS_KEY, AWS_ATTRIBUTES)
     return ParsedExport(AWS_DATASET, rows, _days(rows), frame.height)
 
 
@@ -520,6 +516,17 @@ AZURE_ITEM_FIELDS = [
     "resourceId",
     "resourceType",
     "location",
+]
+AZURE_API_KEY = [
+    "period_start",
+    "categoryType",
+    "account",
+    "project",
+    "resourceGroupUrl",
+    "resourceId",
+    "resourceType",
+    "location",
+    "itemName",
 ]
 AZURE_API_ATTRIBUTES = [
     "reportType",
@@ -552,6 +559,17 @@ AZURE_CSV_COLUMNS = [
     "scope",
     "scopeId",
     "totalEmissions",
+]
+# "scope_raw": the export's own scope text ("Scope 1"), kept beside the canonical scope
+AZURE_CSV_KEY = [
+    "period_start",
+    "enrollmentId",
+    "account",
+    "azureServiceName",
+    "subService",
+    "azureRegionName",
+    "scope_raw",
+    "scopeId",
 ]
 AZURE_CSV_ATTRIBUTES = [
     "enrollmentId",
@@ -702,22 +720,7 @@ def parse_azure_api(raw: bytes, file: str) -> ParsedExport:
         _number(items, "latestMonthEmissions").alias("vendor_value"),
         pl.lit("kgCO2e").alias("vendor_unit"),
     ).with_columns(pl.col("vendor_value").alias("kgco2e"))
-    wide = wide.with_columns(
-        natural_key(
-            [
-                "period_start",
-                "categoryType",
-                "account",
-                "project",
-                "resourceGroupUrl",
-                "resourceId",
-                "resourceType",
-                "location",
-                "itemName",
-            ]
-        ).alias("_key")
-    )
-    rows = _finish(wide, "azure", AZURE_API_ATTRIBUTES, tag_rows=False)
+    rows = _finish(wide, "azure", AZURE_API_KEY, AZURE_API_ATTRIBUTES, tag_rows=False)
     days = sorted(set(_days(rows)) | (set() if rows.height else set(query_days)))
     return ParsedExport(AZURE_API_DATASET, rows, days, raw_records, skipped)
 
@@ -763,25 +766,8 @@ def parse_azure_csv(raw: bytes, file: str) -> ParsedExport:
         pl.lit("mtCO2e").alias("vendor_unit"),
         (value * 1000.0).round(9).alias("kgco2e"),
     )
-    wide = (
-        wide.with_columns(
-            natural_key(
-                [
-                    "period_start",
-                    "enrollmentId",
-                    "account",
-                    "azureServiceName",
-                    "subService",
-                    "azureRegionName",
-                    "scope",
-                    "scopeId",
-                ]
-            ).alias("_key")
-        )
-        .rename({"scope": "scope_raw"})
-        .rename({"_scope": "scope"})
-    )
-    rows = _finish(wide, "azure", AZURE_CSV_ATTRIBUTES, tag_rows=False)
+    wide = wide.rename({"scope": "scope_raw"}).rename({"_scope": "scope"})
+    rows = _finish(wide, "azure", AZURE_CSV_KEY, AZURE_CSV_ATTRIBUTES, tag_rows=False)
     return ParsedExport(AZURE_CSV_DATASET, rows, _days(rows), frame.height)
 
 
