@@ -22,7 +22,7 @@ from datetime import date
 
 import polars as pl
 
-from connectors.anthropic.usage import CREDENTIAL, GEO_COUNTRY, RFC3339, anthropic_get_pages
+from connectors.anthropic.usage import CREDENTIAL, RFC3339, anthropic_get_pages, geo_country
 from connectors.core.base import ApiExport, Connector, ParsedExport
 from connectors.core.frames import (
     ensure_columns,
@@ -103,9 +103,7 @@ def parse(raw: bytes, file: str) -> ParsedExport:
         *bucket_row_columns("anthropic", "anthropic.cost_report", DATASET, pl.col("model")),
         pl.col("workspace_id").alias("workspace"),
         pl.col("inference_geo").alias("region"),
-        pl.col("inference_geo")
-        .replace_strict(GEO_COUNTRY, default=None, return_dtype=pl.String)
-        .alias("country"),
+        geo_country(pl.col("inference_geo")).alias("country"),
     )
     return ParsedExport(DATASET, conform(rows, PARSED_SCHEMA), days, results.height)
 

@@ -69,6 +69,11 @@ GEO_COUNTRY = {"us": "USA"}
 RFC3339 = "%Y-%m-%dT%H:%M:%SZ"
 
 
+def geo_country(geo: pl.Expr) -> pl.Expr:
+    """The country an ``inference_geo`` pins (``us`` -> USA), else null (``global``, ``not_available``)."""
+    return geo.replace_strict(GEO_COUNTRY, default=None, return_dtype=pl.String)
+
+
 def _flatten_nested(results: pl.DataFrame) -> pl.DataFrame:
     """Lift ``cache_creation.*`` and ``server_tool_use.*`` out of their nested objects."""
     nested = {
@@ -150,9 +155,7 @@ def parse(raw: bytes, file: str) -> ParsedExport:
         pl.col("workspace_id").alias("workspace"),
         pl.col("account_id").alias("account"),
         pl.col("inference_geo").alias("region"),
-        pl.col("inference_geo")
-        .replace_strict(GEO_COUNTRY, default=None, return_dtype=pl.String)
-        .alias("country"),
+        geo_country(pl.col("inference_geo")).alias("country"),
     )
     return ParsedExport(DATASET, conform(rows, PARSED_SCHEMA), days, results.height)
 
