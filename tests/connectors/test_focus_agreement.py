@@ -56,6 +56,7 @@ GCP_SKUS = [
     "EmbedContent input token count for gemini-embedding-2 text",
 ]
 GCP_REGIONS = ["us-central1", "europe-west4"]
+PROVIDER = "Microsoft.CognitiveServices"
 
 amounts = st.integers(min_value=1, max_value=50_000_000)
 cents = st.integers(min_value=0, max_value=100_000)  # cost in cents: exact in both shapes
@@ -167,7 +168,7 @@ def test_azure_cost_details_and_azure_focus_land_the_same_activity(lines):
         day = _day(offset)
         quantity = amount / pack if pack > 1 else float(amount % 1000)  # packs of tokens, or hours
         cost = f"{cost_cents / 100:.2f}"
-        resource = f"/subscriptions/{subscription}/resourceGroups/rg-ai/providers/Microsoft.CognitiveServices/accounts/a{i}"
+        resource = f"/subscriptions/{subscription}/resourceGroups/rg-ai/providers/{PROVIDER}/accounts/a{i}"
         native.append(
             {
                 "AccountName": "AI Platform",
