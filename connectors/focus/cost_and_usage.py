@@ -525,8 +525,11 @@ def parse(raw: bytes, file: str) -> ParsedExport:
     rows = rows.with_columns(activity.alias("_activity"))
     rows = _with_credits(rows)
 
-    money_only = pl.col("_kind").is_in(["credit", "correction"])
     is_activity = pl.col("_activity").is_not_null() & (pl.col("_activity") != "_unknown_tokens")
+    # credits, corrections and refunds (a negative Usage or Purchase charge, "including refunds" in the
+    # ChargeCategory definition) are money only: never a negative quantity
+    refund = ~is_activity & (pl.col("_billed") < 0).fill_null(False)
+    money_only = pl.col("_kind").is_in(["credit", "correction"]) | refund
     model_raw = pl.coalesce(_price_detail("ModelId"), pl.col("_vendor_model_raw"))
     model = pl.coalesce(normalise_model(_price_detail("ModelId")), pl.col("_vendor_model"))
     activity_type = pl.when(money_only | ~is_activity).then(pl.lit("spend")).otherwise(pl.col("_activity"))
