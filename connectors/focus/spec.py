@@ -111,3 +111,100 @@ def detect_version(columns: list[str] | set[str]) -> str:
         if present & set(INTRODUCED[version]):
             return version
     return "1.0"
+
+
+# Rules a dataset's values must meet (columns' "Content constraints" and requirement lists, v1.2; 1.3 adds
+# the service/host provider columns, Mandatory, ServiceProviderName not null)
+ISO_DATETIME = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$"  # DateTimeFormat: ISO 8601 UTC, "Z"
+CURRENCY = r"^[A-Z]{3}$"  # CurrencyFormat: ISO 4217 alphabetic code
+ALLOWED_VALUES: dict[str, tuple[str, ...]] = {
+    "ChargeCategory": CHARGE_CATEGORIES,
+    "ChargeClass": CHARGE_CLASSES,
+    "ChargeFrequency": CHARGE_FREQUENCIES,
+    "PricingCategory": PRICING_CATEGORIES,
+    "ServiceCategory": SERVICE_CATEGORIES,
+}
+
+
+def violations(frame, version: str) -> list[str]:
+    """Every way a FOCUS dataset (a Polars frame of text or typed columns) breaks the column rules of
+    ``version``: a mandatory column missing, a null where the column allows none, a value not allowed, a
+    decimal or date/time not in its format, a charge period ending before it starts, a custom column not
+    prefixed ``x_``. Empty when the dataset conforms (as far as these rules go)."""
+    import polars as pl
+
+    found: list[str] = []
+    known = set(MANDATORY[version]) | CONDITIONAL_COLUMNS
+    for name in MANDATORY[version]:
+        if name not in frame.columns:
+            found.append(f"mandatory column {name} missing")
+    for name in frame.columns:
+        if name not in known and not name.startswith("x_"):
+            found.append(f"column {name} is neither a FOCUS column nor a custom column prefixed x_")
+    text = frame.select(pl.col(c).cast(pl.String) for c in frame.columns)
+    for name in set(MANDATORY[version]) & set(frame.columns):
+        if name not in NULLABLE and text[name].null_count():
+            found.append(f"{name} has {text[name].null_count()} null value(s)")
+    for name, allowed in ALLOWED_VALUES.items():
+        if name in frame.columns:
+            bad = text.filter(pl.col(name).is_not_null() & ~pl.col(name).is_in(list(allowed)))[name].unique()
+            found.extend(f"{name} value {v!r} not allowed" for v in bad.to_list())
+    for name in DECIMAL & set(frame.columns):
+        values = text[name].drop_nulls()
+        if values.cast(pl.Float64, strict=False).null_count():
+            found.append(f"{name} holds a value that is not a decimal number")
+    for name in DATETIME & set(frame.columns):
+        if frame.schema[name] == pl.String and (~text[name].drop_nulls().str.contains(ISO_DATETIME)).any():
+            found.append(f"{name} holds a value not in ISO 8601 UTC (YYYY-MM-DDTHH:MM:SSZ)")
+    if (
+        "BillingCurrency" in frame.columns
+        and (~text["BillingCurrency"].drop_nulls().str.contains(CURRENCY)).any()
+    ):
+        found.append("BillingCurrency holds a value that is not an ISO 4217 code")
+    periods = {"ChargePeriodStart", "ChargePeriodEnd"} <= set(frame.columns)
+    if periods and (text["ChargePeriodEnd"] < text["ChargePeriodStart"]).any():
+        found.append("a charge period ends before it starts")
+    return found
+
+
+# the Conditional and Recommended columns of 1.0-1.3 (not mandatory, allowed in a dataset)
+CONDITIONAL_COLUMNS = frozenset(
+    {
+        "AvailabilityZone",
+        "BillingAccountType",
+        "CapacityReservationId",
+        "CapacityReservationStatus",
+        "ChargeFrequency",
+        "CommitmentDiscountCategory",
+        "CommitmentDiscountId",
+        "CommitmentDiscountName",
+        "CommitmentDiscountQuantity",
+        "CommitmentDiscountStatus",
+        "CommitmentDiscountType",
+        "CommitmentDiscountUnit",
+        "ConsumedQuantity",
+        "ConsumedUnit",
+        "ContractedUnitPrice",
+        "InvoiceId",
+        "ListUnitPrice",
+        "PricingCategory",
+        "PricingCurrency",
+        "PricingCurrencyContractedUnitPrice",
+        "PricingCurrencyEffectiveCost",
+        "PricingCurrencyListUnitPrice",
+        "RegionId",
+        "RegionName",
+        "ResourceId",
+        "ResourceName",
+        "ResourceType",
+        "ServiceSubcategory",
+        "SkuId",
+        "SkuMeter",
+        "SkuPriceDetails",
+        "SkuPriceId",
+        "SubAccountId",
+        "SubAccountName",
+        "SubAccountType",
+        "Tags",
+    }
+)
