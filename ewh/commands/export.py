@@ -12,7 +12,7 @@ from ewh.exit_codes import ExitCode
 from ewh.params import quarter_option
 
 
-@click.command(short_help="Write a quarter's marts as csv, parquet or xlsx, or its rows as FOCUS.")
+@click.command(short_help="Write a quarter's marts, or its rows as FOCUS.")
 @quarter_option(required=True, help="Calendar quarter, e.g. 2026Q3.")
 @click.option(
     "--format",
