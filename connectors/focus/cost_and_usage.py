@@ -210,20 +210,39 @@ def _timestamp(frame: pl.DataFrame, column: str) -> pl.Expr:
     return pl.coalesce(parsed)
 
 
+def _json(value: pl.Expr) -> pl.Expr:
+    """Any value (nested too) as its JSON text: wrapped in a one-field struct, encoded, unwrapped."""
+    return pl.struct(value.alias("v")).struct.json_encode().str.slice(5).str.head(-1)
+
+
+def _is_key_value_list(dtype: pl.DataType) -> bool:
+    return (
+        isinstance(dtype, pl.List)
+        and isinstance(dtype.inner, pl.Struct)
+        and [f.name for f in dtype.inner.fields] == ["key", "value"]
+    )
+
+
 def _texts(frame: pl.DataFrame) -> pl.DataFrame:
-    """Every FOCUS column as stripped text (nulls for empty cells); JSON columns (Tags, SkuPriceDetails) and
-    Parquet maps/structs as JSON text."""
+    """Every FOCUS column as stripped text (nulls for empty cells); nested Parquet columns as JSON text: a
+    map (key/value list: AWS and Azure write Tags so) as a JSON object, a struct or list as its JSON."""
     exprs = []
     for name, dtype in frame.schema.items():
         if name.startswith("_"):
             continue
         if isinstance(dtype, pl.Datetime):
             exprs.append(pl.col(name).dt.strftime("%Y-%m-%dT%H:%M:%SZ").alias(name))
-        elif isinstance(dtype, (pl.Struct, pl.List, pl.Map)):
-            value = pl.col(name).list.to_struct() if isinstance(dtype, pl.Map) else pl.col(name)
-            exprs.append(
-                value.struct.json_encode() if isinstance(dtype, pl.Struct) else value.cast(pl.String)
+        elif _is_key_value_list(dtype):
+            pairs = pl.col(name).list.eval(
+                pl.concat_str(
+                    _json(pl.element().struct.field("key").cast(pl.String)),
+                    pl.lit(":"),
+                    _json(pl.element().struct.field("value")),
+                )
             )
+            exprs.append(pl.concat_str(pl.lit("{"), pairs.list.join(","), pl.lit("}")).alias(name))
+        elif dtype.is_nested():
+            exprs.append(_json(pl.col(name)).alias(name))
         else:
             exprs.append(pl.col(name).cast(pl.String).str.strip_chars().replace("", None).alias(name))
     return frame.with_columns(exprs)

@@ -281,3 +281,30 @@ def test_arbitrary_bytes_are_rejected_by_name_or_read(raw):
         parse(raw, "junk.csv")
     except ExportFormatError as exc:
         assert "junk.csv" in str(exc)
+
+
+def test_parquet_map_tags_and_nested_x_columns_become_json():
+    """AWS and Azure write Tags as a Parquet map: it lands as a JSON object (the project tag is read)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    row = _row(
+        ServiceProviderName="AWS",
+        HostProviderName="AWS",
+        ConsumedQuantity="5",
+        ConsumedUnit="Tokens",
+        SkuMeter="Input Tokens",
+    )
+    table = pl.read_csv(io.BytesIO(_csv([row])), infer_schema=False).to_arrow()
+    table = table.append_column(
+        "Tags",
+        pa.array([[("user:project", "search"), ('te"am', "x")]], type=pa.map_(pa.string(), pa.string())),
+    )
+    table = table.append_column("x_Discounts", pa.array([["a", "b"]], type=pa.list_(pa.string())))
+    buffer = io.BytesIO()
+    pq.write_table(table, buffer)
+    rows = parse(buffer.getvalue(), "f.parquet").rows
+    attributes = json.loads(rows["attributes"][0])
+    assert rows["project"].to_list() == ["search"]
+    assert json.loads(attributes["Tags"]) == {"user:project": "search", 'te"am': "x"}
+    assert json.loads(attributes["x_Discounts"]) == ["a", "b"]
