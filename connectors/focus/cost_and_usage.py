@@ -14,7 +14,7 @@ hold every column that version marks Mandatory; it is rejected by name otherwise
   meter (``SkuMeter`` or ``x_SkuMeterName``), the Google SKU description (``ChargeDescription``), else from
   ``SkuMeter`` words. A token row with no readable direction is quarantined by name.
 * Other AI rows (PTU hours, requests, a null ConsumedQuantity) and AI Purchase rows: ``spend`` (the
-  spend-based fallback) with the BilledCost as quantity.
+  spend-based fallback) with the BilledCost as quantity; a negative one (a refund) is money only.
 * Credit and Adjustment rows count against the usage rows of the same account, period, SKU and resource
   (``cost_amount_net``); unmatched ones, and every ``ChargeClass = Correction`` row (a correction to an
   earlier billing period), land as money-only ``spend`` rows (quantity 0, gross 0, net their BilledCost).
@@ -24,8 +24,9 @@ hold every column that version marks Mandatory; it is rejected by name otherwise
 EffectiveCost and ContractedCost, the SKU and pricing columns, ``Tags`` and every ``x_`` column are kept
 in ``attributes``. ``vendor`` is the host provider (HostProviderName, else ProviderName, else the
 invoice issuer) as the canonical vendor (AWS -> aws, Microsoft -> azure, Google -> google...); a provider
-the schema does not know is quarantined with its name. The dataset is ``cost_and_usage.<vendor>`` so the
-report-family seed can rank a native export above FOCUS for the same bill and day.
+the schema does not know is quarantined with its name. The dataset is ``cost_and_usage.<vendor>`` (vendors
+joined by ``+`` when one file holds several) so the report-family seed can rank a native export above
+FOCUS for the same bill and day.
 """
 
 from __future__ import annotations
