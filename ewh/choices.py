@@ -51,4 +51,5 @@ IMAGE_QUALITIES = ("low", "medium", "high")
 
 # --- ewh export
 
-EXPORT_FORMATS = ("csv", "parquet", "xlsx")
+# focus: the quarter's activity rows as a FOCUS 1.3 dataset with x_ carbon columns (ewh/export_focus.py)
+EXPORT_FORMATS = ("csv", "parquet", "xlsx", "focus")

@@ -2,6 +2,7 @@
 
     ewh export --quarter 2026Q3 --format xlsx --out q3.xlsx       one workbook, a sheet per table
     ewh export --quarter 2026Q3 --format csv --out exports/2026Q3  a file per table in the folder
+    ewh export --quarter 2026Q3 --format focus --out exports/2026Q3  one FOCUS dataset (export_focus.py)
 
 Each table is read as it is in the warehouse, filtered to the quarter where it has a quarter column
 (calendar quarter, as everywhere in the marts; fiscal quarters appear as a column). The ESRS table is
@@ -273,6 +274,13 @@ def export_quarter(paths: Paths, quarter: str, fmt: str, out: Path) -> list[Path
     """Write the quarter's tables and provenance as ``fmt`` under ``out``; return the files written."""
     if fmt not in FORMATS:
         raise ExportError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    if fmt == "focus":
+        from ewh.export_focus import FocusExportError, export_focus
+
+        try:
+            return export_focus(paths, _parse(quarter), out)
+        except FocusExportError as exc:
+            raise ExportError(str(exc)) from None
     tables = read_tables(paths, quarter)
     if fmt == "csv":
         return _write_folder(tables, out, lambda f, p: f.write_csv(p), ".csv")

@@ -12,6 +12,7 @@ from connectors.anthropic import costs as anthropic_costs
 from connectors.anthropic import usage as anthropic_usage
 from connectors.cloud_carbon import exports as cloud_carbon
 from connectors.core.base import Connector
+from connectors.focus import cost_and_usage as focus
 from connectors.google import ads as google_ads
 from connectors.google import cloud_billing as gcp_billing
 from connectors.linkedin import ads as linkedin_ads
@@ -34,6 +35,7 @@ _ALL = (
     gcp_billing.CONNECTOR,
     azure_cost.CONNECTOR,
     aws_cur.CONNECTOR,
+    focus.CONNECTOR,
     mistral_usage.CONNECTOR,
     runway_usage.CONNECTOR,
     google_ads.CONNECTOR,
