@@ -1,10 +1,11 @@
 """ElevenLabs character usage: ``GET /v1/usage/character-stats`` responses saved to a file (issue #18).
 
-Request (ElevenLabs API reference, https://elevenlabs.io/docs/api-reference/usage/get): ``start_unix`` and
+Request (ElevenLabs API reference, https://elevenlabs.io/docs/api-reference/legacy/usage/get; marked
+deprecated there in favour of ``/v1/workspace/analytics/query/usage-by-product-over-time``, still served): ``start_unix`` and
 ``end_unix`` (UTC, **milliseconds**), ``include_workspace_metrics`` (the whole workspace, not only the
 key's user), ``breakdown_type`` (``none``, ``model``, ``voice``, ``user``, ``product_type``, ``api_keys``,
 ...; ``user`` only with workspace metrics), ``aggregation_interval`` (``hour``, ``day``, ``week``,
-``month``, ``cumulative``) and ``metric`` (default ``characters``). Response, as the reference shows it::
+``month``, ``cumulative``) and ``metric`` (``tts_characters``; ``credits``, ``minutes_used``... are others). Response, as the reference shows it::
 
     {"time": [1738252091000, 1739404800000], "usage": {"All": [49, 1053]}}
 
@@ -12,9 +13,9 @@ key's user), ``breakdown_type`` (``none``, ``model``, ``voice``, ``user``, ``pro
 id, a user, or ``All`` without breakdown) to one number per bucket. The response does not say which
 breakdown (or metric) was asked for, so the saved file's name does: ``character_stats_<breakdown>_...json``
 (``fetch`` names its files ``character_stats_api_<breakdown>_<first>_<last>.json``); a name without a
-known breakdown is read as ``none``, whose only key is ``All``. Only the ``characters`` metric is read
-(the default; a file named ``..._credits_...`` or with another metric is rejected by name, since credits
-are not characters for every model).
+known breakdown is read as ``none``, whose only key is ``All``. Only characters are read (``tts_characters``, the
+default): a file whose name states another metric (``..._credits_...``) is rejected by name, since credits
+are not characters for every model.
 
 Each (key, bucket) is a record (``_record`` = ``/usage/<key>/<i>``, the key JSON-pointer escaped) and lands
 as one ``tts_characters`` row: ``model`` for the model breakdown, ``attributes.voice_id`` for voices,
@@ -57,7 +58,8 @@ IMPERSONAL = ("none", "model", "voice", "product_type", "api_keys")
 BREAKDOWNS = (*IMPERSONAL, "user")
 _BREAKDOWN = re.compile(r"character[_-]stats_(?:api_)?(" + "|".join(BREAKDOWNS) + r")(?:_|\.json$)", re.I)
 _METRIC = re.compile(
-    r"_(credits|minutes_used|request_count|ttfb_avg|ttfb_p95|fiat_units_spent)(?:_|\.)", re.I
+    r"_(credits|minutes_used|request_count|ttfb_avg|ttfb_p95|fiat_units_spent|concurrency(?:_average)?)(?:_|\.)",
+    re.I,
 )
 
 
@@ -229,7 +231,7 @@ def fetch(first: date, end: date, breakdown: str = "model") -> list[ApiExport]:
         "include_workspace_metrics": "true",
         "breakdown_type": breakdown,
         "aggregation_interval": "day",
-        "metric": "characters",
+        "metric": "tts_characters",
     }
     body = request_json(
         build_session(),
