@@ -111,5 +111,5 @@ CONNECTOR = Connector(
     file_patterns=("*.csv",),
     parse=parse,
     scrub=scrub,
-    description="Adobe generative credit usage (Firefly and Creative Cloud features, per day and user) as CSV",
+    description="Adobe generative credit usage (Firefly and Creative Cloud features, by day and user), CSV",
 )

@@ -1,11 +1,12 @@
 """ElevenLabs character usage: ``GET /v1/usage/character-stats`` responses saved to a file (issue #18).
 
-Request (ElevenLabs API reference, https://elevenlabs.io/docs/api-reference/legacy/usage/get; marked
-deprecated there in favour of ``/v1/workspace/analytics/query/usage-by-product-over-time``, still served): ``start_unix`` and
-``end_unix`` (UTC, **milliseconds**), ``include_workspace_metrics`` (the whole workspace, not only the
-key's user), ``breakdown_type`` (``none``, ``model``, ``voice``, ``user``, ``product_type``, ``api_keys``,
-...; ``user`` only with workspace metrics), ``aggregation_interval`` (``hour``, ``day``, ``week``,
-``month``, ``cumulative``) and ``metric`` (``tts_characters``; ``credits``, ``minutes_used``... are others). Response, as the reference shows it::
+Request (ElevenLabs API reference, https://elevenlabs.io/docs/api-reference/legacy/usage/get, marked
+deprecated there in favour of ``/v1/workspace/analytics/query/usage-by-product-over-time`` but served):
+``start_unix`` and ``end_unix`` (UTC, **milliseconds**), ``include_workspace_metrics`` (the whole
+workspace, not only the key's user), ``breakdown_type`` (``none``, ``model``, ``voice``, ``user``,
+``product_type``, ``api_keys``, ...; ``user`` only with workspace metrics), ``aggregation_interval``
+(``hour``, ``day``, ``week``, ``month``, ``cumulative``) and ``metric`` (``tts_characters``; ``credits``,
+``minutes_used``... are others). Response, as the reference shows it::
 
     {"time": [1738252091000, 1739404800000], "usage": {"All": [49, 1053]}}
 
@@ -13,8 +14,8 @@ key's user), ``breakdown_type`` (``none``, ``model``, ``voice``, ``user``, ``pro
 id, a user, or ``All`` without breakdown) to one number per bucket. The response does not say which
 breakdown (or metric) was asked for, so the saved file's name does: ``character_stats_<breakdown>_...json``
 (``fetch`` names its files ``character_stats_api_<breakdown>_<first>_<last>.json``); a name without a
-known breakdown is read as ``none``, whose only key is ``All``. Only characters are read (``tts_characters``, the
-default): a file whose name states another metric (``..._credits_...``) is rejected by name, since credits
+known breakdown is read as ``none``, whose only key is ``All``. Only characters are read
+(``tts_characters``, the default): a file whose name states another metric (``..._credits_...``) is rejected by name, since credits
 are not characters for every model.
 
 Each (key, bucket) is a record (``_record`` = ``/usage/<key>/<i>``, the key JSON-pointer escaped) and lands
