@@ -15,8 +15,8 @@ id, a user, or ``All`` without breakdown) to one number per bucket. The response
 breakdown (or metric) was asked for, so the saved file's name does: ``character_stats_<breakdown>_...json``
 (``fetch`` names its files ``character_stats_api_<breakdown>_<first>_<last>.json``); a name without a
 known breakdown is read as ``none``, whose only key is ``All``. Only characters are read
-(``tts_characters``, the default): a file whose name states another metric (``..._credits_...``) is rejected by name, since credits
-are not characters for every model.
+(``tts_characters``, the default): a file whose name states another metric (``..._credits_...``) is
+rejected by name, since credits are not characters for every model.
 
 Each (key, bucket) is a record (``_record`` = ``/usage/<key>/<i>``, the key JSON-pointer escaped) and lands
 as one ``tts_characters`` row: ``model`` for the model breakdown, ``attributes.voice_id`` for voices,
