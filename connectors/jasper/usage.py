@@ -33,12 +33,10 @@ import polars as pl
 
 from connectors.core.base import Connector, ExportFormatError, ParsedExport
 from connectors.core.frames import (
-    Measure,
     json_attributes,
     natural_key,
     read_csv_rows,
     skip_records,
-    unpivot_measures,
 )
 from connectors.core.pseudonym import scrub_csv
 from connectors.core.schema import PARSED_SCHEMA, UTC_TS, conform
@@ -76,36 +74,25 @@ def parse(raw: bytes, file: str) -> ParsedExport:
     months = {c: m for c in frame.columns if not c.startswith("_") and c != user and (m := _month(c))}
     if not months:
         raise ExportFormatError(SOURCE, file, "no month column (YYYY-MM): not a monthly generations export")
-    frame = frame.with_columns(
-        pl.col(user).alias("user_id"),
-        *[
-            pl.col(c).str.strip_chars().str.replace_all(",", "").cast(pl.Float64, strict=False).alias(c)
-            for c in months
-        ],
-        # a cell that holds text no number can be read from quarantines its user-month
-        pl.concat_str(
-            [
-                pl.when(
-                    pl.col(c).is_not_null()
-                    & pl.col(c)
-                    .str.strip_chars()
-                    .str.replace_all(",", "")
-                    .cast(pl.Float64, strict=False)
-                    .is_null()
-                ).then(pl.lit(c))
-                for c in months
-            ],
-            separator=", ",
-            ignore_nulls=True,
-        ).alias("_bad_months"),
+    frame = frame.with_columns(pl.col(user).alias("user_id"))
+    # one row per non-empty user-month cell; a cell no number can be read from keeps a null quantity,
+    # so validation quarantines that user-month (and only it)
+    index = [c for c in frame.columns if c not in months]
+    long = (
+        frame.unpivot(on=list(months), index=index, variable_name="measure", value_name="_cell")
+        .filter(pl.col("_cell").is_not_null() | pl.col("_problem").is_not_null())
+        .filter(pl.col("_problem").is_null() | (pl.col("measure") == next(iter(months))))  # a bad line once
+        .with_columns(
+            pl.col("_cell")
+            .str.strip_chars()
+            .str.replace_all(",", "")
+            .cast(pl.Float64, strict=False)
+            .alias("quantity"),
+            pl.lit("generations").alias("activity_type"),
+            pl.lit("generations").alias("unit"),
+            pl.concat_str(pl.col("_pointer"), pl.lit("#"), pl.col("measure")).alias("source_row"),
+        )
     )
-    frame = frame.with_columns(
-        pl.when(pl.col("_bad_months") != "")
-        .then(pl.lit("generations not a number in month(s) ") + pl.col("_bad_months"))
-        .otherwise(pl.col("_problem"))
-        .alias("_problem")
-    )
-    long = unpivot_measures(frame, [Measure(c, "generations", "generations") for c in months])
     empty = frame.join(long.select("_record").unique(), on="_record", how="anti")
     skipped = skip_records(empty, "no generations in any month (every month cell empty)")
     start = pl.col("measure").replace_strict(months, return_dtype=pl.String).str.to_date("%Y-%m").cast(UTC_TS)
