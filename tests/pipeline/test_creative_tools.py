@@ -85,8 +85,9 @@ def test_creative_tools_form_their_channel_per_tool_and_business_unit_with_the_d
     mart = _rows(
         pipeline_home,
         "select vendor, sum(activity_rows) as n, sum(energy_kwh) as kwh, "
-        "sum(rows_dq_1_2 + rows_dq_3 + rows_dq_4 + rows_dq_5) as dq_rows, count(distinct business_unit) as bus "
-        "from mart_quarterly_business_units where channel = 'AI tools (creative)' group by vendor order by vendor",
+        "sum(rows_dq_1_2 + rows_dq_3 + rows_dq_4 + rows_dq_5) as dq_rows, "
+        "count(distinct business_unit) as bus from mart_quarterly_business_units "
+        "where channel = 'AI tools (creative)' group by vendor order by vendor",
     )
     facts = _rows(
         pipeline_home,
@@ -121,7 +122,8 @@ def test_raw_user_identifiers_reach_no_landing_warehouse_or_log(tmp_path_factory
         "User,2026-09\nAna.Lopez@example.com,12\nbo@example.com,7\n"
     )
     (exports / "adobe_firefly" / "credits.csv").write_text(
-        "Date,User,Product,Feature,Generative Credits\n2026-09-01,Ana.Lopez@example.com,Firefly,Text to Image,4\n"
+        "Date,User,Product,Feature,Generative Credits\n"
+        "2026-09-01,Ana.Lopez@example.com,Firefly,Text to Image,4\n"
     )
     (exports / "elevenlabs_usage" / "character_stats_user_2026-09-01.json").write_text(
         '{"time": [1788220800000], "usage": {"bo@example.com": [900]}}'
