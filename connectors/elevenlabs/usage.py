@@ -132,11 +132,12 @@ def parse(raw: bytes, file: str) -> ParsedExport:
             f"character_stats_<{'|'.join(BREAKDOWNS)}>_....json",
         )
     starts = pl.from_epoch(times, time_unit="ms").dt.replace_time_zone("UTC").cast(UTC_TS)
-    step = starts.diff()
-    length = step.shift(-1).fill_null(step.drop_nulls().tail(1).first() if step.drop_nulls().len() else None)
-    ends = starts + length.fill_null(timedelta(days=1))
+    steps = starts.diff().drop_nulls()
+    last_step = steps[-1] if len(steps) else timedelta(days=1)  # a lone bucket: one day
     buckets = pl.DataFrame(
-        {"_i": pl.Series(range(len(times)), dtype=pl.Int64), "usage_start": starts, "usage_end": ends}
+        {"_i": pl.Series(range(len(times)), dtype=pl.Int64), "usage_start": starts}
+    ).with_columns(
+        pl.col("usage_start").shift(-1).fill_null(pl.col("usage_start") + last_step).alias("usage_end")
     )
     days = covered_days(starts)
     cells = (

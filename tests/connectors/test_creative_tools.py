@@ -68,6 +68,16 @@ def test_elevenlabs_model_breakdown_lands_characters_per_model_and_day():
     assert rows.get_column("usage_end").to_list()[1] == datetime(2026, 9, 3, tzinfo=UTC)
 
 
+def test_elevenlabs_a_lone_bucket_lasts_a_day():
+    parsed = elevenlabs.parse(_doc({"bo@x": [900]}, days=1), "character_stats_api_keys_2026-09-01.json")
+    row = parsed.rows.row(0, named=True)
+    assert (row["usage_start"], row["usage_end"], row["api_key_id"]) == (
+        datetime(2026, 9, 1, tzinfo=UTC),
+        datetime(2026, 9, 2, tzinfo=UTC),
+        "bo@x",
+    )
+
+
 def test_elevenlabs_null_is_skipped_and_text_quarantined_nothing_lost():
     raw = _doc({"eleven_v3": [None, "lots"]})
     parsed = elevenlabs.parse(raw, "character_stats_model_2026-09.json")

@@ -31,25 +31,25 @@ PUE_LOW, PUE, PUE_HIGH = 1.15, 1.355, 1.56
 RULES = {
     # case: (where, method_tier, dq, it kWh per unit low / central / high)
     "elevenlabs characters": (
-        "vendor = 'elevenlabs'",
+        "vendor = 'elevenlabs' and quantity > 0",
         "activity_default",
         4,
         (1e-8, 1e-7, 1e-6),
     ),
     "adobe image credits": (
-        "vendor = 'adobe' and attributes like '%Text to Image%'",
+        "vendor = 'adobe' and quantity > 0 and attributes like '%Text to Image%'",
         "credit_rate_card",
         5,
         (3.15e-5, 0.0029, 0.046),
     ),
     "adobe video credits": (
-        "vendor = 'adobe' and attributes like '%Generate Video%'",
+        "vendor = 'adobe' and quantity > 0 and attributes like '%Generate Video%'",
         "credit_rate_card",
         5,
         (3.736143e-6, 0.000456668, 0.0081513),
     ),
     "jasper generations": (
-        "vendor = 'jasper'",
+        "vendor = 'jasper' and quantity > 0",
         "per_generation_assumption",
         5,
         (1.771124e-4, 0.00099319, 6.38965e-3),
