@@ -25,6 +25,13 @@ PLATFORM_SOURCES: dict[str, tuple[str, str]] = {
     "tiktok": ("tiktok", "tiktok_ads"),
 }
 
+# creative tool -> the registered source whose landed rows the estimate imitates (issue #18)
+TOOL_SOURCES: dict[str, str] = {
+    "elevenlabs": "elevenlabs_usage",
+    "jasper": "jasper_usage",
+    "adobe": "adobe_firefly",
+}
+
 # option field -> (activity_type, unit, flag help)
 AI_QUANTITIES: dict[str, tuple[str, str, str]] = {
     "input_tokens": ("llm_input_tokens", "tokens", "uncached prompt tokens"),
@@ -43,7 +50,16 @@ AD_QUANTITIES: dict[str, tuple[str, str, str]] = {
     "video_views": ("video_views", "views", "ad video views"),
     "view_seconds": ("ad_view_seconds", "seconds", "total seconds the ads were watched"),
 }
-QUANTITIES = AI_QUANTITIES | AD_QUANTITIES
+TOOL_QUANTITIES: dict[str, tuple[str, str, str]] = {
+    "characters": ("tts_characters", "characters", "characters voiced (--tool elevenlabs)"),
+    "generations": ("generations", "generations", "generations (--tool jasper)"),
+    "credits": (
+        "generative_credits",
+        "credits",
+        "generative credits (--tool adobe; --feature picks the rate)",
+    ),
+}
+QUANTITIES = AI_QUANTITIES | AD_QUANTITIES | TOOL_QUANTITIES
 AD_FORMATS = ("display", "video", "ctv", "search", "social", "native", "audio")
 DEVICES = ("mobile", "tablet", "desktop", "tv", "other")
 BUY_TYPES = ("programmatic", "direct", "end_to_end")

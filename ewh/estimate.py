@@ -46,6 +46,8 @@ from ewh.choices import (
     AI_QUANTITIES,
     PLATFORM_SOURCES,
     QUANTITIES,
+    TOOL_QUANTITIES,
+    TOOL_SOURCES,
     VENDOR_SOURCES,
 )
 from ewh.estimate_sql import CATALOG, compiled_chain, evaluate
@@ -60,6 +62,8 @@ TOKEN_FIELDS = ("input_tokens", "cached_input_tokens", "cache_write_tokens", "ou
 SETTINGS = (
     "vendor",
     "platform",
+    "tool",
+    "feature",
     "model",
     "country",
     "region",
@@ -122,6 +126,11 @@ class Usage:
     impressions: float | None = None
     video_views: float | None = None
     view_seconds: float | None = None
+    tool: str | None = None  # creative tools (issue #18)
+    feature: str | None = None
+    characters: float | None = None
+    generations: float | None = None
+    credits: float | None = None
 
     @property
     def is_ads(self) -> bool:
@@ -132,9 +141,11 @@ class Usage:
 
     def describe(self) -> str:
         who = f"{self.platform} ads" if self.is_ads else " ".join(p for p in (self.vendor, self.model) if p)
+        who = self.tool or who
         extras = [
             f"{k}={v}"
             for k, v in (
+                ("feature", self.feature),
                 ("format", self.ad_format),
                 ("device", self.device),
                 ("country", self.country),
@@ -172,11 +183,21 @@ def _country(value: str | None) -> str | None:
 
 def check(usage: Usage) -> Usage:
     """Reject what cannot be estimated, with a message that says what to give instead."""
+    if usage.tool is not None:
+        return _check_tool(usage)
+    if usage.feature is not None:
+        raise EstimateError("--feature describes a creative tool's use; give it with --tool adobe")
+    if tools := [n for n in usage.quantities() if n in TOOL_QUANTITIES]:
+        raise EstimateError(
+            f"{', '.join('--' + n for n in tools)} describe a creative tool's use; give --tool "
+            f"({', '.join(sorted(TOOL_SOURCES))})"
+        )
     if usage.vendor and usage.platform:
         raise EstimateError("give --vendor (AI usage) or --platform (ad delivery), not both")
     if not usage.vendor and not usage.platform:
         raise EstimateError(
-            "give --vendor for AI usage (e.g. openai) or --platform for ad delivery (e.g. meta)"
+            "give --vendor for AI usage (e.g. openai), --platform for ad delivery (e.g. meta)"
+            " or --tool for a creative tool (e.g. elevenlabs)"
         )
     if usage.vendor and usage.vendor not in VENDOR_SOURCES:
         raise EstimateError(
@@ -220,7 +241,35 @@ def check(usage: Usage) -> Usage:
     return replace(usage, country=_country(usage.country))
 
 
+def _check_tool(usage: Usage) -> Usage:
+    """A creative tool's planned use: the tool alone (no vendor, platform or model) and its own units."""
+    if usage.vendor or usage.platform:
+        raise EstimateError("give --tool (a creative tool) alone, without --vendor or --platform")
+    if usage.tool not in TOOL_SOURCES:
+        raise EstimateError(f"unknown tool {usage.tool!r}; tools: {', '.join(sorted(TOOL_SOURCES))}")
+    quantities = usage.quantities()
+    if not quantities:
+        raise EstimateError("no quantity given; give one of " + ", ".join(f"--{n}" for n in TOOL_QUANTITIES))
+    other = [n for n in quantities if n not in TOOL_QUANTITIES]
+    if other:
+        raise EstimateError(
+            f"{', '.join('--' + n.replace('_', '-') for n in other)} do not apply to a tool; "
+            f"give {', '.join('--' + n for n in TOOL_QUANTITIES)}"
+        )
+    for name, value in quantities.items():
+        if not math.isfinite(value) or value < 0:
+            raise EstimateError(f"--{name} must be a finite number ≥ 0, not {value}")
+    if usage.model or usage.ad_format or usage.device or usage.size or usage.quality or usage.buy_type:
+        raise EstimateError("--tool takes its quantities, --feature, --country and --date only")
+    return replace(usage, country=_country(usage.country))
+
+
+TOOL_SERVICES = {"elevenlabs": "elevenlabs.tts", "jasper": "jasper.app", "adobe": "adobe.firefly"}
+
+
 def _service(usage: Usage, activity_type: str) -> str:
+    if usage.tool:
+        return TOOL_SERVICES[usage.tool]
     if usage.is_ads:
         return f"{usage.platform}.ads"
     product = {
@@ -240,12 +289,14 @@ def activity_rows(options: list[Usage], *, ingested_at: datetime | None = None) 
     for usage in options:
         day = usage.usage_date or date.today()
         start = datetime.combine(day, dtime(0), tzinfo=UTC)
-        if usage.is_ads:
+        if usage.tool:
+            vendor, source = usage.tool, TOOL_SOURCES[usage.tool]
+        elif usage.is_ads:
             vendor, source = PLATFORM_SOURCES[usage.platform]
         else:
             vendor, source = usage.vendor, VENDOR_SOURCES[usage.vendor]
         attributes = {"estimate": True, "label": usage.label}
-        for name in ("size", "quality", "buy_type", "ads_txt_lines"):
+        for name in ("size", "quality", "buy_type", "ads_txt_lines", "feature"):
             if getattr(usage, name) is not None:
                 attributes[name] = getattr(usage, name)
         for name, quantity in usage.quantities().items():
@@ -613,8 +664,11 @@ def usage_from(values: Mapping[str, object]) -> Usage:
 
 def merge(first: Usage, second: Usage) -> Usage:
     """The comparison option: its own values, the rest from the first option (see the module docstring)."""
-    switches = (second.platform is not None and not first.is_ads) or (
-        second.vendor is not None and first.is_ads
+    switches = (
+        (second.platform is not None and not first.is_ads)
+        or (second.vendor is not None and first.is_ads)
+        or (second.tool is not None and first.tool is None)
+        or (first.tool is not None and (second.vendor is not None or second.platform is not None))
     )
     if switches:
         return second

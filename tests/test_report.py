@@ -136,6 +136,13 @@ def test_breakdowns_sum_to_the_headline(reports, warehouse):
     ).fetchall()[0][0]
     channel = {r["label"]: r["co2e_location_kg"] for r in payload["breakdowns"]["channel"]}
     assert channel["Advertising: ad delivery (GMSF)"] == pytest.approx(ads, rel=REL)
+    # creative tools (seed vendor_channels) are their own channel: exactly their vendors' rows (#18)
+    tools = warehouse.sql(
+        "select sum(co2e_location_kg) from fct_activity_impacts"
+        " where quarter = $q and vendor in ('elevenlabs', 'jasper', 'adobe')",
+        params={"q": QUARTER},
+    ).fetchall()[0][0]
+    assert channel["AI tools (creative)"] == pytest.approx(tools, rel=REL)
     assert payload["ad_delivery_mart_kgco2e"] == pytest.approx(ads, rel=REL)
     # business units straight from their mart, "unallocated" included
     units = dict(

@@ -6,15 +6,18 @@ vendor-reported emissions table (``Connector.table``).
 
 from __future__ import annotations
 
+from connectors.adobe import firefly as adobe_firefly
 from connectors.amazon import cur as aws_cur
 from connectors.anthropic import console as anthropic_console
 from connectors.anthropic import costs as anthropic_costs
 from connectors.anthropic import usage as anthropic_usage
 from connectors.cloud_carbon import exports as cloud_carbon
 from connectors.core.base import Connector
+from connectors.elevenlabs import usage as elevenlabs_usage
 from connectors.focus import cost_and_usage as focus
 from connectors.google import ads as google_ads
 from connectors.google import cloud_billing as gcp_billing
+from connectors.jasper import usage as jasper_usage
 from connectors.linkedin import ads as linkedin_ads
 from connectors.meta import ads as meta_ads
 from connectors.microsoft import azure_cost
@@ -43,6 +46,9 @@ _ALL = (
     linkedin_ads.CONNECTOR,
     tiktok_ads.CONNECTOR,
     *cloud_carbon.CONNECTORS,
+    elevenlabs_usage.CONNECTOR,
+    jasper_usage.CONNECTOR,
+    adobe_firefly.CONNECTOR,
 )
 CONNECTORS: dict[str, Connector] = {c.source: c for c in _ALL}
 ACTIVITY_SOURCES = [c.source for c in _ALL if c.table == "activity"]

@@ -41,6 +41,10 @@ ACTIVITY_UNITS: dict[str, str] = {
     "video_views": "views",
     "ad_view_seconds": "seconds",
     "spend": "currency",
+    # creative tools that report their own units, not physical ones (issue #18): converted to images,
+    # video seconds or tokens in dbt (seed factor_activity_conversions), never here
+    "generative_credits": "credits",
+    "generations": "generations",
 }
 ACTIVITY_TYPES = frozenset(ACTIVITY_UNITS)
 UNITS = frozenset(ACTIVITY_UNITS.values())
@@ -48,6 +52,7 @@ DEVICES = frozenset({"mobile", "tablet", "desktop", "tv", "other"})
 AD_FORMATS = frozenset({"display", "video", "ctv", "search", "social", "native", "audio"})
 VENDORS = frozenset(
     {"openai", "anthropic", "google", "azure", "aws", "mistral", "runway", "meta", "linkedin", "tiktok"}
+    | {"elevenlabs", "jasper", "adobe"}  # creative tools (issue #18)
 )
 
 UTC_TS = pl.Datetime("us", "UTC")

@@ -200,7 +200,8 @@ def _load(con: duckdb.DuckDBPyConnection, quarter: str, quarters: list[str]) -> 
         by_channel=con.sql(
             f"""
             select {CHANNEL_SQL} as label, {_sums()}
-            from fct_activity_impacts where quarter = $q
+            from fct_activity_impacts as f left join vendor_channels as vc on f.vendor = vc.vendor
+            where quarter = $q
             group by label order by co2e_location_kg desc nulls last
             """,
             params=params,
@@ -302,8 +303,10 @@ def _load(con: duckdb.DuckDBPyConnection, quarter: str, quarters: list[str]) -> 
 
 
 # AI services vs advertising; ad delivery is the GMSF path (fct_ad_impacts / mart_quarterly_ad_emissions)
+# a vendor's own channel (seed vendor_channels: creative tools, seats) first, as in macros/channel.sql
 CHANNEL_SQL = f"""
-    case when method_tier in {AD_TIERS} then 'Advertising: ad delivery (GMSF)'
+    case when vc.channel is not null then vc.channel
+         when method_tier in {AD_TIERS} then 'Advertising: ad delivery (GMSF)'
          when service like '%.ads' then 'Advertising: spend-based'
          else 'AI services' end"""
 

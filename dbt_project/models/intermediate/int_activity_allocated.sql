@@ -1,9 +1,10 @@
 {#-
     Every row-level impact with its business unit, brand and cost centre from allocation_rules, the
-    most specific key winning: campaign, API key, project, workspace, then account. Unmatched rows get
+    most specific key winning: campaign, API key, project, workspace, user (a pseudonym: creative tools
+    and seats), then account. Unmatched rows get
     'unallocated' and stay in every total.
 -#}
-{% set fields = ['campaign_id', 'api_key_id', 'project', 'workspace', 'account'] %}
+{% set fields = ['campaign_id', 'api_key_id', 'project', 'workspace', 'user_id', 'account'] %}
 select
     f.*,
     {{ fiscal_quarter_label('f.usage_date') }} as fiscal_quarter,

@@ -7,6 +7,8 @@
       other        it_kwh = quantity * it_kwh_per_unit(activity_type)
       images       it_kwh = images * it_kwh_per_image(model, size, quality) where published (gpt-image-1:
                    OpenAI's image tokens x EcoLogits' per-token energy), else the per-image default
+      creative-tool units (credits, generations: factor_activity_conversions, int_activity_conversion_factors)
+                   it_kwh = quantity * units_per_unit(feature, else the vendor's '*') * the target's factor
     Embodied emissions: LLM, video and per-model image rows (EcoLogits hardware share); null, never 0,
     for the per-unit defaults that have no embodied estimate (images, audio, TTS, embeddings, moderation).
     Low and high multiply the low (high) ends of every factor (for LLMs the model's range widened by the
@@ -22,31 +24,33 @@
 {%- set is_llm = "m.model_factor_id is not null" -%}
 {%- set per_unit = {
     'it_low': "case when m.model_factor_id is null
-                 then coalesce(im.it_kwh_per_image_low, e.it_kwh_per_unit_low, vm.it_kwh_per_second_low, vd.it_kwh_per_second_low)
+                 then coalesce(im.it_kwh_per_image_low, e.it_kwh_per_unit_low, vm.it_kwh_per_second_low, vd.it_kwh_per_second_low, coalesce(cx.it_kwh_per_unit_low, cd.it_kwh_per_unit_low))
              when a.activity_type = 'llm_requests' then m.it_kwh_per_request_low
              else w.weight_low * m.it_kwh_per_output_token_low end",
     'it': "case when m.model_factor_id is null
-                 then coalesce(im.it_kwh_per_image, e.it_kwh_per_unit, vm.it_kwh_per_second, vd.it_kwh_per_second)
+                 then coalesce(im.it_kwh_per_image, e.it_kwh_per_unit, vm.it_kwh_per_second, vd.it_kwh_per_second, coalesce(cx.it_kwh_per_unit, cd.it_kwh_per_unit))
              when a.activity_type = 'llm_requests' then m.it_kwh_per_request
              else w.weight * m.it_kwh_per_output_token end",
     'it_high': "case when m.model_factor_id is null
-                 then coalesce(im.it_kwh_per_image_high, e.it_kwh_per_unit_high, vm.it_kwh_per_second_high, vd.it_kwh_per_second_high)
+                 then coalesce(im.it_kwh_per_image_high, e.it_kwh_per_unit_high, vm.it_kwh_per_second_high, vd.it_kwh_per_second_high, coalesce(cx.it_kwh_per_unit_high, cd.it_kwh_per_unit_high))
              when a.activity_type = 'llm_requests' then m.it_kwh_per_request_high
              else w.weight_high * m.it_kwh_per_output_token_high end",
     'emb_low': "case when m.model_factor_id is null
-                 then coalesce(im.embodied_kgco2e_per_image_low, vm.embodied_kgco2e_per_second_low, vd.embodied_kgco2e_per_second_low)
+                 then coalesce(im.embodied_kgco2e_per_image_low, vm.embodied_kgco2e_per_second_low, vd.embodied_kgco2e_per_second_low, coalesce(cx.embodied_kgco2e_per_unit_low, cd.embodied_kgco2e_per_unit_low))
              when a.activity_type = 'llm_requests' then m.embodied_kgco2e_per_request_low
              else w.weight_low * m.embodied_kgco2e_per_output_token_low end",
     'emb': "case when m.model_factor_id is null
-                 then coalesce(im.embodied_kgco2e_per_image, vm.embodied_kgco2e_per_second, vd.embodied_kgco2e_per_second)
+                 then coalesce(im.embodied_kgco2e_per_image, vm.embodied_kgco2e_per_second, vd.embodied_kgco2e_per_second, coalesce(cx.embodied_kgco2e_per_unit, cd.embodied_kgco2e_per_unit))
              when a.activity_type = 'llm_requests' then m.embodied_kgco2e_per_request
              else w.weight * m.embodied_kgco2e_per_output_token end",
     'emb_high': "case when m.model_factor_id is null
-                 then coalesce(im.embodied_kgco2e_per_image_high, vm.embodied_kgco2e_per_second_high, vd.embodied_kgco2e_per_second_high)
+                 then coalesce(im.embodied_kgco2e_per_image_high, vm.embodied_kgco2e_per_second_high, vd.embodied_kgco2e_per_second_high, coalesce(cx.embodied_kgco2e_per_unit_high, cd.embodied_kgco2e_per_unit_high))
              when a.activity_type = 'llm_requests' then m.embodied_kgco2e_per_request_high
              else w.weight_high * m.embodied_kgco2e_per_output_token_high end",
 } -%}
-{%- set other_tier = "coalesce(im.method_tier, e.method_tier, vm.method_tier, vd.method_tier, 'no_factor')" -%}
+{#- A creative tool's own unit (credits, generations) converted with factor_activity_conversions: the row's
+    feature's own conversion (cx) if the seed has one, else the vendor's default ('*', cd). -#}
+{%- set other_tier = "coalesce(im.method_tier, e.method_tier, vm.method_tier, vd.method_tier, cx.method_tier, cd.method_tier, 'no_factor')" -%}
 {%- set method_tier -%}
     case
         when {{ is_llm }} and m.model_method_tier in ('model_specific', 'name_size') and w.method_tier is not null
@@ -58,7 +62,7 @@
 select
     a.*,
     case when {{ is_llm }} then m.model_factor_id end as model_factor_id,
-    case when {{ is_llm }} then w.factor_id else coalesce(im.factor_id, e.factor_id, vm.factor_id, vd.factor_id) end
+    case when {{ is_llm }} then w.factor_id else coalesce(im.factor_id, e.factor_id, vm.factor_id, vd.factor_id, cx.factor_id, cd.factor_id) end
         as activity_factor_id,
     coalesce(vm.serving_vendor, vd.serving_vendor) as serving_vendor,
     {{ method_tier }} as method_tier,
@@ -66,7 +70,7 @@ select
         when {{ is_llm }} then greatest(m.model_dq_score, coalesce(w.dq_score, 0))
         when {{ other_tier }} = 'model_specific' then 3
         when {{ other_tier }} in ('activity_default', 'model_proxy') then 4
-        else 5
+        else coalesce(cx.dq_score, cd.dq_score, 5)
     end as dq_score,
     a.quantity * ({{ per_unit.it_low }}) as it_energy_kwh_low,
     a.quantity * ({{ per_unit.it }}) as it_energy_kwh,
@@ -96,4 +100,10 @@ left join {{ ref('factor_video_models') }} as vm
 left join {{ ref('factor_video_models') }} as vd
     on m.model_factor_id is null and a.activity_type = 'video_seconds' and vm.factor_id is null
     and vd.model = '*' and a.usage_date between vd.valid_from and vd.valid_to
+left join {{ ref('int_activity_conversion_factors') }} as cx
+    on m.model_factor_id is null and a.vendor = cx.vendor and a.activity_type = cx.activity_type
+    and cx.feature = {{ json_text('a.attributes', 'feature') }} and a.usage_date between cx.valid_from and cx.valid_to
+left join {{ ref('int_activity_conversion_factors') }} as cd
+    on m.model_factor_id is null and cx.factor_id is null and a.vendor = cd.vendor
+    and a.activity_type = cd.activity_type and cd.feature = '*' and a.usage_date between cd.valid_from and cd.valid_to
 where a.activity_type not in ('ad_impressions', 'video_views', 'ad_view_seconds')  -- see int_ad_impacts_computed

@@ -1,11 +1,13 @@
-{#- Quarterly footprint and spend by business unit, vendor, model or channel, and country (calendar and fiscal). -#}
+{#- Quarterly footprint and spend by business unit, channel (vendor_channels: AI API, advertising, AI tools),
+    vendor, model or channel, and country (calendar and fiscal), with the dq mix. -#}
 select
     quarter,
     fiscal_quarter,
     business_unit,
     brand,
     cost_centre,
-    vendor,
+    {{ channel('vc.channel', 'a.activity_type', 'a.ad_format') }} as channel,
+    a.vendor,
     coalesce(model, ad_format, service) as model_or_channel,
     coalesce(electricity_country, country, '(unknown)') as country,
     'Scope 3 Category 1 (purchased goods and services)' as ghg_category,
@@ -21,5 +23,6 @@ select
     sum(case when dq_score = 3 then 1 else 0 end) as rows_dq_3,
     sum(case when dq_score = 4 then 1 else 0 end) as rows_dq_4,
     sum(case when dq_score = 5 then 1 else 0 end) as rows_dq_5
-from {{ ref('int_activity_allocated') }}
-group by 1, 2, 3, 4, 5, 6, 7, 8, 9
+from {{ ref('int_activity_allocated') }} as a
+left join {{ ref('vendor_channels') }} as vc on a.vendor = vc.vendor
+group by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
