@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from benchmarks.samples_cloud_carbon import write_samples
+from tools.samples.cloud_carbon import write_samples
 from connectors.cloud_carbon.exports import (
     AWS_CARBON,
     AZURE_CARBON,

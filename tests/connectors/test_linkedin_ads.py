@@ -342,7 +342,7 @@ def test_account_urns_accepts_ids_and_urns(monkeypatch):
 
 
 def test_samples_are_what_the_generator_writes(tmp_path: Path):
-    from benchmarks.samples_linkedin_ads import main
+    from tools.samples.linkedin_ads import main
 
     main(tmp_path)
     for path in tmp_path.iterdir():

@@ -260,7 +260,7 @@ def test_every_bundled_sample_lands_without_quarantine(paths):
 
 
 def test_samples_are_what_the_generator_writes(tmp_path: Path):
-    from benchmarks.samples_tiktok_ads import main
+    from tools.samples.tiktok_ads import main
 
     main(tmp_path)
     for path in tmp_path.iterdir():
