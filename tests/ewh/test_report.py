@@ -403,6 +403,6 @@ def test_the_body_speaks_to_an_esg_lead_without_internal_codes(reports):
 
 def test_the_header_says_whether_the_quarter_is_open_closed_or_restated(reports):
     """Issue #15 fault 6: the sample quarters are not closed, so the marker says open (closed and restated
-    quarters: tests/test_summary_status.py, same ``quarter_status``)."""
+    quarters: tests/ewh/test_summary_status.py, same ``quarter_status``)."""
     for _, html in reports.values():
         assert 'Quarter status: <strong class="quarter-status">open</strong>' in html

@@ -19,7 +19,7 @@ from connectors.core.config import Paths
 from connectors.core.registry import CONNECTORS
 from connectors.landing.zone import ingest_folder, read_manifest
 
-GENERATE = Path(__file__).resolve().parent.parent / "benchmarks" / "generate.py"
+GENERATE = Path(__file__).resolve().parents[2] / "benchmarks" / "generate.py"
 RUN = GENERATE.with_name("run.py")
 ROWS = 2_000
 
