@@ -20,6 +20,8 @@ import pytest
 
 from ewh.cli import main
 
+pytestmark = pytest.mark.slow
+
 REPO = Path(__file__).resolve().parents[2]
 # one day in each of two quarters: small, and the validity windows of two quarters' factors apply
 DAYS = (date(2026, 3, 16), date(2026, 10, 1))
