@@ -53,9 +53,9 @@ def test_cost_reconciliation_warns_on_a_planted_difference_and_counts_it_once(
     clean = cost_reconciliation_check(warehouse=warehouse)
     assert clean.severity.value == "WARN"
 
-    planted = tmp_path / "planted.duckdb"
-    shutil.copyfile(pipeline_home / "warehouse.duckdb", planted)
-    con = duckdb.connect(str(planted))
+    home = tmp_path / "home"  # a copy of the session's home: other tests read the original
+    shutil.copytree(pipeline_home, home, ignore=shutil.ignore_patterns(".dagster", "*.lock"))
+    con = duckdb.connect(str(home / "warehouse.duckdb"))
     try:
         changed = con.execute(
             "update fct_vendor_costs set cost_amount = cost_amount * 1.05 "
@@ -64,13 +64,13 @@ def test_cost_reconciliation_warns_on_a_planted_difference_and_counts_it_once(
     finally:
         con.close()
     assert changed > 0
-    monkeypatch.setenv("EWH_WAREHOUSE_PATH", str(planted))
-    result = cost_reconciliation_check(warehouse=warehouse)
+    planted = WarehouseResource(home=str(home), exports_dir=str(BUNDLED_SAMPLES))
+    result = cost_reconciliation_check(warehouse=planted)
 
     assert not result.passed
     assert result.severity.value == "WARN"
     assert result.metadata["differences"].value == clean.metadata["differences"].value + 1
     assert result.metadata["rows_compared"].value == clean.metadata["rows_compared"].value
     monkeypatch.setenv("EWH_RECONCILE_TOLERANCE", "1e9")  # nothing differs by a billion times
-    relaxed = cost_reconciliation_check(warehouse=warehouse)
+    relaxed = cost_reconciliation_check(warehouse=planted)
     assert relaxed.passed and relaxed.metadata["differences"].value == 0
