@@ -230,10 +230,11 @@ def _ad_by_hand(ad: dict) -> tuple[float, float, float]:
             "platform = 'tiktok' and country is not null and record_view_seconds > 0",
             {"payload", "device_mix"},
         ),
-        # open-web display, no ads.txt input for the sample campaigns
+        # open-web display with its ads.txt input (ad_campaign_inputs: 150 lines) and a device segment
         (
-            "platform = 'google' and buy_type = 'programmatic' and country is not null",
-            {"payload", "ads_txt_lines", "view_time", "device_mix"},
+            "platform = 'google' and buy_type = 'programmatic' and country is not null "
+            "and campaign_id = '17001234533' and device is not null",
+            {"payload", "view_time"},
         ),
     ],
 )
