@@ -25,7 +25,15 @@ run: install
 lint: install
 	$(BIN)/ruff check .
 
-test: install lint
+# the report test drives Debian's headless Chromium (tests/ewh/test_report.py); installed here, not by a test
+.PHONY: chromium
+chromium:
+	@test -x /usr/bin/chromium -a -x /usr/bin/chromedriver || { \
+	  command -v apt-get >/dev/null || { echo "make test: needs /usr/bin/chromium and chromedriver (Debian: chromium chromium-driver)" >&2; exit 2; }; \
+	  DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium chromium-driver; }
+
+test: install lint chromium
 	$(BIN)/python -m factors.build --check
 	$(BIN)/dagster definitions validate -m orchestration.definitions
 	$(BIN)/pytest

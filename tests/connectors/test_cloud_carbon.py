@@ -16,7 +16,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from benchmarks.samples_cloud_carbon import write_samples
 from connectors.cloud_carbon.exports import (
     AWS_CARBON,
     AZURE_CARBON,
@@ -725,12 +724,6 @@ def test_sample_totals_equal_their_scopes_within_each_basis(source):
             )
         )
         assert ((sums["scopes"] - sums["total"]).abs() < 1e-6).all(), path.name
-
-
-def test_samples_are_reproducible_by_the_generator(tmp_path):
-    for written in write_samples(tmp_path):
-        bundled = BUNDLED_SAMPLES / written.relative_to(tmp_path)
-        assert written.read_bytes() == bundled.read_bytes(), bundled.name
 
 
 # ---- properties: damage never ends in an exception or a vanished record ------------------------------

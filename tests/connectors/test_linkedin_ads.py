@@ -7,7 +7,6 @@ import logging
 import time
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from pathlib import Path
 
 import polars as pl
 import pytest
@@ -328,11 +327,3 @@ def test_account_urns_accepts_ids_and_urns(monkeypatch):
     monkeypatch.setenv("LINKEDIN_AD_ACCOUNT_IDS", "acme")
     with pytest.raises(ConfigError, match="not numeric"):
         linkedin_ads.account_urns()
-
-
-def test_samples_are_what_the_generator_writes(tmp_path: Path):
-    from benchmarks.samples_linkedin_ads import main
-
-    main(tmp_path)
-    for path in tmp_path.iterdir():
-        assert path.read_bytes() == (BUNDLED_SAMPLES / "linkedin_ads" / path.name).read_bytes()

@@ -23,7 +23,7 @@ import pytest
 
 from connectors.core.config import BUNDLED_SAMPLES, REPO_ROOT, Paths
 from factors.release import release_info
-from tests.spark.parity import mismatches, read_spark_table
+from tests.support.spark_parity import mismatches, read_spark_table
 
 pytestmark = [pytest.mark.spark, pytest.mark.slow]
 

@@ -13,14 +13,13 @@
 * ``geo_device_report_2026-10-12_2026-10-14.csv``: a "CSV (Excel)" download: UTF-16LE with BOM,
   tab-separated, with country, device and network segments and TrueView views.
 
-    python benchmarks/samples_google_ads.py [OUT_DIR]
+    python -m tools.samples.google_ads [SAMPLES_DIR]   # default: data/samples
 """
 
 from __future__ import annotations
 
 import json
 import random
-import sys
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -504,7 +503,10 @@ def excel_tsv(rng: random.Random) -> bytes:
     return "\ufeff".encode("utf-16-le") + ("\r\n".join(lines) + "\r\n").encode("utf-16-le")
 
 
-def main(out: Path) -> list[Path]:
+SOURCES = ("google_ads",)
+
+
+def write(out: Path) -> list[Path]:
     folder = out / "google_ads"
     folder.mkdir(parents=True, exist_ok=True)
     rng = random.Random(SEED)
@@ -522,10 +524,6 @@ def main(out: Path) -> list[Path]:
 
 
 if __name__ == "__main__":
-    target = (
-        Path(sys.argv[1])
-        if len(sys.argv) > 1
-        else Path(__file__).resolve().parent.parent / "data" / "samples"
-    )
-    for written_path in main(target):
-        print(written_path, written_path.stat().st_size, "bytes")
+    from tools.samples._cli import run
+
+    run(write)

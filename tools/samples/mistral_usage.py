@@ -8,7 +8,7 @@ priced per zone and tier and again per audio second, an unqualified legacy price
 exports September on its own too (overlapping the organisation-wide month, as a user who pulls both
 would have it).
 
-    python benchmarks/samples_mistral_usage.py [OUT_DIR]
+    python -m tools.samples.mistral_usage [SAMPLES_DIR]   # default: data/samples
 """
 
 from __future__ import annotations
@@ -16,11 +16,10 @@ from __future__ import annotations
 import calendar
 import json
 import random
-import sys
 from datetime import date, timedelta
 from pathlib import Path
 
-OUT = Path(__file__).resolve().parent.parent / "data" / "samples" / "mistral_usage"
+SOURCES = ("mistral_usage",)
 
 # (category path, display, billing_metric, event_type, usage_type, {group: daily scale}, zone, tier)
 SEPTEMBER = [
@@ -160,7 +159,8 @@ def response(rng: random.Random, year: int, month: int, last_usage_day: int, ser
     }
 
 
-def main(out: Path = OUT) -> None:
+def write(root: Path) -> list[Path]:
+    out = root / "mistral_usage"
     out.mkdir(parents=True, exist_ok=True)
     rng = random.Random(2609)
     files = {"mistral_usage_2026-09.json": response(rng, 2026, 9, 30, SEPTEMBER)}
@@ -176,7 +176,10 @@ def main(out: Path = OUT) -> None:
     )
     for name, body in files.items():
         (out / name).write_text(json.dumps(body, ensure_ascii=False, separators=(",", ":")) + "\n")
+    return [out / name for name in files]
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else OUT)
+    from tools.samples._cli import run
+
+    run(write)

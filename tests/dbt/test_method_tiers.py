@@ -8,7 +8,7 @@ from pathlib import Path
 
 import polars as pl
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "dbt_project" / "seeds" / "method_tiers.csv"
 METHODOLOGY = ROOT / "docs" / "methodology.md"
 

@@ -1,6 +1,6 @@
 """Write the cloud-carbon sample exports (deterministic: no randomness, same bytes every run).
 
-    python benchmarks/samples_cloud_carbon.py [SAMPLES_DIR]   # default: data/samples
+    python -m tools.samples.cloud_carbon [SAMPLES_DIR]   # default: data/samples
 
 Months 2026-07..2026-09, AI services (Vertex AI, Gemini API, Amazon Bedrock, SageMaker, Azure OpenAI /
 Cognitive Services) beside a few others. Shapes follow connectors/cloud_carbon/exports.py's docstring:
@@ -18,7 +18,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -438,7 +437,10 @@ def azure_reports(month: date) -> str:
     return json.dumps(pages, indent=2) + "\n"
 
 
-def write_samples(root: Path) -> list[Path]:
+SOURCES = ("gcp_carbon", "aws_carbon", "azure_carbon")
+
+
+def write(root: Path) -> list[Path]:
     files = {
         root / "gcp_carbon" / "carbon_footprint_2026-07_2026-08.csv": gcp_csv(MONTHS[:2]),
         root / "gcp_carbon" / "carbon_footprint_2026-09.jsonl": gcp_jsonl(MONTHS[2]),
@@ -457,8 +459,6 @@ def write_samples(root: Path) -> list[Path]:
 
 
 if __name__ == "__main__":
-    target = (
-        Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parents[1] / "data" / "samples"
-    )
-    for written in write_samples(target):
-        print(written)
+    from tools.samples._cli import run
+
+    run(write)

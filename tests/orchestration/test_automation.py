@@ -15,6 +15,7 @@ import yaml
 from connectors.core.config import BUNDLED_SAMPLES, Paths
 from connectors.landing import inbox
 from orchestration.definitions import build_definitions
+from tests.support.openai_pages import costs_day_pages
 
 pytestmark = pytest.mark.slow
 
@@ -164,12 +165,10 @@ def test_a_second_writer_fails_clearly_while_the_first_holds_the_warehouse(tmp_p
 
 def test_two_partitions_then_a_rerun_of_one_duplicates_nothing(httpserver, monkeypatch, tmp_path):
     """Daily partitions of an API source through Dagster: 09-01 and 09-02, then 09-01 again."""
-    from tests.connectors.test_backfill import _page
-
     monkeypatch.setenv("OPENAI_BASE_URL", httpserver.url_for("/v1"))
     monkeypatch.setenv("OPENAI_ADMIN_KEY", "sk-admin-test")
     monkeypatch.setenv("EWH_LOOKBACK_DAYS", "0")
-    httpserver.expect_request("/v1/organization/costs").respond_with_handler(_page)
+    httpserver.expect_request("/v1/organization/costs").respond_with_handler(costs_day_pages)
     defs = build_definitions(home=tmp_path / "home", exports_dir=tmp_path / "no-exports")
     job = defs.resolve_job_def("ewh_all")
     selection = [dg.AssetKey(["landing", "openai_costs"]), dg.AssetKey(["quarantine", "openai_costs"])]

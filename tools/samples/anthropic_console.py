@@ -5,7 +5,7 @@ per day x model x key x workspace x tier x window x geo x speed) and the cost ex
 (display names such as "Claude Haiku 4.5", dollars rounded to cents, the ``≤ 200k`` literal, ``--`` for
 fields that do not apply on web-search rows, and the newest header with ``api_key_id, api_key_status``).
 
-    python benchmarks/samples_anthropic_console.py [OUT_DIR]
+    python -m tools.samples.anthropic_console [SAMPLES_DIR]   # default: data/samples
 """
 
 from __future__ import annotations
@@ -13,12 +13,9 @@ from __future__ import annotations
 import csv
 import io
 import random
-import sys
 from collections import defaultdict
 from datetime import date, timedelta
 from pathlib import Path
-
-from connectors.anthropic.console import COST_FIELDS
 
 FIRST, LAST = date(2026, 9, 24), date(2026, 10, 5)
 WINDOW = "\u2264 200k"
@@ -56,7 +53,24 @@ TOKEN_HEADER = [
     "inference_geo",
     "speed",
 ]
-COST_HEADER = COST_FIELDS  # exactly the columns the connector reads
+# the newest cost export header (vendor-formats.md), written out here (not the connector's constant) so
+# the sample stays an independent fixture of the format
+COST_HEADER = [
+    "usage_date_utc",
+    "model",
+    "workspace",
+    "api_key",
+    "usage_type",
+    "context_window",
+    "token_type",
+    "cost_usd",
+    "list_price_usd",
+    "cost_type",
+    "inference_geo",
+    "speed",
+    "api_key_id",
+    "api_key_status",
+]
 
 
 def _csv(header: list[str], rows: list[list[str]]) -> str:
@@ -174,14 +188,20 @@ def build() -> dict[str, str]:
     }
 
 
-def main(argv: list[str]) -> None:
-    out = Path(argv[1]) if len(argv) > 1 else Path(__file__).resolve().parent.parent / "data" / "samples"
-    folder = out / "anthropic_console"
+SOURCES = ("anthropic_console",)
+
+
+def write(root: Path) -> list[Path]:
+    folder = root / "anthropic_console"
     folder.mkdir(parents=True, exist_ok=True)
+    written = []
     for name, text in build().items():
         (folder / name).write_text(text, encoding="utf-8")
-        print(folder / name)
+        written.append(folder / name)
+    return written
 
 
 if __name__ == "__main__":
-    main(sys.argv)
+    from tools.samples._cli import run
+
+    run(write)

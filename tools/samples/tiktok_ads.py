@@ -9,18 +9,17 @@ time on zero-delivery days), ``stat_time_day`` as ``"YYYY-MM-DD 00:00:00"``, sev
 ``page_info.total_page``, an EUR advertiser, and a paused campaign-day that is in the BASIC report with
 zero impressions but has no AUDIENCE row. The country rows add up to the BASIC totals.
 
-    python benchmarks/samples_tiktok_ads.py [OUT_DIR]
+    python -m tools.samples.tiktok_ads [SAMPLES_DIR]   # default: data/samples
 """
 
 from __future__ import annotations
 
 import json
 import random
-import sys
 from datetime import date, timedelta
 from pathlib import Path
 
-OUT = Path(__file__).resolve().parent.parent / "data" / "samples" / "tiktok_ads"
+SOURCES = ("tiktok_ads",)
 WINDOWS = [(date(2026, 9, 1), date(2026, 9, 14)), (date(2026, 10, 1), date(2026, 10, 7))]
 AUDIENCE_PAGE_SIZE = 100
 BASIC_PAGE_SIZE = 20
@@ -125,14 +124,19 @@ def report(advertiser: str, first: date, last: date) -> list[dict]:
     return _pages(audience, AUDIENCE_PAGE_SIZE, rng) + _pages(basic, BASIC_PAGE_SIZE, rng)
 
 
-def main(out: Path = OUT) -> None:
+def write(root: Path) -> list[Path]:
+    out = root / "tiktok_ads"
     out.mkdir(parents=True, exist_ok=True)
+    written = []
     for advertiser in ADVERTISERS:
         for first, last in WINDOWS:
             path = out / f"integrated_report_api_{advertiser}_{first}_{last}.json"
             path.write_text(json.dumps(report(advertiser, first, last), separators=(",", ":")) + "\n")
-            print(path, path.stat().st_size)
+            written.append(path)
+    return written
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else OUT)
+    from tools.samples._cli import run
+
+    run(write)

@@ -18,7 +18,7 @@ Shapes follow Google's standard and detailed usage cost export schema (vendor-fo
 Every file also holds non-AI lines (Compute Engine, Cloud Storage, BigQuery) the connector drops.
 SKU and service ids other than Vertex AI's ``C7E2-9256-1C43`` are illustrative.
 
-    python benchmarks/samples_gcp_billing.py [OUT_DIR]
+    python -m tools.samples.gcp_billing [SAMPLES_DIR]   # default: data/samples
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ import csv
 import io
 import json
 import random
-import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -631,22 +630,30 @@ def detailed_parquet(rng) -> bytes:
     return out.getvalue()
 
 
-def main(out_dir: Path) -> None:
+SOURCES = ("gcp_billing",)
+
+
+def write(root: Path) -> list[Path]:
+    out_dir = root / "gcp_billing"
     out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / "gcp_billing_export_v1_2026-09-01_2026-09-07.csv").write_text(
-        standard_csv_dotted(random.Random(41))
-    )
-    (out_dir / "gcp_billing_export_v1_2026-09-08_2026-09-14.jsonl").write_text(
-        standard_jsonl(random.Random(42))
-    )
-    (out_dir / "gemini_vertex_flattened_2026-10-01_2026-10-07.csv").write_text(
-        flattened_query_csv(random.Random(43))
-    )
-    (out_dir / "gcp_billing_export_resource_v1_2026-10-08_2026-10-14.parquet").write_bytes(
-        detailed_parquet(random.Random(44))
-    )
+    files = {
+        "gcp_billing_export_v1_2026-09-01_2026-09-07.csv": standard_csv_dotted(random.Random(41)),
+        "gcp_billing_export_v1_2026-09-08_2026-09-14.jsonl": standard_jsonl(random.Random(42)),
+        "gemini_vertex_flattened_2026-10-01_2026-10-07.csv": flattened_query_csv(random.Random(43)),
+        "gcp_billing_export_resource_v1_2026-10-08_2026-10-14.parquet": detailed_parquet(random.Random(44)),
+    }
+    written = []
+    for name, content in files.items():
+        path = out_dir / name
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content)
+        written.append(path)
+    return written
 
 
 if __name__ == "__main__":
-    root = Path(__file__).resolve().parents[1]
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else root / "data" / "samples" / "gcp_billing")
+    from tools.samples._cli import run
+
+    run(write)

@@ -8,18 +8,17 @@ delivery on a day has no element (weekends for the B2B campaigns), an account wi
 empty ``elements``, the EUR account's ``costInLocalCurrency`` differs from ``costInUsd``, Message Ads count
 sends as impressions, and non-video campaigns report ``videoViews: 0``.
 
-    python benchmarks/samples_linkedin_ads.py [OUT_DIR]
+    python -m tools.samples.linkedin_ads [SAMPLES_DIR]   # default: data/samples
 """
 
 from __future__ import annotations
 
 import json
 import random
-import sys
 from datetime import date, timedelta
 from pathlib import Path
 
-OUT = Path(__file__).resolve().parent.parent / "data" / "samples" / "linkedin_ads"
+SOURCES = ("linkedin_ads",)
 WINDOWS = [(date(2026, 9, 1), date(2026, 9, 14)), (date(2026, 10, 1), date(2026, 10, 7))]
 # account -> (local currency per USD, campaigns: id -> (kind, daily impressions, CPM in USD, weekends))
 ACCOUNTS: dict[str, tuple[float, dict[str, tuple[str, int, float, bool]]]] = {
@@ -88,13 +87,18 @@ def responses(first: date, last: date) -> list[dict]:
     return pages
 
 
-def main(out: Path = OUT) -> None:
+def write(root: Path) -> list[Path]:
+    out = root / "linkedin_ads"
     out.mkdir(parents=True, exist_ok=True)
+    written = []
     for first, last in WINDOWS:
         path = out / f"ad_analytics_api_{first}_{last}.json"
         path.write_text(json.dumps(responses(first, last), indent=1) + "\n")
-        print(path)
+        written.append(path)
+    return written
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else OUT)
+    from tools.samples._cli import run
+
+    run(write)

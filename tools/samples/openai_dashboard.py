@@ -4,7 +4,7 @@ Shapes follow vendor-formats.md "Dashboard CSV exports": the Cost view's exact 1
 empty daily buckets as rows with a blank amount and amounts written with 30 decimals (currency ``usd``);
 the Activity view's completions export with the four time columns first and numbers written as floats.
 
-    python benchmarks/samples_openai_dashboard.py [OUT_DIR]
+    python -m tools.samples.openai_dashboard [SAMPLES_DIR]   # default: data/samples
 """
 
 from __future__ import annotations
@@ -12,11 +12,8 @@ from __future__ import annotations
 import csv
 import io
 import random
-import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-
-from connectors.openai.dashboard import COST_COLUMNS
 
 FIRST, DAYS = date(2026, 9, 27), 10  # 2026-09-27 .. 2026-10-06
 QUIET_DAY = date(2026, 10, 4)  # no usage at all: an empty bucket in both exports
@@ -33,7 +30,27 @@ MODELS = {  # model -> (input, cached input, output) dollars per 1M tokens, dail
     "gpt-5-mini-2025-08-07": ((0.25, 0.025, 2.00), 300_000),
     "o3-2025-04-16": ((2.00, 0.50, 8.00), 40_000),
 }
-COST_HEADER = COST_COLUMNS  # the documented 17-column cost export
+# the documented 17-column cost export, written out here (not the connector's constant) so the sample
+# stays an independent fixture of the format
+COST_HEADER = [
+    "start_time",
+    "end_time",
+    "start_time_iso",
+    "end_time_iso",
+    "amount_value",
+    "amount_currency",
+    "quantity",
+    "quantity_unit",
+    "line_item",
+    "user_id",
+    "api_key_id",
+    "project_id",
+    "organization_id",
+    "project_name",
+    "organization_name",
+    "user_email",
+    "api_source",
+]
 USAGE_HEADER = [
     "start_time",
     "end_time",
@@ -173,14 +190,20 @@ def build() -> dict[str, str]:
     }
 
 
-def main(argv: list[str]) -> None:
-    out = Path(argv[1]) if len(argv) > 1 else Path(__file__).resolve().parent.parent / "data" / "samples"
-    folder = out / "openai_dashboard"
+SOURCES = ("openai_dashboard",)
+
+
+def write(root: Path) -> list[Path]:
+    folder = root / "openai_dashboard"
     folder.mkdir(parents=True, exist_ok=True)
+    written = []
     for name, text in build().items():
         (folder / name).write_text(text, encoding="utf-8")
-        print(folder / name)
+        written.append(folder / name)
+    return written
 
 
 if __name__ == "__main__":
-    main(sys.argv)
+    from tools.samples._cli import run
+
+    run(write)

@@ -10,7 +10,7 @@
 Both carry non-AI lines (VMs, storage, bandwidth, Speech/Translator under Cognitive Services, AI Search)
 that the connector must drop.
 
-    python benchmarks/samples_azure_cost.py [OUT_DIR]
+    python -m tools.samples.azure_cost [SAMPLES_DIR]   # default: data/samples
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from __future__ import annotations
 import csv
 import io
 import random
-import sys
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -818,13 +817,23 @@ def mca_export(rng: random.Random) -> bytes:
     return _write(rows, MCA_COLUMNS, bom=True)
 
 
-def main(out: Path) -> None:
+SOURCES = ("azure_cost",)
+
+
+def write(out: Path) -> list[Path]:
     folder = out / "azure_cost"
     folder.mkdir(parents=True, exist_ok=True)
     rng = random.Random(20260901)
-    (folder / "ea_cost_details_2026-09-01_2026-09-10.csv").write_bytes(ea_export(rng))
-    (folder / "mca_cost_details_2026-09-28_2026-10-07.csv").write_bytes(mca_export(rng))
+    ea, mca = (
+        folder / "ea_cost_details_2026-09-01_2026-09-10.csv",
+        folder / "mca_cost_details_2026-09-28_2026-10-07.csv",
+    )
+    ea.write_bytes(ea_export(rng))
+    mca.write_bytes(mca_export(rng))
+    return [ea, mca]
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parents[1] / "data" / "samples")
+    from tools.samples._cli import run
+
+    run(write)

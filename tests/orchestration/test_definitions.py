@@ -7,9 +7,13 @@ import dagster as dg
 from orchestration.definitions import ALL_JOB, defs
 
 
-def test_definitions_load():
+def test_definitions_load_and_the_all_job_runs_every_asset():
     dg.Definitions.validate_loadable(defs)
-    assert defs.resolve_job_def(ALL_JOB) is not None
+    graph = defs.resolve_asset_graph()
+    materializable = {k for k in graph.get_all_asset_keys() if graph.get(k).is_materializable}
+    assert set(defs.resolve_job_def(ALL_JOB).asset_layer.executable_asset_keys) == materializable
+    assert dg.AssetKey(["landing", "openai_usage"]) in materializable
+    assert dg.AssetKey(["fct_activity_impacts"]) in materializable
 
 
 def test_dbt_sources_are_wired_to_the_ingest_assets():

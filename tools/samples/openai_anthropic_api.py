@@ -4,14 +4,13 @@ Shapes follow the vendors' documented responses (see docs/sources.md): OpenAI Us
 unix-second buckets, empty buckets on quiet days and ``next_page`` cursors; Anthropic usage_report
 pages with RFC 3339 buckets, nested cache-creation counts and ``inference_geo``.
 
-    python benchmarks/sample_exports.py [OUT_DIR]
+    python -m tools.samples.openai_anthropic_api [SAMPLES_DIR]   # default: data/samples
 """
 
 from __future__ import annotations
 
 import json
 import random
-import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -346,7 +345,12 @@ def anthropic_costs(usage_buckets: list[dict]) -> list[dict]:
     return buckets
 
 
-def write_samples(out: Path) -> None:
+SOURCES = ("openai_usage", "anthropic_usage", "openai_costs", "anthropic_costs")
+
+
+def write(out: Path) -> list[Path]:
+    """Write the four API sources' folders under ``out`` and return the files written."""
+    written: list[Path] = []
     rng = random.Random(20260901)
     oa, an = out / "openai_usage", out / "anthropic_usage"
     oa.mkdir(parents=True, exist_ok=True)
@@ -354,6 +358,7 @@ def write_samples(out: Path) -> None:
 
     def dump(path: Path, payload: object) -> None:
         path.write_text(json.dumps(payload, indent=1) + "\n")
+        written.append(path)
 
     sep = _days(date(2026, 9, 1), 14)
     octo = _days(date(2026, 10, 1), 7)
@@ -385,9 +390,10 @@ def write_samples(out: Path) -> None:
     ac.mkdir(parents=True, exist_ok=True)
     dump(oc / "costs_2026-09-01_2026-09-14.json", _paged(openai_costs(sep_completions), 7, "AAAAAGcostsA"))
     dump(ac / "cost_report_2026-09-01_2026-09-14.json", _anthropic_paged(anthropic_costs(sep_messages), 7))
+    return written
 
 
 if __name__ == "__main__":
-    write_samples(
-        Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent.parent / "data/samples"
-    )
+    from tools.samples._cli import run
+
+    run(write)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+
+import duckdb
 import pytest
 
 from connectors.core.config import BUNDLED_SAMPLES
@@ -37,19 +40,37 @@ def test_quarter_over_quarter_jump_is_a_warning(warehouse, monkeypatch):
     assert result.severity.value == "WARN"
 
 
-def test_cost_reconciliation_warns_with_the_differences_ewh_reconcile_flags(warehouse, monkeypatch):
-    """The bundled console CSVs were generated apart from the API samples, so some of their days differ."""
-    from warehouse.reconcile import reconcile
+def test_cost_reconciliation_warns_on_a_planted_difference_and_counts_it_once(
+    warehouse, pipeline_home, tmp_path, monkeypatch
+):
+    """A 5 % error planted on one OpenAI Costs API day is one more difference, and nothing else moves.
 
-    expected = reconcile(warehouse.paths, tolerance=0.01)
-    flagged = expected.filter(expected["flagged"]).height
-    assert flagged > 0
+    The expectation is the planted fact, not ``ewh reconcile``'s output: the bundled Costs API sample was
+    priced from the usage sample (tools/samples/openai_anthropic_api.py), so 2026-09-03 reconciles
+    before the plant and differs by 0.05 / 1.05 after it, over the 1 % tolerance.
+    """
     monkeypatch.setenv("EWH_RECONCILE_TOLERANCE", "0.01")
-    result = cost_reconciliation_check(warehouse=warehouse)
+    clean = cost_reconciliation_check(warehouse=warehouse)
+    assert clean.severity.value == "WARN"
+
+    home = tmp_path / "home"  # a copy of the session's home: other tests read the original
+    shutil.copytree(pipeline_home, home, ignore=shutil.ignore_patterns(".dagster", "*.lock"))
+    con = duckdb.connect(str(home / "warehouse.duckdb"))
+    try:
+        changed = con.execute(
+            "update fct_vendor_costs set cost_amount = cost_amount * 1.05 "
+            "where source = 'openai_costs' and usage_date = date '2026-09-03'"
+        ).fetchall()[0][0]
+    finally:
+        con.close()
+    assert changed > 0
+    planted = WarehouseResource(home=str(home), exports_dir=str(BUNDLED_SAMPLES))
+    result = cost_reconciliation_check(warehouse=planted)
+
     assert not result.passed
     assert result.severity.value == "WARN"
-    assert result.metadata["differences"].value == flagged
-    assert result.metadata["rows_compared"].value == expected.height
+    assert result.metadata["differences"].value == clean.metadata["differences"].value + 1
+    assert result.metadata["rows_compared"].value == clean.metadata["rows_compared"].value
     monkeypatch.setenv("EWH_RECONCILE_TOLERANCE", "1e9")  # nothing differs by a billion times
-    relaxed = cost_reconciliation_check(warehouse=warehouse)
+    relaxed = cost_reconciliation_check(warehouse=planted)
     assert relaxed.passed and relaxed.metadata["differences"].value == 0

@@ -9,7 +9,7 @@
   row, ``0:00:07``-style average play time; and a non-daily September export by country without an
   account column (the whole month in Reporting starts/ends).
 
-    python benchmarks/samples_meta_ads.py [OUT_DIR]
+    python -m tools.samples.meta_ads [SAMPLES_DIR]   # default: data/samples
 """
 
 from __future__ import annotations
@@ -18,11 +18,10 @@ import csv
 import io
 import json
 import random
-import sys
 from datetime import date, timedelta
 from pathlib import Path
 
-OUT = Path(__file__).resolve().parent.parent / "data" / "samples" / "meta_ads"
+SOURCES = ("meta_ads",)
 GRAPH = "https://graph.facebook.com/v25.0"
 
 # campaign id, name, placements (publisher_platform, platform_position), devices, daily impressions
@@ -257,7 +256,8 @@ def range_csv(rng: random.Random, first: date, last: date) -> str:
     return "\ufeff" + out.getvalue()
 
 
-def main(out: Path = OUT) -> None:
+def write(root: Path) -> list[Path]:
+    out = root / "meta_ads"
     rng = random.Random(20260928)
     out.mkdir(parents=True, exist_ok=True)
     files = {
@@ -279,8 +279,10 @@ def main(out: Path = OUT) -> None:
     }
     for name, text in files.items():
         (out / name).write_text(text, encoding="utf-8")
-        print(f"{name}: {len(text.encode()):,} bytes")
+    return [out / name for name in files]
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else OUT)
+    from tools.samples._cli import run
+
+    run(write)

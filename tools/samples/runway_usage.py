@@ -5,18 +5,17 @@ Shape: ``POST /v1/organization/usage`` responses (official SDK ``OrganizationRet
 numbers consistent with Runway's per-second / per-image prices (5 s and 10 s clips, 720p and 1080p
 images); quiet weekend days have an empty ``usedCredits``; one Sunday holds only a refund (negative net).
 
-    python benchmarks/samples_runway_usage.py [OUT_DIR]
+    python -m tools.samples.runway_usage [SAMPLES_DIR]   # default: data/samples
 """
 
 from __future__ import annotations
 
 import json
 import random
-import sys
 from datetime import date, timedelta
 from pathlib import Path
 
-OUT = Path(__file__).resolve().parent.parent / "data" / "samples" / "runway_usage"
+SOURCES = ("runway_usage",)
 REFUND_DAY = date(2026, 9, 13)
 
 
@@ -62,15 +61,21 @@ def response(rng: random.Random, start: date, before: date) -> dict:
     return {"models": [m for m in MODELS if m in used_models], "results": results}
 
 
-def main(out: Path = OUT) -> None:
+def write(root: Path) -> list[Path]:
+    out = root / "runway_usage"
     out.mkdir(parents=True, exist_ok=True)
+    written = []
     rng = random.Random(1106)
     windows = [(date(2026, 9, 1), date(2026, 10, 1)), (date(2026, 10, 1), date(2026, 10, 15))]
     for start, before in windows:
         body = response(rng, start, before)
         name = f"organization_usage_{start.isoformat()}_{before.isoformat()}.json"
         (out / name).write_text(json.dumps(body, indent=1) + "\n")
+        written.append(out / name)
+    return written
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else OUT)
+    from tools.samples._cli import run
+
+    run(write)

@@ -13,7 +13,7 @@ Both mix Bedrock lines (first-party models, Marketplace-sold Claude, a Guardrail
 quantity) with non-AI lines (EC2, S3, CloudWatch, a Marketplace SaaS subscription) and with tax and
 credit lines, which the connector drops.
 
-    python benchmarks/samples_aws_cur.py [OUT_DIR]
+    python -m tools.samples.aws_cur [SAMPLES_DIR]   # default: data/samples
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from __future__ import annotations
 import csv
 import io
 import random
-import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -471,7 +470,10 @@ def legacy_csv(rng: random.Random, days: list[date]) -> bytes:
     return out.getvalue().encode()
 
 
-def main(out_dir: Path) -> list[Path]:
+SOURCES = ("aws_cur",)
+
+
+def write(out_dir: Path) -> list[Path]:
     folder = out_dir / "aws_cur"
     folder.mkdir(parents=True, exist_ok=True)
     written = []
@@ -489,10 +491,6 @@ def main(out_dir: Path) -> list[Path]:
 
 
 if __name__ == "__main__":
-    target = (
-        Path(sys.argv[1])
-        if len(sys.argv) > 1
-        else Path(__file__).resolve().parent.parent / "data" / "samples"
-    )
-    for written_path in main(target):
-        print(written_path, written_path.stat().st_size, "bytes")
+    from tools.samples._cli import run
+
+    run(write)
