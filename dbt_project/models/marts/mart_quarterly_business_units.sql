@@ -21,5 +21,6 @@ select
     sum(case when dq_score = 3 then 1 else 0 end) as rows_dq_3,
     sum(case when dq_score = 4 then 1 else 0 end) as rows_dq_4,
     sum(case when dq_score = 5 then 1 else 0 end) as rows_dq_5
-from {{ ref('int_activity_allocated') }}
+from {{ ref('fct_activity_impacts') }} as f
+inner join {{ ref('int_activity_allocated') }} as a on f.activity_id = a.activity_id
 group by 1, 2, 3, 4, 5, 6, 7, 8, 9
