@@ -201,7 +201,7 @@ def _text(s: str) -> str:
 def test_methodology_cites_every_factor_used(reports, warehouse, pipeline_home):
     html = reports[QUARTER][1]
     release = warehouse.sql(
-        "select factor_release, factor_release_sha256 from dim_factor_release"
+        "select factor_release, factor_release_sha256 from meta_factor_release"
     ).fetchall()[0]
     assert release[0] in html and release[1] in html
     used = [

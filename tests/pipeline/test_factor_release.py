@@ -32,7 +32,7 @@ def _build(project: Path, paths: Paths) -> dict:
         "run",
         "--select",
         "+fct_activity_impacts",
-        "dim_factor_release",
+        "meta_factor_release",
         project=project,
         target=target,
         vars_=release,
@@ -112,7 +112,7 @@ def test_a_new_release_changes_figures_and_the_recorded_release(two_builds):
     (current, cur_wh), (nxt, next_wh) = two_builds["current"], two_builds["next"]
     assert current["factor_release"] == "ewh-2026.11.0" and nxt["factor_release"] == "ewh-test.2"
     assert current["factor_release_sha256"] != nxt["factor_release_sha256"]
-    assert _rows(next_wh, "select factor_release, factor_release_sha256 from dim_factor_release") == [
+    assert _rows(next_wh, "select factor_release, factor_release_sha256 from meta_factor_release") == [
         ("ewh-test.2", nxt["factor_release_sha256"])
     ]
     assert _rows(next_wh, "select distinct factor_release from fct_activity_impacts") == [("ewh-test.2",)]

@@ -123,7 +123,7 @@ def test_spark_matches_duckdb(built: Paths, name: str):
 def test_the_marts_hold_the_samples_on_both_engines(built: Paths):
     """Concrete figures, so an empty build on both sides cannot pass as parity."""
     release = release_info()
-    for frame in (_duck(built, "dim_factor_release"), _spark(built, "dim_factor_release")):
+    for frame in (_duck(built, "meta_factor_release"), _spark(built, "meta_factor_release")):
         assert frame is not None
         assert frame["factor_release"].to_list() == [release["factor_release"]]
         assert frame["factor_release_sha256"].to_list() == [release["factor_release_sha256"]]
