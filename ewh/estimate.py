@@ -631,10 +631,10 @@ def merge(first: Usage, second: Usage) -> Usage:
 
 def known_models() -> list[str]:
     """Every model name the factor seeds know (LLM registries, image and video models): for suggestions."""
-    from factors.release import SEEDS
+    from factors.release import seed_path
 
     names = [
-        pl.read_csv(SEEDS / f"{seed}.csv", columns=[column], infer_schema=False).get_column(column)
+        pl.read_csv(seed_path(seed), columns=[column], infer_schema=False).get_column(column)
         for seed, column in (
             ("factor_llm_models", "model_name"),
             ("factor_image_models", "model"),

@@ -19,8 +19,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from connectors.core.config import REPO_ROOT
 from ewh.cli import main
+from factors.release import seed_path
 
 pytestmark = pytest.mark.slow
 
@@ -28,7 +28,7 @@ QUARTER = "2026Q3"
 NEXT = "2026Q4"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
-EQUIVALENTS_SEED = REPO_ROOT / "dbt_project" / "seeds" / "factor_equivalents.csv"
+EQUIVALENTS_SEED = seed_path("factor_equivalents")
 # the bundled samples give every chart data: trend, channel, vendor, model, business unit,
 # drivers, uncertainty, data quality, savings, transparency (page order)
 EXPECTED_CHARTS = [

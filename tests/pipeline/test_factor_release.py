@@ -15,7 +15,7 @@ import pytest
 from connectors.core.config import BUNDLED_SAMPLES, Paths
 from connectors.core.registry import CONNECTORS
 from connectors.landing.zone import ingest_folder, init_landing
-from factors.release import release_info
+from factors.release import factor_files, release_info
 from orchestration.lib.dbt_project import DBT_PROJECT_DIR
 from tests.support.dbt_cli import run_dbt
 
@@ -42,7 +42,7 @@ def _build(project: Path, paths: Paths) -> dict:
 
 def _new_release(project: Path) -> None:
     """USA grid: the 2024 value stops at 2026-08-31, a new (invented) value applies from 2026-09-01."""
-    for path in (project / "seeds").glob("*.csv"):
+    for path in factor_files(project / "seeds"):
         with path.open(newline="") as f:
             rows = list(csv.DictReader(f))
         if not rows or "release" not in rows[0]:

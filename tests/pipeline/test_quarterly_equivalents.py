@@ -12,11 +12,11 @@ import pytest
 
 from connectors.core.config import Paths
 from ewh.estimate import EQUIVALENT_MEASURES, equivalents_for
-from orchestration.lib.dbt_project import DBT_PROJECT_DIR
+from factors.release import seed_path
 
 pytestmark = pytest.mark.slow
 
-SEED = DBT_PROJECT_DIR / "seeds" / "factor_equivalents.csv"
+SEED = seed_path("factor_equivalents")
 FIGURE_UNITS = {"energy_kwh": "kWh", "co2e_location_kg": "kgCO2e", "water_l": "L"}
 
 

@@ -22,14 +22,14 @@ import polars as pl
 import pytest
 
 from connectors.core.config import BUNDLED_SAMPLES, REPO_ROOT, Paths
-from factors.release import release_info
+from factors.release import factor_files, release_info
 from tests.spark.parity import mismatches, read_spark_table
 
 pytestmark = [pytest.mark.spark, pytest.mark.slow]
 
 DBT_DIR = REPO_ROOT / "dbt_project"
-MARTS = sorted(p.stem for p in (DBT_DIR / "models" / "marts").glob("*.sql"))
-SEEDS = sorted(p.stem for p in (DBT_DIR / "seeds").glob("*.csv"))
+MARTS = sorted(p.stem for p in (DBT_DIR / "models" / "marts").rglob("*.sql"))
+SEEDS = sorted(p.stem for p in factor_files(DBT_DIR / "seeds"))
 SCHEMA = "ewh"
 # an empty exports folder: only the _empty.parquet placeholder lands (a missing folder lands nothing,
 # and DuckDB's read_parquet glob then fails)
