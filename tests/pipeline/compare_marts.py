@@ -70,9 +70,10 @@ def compare_frames(old: pl.DataFrame, new: pl.DataFrame) -> list[str]:
         a, b = old.get_column(column), new.get_column(column)
         if a.dtype.is_float() and b.dtype.is_float():
             both = pl.DataFrame({"a": a, "b": b})
+            scale = pl.max_horizontal(pl.col("a").abs(), pl.col("b").abs())
             bad = both.filter(
                 (pl.col("a").is_null() != pl.col("b").is_null())
-                | ((pl.col("a") - pl.col("b")).abs() > REL_TOL * pl.max_horizontal(pl.col("a").abs(), pl.col("b").abs()))
+                | ((pl.col("a") - pl.col("b")).abs() > REL_TOL * scale)
             )
             if bad.height:
                 problems.append(f"{column}: {bad.height} values differ, first {bad.row(0)}")
@@ -106,7 +107,8 @@ def compare(old_warehouse: Path, new_warehouse: Path) -> tuple[dict[str, list[st
 def build(code: Path, home: Path) -> Path:
     """`ewh run` on the bundled samples with the code in ``code``, into a fresh ``home``."""
     shutil.rmtree(home, ignore_errors=True)
-    env = {**os.environ, "PYTHONPATH": str(code), "EWH_HOME": str(home), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    env = {**os.environ, "PYTHONPATH": str(code), "EWH_HOME": str(home)}
+    env["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
     env.pop("EWH_WAREHOUSE_PATH", None)
     env.pop("DAGSTER_HOME", None)
     subprocess.run([sys.executable, "-m", "ewh.cli", "run"], cwd=code, env=env, check=True)
