@@ -18,7 +18,7 @@ from the first option: quantities as a group (only when the comparison gives non
 by one (vendor, model, country, ...), unless it switches between AI usage (``--vendor``) and ad
 delivery (``--platform``), in which case it starts from nothing.
 
-Equivalents come from ``dbt_project/seeds/factor_equivalents.csv`` (same release): energy as
+Equivalents come from ``dbt_project/seeds/factors/factor_equivalents.csv`` (same release): energy as
 smartphone charges, location-based carbon as kilometres driven by a named car, water as 500 mL
 bottles, each printed with its factor, source and status, rounded to two significant figures and
 never added together.
