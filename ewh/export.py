@@ -117,7 +117,9 @@ def read_tables(paths: Paths, quarter: str) -> dict[str, pl.DataFrame]:
     finally:
         con.close()
     if release.height != 1:
-        raise ExportError(f"meta_factor_release has {release.height} rows, expected 1; rebuild with `ewh run`")
+        raise ExportError(
+            f"meta_factor_release has {release.height} rows, expected 1; rebuild with `ewh run`"
+        )
     tables = {name: _whole_numbers(frame) for name, frame in tables.items()}
     tables[PROVENANCE] = provenance(paths, quarter, tables, scopes, release.row(0, named=True))
     return tables
