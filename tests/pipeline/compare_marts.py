@@ -15,6 +15,10 @@ in the new one with the same columns and the same rows as a multiset. Floating-p
 only by summation order (relative 1e-12); everything else exactly. Columns that record when or by
 which invocation a build ran (``built_at``, ``dbt_invocation_id``, ``ingested_at``) are left out. A
 mart only in the new warehouse is listed, not failed. Exit 0 when equal, 1 with the differences.
+
+DuckDB's parallel sums can differ in the last bit between two runs of the same code; a figure that is
+the difference of two such sums (``mart_savings_opportunities.kgco2e_saved_if_all_moved``) can then
+differ by more than 1e-12 relative. When only such a column differs, compare its inputs.
 """
 
 from __future__ import annotations
