@@ -41,11 +41,31 @@ import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from factors.release import SEEDS, seed_path
+
 REPO = Path(__file__).resolve().parent.parent
 PY = Path(sys.executable)
 EWH = PY.parent / "ewh"
 GENERATE = REPO / "benchmarks" / "generate.py"
-SEEDS = REPO / "dbt_project" / "seeds"
+FLOOR_SEEDS = (
+    "ad_country_regions",
+    "factor_activity_energy",
+    "factor_ad_devices",
+    "factor_ad_foreign_grids",
+    "factor_ad_formats",
+    "factor_ad_gmsf",
+    "factor_ad_regions",
+    "factor_electricity_water",
+    "factor_grid_intensity",
+    "factor_image_models",
+    "factor_llm_models",
+    "factor_llm_structural",
+    "factor_llm_tier_patterns",
+    "factor_llm_tiers",
+    "factor_llm_token_weights",
+    "factor_providers",
+    "factor_video_models",
+)
 NIGHTLY_DAY = date(2026, 10, 1)
 PEER_SAMPLE = 2_000
 GB = 1024**3
@@ -61,29 +81,30 @@ FLOOR_SQL = r"""
 -- The floor: one plain DuckDB script from the raw vendor exports to row-level impacts and the quarterly
 -- aggregate, with the same factor seeds and formulas as dbt_project/models (docs/methodology.md), and no
 -- orchestration, archive, manifest, quarantine, checks or provenance columns beyond file and row.
--- benchmarks/run.py substitutes {exports} and {seeds}. Sources: the four benchmarks/generate.py writes.
--- tests/benchmarks/test_floor.py builds a small generated set through `ewh run` and through this script:
--- every (vendor, activity type) must have the same rows and figures as the warehouse's fct_activity_impacts.
+-- floor_script() substitutes {exports} and each seed's path (factors.release.seed_path). Sources: the four
+-- benchmarks/generate.py writes. tests/benchmarks/test_floor.py builds a small generated set through `ewh run`
+-- and through this script: every (vendor, activity type) must have the same rows and figures as the warehouse's
+-- fct_activity_impacts.
 set preserve_insertion_order = false;
 
 -- ------------------------------------------------------------------ factor seeds (the same CSV files)
-create or replace table f_models as select * from read_csv('{seeds}/factor_llm_models.csv', header = true);
-create or replace table f_tiers as select * from read_csv('{seeds}/factor_llm_tiers.csv', header = true);
-create or replace table f_patterns as select * from read_csv('{seeds}/factor_llm_tier_patterns.csv', header = true);
-create or replace table f_weights as select * from read_csv('{seeds}/factor_llm_token_weights.csv', header = true);
-create or replace table f_activity as select * from read_csv('{seeds}/factor_activity_energy.csv', header = true);
-create or replace table f_video as select * from read_csv('{seeds}/factor_video_models.csv', header = true);
-create or replace table f_images as select * from read_csv('{seeds}/factor_image_models.csv', header = true);
-create or replace table f_structural as select * from read_csv('{seeds}/factor_llm_structural.csv', header = true);
-create or replace table f_providers as select * from read_csv('{seeds}/factor_providers.csv', header = true);
-create or replace table f_grid as select * from read_csv('{seeds}/factor_grid_intensity.csv', header = true);
-create or replace table f_water as select * from read_csv('{seeds}/factor_electricity_water.csv', header = true);
-create or replace table f_ad_formats as select * from read_csv('{seeds}/factor_ad_formats.csv', header = true);
-create or replace table f_ad_regions as select * from read_csv('{seeds}/factor_ad_regions.csv', header = true);
-create or replace table f_ad_foreign as select * from read_csv('{seeds}/factor_ad_foreign_grids.csv', header = true);
-create or replace table f_ad_devices as select * from read_csv('{seeds}/factor_ad_devices.csv', header = true);
-create or replace table f_ad_gmsf as select * from read_csv('{seeds}/factor_ad_gmsf.csv', header = true);
-create or replace table f_ad_countries as select * from read_csv('{seeds}/ad_country_regions.csv', header = true);
+create or replace table f_models as select * from read_csv('{factor_llm_models}', header = true);
+create or replace table f_tiers as select * from read_csv('{factor_llm_tiers}', header = true);
+create or replace table f_patterns as select * from read_csv('{factor_llm_tier_patterns}', header = true);
+create or replace table f_weights as select * from read_csv('{factor_llm_token_weights}', header = true);
+create or replace table f_activity as select * from read_csv('{factor_activity_energy}', header = true);
+create or replace table f_video as select * from read_csv('{factor_video_models}', header = true);
+create or replace table f_images as select * from read_csv('{factor_image_models}', header = true);
+create or replace table f_structural as select * from read_csv('{factor_llm_structural}', header = true);
+create or replace table f_providers as select * from read_csv('{factor_providers}', header = true);
+create or replace table f_grid as select * from read_csv('{factor_grid_intensity}', header = true);
+create or replace table f_water as select * from read_csv('{factor_electricity_water}', header = true);
+create or replace table f_ad_formats as select * from read_csv('{factor_ad_formats}', header = true);
+create or replace table f_ad_regions as select * from read_csv('{factor_ad_regions}', header = true);
+create or replace table f_ad_foreign as select * from read_csv('{factor_ad_foreign_grids}', header = true);
+create or replace table f_ad_devices as select * from read_csv('{factor_ad_devices}', header = true);
+create or replace table f_ad_gmsf as select * from read_csv('{factor_ad_gmsf}', header = true);
+create or replace table f_ad_countries as select * from read_csv('{ad_country_regions}', header = true);
 
 -- ------------------------------------------------------------------ raw exports -> canonical activity
 create or replace macro norm_model(m) as
@@ -671,10 +692,15 @@ print(json.dumps({"impact_rows": n, "quarterly_rows": q, "phases": phases}))
 """
 
 
+def floor_script(exports: Path, seeds: Path = SEEDS) -> str:
+    """FLOOR_SQL with the exports folder and every seed's path under ``seeds`` filled in."""
+    return FLOOR_SQL.format(exports=exports, **{name: seed_path(name, seeds) for name in FLOOR_SEEDS})
+
+
 def run_floor(exports: Path, workdir: Path) -> dict:
     script = workdir / "floor.sql"
     seeds = (SNAPSHOT / "dbt_project" / "seeds") if SNAPSHOT else SEEDS
-    script.write_text(FLOOR_SQL.format(exports=exports, seeds=seeds))
+    script.write_text(floor_script(exports, seeds))
     db = workdir / "floor.duckdb"
     db.unlink(missing_ok=True)
     log = workdir / "floor.log"

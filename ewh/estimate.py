@@ -18,7 +18,7 @@ from the first option: quantities as a group (only when the comparison gives non
 by one (vendor, model, country, ...), unless it switches between AI usage (``--vendor``) and ad
 delivery (``--platform``), in which case it starts from nothing.
 
-Equivalents come from ``dbt_project/seeds/factor_equivalents.csv`` (same release): energy as
+Equivalents come from ``dbt_project/seeds/factors/factor_equivalents.csv`` (same release): energy as
 smartphone charges, location-based carbon as kilometres driven by a named car, water as 500 mL
 bottles, each printed with its factor, source and status, rounded to two significant figures and
 never added together.
@@ -685,10 +685,10 @@ def merge(first: Usage, second: Usage) -> Usage:
 
 def known_models() -> list[str]:
     """Every model name the factor seeds know (LLM registries, image and video models): for suggestions."""
-    from factors.release import SEEDS
+    from factors.release import seed_path
 
     names = [
-        pl.read_csv(SEEDS / f"{seed}.csv", columns=[column], infer_schema=False).get_column(column)
+        pl.read_csv(seed_path(seed), columns=[column], infer_schema=False).get_column(column)
         for seed, column in (
             ("factor_llm_models", "model_name"),
             ("factor_image_models", "model"),

@@ -8,7 +8,7 @@ Each table is read as it is in the warehouse, filtered to the quarter where it h
 (calendar quarter, as everywhere in the marts; fiscal quarters appear as a column). The ESRS table is
 per fiscal year, so the fiscal year(s) the quarter falls in are exported. The ``provenance`` table
 says which, with the row count, the
-factor release and its sha256 from ``dim_factor_release``, the warehouse path and the export time.
+factor release and its sha256 from ``meta_factor_release``, the warehouse path and the export time.
 
 Writes are atomic: files are written under a temporary name next to the target and renamed into place,
 provenance last, so a reader never sees a half-written table.
@@ -75,7 +75,7 @@ def read_tables(paths: Paths, quarter: str) -> dict[str, pl.DataFrame]:
     con = _connect(paths)
     try:
         present = {r[0] for r in con.sql("select table_name from information_schema.tables").fetchall()}
-        missing = [t for t in (*TABLES, "dim_factor_release") if t not in present]
+        missing = [t for t in (*TABLES, "meta_factor_release") if t not in present]
         if missing:
             raise ExportError(f"{paths.warehouse} has no {', '.join(missing)}; rebuild it with `ewh run`")
         available = sorted(
@@ -114,11 +114,13 @@ def read_tables(paths: Paths, quarter: str) -> dict[str, pl.DataFrame]:
         for table in WAREHOUSE_TABLES:
             tables[table] = con.sql(f"select * from {table} order by all").pl()
             scopes[table] = "every quarter in the warehouse"
-        release = con.sql("select * from dim_factor_release").pl()
+        release = con.sql("select * from meta_factor_release").pl()
     finally:
         con.close()
     if release.height != 1:
-        raise ExportError(f"dim_factor_release has {release.height} rows, expected 1; rebuild with `ewh run`")
+        raise ExportError(
+            f"meta_factor_release has {release.height} rows, expected 1; rebuild with `ewh run`"
+        )
     tables = {name: _whole_numbers(frame) for name, frame in tables.items()}
     tables[PROVENANCE] = provenance(paths, quarter, tables, scopes, release.row(0, named=True))
     return tables
@@ -233,7 +235,7 @@ PROVENANCE_COLUMNS = {
     "scope": "Which rows of the table were exported.",
     "row_count": "Rows exported.",
     "quarter": "The calendar quarter asked for.",
-    "factor_release": "Factor release the warehouse was built with (dim_factor_release).",
+    "factor_release": "Factor release the warehouse was built with (meta_factor_release).",
     "factor_release_sha256": "Content hash of every factor seed of that release.",
     "ecologits_version": "EcoLogits version the LLM factors come from.",
     "warehouse_built_at": "When dbt built the warehouse.",

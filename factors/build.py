@@ -21,7 +21,6 @@ import statistics
 import sys
 from importlib import metadata
 from importlib.resources import files
-from pathlib import Path
 
 from ecologits.estimations import video_impacts
 from ecologits.estimations.video import _MODELS_INFO as VIDEO_MODELS
@@ -39,8 +38,8 @@ from ecologits.tracers.utils import PROVIDER_CONFIG_MAP
 from ecologits.utils.range_value import RangeValue
 
 from factors import RELEASE, llm_registry
+from factors.release import SEEDS, seed_path
 
-SEEDS = Path(__file__).resolve().parent.parent / "dbt_project" / "seeds"
 ECOLOGITS_VERSION = metadata.version("ecologits")
 ECOLOGITS_URL = "https://ecologits.ai/latest/methodology/llm_inference/"
 ECOLOGITS_LICENCE = "MPL-2.0 (EcoLogits package data); methodology CC BY-SA 4.0"
@@ -837,7 +836,10 @@ def main(argv: list[str] | None = None) -> int:
     stale = []
     for name, build in GENERATED.items():
         text = render(build())
-        path = SEEDS / name
+        try:
+            path = seed_path(name.removesuffix(".csv"))
+        except FileNotFoundError:  # a new generated seed goes with the other factors
+            path = SEEDS / "factors" / name
         if args.check:
             if not path.exists() or path.read_text() != text:
                 stale.append(name)

@@ -169,7 +169,7 @@ def _load(con: duckdb.DuckDBPyConnection, quarter: str, quarters: list[str]) -> 
     previous = _figures(by_quarter[prev]) if prev in by_quarter else None
     equivalents = con.sql(EQUIVALENTS_SQL, params={"q": quarter}).pl().to_dicts()
 
-    release = con.sql("select * from dim_factor_release").pl().to_dicts()[0]
+    release = con.sql("select * from meta_factor_release").pl().to_dicts()[0]
     status = quarter_status(con).get(quarter, "open")
     return ReportData(
         quarter=quarter,

@@ -69,7 +69,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[pl.DataFrame, pl.Da
 
     floor = duckdb.connect()
     try:
-        floor.execute(bench.FLOOR_SQL.format(exports=exports, seeds=REPO / "dbt_project" / "seeds"))
+        floor.execute(bench.floor_script(exports))
         theirs = _totals(floor)
     finally:
         floor.close()

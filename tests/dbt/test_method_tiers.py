@@ -8,8 +8,10 @@ from pathlib import Path
 
 import polars as pl
 
+from factors.release import seed_path
+
 ROOT = Path(__file__).resolve().parents[2]
-SEED = ROOT / "dbt_project" / "seeds" / "method_tiers.csv"
+SEED = seed_path("method_tiers")
 METHODOLOGY = ROOT / "docs" / "methodology.md"
 
 

@@ -10,7 +10,7 @@ import polars as pl
 
 from ewh.cli import main
 from ewh.trust.common import factor_rows
-from factors.release import SEEDS, release_info
+from factors.release import factor_files, release_info
 
 
 def test_factors_lists_release_hash_and_every_cited_factor(capsys):
@@ -20,7 +20,7 @@ def test_factors_lists_release_hash_and_every_cited_factor(capsys):
     assert f"Factor release: {info['factor_release']}" in out
     assert f"Content sha256: {info['factor_release_sha256']}" in out
     expected = 0
-    for path in SEEDS.glob("*.csv"):
+    for path in factor_files():
         with path.open() as f:
             rows = list(csv.DictReader(f))
         if rows and "factor_id" in rows[0]:
@@ -34,7 +34,7 @@ def test_factors_lists_release_hash_and_every_cited_factor(capsys):
 def test_factors_as_csv_and_json_hold_every_row_with_its_source(capsys):
     expected = sum(
         len(rows)
-        for path in SEEDS.glob("*.csv")
+        for path in factor_files()
         if (rows := list(csv.DictReader(path.open()))) and "factor_id" in rows[0]
     )
     assert main(["factors", "--format", "csv", "--table", "grid"]) == 0

@@ -21,7 +21,7 @@ from connectors.core.registry import CONNECTORS
 from connectors.landing.zone import ingest_bytes, init_landing
 from ewh import estimate as est
 from ewh.cli import main
-from factors.release import SEEDS, release_info
+from factors.release import release_info, seed_path
 from tests.support.dbt_cli import run_dbt
 
 DAY = date(2026, 9, 1)
@@ -197,7 +197,7 @@ def test_a_smaller_model_for_the_same_tokens_is_lower(compared):
 
 
 def _equivalent_seed() -> pl.DataFrame:
-    return pl.read_csv(SEEDS / "factor_equivalents.csv", try_parse_dates=True)
+    return pl.read_csv(seed_path("factor_equivalents"), try_parse_dates=True)
 
 
 def test_equivalents_divide_the_figure_by_the_cited_factor():
@@ -245,7 +245,7 @@ def test_significant_figures():
 
 
 def test_equivalents_seed_is_cited_and_in_the_release():
-    with (SEEDS / "factor_equivalents.csv").open(newline="") as f:
+    with seed_path("factor_equivalents").open(newline="") as f:
         rows = list(csv.DictReader(f))
     assert {r["factor_id"].split(".")[1] for r in rows} == {"energy", "carbon", "water"}
     for row in rows:

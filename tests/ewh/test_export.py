@@ -148,7 +148,7 @@ def _provenance(fmt: str, path: Path) -> pl.DataFrame:
 @pytest.mark.parametrize("fmt", ["csv", "parquet", "xlsx"])
 def test_provenance_names_the_factor_release_and_counts_rows(fmt, exported, expected, pipeline_home):
     prov = _provenance(fmt, exported[fmt])
-    release = _sql(pipeline_home, "select * from dim_factor_release").row(0, named=True)
+    release = _sql(pipeline_home, "select * from meta_factor_release").row(0, named=True)
     assert prov.get_column("table_name").to_list() == EXPECTED_TABLES
     assert dict(prov.select("table_name", "row_count").iter_rows()) == {
         t: f.height for t, f in expected.items()

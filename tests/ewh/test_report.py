@@ -16,8 +16,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from connectors.core.config import REPO_ROOT
 from ewh.cli import main
+from factors.release import seed_path
 
 pytestmark = pytest.mark.slow
 
@@ -25,7 +25,7 @@ QUARTER = "2026Q3"
 NEXT = "2026Q4"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
-EQUIVALENTS_SEED = REPO_ROOT / "dbt_project" / "seeds" / "factor_equivalents.csv"
+EQUIVALENTS_SEED = seed_path("factor_equivalents")
 # the bundled samples give every chart data: trend, channel, vendor, model, business unit,
 # drivers, uncertainty, data quality, savings, transparency (page order)
 EXPECTED_CHARTS = [
@@ -208,7 +208,7 @@ def _text(s: str) -> str:
 def test_methodology_cites_every_factor_used(reports, warehouse, pipeline_home):
     html = reports[QUARTER][1]
     release = warehouse.sql(
-        "select factor_release, factor_release_sha256 from dim_factor_release"
+        "select factor_release, factor_release_sha256 from meta_factor_release"
     ).fetchall()[0]
     assert release[0] in html and release[1] in html
     used = [

@@ -128,7 +128,7 @@ def test_closing_twice_is_refused_without_force(paths: Paths):
     with pytest.raises(TrustError, match="--force"):
         close_quarter(paths, QUARTER)
     header = load_snapshot(paths, QUARTER, "closed_quarters").row(0, named=True)
-    release = _query(paths, "select * from dim_factor_release").row(0, named=True)
+    release = _query(paths, "select * from meta_factor_release").row(0, named=True)
     assert header["factor_release_sha256"] == release["factor_release_sha256"]
     assert header["code_version"]
     files = load_snapshot(paths, QUARTER, "closed_raw_files")

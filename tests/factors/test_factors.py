@@ -9,12 +9,11 @@ import pytest
 from ecologits.tracers.utils import llm_impacts
 
 from factors import build
-
-SEEDS = build.SEEDS
+from factors.release import factor_files, seed_path
 
 
 def _rows(name: str) -> list[dict]:
-    with (SEEDS / name).open() as f:
+    with seed_path(name.removesuffix(".csv")).open() as f:
         return list(csv.DictReader(f))
 
 
@@ -44,7 +43,7 @@ def test_linear_coefficients_reproduce_llm_impacts(provider, model, tokens):
 
 
 @pytest.mark.parametrize(
-    "seed", sorted(p.name for p in SEEDS.glob("factor_*.csv") if "pattern" not in p.name)
+    "seed", sorted(p.name for p in factor_files() if p.name.startswith("factor_") and "pattern" not in p.name)
 )
 def test_every_factor_row_is_cited(seed):
     rows = _rows(seed)

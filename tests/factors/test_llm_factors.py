@@ -14,12 +14,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from factors import build, llm_registry
-
-SEEDS = build.SEEDS
+from factors.release import seed_path
 
 
 def _rows(name: str) -> list[dict]:
-    with (SEEDS / name).open() as f:
+    with seed_path(name.removesuffix(".csv")).open() as f:
         return list(csv.DictReader(f))
 
 

@@ -16,14 +16,14 @@ import pytest
 from ecologits.tracers.utils import llm_impacts
 
 from connectors.core.config import Paths
-from factors.build import SEEDS
+from factors.release import seed_path
 
 pytestmark = pytest.mark.slow
 
 
 @cache
 def seed(name: str) -> list[dict]:
-    with (SEEDS / f"{name}.csv").open() as f:
+    with seed_path(name).open() as f:
         return list(csv.DictReader(f))
 
 

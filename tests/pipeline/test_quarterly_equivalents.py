@@ -12,11 +12,11 @@ import pytest
 
 from connectors.core.config import Paths
 from ewh.estimate import equivalents_for
-from orchestration.lib.dbt_project import DBT_PROJECT_DIR
+from factors.release import seed_path
 
 pytestmark = pytest.mark.slow
 
-SEED = DBT_PROJECT_DIR / "seeds" / "factor_equivalents.csv"
+SEED = seed_path("factor_equivalents")
 FIGURE_UNITS = {"energy_kwh": "kWh", "co2e_location_kg": "kgCO2e", "water_l": "L"}
 # written here from docs/outputs.md (mart_quarterly_equivalents): an equivalent compares energy with energy,
 # carbon with location-based carbon, water with water; the kind is the second part of its factor_id

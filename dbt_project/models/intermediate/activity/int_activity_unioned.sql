@@ -8,7 +8,8 @@
     datasets are one route). The losing rows stay visible in int_activity_superseded.
     Materialised incrementally by usage day (macros/incremental_days.sql): the one table every fact and
     cost model reads, so the landed Parquet files are scanned once per run, for the changed days only.
-    A new factor release (source_report_families is a seed) rebuilds every day, as the facts do.
+    A new factor release (source_report_families is a seed) rebuilds every day, as the facts do: the
+    release hash is kept on every row (`factor_release_sha256`), read back by the macro from this table.
 -#}
 {{ config(**incremental_by_day_config()) }}
 with landed as (
@@ -18,7 +19,7 @@ with landed as (
     from {{ ref('int_activity_landed') }} as l
     left join {{ ref('source_report_families') }} as f
         on l.source = f.source and l.dataset like f.dataset
-    where {{ changed_usage_days_predicate('l.usage_date', release_table='fct_activity_impacts') }}
+    where {{ changed_usage_days_predicate('l.usage_date') }}
 ),
 
 routed as (
@@ -50,7 +51,9 @@ winners as (
     from route_days
 )
 
-select landed.*
+select
+    landed.*,
+    '{{ var("factor_release_sha256") }}' as factor_release_sha256
 from landed
 inner join routed as r on landed.activity_id = r.activity_id
 inner join winners as w

@@ -57,7 +57,7 @@ select
     cast(null as decimal(38, 12)) as cost_amount_net,
     cast(null as {{ dbt.type_string() }}) as cost_currency,
     cast(null as {{ dbt.type_string() }}) as attributes,
-    'dbt_project/seeds/ad_campaign_inputs.csv' as source_file,
+    'dbt_project/seeds/config/ad_campaign_inputs.csv' as source_file,
     platform || '/' || campaign_id as source_row,
     cast(null as {{ dbt.type_string() }}) as source_sha256,
     cast(null as {{ dbt.type_string() }}) as connector_version,

@@ -16,7 +16,8 @@ with figures as (
         max({{ dbt.last_day('usage_date', 'quarter') }}) as quarter_end,
         count(*) as activity_rows,
         {{ sum_with_bounds(['energy_kwh', 'co2e_location_kg', 'water_l']) }}
-    from {{ ref('int_activity_allocated') }}
+    from {{ ref('fct_activity_impacts') }} as f
+    inner join {{ ref('int_activity_allocated') }} as a on f.activity_id = a.activity_id
     group by quarter, fiscal_quarter, business_unit
 ),
 

@@ -39,7 +39,7 @@ rows as (
     'unit': "unit",
     'usage_date': "cast(prompt_date as date)",
     'project': "prompt_id",
-    'source_file': "'dbt_project/seeds/vendor_disclosure_figures.csv'",
+    'source_file': "'dbt_project/seeds/reference/vendor_disclosure_figures.csv'",
     'source_row': "prompt_id",
     'source_sha256': "''",
     'connector_version': "'reference-1'",

@@ -13,6 +13,7 @@ select
     count(*) as activity_rows,
     sum(cast(cost_amount as double)) as spend,
     sum(co2e_location_kg) as co2e_location_kg
-from {{ ref('int_activity_allocated') }}
+from {{ ref('fct_activity_impacts') }} as f
+inner join {{ ref('int_activity_allocated') }} as a on f.activity_id = a.activity_id
 where business_unit = 'unallocated'
 group by 1, 2, 3, 4, 5, 6, 7

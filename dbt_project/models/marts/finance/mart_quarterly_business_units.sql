@@ -6,8 +6,8 @@ select
     business_unit,
     brand,
     cost_centre,
-    {{ channel('vc.channel', 'a.activity_type', 'a.ad_format') }} as channel,
-    a.vendor,
+    {{ channel('vc.channel', 'f.activity_type', 'f.ad_format') }} as channel,
+    f.vendor,
     coalesce(model, ad_format, service) as model_or_channel,
     coalesce(electricity_country, country, '(unknown)') as country,
     'Scope 3 Category 1 (purchased goods and services)' as ghg_category,
@@ -23,6 +23,7 @@ select
     sum(case when dq_score = 3 then 1 else 0 end) as rows_dq_3,
     sum(case when dq_score = 4 then 1 else 0 end) as rows_dq_4,
     sum(case when dq_score = 5 then 1 else 0 end) as rows_dq_5
-from {{ ref('int_activity_allocated') }} as a
-left join {{ ref('vendor_channels') }} as vc on a.vendor = vc.vendor
+from {{ ref('fct_activity_impacts') }} as f
+inner join {{ ref('int_activity_allocated') }} as a on f.activity_id = a.activity_id
+left join {{ ref('vendor_channels') }} as vc on f.vendor = vc.vendor
 group by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10

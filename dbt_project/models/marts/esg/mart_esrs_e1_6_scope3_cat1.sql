@@ -24,5 +24,6 @@ select
     min(usage_date) as first_usage_date,
     max(usage_date) as last_usage_date,
     count(distinct source) as sources
-from {{ ref('int_activity_allocated') }}
+from {{ ref('fct_activity_impacts') }} as f
+inner join {{ ref('int_activity_allocated') }} as a on f.activity_id = a.activity_id
 group by 1

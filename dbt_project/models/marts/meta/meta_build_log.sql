@@ -1,4 +1,4 @@
-{{ config(materialized='incremental') }}
+{{ config(materialized='incremental', on_schema_change='fail') }}
 {#- One row per build, kept across runs: which factor release and EcoLogits version produced the marts. -#}
 select
     '{{ invocation_id }}' as dbt_invocation_id,
