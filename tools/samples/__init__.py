@@ -23,4 +23,5 @@ GENERATORS = (
     "linkedin_ads",
     "tiktok_ads",
     "cloud_carbon",
+    "focus",
 )
