@@ -24,4 +24,5 @@ GENERATORS = (
     "tiktok_ads",
     "cloud_carbon",
     "focus",
+    "elevenlabs_usage",
 )
