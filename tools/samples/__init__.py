@@ -25,4 +25,5 @@ GENERATORS = (
     "cloud_carbon",
     "focus",
     "elevenlabs_usage",
+    "jasper_usage",
 )
