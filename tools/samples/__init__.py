@@ -26,4 +26,5 @@ GENERATORS = (
     "focus",
     "elevenlabs_usage",
     "jasper_usage",
+    "adobe_firefly",
 )
