@@ -23,4 +23,8 @@ GENERATORS = (
     "linkedin_ads",
     "tiktok_ads",
     "cloud_carbon",
+    "focus",
+    "elevenlabs_usage",
+    "jasper_usage",
+    "adobe_firefly",
 )
