@@ -46,6 +46,9 @@ PROVIDER_NAMES: dict[str, str] = {
     "meta": "Meta",
     "linkedin": "LinkedIn",
     "tiktok": "TikTok",
+    "elevenlabs": "ElevenLabs",
+    "jasper": "Jasper",
+    "adobe": "Adobe",
 }
 AD_VENDORS = frozenset({"meta", "linkedin", "tiktok"})
 # canonical unit -> FOCUS UnitFormat name (plural count nouns, "Seconds" from the time units)
@@ -58,6 +61,8 @@ UNIT_NAMES: dict[str, str] = {
     "impressions": "Impressions",
     "views": "Views",
     "currency": "Currency Units",
+    "credits": "Credits",
+    "generations": "Generations",
 }
 AD_ACTIVITIES = ("ad_impressions", "video_views", "ad_view_seconds")
 # activity type -> SkuMeter, in the words of the spec's AI billing examples ("Input Tokens", "Output

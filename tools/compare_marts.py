@@ -3,11 +3,11 @@
 For a restructuring of the dbt project (issue #16 item 4) the marts must not move. Build the samples
 with the old code and with the new, then compare:
 
-    python -m tests.pipeline.compare_marts OLD/warehouse.duckdb NEW/warehouse.duckdb
+    python -m tools.compare_marts OLD/warehouse.duckdb NEW/warehouse.duckdb
 
 or let the script build both (the old code from a git ref, exported with ``git archive``):
 
-    python -m tests.pipeline.compare_marts --base 953ec68 --workdir /tmp/compare
+    python -m tools.compare_marts --base 953ec68 --workdir /tmp/compare
 
 Every table of the old warehouse named ``fct_*``, ``mart_*`` or a build-metadata table (renamed in
 #16: ``dim_factor_release`` -> ``meta_factor_release``, ``ewh_run_log`` -> ``meta_build_log``) must exist
