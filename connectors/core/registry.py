@@ -6,6 +6,7 @@ vendor-reported emissions table (``Connector.table``).
 
 from __future__ import annotations
 
+from connectors.amazon import ads as amazon_ads
 from connectors.amazon import cur as aws_cur
 from connectors.anthropic import console as anthropic_console
 from connectors.anthropic import costs as anthropic_costs
@@ -14,8 +15,10 @@ from connectors.cloud_carbon import exports as cloud_carbon
 from connectors.core.base import Connector
 from connectors.google import ads as google_ads
 from connectors.google import cloud_billing as gcp_billing
+from connectors.google import dv360
 from connectors.linkedin import ads as linkedin_ads
 from connectors.meta import ads as meta_ads
+from connectors.microsoft import advertising as microsoft_ads
 from connectors.microsoft import azure_cost
 from connectors.mistral import usage as mistral_usage
 from connectors.openai import costs as openai_costs
@@ -40,6 +43,9 @@ _ALL = (
     meta_ads.CONNECTOR,
     linkedin_ads.CONNECTOR,
     tiktok_ads.CONNECTOR,
+    dv360.CONNECTOR,
+    microsoft_ads.CONNECTOR,
+    amazon_ads.CONNECTOR,
     *cloud_carbon.CONNECTORS,
 )
 CONNECTORS: dict[str, Connector] = {c.source: c for c in _ALL}

@@ -48,6 +48,7 @@ DEVICES = frozenset({"mobile", "tablet", "desktop", "tv", "other"})
 AD_FORMATS = frozenset({"display", "video", "ctv", "search", "social", "native", "audio"})
 VENDORS = frozenset(
     {"openai", "anthropic", "google", "azure", "aws", "mistral", "runway", "meta", "linkedin", "tiktok"}
+    | {"microsoft", "amazon"}  # the ad businesses (Microsoft Advertising, Amazon Ads), apart from the clouds
 )
 
 UTC_TS = pl.Datetime("us", "UTC")
