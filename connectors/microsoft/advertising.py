@@ -168,6 +168,7 @@ def parse(raw: bytes, file: str) -> ParsedExport:
         number_text(frame, "Spend").alias("cost"),
         text(frame, "CurrencyCode").str.to_uppercase().alias("currency"),
         pl.lit(labels.get("Time Zone")).alias("time_zone"),
+        text(frame, day_column).alias("_key_period"),  # hourly rows: "2026-09-01|13" keeps the hour apart
         *[text(frame, c).alias(f"_key_{c}") for c in columns if not c.startswith("_") and c not in METRICS],
     )
     rows = ad_rows(
