@@ -7,8 +7,7 @@ select
     activity_id,
     {{ quarter_label('usage_date') }} as quarter,
     usage_date,
-    -- the platform is the vendor, except Google's two buying tools: DV360 (programmatic) apart from Google Ads
-    case when source = 'dv360' then 'dv360' else vendor end as platform,
+    platform,
     source,
     account,
     campaign_id,
