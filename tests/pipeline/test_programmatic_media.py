@@ -194,3 +194,33 @@ def test_the_report_carries_the_new_platforms(pipeline_home, tmp_path, monkeypat
         {"q": QUARTER},
     )
     assert 0 < new["kg"] < mart["kg"]
+
+
+@pytest.mark.parametrize(
+    ("platform", "ad_format", "device", "country", "kwh", "co2e"),
+    [
+        # the Microsoft search row above (end-to-end by default for Microsoft)
+        ("microsoft", "search", "desktop", "USA", 9.0390352, 3.44799645096),
+        # DV360 display without ads.txt: programmatic at 3,000 lines (as the DV360 row above, at 40,000)
+        ("dv360", "display", "mobile", "DEU", 167.8604535 * 0.4, 49.76871308421 * 0.4),
+    ],
+)
+def test_ewh_estimate_prices_a_planned_buy_on_the_new_platforms(
+    platform, ad_format, device, country, kwh, co2e
+):
+    from datetime import date
+
+    from ewh import estimate as est
+
+    usage = est.Usage(
+        label=platform,
+        platform=platform,
+        impressions=40_000,
+        country=country,
+        ad_format=ad_format,
+        device=device,
+        usage_date=date(2026, 9, 1),
+    )
+    (option,) = est.to_json(est.estimate([usage]))["options"]
+    assert option["figures"]["energy_kwh"]["central"] == pytest.approx(kwh, rel=1e-9)
+    assert option["figures"]["co2e_location_kg"]["central"] == pytest.approx(co2e, rel=1e-9)

@@ -80,7 +80,8 @@ resolved as (
             case
                 when a.vendor in ('meta', 'linkedin', 'tiktok', 'microsoft') then 'end_to_end'
                 when a.vendor = 'amazon' and coalesce(a.ad_format, '') = 'search' then 'end_to_end'
-                when a.vendor = 'google' and coalesce(a.ad_format, '') in ('search', 'video', 'ctv', 'social')
+                when a.vendor = 'google' and a.platform = 'google'
+                    and coalesce(a.ad_format, '') in ('search', 'video', 'ctv', 'social')
                     then 'end_to_end'
                 else 'programmatic'
             end
