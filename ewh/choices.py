@@ -23,6 +23,9 @@ PLATFORM_SOURCES: dict[str, tuple[str, str]] = {
     "google": ("google", "google_ads"),
     "linkedin": ("linkedin", "linkedin_ads"),
     "tiktok": ("tiktok", "tiktok_ads"),
+    "dv360": ("google", "dv360"),
+    "microsoft": ("microsoft", "microsoft_ads"),
+    "amazon": ("amazon", "amazon_ads"),
 }
 
 # creative tool -> the registered source whose landed rows the estimate imitates (issue #18)

@@ -49,8 +49,10 @@ PROVIDER_NAMES: dict[str, str] = {
     "elevenlabs": "ElevenLabs",
     "jasper": "Jasper",
     "adobe": "Adobe",
+    "microsoft": "Microsoft Advertising",
+    "amazon": "Amazon Ads",
 }
-AD_VENDORS = frozenset({"meta", "linkedin", "tiktok"})
+AD_VENDORS = frozenset({"meta", "linkedin", "tiktok", "microsoft", "amazon"})
 # canonical unit -> FOCUS UnitFormat name (plural count nouns, "Seconds" from the time units)
 UNIT_NAMES: dict[str, str] = {
     "tokens": "Tokens",

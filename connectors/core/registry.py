@@ -7,6 +7,7 @@ vendor-reported emissions table (``Connector.table``).
 from __future__ import annotations
 
 from connectors.adobe import firefly as adobe_firefly
+from connectors.amazon import ads as amazon_ads
 from connectors.amazon import cur as aws_cur
 from connectors.anthropic import console as anthropic_console
 from connectors.anthropic import costs as anthropic_costs
@@ -17,9 +18,11 @@ from connectors.elevenlabs import usage as elevenlabs_usage
 from connectors.focus import cost_and_usage as focus
 from connectors.google import ads as google_ads
 from connectors.google import cloud_billing as gcp_billing
+from connectors.google import dv360
 from connectors.jasper import usage as jasper_usage
 from connectors.linkedin import ads as linkedin_ads
 from connectors.meta import ads as meta_ads
+from connectors.microsoft import advertising as microsoft_ads
 from connectors.microsoft import azure_cost
 from connectors.mistral import usage as mistral_usage
 from connectors.openai import costs as openai_costs
@@ -45,6 +48,9 @@ _ALL = (
     meta_ads.CONNECTOR,
     linkedin_ads.CONNECTOR,
     tiktok_ads.CONNECTOR,
+    dv360.CONNECTOR,
+    microsoft_ads.CONNECTOR,
+    amazon_ads.CONNECTOR,
     *cloud_carbon.CONNECTORS,
     elevenlabs_usage.CONNECTOR,
     jasper_usage.CONNECTOR,

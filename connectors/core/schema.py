@@ -53,6 +53,7 @@ AD_FORMATS = frozenset({"display", "video", "ctv", "search", "social", "native",
 VENDORS = frozenset(
     {"openai", "anthropic", "google", "azure", "aws", "mistral", "runway", "meta", "linkedin", "tiktok"}
     | {"elevenlabs", "jasper", "adobe"}  # creative tools (issue #18)
+    | {"microsoft", "amazon"}  # the ad businesses (Microsoft Advertising, Amazon Ads), apart from the clouds
 )
 
 UTC_TS = pl.Datetime("us", "UTC")

@@ -17,6 +17,8 @@
 with ads as (
     select
         *,
+        -- the ad platform: the vendor, except Google's programmatic buying tool (DV360) apart from Google Ads
+        case when source = 'dv360' then 'dv360' else vendor end as platform,
         coalesce(source, '') || '|' || coalesce(dataset, '') || '|' || cast(usage_date as {{ dbt.type_string() }})
         || '|' || coalesce(account, '') || '|' || coalesce(campaign_id, '') || '|' || coalesce(country, '')
         || '|' || coalesce(device, '') || '|' || coalesce(placement, '') || '|' || coalesce(ad_format, '')
@@ -76,8 +78,10 @@ resolved as (
             ci.buy_type,
             {{ json_text('a.attributes', 'buy_type') }},
             case
-                when a.vendor in ('meta', 'linkedin', 'tiktok') then 'end_to_end'
-                when a.vendor = 'google' and coalesce(a.ad_format, '') in ('search', 'video', 'ctv', 'social')
+                when a.vendor in ('meta', 'linkedin', 'tiktok', 'microsoft') then 'end_to_end'
+                when a.vendor = 'amazon' and coalesce(a.ad_format, '') = 'search' then 'end_to_end'
+                when a.vendor = 'google' and a.platform = 'google'
+                    and coalesce(a.ad_format, '') in ('search', 'video', 'ctv', 'social')
                     then 'end_to_end'
                 else 'programmatic'
             end
@@ -101,7 +105,7 @@ resolved as (
     from ads as a
     inner join records as r on a.ad_record_key = r.ad_record_key
     left join {{ ref('ad_country_regions') }} as reg on a.country = reg.country
-    left join {{ ref('ad_campaign_inputs') }} as ci on a.vendor = ci.platform and a.campaign_id = ci.campaign_id
+    left join {{ ref('ad_campaign_inputs') }} as ci on a.platform = ci.platform and a.campaign_id = ci.campaign_id
 ),
 
 factored as (

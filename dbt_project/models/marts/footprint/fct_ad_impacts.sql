@@ -7,7 +7,7 @@ select
     activity_id,
     {{ quarter_label('usage_date') }} as quarter,
     usage_date,
-    vendor as platform,
+    platform,
     source,
     account,
     campaign_id,
