@@ -205,7 +205,7 @@ def test_data_freshness_looks_at_the_newest_landed_day_not_the_run(pipeline_home
 
     from connectors.core.config import Paths
     from connectors.landing.zone import landed_totals
-    from orchestration.assets.ingest import data_freshness
+    from orchestration.defs.landing.assets import data_freshness
 
     totals = landed_totals(Paths(pipeline_home), "openai_usage")
     # the samples' openai_usage ends on 2026-10-07 (completions_2026-10-01_2026-10-07.json)
@@ -220,7 +220,7 @@ def test_data_freshness_looks_at_the_newest_landed_day_not_the_run(pipeline_home
 
 
 def test_schedule_and_sensor_start_stopped_unless_automation_is_switched_on(monkeypatch):
-    from orchestration.automation import automation_status, inbox_sensor, nightly_schedule
+    from orchestration.defs.automation.automation import automation_status, inbox_sensor, nightly_schedule
 
     monkeypatch.delenv("EWH_AUTOMATION", raising=False)
     assert nightly_schedule().default_status == dg.DefaultScheduleStatus.STOPPED

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from connectors.core.config import BUNDLED_SAMPLES
-from orchestration.checks.mart_checks import fallback_share_check, quarter_over_quarter_check
-from orchestration.checks.reconcile_checks import cost_reconciliation_check
-from orchestration.resources import WarehouseResource
+from orchestration.defs.warehouse.mart_checks import fallback_share_check, quarter_over_quarter_check
+from orchestration.defs.warehouse.reconcile_checks import cost_reconciliation_check
+from orchestration.defs.resources import WarehouseResource
 
 pytestmark = pytest.mark.slow
 

@@ -9,12 +9,10 @@
 Both are non-blocking: the marts are the end of the graph, and a failing gate is shown, not hidden.
 """
 
-import os
-
 import dagster as dg
 import pandas as pd
 
-from orchestration.resources import WarehouseResource
+from orchestration.defs.resources import SettingsResource, WarehouseResource
 from warehouse.connection import reading
 from warehouse.gx_suites import expectation_results
 
@@ -56,8 +54,8 @@ def _result(name: str, frame: pd.DataFrame, failures: list[dict], severity) -> d
     name="fallback_share",
     description="Share of kgCO2e resting on fallbacks (method_tiers.is_fallback) per quarter (error)",
 )
-def fallback_share_check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    limit = float(os.environ.get("EWH_MAX_FALLBACK_SHARE", 0.5))
+def fallback_share_check(warehouse: WarehouseResource, settings: SettingsResource) -> dg.AssetCheckResult:
+    limit = settings.max_fallback_share
     frame = _frame(warehouse, FALLBACK_SQL)
     failures = expectation_results(
         frame,
@@ -69,8 +67,10 @@ def fallback_share_check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
 @dg.asset_check(
     asset=MART, name="quarter_over_quarter", description="Quarter-over-quarter jumps per vendor (warn)"
 )
-def quarter_over_quarter_check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    ratio = float(os.environ.get("EWH_MAX_QOQ_RATIO", 3.0))
+def quarter_over_quarter_check(
+    warehouse: WarehouseResource, settings: SettingsResource
+) -> dg.AssetCheckResult:
+    ratio = settings.max_qoq_ratio
     frame = _frame(warehouse, QOQ_SQL)
     failures = expectation_results(
         frame.dropna(subset=["ratio_to_previous"]),

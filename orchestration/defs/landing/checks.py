@@ -5,8 +5,8 @@ import time
 import dagster as dg
 
 from connectors.core.registry import ACTIVITY_SOURCES
-from orchestration.assets.ingest import landing_key
-from orchestration.resources import WarehouseResource
+from orchestration.defs.landing.assets import landing_key
+from orchestration.defs.resources import WarehouseResource
 from warehouse.landed_validation import landed_partitions, validate_partitions
 
 
@@ -44,4 +44,5 @@ def build_landing_check(source: str) -> dg.AssetChecksDefinition:
     return check
 
 
-LANDING_CHECKS = [build_landing_check(source) for source in ACTIVITY_SOURCES]
+def landing_checks() -> list[dg.AssetChecksDefinition]:
+    return [build_landing_check(source) for source in ACTIVITY_SOURCES]
