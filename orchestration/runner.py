@@ -99,7 +99,41 @@ def run_assets(
                     **({"ops": {DBT_OP: {"config": {"full_refresh": True}}}} if full_refresh else {}),
                 },
             )
-    return _outcome(result, log_file)
+        outcome = _outcome(result, log_file)
+        if outcome.build_skipped and outcome.success:
+            # dbt was not run, so Dagster skipped the checks on its marts: evaluate them again (their
+            # thresholds may have changed), so that the exit code says what is true of the warehouse
+            with sink:
+                outcome = _with_checks(outcome, _evaluate_warehouse_checks(job, instance, verbose), log_file)
+    return outcome
+
+
+def _evaluate_warehouse_checks(job, instance, verbose: bool):
+    """The Python checks on the dbt assets (marts, costs), alone, in a run of their own."""
+    from orchestration.defs.warehouse import check_keys
+    from orchestration.lib.stale_runs import run_tags
+
+    checks = job.get_subset(asset_selection=set(), asset_check_selection=check_keys())
+    return checks.execute_in_process(
+        instance=instance,
+        raise_on_error=False,
+        tags=run_tags(),
+        run_config={"loggers": {"console": {"config": {"log_level": "DEBUG" if verbose else "WARNING"}}}},
+    )
+
+
+def _with_checks(outcome: RunOutcome, result, log_file: Path) -> RunOutcome:
+    extra = _outcome(result, log_file)
+    return RunOutcome(
+        outcome.success and extra.success,
+        outcome.failed_steps + extra.failed_steps,
+        sorted(
+            outcome.failed_checks + extra.failed_checks,
+            key=lambda c: (c.severity != "ERROR", c.asset, c.check),
+        ),
+        log_file,
+        outcome.build_skipped,
+    )
 
 
 def run_ephemeral(home: Path, exports: Path, log_file: Path) -> RunOutcome:

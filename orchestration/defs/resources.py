@@ -38,9 +38,7 @@ def env_or(variable: str, default):
         return dg.EnvVar(variable)
     if isinstance(default, int):
         return dg.EnvVar.int(variable)
-    if isinstance(default, float):
-        return dg.EnvVar.float(variable)
-    return dg.EnvVar(variable)
+    return dg.EnvVar(variable)  # strings; Dagster's config has no float source, so shares are strings
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -74,14 +72,18 @@ class WarehouseResource(dg.ConfigurableResource):
 
 
 class SettingsResource(dg.ConfigurableResource):
-    """Run-time thresholds of the ingest assets and the checks (docs/operations.md, "Configuration")."""
+    """Run-time thresholds of the ingest assets and the checks (docs/operations.md, "Configuration").
+
+    Decimal thresholds are text fields (Dagster's config reads an ``EnvVar`` as a string or an integer),
+    read as numbers through the properties below.
+    """
 
     sources: str = ""  # EWH_SOURCES: comma-separated sources to ingest (empty: all)
     max_data_age_days: int = 3  # EWH_MAX_DATA_AGE_DAYS
-    shrink_warn_share: float = 0.25  # EWH_SHRINK_WARN_SHARE
-    max_fallback_share: float = 0.5  # EWH_MAX_FALLBACK_SHARE
-    max_qoq_ratio: float = 3.0  # EWH_MAX_QOQ_RATIO
-    reconcile_tolerance: float = DEFAULT_TOLERANCE  # EWH_RECONCILE_TOLERANCE
+    shrink_warn_share: str = "0.25"  # EWH_SHRINK_WARN_SHARE
+    max_fallback_share: str = "0.5"  # EWH_MAX_FALLBACK_SHARE
+    max_qoq_ratio: str = "3"  # EWH_MAX_QOQ_RATIO
+    reconcile_tolerance: str = str(DEFAULT_TOLERANCE)  # EWH_RECONCILE_TOLERANCE
     alert_webhook_url: str = ""  # EWH_ALERT_WEBHOOK_URL (may hold a token: shown by name only)
 
     @classmethod
@@ -89,12 +91,28 @@ class SettingsResource(dg.ConfigurableResource):
         return cls(
             sources=env_or("EWH_SOURCES", ""),
             max_data_age_days=env_or("EWH_MAX_DATA_AGE_DAYS", 3),
-            shrink_warn_share=env_or("EWH_SHRINK_WARN_SHARE", 0.25),
-            max_fallback_share=env_or("EWH_MAX_FALLBACK_SHARE", 0.5),
-            max_qoq_ratio=env_or("EWH_MAX_QOQ_RATIO", 3.0),
-            reconcile_tolerance=env_or("EWH_RECONCILE_TOLERANCE", DEFAULT_TOLERANCE),
+            shrink_warn_share=env_or("EWH_SHRINK_WARN_SHARE", "0.25"),
+            max_fallback_share=env_or("EWH_MAX_FALLBACK_SHARE", "0.5"),
+            max_qoq_ratio=env_or("EWH_MAX_QOQ_RATIO", "3"),
+            reconcile_tolerance=env_or("EWH_RECONCILE_TOLERANCE", str(DEFAULT_TOLERANCE)),
             alert_webhook_url=env_or("EWH_ALERT_WEBHOOK_URL", ""),
         )
+
+    @property
+    def shrink_share(self) -> float:
+        return float(self.shrink_warn_share)
+
+    @property
+    def fallback_limit(self) -> float:
+        return float(self.max_fallback_share)
+
+    @property
+    def qoq_ratio(self) -> float:
+        return float(self.max_qoq_ratio)
+
+    @property
+    def tolerance(self) -> float:
+        return float(self.reconcile_tolerance)
 
     def enabled(self, source: str) -> bool:
         chosen = {s.strip() for s in self.sources.split(",") if s.strip()}

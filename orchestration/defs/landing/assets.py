@@ -194,7 +194,7 @@ def build_ingest_asset(connector: Connector) -> dg.AssetsDefinition:
             },
         )
         yield data_freshness(source, landed_totals(paths, source), date.today(), settings.max_data_age_days)
-        share = settings.shrink_warn_share
+        share = settings.shrink_share
         shrunk = [(r.original_name, *day) for r in new for day in r.shrunk_days(share)]
         yield dg.AssetCheckResult(
             check_name="day_revisions",

@@ -17,3 +17,11 @@ def defs() -> dg.Definitions:
         asset_checks=[*MART_CHECKS, cost_reconciliation_check],
         resources={"dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=str(DBT_EXECUTABLE))},
     )
+
+
+def check_keys() -> set[dg.AssetCheckKey]:
+    """The Python checks on the dbt assets (not dbt's own tests): what an unchanged run re-evaluates."""
+    from orchestration.defs.warehouse.mart_checks import MART_CHECKS
+    from orchestration.defs.warehouse.reconcile_checks import cost_reconciliation_check
+
+    return {key for check in [*MART_CHECKS, cost_reconciliation_check] for key in check.check_keys}

@@ -25,7 +25,7 @@ SHOWN = 20  # flagged rows listed in the check's metadata (all of them: `ewh rec
 def cost_reconciliation_check(
     warehouse: WarehouseResource, settings: SettingsResource
 ) -> dg.AssetCheckResult:
-    tolerance = settings.reconcile_tolerance
+    tolerance = settings.tolerance
     frame = reconcile(warehouse.paths, tolerance=tolerance)
     flagged = frame.filter(pl.col("flagged"))
     by_status = frame.group_by("check", "status").len().sort("check", "status")
