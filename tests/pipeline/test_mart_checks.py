@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from connectors.core.config import BUNDLED_SAMPLES
+from orchestration.defs.resources import SettingsResource, WarehouseResource
 from orchestration.defs.warehouse.mart_checks import fallback_share_check, quarter_over_quarter_check
 from orchestration.defs.warehouse.reconcile_checks import cost_reconciliation_check
-from orchestration.defs.resources import WarehouseResource
 
 pytestmark = pytest.mark.slow
 
@@ -17,39 +17,45 @@ def warehouse(pipeline_home):
     return WarehouseResource(home=str(pipeline_home), exports_dir=str(BUNDLED_SAMPLES))
 
 
-def test_fallback_share_passes_under_the_limit_and_fails_over_it(warehouse, monkeypatch):
-    monkeypatch.setenv("EWH_MAX_FALLBACK_SHARE", "0.99")
-    assert fallback_share_check(warehouse=warehouse).passed
-    monkeypatch.setenv("EWH_MAX_FALLBACK_SHARE", "0.0001")
-    result = fallback_share_check(warehouse=warehouse)
+def test_fallback_share_passes_under_the_limit_and_fails_over_it(warehouse):
+    assert fallback_share_check(
+        warehouse=warehouse, settings=SettingsResource(max_fallback_share="0.99")
+    ).passed
+    result = fallback_share_check(warehouse=warehouse, settings=SettingsResource(max_fallback_share="0.0001"))
     assert not result.passed
     assert result.severity.value == "ERROR"
     failures = result.metadata["failures"].value
     assert failures[0]["column"] == "fallback_share" and failures[0]["unexpected_count"] >= 1
 
 
-def test_quarter_over_quarter_jump_is_a_warning(warehouse, monkeypatch):
-    monkeypatch.setenv("EWH_MAX_QOQ_RATIO", "1000")
-    assert quarter_over_quarter_check(warehouse=warehouse).passed
-    monkeypatch.setenv("EWH_MAX_QOQ_RATIO", "1.0001")  # any change at all counts as a jump
-    result = quarter_over_quarter_check(warehouse=warehouse)
+def test_quarter_over_quarter_jump_is_a_warning(warehouse):
+    assert quarter_over_quarter_check(
+        warehouse=warehouse, settings=SettingsResource(max_qoq_ratio="1000")
+    ).passed
+    # any change at all counts as a jump
+    result = quarter_over_quarter_check(
+        warehouse=warehouse, settings=SettingsResource(max_qoq_ratio="1.0001")
+    )
     assert not result.passed
     assert result.severity.value == "WARN"
 
 
-def test_cost_reconciliation_warns_with_the_differences_ewh_reconcile_flags(warehouse, monkeypatch):
+def test_cost_reconciliation_warns_with_the_differences_ewh_reconcile_flags(warehouse):
     """The bundled console CSVs were generated apart from the API samples, so some of their days differ."""
     from warehouse.reconcile import reconcile
 
     expected = reconcile(warehouse.paths, tolerance=0.01)
     flagged = expected.filter(expected["flagged"]).height
     assert flagged > 0
-    monkeypatch.setenv("EWH_RECONCILE_TOLERANCE", "0.01")
-    result = cost_reconciliation_check(warehouse=warehouse)
+    result = cost_reconciliation_check(
+        warehouse=warehouse, settings=SettingsResource(reconcile_tolerance="0.01")
+    )
     assert not result.passed
     assert result.severity.value == "WARN"
     assert result.metadata["differences"].value == flagged
     assert result.metadata["rows_compared"].value == expected.height
-    monkeypatch.setenv("EWH_RECONCILE_TOLERANCE", "1e9")  # nothing differs by a billion times
-    relaxed = cost_reconciliation_check(warehouse=warehouse)
+    # nothing differs by a billion times
+    relaxed = cost_reconciliation_check(
+        warehouse=warehouse, settings=SettingsResource(reconcile_tolerance="1e9")
+    )
     assert relaxed.passed and relaxed.metadata["differences"].value == 0

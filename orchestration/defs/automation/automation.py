@@ -4,8 +4,8 @@
   source (APIs also re-fetch ``EWH_LOOKBACK_DAYS`` revised days), then the dbt models and checks.
 - ``ewh_inbox_sensor``: one run per new file content dropped in ``$EWH_HOME/inbox/<source>/``
   (run key = source + sha256, so a second copy of the same content never runs again); the run lands
-  it, then builds the dbt models downstream of that source (every model that reads it, through the
-  marts; seeds are not reloaded). Refused names (symlinks, traversal, hidden files) are logged, never read.
+  it, then builds the dbt models as ``ewh run`` does (incremental days; seeds only when changed).
+  Refused names (symlinks, traversal, hidden files) are logged, never read.
 - ``ewh_failure_alert``: writes a clear message to the log, and to ``EWH_ALERT_WEBHOOK_URL`` if set
   (``settings`` resource).
 
@@ -39,8 +39,7 @@ all_job = dg.define_asset_job(
 inbox_job = dg.define_asset_job(
     INBOX_JOB,
     selection=dg.AssetSelection.all(),
-    description="Land a file dropped in the inbox, then build the models downstream of its source "
-    "(asset selection per run)",
+    description="Land a file dropped in the inbox, then build the dbt models (asset selection per run)",
     tags={"ewh/writes": "warehouse"},
 )
 
@@ -86,9 +85,12 @@ def nightly_schedule() -> dg.ScheduleDefinition:
 
 
 def inbox_selection(source: str, graph) -> list[dg.AssetKey]:
-    """What an inbox run of ``source`` materialises: its landing and quarantine assets and every asset
-    downstream of them (staging through the marts) in ``graph``; seeds are upstream, so not reloaded."""
-    keys = dg.AssetSelection.assets(landing_key(source), quarantine_key(source)).downstream()
+    """What an inbox run of ``source`` materialises: its landing and quarantine assets, then the whole
+    dbt project (every asset outside the landing group), so the dbt step builds as ``ewh run`` does:
+    only what changed (incremental days; seeds only when their content changed, warehouse/build_state.py).
+    Other sources are not ingested again."""
+    own = dg.AssetSelection.assets(landing_key(source), quarantine_key(source))
+    keys = own | (dg.AssetSelection.all() - dg.AssetSelection.groups("landing"))
     return sorted(keys.resolve(graph), key=lambda k: k.to_user_string())
 
 
