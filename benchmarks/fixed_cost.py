@@ -98,9 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     status = "PASS" if wall <= TARGET_SECONDS else "MISS"
 
     print("\n| figure | wall s | CPU s |\n|---|---:|---:|")
-    print(
-        f"| first run, fresh home (every seed and model) | {first['seconds']} | {first['cpu_seconds']} |"
-    )
+    print(f"| first run, fresh home (every seed and model) | {first['seconds']} | {first['cpu_seconds']} |")
     print(f"| unchanged run, median of {args.runs} (dbt not run: {skipped}) | {wall} | {cpu} |")
     for name, figure in pieces.items():
         print(f"| {name} | {figure['seconds']} | {figure['cpu_seconds']} |")
