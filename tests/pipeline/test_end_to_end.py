@@ -277,7 +277,12 @@ def test_second_run_is_idempotent(pipeline_home, monkeypatch, capsys):
     before = _query(pipeline_home, "select * from mart_quarterly_emissions order by all")
     monkeypatch.setenv("EWH_HOME", str(pipeline_home))
     exports = pipeline_home.parent / "exports"
+    capsys.readouterr()
     assert main(["run", "--samples", str(exports)]) == 0
+    # nothing new landed, the dbt project and seeds are the same: dbt is not run, and the run says so
+    out = capsys.readouterr().out
+    assert "dbt not run: landed data, dbt project and seeds unchanged since the last successful build" in out
+    assert len(list((pipeline_home / "dbt" / "runs").iterdir())) == 1  # only the first run's dbt target
     assert _same_figures(_query(pipeline_home, "select * from mart_quarterly_emissions order by all"), before)
     ((files,),) = _query(pipeline_home, f"select count(*) from '{Paths(pipeline_home).manifest}'")
     from connectors.core.registry import CONNECTORS
