@@ -57,7 +57,7 @@ def _tick(defs, cursor=None, instance=None):
         definitions=defs,
         cursor=cursor,
         instance=instance,
-        resources={"warehouse": defs.resources["warehouse"]},
+        resources=defs.resources,
     )
     return sensor.evaluate_tick(context)
 

@@ -24,7 +24,7 @@ from connectors.core.redact import redact
 from connectors.core.registry import CONNECTORS
 from connectors.landing import inbox
 from orchestration.defs.landing.assets import daily_partitions, landing_key, quarantine_key
-from orchestration.defs.resources import SettingsResource, WarehouseResource
+from orchestration.defs.resources import SettingsResource, WarehouseResource, connector_settings_class
 
 ALL_JOB = "ewh_all"
 INBOX_JOB = "ewh_inbox"
@@ -101,12 +101,17 @@ def build_inbox_sensor() -> dg.SensorDefinition:
         minimum_interval_seconds=60,
         default_status=dg.DefaultSensorStatus(automation_status().value),
     )
-    def inbox_sensor(context: dg.SensorEvaluationContext, warehouse: WarehouseResource):
+    def inbox_sensor(
+        context: dg.SensorEvaluationContext,
+        warehouse: WarehouseResource,
+        connector_settings: connector_settings_class(),
+    ):
         paths = warehouse.paths
         graph = context.repository_def.asset_graph
         requests_: list[dg.RunRequest] = []
         for source in CONNECTORS:
-            found = inbox.scan(paths.inbox, source)
+            with connector_settings.handed_to_connectors():  # the inbox's quiet period
+                found = inbox.scan(paths.inbox, source)
             inbox.log_scan(context.log, source, found)
             for f in found.accepted:
                 requests_.append(
