@@ -16,6 +16,8 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
 from connectors.core.config import environment
+from connectors.core.registry import CONNECTORS
+from connectors.landing.zone import init_landing
 from factors.release import release_info
 from orchestration.defs.resources import WarehouseResource
 from orchestration.lib.dbt_project import dbt_project
@@ -87,6 +89,10 @@ def build_dbt_assets() -> dg.AssetsDefinition:
         release = release_info()
         context.log.info(f"factor release {release['factor_release']}")
         context.log.info(f"factor release sha256 {release['factor_release_sha256']}")
+        # every registered source's typed placeholder, so the sources resolve even when only some
+        # were landed in this home (an inbox run on a new home); existing files are left as they are
+        for connector in CONNECTORS.values():
+            init_landing(paths, [connector.source], connector.table)
         whole = not context.is_subset  # a partial selection (an inbox run) is never skipped nor recorded
         plan = build_state.plan(paths, release, full_refresh=config.full_refresh)
         if plan.skip and whole:
