@@ -17,7 +17,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# the dbt manifest Dagster's definitions load (they never parse dbt): a no-op unless the project changed
 install: $(STAMP)
+	$(BIN)/python -m warehouse.dbt prepare
 
 run: install
 	$(BIN)/ewh run

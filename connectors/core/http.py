@@ -16,7 +16,6 @@
 from __future__ import annotations
 
 import json
-import os
 import time
 from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
@@ -31,6 +30,7 @@ from urllib3.util.retry import Retry
 
 from connectors.core.base import pages_as_export  # noqa: F401  (the archived form of fetched pages)
 from connectors.core.redact import declare, redact
+from connectors.core.settings import setting
 
 DEFAULT_TIMEOUT = (5.0, 60.0)  # connect, read seconds
 DEFAULT_DEADLINE = 300.0  # seconds per call, retries included (EWH_HTTP_DEADLINE)
@@ -62,7 +62,7 @@ class VendorParseError(VendorResponseError, PermanentError):
 
 def deadline_seconds() -> float:
     """``EWH_HTTP_DEADLINE``: seconds one call may take, every retry and backoff included."""
-    return float(os.environ.get("EWH_HTTP_DEADLINE") or DEFAULT_DEADLINE)
+    return float(setting("EWH_HTTP_DEADLINE") or DEFAULT_DEADLINE)
 
 
 @dataclass
@@ -110,21 +110,19 @@ class Credential:
         declare(self.variable)
 
     def value(self, source: str) -> str:
-        secret = os.environ.get(self.variable, "").strip()
+        secret = (setting(self.variable) or "").strip()
         if not secret:
             raise ConfigError(f"[{source}] environment variable {self.variable} is not set")
         return secret
 
     def is_set(self) -> bool:
-        return bool(os.environ.get(self.variable, "").strip())
+        return bool((setting(self.variable) or "").strip())
 
 
 def numeric_ids(source: str, variable: str, *, prefix: str = "") -> list[str]:
     """The account ids a connector fetches, from ``variable``: comma separated numbers, each optionally
     written with ``prefix`` (``act_``, an account URN); repeats are fetched once, in the order given."""
-    ids = [
-        part.strip().removeprefix(prefix) for part in os.environ.get(variable, "").split(",") if part.strip()
-    ]
+    ids = [part.strip().removeprefix(prefix) for part in (setting(variable) or "").split(",") if part.strip()]
     if not ids:
         raise ConfigError(f"[{source}] environment variable {variable} is not set")
     bad = [i for i in ids if not i.isdigit()]
@@ -146,9 +144,9 @@ def build_session(
     ``EWH_HTTP_MAX_RETRIES`` (default 5) and ``EWH_HTTP_BACKOFF_FACTOR`` (default 1.0) tune the policy
     for a whole deployment without code changes.
     """
-    total = int(os.environ.get("EWH_HTTP_MAX_RETRIES", 5)) if total is None else total
+    total = int(setting("EWH_HTTP_MAX_RETRIES") or 5) if total is None else total
     if backoff_factor is None:
-        backoff_factor = float(os.environ.get("EWH_HTTP_BACKOFF_FACTOR", 1.0))
+        backoff_factor = float(setting("EWH_HTTP_BACKOFF_FACTOR") or 1.0)
     retry = DeadlineRetry(
         total=total,
         connect=total,

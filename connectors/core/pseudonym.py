@@ -18,7 +18,6 @@ import hashlib
 import hmac
 import io
 import json
-import os
 import re
 from collections.abc import Iterable
 
@@ -26,6 +25,7 @@ import polars as pl
 
 from connectors.core.http import ConfigError
 from connectors.core.redact import declare
+from connectors.core.settings import setting
 
 KEY_VARIABLE = "EWH_PSEUDONYM_KEY"
 MIN_KEY_LENGTH = 16
@@ -39,7 +39,7 @@ class ScrubError(ValueError):
 
 def pseudonym_key() -> bytes:
     """The HMAC key from the environment; a missing or short key is a configuration error."""
-    key = os.environ.get(KEY_VARIABLE, "").strip()
+    key = (setting(KEY_VARIABLE) or "").strip()
     if len(key) < MIN_KEY_LENGTH:
         raise ConfigError(
             f"{KEY_VARIABLE} is not set (or shorter than {MIN_KEY_LENGTH} characters): seat exports "

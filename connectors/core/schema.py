@@ -6,11 +6,12 @@ sets below are the contract with the dbt models and the data-quality checks.
 
 from __future__ import annotations
 
-import os
 from functools import cache
 from pathlib import Path
 
 import polars as pl
+
+from connectors.core.settings import setting
 
 CONNECTOR_SCHEMA_VERSION = "2"  # 2: cost_amount_net
 
@@ -300,7 +301,7 @@ def _bounds(path: str) -> dict[str, float]:
 
 def bounds_origin() -> str:
     """The bounds file in force: ``EWH_PLAUSIBILITY_BOUNDS`` (a CSV like the default), else the default."""
-    return os.environ.get("EWH_PLAUSIBILITY_BOUNDS") or str(PLAUSIBILITY_FILE)
+    return setting("EWH_PLAUSIBILITY_BOUNDS") or str(PLAUSIBILITY_FILE)
 
 
 def plausibility_bounds() -> dict[str, float]:

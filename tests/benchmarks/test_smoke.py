@@ -86,7 +86,7 @@ def test_benchmark_runs_end_to_end_and_reports_every_figure(tmp_path: Path):
 
     assert abs(r["rows_landed"] - 3000) <= 60  # each source sized to its share (within 2 % at this size)
     assert r["rows_landed_after_nightly"] > r["rows_landed"]
-    for figure in ("fixed", "full", "nightly"):
+    for figure in ("fixed", "fixed_repeat", "full", "nightly"):
         assert r[figure]["exit_code"] == 0
         assert r[figure]["seconds"] > 0 and r[figure]["peak_rss_gb"] > 0
         assert {"ingest", "gx_checks", "dbt_build"} <= set(r[figure]["step_groups"])
@@ -101,8 +101,10 @@ def test_benchmark_runs_end_to_end_and_reports_every_figure(tmp_path: Path):
         "peak RSS <= 3 GB",
         "nightly <= 10% of full",
         "LLM impacts >= 100x faster than per-row EcoLogits",
+        "fixed cost of an unchanged run <= 5 s",
     ]
     assert {v["status"] for v in r["verdicts"]} <= {"PASS", "MISS"}
+    assert r["fixed_repeat"]["exit_code"] == 0 and r["fixed_repeat"]["seconds"] > 0
 
 
 def _run_module():

@@ -46,13 +46,19 @@ def _drop(paths: Paths, source: str, sample: Path, name: str | None = None) -> P
     return target
 
 
+def _landing_only(request) -> list:
+    """The request's landing and quarantine assets: these tests are about landing the inbox file; the
+    dbt build that follows in a real inbox run is the same step as ewh run's (tests/pipeline)."""
+    return [k for k in request.asset_selection if k.path[0] in ("landing", "quarantine")]
+
+
 def _tick(defs, cursor=None, instance=None):
     sensor = defs.resolve_sensor_def("ewh_inbox_sensor")
     context = dg.build_sensor_context(
         definitions=defs,
         cursor=cursor,
         instance=instance,
-        resources={"warehouse": defs.resources["warehouse"]},
+        resources=defs.resources,
     )
     return sensor.evaluate_tick(context)
 
@@ -68,10 +74,12 @@ def test_inbox_sensor_requests_one_run_per_file_content(defs_home):
     (key,) = run_keys
     assert key.startswith("anthropic_usage:")
     request = requests[0]
-    assert {k.to_user_string() for k in request.asset_selection} == {
-        "landing/anthropic_usage",
-        "quarantine/anthropic_usage",
-    }
+    # the run lands the file, then builds the models downstream of its source (issue #16 item 5)
+    selected = {k.to_user_string() for k in request.asset_selection}
+    assert {"landing/anthropic_usage", "quarantine/anthropic_usage"} <= selected
+    assert {"stg_landing__anthropic_usage", "fct_activity_impacts", "mart_quarterly_emissions"} <= selected
+    assert "landing/openai_usage" not in selected  # other sources are not re-ingested
+    assert "method_tiers" in selected  # the whole dbt project: the dbt step loads changed seeds only
     assert request.run_config["resources"]["warehouse"]["config"]["from_inbox"] is True
 
 
@@ -100,7 +108,7 @@ def test_inbox_run_lands_the_file_once_and_archives_it(defs_home):
     result = defs.resolve_job_def("ewh_inbox").execute_in_process(
         instance=instance,
         run_config=request.run_config,
-        asset_selection=list(request.asset_selection),
+        asset_selection=_landing_only(request),
         partition_key=request.partition_key,
     )
     assert result.success
@@ -120,7 +128,7 @@ def test_unreadable_inbox_file_is_rejected_by_name_without_failing_the_run(defs_
     result = defs.resolve_job_def("ewh_inbox").execute_in_process(
         instance=dg.DagsterInstance.ephemeral(),
         run_config=request.run_config,
-        asset_selection=list(request.asset_selection),
+        asset_selection=_landing_only(request),
         raise_on_error=False,
         partition_key=request.partition_key,
     )
@@ -198,20 +206,19 @@ def test_only_enabled_sources_ingest(monkeypatch, tmp_path):
     assert not list((landed / "source=anthropic_costs").glob("dataset=*"))
 
 
-def test_data_freshness_looks_at_the_newest_landed_day_not_the_run(pipeline_home, monkeypatch):
+def test_data_freshness_looks_at_the_newest_landed_day_not_the_run(pipeline_home):
     """A source whose newest landed day is old fails data_freshness even though a run just happened."""
     from datetime import date
 
     from connectors.core.config import Paths
     from connectors.landing.zone import landed_totals
-    from orchestration.assets.ingest import data_freshness
+    from orchestration.defs.landing.assets import data_freshness
 
     totals = landed_totals(Paths(pipeline_home), "openai_usage")
     # the samples' openai_usage ends on 2026-10-07 (completions_2026-10-01_2026-10-07.json)
     assert totals.get_column("newest_day").item() == date(2026, 10, 7)
-    monkeypatch.setenv("EWH_MAX_DATA_AGE_DAYS", "3")
-    stale = data_freshness("openai_usage", totals, today=date(2026, 10, 11))
-    fresh = data_freshness("openai_usage", totals, today=date(2026, 10, 10))
+    stale = data_freshness("openai_usage", totals, today=date(2026, 10, 11), max_age=3)
+    fresh = data_freshness("openai_usage", totals, today=date(2026, 10, 10), max_age=3)
     assert fresh.passed and not stale.passed and stale.severity == dg.AssetCheckSeverity.WARN
     assert stale.metadata["newest_day"].value == "2026-10-07" and stale.metadata["age_days"].value == 4
     nothing = data_freshness("openai_usage", totals.clear(), today=date(2026, 10, 8))
@@ -219,14 +226,19 @@ def test_data_freshness_looks_at_the_newest_landed_day_not_the_run(pipeline_home
 
 
 def test_schedule_and_sensor_start_stopped_unless_automation_is_switched_on(monkeypatch):
-    from orchestration.automation import automation_status, inbox_sensor, nightly_schedule
+    from orchestration.defs.automation.automation import (
+        automation_status,
+        build_inbox_sensor,
+        nightly_schedule,
+    )
 
     monkeypatch.delenv("EWH_AUTOMATION", raising=False)
     assert nightly_schedule().default_status == dg.DefaultScheduleStatus.STOPPED
-    assert inbox_sensor.default_status == dg.DefaultSensorStatus.STOPPED  # imported without the switch
+    assert build_inbox_sensor().default_status == dg.DefaultSensorStatus.STOPPED
     monkeypatch.setenv("EWH_AUTOMATION", "on")
     assert automation_status() == dg.DefaultScheduleStatus.RUNNING
     assert nightly_schedule().default_status == dg.DefaultScheduleStatus.RUNNING
+    assert build_inbox_sensor().default_status == dg.DefaultSensorStatus.RUNNING
 
 
 def test_days_landed_from_files_show_as_materialised_partitions(pipeline_home):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from orchestration.assets.dbt import run_target
+from orchestration.defs.warehouse.dbt_assets import run_target
 
 
 def test_run_target_keeps_the_newest_folders_and_returns_a_fresh_one(tmp_path):

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import dagster as dg
 
-from orchestration.definitions import ALL_JOB, defs
+from orchestration.definitions import ALL_JOB, build_definitions
+
+defs = build_definitions()
 
 
 def test_definitions_load_and_the_all_job_runs_every_asset():

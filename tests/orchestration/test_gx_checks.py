@@ -120,8 +120,8 @@ def test_failing_blocking_check_stops_downstream_models(landed, tmp_path):
 
 
 def test_check_validates_only_partitions_written_since_it_last_passed(landed):
-    from orchestration.checks.landing_checks import build_landing_check
-    from orchestration.resources import WarehouseResource
+    from orchestration.defs.landing.checks import build_landing_check
+    from orchestration.defs.resources import WarehouseResource
 
     check = build_landing_check("anthropic_usage")
     warehouse = WarehouseResource(home=str(landed.home), exports_dir=str(BUNDLED_SAMPLES))

@@ -283,7 +283,12 @@ def test_second_run_is_idempotent(pipeline_home, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("EWH_HOME", str(home))
     monkeypatch.delenv("DAGSTER_HOME", raising=False)
     monkeypatch.delenv("EWH_WAREHOUSE_PATH", raising=False)
+    capsys.readouterr()
     assert main(["run", "--samples", str(exports)]) == 0
+    # nothing new landed, the dbt project and seeds are the same: dbt is not run, and the run says so
+    out = capsys.readouterr().out
+    assert "dbt not run: landed data, dbt project and seeds unchanged since the last successful build" in out
+    assert len(list((home / "dbt" / "runs").iterdir())) == 1  # only the first run's dbt target
     assert _same_figures(_query(home, "select * from mart_quarterly_emissions order by all"), before)
     ((files,),) = _query(home, f"select count(*) from '{Paths(home).manifest}'")
     from connectors.core.registry import CONNECTORS

@@ -7,13 +7,11 @@ check. It warns rather than blocks: a difference is a question for finance (a pr
 a late line), not a reason to withhold the marts.
 """
 
-import os
-
 import dagster as dg
 import polars as pl
 
-from orchestration.resources import WarehouseResource
-from warehouse.reconcile import DEFAULT_TOLERANCE, reconcile
+from orchestration.defs.resources import SettingsResource, WarehouseResource
+from warehouse.reconcile import reconcile
 
 COSTS = dg.AssetKey(["fct_vendor_costs"])
 SHOWN = 20  # flagged rows listed in the check's metadata (all of them: `ewh reconcile --differences`)
@@ -24,8 +22,10 @@ SHOWN = 20  # flagged rows listed in the check's metadata (all of them: `ewh rec
     name="cost_reconciliation",
     description="Spend reached by two routes agrees within tolerance per vendor and day (warn)",
 )
-def cost_reconciliation_check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    tolerance = float(os.environ.get("EWH_RECONCILE_TOLERANCE", DEFAULT_TOLERANCE))
+def cost_reconciliation_check(
+    warehouse: WarehouseResource, settings: SettingsResource
+) -> dg.AssetCheckResult:
+    tolerance = settings.tolerance
     frame = reconcile(warehouse.paths, tolerance=tolerance)
     flagged = frame.filter(pl.col("flagged"))
     by_status = frame.group_by("check", "status").len().sort("check", "status")

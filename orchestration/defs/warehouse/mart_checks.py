@@ -9,14 +9,15 @@
 Both are non-blocking: the marts are the end of the graph, and a failing gate is shown, not hidden.
 """
 
-import os
+from typing import TYPE_CHECKING
 
 import dagster as dg
-import pandas as pd
 
-from orchestration.resources import WarehouseResource
+from orchestration.defs.resources import SettingsResource, WarehouseResource
 from warehouse.connection import reading
-from warehouse.gx_suites import expectation_results
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 MART = dg.AssetKey(["mart_quarterly_emissions"])
 DATA_QUALITY = dg.AssetKey(["mart_quarterly_data_quality"])
@@ -33,12 +34,12 @@ from q order by vendor, quarter
 """
 
 
-def _frame(warehouse: WarehouseResource, sql: str) -> pd.DataFrame:
+def _frame(warehouse: WarehouseResource, sql: str) -> "pd.DataFrame":
     with reading(warehouse.paths.warehouse) as con:
         return con.execute(sql).df()
 
 
-def _result(name: str, frame: pd.DataFrame, failures: list[dict], severity) -> dg.AssetCheckResult:
+def _result(name: str, frame: "pd.DataFrame", failures: list[dict], severity) -> dg.AssetCheckResult:
     return dg.AssetCheckResult(
         check_name=name,
         passed=not failures,
@@ -56,8 +57,10 @@ def _result(name: str, frame: pd.DataFrame, failures: list[dict], severity) -> d
     name="fallback_share",
     description="Share of kgCO2e resting on fallbacks (method_tiers.is_fallback) per quarter (error)",
 )
-def fallback_share_check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    limit = float(os.environ.get("EWH_MAX_FALLBACK_SHARE", 0.5))
+def fallback_share_check(warehouse: WarehouseResource, settings: SettingsResource) -> dg.AssetCheckResult:
+    from warehouse.gx_suites import expectation_results  # GX and pandas: loaded when a check runs
+
+    limit = settings.fallback_limit
     frame = _frame(warehouse, FALLBACK_SQL)
     failures = expectation_results(
         frame,
@@ -69,8 +72,12 @@ def fallback_share_check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
 @dg.asset_check(
     asset=MART, name="quarter_over_quarter", description="Quarter-over-quarter jumps per vendor (warn)"
 )
-def quarter_over_quarter_check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    ratio = float(os.environ.get("EWH_MAX_QOQ_RATIO", 3.0))
+def quarter_over_quarter_check(
+    warehouse: WarehouseResource, settings: SettingsResource
+) -> dg.AssetCheckResult:
+    from warehouse.gx_suites import expectation_results
+
+    ratio = settings.qoq_ratio
     frame = _frame(warehouse, QOQ_SQL)
     failures = expectation_results(
         frame.dropna(subset=["ratio_to_previous"]),

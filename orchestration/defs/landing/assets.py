@@ -1,7 +1,12 @@
-"""Ingest assets: one per source, landing its exports as canonical activity and quarantine rows."""
+"""Ingest assets: one per source, landing its exports as canonical activity and quarantine rows.
+
+Built by functions (``ingest_assets()``), never at import: the daily partitions start at
+``EWH_START_DATE``, which is read when the definitions are built.
+"""
 
 import os
 from datetime import date, timedelta
+from functools import cache
 
 import dagster as dg
 import polars as pl
@@ -11,8 +16,8 @@ from connectors.core.registry import CONNECTORS
 from connectors.landing import inbox
 from connectors.landing.ingest import Window, ingest_source
 from connectors.landing.zone import IngestResult, ingest_file, landed_totals, read_manifest
+from orchestration.defs.resources import SettingsResource, WarehouseResource, connector_settings_class
 from orchestration.lib.failures import step_errors
-from orchestration.resources import WarehouseResource
 
 
 def landing_key(source: str) -> dg.AssetKey:
@@ -24,20 +29,22 @@ def quarantine_key(source: str) -> dg.AssetKey:
     return dg.AssetKey(["quarantine", source])
 
 
+@cache
 def daily_partitions() -> dg.DailyPartitionsDefinition:
-    """One partition per UTC usage day, from ``EWH_START_DATE`` (default 2025-01-01)."""
+    """One partition per UTC usage day, from ``EWH_START_DATE`` (default 2025-01-01): the partitions are
+    the shape of the graph, so this one variable is read when the definitions are built, not per run."""
     return dg.DailyPartitionsDefinition(start_date=os.environ.get("EWH_START_DATE", "2025-01-01"))
 
 
-DAILY = daily_partitions()
 FILES_READABLE = "files_readable"  # the ERROR check a rejected file fails (`ewh run` exit code 4, not 5)
 DATA_FRESHNESS = "data_freshness"
 DEFAULT_MAX_DATA_AGE_DAYS = 3  # usage APIs and daily exports lag a day or two
 
 
-def data_freshness(source: str, totals: pl.DataFrame, today: date) -> dg.AssetCheckResult:
-    """WARN when the source's newest landed day is older than EWH_MAX_DATA_AGE_DAYS (or nothing landed)."""
-    max_age = int(os.environ.get("EWH_MAX_DATA_AGE_DAYS", DEFAULT_MAX_DATA_AGE_DAYS))
+def data_freshness(
+    source: str, totals: pl.DataFrame, today: date, max_age: int = DEFAULT_MAX_DATA_AGE_DAYS
+) -> dg.AssetCheckResult:
+    """WARN when the source's newest landed day is older than ``max_age`` days (EWH_MAX_DATA_AGE_DAYS)."""
     newest = totals.get_column("newest_day").max() if totals.height else None
     age = (today - newest).days if newest is not None else None
     return dg.AssetCheckResult(
@@ -59,7 +66,7 @@ def _record_landed_days(context: dg.AssetExecutionContext, source: str, new: lis
     partitioned = context.has_partition_key_range or context.has_partition_key
     own = set(context.partition_keys) if partitioned else set()
     days = sorted({d.isoformat() for r in new for d in r.days} - own)
-    valid = set(DAILY.get_partition_keys()) if days else set()
+    valid = set(daily_partitions().get_partition_keys()) if days else set()
     for day in (d for d in days if d in valid):
         context.log_event(
             dg.AssetMaterialization(
@@ -115,29 +122,33 @@ def build_ingest_asset(connector: Connector) -> dg.AssetsDefinition:
         ],
         pool="ewh_landing",
         retry_policy=dg.RetryPolicy(max_retries=2, delay=30, backoff=dg.Backoff.EXPONENTIAL),
-        partitions_def=DAILY,
+        partitions_def=daily_partitions(),
         backfill_policy=dg.BackfillPolicy.single_run(),
     )
-    def ingest(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+    def ingest(
+        context: dg.AssetExecutionContext,
+        warehouse: WarehouseResource,
+        settings: SettingsResource,
+        connector_settings: connector_settings_class(),
+    ):
         paths = warehouse.paths
         folder = warehouse.source_folder(source)
-        enabled = {s.strip() for s in os.environ.get("EWH_SOURCES", "").split(",") if s.strip()}
-        if enabled and source not in enabled:
+        if not settings.enabled(source):
             context.log.info(f"{source} is not in EWH_SOURCES: nothing ingested")
             results = []
         elif warehouse.from_inbox:
-            with step_errors():
+            with step_errors(), connector_settings.handed_to_connectors():
                 results = _ingest_inbox(context, connector, paths)
         else:
             if not folder.is_dir():
                 context.log.warning(f"no export folder for {source} at {folder}")
             # files first, then the vendor API when its key is set (same code as `ewh ingest`); the
             # API fetches the run's partition range, widened by the look-back for revised days;
-            # errors leave redacted, and configuration/parse errors are not retried (lib/failures.py)
-            with step_errors():
-                results = ingest_source(
-                    connector, paths, folders=[folder], window=_api_window(context, connector, warehouse)
-                )
+            # errors leave redacted, and configuration/parse errors are not retried (lib/failures.py);
+            # the connector reads its credential and knobs from the resource, as plain values
+            with step_errors(), connector_settings.handed_to_connectors():
+                window = _api_window(context, connector, warehouse, connector_settings.values())
+                results = ingest_source(connector, paths, folders=[folder], window=window)
         new = [r for r in results if not r.skipped and not r.rejected]
         rejected = [r for r in results if r.rejected]
         for r in new:
@@ -182,8 +193,8 @@ def build_ingest_asset(connector: Connector) -> dg.AssetsDefinition:
                 "rejected": dg.MetadataValue.md(_rejected_table(rejected)) if rejected else "none",
             },
         )
-        yield data_freshness(source, landed_totals(paths, source), date.today())
-        share = float(os.environ.get("EWH_SHRINK_WARN_SHARE", "0.25"))
+        yield data_freshness(source, landed_totals(paths, source), date.today(), settings.max_data_age_days)
+        share = settings.shrink_share
         shrunk = [(r.original_name, *day) for r in new for day in r.shrunk_days(share)]
         yield dg.AssetCheckResult(
             check_name="day_revisions",
@@ -200,11 +211,13 @@ def build_ingest_asset(connector: Connector) -> dg.AssetsDefinition:
     return ingest
 
 
-def _api_window(context: dg.AssetExecutionContext, connector: Connector, warehouse) -> Window | None:
+def _api_window(
+    context: dg.AssetExecutionContext, connector: Connector, warehouse, values: dict[str, str]
+) -> Window | None:
     """The partition range of this run (days, end exclusive) plus ``lookback_days`` before it."""
     if connector.fetch is None or not connector.credential_variable:
         return None
-    if not os.environ.get(connector.credential_variable, "").strip():
+    if not values.get(connector.credential_variable, "").strip():
         return None
     window = context.partition_time_window
     first = window.start.date() - timedelta(days=warehouse.lookback_days)
@@ -283,4 +296,6 @@ def _shrunk_table(shrunk) -> str:
     return _md_table(["file", "dataset", "day", "rows before", "rows now"], shrunk)
 
 
-INGEST_ASSETS = [build_ingest_asset(c) for c in CONNECTORS.values()]
+def ingest_assets() -> list[dg.AssetsDefinition]:
+    """One ingest asset per registered connector (generic over connectors/core/registry.py)."""
+    return [build_ingest_asset(c) for c in CONNECTORS.values()]

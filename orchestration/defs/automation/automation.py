@@ -4,8 +4,13 @@
   source (APIs also re-fetch ``EWH_LOOKBACK_DAYS`` revised days), then the dbt models and checks.
 - ``ewh_inbox_sensor``: one run per new file content dropped in ``$EWH_HOME/inbox/<source>/``
   (run key = source + sha256, so a second copy of the same content never runs again); the run lands
-  it, then builds the models. Refused names (symlinks, traversal, hidden files) are logged, never read.
-- ``ewh_failure_alert``: writes a clear message to the log, and to ``EWH_ALERT_WEBHOOK_URL`` if set.
+  it, then builds the dbt models as ``ewh run`` does (incremental days; seeds only when changed).
+  Refused names (symlinks, traversal, hidden files) are logged, never read.
+- ``ewh_failure_alert``: writes a clear message to the log, and to ``EWH_ALERT_WEBHOOK_URL`` if set
+  (``settings`` resource).
+
+The schedule's cron (``EWH_SCHEDULE_CRON``) and whether schedule and sensor start running
+(``EWH_AUTOMATION``) are the shape of the definitions, read when they are built, never at import.
 """
 
 import json
@@ -18,8 +23,8 @@ import requests
 from connectors.core.redact import redact
 from connectors.core.registry import CONNECTORS
 from connectors.landing import inbox
-from orchestration.assets.ingest import DAILY, landing_key, quarantine_key
-from orchestration.resources import WarehouseResource
+from orchestration.defs.landing.assets import daily_partitions, landing_key, quarantine_key
+from orchestration.defs.resources import SettingsResource, WarehouseResource, connector_settings_class
 
 ALL_JOB = "ewh_all"
 INBOX_JOB = "ewh_inbox"
@@ -34,7 +39,7 @@ all_job = dg.define_asset_job(
 inbox_job = dg.define_asset_job(
     INBOX_JOB,
     selection=dg.AssetSelection.all(),
-    description="Land a file dropped in the inbox, then rebuild the models (asset selection per run)",
+    description="Land a file dropped in the inbox, then build the dbt models (asset selection per run)",
     tags={"ewh/writes": "warehouse"},
 )
 
@@ -51,7 +56,7 @@ def warehouse_config(warehouse: WarehouseResource, **overrides) -> dict:
 
 def latest_partition() -> str:
     """The last complete UTC day: the partition a run without a date lands (files carry their own days)."""
-    return DAILY.get_last_partition_key()
+    return daily_partitions().get_last_partition_key()
 
 
 def automation_status() -> dg.DefaultScheduleStatus:
@@ -79,42 +84,61 @@ def nightly_schedule() -> dg.ScheduleDefinition:
     return ewh_nightly
 
 
-@dg.sensor(
-    name="ewh_inbox_sensor",
-    job=inbox_job,
-    minimum_interval_seconds=60,
-    default_status=dg.DefaultSensorStatus(automation_status().value),
-)
-def inbox_sensor(context: dg.SensorEvaluationContext, warehouse: WarehouseResource):
-    paths = warehouse.paths
-    requests_: list[dg.RunRequest] = []
-    for source in CONNECTORS:
-        found = inbox.scan(paths.inbox, source)
-        inbox.log_scan(context.log, source, found)
-        for f in found.accepted:
-            requests_.append(
-                dg.RunRequest(
-                    run_key=f"{source}:{f.sha256}",
-                    partition_key=latest_partition(),
-                    asset_selection=[landing_key(source), quarantine_key(source)],
-                    run_config=warehouse_config(warehouse, exports_dir=str(paths.inbox), from_inbox=True),
-                    tags={"ewh/source": source, "ewh/file": f.path.name, "ewh/sha256": f.sha256},
+def inbox_selection(source: str, graph) -> list[dg.AssetKey]:
+    """What an inbox run of ``source`` materialises: its landing and quarantine assets, then the whole
+    dbt project (every asset outside the landing group), so the dbt step builds as ``ewh run`` does:
+    only what changed (incremental days; seeds only when their content changed, warehouse/build_state.py).
+    Other sources are not ingested again."""
+    own = dg.AssetSelection.assets(landing_key(source), quarantine_key(source))
+    keys = own | (dg.AssetSelection.all() - dg.AssetSelection.groups("landing"))
+    return sorted(keys.resolve(graph), key=lambda k: k.to_user_string())
+
+
+def build_inbox_sensor() -> dg.SensorDefinition:
+    @dg.sensor(
+        name="ewh_inbox_sensor",
+        job=inbox_job,
+        minimum_interval_seconds=60,
+        default_status=dg.DefaultSensorStatus(automation_status().value),
+    )
+    def inbox_sensor(
+        context: dg.SensorEvaluationContext,
+        warehouse: WarehouseResource,
+        connector_settings: connector_settings_class(),
+    ):
+        paths = warehouse.paths
+        graph = context.repository_def.asset_graph
+        requests_: list[dg.RunRequest] = []
+        for source in CONNECTORS:
+            with connector_settings.handed_to_connectors():  # the inbox's quiet period
+                found = inbox.scan(paths.inbox, source)
+            inbox.log_scan(context.log, source, found)
+            for f in found.accepted:
+                requests_.append(
+                    dg.RunRequest(
+                        run_key=f"{source}:{f.sha256}",
+                        partition_key=latest_partition(),
+                        asset_selection=inbox_selection(source, graph),
+                        run_config=warehouse_config(warehouse, exports_dir=str(paths.inbox), from_inbox=True),
+                        tags={"ewh/source": source, "ewh/file": f.path.name, "ewh/sha256": f.sha256},
+                    )
                 )
-            )
-    if not requests_:
-        return dg.SkipReason("no new files in the inbox")
-    return requests_
+        if not requests_:
+            return dg.SkipReason("no new files in the inbox")
+        return requests_
+
+    return inbox_sensor
 
 
 @dg.run_failure_sensor(name="ewh_failure_alert", default_status=dg.DefaultSensorStatus.RUNNING)
-def failure_alert(context: dg.RunFailureSensorContext):
+def failure_alert(context: dg.RunFailureSensorContext, settings: SettingsResource):
     run = context.dagster_run
     message = redact(
         f"emissions-warehouse run {run.run_id} ({run.job_name}) failed: "
         f"{context.failure_event.message or 'see the run log'}"
     )
     context.log.error(message)
-    url = os.environ.get("EWH_ALERT_WEBHOOK_URL")
+    url = settings.alert_webhook_url
     if url:
         requests.post(
             url, data=json.dumps({"text": message}), headers={"Content-Type": "application/json"}, timeout=10
