@@ -22,6 +22,7 @@ GENERATORS = (
     "meta_ads",
     "linkedin_ads",
     "tiktok_ads",
+    "dv360",
     "cloud_carbon",
     "focus",
     "elevenlabs_usage",
