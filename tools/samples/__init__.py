@@ -23,6 +23,7 @@ GENERATORS = (
     "linkedin_ads",
     "tiktok_ads",
     "dv360",
+    "microsoft_ads",
     "cloud_carbon",
     "focus",
     "elevenlabs_usage",
