@@ -24,6 +24,7 @@ GENERATORS = (
     "tiktok_ads",
     "dv360",
     "microsoft_ads",
+    "amazon_ads",
     "cloud_carbon",
     "focus",
     "elevenlabs_usage",
