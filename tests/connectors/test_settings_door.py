@@ -13,40 +13,13 @@ from connectors.core.http import ConfigError
 from connectors.core.redact import redact
 from connectors.core.registry import CONNECTORS
 from connectors.core.settings import setting, using
+from tests.support.environment import environment_reads
 
 ROOT = Path(__file__).resolve().parents[2]
 CONNECTORS_DIR = ROOT / "connectors"
 # the door itself, and the home's location (EWH_HOME, EWH_WAREHOUSE_PATH: needed before any resource
 # exists, and by the CLI and dbt); docs/architecture.md lists every remaining environment read
 ALLOWED = {Path("core/settings.py"), Path("core/config.py")}
-ENV_FUNCTIONS = {"environ", "environb", "getenv", "getenvb", "putenv", "unsetenv"}
-
-
-def environment_reads(source: str) -> list[str]:
-    """Each place ``source`` reaches the process environment: ``os.environ``/``os.getenv``... as an
-    attribute (also under an alias of ``os``), or imported by name from ``os``."""
-    tree = ast.parse(source)
-    os_names = {"os"} | {
-        alias.asname
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Import)
-        for alias in node.names
-        if alias.name == "os" and alias.asname
-    }
-    found = []
-    for node in ast.walk(tree):
-        if (
-            isinstance(node, ast.Attribute)
-            and node.attr in ENV_FUNCTIONS
-            and isinstance(node.value, ast.Name)
-            and node.value.id in os_names
-        ):
-            found.append(f"line {node.lineno}: {node.value.id}.{node.attr}")
-        if isinstance(node, ast.ImportFrom) and node.module == "os":
-            found += [
-                f"line {node.lineno}: from os import {a.name}" for a in node.names if a.name in ENV_FUNCTIONS
-            ]
-    return found
 
 
 def test_the_scan_finds_every_form_of_environment_read():
