@@ -20,7 +20,6 @@ has no request counts, so no per-request energy term can be derived for Anthropi
 
 from __future__ import annotations
 
-import os
 from datetime import date
 
 import polars as pl
@@ -37,6 +36,7 @@ from connectors.core.frames import (
 from connectors.core.http import Credential, get_pages
 from connectors.core.json_pages import ANTHROPIC_BUCKETS, bucket_row_columns, read_bucketed_results
 from connectors.core.schema import PARSED_SCHEMA, conform
+from connectors.core.settings import setting
 from connectors.core.subday import DAY, granularity, sum_to_days
 
 SOURCE = "anthropic_usage"
@@ -174,7 +174,7 @@ def rfc3339_day(day: date) -> str:
 
 def anthropic_get_pages(source: str, path: str, params: dict, first: date, end: date) -> list[dict]:
     """Every page of one Anthropic Admin API report for [first, end), fetched before anything lands."""
-    base = os.environ.get("ANTHROPIC_BASE_URL", DEFAULT_BASE_URL).rstrip("/")
+    base = (setting("ANTHROPIC_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
     window = {
         "starting_at": rfc3339_day(first),
         "ending_at": rfc3339_day(end),
@@ -204,5 +204,6 @@ CONNECTOR = Connector(
     parse=parse,
     fetch=fetch,
     credential_variable=CREDENTIAL.variable,
+    settings=("ANTHROPIC_BASE_URL",),
     description="Anthropic Admin API usage_report/messages pages saved as JSON",
 )

@@ -48,6 +48,7 @@ from connectors.core.frames import covered_days, json_attributes, natural_key, n
 from connectors.core.http import Credential, build_session, request_json
 from connectors.core.pseudonym import ScrubError, pseudonym, pseudonym_key
 from connectors.core.schema import PARSED_SCHEMA, UTC_TS, conform
+from connectors.core.settings import setting
 
 SOURCE = "elevenlabs_usage"
 VERSION = "1.0.0"
@@ -226,7 +227,7 @@ def fetch(first: date, end: date, breakdown: str = "model") -> list[ApiExport]:
     ``end_unix`` is the last millisecond before ``end`` (the reference: "the timestamp should be at
     23:59:59 of that day" to include it).
     """
-    base = os.environ.get("ELEVENLABS_BASE_URL", DEFAULT_BASE_URL).rstrip("/")
+    base = (setting("ELEVENLABS_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
     params = {
         "start_unix": _ms(first),
         "end_unix": _ms(end) - 1,
@@ -257,6 +258,7 @@ CONNECTOR = Connector(
     parse=parse,
     fetch=fetch,
     credential_variable=CREDENTIAL.variable,
+    settings=("ELEVENLABS_BASE_URL",),
     scrub=scrub,
     description="ElevenLabs character-stats (characters per day by model, voice, product or user) as JSON",
 )
