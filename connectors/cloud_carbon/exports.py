@@ -62,7 +62,6 @@ that data, and whether Microsoft's figures are location- or market-based: they a
 
 from __future__ import annotations
 
-import gzip
 from dataclasses import dataclass
 
 import polars as pl
@@ -70,6 +69,7 @@ import polars as pl
 from connectors.core import cloud_regions
 from connectors.core.base import Connector, ExportFormatError, ParsedExport
 from connectors.core.frames import (
+    gunzip,
     json_attributes,
     key_part,
     natural_key,
@@ -127,11 +127,7 @@ class Figure:
 
 
 def _decode(source: str, file: str, raw: bytes) -> bytes:
-    if raw[:2] == b"\x1f\x8b":
-        try:
-            raw = gzip.decompress(raw)
-        except (OSError, EOFError) as exc:
-            raise ExportFormatError(source, file, f"corrupt gzip ({exc})") from exc
+    raw = gunzip(source, file, raw, "corrupt gzip")
     if not raw.strip():
         raise ExportFormatError(source, file, "file is empty")
     return raw
