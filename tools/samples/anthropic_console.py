@@ -17,6 +17,8 @@ from collections import defaultdict
 from datetime import date, timedelta
 from pathlib import Path
 
+from tools.samples._common import write_files
+
 FIRST, LAST = date(2026, 9, 24), date(2026, 10, 5)
 WINDOW = "\u2264 200k"
 KEYS = [  # (workspace, api key name, api key id, status)
@@ -192,13 +194,7 @@ SOURCES = ("anthropic_console",)
 
 
 def write(root: Path) -> list[Path]:
-    folder = root / "anthropic_console"
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, text in build().items():
-        (folder / name).write_text(text, encoding="utf-8")
-        written.append(folder / name)
-    return written
+    return write_files(root / "anthropic_console", build())
 
 
 if __name__ == "__main__":

@@ -21,6 +21,8 @@ import random
 from datetime import date, timedelta
 from pathlib import Path
 
+from tools.samples._common import write_files
+
 EA_COLUMNS = [
     "InvoiceSectionName",
     "AccountName",
@@ -821,16 +823,12 @@ SOURCES = ("azure_cost",)
 
 
 def write(out: Path) -> list[Path]:
-    folder = out / "azure_cost"
-    folder.mkdir(parents=True, exist_ok=True)
     rng = random.Random(20260901)
-    ea, mca = (
-        folder / "ea_cost_details_2026-09-01_2026-09-10.csv",
-        folder / "mca_cost_details_2026-09-28_2026-10-07.csv",
-    )
-    ea.write_bytes(ea_export(rng))
-    mca.write_bytes(mca_export(rng))
-    return [ea, mca]
+    files = {
+        "ea_cost_details_2026-09-01_2026-09-10.csv": ea_export(rng),
+        "mca_cost_details_2026-09-28_2026-10-07.csv": mca_export(rng),
+    }
+    return write_files(out / "azure_cost", files)
 
 
 if __name__ == "__main__":

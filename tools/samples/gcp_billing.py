@@ -32,6 +32,8 @@ from pathlib import Path
 
 import polars as pl
 
+from tools.samples._common import write_files
+
 VERTEX = ("C7E2-9256-1C43", "Vertex AI")
 GEMINI_API = ("AEFD-7695-64FA", "Gemini API")  # service id illustrative
 # (service, sku id, sku description, usage unit, pricing unit, amount scale, price per pricing unit)
@@ -634,23 +636,13 @@ SOURCES = ("gcp_billing",)
 
 
 def write(root: Path) -> list[Path]:
-    out_dir = root / "gcp_billing"
-    out_dir.mkdir(parents=True, exist_ok=True)
     files = {
         "gcp_billing_export_v1_2026-09-01_2026-09-07.csv": standard_csv_dotted(random.Random(41)),
         "gcp_billing_export_v1_2026-09-08_2026-09-14.jsonl": standard_jsonl(random.Random(42)),
         "gemini_vertex_flattened_2026-10-01_2026-10-07.csv": flattened_query_csv(random.Random(43)),
         "gcp_billing_export_resource_v1_2026-10-08_2026-10-14.parquet": detailed_parquet(random.Random(44)),
     }
-    written = []
-    for name, content in files.items():
-        path = out_dir / name
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content)
-        written.append(path)
-    return written
+    return write_files(root / "gcp_billing", files)
 
 
 if __name__ == "__main__":

@@ -23,6 +23,8 @@ import random
 from datetime import date, timedelta
 from pathlib import Path
 
+from tools.samples._common import write_files
+
 SEED = 20261001
 CUSTOMERS = {
     "1234567890": ("EUR", "Europe/Berlin", "Acme Europe", ["2276", "2040", "2250"]),
@@ -507,8 +509,6 @@ SOURCES = ("google_ads",)
 
 
 def write(out: Path) -> list[Path]:
-    folder = out / "google_ads"
-    folder.mkdir(parents=True, exist_ok=True)
     rng = random.Random(SEED)
     files = {
         "campaign_performance_api_2026-09-29_2026-10-02.json": api_sample(rng),
@@ -516,11 +516,7 @@ def write(out: Path) -> list[Path]:
         "kampagnenbericht_2026-10-05_2026-10-07.csv": german_csv(rng),
         "geo_device_report_2026-10-12_2026-10-14.csv": excel_tsv(rng),
     }
-    written = []
-    for name, data in files.items():
-        (folder / name).write_bytes(data)
-        written.append(folder / name)
-    return written
+    return write_files(out / "google_ads", files)
 
 
 if __name__ == "__main__":
