@@ -1,7 +1,10 @@
-"""What every sample generator does alike: write its files. (A generator imports no project code.)"""
+"""What the sample generators do alike: CSV text, and writing their files (no project code imported)."""
 
 from __future__ import annotations
 
+import csv
+import io
+from collections.abc import Iterable
 from pathlib import Path
 
 
@@ -14,3 +17,12 @@ def write_files(folder: Path, files: dict[str, str | bytes]) -> list[Path]:
         path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
         written.append(path)
     return written
+
+
+def csv_text(header: list[str], rows: Iterable[list]) -> str:
+    """A CSV file as the vendors' exports write it: a header line, then the rows; ``\\n`` line ends."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue()

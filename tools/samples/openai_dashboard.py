@@ -9,13 +9,11 @@ the Activity view's completions export with the four time columns first and numb
 
 from __future__ import annotations
 
-import csv
-import io
 import random
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from tools.samples._common import write_files
+from tools.samples._common import csv_text, write_files
 
 FIRST, DAYS = date(2026, 9, 27), 10  # 2026-09-27 .. 2026-10-06
 QUIET_DAY = date(2026, 10, 4)  # no usage at all: an empty bucket in both exports
@@ -87,14 +85,6 @@ def _float(value: int) -> str:
 def _amount(dollars: float) -> str:
     """Dollars as the dashboard writes them: 30 decimals, the float's digits padded with zeros."""
     return f"{dollars:.9f}" + "0" * 21
-
-
-def _csv(header: list[str], rows: list[list[str]]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue()
 
 
 def _cost_row(bucket: list[str], usd: float, line: list[str], project: str, name: str) -> list[str]:
@@ -174,8 +164,8 @@ def build() -> dict[str, str]:
     last = FIRST + timedelta(days=DAYS - 1)
     span = f"{FIRST.isoformat()}_{last.isoformat()}"
     return {
-        f"cost_{span}.csv": _csv(COST_HEADER, cost_rows),
-        f"completions_usage_{span}.csv": _csv(USAGE_HEADER, usage_rows),
+        f"cost_{span}.csv": csv_text(COST_HEADER, cost_rows),
+        f"completions_usage_{span}.csv": csv_text(USAGE_HEADER, usage_rows),
     }
 
 
