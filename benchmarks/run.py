@@ -85,8 +85,7 @@ FLOOR_SQL = r"""
 -- aggregate, with the same factor seeds and formulas as dbt_project/models (docs/methodology.md), and no
 -- orchestration, archive, manifest, quarantine, checks or provenance columns beyond file and row.
 -- floor_script() substitutes {exports}, each seed's path (factors.release.seed_path) and the API exports' reads
--- (FLOOR_PAGES). Sources: the four
--- benchmarks/generate.py writes. tests/benchmarks/test_floor.py builds a small generated set through `ewh run`
+-- (FLOOR_PAGES). Sources: the four benchmarks/generate.py writes. tests/benchmarks/test_floor.py builds a small generated set through `ewh run`
 -- and through this script: every (vendor, activity type) must have the same rows and figures as the warehouse's
 -- fct_activity_impacts.
 set preserve_insertion_order = false;
