@@ -360,6 +360,8 @@ MCA_METERS = [
 
 COGNITIVE = "Microsoft.CognitiveServices"
 SAAS = "Microsoft.SaaS/resources"
+AI_FAMILY = "AI + Machine Learning"
+SPEECH_METER_ID, SPEECH_METER = "5e6a1c2d-0000-4000-a000-5e6a1c2d0001", "S1 Neural Text To Speech Characters"
 BILLING_ACCOUNT = "a1b2c3d4-0000-4000-a000-000000000000:e5f6a7b8-1111-4111-a111-111111111111_2019-05-31"
 
 
@@ -403,6 +405,50 @@ def _write(rows: list[dict], columns: list[str], bom: bool) -> bytes:
     return (b"\xef\xbb\xbf" if bom else b"") + text.encode()
 
 
+def _ea_line(
+    sub: tuple[str, str, str],
+    location: tuple[str, str],
+    stamp: str,
+    meter: tuple[str, str, str, str, str, str, str],
+    amounts: tuple[str, str, str],
+    owner: tuple[str, str, str, str],
+    **extra: str,
+) -> dict:
+    """One EA cost-details line: subscription (id, name, resource group), location (as written, normalised),
+    day, meter (product, category, subcategory, id, name, region, unit of measure), amounts (quantity,
+    effective price, cost) and owner (consumed service, resource id, resource name, service family)."""
+    sub_id, sub_name, group = sub
+    product, category, sub_category, meter_id, meter_name, meter_region, uom = meter
+    service, resource_id, resource_name, family = owner
+    return {
+        "SubscriptionId": sub_id,
+        "SubscriptionName": sub_name,
+        "ResourceGroup": group,
+        "ResourceLocation": location[0],
+        "ResourceLocationNormalized": location[1],
+        "Date": stamp,
+        "ProductName": product,
+        "MeterCategory": category,
+        "MeterSubCategory": sub_category,
+        "MeterId": meter_id,
+        "MeterName": meter_name,
+        "MeterRegion": meter_region,
+        "UnitOfMeasure": uom,
+        "Quantity": amounts[0],
+        "EffectivePrice": amounts[1],
+        "CostInBillingCurrency": amounts[2],
+        "ConsumedService": service,
+        "ResourceId": resource_id,
+        "ResourceName": resource_name,
+        "ServiceFamily": family,
+    } | extra
+
+
+def _model_meter(product: str, meter: str, meter_id: str, region: str, uom: str) -> tuple[str, ...]:
+    """A Foundry model meter as ``_ea_line`` takes it."""
+    return f"{product} - {meter}", "Foundry Models", product, meter_id, meter, region, uom
+
+
 def _meter_ids(rng: random.Random, meters) -> dict[str, str]:
     return {m[2]: _uuid(rng) for m in meters}
 
@@ -443,66 +489,34 @@ def ea_export(rng: random.Random) -> bytes:
                 group = group.upper()  # exports spell the same resource group in varying case
             quantity = _billed(rng, lo, hi, uom)
             cost = quantity * price
-            rows.append(
-                common
-                | {
-                    "SubscriptionId": sub,
-                    "SubscriptionName": sub_name,
-                    "ResourceGroup": group,
-                    "ResourceLocation": region.upper() if resource == "docs" else region,
-                    "ResourceLocationNormalized": region,
-                    "Date": stamp,
-                    "ProductName": f"{product} - {meter}",
-                    "MeterCategory": "Foundry Models",
-                    "MeterSubCategory": product,
-                    "MeterId": meter_ids[meter],
-                    "MeterName": meter,
-                    "MeterRegion": meter_region,
-                    "UnitOfMeasure": uom,
-                    "Quantity": repr(quantity),
-                    "EffectivePrice": repr(price),
-                    "UnitPrice": repr(price),
-                    "PayGPrice": repr(price),
-                    "CostInBillingCurrency": _money(cost),
-                    "CostCenter": "CC-4410" if resource == "prod" else "CC-9020",
-                    "ConsumedService": "Microsoft.CognitiveServices",
-                    "ResourceId": _resource_id(sub, group, account),
-                    "ResourceName": account,
-                    "Tags": '"team": "search","env": "prod"' if resource == "prod" else '"team": "research"',
-                    "ServiceFamily": "AI + Machine Learning",
-                    "PartNumber": "AAH-" + meter_ids[meter][:5].upper(),
-                }
+            line = _ea_line(
+                (sub, sub_name, group),
+                (region.upper() if resource == "docs" else region, region),
+                stamp,
+                _model_meter(product, meter, meter_ids[meter], meter_region, uom),
+                (repr(quantity), repr(price), _money(cost)),
+                (COGNITIVE, _resource_id(sub, group, account), account, AI_FAMILY),
+                UnitPrice=repr(price),
+                PayGPrice=repr(price),
+                CostCenter="CC-4410" if resource == "prod" else "CC-9020",
+                Tags='"team": "search","env": "prod"' if resource == "prod" else '"team": "research"',
+                PartNumber="AAH-" + meter_ids[meter][:5].upper(),
             )
+            rows.append(common | line)
         # provisioned throughput (PTU) billed by the hour: cost only, no token quantity
         resource, product, meter, meter_region, uom, price, hours = EA_PTU
         sub, sub_name, group, account, region = EA_RESOURCES[resource]
-        rows.append(
-            common
-            | {
-                "SubscriptionId": sub,
-                "SubscriptionName": sub_name,
-                "ResourceGroup": group,
-                "ResourceLocation": region,
-                "ResourceLocationNormalized": region,
-                "Date": stamp,
-                "ProductName": f"{product} - {meter}",
-                "MeterCategory": "Foundry Models",
-                "MeterSubCategory": product,
-                "MeterId": meter_ids[meter],
-                "MeterName": meter,
-                "MeterRegion": meter_region,
-                "UnitOfMeasure": uom,
-                "Quantity": str(hours),
-                "EffectivePrice": repr(price),
-                "UnitPrice": repr(price),
-                "PayGPrice": repr(price),
-                "CostInBillingCurrency": _money(hours * price),
-                "ConsumedService": "Microsoft.CognitiveServices",
-                "ResourceId": _resource_id(sub, group, "aoai-ptu-eus2"),
-                "ResourceName": "aoai-ptu-eus2",
-                "ServiceFamily": "AI + Machine Learning",
-            }
+        line = _ea_line(
+            (sub, sub_name, group),
+            (region, region),
+            stamp,
+            _model_meter(product, meter, meter_ids[meter], meter_region, uom),
+            (str(hours), repr(price), _money(hours * price)),
+            (COGNITIVE, _resource_id(sub, group, "aoai-ptu-eus2"), "aoai-ptu-eus2", AI_FAMILY),
+            UnitPrice=repr(price),
+            PayGPrice=repr(price),
         )
+        rows.append(common | line)
     # non-AI lines on the same bill, which the connector must drop
     prod_sub, prod_name = EA_RESOURCES["prod"][:2]
     non_ai = [
@@ -566,57 +580,26 @@ def ea_export(rng: random.Random) -> bytes:
         product, category, sub_category, meter, uom, quantity, price, service, name = non_ai[
             index % len(non_ai)
         ]
-        rows.append(
-            common
-            | {
-                "SubscriptionId": prod_sub,
-                "SubscriptionName": prod_name,
-                "ResourceGroup": "rg-platform",
-                "ResourceLocation": "eastus2",
-                "ResourceLocationNormalized": "eastus2",
-                "Date": day.strftime("%m/%d/%Y"),
-                "ProductName": product,
-                "MeterCategory": category,
-                "MeterSubCategory": sub_category,
-                "MeterId": _uuid(rng),
-                "MeterName": meter,
-                "MeterRegion": "US East 2",
-                "UnitOfMeasure": uom,
-                "Quantity": repr(quantity),
-                "EffectivePrice": repr(price),
-                "CostInBillingCurrency": _money(quantity * price),
-                "ConsumedService": service,
-                "ResourceId": _rid(prod_sub, "rg-platform", f"{service}/r/{name}"),
-                "ResourceName": name,
-                "ServiceFamily": "Compute",
-            }
+        line = _ea_line(
+            (prod_sub, prod_name, "rg-platform"),
+            ("eastus2", "eastus2"),
+            day.strftime("%m/%d/%Y"),
+            (product, category, sub_category, _uuid(rng), meter, "US East 2", uom),
+            (repr(quantity), repr(price), _money(quantity * price)),
+            (service, _rid(prod_sub, "rg-platform", f"{service}/r/{name}"), name, "Compute"),
         )
+        rows.append(common | line)
     for day in days[1::4]:  # a Speech line under Cognitive Services: AI-ish, but not a model meter
-        rows.append(
-            common
-            | {
-                "SubscriptionId": prod_sub,
-                "SubscriptionName": prod_name,
-                "ResourceGroup": "rg-contact",
-                "ResourceLocation": "eastus2",
-                "ResourceLocationNormalized": "eastus2",
-                "Date": day.strftime("%m/%d/%Y"),
-                "ProductName": "Speech",
-                "MeterCategory": "Cognitive Services",
-                "MeterSubCategory": "Speech",
-                "MeterId": "5e6a1c2d-0000-4000-a000-5e6a1c2d0001",
-                "MeterName": "S1 Neural Text To Speech Characters",
-                "MeterRegion": "US East 2",
-                "UnitOfMeasure": "1M",
-                "Quantity": "0.84",
-                "EffectivePrice": "15",
-                "CostInBillingCurrency": "12.6",
-                "ConsumedService": "Microsoft.CognitiveServices",
-                "ResourceId": _resource_id(prod_sub, "rg-contact", "speech-contact"),
-                "ResourceName": "speech-contact",
-                "ServiceFamily": "AI + Machine Learning",
-            }
+        meter = ("Speech", "Cognitive Services", "Speech", SPEECH_METER_ID, SPEECH_METER, "US East 2", "1M")
+        line = _ea_line(
+            (prod_sub, prod_name, "rg-contact"),
+            ("eastus2", "eastus2"),
+            day.strftime("%m/%d/%Y"),
+            meter,
+            ("0.84", "15", "12.6"),
+            (COGNITIVE, _resource_id(prod_sub, "rg-contact", "speech-contact"), "speech-contact", AI_FAMILY),
         )
+        rows.append(common | line)
     rows.sort(key=lambda r: (r["Date"], r["SubscriptionId"], r["MeterName"]))
     return _write(rows, EA_COLUMNS, bom=False)
 
