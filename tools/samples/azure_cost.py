@@ -361,6 +361,7 @@ MCA_METERS = [
 COGNITIVE = "Microsoft.CognitiveServices"
 SAAS = "Microsoft.SaaS/resources"
 AI_FAMILY = "AI + Machine Learning"
+CLAUDE_METER_ID = "3c1f0a9e-7b2d-4e8a-9f61-0c5d2e7a4b13"
 SPEECH_METER_ID, SPEECH_METER = "5e6a1c2d-0000-4000-a000-5e6a1c2d0001", "S1 Neural Text To Speech Characters"
 BILLING_ACCOUNT = "a1b2c3d4-0000-4000-a000-000000000000:e5f6a7b8-1111-4111-a111-111111111111_2019-05-31"
 
@@ -441,6 +442,43 @@ def _ea_line(
         "ResourceId": resource_id,
         "ResourceName": resource_name,
         "ServiceFamily": family,
+    } | extra
+
+
+def _mca_line(
+    stamp: str,
+    service: str,
+    meter: tuple[str, str, str, str, str, str],
+    resource: tuple[str, str, str, str, str],
+    amounts: tuple[str, str, str, str, str],
+    **extra: str,
+) -> dict:
+    """One MCA cost-details line: day, consumed service, meter (id, name, category, subcategory, region,
+    product name), resource (subscription id and name, resource group, resource id, location) and amounts
+    (effective price, quantity, unit of measure, cost in the billing currency, cost in USD)."""
+    meter_id, meter_name, category, sub_category, meter_region, product = meter
+    sub_id, sub_name, group, resource_id, location = resource
+    price, quantity, uom, billed, usd = amounts
+    return {
+        "date": stamp,
+        "consumedService": service,
+        "meterId": meter_id,
+        "meterName": meter_name,
+        "meterCategory": category,
+        "meterSubCategory": sub_category,
+        "meterRegion": meter_region,
+        "ProductName": product,
+        "SubscriptionId": sub_id,
+        "subscriptionName": sub_name,
+        "resourceGroupName": group,
+        "ResourceId": resource_id,
+        "resourceLocation": location,
+        "location": location,
+        "effectivePrice": price,
+        "quantity": quantity,
+        "unitOfMeasure": uom,
+        "costInBillingCurrency": billed,
+        "costInUsd": usd,
     } | extra
 
 
@@ -646,78 +684,44 @@ def mca_export(rng: random.Random) -> bytes:
             usd = quantity * price
             eur = usd * 0.9132
             foundry = product.startswith("Foundry Models")
-            rows.append(
-                common
-                | period
-                | {
-                    "date": stamp,
-                    "consumedService": "Microsoft.CognitiveServices",
-                    "meterId": meter_ids[meter],
-                    "meterName": meter,
-                    "meterCategory": "Foundry Models",
-                    "meterSubCategory": product,
-                    "meterRegion": meter_region,
-                    "ProductId": "DZH318Z0" + meter_ids[meter][:4].upper(),
-                    "ProductName": f"{product} - {meter}",
-                    "SubscriptionId": sub,
-                    "subscriptionName": sub_name,
-                    "publisherName": "DeepSeek" if foundry else "Microsoft",
-                    "resourceGroupName": group,
-                    "ResourceId": _resource_id(sub, group, account),
-                    "resourceLocation": region,
-                    "location": region,
-                    "effectivePrice": repr(round(price * 0.9132, 8)),
-                    "quantity": repr(quantity),
-                    "unitOfMeasure": uom,
-                    "costInBillingCurrency": _money(eur),
-                    "costInPricingCurrency": _money(usd),
-                    "costInUsd": _money(usd),
-                    "paygCostInBillingCurrency": _money(eur),
-                    "paygCostInUsd": _money(usd),
-                    "tags": '{"app":"assistant"}' if resource == "assist" else '{"app":"' + resource + '"}',
-                    "PayGPrice": repr(price),
-                    "unitPrice": repr(price),
-                }
+            line = _mca_line(
+                stamp,
+                COGNITIVE,
+                (meter_ids[meter], meter, "Foundry Models", product, meter_region, f"{product} - {meter}"),
+                (sub, sub_name, group, _resource_id(sub, group, account), region),
+                (repr(round(price * 0.9132, 8)), repr(quantity), uom, _money(eur), _money(usd)),
+                ProductId="DZH318Z0" + meter_ids[meter][:4].upper(),
+                publisherName="DeepSeek" if foundry else "Microsoft",
+                costInPricingCurrency=_money(usd),
+                paygCostInBillingCurrency=_money(eur),
+                paygCostInUsd=_money(usd),
+                tags='{"app":"assistant"}' if resource == "assist" else '{"app":"' + resource + '"}',
+                PayGPrice=repr(price),
+                unitPrice=repr(price),
             )
+            rows.append(common | period | line)
         if index % 2 == 0:  # Claude on Foundry: one Marketplace CCU meter, no per-model detail
             sub, sub_name, group, account, region = MCA_RESOURCES["codegen"]
             ccu = round(rng.uniform(800, 2600), 2)
             usd = ccu / 100
-            rows.append(
-                common
-                | period
-                | {
-                    "date": stamp,
-                    "serviceFamily": "",
-                    "consumedService": "Microsoft.SaaS",
-                    "meterId": "3c1f0a9e-7b2d-4e8a-9f61-0c5d2e7a4b13",
-                    "meterName": "Claude CCU",
-                    "meterCategory": "",
-                    "meterSubCategory": "",
-                    "meterRegion": "",
-                    "ProductName": "Claude in Microsoft Foundry",
-                    "SubscriptionId": sub,
-                    "subscriptionName": sub_name,
-                    "publisherType": "Marketplace",
-                    "publisherId": "anthropic",
-                    "publisherName": "Anthropic",
-                    "resourceGroupName": group,
-                    "ResourceId": _rid(sub, group, f"{SAAS}/claude-codegen"),
-                    "resourceLocation": "global",
-                    "location": "global",
-                    "effectivePrice": "0.009132",
-                    "quantity": repr(ccu),
-                    "unitOfMeasure": "100",
-                    "costInBillingCurrency": _money(usd * 0.9132),
-                    "costInPricingCurrency": _money(usd),
-                    "costInUsd": _money(usd),
-                    "paygCostInBillingCurrency": _money(usd * 0.9132),
-                    "paygCostInUsd": _money(usd),
-                    "PayGPrice": "0.01",
-                    "unitPrice": "0.01",
-                    "isAzureCreditEligible": "False",
-                }
+            line = _mca_line(
+                stamp,
+                "Microsoft.SaaS",
+                (CLAUDE_METER_ID, "Claude CCU", "", "", "", "Claude in Microsoft Foundry"),
+                (sub, sub_name, group, _rid(sub, group, f"{SAAS}/claude-codegen"), "global"),
+                ("0.009132", repr(ccu), "100", _money(usd * 0.9132), _money(usd)),
+                serviceFamily="",
+                publisherType="Marketplace",
+                publisherId="anthropic",
+                publisherName="Anthropic",
+                costInPricingCurrency=_money(usd),
+                paygCostInBillingCurrency=_money(usd * 0.9132),
+                paygCostInUsd=_money(usd),
+                PayGPrice="0.01",
+                unitPrice="0.01",
+                isAzureCreditEligible="False",
             )
+            rows.append(common | period | line)
     sub, sub_name = MCA_RESOURCES["assist"][:2]
     non_ai = [
         (
@@ -773,31 +777,15 @@ def mca_export(rng: random.Random) -> bytes:
     ]
     for index, day in enumerate(days[::2]):
         service, category, sub_category, meter, product, uom, quantity, price = non_ai[index % len(non_ai)]
-        rows.append(
-            common
-            | {
-                "date": day.strftime("%m/%d/%Y"),
-                "serviceFamily": "Compute",
-                "consumedService": service,
-                "meterId": _uuid(rng),
-                "meterName": meter,
-                "meterCategory": category,
-                "meterSubCategory": sub_category,
-                "meterRegion": "US East",
-                "ProductName": f"{product} - {meter}",
-                "SubscriptionId": sub,
-                "subscriptionName": sub_name,
-                "resourceGroupName": "rg-shared",
-                "ResourceId": _rid(sub, "rg-shared", f"{service}/r/shared-{index}"),
-                "resourceLocation": "eastus",
-                "location": "eastus",
-                "effectivePrice": repr(price),
-                "quantity": repr(quantity),
-                "unitOfMeasure": uom,
-                "costInBillingCurrency": _money(quantity * price * 0.9132),
-                "costInUsd": _money(quantity * price),
-            }
+        line = _mca_line(
+            day.strftime("%m/%d/%Y"),
+            service,
+            (_uuid(rng), meter, category, sub_category, "US East", f"{product} - {meter}"),
+            (sub, sub_name, "rg-shared", _rid(sub, "rg-shared", f"{service}/r/shared-{index}"), "eastus"),
+            (repr(price), repr(quantity), uom, _money(quantity * price * 0.9132), _money(quantity * price)),
+            serviceFamily="Compute",
         )
+        rows.append(common | line)
     rows.sort(key=lambda r: (r["date"][6:] + r["date"][:5], r["SubscriptionId"], r["meterName"]))
     return _write(rows, MCA_COLUMNS, bom=True)
 
