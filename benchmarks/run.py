@@ -290,14 +290,7 @@ select factor_id, it_kwh_per_output_token_low as tok_low, it_kwh_per_output_toke
     embodied_kgco2e_per_output_token as etok, embodied_kgco2e_per_output_token_high as etok_high,
     embodied_kgco2e_per_request_low as ereq_low, embodied_kgco2e_per_request as ereq,
     embodied_kgco2e_per_request_high as ereq_high
-from f_models union all by name
-select factor_id, it_kwh_per_output_token_low as tok_low, it_kwh_per_output_token as tok,
-    it_kwh_per_output_token_high as tok_high, it_kwh_per_request_low as req_low, it_kwh_per_request as req,
-    it_kwh_per_request_high as req_high, embodied_kgco2e_per_output_token_low as etok_low,
-    embodied_kgco2e_per_output_token as etok, embodied_kgco2e_per_output_token_high as etok_high,
-    embodied_kgco2e_per_request_low as ereq_low, embodied_kgco2e_per_request as ereq,
-    embodied_kgco2e_per_request_high as ereq_high
-from f_tiers;
+from (select * from f_models union all by name select * from f_tiers);
 
 -- ------------------------------------------------------------------ ad constants (GMSF, end-to-end platforms)
 create or replace table ad_k as
