@@ -44,7 +44,12 @@ from datetime import UTC, date, datetime, timedelta
 import polars as pl
 
 from connectors.core.base import ApiExport, Connector, ExportFormatError, ParsedExport
-from connectors.core.frames import covered_days, json_attributes, natural_key, normalise_model, skip_records
+from connectors.core.frames import (
+    covered_days,
+    keyed_export,
+    normalise_model,
+    skip_records,
+)
 from connectors.core.http import Credential, build_session, request_json
 from connectors.core.pseudonym import ScrubError, pseudonym, pseudonym_key
 from connectors.core.schema import PARSED_SCHEMA, UTC_TS, conform
@@ -187,11 +192,15 @@ def parse(raw: bytes, file: str) -> ParsedExport:
             pl.lit(f"{DATASET}_{breakdown}").alias("dataset"),
         )
     )
-    rows = rows.with_columns(
-        json_attributes(["breakdown", "voice_id"], rows).alias("attributes"),
-        natural_key(["usage_start", "breakdown", "_key"]).alias("natural_key"),
+    return keyed_export(
+        f"{DATASET}_{breakdown}",
+        rows,
+        days,
+        cells.height,
+        attributes=["breakdown", "voice_id"],
+        key=["usage_start", "breakdown", "_key"],
+        skipped=skipped,
     )
-    return ParsedExport(f"{DATASET}_{breakdown}", conform(rows, PARSED_SCHEMA), days, cells.height, skipped)
 
 
 def _cells(key: str, values: list) -> pl.DataFrame:
