@@ -70,6 +70,15 @@ def landing_hash(paths: Paths) -> str:
     return digest.hexdigest()
 
 
+def _warehouse_location(paths: Paths) -> str:
+    """The warehouse file relative to the home when it lives there, so a copied or moved home (a backup
+    restored elsewhere) is the same build; an absolute path otherwise (``EWH_WAREHOUSE_PATH``)."""
+    try:
+        return str(paths.warehouse.resolve().relative_to(paths.home.resolve()))
+    except ValueError:
+        return str(paths.warehouse.resolve())
+
+
 def _warehouse_stamp(paths: Paths) -> str | None:
     if not paths.warehouse.exists():
         return None
@@ -111,7 +120,7 @@ def fingerprint(paths: Paths, vars_: dict[str, str], project: Path = DBT_PROJECT
         project=project_hash(project),
         seeds=seed_hashes(project),
         vars=dict(vars_),
-        warehouse_path=str(paths.warehouse),
+        warehouse_path=_warehouse_location(paths),
         dbt_version=metadata.version("dbt-core"),
     )
 

@@ -16,6 +16,12 @@ def test_unchanged_seeds_are_excluded_from_the_build():
     assert args[3:] == ["--exclude", "pue"]
 
 
+def test_several_unchanged_seeds_are_one_exclude_value():
+    """dagster-dbt reads only the token after --exclude; the seeds go in one space-separated value."""
+    plan = BuildPlan(STATE, skip=False, reason="changed: landed data", unchanged_seeds=["grid", "pue"])
+    assert build_args(VARS, plan, full_refresh=False)[3:] == ["--exclude", "grid pue"]
+
+
 def test_a_full_refresh_builds_every_seed():
     plan = BuildPlan(STATE, skip=False, reason="full refresh asked for")
     assert build_args(VARS, plan, full_refresh=True)[3:] == ["--full-refresh"]

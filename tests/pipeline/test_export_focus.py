@@ -54,7 +54,7 @@ def test_one_focus_row_per_activity_row_and_the_figures_add_up(exported, pipelin
     assert figures["n"] == facts["n"]
     for name in ("co2e", "kwh", "water"):
         assert figures[name] == pytest.approx(facts[name], rel=1e-9)
-    release = _warehouse(pipeline_home, "select factor_release from dim_factor_release")["factor_release"][0]
+    release = _warehouse(pipeline_home, "select factor_release from meta_factor_release")["factor_release"][0]
     assert set(exported["x_FactorRelease"]) == {release}
 
 

@@ -57,6 +57,16 @@ def test_unchanged_inputs_skip_the_build(paths, project):
     assert plan.reason == "landed data, dbt project and seeds unchanged since the last successful build"
 
 
+def test_a_home_copied_elsewhere_is_the_same_build(paths, project, tmp_path):
+    """A backup restored under another path keeps its state: the landed files and the warehouse are the
+    same (copied with their times), so the copy's next run skips dbt too."""
+    _land(paths, "part-0.parquet", b"rows")
+    _built(paths, project)
+    copy = Paths(tmp_path / "restored")
+    shutil.copytree(paths.home, copy.home)
+    assert build_state.plan(copy, VARS, project=project).skip
+
+
 def test_a_changed_seed_is_loaded_again_and_only_it(paths, project):
     _built(paths, project)
     (project / "seeds" / "grid.csv").write_text("country,kg\nFR,0.06\n")

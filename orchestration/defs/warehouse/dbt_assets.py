@@ -66,7 +66,9 @@ def build_args(release: dict, plan: build_state.BuildPlan, full_refresh: bool) -
     """``dbt build`` arguments: the factor release as vars, unchanged seeds left out, full refresh."""
     args = ["build", "--vars", json.dumps(release)]
     if plan.unchanged_seeds:
-        args += ["--exclude", *plan.unchanged_seeds]
+        # one space-separated value: dagster-dbt folds --exclude into its selector and reads only the
+        # token after the flag (extract_runtime_selection_from_args), so a list would become positional
+        args += ["--exclude", " ".join(plan.unchanged_seeds)]
     if full_refresh:
         args.append("--full-refresh")
     return args
