@@ -7,6 +7,7 @@ vendor-reported emissions table (``Connector.table``).
 from __future__ import annotations
 
 from connectors.amazon import cur as aws_cur
+from connectors.anthropic import analytics as claude_analytics
 from connectors.anthropic import console as anthropic_console
 from connectors.anthropic import costs as anthropic_costs
 from connectors.anthropic import usage as anthropic_usage
@@ -41,6 +42,8 @@ _ALL = (
     linkedin_ads.CONNECTOR,
     tiktok_ads.CONNECTOR,
     *cloud_carbon.CONNECTORS,
+    # seat-based AI assistants (#18)
+    claude_analytics.CONNECTOR,
 )
 CONNECTORS: dict[str, Connector] = {c.source: c for c in _ALL}
 ACTIVITY_SOURCES = [c.source for c in _ALL if c.table == "activity"]

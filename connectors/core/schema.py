@@ -12,7 +12,7 @@ from pathlib import Path
 
 import polars as pl
 
-CONNECTOR_SCHEMA_VERSION = "2"  # 2: cost_amount_net
+CONNECTOR_SCHEMA_VERSION = "3"  # 2: cost_amount_net; 3: seat-tool activity types (#18)
 
 # activity_type -> the only unit it may carry
 ACTIVITY_UNITS: dict[str, str] = {
@@ -41,6 +41,10 @@ ACTIVITY_UNITS: dict[str, str] = {
     "video_views": "views",
     "ad_view_seconds": "seconds",
     "spend": "currency",
+    # seat-based AI assistants (#18): what a seat export counts when it has no tokens
+    "assistant_messages": "messages",  # ChatGPT Enterprise messages sent (workspace analytics)
+    "assistant_events": "events",  # Gemini in Workspace feature uses (Admin SDK Reports)
+    "assistant_active_user_days": "active_user_days",  # Microsoft 365 Copilot: last-activity dates only
 }
 ACTIVITY_TYPES = frozenset(ACTIVITY_UNITS)
 UNITS = frozenset(ACTIVITY_UNITS.values())
@@ -48,6 +52,7 @@ DEVICES = frozenset({"mobile", "tablet", "desktop", "tv", "other"})
 AD_FORMATS = frozenset({"display", "video", "ctv", "search", "social", "native", "audio"})
 VENDORS = frozenset(
     {"openai", "anthropic", "google", "azure", "aws", "mistral", "runway", "meta", "linkedin", "tiktok"}
+    | {"microsoft"}  # seat tools (#18): Microsoft 365 Copilot
 )
 
 UTC_TS = pl.Datetime("us", "UTC")
