@@ -118,7 +118,9 @@ def scrub(raw: bytes, file: str) -> bytes:
 
 def fetch(first: date, end: date) -> list[ApiExport]:
     """Every page of the report for [first, end) with the Analytics API key (``read:analytics`` scope)."""
-    pages = anthropic_get_pages(SOURCE, PATH, {"beta": "true", "group_by[]": GROUP_BY}, first, end, CREDENTIAL)
+    pages = anthropic_get_pages(
+        SOURCE, PATH, {"beta": "true", "group_by[]": GROUP_BY}, first, end, CREDENTIAL
+    )
     return [ApiExport(f"usage_report_api_{first}_{end - timedelta(days=1)}.json", pages_as_export(pages))]
 
 

@@ -19,6 +19,7 @@ from connectors.linkedin import ads as linkedin_ads
 from connectors.meta import ads as meta_ads
 from connectors.microsoft import azure_cost
 from connectors.mistral import usage as mistral_usage
+from connectors.openai import chatgpt_workspace
 from connectors.openai import costs as openai_costs
 from connectors.openai import dashboard as openai_dashboard
 from connectors.openai import usage as openai_usage
@@ -44,6 +45,7 @@ _ALL = (
     *cloud_carbon.CONNECTORS,
     # seat-based AI assistants (#18)
     claude_analytics.CONNECTOR,
+    chatgpt_workspace.CONNECTOR,
 )
 CONNECTORS: dict[str, Connector] = {c.source: c for c in _ALL}
 ACTIVITY_SOURCES = [c.source for c in _ALL if c.table == "activity"]
