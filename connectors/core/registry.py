@@ -15,6 +15,7 @@ from connectors.cloud_carbon import exports as cloud_carbon
 from connectors.core.base import Connector
 from connectors.google import ads as google_ads
 from connectors.google import cloud_billing as gcp_billing
+from connectors.google import gemini_workspace
 from connectors.linkedin import ads as linkedin_ads
 from connectors.meta import ads as meta_ads
 from connectors.microsoft import azure_cost
@@ -46,6 +47,7 @@ _ALL = (
     # seat-based AI assistants (#18)
     claude_analytics.CONNECTOR,
     chatgpt_workspace.CONNECTOR,
+    gemini_workspace.CONNECTOR,
 )
 CONNECTORS: dict[str, Connector] = {c.source: c for c in _ALL}
 ACTIVITY_SOURCES = [c.source for c in _ALL if c.table == "activity"]
