@@ -5,6 +5,7 @@ select
     business_unit,
     brand,
     cost_centre,
+    channel,
     vendor,
     coalesce(model, ad_format, service) as model_or_channel,
     coalesce(electricity_country, country, '(unknown)') as country,
@@ -22,4 +23,4 @@ select
     sum(case when dq_score = 4 then 1 else 0 end) as rows_dq_4,
     sum(case when dq_score = 5 then 1 else 0 end) as rows_dq_5
 from {{ ref('int_activity_allocated') }}
-group by 1, 2, 3, 4, 5, 6, 7, 8, 9
+group by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
