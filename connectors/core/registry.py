@@ -19,6 +19,7 @@ from connectors.google import gemini_workspace
 from connectors.linkedin import ads as linkedin_ads
 from connectors.meta import ads as meta_ads
 from connectors.microsoft import azure_cost
+from connectors.microsoft import copilot_usage as m365_copilot
 from connectors.mistral import usage as mistral_usage
 from connectors.openai import chatgpt_workspace
 from connectors.openai import costs as openai_costs
@@ -48,6 +49,7 @@ _ALL = (
     claude_analytics.CONNECTOR,
     chatgpt_workspace.CONNECTOR,
     gemini_workspace.CONNECTOR,
+    m365_copilot.CONNECTOR,
 )
 CONNECTORS: dict[str, Connector] = {c.source: c for c in _ALL}
 ACTIVITY_SOURCES = [c.source for c in _ALL if c.table == "activity"]

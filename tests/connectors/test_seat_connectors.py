@@ -22,6 +22,7 @@ from connectors.core.pseudonym import KEY_VARIABLE
 from connectors.google import gemini_workspace
 from connectors.landing.ingest import Window, ingest_source
 from connectors.landing.zone import ingest_bytes, init_landing
+from connectors.microsoft import copilot_usage
 from connectors.openai import chatgpt_workspace
 from tests.support.corpus import CORPUS
 
@@ -30,6 +31,7 @@ ANALYTICS_KEY = "sk-ant-analytics-TEST-SECRET-24680"
 CLAUDE_CASE = CORPUS / "claude_analytics" / "sdk_types_grouped_by_product_model_geo"
 CHATGPT_CASE = CORPUS / "chatgpt_workspace" / "published_sample_weekly_two_users"
 GEMINI_CASE = CORPUS / "gemini_workspace" / "documented_activity_resource"
+COPILOT_CASE = CORPUS / "m365_copilot" / "graph_docs_shape_d7_two_users"
 
 
 def reference(identifier: str) -> str:
@@ -110,8 +112,9 @@ def test_claude_tag_slack_user_ids_land_pseudonymised(tmp_path):
     [
         (chatgpt_workspace.CONNECTOR, CHATGPT_CASE, ["alice.johnson@example.com", "bob.smith@example.com"]),
         (gemini_workspace.CONNECTOR, GEMINI_CASE, ["liz@example.com", "sam@example.com"]),
+        (copilot_usage.CONNECTOR, COPILOT_CASE, ["ana.lopez@example.com"]),  # bo: no day in the period
     ],
-    ids=["chatgpt", "gemini"],
+    ids=["chatgpt", "gemini", "copilot"],
 )
 def test_no_raw_identifier_reaches_landing_and_user_ids_are_the_keyed_pseudonyms(
     tmp_path, caplog, connector, case, identifiers
@@ -123,7 +126,7 @@ def test_no_raw_identifier_reaches_landing_and_user_ids_are_the_keyed_pseudonyms
         result = ingest_bytes(connector, export.read_bytes(), export.name, paths)
     assert result.rows_landed > 0 and not result.rejected
     stored = b"".join(p.read_bytes() for p in tmp_path.rglob("*") if p.is_file())
-    for raw in [*identifiers, "Alice Johnson", "114512345678901234567", "example.com"]:
+    for raw in [*identifiers, "Alice Johnson", "Ana Lopez", "114512345678901234567", "example.com"]:
         assert raw.encode() not in stored, raw
         assert raw not in caplog.text
     users = set(_landed(paths, connector.source).get_column("user_id"))
@@ -194,3 +197,37 @@ def test_gemini_every_feature_use_counts_once_and_every_activity_is_accounted(ev
     skipped = 0 if parsed.skipped is None else parsed.skipped.height
     counted = sum(len(r) for r in parsed.rows.get_column("_records").to_list()) if uses else 0
     assert counted + skipped == parsed.raw_records == len(events)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    period=st.sampled_from([7, 30]),
+    offsets=st.lists(
+        st.lists(st.one_of(st.none(), st.integers(-40, 0)), min_size=8, max_size=8), min_size=1, max_size=5
+    ),
+)
+def test_copilot_lands_one_active_day_per_distinct_in_period_date_and_nothing_else(period, offsets):
+    refresh = date(2026, 9, 30)
+    apps = list(copilot_usage.APPS)
+    value = []
+    for i, days in enumerate(offsets):
+        dates = [None if d is None else str(refresh + timedelta(days=d)) for d in days]
+        last = max((d for d in dates if d), default=None)
+        value.append(
+            {"reportRefreshDate": str(refresh), "userPrincipalName": f"pu_{i:024x}", "lastActivityDate": last}
+            | dict(zip(apps, dates, strict=True))
+            | {"copilotActivityUserDetailsByPeriod": [{"reportPeriod": period}]}
+        )
+    parsed = copilot_usage.parse(json.dumps({"value": value}).encode(), "copilot.json")
+    rows = parsed.rows
+    expected = {
+        (f"pu_{i:024x}", refresh + timedelta(days=d))
+        for i, days in enumerate(offsets)
+        for d in days
+        if d is not None and d > -period
+    }
+    assert set(zip(rows.get_column("user_id"), rows.get_column("usage_date"), strict=True)) == expected
+    assert rows.height == len(expected) and set(rows.get_column("quantity")) <= {1.0}
+    landed_users = set(rows.get_column("_record"))
+    skipped = 0 if parsed.skipped is None else parsed.skipped.height
+    assert len(landed_users) + skipped == parsed.raw_records == len(offsets)
