@@ -46,6 +46,8 @@ from ewh.choices import (
     AI_QUANTITIES,
     PLATFORM_SOURCES,
     QUANTITIES,
+    SEAT_QUANTITIES,
+    TOOL_SOURCES,
     VENDOR_SOURCES,
 )
 from ewh.estimate_sql import CATALOG, compiled_chain, evaluate
@@ -58,6 +60,7 @@ EQUIVALENTS_SEED = "factor_equivalents"
 
 TOKEN_FIELDS = ("input_tokens", "cached_input_tokens", "cache_write_tokens", "output_tokens", "requests")
 SETTINGS = (
+    "tool",
     "vendor",
     "platform",
     "model",
@@ -97,6 +100,7 @@ class Usage:
     """One planned option: who does the work and how much of it."""
 
     label: str | None = None
+    tool: str | None = None
     vendor: str | None = None
     platform: str | None = None
     model: str | None = None
@@ -122,6 +126,9 @@ class Usage:
     impressions: float | None = None
     video_views: float | None = None
     view_seconds: float | None = None
+    messages: float | None = None
+    feature_uses: float | None = None
+    active_user_days: float | None = None
 
     @property
     def is_ads(self) -> bool:
@@ -131,7 +138,11 @@ class Usage:
         return {name: getattr(self, name) for name in QUANTITIES if getattr(self, name) is not None}
 
     def describe(self) -> str:
-        who = f"{self.platform} ads" if self.is_ads else " ".join(p for p in (self.vendor, self.model) if p)
+        who = (
+            f"{self.platform} ads"
+            if self.is_ads
+            else " ".join(p for p in (self.tool or self.vendor, self.model) if p)
+        )
         extras = [
             f"{k}={v}"
             for k, v in (
@@ -172,6 +183,8 @@ def _country(value: str | None) -> str | None:
 
 def check(usage: Usage) -> Usage:
     """Reject what cannot be estimated, with a message that says what to give instead."""
+    if usage.tool:
+        return _check_tool(usage)
     if usage.vendor and usage.platform:
         raise EstimateError("give --vendor (AI usage) or --platform (ad delivery), not both")
     if not usage.vendor and not usage.platform:
@@ -196,7 +209,7 @@ def check(usage: Usage) -> Usage:
         raise EstimateError(
             "no quantity given; give one or more of " + ", ".join(f"--{n.replace('_', '-')}" for n in kind)
         )
-    wrong = AI_QUANTITIES if usage.is_ads else AD_QUANTITIES
+    wrong = (AI_QUANTITIES if usage.is_ads else AD_QUANTITIES) | SEAT_QUANTITIES
     misplaced = [n for n in quantities if n in wrong]
     if misplaced:
         what = "ad platform" if usage.is_ads else "AI vendor"
@@ -220,7 +233,38 @@ def check(usage: Usage) -> Usage:
     return replace(usage, country=_country(usage.country))
 
 
+def _check_tool(usage: Usage) -> Usage:
+    """A seat assistant (``--tool``): its own quantities (Claude: also tokens, with --model)."""
+    if usage.tool not in TOOL_SOURCES:
+        raise EstimateError(
+            f"unknown tool {usage.tool!r}; seat assistants: {', '.join(sorted(TOOL_SOURCES))}"
+        )
+    if usage.vendor or usage.platform:
+        raise EstimateError("give --tool (a seat assistant) or --vendor / --platform, not both")
+    allowed = dict(SEAT_QUANTITIES) | (AI_QUANTITIES if TOOL_SOURCES[usage.tool][2] is None else {})
+    quantities = usage.quantities()
+    for name, value in quantities.items():
+        if not math.isfinite(value) or value < 0:
+            raise EstimateError(f"--{name.replace('_', '-')} must be a finite number ≥ 0, not {value}")
+    if not quantities:
+        raise EstimateError(
+            "no quantity given; give one or more of " + ", ".join(f"--{n.replace('_', '-')}" for n in allowed)
+        )
+    misplaced = [n for n in quantities if n not in allowed]
+    if misplaced:
+        raise EstimateError(
+            f"{', '.join('--' + n.replace('_', '-') for n in misplaced)} do not apply to --tool {usage.tool}"
+        )
+    if any(n in quantities for n in TOKEN_FIELDS) and not usage.model:
+        raise EstimateError("token and request estimates need --model (e.g. claude-sonnet-4-5)")
+    if usage.ad_format or usage.device or usage.buy_type or usage.ads_txt_lines is not None:
+        raise EstimateError("--format, --device, --buy-type and --ads-txt-lines describe ad delivery")
+    return replace(usage, country=_country(usage.country))
+
+
 def _service(usage: Usage, activity_type: str) -> str:
+    if usage.tool:
+        return f"{TOOL_SOURCES[usage.tool][0]}.{usage.tool}"
     if usage.is_ads:
         return f"{usage.platform}.ads"
     product = {
@@ -240,7 +284,11 @@ def activity_rows(options: list[Usage], *, ingested_at: datetime | None = None) 
     for usage in options:
         day = usage.usage_date or date.today()
         start = datetime.combine(day, dtime(0), tzinfo=UTC)
-        if usage.is_ads:
+        model = usage.model
+        if usage.tool:
+            vendor, source, tool_model = TOOL_SOURCES[usage.tool]
+            model = model if tool_model is None else tool_model
+        elif usage.is_ads:
             vendor, source = PLATFORM_SOURCES[usage.platform]
         else:
             vendor, source = usage.vendor, VENDOR_SOURCES[usage.vendor]
@@ -256,8 +304,8 @@ def activity_rows(options: list[Usage], *, ingested_at: datetime | None = None) 
                     "dataset": DATASET,
                     "vendor": vendor,
                     "service": _service(usage, activity_type),
-                    "model": _normalise_model(usage.model) if usage.model else None,
-                    "model_raw": usage.model,
+                    "model": _normalise_model(model) if model else None,
+                    "model_raw": model,
                     "activity_type": activity_type,
                     "quantity": float(quantity),
                     "unit": unit,
@@ -613,8 +661,11 @@ def usage_from(values: Mapping[str, object]) -> Usage:
 
 def merge(first: Usage, second: Usage) -> Usage:
     """The comparison option: its own values, the rest from the first option (see the module docstring)."""
-    switches = (second.platform is not None and not first.is_ads) or (
-        second.vendor is not None and first.is_ads
+    switches = (
+        (second.platform is not None and not first.is_ads)
+        or (second.vendor is not None and first.is_ads)
+        or (second.tool is not None and first.tool != second.tool)
+        or (first.tool is not None and (second.vendor or second.platform) is not None)
     )
     if switches:
         return second
@@ -649,8 +700,8 @@ def fallback_refusals(result: Estimate) -> list[str]:
     misspelt id would otherwise pass as a guess with exit 0. Close matches from the seeds are suggested."""
     messages = []
     for usage, summary in zip(result.options, result.summaries, strict=True):
-        if not summary["fallback_tiers"]:
-            continue
+        if not summary["fallback_tiers"] or (usage.tool and TOOL_SOURCES[usage.tool][2] is not None):
+            continue  # a seat tool's tier is the tool's own (no model to misspell): shown, never refused
         model = _normalise_model(usage.model or "")
         close = difflib.get_close_matches(model, known_models(), n=4, cutoff=0.6)
         messages.append(
