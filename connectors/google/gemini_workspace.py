@@ -97,6 +97,7 @@ def parse(raw: bytes, file: str) -> ParsedExport:
         pl.lit("google.gemini_workspace").alias("service"),
         pl.lit("assistant_events").alias("activity_type"),
         pl.lit("events").alias("unit"),
+        pl.lit("gemini-workspace").alias("model"),  # the tool; the action stays in model_raw
         pl.concat_str(pl.lit("gemini:"), pl.col("action").fill_null("unknown")).alias("model_raw"),
         pl.col("_day").cast(UTC_TS).alias("usage_start"),
         pl.col("_day").dt.offset_by("1d").cast(UTC_TS).alias("usage_end"),

@@ -79,6 +79,8 @@ def parse(raw: bytes, file: str) -> ParsedExport:
         pl.lit(DATASET).alias("dataset"),
         pl.lit("openai").alias("vendor"),
         pl.lit("openai.chatgpt_enterprise").alias("service"),
+        pl.lit("chatgpt-enterprise").alias("model"),  # the tool: the export names no model
+        pl.lit("chatgpt-enterprise").alias("model_raw"),
         pl.lit("assistant_messages").alias("activity_type"),
         pl.lit("messages").alias("unit"),
         pl.col("_messages").alias("quantity"),
