@@ -302,9 +302,14 @@ def _load(con: duckdb.DuckDBPyConnection, quarter: str, quarters: list[str]) -> 
 
 
 # AI services vs advertising; ad delivery is the GMSF path (fct_ad_impacts / mart_quarterly_ad_emissions)
+# advertising by method; AI rows by their purchase channel, labelled by the channel's one home (the
+# activity_channels seed): seat-based AI assistants apart from API usage
 CHANNEL_SQL = f"""
     case when method_tier in {AD_TIERS} then 'Advertising: ad delivery (GMSF)'
          when service like '%.ads' then 'Advertising: spend-based'
+         when channel <> 'api_usage'
+             then coalesce((select min(c.label) from activity_channels as c
+                            where c.channel = fct_activity_impacts.channel), channel)
          else 'AI services' end"""
 
 
