@@ -70,6 +70,7 @@ class ReportData:
     by_channel: pl.DataFrame
     ad_mart_kgco2e: float
     by_business_unit: pl.DataFrame
+    seats: pl.DataFrame  # AI assistant seats per tool and business unit, with the dq mix (#18)
     quality: pl.DataFrame
     drivers: pl.DataFrame
     savings: pl.DataFrame
@@ -222,6 +223,19 @@ def _load(con: duckdb.DuckDBPyConnection, quarter: str, quarters: list[str]) -> 
             from mart_quarterly_business_units where quarter = $q
             group by business_unit
             order by business_unit = 'unallocated', co2e_location_kg desc nulls last, label
+            """,
+            params=params,
+        ).pl(),
+        seats=con.sql(
+            """
+            select b.business_unit, b.vendor, b.model_or_channel as tool,
+                   sum(b.activity_rows) as activity_rows, sum(b.energy_kwh) as energy_kwh,
+                   sum(b.co2e_location_kg) as co2e_location_kg,
+                   sum(b.rows_dq_1_2 + b.rows_dq_3) as rows_dq_1_3, sum(b.rows_dq_4) as rows_dq_4,
+                   sum(b.rows_dq_5) as rows_dq_5
+            from mart_quarterly_business_units as b
+            where b.quarter = $q and b.channel = 'ai_assistant_seats'
+            group by all order by co2e_location_kg desc nulls last, b.business_unit, tool
             """,
             params=params,
         ).pl(),
