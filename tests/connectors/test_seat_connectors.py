@@ -231,3 +231,23 @@ def test_copilot_lands_one_active_day_per_distinct_in_period_date_and_nothing_el
     landed_users = set(rows.get_column("_record"))
     skipped = 0 if parsed.skipped is None else parsed.skipped.height
     assert len(landed_users) + skipped == parsed.raw_records == len(offsets)
+
+
+def test_a_chatgpt_record_with_an_unreadable_period_is_quarantined_not_lost(tmp_path):
+    export = (
+        HEADER
+        + "Weekly,2026-09-01,2026-09-07,ws,u1,Ana,ana@example.com,marketing,70,0\n"
+        + "Weekly,2026-09-07,2026-09-01,ws,u2,Bo,bo@example.com,brand,10,0\n"  # ends before it starts
+        + "Weekly,09/01/2026,2026-09-07,ws,u3,Cy,cy@example.com,brand,5,0\n"  # not YYYY-MM-DD
+    ).encode()
+    paths = Paths(tmp_path)
+    init_landing(paths, ["chatgpt_workspace"])
+    result = ingest_bytes(chatgpt_workspace.CONNECTOR, export, "user_engagement.csv", paths)
+    # 70 messages over 7 days land as 7 rows of 10; the two other records are quarantined with the reason
+    assert (result.rows_landed, result.rows_quarantined) == (7, 2)
+    held = pl.read_parquet(paths.quarantine / "source=chatgpt_workspace" / "*.parquet")
+    assert sorted(held.get_column("reason").to_list()) == [
+        "period ends before it starts",
+        "period_start/period_end missing or not YYYY-MM-DD",
+    ]
+    assert set(_landed(paths, "chatgpt_workspace").get_column("quantity")) == {10.0}
