@@ -151,7 +151,8 @@ def test_breakdowns_sum_to_the_headline(reports, warehouse):
     # one data-quality figure: the fallback tiers of the tier table (docs/methodology.md "Hierarchy") make
     # up the mart's fallback share, recomputed here from the rows; the report prints the primary-data share
     ((by_hand,),) = warehouse.sql(
-        "select sum(case when method_tier in ('size_tier', 'unknown_model', 'spend_based', 'no_factor')"
+        "select sum(case when method_tier in ('size_tier', 'unknown_model', 'spend_based', 'no_factor',"
+        " 'seat_active_user_day')"
         " then co2e_location_kg + coalesce(co2e_embodied_kg, 0) else 0 end)"
         " / sum(co2e_location_kg + coalesce(co2e_embodied_kg, 0))"
         " from fct_activity_impacts where quarter = $q",

@@ -249,7 +249,7 @@ def test_summary_prints_the_quarter(pipeline_home, capsys, monkeypatch):
     monkeypatch.setenv("EWH_HOME", str(pipeline_home))
     assert main(["summary", "--quarter", "2026Q4"]) == 0
     out = capsys.readouterr().out
-    assert "| 2026Q4  | anthropic | claude-haiku-4-5" in out
+    assert "| 2026Q4  | api_usage | anthropic | claude-haiku-4-5" in out
     assert "2026Q3" not in out
     # the one data-quality figure, as the mart has it (the report and the check read the same mart)
     con = duckdb.connect(str(pipeline_home / "warehouse.duckdb"), read_only=True)
