@@ -127,7 +127,7 @@ def test_transparency_scorecard_counts_disclosures(pipeline_home):
 
 
 # docs/methodology.md, "Hierarchy": the tiers estimated without data about the model or activity itself
-FALLBACK_TIERS = ("size_tier", "unknown_model", "spend_based", "no_factor")
+FALLBACK_TIERS = ("size_tier", "unknown_model", "spend_based", "no_factor", "seat_active_user_day")
 
 
 def test_one_data_quality_figure_in_the_check_mart_and_esrs_row(pipeline_home):
