@@ -251,3 +251,46 @@ def test_a_chatgpt_record_with_an_unreadable_period_is_quarantined_not_lost(tmp_
         "period_start/period_end missing or not YYYY-MM-DD",
     ]
     assert set(_landed(paths, "chatgpt_workspace").get_column("quantity")) == {10.0}
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    results=st.lists(
+        st.tuples(
+            st.sampled_from(["chat", "claude_code", "cowork", None]),
+            st.sampled_from(["claude-sonnet-4-5", "claude-opus-4-6"]),
+            st.integers(0, 10**9),
+            st.integers(0, 10**9),
+        ),
+        max_size=6,
+    )
+)
+def test_claude_analytics_keeps_every_output_and_input_token(results):
+    rows = [
+        {
+            "product": product,
+            "model": model,
+            "uncached_input_tokens": uncached,
+            "cache_read_input_tokens": 0,
+            "cache_creation": {"ephemeral_5m_input_tokens": 0, "ephemeral_1h_input_tokens": 0},
+            "output_tokens": output,
+            "server_tool_use": {"web_search_requests": 0},
+        }
+        for product, model, uncached, output in results
+    ]
+    page = {
+        "data": [
+            {"starting_at": "2026-09-01T00:00:00Z", "ending_at": "2026-09-02T00:00:00Z", "results": rows}
+        ],
+        "has_more": False,
+        "next_page": None,
+    }
+    parsed = claude_analytics.parse(json.dumps(page).encode(), "usage_report_api_2026-09-01_2026-09-01.json")
+    assert parsed.days == [date(2026, 9, 1)] and parsed.raw_records == len(results)
+    if not results:
+        assert parsed.rows.is_empty()
+        return
+    by_type = dict(parsed.rows.group_by("activity_type").agg(pl.col("quantity").sum()).iter_rows())
+    assert by_type["llm_output_tokens"] == sum(r[3] for r in results)
+    assert by_type["llm_input_tokens"] == sum(r[2] for r in results)
+    assert set(parsed.rows.get_column("vendor")) == {"anthropic"}
