@@ -29,7 +29,10 @@ def test_allocation_rules_assign_business_units_most_specific_key_first(pipeline
         select sum(co2e_location_kg) from fct_activity_impacts
         where campaign_id is null and api_key_id is null
           and (project = 'proj_Mk7aQ2marketingCopy'
-               or (project is null and workspace = 'wrkspc_01Kp9BrandStudio4Xc2'))""",
+               or (project is null and workspace = 'wrkspc_01Kp9BrandStudio4Xc2')
+               -- seat samples (#18): ChatGPT SCIM departments, then the Gemini Workspace customer (account)
+               or project in ('marketing', 'brand')
+               or (project is null and account = 'C03az79cb'))""",
     )
     assert marketing == pytest.approx(expected, rel=1e-12) and expected > 0
 
