@@ -17,7 +17,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# the dbt manifest Dagster's definitions load (they never parse dbt): a no-op unless the project changed
 install: $(STAMP)
+	$(BIN)/python -m warehouse.dbt prepare
 
 # The bundled seat samples (#18) hold (example.com) user identifiers, which land only as keyed pseudonyms:
 # without EWH_PSEUDONYM_KEY, `make run` generates a local key once under EWH_HOME (never committed) and
@@ -32,7 +34,15 @@ run: install
 lint: install
 	$(BIN)/ruff check .
 
-test: install lint
+# the report test drives Debian's headless Chromium (tests/ewh/test_report.py); installed here, not by a test
+.PHONY: chromium
+chromium:
+	@test -x /usr/bin/chromium -a -x /usr/bin/chromedriver || { \
+	  command -v apt-get >/dev/null || { echo "make test: needs /usr/bin/chromium and chromedriver (Debian: chromium chromium-driver)" >&2; exit 2; }; \
+	  DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium chromium-driver; }
+
+test: install lint chromium
 	$(BIN)/python -m factors.build --check
 	$(BIN)/dagster definitions validate -m orchestration.definitions
 	$(BIN)/pytest

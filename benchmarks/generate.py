@@ -41,9 +41,8 @@ import polars as pl
 REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import samples_gcp_billing as gcp_samples  # noqa: E402  (the bundled-sample generator's SKU tables)
+from tools.samples import gcp_billing as gcp_samples  # noqa: E402  (the bundled-sample generator's SKU tables)
 
 FIRST_DAY = date(2025, 10, 1)
 DAYS = 365  # .. 2026-09-30

@@ -23,16 +23,28 @@ PLATFORM_SOURCES: dict[str, tuple[str, str]] = {
     "google": ("google", "google_ads"),
     "linkedin": ("linkedin", "linkedin_ads"),
     "tiktok": ("tiktok", "tiktok_ads"),
+    "dv360": ("google", "dv360"),
+    "microsoft": ("microsoft", "microsoft_ads"),
+    "amazon": ("amazon", "amazon_ads"),
+}
+
+# creative tool -> the registered source whose landed rows the estimate imitates (issue #18)
+TOOL_SOURCES: dict[str, str] = {
+    "elevenlabs": "elevenlabs_usage",
+    "jasper": "jasper_usage",
+    "adobe": "adobe_firefly",
 }
 
 # seat-based AI assistant (#18) -> (vendor, the registered source whose rows the estimate imitates, the
 # tool's model label; None: the --model given, for tools that report tokens per model)
-TOOL_SOURCES: dict[str, tuple[str, str, str | None]] = {
+SEAT_SOURCES: dict[str, tuple[str, str, str | None]] = {
     "chatgpt": ("openai", "chatgpt_workspace", "chatgpt-enterprise"),
     "claude": ("anthropic", "claude_analytics", None),
     "gemini": ("google", "gemini_workspace", "gemini-workspace"),
     "copilot": ("microsoft", "m365_copilot", "microsoft-365-copilot"),
 }
+# every --tool: the creative tools and the seat assistants
+TOOLS: tuple[str, ...] = tuple(sorted(TOOL_SOURCES | SEAT_SOURCES))
 
 # option field -> (activity_type, unit, flag help)
 AI_QUANTITIES: dict[str, tuple[str, str, str]] = {
@@ -61,7 +73,16 @@ SEAT_QUANTITIES: dict[str, tuple[str, str, str]] = {
         "days a user was active (--tool copilot; the weakest, flagged estimate)",
     ),
 }
-QUANTITIES = AI_QUANTITIES | AD_QUANTITIES | SEAT_QUANTITIES
+TOOL_QUANTITIES: dict[str, tuple[str, str, str]] = {
+    "characters": ("tts_characters", "characters", "characters voiced (--tool elevenlabs)"),
+    "generations": ("generations", "generations", "generations (--tool jasper)"),
+    "credits": (
+        "generative_credits",
+        "credits",
+        "generative credits (--tool adobe; --feature picks the rate)",
+    ),
+}
+QUANTITIES = AI_QUANTITIES | AD_QUANTITIES | SEAT_QUANTITIES | TOOL_QUANTITIES
 AD_FORMATS = ("display", "video", "ctv", "search", "social", "native", "audio")
 DEVICES = ("mobile", "tablet", "desktop", "tv", "other")
 BUY_TYPES = ("programmatic", "direct", "end_to_end")
@@ -69,4 +90,5 @@ IMAGE_QUALITIES = ("low", "medium", "high")
 
 # --- ewh export
 
-EXPORT_FORMATS = ("csv", "parquet", "xlsx")
+# focus: the quarter's activity rows as a FOCUS 1.3 dataset with x_ carbon columns (ewh/export_focus.py)
+EXPORT_FORMATS = ("csv", "parquet", "xlsx", "focus")

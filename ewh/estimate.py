@@ -18,7 +18,7 @@ from the first option: quantities as a group (only when the comparison gives non
 by one (vendor, model, country, ...), unless it switches between AI usage (``--vendor``) and ad
 delivery (``--platform``), in which case it starts from nothing.
 
-Equivalents come from ``dbt_project/seeds/factor_equivalents.csv`` (same release): energy as
+Equivalents come from ``dbt_project/seeds/factors/factor_equivalents.csv`` (same release): energy as
 smartphone charges, location-based carbon as kilometres driven by a named car, water as 500 mL
 bottles, each printed with its factor, source and status, rounded to two significant figures and
 never added together.
@@ -47,7 +47,10 @@ from ewh.choices import (
     PLATFORM_SOURCES,
     QUANTITIES,
     SEAT_QUANTITIES,
+    SEAT_SOURCES,
+    TOOL_QUANTITIES,
     TOOL_SOURCES,
+    TOOLS,
     VENDOR_SOURCES,
 )
 from ewh.estimate_sql import CATALOG, compiled_chain, evaluate
@@ -63,6 +66,7 @@ SETTINGS = (
     "tool",
     "vendor",
     "platform",
+    "feature",
     "model",
     "country",
     "region",
@@ -126,9 +130,13 @@ class Usage:
     impressions: float | None = None
     video_views: float | None = None
     view_seconds: float | None = None
-    messages: float | None = None
+    messages: float | None = None  # seat assistants (#18)
     feature_uses: float | None = None
     active_user_days: float | None = None
+    feature: str | None = None  # creative tools (#18)
+    characters: float | None = None
+    generations: float | None = None
+    credits: float | None = None
 
     @property
     def is_ads(self) -> bool:
@@ -146,6 +154,7 @@ class Usage:
         extras = [
             f"{k}={v}"
             for k, v in (
+                ("feature", self.feature),
                 ("format", self.ad_format),
                 ("device", self.device),
                 ("country", self.country),
@@ -183,13 +192,29 @@ def _country(value: str | None) -> str | None:
 
 def check(usage: Usage) -> Usage:
     """Reject what cannot be estimated, with a message that says what to give instead."""
-    if usage.tool:
+    if usage.tool is not None:
+        if usage.tool in SEAT_SOURCES:
+            return _check_seat(usage)
         return _check_tool(usage)
+    if usage.feature is not None:
+        raise EstimateError("--feature describes a creative tool's use; give it with --tool adobe")
+    if tools := [n for n in usage.quantities() if n in TOOL_QUANTITIES]:
+        raise EstimateError(
+            f"{', '.join('--' + n for n in tools)} describe a creative tool's use; give --tool "
+            f"({', '.join(sorted(TOOL_SOURCES))})"
+        )
+    if seats := [n for n in usage.quantities() if n in SEAT_QUANTITIES]:
+        raise EstimateError(
+            f"{', '.join('--' + n.replace('_', '-') for n in seats)} do not apply to an AI vendor or ad "
+            "platform: they describe a seat assistant's use; "
+            f"give --tool ({', '.join(sorted(SEAT_SOURCES))})"
+        )
     if usage.vendor and usage.platform:
         raise EstimateError("give --vendor (AI usage) or --platform (ad delivery), not both")
     if not usage.vendor and not usage.platform:
         raise EstimateError(
-            "give --vendor for AI usage (e.g. openai) or --platform for ad delivery (e.g. meta)"
+            "give --vendor for AI usage (e.g. openai), --platform for ad delivery (e.g. meta)"
+            " or --tool for a creative tool (e.g. elevenlabs)"
         )
     if usage.vendor and usage.vendor not in VENDOR_SOURCES:
         raise EstimateError(
@@ -234,14 +259,39 @@ def check(usage: Usage) -> Usage:
 
 
 def _check_tool(usage: Usage) -> Usage:
-    """A seat assistant (``--tool``): its own quantities (Claude: also tokens, with --model)."""
+    """A creative tool's planned use: the tool alone (no vendor, platform or model) and its own units."""
+    if usage.vendor or usage.platform:
+        raise EstimateError("give --tool (a creative tool) alone, without --vendor or --platform")
     if usage.tool not in TOOL_SOURCES:
         raise EstimateError(
-            f"unknown tool {usage.tool!r}; seat assistants: {', '.join(sorted(TOOL_SOURCES))}"
+            f"unknown tool {usage.tool!r}; tools: {', '.join(TOOLS)} (creative tools: "
+            f"{', '.join(sorted(TOOL_SOURCES))}; seat assistants: {', '.join(sorted(SEAT_SOURCES))})"
         )
+    quantities = usage.quantities()
+    if not quantities:
+        raise EstimateError("no quantity given; give one of " + ", ".join(f"--{n}" for n in TOOL_QUANTITIES))
+    other = [n for n in quantities if n not in TOOL_QUANTITIES]
+    if other:
+        raise EstimateError(
+            f"{', '.join('--' + n.replace('_', '-') for n in other)} do not apply to a tool; "
+            f"give {', '.join('--' + n for n in TOOL_QUANTITIES)}"
+        )
+    for name, value in quantities.items():
+        if not math.isfinite(value) or value < 0:
+            raise EstimateError(f"--{name} must be a finite number ≥ 0, not {value}")
+    if usage.model or usage.ad_format or usage.device or usage.size or usage.quality or usage.buy_type:
+        raise EstimateError("--tool takes its quantities, --feature, --country and --date only")
+    return replace(usage, country=_country(usage.country))
+
+
+TOOL_SERVICES = {"elevenlabs": "elevenlabs.tts", "jasper": "jasper.app", "adobe": "adobe.firefly"}
+
+
+def _check_seat(usage: Usage) -> Usage:
+    """A seat assistant (``--tool``): its own quantities (Claude: also tokens, with --model)."""
     if usage.vendor or usage.platform:
         raise EstimateError("give --tool (a seat assistant) or --vendor / --platform, not both")
-    allowed = dict(SEAT_QUANTITIES) | (AI_QUANTITIES if TOOL_SOURCES[usage.tool][2] is None else {})
+    allowed = dict(SEAT_QUANTITIES) | (AI_QUANTITIES if SEAT_SOURCES[usage.tool][2] is None else {})
     quantities = usage.quantities()
     for name, value in quantities.items():
         if not math.isfinite(value) or value < 0:
@@ -263,8 +313,10 @@ def _check_tool(usage: Usage) -> Usage:
 
 
 def _service(usage: Usage, activity_type: str) -> str:
+    if usage.tool in SEAT_SOURCES:
+        return f"{SEAT_SOURCES[usage.tool][0]}.{usage.tool}"
     if usage.tool:
-        return f"{TOOL_SOURCES[usage.tool][0]}.{usage.tool}"
+        return TOOL_SERVICES[usage.tool]
     if usage.is_ads:
         return f"{usage.platform}.ads"
     product = {
@@ -285,15 +337,17 @@ def activity_rows(options: list[Usage], *, ingested_at: datetime | None = None) 
         day = usage.usage_date or date.today()
         start = datetime.combine(day, dtime(0), tzinfo=UTC)
         model = usage.model
-        if usage.tool:
-            vendor, source, tool_model = TOOL_SOURCES[usage.tool]
+        if usage.tool in SEAT_SOURCES:
+            vendor, source, tool_model = SEAT_SOURCES[usage.tool]
             model = model if tool_model is None else tool_model
+        elif usage.tool:
+            vendor, source = usage.tool, TOOL_SOURCES[usage.tool]
         elif usage.is_ads:
             vendor, source = PLATFORM_SOURCES[usage.platform]
         else:
             vendor, source = usage.vendor, VENDOR_SOURCES[usage.vendor]
         attributes = {"estimate": True, "label": usage.label}
-        for name in ("size", "quality", "buy_type", "ads_txt_lines"):
+        for name in ("size", "quality", "buy_type", "ads_txt_lines", "feature"):
             if getattr(usage, name) is not None:
                 attributes[name] = getattr(usage, name)
         for name, quantity in usage.quantities().items():
@@ -665,7 +719,7 @@ def merge(first: Usage, second: Usage) -> Usage:
         (second.platform is not None and not first.is_ads)
         or (second.vendor is not None and first.is_ads)
         or (second.tool is not None and first.tool != second.tool)
-        or (first.tool is not None and (second.vendor or second.platform) is not None)
+        or (first.tool is not None and (second.vendor is not None or second.platform is not None))
     )
     if switches:
         return second
@@ -682,10 +736,10 @@ def merge(first: Usage, second: Usage) -> Usage:
 
 def known_models() -> list[str]:
     """Every model name the factor seeds know (LLM registries, image and video models): for suggestions."""
-    from factors.release import SEEDS
+    from factors.release import seed_path
 
     names = [
-        pl.read_csv(SEEDS / f"{seed}.csv", columns=[column], infer_schema=False).get_column(column)
+        pl.read_csv(seed_path(seed), columns=[column], infer_schema=False).get_column(column)
         for seed, column in (
             ("factor_llm_models", "model_name"),
             ("factor_image_models", "model"),
@@ -700,7 +754,8 @@ def fallback_refusals(result: Estimate) -> list[str]:
     misspelt id would otherwise pass as a guess with exit 0. Close matches from the seeds are suggested."""
     messages = []
     for usage, summary in zip(result.options, result.summaries, strict=True):
-        if not summary["fallback_tiers"] or (usage.tool and TOOL_SOURCES[usage.tool][2] is not None):
+        seat_tool = usage.tool in SEAT_SOURCES and SEAT_SOURCES[usage.tool][2] is not None
+        if not summary["fallback_tiers"] or seat_tool:
             continue  # a seat tool's tier is the tool's own (no model to misspell): shown, never refused
         model = _normalise_model(usage.model or "")
         close = difflib.get_close_matches(model, known_models(), n=4, cutoff=0.6)

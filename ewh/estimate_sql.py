@@ -32,7 +32,7 @@ from warehouse.dbt import DBT_PROJECT_DIR, run_dbt
 CHAIN_TARGET = "fct_activity_impacts"
 CATALOG = "est"  # the compile target's database: est.duckdb
 PLACEHOLDER = "__ewh_estimate_landing__"
-RELEASE_SQL = "select factor_release_sha256 from wh.main.dim_factor_release"
+RELEASE_SQL = "select factor_release_sha256 from wh.main.meta_factor_release"
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
 """The exit codes of ``ewh``, one home: every command returns one of these, and docs/operations.md ("Exit
-codes") lists exactly these (``tests/test_cli.py`` compares the table with the enum), so a scheduler can
+codes") lists exactly these (``tests/ewh/test_cli.py`` compares the table with the enum), so a scheduler can
 tell a failed step from a busy warehouse or a finished run with rejected files."""
 
 from __future__ import annotations

@@ -2,12 +2,13 @@
 
     ewh export --quarter 2026Q3 --format xlsx --out q3.xlsx       one workbook, a sheet per table
     ewh export --quarter 2026Q3 --format csv --out exports/2026Q3  a file per table in the folder
+    ewh export --quarter 2026Q3 --format focus --out exports/2026Q3  one FOCUS dataset (export_focus.py)
 
 Each table is read as it is in the warehouse, filtered to the quarter where it has a quarter column
 (calendar quarter, as everywhere in the marts; fiscal quarters appear as a column). The ESRS table is
 per fiscal year, so the fiscal year(s) the quarter falls in are exported. The ``provenance`` table
 says which, with the row count, the
-factor release and its sha256 from ``dim_factor_release``, the warehouse path and the export time.
+factor release and its sha256 from ``meta_factor_release``, the warehouse path and the export time.
 
 Writes are atomic: files are written under a temporary name next to the target and renamed into place,
 provenance last, so a reader never sees a half-written table.
@@ -74,7 +75,7 @@ def read_tables(paths: Paths, quarter: str) -> dict[str, pl.DataFrame]:
     con = _connect(paths)
     try:
         present = {r[0] for r in con.sql("select table_name from information_schema.tables").fetchall()}
-        missing = [t for t in (*TABLES, "dim_factor_release") if t not in present]
+        missing = [t for t in (*TABLES, "meta_factor_release") if t not in present]
         if missing:
             raise ExportError(f"{paths.warehouse} has no {', '.join(missing)}; rebuild it with `ewh run`")
         available = sorted(
@@ -113,11 +114,13 @@ def read_tables(paths: Paths, quarter: str) -> dict[str, pl.DataFrame]:
         for table in WAREHOUSE_TABLES:
             tables[table] = con.sql(f"select * from {table} order by all").pl()
             scopes[table] = "every quarter in the warehouse"
-        release = con.sql("select * from dim_factor_release").pl()
+        release = con.sql("select * from meta_factor_release").pl()
     finally:
         con.close()
     if release.height != 1:
-        raise ExportError(f"dim_factor_release has {release.height} rows, expected 1; rebuild with `ewh run`")
+        raise ExportError(
+            f"meta_factor_release has {release.height} rows, expected 1; rebuild with `ewh run`"
+        )
     tables = {name: _whole_numbers(frame) for name, frame in tables.items()}
     tables[PROVENANCE] = provenance(paths, quarter, tables, scopes, release.row(0, named=True))
     return tables
@@ -232,7 +235,7 @@ PROVENANCE_COLUMNS = {
     "scope": "Which rows of the table were exported.",
     "row_count": "Rows exported.",
     "quarter": "The calendar quarter asked for.",
-    "factor_release": "Factor release the warehouse was built with (dim_factor_release).",
+    "factor_release": "Factor release the warehouse was built with (meta_factor_release).",
     "factor_release_sha256": "Content hash of every factor seed of that release.",
     "ecologits_version": "EcoLogits version the LLM factors come from.",
     "warehouse_built_at": "When dbt built the warehouse.",
@@ -273,6 +276,13 @@ def export_quarter(paths: Paths, quarter: str, fmt: str, out: Path) -> list[Path
     """Write the quarter's tables and provenance as ``fmt`` under ``out``; return the files written."""
     if fmt not in FORMATS:
         raise ExportError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    if fmt == "focus":
+        from ewh.export_focus import FocusExportError, export_focus
+
+        try:
+            return export_focus(paths, _parse(quarter), out)
+        except FocusExportError as exc:
+            raise ExportError(str(exc)) from None
     tables = read_tables(paths, quarter)
     if fmt == "csv":
         return _write_folder(tables, out, lambda f, p: f.write_csv(p), ".csv")

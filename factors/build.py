@@ -21,7 +21,6 @@ import statistics
 import sys
 from importlib import metadata
 from importlib.resources import files
-from pathlib import Path
 
 from ecologits.estimations import video_impacts
 from ecologits.estimations.video import _MODELS_INFO as VIDEO_MODELS
@@ -39,8 +38,8 @@ from ecologits.tracers.utils import PROVIDER_CONFIG_MAP
 from ecologits.utils.range_value import RangeValue
 
 from factors import RELEASE, llm_registry
+from factors.release import SEEDS, seed_path
 
-SEEDS = Path(__file__).resolve().parent.parent / "dbt_project" / "seeds"
 ECOLOGITS_VERSION = metadata.version("ecologits")
 ECOLOGITS_URL = "https://ecologits.ai/latest/methodology/llm_inference/"
 ECOLOGITS_LICENCE = "MPL-2.0 (EcoLogits package data); methodology CC BY-SA 4.0"
@@ -79,6 +78,25 @@ CURATED_VENDORS = [
         "licence": "cite-only (AWS sustainability disclosures)",
         "note": "AWS global PUE 1.15 (2023-2024); WUE 0.25 L/kWh (2021) to 0.12 (2025), the range used",
     },
+    # creative tools (issue #18) disclose no data centre: from a hyperscale cloud's figures (AWS, above)
+    # to the industry averages, PUE 1.56 (Uptime Institute 2024 survey) and WUE 1.8 L/kWh (The Green Grid)
+    *[
+        {
+            "vendor": vendor,
+            "model_catalog": "*",
+            "default_country": "USA",
+            "pue": (1.15, 1.56),
+            "wue": (0.12, 1.8),
+            "source_url": "https://uptimeinstitute.com/resources/research-and-reports/"
+            "uptime-institute-global-data-center-survey-results-2024",
+            "source_year": 2024,
+            "licence": "cite-only (Uptime Institute survey; The Green Grid WUE white paper)",
+            "note": f"{name} discloses no data centre: PUE from a hyperscale cloud's 1.15 to the industry "
+            "average 1.56 (Uptime Institute 2024), WUE 0.12 L/kWh (AWS 2025) to 1.8 (The Green Grid "
+            "average); electricity country USA (the vendor's headquarters) unless the row states one",
+        }
+        for vendor, name in (("elevenlabs", "ElevenLabs"), ("jasper", "Jasper"), ("adobe", "Adobe"))
+    ],
 ]
 # Microsoft's own fleet water usage effectiveness (on-site, L per kWh of IT energy), more specific than
 # EcoLogits' 0.569 for OpenAI and Azure (both run in Microsoft data centres): periods by reporting year.
@@ -820,7 +838,10 @@ def main(argv: list[str] | None = None) -> int:
     stale = []
     for name, build in GENERATED.items():
         text = render(build())
-        path = SEEDS / name
+        try:
+            path = seed_path(name.removesuffix(".csv"))
+        except FileNotFoundError:  # a new generated seed goes with the other factors
+            path = SEEDS / "factors" / name
         if args.check:
             if not path.exists() or path.read_text() != text:
                 stale.append(name)

@@ -1,6 +1,6 @@
 """The factor release a run uses: its id, a content hash of every factor seed, and the EcoLogits version.
 
-Every run passes these to dbt, which records them on each row-level impact and in ``ewh_run_log``, so
+Every run passes these to dbt, which records them on each row-level impact and in ``meta_build_log``, so
 any figure can later be recomputed with exactly the factors that produced it.
 """
 
@@ -14,10 +14,25 @@ from pathlib import Path
 from connectors.core.config import REPO_ROOT
 
 SEEDS = REPO_ROOT / "dbt_project" / "seeds"
+# the seed folders: factors/ (every cited factor), reference/ (methodology and disclosure tables),
+# config/ (what an operator edits: allocation rules, report families, campaign inputs)
+SEED_GROUPS = ("factors", "reference", "config")
 
 
 def factor_files(seeds: Path = SEEDS) -> list[Path]:
-    return sorted(p for p in seeds.glob("*.csv"))
+    """Every seed CSV, in every group folder, ordered by file name (seed names are unique in dbt)."""
+    return sorted(seeds.rglob("*.csv"), key=lambda p: p.name)
+
+
+def seed_path(name: str, seeds: Path = SEEDS) -> Path:
+    """The CSV of the seed ``name`` (without ``.csv``), in whichever group folder holds it.
+
+    The one way Python finds a seed: nothing else restates a seed's folder.
+    """
+    found = sorted(seeds.rglob(f"{name}.csv"))
+    if len(found) != 1:
+        raise FileNotFoundError(f"seed {name!r}: expected one {name}.csv under {seeds}, found {len(found)}")
+    return found[0]
 
 
 def release_info(seeds: Path = SEEDS) -> dict[str, str]:

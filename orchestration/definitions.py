@@ -1,7 +1,12 @@
 """The one ``Definitions`` object: ingest assets -> GX checks -> dbt models and tests, plus automation.
 
-``dagster dev -m orchestration.definitions`` and ``ewh run`` load the same graph. Paths come from
-``EWH_HOME`` (default: the repo's ``data/``) and ``EWH_EXPORTS_DIR`` (default: ``data/samples``).
+Assembled from the domain folders (``orchestration/defs/<domain>/``, as dagster-open-platform keeps
+them): ``landing``, ``warehouse``, ``automation``, and the resources. ``dagster dev -m
+orchestration.definitions`` and ``ewh run`` load the same graph. Importing this module does no work:
+``defs`` is a ``@dg.definitions`` function Dagster calls when it loads the code location, and the dbt
+assets read the manifest prepared at install (``python -m warehouse.dbt prepare``), never parse dbt.
+Paths come from ``EWH_HOME`` (default: the repo's ``data/``) and ``EWH_EXPORTS_DIR`` (default:
+``data/samples``), as ``EnvVar`` fields of the resources.
 """
 
 from __future__ import annotations
@@ -9,40 +14,24 @@ from __future__ import annotations
 from pathlib import Path
 
 import dagster as dg
-from dagster_dbt import DbtCliResource
 
-from orchestration.assets.dbt import build_dbt_assets
-from orchestration.assets.ingest import INGEST_ASSETS
-from orchestration.automation import (
-    ALL_JOB,
-    all_job,
-    failure_alert,
-    inbox_job,
-    inbox_sensor,
-    nightly_schedule,
-)
-from orchestration.checks.landing_checks import LANDING_CHECKS
-from orchestration.checks.mart_checks import MART_CHECKS
-from orchestration.checks.reconcile_checks import cost_reconciliation_check
-from orchestration.lib.dbt_project import DBT_EXECUTABLE, dbt_project
-from orchestration.resources import WarehouseResource
-
-
-def build_definitions(home: Path | None = None, exports_dir: Path | None = None) -> dg.Definitions:
-    dbt_models = build_dbt_assets()
-    return dg.Definitions(
-        assets=[*INGEST_ASSETS, dbt_models],
-        asset_checks=[*LANDING_CHECKS, *MART_CHECKS, cost_reconciliation_check],
-        jobs=[all_job, inbox_job],
-        schedules=[nightly_schedule()],
-        sensors=[inbox_sensor, failure_alert],
-        resources={
-            "warehouse": WarehouseResource.from_env(home, exports_dir),
-            "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=str(DBT_EXECUTABLE)),
-        },
-    )
-
+from orchestration.defs import automation, landing, warehouse
+from orchestration.defs.automation.automation import ALL_JOB
+from orchestration.defs.resources import resources
 
 __all__ = ["ALL_JOB", "build_definitions", "defs"]
 
-defs = build_definitions()
+
+def build_definitions(home: Path | None = None, exports_dir: Path | None = None) -> dg.Definitions:
+    """Every domain's definitions merged, with the resources (explicit paths for ``ewh run``)."""
+    return dg.Definitions.merge(
+        landing.defs(),
+        warehouse.defs(),
+        automation.defs(),
+        dg.Definitions(resources=resources(home, exports_dir)),
+    )
+
+
+@dg.definitions
+def defs() -> dg.Definitions:
+    return build_definitions()

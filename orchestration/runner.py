@@ -19,7 +19,7 @@ from connectors.core.config import Paths
 from connectors.core.redact import redact
 
 DAGSTER_YAML = Path(__file__).with_name("dagster.yaml")
-DBT_OP = "ewh_dbt_models"  # the dbt multi-asset's op (orchestration/assets/dbt.py)
+DBT_OP = "ewh_dbt_models"  # the dbt multi-asset's op (orchestration/defs/warehouse/dbt_assets.py)
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,7 @@ class RunOutcome:
     failed_steps: list[tuple[str, list[str]]]  # step key, causes outermost first (redacted)
     failed_checks: list[FailedCheck]  # ERROR first
     log_file: Path
+    build_skipped: str | None = None  # why dbt was not run (inputs unchanged since the last build)
 
 
 def prepare_instance(paths: Paths) -> None:
@@ -61,12 +62,14 @@ def run_assets(
     """Materialise the whole graph (or only the given asset groups) in-process, with progress."""
     from dagster import DagsterInstance
 
-    from orchestration.automation import latest_partition
     from orchestration.definitions import ALL_JOB, build_definitions
+    from orchestration.defs.automation.automation import latest_partition
     from orchestration.lib.stale_runs import run_tags
     from orchestration.progress import RunProgress
+    from warehouse.dbt import prepare_manifest
 
     prepare_instance(paths)
+    prepare_manifest(paths)  # the definitions load it; a no-op unless the dbt project changed
     defs = build_definitions(home=paths.home, exports_dir=exports)
     job = defs.resolve_job_def(ALL_JOB)
     graph = defs.resolve_asset_graph()
@@ -96,7 +99,41 @@ def run_assets(
                     **({"ops": {DBT_OP: {"config": {"full_refresh": True}}}} if full_refresh else {}),
                 },
             )
-    return _outcome(result, log_file)
+        outcome = _outcome(result, log_file)
+        if outcome.build_skipped and outcome.success:
+            # dbt was not run, so Dagster skipped the checks on its marts: evaluate them again (their
+            # thresholds may have changed), so that the exit code says what is true of the warehouse
+            with sink:
+                outcome = _with_checks(outcome, _evaluate_warehouse_checks(job, instance, verbose), log_file)
+    return outcome
+
+
+def _evaluate_warehouse_checks(job, instance, verbose: bool):
+    """The Python checks on the dbt assets (marts, costs), alone, in a run of their own."""
+    from orchestration.defs.warehouse import check_keys
+    from orchestration.lib.stale_runs import run_tags
+
+    checks = job.get_subset(asset_selection=set(), asset_check_selection=check_keys())
+    return checks.execute_in_process(
+        instance=instance,
+        raise_on_error=False,
+        tags=run_tags(),
+        run_config={"loggers": {"console": {"config": {"log_level": "DEBUG" if verbose else "WARNING"}}}},
+    )
+
+
+def _with_checks(outcome: RunOutcome, result, log_file: Path) -> RunOutcome:
+    extra = _outcome(result, log_file)
+    return RunOutcome(
+        outcome.success and extra.success,
+        outcome.failed_steps + extra.failed_steps,
+        sorted(
+            outcome.failed_checks + extra.failed_checks,
+            key=lambda c: (c.severity != "ERROR", c.asset, c.check),
+        ),
+        log_file,
+        outcome.build_skipped,
+    )
 
 
 def run_ephemeral(home: Path, exports: Path, log_file: Path) -> RunOutcome:
@@ -104,12 +141,15 @@ def run_ephemeral(home: Path, exports: Path, log_file: Path) -> RunOutcome:
     from dagster import DagsterInstance
     from dagster_dbt.dbt_manifest import read_manifest_path
 
-    from orchestration.automation import latest_partition
     from orchestration.definitions import ALL_JOB, build_definitions
+    from orchestration.defs.automation.automation import latest_partition
 
     # dagster-dbt caches the parsed manifest per process; in a long-lived process the dbt project may
     # have changed since, and dbt would then build models the cached graph does not know
     read_manifest_path.cache_clear()
+    from warehouse.dbt import prepare_manifest
+
+    prepare_manifest()
     exports.mkdir(parents=True, exist_ok=True)
     defs = build_definitions(home=home, exports_dir=exports)
     job = defs.resolve_job_def(ALL_JOB)
@@ -125,7 +165,7 @@ def run_ephemeral(home: Path, exports: Path, log_file: Path) -> RunOutcome:
 
 
 def _outcome(result, log_file: Path) -> RunOutcome:
-    from orchestration.assets.ingest import FILES_READABLE
+    from orchestration.defs.landing.assets import FILES_READABLE
 
     steps = [
         (event.step_key, failure_causes(event.step_failure_data))
@@ -147,7 +187,19 @@ def _outcome(result, log_file: Path) -> RunOutcome:
         )
         for e in failed
     ]
-    return RunOutcome(result.success, steps, checks, log_file)
+    return RunOutcome(result.success, steps, checks, log_file, _build_skipped(result))
+
+
+def _build_skipped(result) -> str | None:
+    """The reason the dbt step gave for not running dbt, if it did not."""
+    from orchestration.defs.warehouse.dbt_assets import BUILD_SKIPPED
+
+    for event in result.all_events:
+        if event.event_type_value == "ASSET_OBSERVATION":
+            metadata = event.event_specific_data.asset_observation.metadata
+            if BUILD_SKIPPED in metadata:
+                return str(metadata[BUILD_SKIPPED].value)
+    return None
 
 
 def _check_detail(metadata: dict) -> str:

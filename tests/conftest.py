@@ -19,6 +19,14 @@ os.environ.setdefault("EWH_INBOX_QUIET_SECONDS", "0")
 os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """The dbt manifest the Dagster definitions load, as ``make install`` prepares it (a no-op unless the
+    dbt project changed since; definitions never parse dbt themselves)."""
+    from warehouse.dbt import prepare_manifest
+
+    prepare_manifest()
+
+
 @pytest.fixture
 def paths(tmp_path: Path) -> Paths:
     return Paths(tmp_path / "home")

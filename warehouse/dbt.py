@@ -24,6 +24,10 @@ class DbtError(RuntimeError):
     """A dbt command failed; the message carries the tail of its output."""
 
 
+class ManifestMissing(DbtError):
+    """The prepared dbt manifest is not there: Dagster's definitions load it, they never parse dbt."""
+
+
 def run_dbt(
     paths: Paths,
     *args: str,
@@ -59,18 +63,53 @@ def run_dbt(
     return result.stdout
 
 
-def _newest_source_mtime() -> float:
-    watched = [DBT_PROJECT_DIR / "dbt_project.yml", DBT_PROJECT_DIR / "profiles.yml"]
+def _newest_source_mtime(project: Path = DBT_PROJECT_DIR) -> float:
+    watched = [project / "dbt_project.yml", project / "profiles.yml"]
     for folder in ("models", "seeds", "macros", "tests"):
-        watched.extend(p for p in (DBT_PROJECT_DIR / folder).rglob("*") if p.is_file())
+        watched.extend(p for p in (project / folder).rglob("*") if p.is_file())
     return max(p.stat().st_mtime for p in watched if p.exists())
 
 
-def ensure_manifest(paths: Paths | None = None) -> Path:
-    """Run ``dbt parse`` when the manifest is missing or older than any project file; return its path."""
-    if MANIFEST.exists() and MANIFEST.stat().st_mtime >= _newest_source_mtime():
+def manifest_is_current(manifest: Path = MANIFEST) -> bool:
+    """The manifest exists and is newer than every file of the dbt project."""
+    return manifest.exists() and manifest.stat().st_mtime >= _newest_source_mtime(manifest.parent.parent)
+
+
+def prepare_manifest(paths: Paths | None = None, *, force: bool = False) -> Path:
+    """``dbt parse`` into ``dbt_project/target`` when the manifest is missing or older than any project
+    file (or ``force``); return its path. Run at install (``make install``), in CI and by ``ewh run``."""
+    if not force and manifest_is_current():
         return MANIFEST
     run_dbt(paths or Paths.from_env(), "parse", "--quiet", target=MANIFEST.parent)
     if not MANIFEST.exists():
         raise DbtError("dbt parse wrote no manifest")
     return MANIFEST
+
+
+ensure_manifest = prepare_manifest  # the name the application used before
+
+
+def require_manifest(manifest: Path = MANIFEST) -> Path:
+    """The prepared manifest, never a parse: what Dagster's definitions load. Missing: a clear error."""
+    if not manifest.exists():
+        raise ManifestMissing(
+            f"no dbt manifest at {manifest}: prepare it with `python -m warehouse.dbt prepare` "
+            "(`make install` and `ewh run` do this; after editing the dbt project, run it again)"
+        )
+    return manifest
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m warehouse.dbt prepare [--force]``: write dbt_project/target/manifest.json."""
+    args = sys.argv[1:] if argv is None else argv
+    if not args or args[0] != "prepare" or set(args[1:]) - {"--force"}:
+        print("usage: python -m warehouse.dbt prepare [--force]", file=sys.stderr)
+        return 2
+    current = manifest_is_current()
+    path = prepare_manifest(force="--force" in args)
+    print(f"dbt manifest {'up to date' if current and '--force' not in args else 'prepared'}: {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -35,11 +35,16 @@ import polars as pl
 
 from connectors.core import cloud_regions
 from connectors.core.base import Connector, ExportFormatError, ParsedExport, numbered_parts
+from connectors.core.cloud_ai_models import (
+    AWS_TOKEN_ACTIVITIES,
+    aws_model_id,
+    aws_usage_type_activity,
+    aws_usage_type_model,
+)
 from connectors.core.frames import (
     covered_days,
     json_attributes,
     natural_key,
-    normalise_model,
     read_csv_rows,
     require_columns,
     skip_records,
@@ -109,28 +114,6 @@ MARKETPLACE_TOKEN_USAGE = (
     r"(?i)-MP:.*(input_?token|output_?token|cache_?read|cache_?write|tokencount|_tokens_)"
 )
 MODEL_VENDOR_NAME = r"(?i)\b(claude|anthropic)\b"
-
-# (usage-type pattern, activity type, unit); the first match wins, so specific patterns come first
-ACTIVITIES: list[tuple[str, str, str]] = [
-    (r"(?i)cache-?_?read", "llm_cached_input_tokens", "tokens"),
-    (r"(?i)cache-?_?write", "llm_cache_write_tokens", "tokens"),
-    (r"(?i)embed.*(input-?_?tokens?|inputtokencount)", "embedding_tokens", "tokens"),
-    (r"(?i)(input-tokens?|input_tokens?|inputtokencount)", "llm_input_tokens", "tokens"),
-    (
-        r"(?i)(output-tokens?|output_tokens?|outputtokencount|responsetokencount)",
-        "llm_output_tokens",
-        "tokens",
-    ),
-    (r"(?i)video.*sec", "video_seconds", "seconds"),
-    (r"(?i)(created[-_]image|image[-_]?count|-images?($|-))", "images", "images"),
-]
-TOKEN_ACTIVITIES = (
-    "llm_cached_input_tokens",
-    "llm_cache_write_tokens",
-    "embedding_tokens",
-    "llm_input_tokens",
-)
-TOKEN_ACTIVITIES += ("llm_output_tokens",)
 
 # The usage-type region prefix AWS bills under -> region code
 USAGE_TYPE_REGIONS = {
@@ -377,17 +360,6 @@ def _is_bedrock() -> pl.Expr:
     return product_code.is_in(BEDROCK_PRODUCT_CODES).fill_null(False) | marketplace
 
 
-def _activity() -> tuple[pl.Expr, pl.Expr]:
-    usage_type = pl.col("usage_type")
-    activity: pl.Expr = pl.lit("spend")
-    unit: pl.Expr = pl.lit("currency")
-    for pattern, activity_type, activity_unit in reversed(ACTIVITIES):
-        matched = usage_type.str.contains(pattern).fill_null(False)
-        activity = pl.when(matched).then(pl.lit(activity_type)).otherwise(activity)
-        unit = pl.when(matched).then(pl.lit(activity_unit)).otherwise(unit)
-    return activity, unit
-
-
 def _unit_multiplier() -> pl.Expr:
     """Tokens per unit of ``usage_amount``: from the pricing unit (``1K tokens``, ``1M tokens``...).
 
@@ -396,7 +368,7 @@ def _unit_multiplier() -> pl.Expr:
     """
     pricing = pl.col("pricing_unit").str.to_lowercase().str.replace_all(r"[\s,]", "")
     rate = pl.col("unblended_rate").cast(pl.Float64, strict=False)
-    is_tokens = pl.col("activity_type").is_in(TOKEN_ACTIVITIES)
+    is_tokens = pl.col("activity_type").is_in(AWS_TOKEN_ACTIVITIES)
     marketplace = ~pl.col("product_code").is_in(BEDROCK_PRODUCT_CODES).fill_null(False)
     return (
         pl.when(~is_tokens)
@@ -412,36 +384,6 @@ def _unit_multiplier() -> pl.Expr:
         )
         .then(1e6)
         .otherwise(1.0)
-    )
-
-
-def _native_model() -> pl.Expr:
-    """Model from a first-party usage type: ``USE1-Claude3.5Sonnet-input-tokens`` -> ``Claude3.5Sonnet``."""
-    return pl.col("usage_type").str.extract(
-        r"^(?:[A-Z]{2,4}\d-)?(.+?)-(?i:(?:mantle-)?(?:input|output|cache|images?|created|video|text-to|"
-        r"image-to|search|request|\d+x\d+|t2i|i2i|standard|premium)(?:[-_]|$))",
-        1,
-    )
-
-
-def _model_id(raw: pl.Expr) -> pl.Expr:
-    """``Claude3.5Sonnet`` -> ``claude-3-5-sonnet``; ``Claude Sonnet 4.5`` -> ``claude-sonnet-4-5``;
-    ``Llama3-70B`` -> ``llama3-70b``; ``Nova2.0Lite`` -> ``nova-2-lite``; ``NovaPro`` -> ``nova-pro``."""
-    kebab = (
-        raw.str.replace(r"(?i)\s*\(amazon bedrock edition\)\s*$", "")
-        .str.replace_all(r"(\d)\.0(\D|$)", "${1}${2}")
-        .str.replace_all(r"([a-z])([A-Z])", "${1}-${2}")
-        .str.replace_all(r"([a-z][a-z])(\d)", "${1}-${2}")
-        .str.replace_all(r"(\d)([A-Z][a-z])", "${1}-${2}")
-        .str.replace_all(r"[\s._/]+", "-")
-        .str.to_lowercase()
-        .str.replace_all(r"-+", "-")
-        .str.replace(r"(?i)^llama-(\d)", "llama${1}")
-        .str.replace(r"^deep-seek", "deepseek")  # DeepSeek is one word, not camel case
-    )
-    # Anthropic names Claude 4 and later family first: claude-4-5-sonnet -> claude-sonnet-4-5
-    return normalise_model(
-        kebab.str.replace(r"^claude-([4-9](?:-\d+)?)-(opus|sonnet|haiku)$", "claude-${2}-${1}")
     )
 
 
@@ -537,10 +479,12 @@ def parse(raw: bytes, file: str) -> ParsedExport:
         return ParsedExport(DATASET, conform(pl.DataFrame(), PARSED_SCHEMA), days, frame.height, skipped)
     lines = _tags_as_json(lines)
 
-    activity, unit = _activity()
+    activity, unit = aws_usage_type_activity(pl.col("usage_type"))
     first_party = pl.col("product_code").is_in(BEDROCK_PRODUCT_CODES).fill_null(False)
     model_raw = (
-        pl.when(first_party).then(_native_model()).otherwise(pl.coalesce("product_name", _native_model()))
+        pl.when(first_party)
+        .then(aws_usage_type_model(pl.col("usage_type")))
+        .otherwise(pl.coalesce("product_name", aws_usage_type_model(pl.col("usage_type"))))
     )
     region_prefix = pl.col("usage_type").str.extract(r"^([A-Z]{2,4}\d)-", 1)
     region = pl.coalesce(
@@ -603,7 +547,7 @@ def parse(raw: bytes, file: str) -> ParsedExport:
         pl.col("_start").dt.date().alias("usage_date"),
         pl.lit("aws").alias("vendor"),
         pl.lit("aws.bedrock").alias("service"),
-        _model_id(pl.col("model_raw")).alias("model"),
+        aws_model_id(pl.col("model_raw")).alias("model"),
         pl.when(pl.col("cross_region"))
         .then(pl.lit(None, dtype=pl.String))
         .otherwise(pl.col("region").replace_strict(REGION_COUNTRIES, default=None, return_dtype=pl.String))

@@ -19,7 +19,7 @@ to each"), so a report grouped by it would count usage twice: such a file is rej
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import polars as pl
 
@@ -32,17 +32,15 @@ from connectors.anthropic.usage import (
 )
 from connectors.core.base import ApiExport, Connector, ExportFormatError, ParsedExport
 from connectors.core.frames import (
-    ANTHROPIC_BUCKETS,
     Measure,
-    bucket_row_columns,
     ensure_columns,
     json_attributes,
     natural_key,
-    read_bucketed_results,
     require_columns,
     unpivot_measures,
 )
-from connectors.core.http import Credential, pages_as_export
+from connectors.core.http import Credential
+from connectors.core.json_pages import ANTHROPIC_BUCKETS, bucket_row_columns, read_bucketed_results
 from connectors.core.pseudonym import scrub_json
 from connectors.core.schema import PARSED_SCHEMA, conform
 
@@ -121,7 +119,7 @@ def fetch(first: date, end: date) -> list[ApiExport]:
     pages = anthropic_get_pages(
         SOURCE, PATH, {"beta": "true", "group_by[]": GROUP_BY}, first, end, CREDENTIAL
     )
-    return [ApiExport(f"usage_report_api_{first}_{end - timedelta(days=1)}.json", pages_as_export(pages))]
+    return [ApiExport.of_pages("usage_report", first, end, pages)]
 
 
 CONNECTOR = Connector(

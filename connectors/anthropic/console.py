@@ -33,7 +33,7 @@ from pathlib import PurePath
 
 import polars as pl
 
-from connectors.anthropic.usage import GEO_COUNTRY
+from connectors.anthropic.usage import geo_country
 from connectors.core.base import Connector, ExportFormatError, ParsedExport
 from connectors.core.frames import (
     Measure,
@@ -197,10 +197,7 @@ def _common(dataset: str, service: str, key_source: str) -> list[pl.Expr]:
         pl.col("workspace"),
         pl.col(key_source).alias("api_key_id"),
         pl.col("inference_geo").alias("region"),
-        pl.col("inference_geo")
-        .str.to_lowercase()
-        .replace_strict(GEO_COUNTRY, default=None, return_dtype=pl.String)
-        .alias("country"),
+        geo_country(pl.col("inference_geo").str.to_lowercase()).alias("country"),
         pl.lit(dataset).alias("dataset"),
     ]
 

@@ -18,22 +18,19 @@ appear here (usage report only); code execution appears only here.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import polars as pl
 
-from connectors.anthropic.usage import CREDENTIAL, GEO_COUNTRY, RFC3339, anthropic_get_pages
+from connectors.anthropic.usage import CREDENTIAL, RFC3339, anthropic_get_pages, geo_country
 from connectors.core.base import ApiExport, Connector, ParsedExport
 from connectors.core.frames import (
-    ANTHROPIC_BUCKETS,
-    bucket_row_columns,
     ensure_columns,
     json_attributes,
     natural_key,
-    read_bucketed_results,
     require_columns,
 )
-from connectors.core.http import pages_as_export
+from connectors.core.json_pages import ANTHROPIC_BUCKETS, bucket_row_columns, read_bucketed_results
 from connectors.core.schema import MONEY, PARSED_SCHEMA, conform
 from connectors.core.subday import DAY
 
@@ -106,9 +103,7 @@ def parse(raw: bytes, file: str) -> ParsedExport:
         *bucket_row_columns("anthropic", "anthropic.cost_report", DATASET, pl.col("model")),
         pl.col("workspace_id").alias("workspace"),
         pl.col("inference_geo").alias("region"),
-        pl.col("inference_geo")
-        .replace_strict(GEO_COUNTRY, default=None, return_dtype=pl.String)
-        .alias("country"),
+        geo_country(pl.col("inference_geo")).alias("country"),
     )
     return ParsedExport(DATASET, conform(rows, PARSED_SCHEMA), days, results.height)
 
@@ -117,7 +112,7 @@ def fetch(first: date, end: date) -> list[ApiExport]:
     pages = anthropic_get_pages(
         SOURCE, "/v1/organizations/cost_report", {"group_by[]": ["workspace_id", "description"]}, first, end
     )
-    return [ApiExport(f"cost_report_api_{first}_{end - timedelta(days=1)}.json", pages_as_export(pages))]
+    return [ApiExport.of_pages(DATASET, first, end, pages)]
 
 
 CONNECTOR = Connector(

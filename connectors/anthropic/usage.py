@@ -20,25 +20,23 @@ has no request counts, so no per-request energy term can be derived for Anthropi
 
 from __future__ import annotations
 
-import os
-from datetime import date, timedelta
+from datetime import date
 
 import polars as pl
 
 from connectors.core.base import ApiExport, Connector, ParsedExport
 from connectors.core.frames import (
-    ANTHROPIC_BUCKETS,
     Measure,
-    bucket_row_columns,
     ensure_columns,
     json_attributes,
     natural_key,
-    read_bucketed_results,
     require_columns,
     unpivot_measures,
 )
-from connectors.core.http import Credential, build_session, pages_as_export, paginate, request_json
+from connectors.core.http import Credential, get_pages
+from connectors.core.json_pages import ANTHROPIC_BUCKETS, bucket_row_columns, read_bucketed_results
 from connectors.core.schema import PARSED_SCHEMA, conform
+from connectors.core.settings import setting
 from connectors.core.subday import DAY, granularity, sum_to_days
 
 SOURCE = "anthropic_usage"
@@ -69,6 +67,11 @@ ATTRIBUTES = ["service_tier", "context_window", "inference_geo", "speed", "servi
 # inference_geo values that pin the data-residency country; "global" and "not_available" do not
 GEO_COUNTRY = {"us": "USA"}
 RFC3339 = "%Y-%m-%dT%H:%M:%SZ"
+
+
+def geo_country(geo: pl.Expr) -> pl.Expr:
+    """The country an ``inference_geo`` pins (``us`` -> USA), else null (``global``, ``not_available``)."""
+    return geo.replace_strict(GEO_COUNTRY, default=None, return_dtype=pl.String)
 
 
 def _flatten_nested(results: pl.DataFrame) -> pl.DataFrame:
@@ -152,9 +155,7 @@ def parse(raw: bytes, file: str) -> ParsedExport:
         pl.col("workspace_id").alias("workspace"),
         pl.col("account_id").alias("account"),
         pl.col("inference_geo").alias("region"),
-        pl.col("inference_geo")
-        .replace_strict(GEO_COUNTRY, default=None, return_dtype=pl.String)
-        .alias("country"),
+        geo_country(pl.col("inference_geo")).alias("country"),
     )
     return ParsedExport(DATASET, conform(rows, PARSED_SCHEMA), days, results.height)
 
@@ -177,36 +178,26 @@ def anthropic_get_pages(
     """Every page of one Anthropic Admin API report for [first, end), fetched before anything lands
     (with ``credential``, else the Admin API key)."""
     credential = credential or CREDENTIAL
-    base = os.environ.get("ANTHROPIC_BASE_URL", DEFAULT_BASE_URL).rstrip("/")
-    session = build_session()
+    base = (setting("ANTHROPIC_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
     window = {
         "starting_at": rfc3339_day(first),
         "ending_at": rfc3339_day(end),
         "bucket_width": "1d",
         "limit": 31,
     }
-
-    def page(cursor: str | None) -> dict:
-        return request_json(
-            session,
-            "GET",
-            f"{base}{path}",
-            source=source,
-            credential=credential,
-            headers={"x-api-key": credential.value(source), "anthropic-version": API_VERSION},
-            params=window | params | ({"page": cursor} if cursor else {}),
-        )
-
-    return list(paginate(page, source=source))
+    return get_pages(
+        f"{base}{path}",
+        source=source,
+        credential=credential,
+        headers={"x-api-key": credential.value(source), "anthropic-version": API_VERSION},
+        params=window | params,
+    )
 
 
 def fetch(first: date, end: date) -> list[ApiExport]:
-    pages = anthropic_get_pages(
-        SOURCE, "/v1/organizations/usage_report/messages", {"group_by[]": GROUP_BY}, first, end
-    )
-    return [
-        ApiExport(f"usage_report_messages_api_{first}_{end - timedelta(days=1)}.json", pages_as_export(pages))
-    ]
+    path = "/v1/organizations/usage_report/messages"
+    pages = anthropic_get_pages(SOURCE, path, {"group_by[]": GROUP_BY}, first, end)
+    return [ApiExport.of_pages("usage_report_messages", first, end, pages)]
 
 
 CONNECTOR = Connector(

@@ -71,16 +71,14 @@ from connectors.core import cloud_regions
 from connectors.core.base import Connector, ExportFormatError, ParsedExport
 from connectors.core.frames import (
     json_attributes,
-    json_bytes,
-    json_is_array,
     key_part,
     natural_key,
     read_csv_rows,
-    read_json_document,
     read_table_rows,
     require_columns,
     skip_records,
 )
+from connectors.core.json_pages import explode_pages, read_pages
 from connectors.core.schema import BASES, PARSED_EMISSIONS_SCHEMA, SCOPES, conform
 
 VERSION = "1.0.0"
@@ -304,8 +302,11 @@ def _long(
     return pl.concat(parts, how="vertical_relaxed")
 
 
-def _finish(long: pl.DataFrame, vendor: str, attributes: list[str], *, tag_rows: bool = True) -> pl.DataFrame:
-    """Natural key, source row and attributes of the long rows, conformed to the emissions schema."""
+def _finish(
+    long: pl.DataFrame, vendor: str, key: list[str], attributes: list[str], *, tag_rows: bool = True
+) -> pl.DataFrame:
+    """Natural key (the vendor, the record's ``key`` columns, basis and scope), source row and attributes
+    of the long rows, conformed to the emissions schema."""
     if long.is_empty():
         return conform(pl.DataFrame(), PARSED_EMISSIONS_SCHEMA)
     stamps = [c for c in attributes if c in long.columns and isinstance(long.schema[c], pl.Datetime)]
@@ -315,7 +316,7 @@ def _finish(long: pl.DataFrame, vendor: str, attributes: list[str], *, tag_rows:
     )
     rows = long.with_columns(
         pl.concat_str(
-            pl.lit(vendor), pl.col("_key"), key_part("basis"), key_part("scope"), separator="|"
+            pl.lit(vendor), natural_key(key), key_part("basis"), key_part("scope"), separator="|"
         ).alias("natural_key"),
         pointer.alias("source_row"),
         pl.lit(vendor).alias("vendor"),
@@ -354,6 +355,18 @@ GCP_GROUP = [
     "location_region",
     "carbon_model_version",
     "carbon_footprint_total_kgco2e_after_offsets",
+]
+# the columns that identify a record (its natural key, with the vendor, basis and scope)
+GCP_KEY = [
+    "period_start",
+    "account",
+    "project_id",
+    "project_number",
+    "service_id",
+    "service_description",
+    "location_location",
+    "location_region",
+    "carbon_model_version",
 ]
 GCP_ATTRIBUTES = [
     "service_id",
@@ -395,22 +408,7 @@ def parse_gcp(raw: bytes, file: str) -> ParsedExport:
         pl.concat_str(pl.lit("google-carbon-footprint/"), version).alias("methodology"),
         version.alias("carbon_model_version"),
     ).with_columns(pl.col("period_start").dt.month_end().alias("period_end"))
-    wide = wide.with_columns(
-        natural_key(
-            [
-                "period_start",
-                "account",
-                "project_id",
-                "project_number",
-                "service_id",
-                "service_description",
-                "location_location",
-                "location_region",
-                "carbon_model_version",
-            ]
-        ).alias("_key")
-    )
-    rows = _finish(_long(wide, GCP_FIGURES, 1.0, "kgCO2e"), "google", GCP_ATTRIBUTES)
+    rows = _finish(_long(wide, GCP_FIGURES, 1.0, "kgCO2e"), "google", GCP_KEY, GCP_ATTRIBUTES)
     return ParsedExport(GCP_DATASET, rows, _days(rows), frame.height)
 
 
@@ -434,6 +432,16 @@ AWS_GROUP = [
     "location",
     "model_version",
     "last_refresh_timestamp",
+]
+AWS_KEY = [
+    "period_start",
+    "period_end",
+    "payer_account_id",
+    "account",
+    "product_code",
+    "region_code",
+    "location",
+    "model_version",
 ]
 AWS_ATTRIBUTES = [
     "payer_account_id",
@@ -481,21 +489,7 @@ def parse_aws(raw: bytes, file: str) -> ParsedExport:
         _country(_text("region_code"), AWS_REGION_COUNTRY).alias("country"),
         pl.concat_str(pl.lit("aws-ccft/"), _text("model_version")).alias("methodology"),
     )
-    wide = wide.with_columns(
-        natural_key(
-            [
-                "period_start",
-                "period_end",
-                "payer_account_id",
-                "account",
-                "product_code",
-                "region_code",
-                "location",
-                "model_version",
-            ]
-        ).alias("_key")
-    )
-    rows = _finish(_long(wide, AWS_FIGURES, 1000.0, "MTCO2e"), "aws", AWS_ATTRIBUTES)
+    rows = _finish(_long(wide, AWS_FIGURES, 1000.0, "MTCO2e"), "aws", AWS_KEY, AWS_ATTRIBUTES)
     return ParsedExport(AWS_DATASET, rows, _days(rows), frame.height)
 
 
@@ -522,6 +516,17 @@ AZURE_ITEM_FIELDS = [
     "resourceId",
     "resourceType",
     "location",
+]
+AZURE_API_KEY = [
+    "period_start",
+    "categoryType",
+    "account",
+    "project",
+    "resourceGroupUrl",
+    "resourceId",
+    "resourceType",
+    "location",
+    "itemName",
 ]
 AZURE_API_ATTRIBUTES = [
     "reportType",
@@ -555,6 +560,17 @@ AZURE_CSV_COLUMNS = [
     "scopeId",
     "totalEmissions",
 ]
+# "scope_raw": the export's own scope text ("Scope 1"), kept beside the canonical scope
+AZURE_CSV_KEY = [
+    "period_start",
+    "enrollmentId",
+    "account",
+    "azureServiceName",
+    "subService",
+    "azureRegionName",
+    "scope_raw",
+    "scopeId",
+]
 AZURE_CSV_ATTRIBUTES = [
     "enrollmentId",
     "orgName",
@@ -579,9 +595,8 @@ def _azure_region(raw: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     return pl.when(country.is_not_null()).then(known).otherwise(raw), country
 
 
-def _azure_pages(file: str, raw: bytes) -> tuple[pl.DataFrame, bool]:
-    pages = read_json_document(AZURE_SOURCE, file, raw)
-    is_array = json_is_array(json_bytes(AZURE_SOURCE, file, raw))
+def _azure_pages(file: str, raw: bytes) -> pl.DataFrame:
+    pages = read_pages(AZURE_SOURCE, file, raw)
     if "value" not in pages.columns or not isinstance(pages.schema["value"], (pl.List, pl.Null)):
         raise ExportFormatError(
             AZURE_SOURCE, file, "no 'value' array: not a carbonEmissionReports API response"
@@ -595,7 +610,7 @@ def _azure_pages(file: str, raw: bytes) -> tuple[pl.DataFrame, bool]:
         )
     query_fields = [f.name for f in pages.schema["queryParameters"].fields]
     require_columns(AZURE_SOURCE, file, query_fields, ["carbonScopeList", "dateRange"], "queryParameters")
-    return pages, is_array
+    return pages
 
 
 def _azure_scope(file: str, query: pl.DataFrame) -> pl.Expr:
@@ -617,11 +632,12 @@ def _azure_scope(file: str, query: pl.DataFrame) -> pl.Expr:
 
 
 def parse_azure_api(raw: bytes, file: str) -> ParsedExport:
-    pages, is_array = _azure_pages(file, raw)
+    pages = _azure_pages(file, raw)
     query_fields = {f.name for f in pages.schema["queryParameters"].fields}
     date_range = pl.col("queryParameters").struct.field("dateRange")
-    query = pages.with_row_index("_page").select(
+    query = pages.select(
         "_page",
+        "_page_pointer",
         "value",
         date_range.struct.field("start").cast(pl.String).alias("_from"),
         date_range.struct.field("end").cast(pl.String).alias("_to"),
@@ -639,19 +655,11 @@ def parse_azure_api(raw: bytes, file: str) -> ParsedExport:
         .list.join(",")
         .alias("_scopes"),
     )
-    query = query.with_columns(_azure_scope(file, query).alias("scope"))
-    page_prefix = pl.concat_str(pl.lit("/"), pl.col("_page").cast(pl.String)) if is_array else pl.lit("")
-    items = (
-        query.with_columns(pl.int_ranges(pl.col("value").list.len()).alias("_item"))
-        .explode("value", "_item")
-        .filter(pl.col("_item").is_not_null())  # an empty page has no item
-        .with_columns(
-            pl.concat_str(page_prefix, pl.lit("/value/"), pl.col("_item").cast(pl.String)).alias("_pointer"),
-            pl.col("scope").alias("_page_scope"),
-        )
-        .with_columns(pl.col("_pointer").alias("_record"))
-        .drop("scope")
-    )
+    query = query.with_columns(_azure_scope(file, query).alias("_page_scope"))
+    # one row per item (an empty page has none), with its page's query
+    keep = ["_from", "_to", "reportType", "_scopes", "_page_scope"]
+    items = explode_pages(query, pl.col("value"), "value", "value", keep=keep)
+    items = items.with_columns(pl.col("_pointer").alias("_record"))
     query_days = query.select(_date(query, "_from")).to_series().drop_nulls().unique().sort().to_list()
     skipped = skip_records(
         items.filter(pl.col("value").is_null()), "null item in 'value' (no figure to land)"
@@ -712,22 +720,7 @@ def parse_azure_api(raw: bytes, file: str) -> ParsedExport:
         _number(items, "latestMonthEmissions").alias("vendor_value"),
         pl.lit("kgCO2e").alias("vendor_unit"),
     ).with_columns(pl.col("vendor_value").alias("kgco2e"))
-    wide = wide.with_columns(
-        natural_key(
-            [
-                "period_start",
-                "categoryType",
-                "account",
-                "project",
-                "resourceGroupUrl",
-                "resourceId",
-                "resourceType",
-                "location",
-                "itemName",
-            ]
-        ).alias("_key")
-    )
-    rows = _finish(wide, "azure", AZURE_API_ATTRIBUTES, tag_rows=False)
+    rows = _finish(wide, "azure", AZURE_API_KEY, AZURE_API_ATTRIBUTES, tag_rows=False)
     days = sorted(set(_days(rows)) | (set() if rows.height else set(query_days)))
     return ParsedExport(AZURE_API_DATASET, rows, days, raw_records, skipped)
 
@@ -773,25 +766,8 @@ def parse_azure_csv(raw: bytes, file: str) -> ParsedExport:
         pl.lit("mtCO2e").alias("vendor_unit"),
         (value * 1000.0).round(9).alias("kgco2e"),
     )
-    wide = (
-        wide.with_columns(
-            natural_key(
-                [
-                    "period_start",
-                    "enrollmentId",
-                    "account",
-                    "azureServiceName",
-                    "subService",
-                    "azureRegionName",
-                    "scope",
-                    "scopeId",
-                ]
-            ).alias("_key")
-        )
-        .rename({"scope": "scope_raw"})
-        .rename({"_scope": "scope"})
-    )
-    rows = _finish(wide, "azure", AZURE_CSV_ATTRIBUTES, tag_rows=False)
+    wide = wide.rename({"scope": "scope_raw"}).rename({"_scope": "scope"})
+    rows = _finish(wide, "azure", AZURE_CSV_KEY, AZURE_CSV_ATTRIBUTES, tag_rows=False)
     return ParsedExport(AZURE_CSV_DATASET, rows, _days(rows), frame.height)
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import polars as pl
@@ -55,6 +56,20 @@ class ApiExport:
 
     name: str
     raw: bytes
+
+    @classmethod
+    def of_pages(
+        cls, report: str, first: date, end: date, pages: list[dict], *, key: str | None = None
+    ) -> ApiExport:
+        """Every page of ``report`` for [first, end) (``end`` exclusive) as ``pages_as_export`` saves them,
+        named ``<report>_api_[<key>_]<first>_<last>.json`` (``window_days`` reads the window back)."""
+        last = end - timedelta(days=1)
+        return cls(f"{report}_api_{f'{key}_' if key else ''}{first}_{last}.json", pages_as_export(pages))
+
+
+def pages_as_export(pages: list[dict]) -> bytes:
+    """Every page exactly as the vendor sent it, as one JSON array: the archived raw export."""
+    return json.dumps(pages, separators=(",", ":"), sort_keys=False).encode()
 
 
 # the window in an API export's name (ApiExport.name): ``<report>_api_[<...>_]<first>_<last>.json``

@@ -44,11 +44,6 @@ def json_bytes(source: str, file: str, raw: bytes) -> bytes:
     return raw
 
 
-def json_is_array(raw: bytes) -> bool:
-    """Whether a saved document (``json_bytes``) is a JSON array of pages rather than one page."""
-    return raw.lstrip()[:1] == b"["
-
-
 def read_json_document(source: str, file: str, raw: bytes) -> pl.DataFrame:
     """A saved JSON response (one object, or an array of them as a paginating script saves them) as a
     frame, one row per object. A file that is not JSON gets a message saying where and why."""
@@ -80,38 +75,16 @@ def json_problem(raw: bytes, polars_error: Exception) -> str:
     return f"JSON this reader cannot tabulate ({type(polars_error).__name__}: {polars_error})"
 
 
-def read_json_pages(source: str, file: str, raw: bytes) -> tuple[pl.DataFrame, bool]:
-    """Read a saved API response: one page object, or a JSON array of pages as a paginating script saves them.
+def explode_indexed(frame: pl.DataFrame, column: str, index: str) -> pl.DataFrame:
+    """One row per element of the list ``column``, its position in ``index`` (for JSON pointers).
 
-    Returns one row per page and whether the file was an array (it changes the JSON pointers).
+    An empty or null list has no row; a null element keeps its row (it is a record too: drop it with
+    ``.filter(pl.col(column).is_not_null())`` where it carries nothing).
     """
-    pages = read_json_document(source, file, raw)
-    is_array = json_is_array(json_bytes(source, file, raw))
-    if "data" not in pages.columns:
-        raise ExportFormatError(source, file, "no 'data' array: not a usage API response page")
-    if not isinstance(pages.schema["data"], pl.List):
-        raise ExportFormatError(source, file, "'data' is not an array of buckets")
-    return pages, is_array
-
-
-def explode_buckets(pages: pl.DataFrame, is_array: bool) -> pl.DataFrame:
-    """One row per time bucket, with a JSON pointer prefix ``/[page/]data/<i>``."""
-    buckets = (
-        pages.with_row_index("_page")
-        .select("_page", "data")
-        .with_columns(pl.int_ranges(pl.col("data").list.len()).alias("_bucket"))
-        .explode("data", "_bucket")
-        .filter(pl.col("data").is_not_null())
-    )
-    if buckets.is_empty():
-        return pl.DataFrame()
-    page_prefix = pl.concat_str(pl.lit("/"), pl.col("_page").cast(pl.String)) if is_array else pl.lit("")
     return (
-        buckets.with_columns(
-            pl.concat_str(page_prefix, pl.lit("/data/"), pl.col("_bucket").cast(pl.String)).alias("_pointer")
-        )
-        .drop("_page", "_bucket")
-        .unnest("data")
+        frame.with_columns(pl.int_ranges(pl.col(column).list.len()).alias(index))
+        .explode(column, index)
+        .filter(pl.col(index).is_not_null())
     )
 
 
@@ -120,11 +93,7 @@ def explode_results(buckets: pl.DataFrame, prefix: str = "bucket_") -> pl.DataFr
     renamed = buckets.rename(
         {c: f"{prefix}{c}" for c in buckets.columns if c != "results" and not c.startswith("_")}
     )
-    exploded = (
-        renamed.with_columns(pl.int_ranges(pl.col("results").list.len()).alias("_result"))
-        .explode("results", "_result")
-        .filter(pl.col("results").is_not_null())
-    )
+    exploded = explode_indexed(renamed, "results", "_result").filter(pl.col("results").is_not_null())
     if exploded.is_empty():
         return exploded.drop("results")
     results_dtype = exploded.schema["results"]
@@ -579,51 +548,3 @@ def parse_decimal(column: str, *, decimal_comma: bool = False) -> pl.Expr:
     else:
         text = text.str.replace_all(",", "")
     return text.cast(pl.Float64, strict=False)
-
-
-# the time fields of each vendor's bucketed report pages, and how to read them
-OPENAI_BUCKETS = ("start_time", "end_time", epoch_seconds)
-ANTHROPIC_BUCKETS = ("starting_at", "ending_at", rfc3339)
-
-
-def read_bucketed_results(source: str, file: str, raw: bytes, bucket_fields) -> tuple[pl.DataFrame, list]:
-    """One row per result of a saved bucketed report (OpenAI and Anthropic admin APIs), and the days covered.
-
-    Bucket start and end become ``_start``/``_end`` (UTC); bucket fields are prefixed ``bucket_``; each
-    row's ``_pointer`` is its JSON pointer. Empty buckets yield no rows but their days are covered.
-    """
-    start_field, end_field, parse_time = bucket_fields
-    pages, is_array = read_json_pages(source, file, raw)
-    buckets = explode_buckets(pages, is_array)
-    if buckets.is_empty():
-        raise ExportFormatError(source, file, "no buckets in 'data'")
-    for field in (start_field, end_field, "results"):
-        if field not in buckets.columns:
-            raise ExportFormatError(source, file, f"buckets have no '{field}' field")
-    for field in (start_field, end_field):
-        if buckets.schema[field].is_nested():
-            raise ExportFormatError(source, file, f"the buckets' '{field}' is not a time")
-    if not isinstance(buckets.schema["results"], pl.List | pl.Null):
-        raise ExportFormatError(source, file, "the buckets' 'results' is not an array of results")
-    # a bucket without its results says nothing about its day: never taken for a day without usage
-    missing = buckets.filter(pl.col("results").is_null()).get_column("_pointer")
-    if missing.len():
-        raise ExportFormatError(source, file, f"bucket {missing.item(0)} has no 'results' array")
-    buckets = buckets.with_columns(
-        parse_time(start_field).alias("_start"), parse_time(end_field).alias("_end")
-    )
-    return explode_results(buckets), covered_days(buckets.get_column("_start"))
-
-
-def bucket_row_columns(vendor: str, service: str, dataset: str, model: pl.Expr) -> list[pl.Expr]:
-    """The canonical columns every bucketed-report row shares: its time bucket, vendor, service, model."""
-    return [
-        pl.col("_start").alias("usage_start"),
-        pl.col("_end").alias("usage_end"),
-        pl.col("_start").dt.date().alias("usage_date"),
-        pl.lit(vendor).alias("vendor"),
-        pl.lit(service).alias("service"),
-        model.alias("model_raw"),
-        normalise_model(model).alias("model"),
-        pl.lit(dataset).alias("dataset"),
-    ]

@@ -16,7 +16,6 @@
 from __future__ import annotations
 
 import json
-import os
 import time
 from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
@@ -29,7 +28,9 @@ from requests.adapters import HTTPAdapter
 from urllib3.exceptions import MaxRetryError
 from urllib3.util.retry import Retry
 
+from connectors.core.base import pages_as_export  # noqa: F401  (the archived form of fetched pages)
 from connectors.core.redact import declare, redact
+from connectors.core.settings import setting
 
 DEFAULT_TIMEOUT = (5.0, 60.0)  # connect, read seconds
 DEFAULT_DEADLINE = 300.0  # seconds per call, retries included (EWH_HTTP_DEADLINE)
@@ -61,7 +62,7 @@ class VendorParseError(VendorResponseError, PermanentError):
 
 def deadline_seconds() -> float:
     """``EWH_HTTP_DEADLINE``: seconds one call may take, every retry and backoff included."""
-    return float(os.environ.get("EWH_HTTP_DEADLINE") or DEFAULT_DEADLINE)
+    return float(setting("EWH_HTTP_DEADLINE") or DEFAULT_DEADLINE)
 
 
 @dataclass
@@ -109,13 +110,25 @@ class Credential:
         declare(self.variable)
 
     def value(self, source: str) -> str:
-        secret = os.environ.get(self.variable, "").strip()
+        secret = (setting(self.variable) or "").strip()
         if not secret:
             raise ConfigError(f"[{source}] environment variable {self.variable} is not set")
         return secret
 
     def is_set(self) -> bool:
-        return bool(os.environ.get(self.variable, "").strip())
+        return bool((setting(self.variable) or "").strip())
+
+
+def numeric_ids(source: str, variable: str, *, prefix: str = "") -> list[str]:
+    """The account ids a connector fetches, from ``variable``: comma separated numbers, each optionally
+    written with ``prefix`` (``act_``, an account URN); repeats are fetched once, in the order given."""
+    ids = [part.strip().removeprefix(prefix) for part in (setting(variable) or "").split(",") if part.strip()]
+    if not ids:
+        raise ConfigError(f"[{source}] environment variable {variable} is not set")
+    bad = [i for i in ids if not i.isdigit()]
+    if bad:
+        raise ConfigError(f"[{source}] {variable}: ids must be numbers; these are not numeric: {bad}")
+    return list(dict.fromkeys(ids))
 
 
 def build_session(
@@ -131,9 +144,9 @@ def build_session(
     ``EWH_HTTP_MAX_RETRIES`` (default 5) and ``EWH_HTTP_BACKOFF_FACTOR`` (default 1.0) tune the policy
     for a whole deployment without code changes.
     """
-    total = int(os.environ.get("EWH_HTTP_MAX_RETRIES", 5)) if total is None else total
+    total = int(setting("EWH_HTTP_MAX_RETRIES") or 5) if total is None else total
     if backoff_factor is None:
-        backoff_factor = float(os.environ.get("EWH_HTTP_BACKOFF_FACTOR", 1.0))
+        backoff_factor = float(setting("EWH_HTTP_BACKOFF_FACTOR") or 1.0)
     retry = DeadlineRetry(
         total=total,
         connect=total,
@@ -157,7 +170,7 @@ def build_session(
     return session
 
 
-def _where(url: str) -> str:
+def url_path(url: str) -> str:
     """Scheme, host and path only: query strings may carry cursors, never needed in an error."""
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}{parts.path}"
@@ -196,58 +209,43 @@ def _transport_failure(
         reason = f"{exc.__class__.__name__}: {reason}" if reason else exc.__class__.__name__
     if state.hit:
         return (
-            f"[{source}] {method} {_where(url)}: no usable answer from {host} within the "
+            f"[{source}] {method} {url_path(url)}: no usable answer from {host} within the "
             f"{deadline_seconds():g} s deadline (waited {waited:.1f} s; last error {reason}; "
             "raise EWH_HTTP_DEADLINE if the vendor is slow)"
         )
-    return f"[{source}] {method} {_where(url)}: {host} failed after {waited:.1f} s ({reason})"
+    return f"[{source}] {method} {url_path(url)}: {host} failed after {waited:.1f} s ({reason})"
 
 
 def request_json(
-    session: requests.Session,
-    method: str,
-    url: str,
-    *,
-    source: str,
-    credential: Credential,
-    headers: Mapping[str, str],
-    params: Any = None,
-    json_body: Any = None,
-    timeout: tuple[float, float] = DEFAULT_TIMEOUT,
+    session: requests.Session, method: str, url: str, *, source: str, credential: Credential, **request: Any
 ) -> dict:
-    """One call (retries included, within the deadline) returning the JSON object, or a clear error."""
-    response = send(
-        session,
-        method,
-        url,
-        source=source,
-        params=params,
-        json_body=json_body,
-        headers=headers,
-        timeout=timeout,
-    )
+    """One call (retries included, within the deadline) returning the JSON object, or a clear error.
+
+    ``request`` is what ``send`` takes (``headers``, ``params``, ``json_body``, ``timeout``); every error
+    of a call, whichever vendor, is raised here and in ``send``, named ``[source] METHOD url``.
+    """
+    response = send(session, method, url, source=source, **request)
+    where = f"[{source}] {method} {url_path(url)}"
     if response.status_code in (401, 403):
         raise ConfigError(
-            f"[{source}] {method} {_where(url)} returned {response.status_code} "
+            f"{where} returned {response.status_code} "
             f"({_vendor_message(response)}): check {credential.variable}"
         )
     if response.status_code == 404:
         raise ConfigError(
-            f"[{source}] {method} {_where(url)} returned 404 ({_vendor_message(response)}): check the "
+            f"{where} returned 404 ({_vendor_message(response)}): check the "
             "source's base URL and account/organisation id settings"
         )
     if response.status_code >= 400:
-        raise VendorResponseError(
-            f"[{source}] {method} {_where(url)} returned {response.status_code}: {_vendor_message(response)}"
-        )
+        raise VendorResponseError(f"{where} returned {response.status_code}: {_vendor_message(response)}")
     try:
         body = json.loads(response.text)
     except json.JSONDecodeError as exc:
         raise VendorParseError(
-            f"[{source}] {method} {_where(url)} returned malformed JSON: {_json_context(response.text, exc)}"
+            f"{where} returned malformed JSON: {_json_context(response.text, exc)}"
         ) from None
     if not isinstance(body, dict):
-        raise VendorParseError(f"[{source}] {method} {_where(url)} returned JSON that is not an object")
+        raise VendorParseError(f"{where} returned JSON that is not an object")
     return body
 
 
@@ -314,6 +312,22 @@ def paginate(
     raise VendorResponseError(f"[{source}] more than {max_pages} pages: stopping")
 
 
-def pages_as_export(pages: list[dict]) -> bytes:
-    """Every page exactly as the vendor sent it, as one JSON array: the archived raw export."""
-    return json.dumps(pages, separators=(",", ":"), sort_keys=False).encode()
+def get_pages(
+    url: str,
+    *,
+    source: str,
+    credential: Credential,
+    headers: Mapping[str, str],
+    params: dict,
+    cursor_param: str = "page",
+) -> list[dict]:
+    """Every page of one cursor-paginated GET report (``paginate``), all fetched before anything lands."""
+    session = build_session()
+
+    def page(cursor: str | None) -> dict:
+        query = params | ({cursor_param: cursor} if cursor else {})
+        return request_json(
+            session, "GET", url, source=source, credential=credential, headers=headers, params=query
+        )
+
+    return list(paginate(page, source=source))

@@ -18,7 +18,6 @@ import hashlib
 import hmac
 import io
 import json
-import os
 import re
 from collections.abc import Iterable
 
@@ -26,6 +25,7 @@ import polars as pl
 
 from connectors.core.http import ConfigError
 from connectors.core.redact import declare
+from connectors.core.settings import setting
 
 KEY_VARIABLE = "EWH_PSEUDONYM_KEY"
 MIN_KEY_LENGTH = 16
@@ -39,7 +39,7 @@ class ScrubError(ValueError):
 
 def pseudonym_key() -> bytes:
     """The HMAC key from the environment; a missing or short key is a configuration error."""
-    key = os.environ.get(KEY_VARIABLE, "").strip()
+    key = (setting(KEY_VARIABLE) or "").strip()
     if len(key) < MIN_KEY_LENGTH:
         raise ConfigError(
             f"{KEY_VARIABLE} is not set (or shorter than {MIN_KEY_LENGTH} characters): seat exports "
@@ -64,10 +64,20 @@ def _lookup(values: Iterable[str | None], key: bytes) -> dict[str, str | None]:
     return {v: pseudonym(v, key) for v in set(values) if v is not None}
 
 
+def is_pseudonymous(values: Iterable[str | None]) -> bool:
+    """True when no value needs hashing (each is null, blank or already a pseudonym): an export scrubbed
+    before, or one without identifiers, needs no key."""
+    return all(v is None or not v.strip() or PSEUDONYM.match(v.strip()) for v in values)
+
+
 def pseudonymise(frame: pl.DataFrame, columns: Iterable[str], key: bytes | None = None) -> pl.DataFrame:
-    """Replace each identifier column of ``frame`` by its pseudonyms (columns absent are ignored)."""
-    key = key or pseudonym_key()
+    """Replace each identifier column of ``frame`` by its pseudonyms (columns absent are ignored).
+
+    The key is needed only when some identifier is not a pseudonym yet."""
     present = [c for c in columns if c in frame.columns]
+    if key is None and is_pseudonymous(v for c in present for v in frame.get_column(c).cast(pl.String)):
+        return frame
+    key = key or pseudonym_key()
     return frame.with_columns(
         pl.col(c)
         .cast(pl.String)
@@ -79,7 +89,6 @@ def pseudonymise(frame: pl.DataFrame, columns: Iterable[str], key: bytes | None 
 
 def scrub_csv(raw: bytes, columns: Iterable[str], *, separator: str = ",") -> bytes:
     """The CSV with its identifier columns (matched case-insensitively) pseudonymised, every cell text."""
-    key = pseudonym_key()
     try:
         # a ragged or undecodable file is refused whole: trimming it here would lose cells unseen
         frame = pl.read_csv(io.BytesIO(raw), infer_schema=False, separator=separator)
@@ -87,7 +96,7 @@ def scrub_csv(raw: bytes, columns: Iterable[str], *, separator: str = ",") -> by
         raise ScrubError(f"the CSV could not be read to pseudonymise it ({type(exc).__name__})") from None
     wanted = {c.casefold() for c in columns}
     out = io.BytesIO()
-    pseudonymise(frame, [c for c in frame.columns if c.casefold() in wanted], key).write_csv(out)
+    pseudonymise(frame, [c for c in frame.columns if c.casefold() in wanted]).write_csv(out)
     return out.getvalue()
 
 

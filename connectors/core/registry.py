@@ -6,6 +6,8 @@ vendor-reported emissions table (``Connector.table``).
 
 from __future__ import annotations
 
+from connectors.adobe import firefly as adobe_firefly
+from connectors.amazon import ads as amazon_ads
 from connectors.amazon import cur as aws_cur
 from connectors.anthropic import analytics as claude_analytics
 from connectors.anthropic import console as anthropic_console
@@ -13,11 +15,15 @@ from connectors.anthropic import costs as anthropic_costs
 from connectors.anthropic import usage as anthropic_usage
 from connectors.cloud_carbon import exports as cloud_carbon
 from connectors.core.base import Connector
+from connectors.elevenlabs import usage as elevenlabs_usage
+from connectors.focus import cost_and_usage as focus
 from connectors.google import ads as google_ads
 from connectors.google import cloud_billing as gcp_billing
-from connectors.google import gemini_workspace
+from connectors.google import dv360, gemini_workspace
+from connectors.jasper import usage as jasper_usage
 from connectors.linkedin import ads as linkedin_ads
 from connectors.meta import ads as meta_ads
+from connectors.microsoft import advertising as microsoft_ads
 from connectors.microsoft import azure_cost
 from connectors.microsoft import copilot_usage as m365_copilot
 from connectors.mistral import usage as mistral_usage
@@ -38,13 +44,20 @@ _ALL = (
     gcp_billing.CONNECTOR,
     azure_cost.CONNECTOR,
     aws_cur.CONNECTOR,
+    focus.CONNECTOR,
     mistral_usage.CONNECTOR,
     runway_usage.CONNECTOR,
     google_ads.CONNECTOR,
     meta_ads.CONNECTOR,
     linkedin_ads.CONNECTOR,
     tiktok_ads.CONNECTOR,
+    dv360.CONNECTOR,
+    microsoft_ads.CONNECTOR,
+    amazon_ads.CONNECTOR,
     *cloud_carbon.CONNECTORS,
+    elevenlabs_usage.CONNECTOR,
+    jasper_usage.CONNECTOR,
+    adobe_firefly.CONNECTOR,
     # seat-based AI assistants (#18)
     claude_analytics.CONNECTOR,
     chatgpt_workspace.CONNECTOR,

@@ -6,11 +6,12 @@ sets below are the contract with the dbt models and the data-quality checks.
 
 from __future__ import annotations
 
-import os
 from functools import cache
 from pathlib import Path
 
 import polars as pl
+
+from connectors.core.settings import setting
 
 CONNECTOR_SCHEMA_VERSION = "3"  # 2: cost_amount_net; 3: seat-tool activity types (#18)
 
@@ -45,6 +46,10 @@ ACTIVITY_UNITS: dict[str, str] = {
     "assistant_messages": "messages",  # ChatGPT Enterprise messages sent (workspace analytics)
     "assistant_events": "events",  # Gemini in Workspace feature uses (Admin SDK Reports)
     "assistant_active_user_days": "active_user_days",  # Microsoft 365 Copilot: last-activity dates only
+    # creative tools that report their own units, not physical ones (issue #18): converted to images,
+    # video seconds or tokens in dbt (seed factor_activity_conversions), never here
+    "generative_credits": "credits",
+    "generations": "generations",
 }
 ACTIVITY_TYPES = frozenset(ACTIVITY_UNITS)
 UNITS = frozenset(ACTIVITY_UNITS.values())
@@ -52,7 +57,8 @@ DEVICES = frozenset({"mobile", "tablet", "desktop", "tv", "other"})
 AD_FORMATS = frozenset({"display", "video", "ctv", "search", "social", "native", "audio"})
 VENDORS = frozenset(
     {"openai", "anthropic", "google", "azure", "aws", "mistral", "runway", "meta", "linkedin", "tiktok"}
-    | {"microsoft"}  # seat tools (#18): Microsoft 365 Copilot
+    | {"elevenlabs", "jasper", "adobe"}  # creative tools (issue #18)
+    | {"microsoft", "amazon"}  # the ad businesses (Microsoft Advertising, Amazon Ads), apart from the clouds
 )
 
 UTC_TS = pl.Datetime("us", "UTC")
@@ -299,7 +305,7 @@ def _bounds(path: str) -> dict[str, float]:
 
 def bounds_origin() -> str:
     """The bounds file in force: ``EWH_PLAUSIBILITY_BOUNDS`` (a CSV like the default), else the default."""
-    return os.environ.get("EWH_PLAUSIBILITY_BOUNDS") or str(PLAUSIBILITY_FILE)
+    return setting("EWH_PLAUSIBILITY_BOUNDS") or str(PLAUSIBILITY_FILE)
 
 
 def plausibility_bounds() -> dict[str, float]:

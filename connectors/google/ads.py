@@ -68,7 +68,6 @@ import codecs
 import os
 import re
 from datetime import date, datetime, timedelta
-from functools import cache
 from pathlib import PurePath
 from urllib.parse import urlsplit
 
@@ -76,7 +75,7 @@ import polars as pl
 import requests
 
 from connectors.core.base import ApiExport, Connector, ExportFormatError, ParsedExport
-from connectors.core.countries import google_ads_country_to_alpha3
+from connectors.core.countries import country_to_alpha3, google_ads_country_to_alpha3
 from connectors.core.frames import (
     Measure,
     decode_text,
@@ -466,19 +465,6 @@ NUMERIC = ["impressions", "cost", "clicks", "conversions", "conversion_value", "
 DAY_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%b %d, %Y", "%a, %b %d, %Y", "%B %d, %Y")
 
 
-@cache
-def _country_names() -> dict[str, str]:
-    """English country names as the UI writes them (lower case) -> ISO alpha-3."""
-    import pycountry
-
-    names: dict[str, str] = {}
-    for country in pycountry.countries:
-        for attr in ("name", "common_name", "official_name"):
-            if hasattr(country, attr):
-                names[getattr(country, attr).lower()] = country.alpha_3
-    return names | {"russia": "RUS", "turkey": "TUR", "united states of america": "USA"}
-
-
 def _header(lines: list[str], file: str) -> tuple[int, str, dict[str, str], bool]:
     """(line index of the header, separator, canonical name -> label, German labels?)."""
     day_labels = {label for labels in LABELS["day"] for label in labels}
@@ -613,10 +599,7 @@ def _parse_ui_csv(raw: bytes, file: str) -> ParsedExport:
         .str.to_lowercase()
         .replace_strict(UI_CHANNELS, default=None, return_dtype=pl.String)
         .alias("channel"),
-        pl.col("country_label")
-        .str.to_lowercase()
-        .replace_strict(_country_names(), default=None, return_dtype=pl.String)
-        .alias("country"),
+        country_to_alpha3(pl.col("country_label")).alias("country"),
         pl.col("campaign_id").fill_null(pl.col("campaign_name")).alias("_campaign_key"),
         # a cost cell that is there but unreadable voids the impressions, so the record is quarantined
         pl.when(pl.col("_cost_text").is_not_null() & pl.col("cost").is_null())

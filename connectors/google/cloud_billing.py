@@ -37,13 +37,13 @@ import polars as pl
 
 from connectors.core import cloud_regions
 from connectors.core.base import Connector, ExportFormatError, ParsedExport, numbered_parts
+from connectors.core.cloud_ai_models import gcp_sku_activity, gcp_sku_model
 from connectors.core.frames import (
     covered_days,
     ensure_columns,
     json_attributes,
     json_problem,
     natural_key,
-    normalise_model,
     read_csv_rows,
     read_table_rows,
     require_columns,
@@ -182,12 +182,6 @@ CHARS_PER_TOKEN = 4.0  # Google's rule of thumb for Gemini; used only for legacy
 # "global" pin no grid and stay null.
 REGION_COUNTRY = cloud_regions.GCP_REGION_COUNTRY
 
-# The model named in a SKU description: a family word followed by version and variant words.
-MODEL_PATTERN = (
-    r"(?i)\b((?:gemini|gemma|imagen|veo|lyria)"
-    r"(?:[ \-]+(?:\d+(?:\.\d+)?|pro|flash|lite|image|embedding|ultra|fast|tts|live|preview|nano)\b)+)"
-)
-
 
 # --------------------------------------------------------------------------------------------- reading
 def _read(raw: bytes, file: str) -> tuple[pl.DataFrame, str]:
@@ -317,30 +311,6 @@ def _unit_multiplier(unit: pl.Expr, *, seconds: pl.Expr) -> pl.Expr:
     return number.fill_null(1.0) * scale * time
 
 
-def _classify(sku: pl.Expr, model: pl.Expr) -> pl.Expr:
-    """SKU description -> canonical activity type; null means a money-only line (spend)."""
-    d = sku.str.to_lowercase()
-    token = d.str.contains(r"\btokens?\b")
-    genai = model.is_not_null() | token | d.str.contains(r"\bcharacters?\b")
-    return (
-        pl.when(~genai | d.str.contains(r"storage"))
-        .then(pl.lit(None, pl.String))
-        .when(d.str.contains(r"embed"))
-        .then(pl.lit("embedding_tokens"))
-        .when(~token & d.str.contains(r"image count|image generation|images? generated|^imagen|\bimagen\b"))
-        .then(pl.lit("images"))
-        .when(~token & d.str.contains(r"\bveo\b|video generation"))
-        .then(pl.lit("video_seconds"))
-        .when(d.str.contains(r"cach"))
-        .then(pl.lit("llm_cached_input_tokens"))
-        .when(d.str.contains(r"\boutput\b|thinking"))
-        .then(pl.lit("llm_output_tokens"))
-        .when(d.str.contains(r"\binput\b"))
-        .then(pl.lit("llm_input_tokens"))
-        .otherwise(pl.lit(None, pl.String))
-    )
-
-
 def _sku_details(sku: pl.Expr) -> list[pl.Expr]:
     """What the SKU description says beyond the token class: modality, context length, mode, endpoint."""
     d = sku.str.to_lowercase()
@@ -413,10 +383,7 @@ def parse(raw: bytes, file: str) -> ParsedExport:
             ai = ai.with_columns(pl.coalesce("credits_amount", summed).alias("credits_amount"))
             exported.add("credits_amount")
 
-    model_raw = pl.col("sku_description").str.extract(MODEL_PATTERN, 1)
-    model = normalise_model(model_raw.str.replace_all(r"[ \-]+", "-")).str.replace(
-        r"^(imagen-.*)-image$", "$1"
-    )
+    model_raw, model = gcp_sku_model(pl.col("sku_description"))
     ai = ai.with_columns(
         model_raw.alias("model_raw"),
         model.alias("model"),
@@ -428,7 +395,7 @@ def parse(raw: bytes, file: str) -> ParsedExport:
     )
     ai = ai.with_columns(
         pl.when(pl.col("cost_type").is_null() | (pl.col("cost_type").str.to_lowercase() == "regular"))
-        .then(_classify(pl.col("sku_description"), pl.col("model")))
+        .then(gcp_sku_activity(pl.col("sku_description"), pl.col("model")))
         .alias("_activity")
     )
     seconds = pl.col("_activity") == "video_seconds"

@@ -18,7 +18,8 @@ from __future__ import annotations
 import polars as pl
 
 from connectors.core.base import Connector, ExportFormatError, ParsedExport
-from connectors.core.frames import json_bytes, json_is_array, natural_key, read_json_document
+from connectors.core.frames import natural_key
+from connectors.core.json_pages import explode_pages, read_pages
 from connectors.core.pseudonym import scrub_json
 from connectors.core.schema import PARSED_SCHEMA, UTC_TS, conform
 
@@ -39,22 +40,15 @@ def _param(name: str) -> pl.Expr:
 
 
 def parse(raw: bytes, file: str) -> ParsedExport:
-    pages = read_json_document(SOURCE, file, raw)
-    is_array = json_is_array(json_bytes(SOURCE, file, raw))
+    pages = read_pages(SOURCE, file, raw)
     if "items" not in pages.columns:  # a page with no activity omits "items"
         if "kind" not in pages.columns:
             raise ExportFormatError(SOURCE, file, "no 'kind' or 'items': not an activities.list response")
         return ParsedExport(DATASET, conform(pl.DataFrame(), PARSED_SCHEMA), [], 0)
-    page = pl.concat_str(pl.lit("/"), pl.col("_page").cast(pl.String)) if is_array else pl.lit("")
     items = (
-        pages.with_row_index("_page")
-        .with_columns(pl.int_ranges(pl.col("items").list.len()).alias("_item"))
-        .explode("items", "_item")
+        explode_pages(pages, pl.col("items"), "items", "items")
         .filter(pl.col("items").is_not_null())
-        .with_columns(
-            pl.concat_str(page, pl.lit("/items/"), pl.col("_item").cast(pl.String)).alias("_record")
-        )
-        .select("_record", "items")
+        .select(pl.col("_pointer").alias("_record"), "items")
         .unnest("items")
     )
     for field in ("id", "actor", "events"):

@@ -29,6 +29,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from connectors.core.settings import setting
+
 ARCHIVE = ".archive"
 REJECTED = ".rejected"
 IN_PROGRESS_SUFFIXES = (".part", ".tmp", ".partial", ".crdownload", ".download", "~")
@@ -63,7 +65,7 @@ class Scan:
 
 def quiet_seconds() -> float:
     """``EWH_INBOX_QUIET_SECONDS``: how long a file must be left alone before it is landed."""
-    return float(os.environ.get("EWH_INBOX_QUIET_SECONDS") or DEFAULT_QUIET_SECONDS)
+    return float(setting("EWH_INBOX_QUIET_SECONDS") or DEFAULT_QUIET_SECONDS)
 
 
 def shown(name: str) -> str:

@@ -15,7 +15,6 @@ revise recent days), to yesterday; a first run starts ``initial_days`` ago. Re-l
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -24,6 +23,7 @@ import polars as pl
 
 from connectors.core.base import Connector
 from connectors.core.config import Paths
+from connectors.core.settings import setting
 from connectors.landing.zone import IngestResult, LandingBatch, ingest_folder, init_landing, read_manifest
 
 API_MARKER = "_api_"  # API exports are named <report>_api_<first>_<last>.json
@@ -87,4 +87,4 @@ def ingest_source(
 
 
 def _credential_set(connector: Connector) -> bool:
-    return bool(os.environ.get(connector.credential_variable or "", "").strip())
+    return bool((setting(connector.credential_variable or "") or "").strip())

@@ -35,7 +35,6 @@ before it starts) quarantines its element with the reason. The days an API expor
 
 from __future__ import annotations
 
-import codecs
 import os
 from datetime import date, timedelta
 
@@ -47,12 +46,12 @@ from connectors.core.frames import (
     ensure_columns,
     json_attributes,
     natural_key,
-    read_json_document,
     require_columns,
     spread_over_days,
     unpivot_measures,
 )
-from connectors.core.http import ConfigError, Credential, build_session, pages_as_export, request_json
+from connectors.core.http import Credential, build_session, numeric_ids, request_json
+from connectors.core.json_pages import explode_pages, read_pages
 from connectors.core.schema import MONEY, PARSED_SCHEMA, UTC_TS, conform
 
 SOURCE = "linkedin_ads"
@@ -95,26 +94,19 @@ CURRENCY_UNKNOWN = (
 
 def _read_elements(raw: bytes, file: str) -> pl.DataFrame:
     """One row per ``elements[]`` item with ``_pointer`` = ``_record`` (``[/<response>]/elements/<i>``)."""
-    responses = read_json_document(SOURCE, file, raw)
-    is_array = raw.removeprefix(codecs.BOM_UTF8).lstrip()[:1] == b"["
+    responses = read_pages(SOURCE, file, raw)
     if "elements" not in responses.columns:
         raise ExportFormatError(SOURCE, file, "no 'elements' array: not an adAnalytics response")
     if not isinstance(responses.schema["elements"], pl.List):
         raise ExportFormatError(SOURCE, file, "'elements' is not an array")
-    prefix = pl.concat_str(pl.lit("/"), pl.col("_response").cast(pl.String)) if is_array else pl.lit("")
-    exploded = (
-        responses.with_row_index("_response")
-        .select("_response", "elements")
-        .with_columns(pl.int_ranges(pl.col("elements").list.len()).alias("_element"))
-        .explode("elements", "_element")
-        .filter(pl.col("elements").is_not_null())
+    exploded = explode_pages(responses, pl.col("elements"), "elements", "elements").filter(
+        pl.col("elements").is_not_null()
     )
     if exploded.is_empty():
         return pl.DataFrame()
     if not isinstance(exploded.schema["elements"], pl.Struct):
         raise ExportFormatError(SOURCE, file, "'elements' holds values that are not objects")
-    pointer = pl.concat_str(prefix, pl.lit("/elements/"), pl.col("_element").cast(pl.String))
-    return exploded.with_columns(pointer.alias("_pointer"), pointer.alias("_record")).unnest("elements")
+    return exploded.drop("_page").with_columns(pl.col("_pointer").alias("_record")).unnest("elements")
 
 
 def _day(frame: pl.DataFrame, part: str) -> pl.Expr:
@@ -251,14 +243,7 @@ FIELDS = ["dateRange", "pivotValues", *METRICS]
 
 def account_urns() -> list[str]:
     """Ad account ids from ``LINKEDIN_AD_ACCOUNT_IDS``: comma separated, bare ids or account URNs."""
-    raw = os.environ.get(ACCOUNTS_VARIABLE, "")
-    ids = [part.strip().removeprefix(ACCOUNT_URN) for part in raw.split(",") if part.strip()]
-    if not ids:
-        raise ConfigError(f"[{SOURCE}] environment variable {ACCOUNTS_VARIABLE} is not set")
-    bad = [i for i in ids if not i.isdigit()]
-    if bad:
-        raise ConfigError(f"[{SOURCE}] {ACCOUNTS_VARIABLE} holds ids that are not numeric: {bad}")
-    return [f"{ACCOUNT_URN}{i}" for i in ids]
+    return [f"{ACCOUNT_URN}{i}" for i in numeric_ids(SOURCE, ACCOUNTS_VARIABLE, prefix=ACCOUNT_URN)]
 
 
 def _restli_date(day: date) -> str:
@@ -304,7 +289,7 @@ def fetch(first: date, end: date) -> list[ApiExport]:
         )
         for urn in urns
     ]
-    return [ApiExport(f"{DATASET}_api_{first}_{last}.json", pages_as_export(responses))]
+    return [ApiExport.of_pages(DATASET, first, end, responses)]
 
 
 CONNECTOR = Connector(

@@ -93,10 +93,8 @@ from connectors.core.frames import (
     Measure,
     decode_text,
     ensure_columns,
-    explode_buckets,
     natural_key,
     read_csv_rows,
-    read_json_pages,
     require_columns,
     skip_records,
     spread_over_days,
@@ -107,10 +105,12 @@ from connectors.core.http import (
     Credential,
     VendorResponseError,
     build_session,
-    pages_as_export,
+    numeric_ids,
     paginate,
     request_json,
+    url_path,
 )
+from connectors.core.json_pages import explode_buckets, read_data_pages
 from connectors.core.schema import MONEY, PARSED_SCHEMA, UTC_TS, conform
 
 SOURCE = "meta_ads"
@@ -434,13 +434,13 @@ def _window(file: str) -> tuple[str | None, list[date]]:
 
 
 def _parse_api(raw: bytes, file: str) -> ParsedExport:
-    pages, is_array = read_json_pages(SOURCE, file, raw)
+    pages = read_data_pages(SOURCE, file, raw)
     account_from_name, window_days = _window(file)
     fallback = f"act_{account_from_name}" if account_from_name else API_DATASET
     inner = pages.schema["data"].inner
     if not isinstance(inner, (pl.Struct, pl.Null)):
         raise ExportFormatError(SOURCE, file, "'data' holds values that are not Insights records")
-    records = explode_buckets(pages, is_array) if isinstance(inner, pl.Struct) else pl.DataFrame()
+    records = explode_buckets(pages) if isinstance(inner, pl.Struct) else pl.DataFrame()
     if records.is_empty():
         return ParsedExport(fallback, conform(pl.DataFrame(), PARSED_SCHEMA), window_days, 0)
     count = records.height  # records as read, before anything is filtered
@@ -732,11 +732,6 @@ class MetaRateLimitError(VendorResponseError):
     """Meta throttled the call (error codes 4/17/32/613/80000-80014): retry in a later run."""
 
 
-def _path(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}{parts.path}"
-
-
 def _int(value) -> int | None:
     try:
         return int(value)
@@ -760,15 +755,12 @@ class _MetaResponses:
     """A requests response hook: Meta's error codes -> our errors; remembers the last usage headers.
 
     It runs after the adapter's retries, inside ``session.request``, so the errors it raises pass through
-    ``request_json`` unchanged (it only wraps requests' own exceptions).
+    ``request_json`` unchanged (it only wraps requests' own exceptions); like every error of the shared
+    client, their text is redacted when they are built (the token is a declared credential).
     """
 
-    def __init__(self, token: str) -> None:
-        self._token = token
+    def __init__(self) -> None:
         self.usage: dict[str, str] = {}
-
-    def clean(self, text: object) -> str:
-        return str(text or "").replace(self._token, "[redacted]")[:300]
 
     def __call__(self, response, *args, **kwargs):
         self.usage = {h: response.headers[h] for h in USAGE_HEADERS if h in response.headers}
@@ -781,8 +773,10 @@ class _MetaResponses:
         if not isinstance(error, dict):
             return response
         code, subcode = _int(error.get("code")), _int(error.get("error_subcode"))
-        where = f"[{SOURCE}] {response.request.method} {_path(response.url)} returned {response.status_code}"
-        message = self.clean(error.get("message"))
+        where = (
+            f"[{SOURCE}] {response.request.method} {url_path(response.url)} returned {response.status_code}"
+        )
+        message = str(error.get("message") or "")[:300]
         what = message if message.startswith("(#") else f"(#{code}) {message}"
         if code in TOKEN_CODES:
             raise ConfigError(f"{where} {what}: invalid or expired access token, check {CREDENTIAL.variable}")
@@ -828,17 +822,6 @@ def _settings() -> tuple[str, str, float, float]:
     return level, ",".join(breakdowns), max(poll, 0.0), max(max_wait, 0.0)
 
 
-def _account_ids() -> list[str]:
-    raw = os.environ.get(ACCOUNTS_VARIABLE, "")
-    ids = [a.strip().removeprefix("act_") for a in raw.split(",") if a.strip()]
-    if not ids:
-        raise ConfigError(f"[{SOURCE}] environment variable {ACCOUNTS_VARIABLE} is not set")
-    bad = [a for a in ids if not a.isdigit()]
-    if bad:
-        raise ConfigError(f"[{SOURCE}] {ACCOUNTS_VARIABLE}: ad account ids must be numbers (got {bad})")
-    return list(dict.fromkeys(ids))
-
-
 def _scrub(page: dict) -> dict:
     """Drop any access_token the vendor echoes in paging URLs before the page is archived."""
     paging = page.get("paging")
@@ -860,25 +843,20 @@ class _Graph:
     def __init__(self) -> None:
         self.base = os.environ.get("META_BASE_URL", DEFAULT_BASE_URL).rstrip("/")
         self.token = CREDENTIAL.value(SOURCE)
-        self.hook = _MetaResponses(self.token)
+        self.hook = _MetaResponses()
         self.session = build_session(allowed_methods=frozenset({"GET", "POST"}))
         self.session.hooks["response"].append(self.hook)
 
     def call(self, method: str, path: str, params: dict | None = None) -> dict:
-        try:
-            return request_json(
-                self.session,
-                method,
-                f"{self.base}/{API_VERSION}{path}",
-                source=SOURCE,
-                credential=CREDENTIAL,
-                headers={"Authorization": f"Bearer {self.token}"},
-                params=params,
-            )
-        except (ConfigError, VendorResponseError) as exc:
-            if self.token in str(exc):  # never let a vendor echo of the token reach a log
-                raise type(exc)(str(exc).replace(self.token, "[redacted]")) from None
-            raise
+        return request_json(
+            self.session,
+            method,
+            f"{self.base}/{API_VERSION}{path}",
+            source=SOURCE,
+            credential=CREDENTIAL,
+            headers={"Authorization": f"Bearer {self.token}"},
+            params=params,
+        )
 
     def start(self, account: str, params: dict) -> str:
         body = self.call("POST", f"/act_{account}/insights", params)
@@ -901,7 +879,7 @@ class _Graph:
                     return status
                 if state in FAILED:
                     details = ", ".join(
-                        f"{k}={self.hook.clean(status[k])}"
+                        f"{k}={str(status[k])[:300]}"
                         for k in FAILURE_FIELDS
                         if status.get(k) not in (None, "")
                     )
@@ -939,7 +917,7 @@ class _Graph:
 def fetch(first: date, end: date) -> list[ApiExport]:
     """One async Insights report per ad account for [first, end), all fetched before anything lands."""
     level, breakdowns, poll, max_wait = _settings()
-    accounts = _account_ids()
+    accounts = numeric_ids(SOURCE, ACCOUNTS_VARIABLE, prefix="act_")
     graph = _Graph()
     last = end - timedelta(days=1)
     params = {
@@ -955,12 +933,12 @@ def fetch(first: date, end: date) -> list[ApiExport]:
     for account in accounts:
         run_id = graph.start(account, params)
         graph.wait(run_id, poll, max_wait)
-        raw = pages_as_export(graph.pages(run_id))
-        if graph.token.encode() in raw:
+        export = ApiExport.of_pages(f"insights_act_{account}", first, end, graph.pages(run_id))
+        if graph.token.encode() in export.raw:
             raise VendorResponseError(
                 f"[{SOURCE}] act_{account}: the response echoes the access token; not archived"
             )
-        exports.append(ApiExport(f"insights_act_{account}_api_{first}_{last}.json", raw))
+        exports.append(export)
     return exports
 
 

@@ -32,6 +32,8 @@ import polars as pl
 
 from connectors.core import cloud_regions
 from connectors.core.base import Connector, ExportFormatError, ParsedExport, numbered_parts
+from connectors.core.cloud_ai_models import AZURE_UNKNOWN_TOKENS as UNKNOWN_TOKENS
+from connectors.core.cloud_ai_models import azure_meter_facts
 from connectors.core.frames import (
     json_attributes,
     natural_key,
@@ -103,32 +105,6 @@ REGION_COUNTRY = cloud_regions.AZURE_REGION_COUNTRY
 # older display spellings of region names seen in exports -> the normalised name
 REGION_ALIASES = cloud_regions.AZURE_REGION_ALIASES
 
-# Direction and cache words of meter names, as Azure abbreviates them (``Inp``, ``Inpt``, ``Outp``,
-# ``outpt``, ``Opt``; ``cached``, ``cchd``, ``cd``; ``cache writes``)
-INPUT_WORDS = ("inp", "inpt", "input")
-OUTPUT_WORDS = ("outp", "outpt", "opt", "out", "output")
-CACHED_WORDS = ("cached", "cchd", "ccchd", "cd", "cache")
-CACHE_WRITE_PATTERN = r"\bcache (write|writes|wr)\b|\bcw\b"
-# last words of meters counted in something other than tokens
-NON_TOKEN_NOUNS = ["image", "images", "second", "seconds", "hour", "hours", "hr", "minute", "minutes"]
-NON_TOKEN_NOUNS += ["character", "characters", "unit", "units", "ccu", "request", "requests", "month", "day"]
-# placeholder activity of a token meter without a readable direction (quarantined with a named reason)
-UNKNOWN_TOKENS = "tokens_of_unknown_direction"
-
-# UnitOfMeasure pack-size suffixes
-SCALE = {"": 1.0, "k": 1e3, "m": 1e6, "b": 1e9}
-# words of a meter name that are not part of the model id
-MODEL_STOPWORDS = [
-    # direction, cache, batch, deployment type
-    *["inp", "inpt", "input", "outp", "opt", "out", "output", "outpt", "cached", "cchd", "ccchd", "cd"],
-    *["cache", "write", "writes", "context", "short", "long", "shortco", "longco"],
-    *["batch", "glbl", "gl", "global", "dzone", "dz", "data", "zone", "datazone", "regnl", "rg"],
-    *["regional", "dzn", "provisioned", "managed", "unit", "units", "ptu", "ccu"],
-    # unit words and pack sizes
-    *["tokens", "token", "images", "second", "seconds", "hour", "hours", "characters", "1k", "1m"],
-    *["10k", "100", "ep", "std", "hd", "lowres", "highres", "low", "medium", "high", "res", "aud", "txt"],
-]
-
 
 def _resolve(frame: pl.DataFrame) -> dict[str, str]:
     """Internal name -> the file's header for it (case-insensitive, first accepted alias present)."""
@@ -180,20 +156,6 @@ def _region() -> pl.Expr:
     return region.replace(REGION_ALIASES)
 
 
-def _pack_size() -> tuple[pl.Expr, pl.Expr]:
-    """(multiplier, unit word) of ``UnitOfMeasure``.
-
-    ``10K`` -> (10000, ''), ``1K Tokens`` -> (1000, 'tokens'), ``1/Hour`` -> (1, 'hour'),
-    ``100`` -> (100, '').
-    """
-    uom = _lower("unit_of_measure").str.replace_all(",", "")
-    parts = uom.str.extract_groups(r"^(\d+(?:\.\d+)?)?\s*([kmb])?\b\s*/?\s*(.*)$")
-    number = parts.struct.field("1").cast(pl.Float64, strict=False).fill_null(1.0)
-    suffix = parts.struct.field("2").fill_null("")
-    scale = suffix.replace_strict(SCALE, default=1.0, return_dtype=pl.Float64)
-    return number * scale, parts.struct.field("3").fill_null("").str.strip_chars()
-
-
 def _is_ai_line() -> pl.Expr:
     """Azure OpenAI / Foundry model lines.
 
@@ -218,100 +180,6 @@ def _is_ai_line() -> pl.Expr:
         | ((category == "") & cognitive & is_openai)
         | marketplace
     )
-
-
-def _meter_facts() -> list[pl.Expr]:
-    """Columns derived from the meter name and unit: kind of usage, deployment type, batch, model."""
-    meter = _lower("meter_name")
-    words = meter.str.replace_all(r"[\s_/()-]+", " ").str.strip_chars()
-    padded = pl.concat_str(pl.lit(" "), words, pl.lit(" "))
-
-    def has(*tokens: str) -> pl.Expr:
-        return padded.str.contains(" (" + "|".join(tokens) + ") ")
-
-    multiplier, uom_word = _pack_size()
-    last_word = words.str.extract(r"(\w+)$")
-    noun = pl.when(uom_word != "").then(uom_word).otherwise(last_word).str.replace(r"s$", "")
-    described = pl.concat_str([meter, _lower("product_name"), _lower("meter_subcategory")], separator=" ")
-    is_input = has(*INPUT_WORDS)
-    is_output = has(*OUTPUT_WORDS)
-    is_cache_write = words.str.contains(CACHE_WRITE_PATTERN)
-    is_cached = has(*CACHED_WORDS) & ~is_cache_write
-    is_embedding = described.str.contains(r"embedding|\bada\b")
-    # a token meter says "Tokens" (in its name or unit), or is a bare pack size (1K, 1M) priced per input or
-    # output: "GPT 5.6 Sol short context cache writes input Global" (UoM 1M)
-    bare_pack = (uom_word == "") & ~last_word.is_in(NON_TOKEN_NOUNS) & ~noun.is_in(NON_TOKEN_NOUNS)
-    is_tokens = (noun == "token") | (bare_pack & (multiplier >= 1e3) & (is_input | is_output | is_cached))
-    seconds_per = (
-        pl.when(noun.is_in(["hour", "hr"]))
-        .then(3600.0)
-        .when(noun.is_in(["minute", "min"]))
-        .then(60.0)
-        .when(noun.is_in(["second", "sec"]))
-        .then(1.0)
-    )
-    activity = (
-        pl.when(is_tokens & is_embedding)
-        .then(pl.lit("embedding_tokens"))
-        .when(is_tokens & is_cache_write)
-        .then(pl.lit("llm_cache_write_tokens"))
-        .when(is_tokens & is_cached)
-        .then(pl.lit("llm_cached_input_tokens"))
-        .when(is_tokens & is_output)
-        .then(pl.lit("llm_output_tokens"))
-        .when(is_tokens & is_input)
-        .then(pl.lit("llm_input_tokens"))
-        .when(is_tokens)  # a token meter whose direction this reader cannot tell: quarantined, never spend
-        .then(pl.lit(UNKNOWN_TOKENS))
-        .when(noun == "image")
-        .then(pl.lit("images"))
-        .when(seconds_per.is_not_null() & described.str.contains(r"sora|video"))
-        .then(pl.lit("video_seconds"))
-        .when(seconds_per.is_not_null() & described.str.contains(r"whisper|transcri|speech to text|stt"))
-        .then(pl.lit("audio_seconds"))
-        .when((noun == "character") & described.str.contains(r"tts|speech|voice"))
-        .then(pl.lit("tts_characters"))
-        .otherwise(pl.lit("spend"))
-    )
-    unit_factor = pl.when(activity.is_in(["video_seconds", "audio_seconds"])).then(seconds_per).otherwise(1.0)
-    deployment = (
-        pl.when(has("glbl", "gl", "global"))
-        .then(pl.lit("global"))
-        .when(has("dzone", "dz", "dzn", "datazone") | words.str.contains("data zone"))
-        .then(pl.lit("data_zone"))
-        .when(has("regnl", "rg", "regional"))
-        .then(pl.lit("regional"))
-        .when(_lower("meter_region") == "global")
-        .then(pl.lit("global"))
-    )
-    return [
-        activity.alias("activity_type"),
-        (multiplier * unit_factor).alias("_multiplier"),
-        deployment.alias("deployment_type"),
-        has("batch").alias("batch"),
-        _model(words, described.str.contains(r"openai|gpt")).alias("_model"),
-    ]
-
-
-def _model(words: pl.Expr, is_gpt_product: pl.Expr) -> pl.Expr:
-    """Model id from the meter name: the words that are not direction/deployment/unit/snapshot markers.
-
-    ``gpt-4o-mini-0718-Batch-Inp-glbl Tokens`` -> ``gpt-4o-mini``; ``gpt 4.1 Inp glbl Tokens`` ->
-    ``gpt-4.1``; ``5.4 mini cd Inp Gl 1M Tokens`` -> ``gpt-5.4-mini``; ``Sora 2 dzone Second`` -> ``sora-2``.
-    """
-    kept = (
-        words.str.split(" ")
-        .list.eval(
-            pl.element().filter(
-                ~pl.element().is_in(MODEL_STOPWORDS) & ~pl.element().str.contains(r"^(\d{4}|\d+[km])$")
-            )
-        )
-        .list.join("-")
-    )
-    # GPT-5.x meters drop the family name ("5.4 mini cd Inp Gl 1M Tokens" under "Azure OpenAI GPT5")
-    versioned = pl.when(is_gpt_product).then(kept.str.replace(r"^(\d+(\.\d+)?)(-|$)", "gpt-$1$3"))
-    named = pl.coalesce(versioned, kept).str.replace(r"^image-(dall-e)", "$1").str.replace(r"-regional$", "")
-    return pl.when(named != "").then(named)
 
 
 def _require(lines: pl.DataFrame, found: dict[str, str], file: str) -> None:
@@ -359,7 +227,13 @@ def parse(raw: bytes, file: str) -> ParsedExport:
         return ParsedExport(dataset, conform(pl.DataFrame(), PARSED_SCHEMA), days, frame.height, skipped)
 
     ai = ai.with_columns(
-        *_meter_facts(),
+        *azure_meter_facts(
+            _lower("meter_name"),
+            _lower("product_name"),
+            _lower("meter_subcategory"),
+            _lower("unit_of_measure"),
+            _lower("meter_region"),
+        ),
         _region().alias("_region"),
         _text("cost").str.replace_all(",", "").cast(MONEY, strict=False).alias("_cost"),
         _text("quantity").cast(pl.Float64, strict=False).alias("_quantity"),

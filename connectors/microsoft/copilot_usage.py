@@ -21,7 +21,8 @@ from __future__ import annotations
 import polars as pl
 
 from connectors.core.base import Connector, ExportFormatError, ParsedExport
-from connectors.core.frames import json_bytes, json_is_array, natural_key, read_json_document
+from connectors.core.frames import natural_key
+from connectors.core.json_pages import explode_pages, read_pages
 from connectors.core.pseudonym import scrub_json
 from connectors.core.schema import PARSED_SCHEMA, UTC_TS, conform
 
@@ -47,20 +48,13 @@ def _date(column: str) -> pl.Expr:
 
 
 def parse(raw: bytes, file: str) -> ParsedExport:
-    responses = read_json_document(SOURCE, file, raw)
-    is_array = json_is_array(json_bytes(SOURCE, file, raw))
+    responses = read_pages(SOURCE, file, raw)
     if "value" not in responses.columns or not isinstance(responses.schema["value"], pl.List):
         raise ExportFormatError(SOURCE, file, "no 'value' array: not a Graph report response")
-    prefix = pl.concat_str(pl.lit("/"), pl.col("_page").cast(pl.String)) if is_array else pl.lit("")
     users = (
-        responses.with_row_index("_page")
-        .with_columns(pl.int_ranges(pl.col("value").list.len()).alias("_user"))
-        .explode("value", "_user")
+        explode_pages(responses, pl.col("value"), "value", "value")
         .filter(pl.col("value").is_not_null())
-        .with_columns(
-            pl.concat_str(prefix, pl.lit("/value/"), pl.col("_user").cast(pl.String)).alias("_record")
-        )
-        .select("_record", "value")
+        .select(pl.col("_pointer").alias("_record"), "value")
     )
     if users.is_empty():
         return ParsedExport(DATASET, conform(pl.DataFrame(), PARSED_SCHEMA), [], 0)

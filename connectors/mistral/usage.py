@@ -24,7 +24,7 @@ objects lack ``timestamp`` or ``value`` rejects the file naming it (``require_co
 
 Every element of an entry list is a record (``_record`` = its JSON pointer, ``raw_records`` counts them
 all): a null element is skipped with a reason, an entry with a null value or an undated one is
-quarantined by its pointer. The document is read by ``frames.read_json_document`` (UTF-8 with or without
+quarantined by its pointer. The document is read by ``json_pages.read_pages`` (UTF-8 with or without
 a BOM, UTF-16; a truncated file is rejected saying where it ends).
 
 Quirks observed in public clients of this endpoint (3P-OBSERVED, not in Mistral's docs): newer entries
@@ -78,14 +78,12 @@ from connectors.core.base import Connector, ExportFormatError, ParsedExport
 from connectors.core.frames import (
     ensure_columns,
     json_attributes,
-    json_bytes,
-    json_is_array,
     natural_key,
     normalise_model,
-    read_json_document,
     require_columns,
     skip_records,
 )
+from connectors.core.json_pages import explode_pages, read_pages
 from connectors.core.schema import ACTIVITY_UNITS, MONEY, PARSED_SCHEMA, UTC_TS, conform
 
 SOURCE = "mistral_usage"
@@ -197,9 +195,8 @@ def _model_key(path: tuple[str, ...]) -> str | None:
     return path[-2] if len(path) >= 2 else None
 
 
-def _read_pages(raw: bytes, file: str) -> tuple[pl.DataFrame, bool]:
-    pages = read_json_document(SOURCE, file, raw)
-    is_array = json_is_array(json_bytes(SOURCE, file, raw))
+def _read_pages(raw: bytes, file: str) -> pl.DataFrame:
+    pages = read_pages(SOURCE, file, raw)
     categories = [c for c in pages.columns if c in CATEGORIES]
     if "prices" not in pages.columns or not categories:
         raise ExportFormatError(
@@ -208,29 +205,27 @@ def _read_pages(raw: bytes, file: str) -> tuple[pl.DataFrame, bool]:
             "no 'prices' list or none of the usage categories "
             f"{list(CATEGORIES)}: not a Mistral billing usage response",
         )
-    return pages.with_row_index("_page"), is_array
+    return pages
 
 
-def _explode_entries(pages: pl.DataFrame, path: tuple[str, ...], is_array: bool) -> pl.DataFrame:
+def _explode_entries(pages: pl.DataFrame, path: tuple[str, ...]) -> pl.DataFrame:
     expr = pl.col(path[0])
     for name in path[1:]:
         expr = expr.struct.field(name)
-    pointer = "/" + "/".join(_pointer_token(p) for p in path) + "/"
-    page_prefix = pl.concat_str(pl.lit("/"), pl.col("_page").cast(pl.String)) if is_array else pl.lit("")
-    entries = (
-        pages.select("_page", *PAGE_FIELDS, expr.alias("_entry"))
-        .with_columns(pl.int_ranges(pl.col("_entry").list.len()).alias("_index"))
-        .explode("_entry", "_index")
-        .filter(pl.col("_index").is_not_null())  # an empty list has no record
+    pointer = "/".join(_pointer_token(p) for p in path)
+    # an empty list has no record; a null entry is a record (counted, then skipped)
+    entries = explode_pages(pages, expr, "_entry", pointer, keep=PAGE_FIELDS)
+    return (
+        entries.rename({"_pointer": "_record"})
+        .with_columns(
+            pl.col("_entry").is_null().alias("_null_entry"),
+            pl.lit(path[0]).alias("category"),
+            pl.lit("/".join(path[:-1])).alias("category_path"),
+            pl.lit(_model_key(path), dtype=pl.String).alias("model_key"),
+            pl.lit(path[-1]).alias("list_group"),
+        )
+        .unnest("_entry")
     )
-    return entries.with_columns(
-        pl.concat_str(page_prefix, pl.lit(pointer), pl.col("_index").cast(pl.String)).alias("_record"),
-        pl.col("_entry").is_null().alias("_null_entry"),
-        pl.lit(path[0]).alias("category"),
-        pl.lit("/".join(path[:-1])).alias("category_path"),
-        pl.lit(_model_key(path), dtype=pl.String).alias("model_key"),
-        pl.lit(path[-1]).alias("list_group"),
-    ).unnest("_entry")
 
 
 def _event_type() -> pl.Expr:
@@ -314,7 +309,7 @@ def _days(pages: pl.DataFrame, usage_dates: pl.Series) -> list:
 
 
 def parse(raw: bytes, file: str) -> ParsedExport:
-    pages, is_array = _read_pages(raw, file)
+    pages = _read_pages(raw, file)
     pages = ensure_columns(pages, {c: pl.String() for c in PAGE_FIELDS})
     workspace_match = WORKSPACE_IN_NAME.search(PurePath(file).name)
     workspace = workspace_match.group(1) if workspace_match else None
@@ -325,7 +320,7 @@ def parse(raw: bytes, file: str) -> ParsedExport:
     ]
     paths = [p for c in categories for p in _entry_lists(pages.schema[c], (c,))]
     _require_entry_fields(file, pages.schema, paths)
-    frames = [_explode_entries(pages, path, is_array) for path in paths]
+    frames = [_explode_entries(pages, path) for path in paths]
     frames = [f for f in frames if f.height]
     if not frames:
         days = _days(pages, pl.Series([], dtype=pl.Date))

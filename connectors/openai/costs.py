@@ -11,23 +11,20 @@ to compare cost with usage. Quantities of other units stay in ``attributes`` (do
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import polars as pl
 
 from connectors.core.base import ApiExport, Connector, ExportFormatError, ParsedExport
 from connectors.core.frames import (
-    OPENAI_BUCKETS,
-    bucket_row_columns,
     coerce_columns,
     ensure_columns,
     json_attributes,
     natural_key,
     normalise_model,
     numeric_columns,
-    read_bucketed_results,
 )
-from connectors.core.http import pages_as_export
+from connectors.core.json_pages import OPENAI_BUCKETS, bucket_row_columns, read_bucketed_results
 from connectors.core.schema import PARSED_SCHEMA, conform
 from connectors.openai.usage import CREDENTIAL, openai_get_pages
 
@@ -147,7 +144,7 @@ def fetch(first: date, end: date) -> list[ApiExport]:
     pages = openai_get_pages(
         SOURCE, "/organization/costs", {"group_by[]": ["line_item", "project_id"]}, first, end
     )
-    return [ApiExport(f"costs_api_{first}_{end - timedelta(days=1)}.json", pages_as_export(pages))]
+    return [ApiExport.of_pages(DATASET, first, end, pages)]
 
 
 CONNECTOR = Connector(

@@ -15,26 +15,24 @@ and file/web search results are rejected by name (docs/sources.md).
 from __future__ import annotations
 
 import os
-from datetime import date, timedelta
+from datetime import date
 from pathlib import PurePath
 
 import polars as pl
 
 from connectors.core.base import ApiExport, Connector, ExportFormatError, ParsedExport
 from connectors.core.frames import (
-    OPENAI_BUCKETS,
     Measure,
-    bucket_row_columns,
     coerce_columns,
     epoch,
     json_attributes,
     natural_key,
     numeric_columns,
-    read_bucketed_results,
     require_columns,
     unpivot_measures,
 )
-from connectors.core.http import Credential, build_session, pages_as_export, paginate, request_json
+from connectors.core.http import Credential, get_pages
+from connectors.core.json_pages import OPENAI_BUCKETS, bucket_row_columns, read_bucketed_results
 from connectors.core.schema import PARSED_SCHEMA, conform
 
 SOURCE = "openai_usage"
@@ -219,21 +217,14 @@ DEFAULT_GROUP_BY = ["project_id", "user_id", "api_key_id", "model"]
 def openai_get_pages(source: str, path: str, params: dict, first: date, end: date) -> list[dict]:
     """Every page of one OpenAI organisation report for [first, end), fetched before anything lands."""
     base = os.environ.get("OPENAI_BASE_URL", DEFAULT_BASE_URL).rstrip("/")
-    session = build_session()
-    window = {"start_time": epoch(first), "end_time": epoch(end), "bucket_width": "1d", "limit": 31} | params
-
-    def page(cursor: str | None) -> dict:
-        return request_json(
-            session,
-            "GET",
-            f"{base}{path}",
-            source=source,
-            credential=CREDENTIAL,
-            headers={"Authorization": f"Bearer {CREDENTIAL.value(source)}"},
-            params=window | ({"page": cursor} if cursor else {}),
-        )
-
-    return list(paginate(page, source=source))
+    window = {"start_time": epoch(first), "end_time": epoch(end), "bucket_width": "1d", "limit": 31}
+    return get_pages(
+        f"{base}{path}",
+        source=source,
+        credential=CREDENTIAL,
+        headers={"Authorization": f"Bearer {CREDENTIAL.value(source)}"},
+        params=window | params,
+    )
 
 
 def fetch(first: date, end: date) -> list[ApiExport]:
@@ -243,9 +234,7 @@ def fetch(first: date, end: date) -> list[ApiExport]:
         pages = openai_get_pages(
             SOURCE, f"/organization/usage/{dataset}", {"group_by[]": group_by}, first, end
         )
-        exports.append(
-            ApiExport(f"{dataset}_api_{first}_{end - timedelta(days=1)}.json", pages_as_export(pages))
-        )
+        exports.append(ApiExport.of_pages(dataset, first, end, pages))
     return exports
 
 

@@ -68,15 +68,14 @@ from connectors.core.base import Connector, ExportFormatError, ParsedExport
 from connectors.core.frames import (
     covered_days,
     ensure_columns,
+    explode_indexed,
     json_attributes,
-    json_bytes,
-    json_is_array,
     natural_key,
     normalise_model,
-    read_json_document,
     require_columns,
     skip_records,
 )
+from connectors.core.json_pages import explode_pages, read_pages
 from connectors.core.schema import MONEY, PARSED_SCHEMA, UTC_TS, conform
 
 SOURCE = "runway_usage"
@@ -122,9 +121,8 @@ RATE_TABLE = pl.DataFrame(
 ATTRIBUTES = ["credits", "credit_rate", "credit_rate_max", "quantity_basis", "cost_basis"]
 
 
-def _read(raw: bytes, file: str) -> tuple[pl.DataFrame, bool]:
-    pages = read_json_document(SOURCE, file, raw)
-    is_array = json_is_array(json_bytes(SOURCE, file, raw))
+def _read(raw: bytes, file: str) -> pl.DataFrame:
+    pages = read_pages(SOURCE, file, raw)
     if "results" not in pages.columns:
         raise ExportFormatError(SOURCE, file, "no 'results' array: not an organization usage response")
     for name in ("results", BY_API_KEY):
@@ -138,24 +136,20 @@ def _read(raw: bytes, file: str) -> tuple[pl.DataFrame, bool]:
         if isinstance(dtype, pl.List) and isinstance(dtype.inner, pl.Struct):
             fields = [f.name for f in dtype.inner.fields]
             require_columns(SOURCE, file, fields, ["date", "usedCredits"], f"'{name}'")
-    return pages.with_row_index("_page"), is_array
+    return pages
 
 
-def _days_of(pages: pl.DataFrame, column: str, is_array: bool) -> pl.DataFrame:
+def _days_of(pages: pl.DataFrame, column: str) -> pl.DataFrame:
     """One row per day object of ``column`` (``results`` or ``resultsByApiKey``), with its JSON pointer."""
     dtype = pages.schema.get(column)
     if not (isinstance(dtype, pl.List) and isinstance(dtype.inner, pl.Struct)):
         return pl.DataFrame(schema={"_date": pl.Date, "_pointer": pl.String, "usedCredits": pl.Null})
-    page_prefix = pl.concat_str(pl.lit("/"), pl.col("_page").cast(pl.String)) if is_array else pl.lit("")
     return (
-        _explode(pages.select("_page", column), column, "_day")
+        explode_pages(pages, pl.col(column), column, column)
         .filter(pl.col(column).is_not_null())  # a null day object has no usage in it
         .unnest(column)
         .with_columns(
             pl.col("date").cast(pl.String).str.slice(0, 10).str.to_date(strict=False).alias("_date"),
-            pl.concat_str(page_prefix, pl.lit(f"/{column}/"), pl.col("_day").cast(pl.String)).alias(
-                "_pointer"
-            ),
         )
         .select("_date", "_pointer", "usedCredits")
     )
@@ -172,7 +166,7 @@ def _items(days: pl.DataFrame, file: str, key: str) -> pl.DataFrame:
         return pl.DataFrame(schema={"_date": pl.Date, "_record": pl.String, "_null_item": pl.Boolean})
     fields = [f.name for f in dtype.inner.fields]
     require_columns(SOURCE, file, fields, [key, "amount"], "'usedCredits'")
-    items = _explode(days, "usedCredits", "_item")
+    items = explode_indexed(days, "usedCredits", "_item")
     return items.with_columns(
         pl.concat_str(pl.col("_pointer"), pl.lit("/usedCredits/"), pl.col("_item").cast(pl.String)).alias(
             "_record"
@@ -181,20 +175,12 @@ def _items(days: pl.DataFrame, file: str, key: str) -> pl.DataFrame:
     ).unnest("usedCredits")
 
 
-def _explode(frame: pl.DataFrame, column: str, index: str) -> pl.DataFrame:
-    return (
-        frame.with_columns(pl.int_ranges(pl.col(column).list.len()).alias(index))
-        .explode(column, index)
-        .filter(pl.col(index).is_not_null())  # an empty list has no element
-    )
-
-
 def parse(raw: bytes, file: str) -> ParsedExport:
-    pages, is_array = _read(raw, file)
-    days_frame = _days_of(pages, "results", is_array)
+    pages = _read(raw, file)
+    days_frame = _days_of(pages, "results")
     days = covered_days(days_frame.get_column("_date").cast(UTC_TS))
     items = _items(days_frame, file, "model")
-    by_key = _items(_days_of(pages, BY_API_KEY, is_array), file, "apiKeyId")
+    by_key = _items(_days_of(pages, BY_API_KEY), file, "apiKeyId")
     skipped = pl.concat(
         [
             skip_records(items.filter("_null_item"), "null entry in usedCredits (no usage to land)"),

@@ -44,7 +44,6 @@ Dates are the advertiser-time-zone days TikTok reports: ``usage_start`` = that d
 
 from __future__ import annotations
 
-import codecs
 import json
 import os
 import re
@@ -60,7 +59,6 @@ from connectors.core.frames import (
     aggregate_to_day,
     json_attributes,
     natural_key,
-    read_json_document,
     require_columns,
     unpivot_measures,
 )
@@ -69,9 +67,10 @@ from connectors.core.http import (
     Credential,
     VendorResponseError,
     build_session,
-    pages_as_export,
+    numeric_ids,
     request_json,
 )
+from connectors.core.json_pages import explode_pages, read_pages
 from connectors.core.schema import MONEY, PARSED_SCHEMA, UTC_TS, conform
 
 SOURCE = "tiktok_ads"
@@ -81,9 +80,8 @@ VENDOR = "tiktok"
 SERVICE = "tiktok.ads"
 
 DIMENSIONS = ["advertiser_id", "campaign_id", "adgroup_id", "ad_id", "stat_time_day", "country_code"]
-METRIC_FIELDS = [
-    "advertiser_id",
-    "campaign_name",
+# the metrics the BASIC report is asked for (the AUDIENCE report asks for a subset, by country)
+BASIC_METRICS = [
     "currency",
     "spend",
     "impressions",
@@ -95,6 +93,7 @@ METRIC_FIELDS = [
     "video_views_p100",
     "average_video_play",
 ]
+METRIC_FIELDS = ["advertiser_id", "campaign_name", *BASIC_METRICS]
 KEY = ["account", "campaign_id", "adgroup_id", "ad_id", "stat_time_day", "country_code"]
 GROUP = ["account", "campaign_id", "adgroup_id", "ad_id", "usage_date"]
 IMPRESSIONS = [Measure("impressions", "ad_impressions", "impressions", required=True)]
@@ -134,8 +133,7 @@ _ADVERTISER = re.compile(r"_api_(\d+)_\d{4}-\d{2}-\d{2}_\d{4}-\d{2}-\d{2}\.json$
 def _read_records(raw: bytes, file: str) -> pl.DataFrame:
     """One row per ``data.list[]`` item: its dimensions and metrics as text, ``_pointer`` = ``_record``
     (``[/<response>]/data/list/<i>``). Metrics may be strings, numbers or ``"-"`` (not available)."""
-    pages = read_json_document(SOURCE, file, raw)
-    is_array = raw.removeprefix(codecs.BOM_UTF8).lstrip()[:1] == b"["
+    pages = read_pages(SOURCE, file, raw)
     if "data" not in pages.columns or not isinstance(pages.schema["data"], pl.Struct):
         raise ExportFormatError(SOURCE, file, "no 'data' object: not a report/integrated/get response")
     if "code" in pages.columns and pages.schema["code"].is_nested():
@@ -149,13 +147,8 @@ def _read_records(raw: bytes, file: str) -> pl.DataFrame:
     fields = {f.name: f.dtype for f in pages.schema["data"].fields}
     if "list" not in fields or not isinstance(fields["list"], pl.List):
         raise ExportFormatError(SOURCE, file, "'data' has no 'list' array of report rows")
-    prefix = pl.concat_str(pl.lit("/"), pl.col("_page").cast(pl.String)) if is_array else pl.lit("")
-    records = (
-        pages.with_row_index("_page")
-        .select("_page", pl.col("data").struct.field("list").alias("record"))
-        .with_columns(pl.int_ranges(pl.col("record").list.len()).alias("_item"))
-        .explode("record", "_item")
-        .filter(pl.col("record").is_not_null())
+    records = explode_pages(pages, pl.col("data").struct.field("list"), "record", "data/list").filter(
+        pl.col("record").is_not_null()
     )
     if records.is_empty():
         return pl.DataFrame()
@@ -181,10 +174,9 @@ def _read_records(raw: bytes, file: str) -> pl.DataFrame:
         if "advertiser_id" in parts and not parts["advertiser_id"].is_nested()
         else None
     )
-    pointer = pl.concat_str(prefix, pl.lit("/data/list/"), pl.col("_item").cast(pl.String))
     return records.select(
-        pointer.alias("_pointer"),
-        pointer.alias("_record"),
+        pl.col("_pointer"),
+        pl.col("_pointer").alias("_record"),
         # ids are dimensions, but a lower-level report names its parents among the metrics
         *[
             pl.coalesce(pick("dimensions", d, dims), pick("metrics", d, metrics)).alias(d)
@@ -418,34 +410,12 @@ MAX_PAGES = 1000
 RATE_LIMIT_CODES = frozenset({40100})  # "requests too frequent" (QPS/QPM/QPD) [3P-OBSERVED]
 TOKEN_CODES = frozenset({40102, 40104, 40105})  # token expired / empty / invalid or revoked [UNCONFIRMED]
 RATE_LIMIT_ATTEMPTS = 4  # 1 call + 3 retries, waiting 10 s, 20 s, 40 s (x EWH_HTTP_BACKOFF_FACTOR)
-BASIC_METRICS = [
-    "currency",
-    "spend",
-    "impressions",
-    "clicks",
-    "reach",
-    "video_play_actions",
-    "video_watched_2s",
-    "video_watched_6s",
-    "video_views_p100",
-    "average_video_play",
-]
 AUDIENCE_METRICS = ["spend", "impressions", "clicks"]
 # (report_type, dimensions, metrics): the country report first, then the video metrics
 REPORTS = [
     ("AUDIENCE", ["campaign_id", "country_code", "stat_time_day"], AUDIENCE_METRICS),
     ("BASIC", ["campaign_id", "stat_time_day"], BASIC_METRICS),
 ]
-
-
-def advertiser_ids() -> list[str]:
-    ids = [p.strip() for p in os.environ.get(ADVERTISERS_VARIABLE, "").split(",") if p.strip()]
-    if not ids:
-        raise ConfigError(f"[{SOURCE}] environment variable {ADVERTISERS_VARIABLE} is not set")
-    bad = [i for i in ids if not i.isdigit()]
-    if bad:
-        raise ConfigError(f"[{SOURCE}] {ADVERTISERS_VARIABLE} holds ids that are not numeric: {bad}")
-    return ids
 
 
 def _call(session, url: str, params: dict, headers: dict) -> dict:
@@ -503,10 +473,9 @@ def _chunks(first: date, end: date) -> list[tuple[date, date]]:
 def fetch(first: date, end: date) -> list[ApiExport]:
     """Per advertiser: every page of the AUDIENCE-by-country and BASIC reports for [first, end)."""
     base = os.environ.get("TIKTOK_BASE_URL", DEFAULT_BASE_URL).rstrip("/")
-    advertisers = advertiser_ids()
+    advertisers = numeric_ids(SOURCE, ADVERTISERS_VARIABLE)
     headers = {"Access-Token": CREDENTIAL.value(SOURCE)}
     session = build_session()
-    last = end - timedelta(days=1)
     exports = []
     for advertiser in advertisers:
         pages: list[dict] = []
@@ -523,7 +492,7 @@ def fetch(first: date, end: date) -> list[ApiExport]:
                     "end_date": stop.isoformat(),
                 }
                 pages.extend(report_pages(session, base, headers, params))
-        exports.append(ApiExport(f"{DATASET}_api_{advertiser}_{first}_{last}.json", pages_as_export(pages)))
+        exports.append(ApiExport.of_pages(DATASET, first, end, pages, key=advertiser))
     return exports
 
 

@@ -17,19 +17,14 @@
 
 {#- The usage days to rebuild, as a literal list (so the filter is pushed down to the Parquet scans),
     or none when every day must be rebuilt. Only evaluated at run time. The release hash the figures
-    were built with (`factor_release_sha256`) is read from `release_table` (default: this model); any
-    other hash than this run's means a seed changed and every day is rebuilt. A model without factor
-    columns names a downstream fact that has them (read before that fact is rebuilt in this run). -#}
-{% macro changed_usage_days(release_table=none) %}
+    were built with (`factor_release_sha256`) is read from this model itself, so every incremental model
+    carries that column; any other hash than this run's means a seed changed and every day is rebuilt.
+    Only `this` and upstream models are queried: nothing downstream is read at compile time. -#}
+{% macro changed_usage_days() %}
     {%- if not execute or not is_incremental() -%}
         {{ return(none) }}
     {%- endif -%}
-    {%- set holder = this if release_table is none
-        else adapter.get_relation(database=this.database, schema=this.schema, identifier=release_table) -%}
-    {%- if holder is none -%}
-        {{ return(none) }}
-    {%- endif -%}
-    {%- set built = run_query("select max(factor_release_sha256) from " ~ holder) -%}
+    {%- set built = run_query("select max(factor_release_sha256) from " ~ this) -%}
     {%- if built.columns[0].values()[0] != var('factor_release_sha256') -%}
         {{ return(none) }}
     {%- endif -%}
@@ -42,8 +37,8 @@
 
 {#- A predicate for an incremental fact's where-clause: only the changed days (possibly none) on an
     incremental run, every row on a full build. -#}
-{% macro changed_usage_days_predicate(date_column='usage_date', release_table=none) %}
-    {%- set days = changed_usage_days(release_table) if is_incremental() else none -%}
+{% macro changed_usage_days_predicate(date_column='usage_date') %}
+    {%- set days = changed_usage_days() if is_incremental() else none -%}
     {%- if days is none -%}
 1 = 1
     {%- elif days | length == 0 -%}

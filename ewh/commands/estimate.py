@@ -20,6 +20,7 @@ from ewh.choices import (
     IMAGE_QUALITIES,
     PLATFORM_SOURCES,
     QUANTITIES,
+    SEAT_SOURCES,
     TOOL_SOURCES,
     VENDOR_SOURCES,
 )
@@ -37,14 +38,19 @@ def _lower(ctx: click.Context, param: click.Parameter, value: str | None) -> str
 def usage_options(f: Callable) -> Callable:
     """The options that describe one planned use: who does the work, then how much of it."""
     who = [
-        click.option(
-            "--tool",
-            callback=_lower,
-            help=f"Seat-based AI assistant: {', '.join(sorted(TOOL_SOURCES))} (instead of --vendor).",
-        ),
         click.option("--vendor", callback=_lower, help=f"AI vendor: {', '.join(sorted(VENDOR_SOURCES))}."),
         click.option(
             "--platform", callback=_lower, help=f"Ad platform: {', '.join(sorted(PLATFORM_SOURCES))}."
+        ),
+        click.option(
+            "--tool",
+            callback=_lower,
+            help=f"Creative tool ({', '.join(sorted(TOOL_SOURCES))}) or seat-based AI assistant "
+            f"({', '.join(sorted(SEAT_SOURCES))}), instead of --vendor.",
+        ),
+        click.option(
+            "--feature",
+            help="Creative tool feature whose credit rate applies (adobe: Generate Video; default images).",
         ),
         click.option(
             "--model", help="Model as the vendor names it (gpt-4o-mini, claude-haiku-4-5, gen4_turbo)."
@@ -151,8 +157,8 @@ def estimate(
 
     The planned use becomes the rows the vendor's connector would land and runs through the warehouse's
     own compiled dbt models (the first estimate of a dbt project version builds them once). Give
-    --vendor (AI usage), --tool (a seat assistant: messages, feature uses or active user-days) or
-    --platform (ad delivery) and at least one quantity (2e6, 2000000 or
+    --vendor (AI usage), --platform (ad delivery) or --tool (a creative tool, or a seat assistant:
+    messages, feature uses or active user-days) and at least one quantity (2e6, 2000000 or
     2,000,000). A model no registry knows is refused with close matches (exit 2) unless --allow-
     fallback.
 
@@ -168,6 +174,9 @@ def estimate(
       ewh estimate --platform meta --impressions 1e6 --country DEU --format social --device mobile
       ewh estimate --vendor runway --model gen4_turbo --video-seconds 120 --json
       ewh estimate --tool chatgpt --messages 5000 --compare --tool copilot --active-user-days 500
+      ewh estimate --tool elevenlabs --characters 100000
+      ewh estimate --tool adobe --credits 500 --feature "Generate Video"
+      ewh estimate --tool jasper --generations 2000 --compare --tool elevenlabs --characters 1e6
     """
     from dataclasses import replace
     from datetime import date

@@ -12,21 +12,22 @@ from ewh.exit_codes import ExitCode
 from ewh.params import quarter_option
 
 
-@click.command(short_help="Write a quarter's marts as csv, parquet or xlsx.")
+@click.command(short_help="Write a quarter's marts, or its rows as FOCUS.")
 @quarter_option(required=True, help="Calendar quarter, e.g. 2026Q3.")
 @click.option(
     "--format",
     "fmt",
     type=click.Choice(EXPORT_FORMATS),
     required=True,
-    help="xlsx: one workbook, a sheet per table; csv or parquet: a file per table in a folder.",
+    help="xlsx: one workbook, a sheet per table; csv or parquet: a file per table in a folder; focus: the "
+    "quarter's activity rows as one FinOps FOCUS 1.3 dataset with x_ energy, carbon and water columns.",
 )
 @click.option(
     "--out",
     type=click.Path(path_type=Path),
     required=True,
     metavar="PATH",
-    help="A folder (csv, parquet, xlsx) or a .xlsx file name.",
+    help="A folder, or a .xlsx file name (xlsx) or a .csv/.parquet file name (focus).",
 )
 def export(quarter: str, fmt: str, out: Path) -> ExitCode:
     """Write one quarter's finance and ESG marts and their provenance, for people without DuckDB.
@@ -39,6 +40,7 @@ def export(quarter: str, fmt: str, out: Path) -> ExitCode:
     Examples:
       ewh export --quarter 2026Q3 --format xlsx --out q3.xlsx
       ewh export --quarter 2026Q3 --format csv --out exports/2026Q3
+      ewh export --quarter 2026Q3 --format focus --out exports/q3-focus.csv
     """
     from connectors.core.config import Paths
     from ewh.export import ExportError, export_quarter

@@ -217,6 +217,8 @@ def run_job(
             for line in causes:
                 print(f"  {step}: {line}", file=sys.stderr)
         return ExitCode.FAILED
+    if outcome.build_skipped:
+        print(f"dbt not run: {outcome.build_skipped}; the warehouse is as the last build left it.")
     if groups is None or "marts" in groups:
         from ewh.trust.close import check_restatements
 

@@ -170,7 +170,7 @@ def _load(con: duckdb.DuckDBPyConnection, quarter: str, quarters: list[str]) -> 
     previous = _figures(by_quarter[prev]) if prev in by_quarter else None
     equivalents = con.sql(EQUIVALENTS_SQL, params={"q": quarter}).pl().to_dicts()
 
-    release = con.sql("select * from dim_factor_release").pl().to_dicts()[0]
+    release = con.sql("select * from meta_factor_release").pl().to_dicts()[0]
     status = quarter_status(con).get(quarter, "open")
     return ReportData(
         quarter=quarter,
@@ -201,8 +201,9 @@ def _load(con: duckdb.DuckDBPyConnection, quarter: str, quarters: list[str]) -> 
         by_channel=con.sql(
             f"""
             select {CHANNEL_SQL} as label, {_sums()}
-            from fct_activity_impacts where quarter = $q
-            group by label order by co2e_location_kg desc nulls last
+            from fct_activity_impacts as f left join {CHANNEL_LABELS} as c on f.channel = c.channel
+            where f.quarter = $q
+            group by 1 order by co2e_location_kg desc nulls last
             """,
             params=params,
         ).pl(),
@@ -315,16 +316,14 @@ def _load(con: duckdb.DuckDBPyConnection, quarter: str, quarters: list[str]) -> 
     )
 
 
-# AI services vs advertising; ad delivery is the GMSF path (fct_ad_impacts / mart_quarterly_ad_emissions)
-# advertising by method; AI rows by their purchase channel, labelled by the channel's one home (the
-# activity_channels seed): seat-based AI assistants apart from API usage
+# every row by its purchase channel (fct_activity_impacts.channel), labelled by the channel's one home (seed
+# activity_channels); advertising split by method: ad delivery is the GMSF path (fct_ad_impacts /
+# mart_quarterly_ad_emissions), the rest of the ad platforms' rows spend-based
 CHANNEL_SQL = f"""
-    case when method_tier in {AD_TIERS} then 'Advertising: ad delivery (GMSF)'
-         when service like '%.ads' then 'Advertising: spend-based'
-         when channel <> 'api_usage'
-             then coalesce((select min(c.label) from activity_channels as c
-                            where c.channel = fct_activity_impacts.channel), channel)
-         else 'AI services' end"""
+    case when f.channel = 'advertising' and f.method_tier in {AD_TIERS} then 'Advertising: ad delivery (GMSF)'
+         when f.channel = 'advertising' then 'Advertising: spend-based'
+         else coalesce(c.channel_label, f.channel) end"""
+CHANNEL_LABELS = "(select channel, min(label) as channel_label from activity_channels group by channel)"
 
 
 def _spend(con: duckdb.DuckDBPyConnection, quarter: str, prev: str) -> pl.DataFrame:

@@ -154,7 +154,7 @@ def _charts(data: ReportData, by_tier: pl.DataFrame, by_dq: pl.DataFrame) -> dic
     """Every chart that has data, keyed by id, in the order the page shows them."""
     out: dict[str, str] = {"trend": charts.trend(data.trend, data.quarter)}
     for name, title in (
-        ("channel", "By channel: AI services vs advertising (kgCO2e, location-based)"),
+        ("channel", "By channel: AI services, AI tools and advertising (kgCO2e, location-based)"),
         ("vendor", "By vendor (kgCO2e, location-based)"),
         ("model", "By model (kgCO2e, location-based)"),
         ("business_unit", "By business unit (kgCO2e, location-based)"),

@@ -102,7 +102,7 @@ def close_quarter(paths: Paths, quarter: str, *, force: bool = False, now: datet
         if mart.is_empty():
             raise TrustError(f"no rows for {quarter} in mart_quarterly_emissions; nothing to close")
         rows = con.sql("select * from fct_activity_impacts where quarter = $q", params={"q": quarter}).pl()
-        release = con.sql("select * from dim_factor_release").pl().row(0, named=True)
+        release = con.sql("select * from meta_factor_release").pl().row(0, named=True)
         files = raw_files_for_quarter(paths, quarter)
         contributing = set(rows.get_column("source_sha256").unique().to_list())
         files = files.with_columns(
@@ -250,7 +250,7 @@ def restatements_for(paths: Paths, quarter: str) -> pl.DataFrame:
         new_rows = con.sql(
             "select * from fct_activity_impacts where quarter = $q", params={"q": quarter}
         ).pl()
-        release = con.sql("select * from dim_factor_release").pl().row(0, named=True)
+        release = con.sql("select * from meta_factor_release").pl().row(0, named=True)
     finally:
         con.close()
     parts = [decompose(old_rows, new_rows, m) for m in RESTATED_METRICS]

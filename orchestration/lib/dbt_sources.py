@@ -1,7 +1,8 @@
 """Write the dbt side of every registered source: sources YAML, staging models and the source lists.
 
 Adding a source is: a module in ``connectors/``, an entry in ``connectors/core/registry.py``, then
-``python -m orchestration.lib.dbt_sources``. ``tests/test_registry_wiring.py`` fails if this was forgotten.
+``python -m orchestration.lib.dbt_sources``. ``tests/dbt/test_registry_wiring.py`` fails if this was
+forgotten.
 
 Each source group carries two readings of the same landed Parquet: ``external_location`` for dbt-duckdb
 (``read_parquet``), and ``spark_location`` / ``spark_glob`` / ``spark_columns`` for the

@@ -7,26 +7,24 @@ Each test names the issue's class it covers; expected values are written from th
 
 from __future__ import annotations
 
-import codecs
-import contextlib
 import json
-import tempfile
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import polars as pl
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import example, given
+from hypothesis import strategies as st
 
-from connectors.core.base import ExportFormatError
-from connectors.core.config import BUNDLED_SAMPLES, Paths
+from connectors.core.config import BUNDLED_SAMPLES
 from connectors.google import ads as google_ads
-from connectors.landing.zone import LandingBatch, ingest_folder, read_manifest
+from connectors.landing.zone import read_manifest
 from connectors.linkedin import ads as linkedin_ads
 from connectors.meta import ads as meta_ads
 from connectors.tiktok import ads as tiktok_ads
-from tests.support.mutations import damaged_csv, damaged_json, land_and_check
+from tests.support.landing import assert_rejected_alone, copy_samples, land_one, landed_rows, quarantined_rows
+from tests.support.mutations import damage_settings, damaged_csv, damaged_json, head, parse_and_land_check
 
 CONNECTORS = {
     "google_ads": google_ads.CONNECTOR,
@@ -34,22 +32,6 @@ CONNECTORS = {
     "linkedin_ads": linkedin_ads.CONNECTOR,
     "tiktok_ads": tiktok_ads.CONNECTOR,
 }
-
-
-def _land(connector, raw: bytes, name: str, paths: Paths):
-    batch = LandingBatch(connector, paths)
-    batch.add(raw, name)
-    (result,) = batch.flush()
-    return result
-
-
-def _quarantine(paths: Paths, source: str) -> pl.DataFrame:
-    return pl.read_parquet(paths.quarantine / f"source={source}" / "*.parquet")
-
-
-def _landed(paths: Paths, source: str) -> pl.DataFrame:
-    files = list(paths.activity.glob(f"source={source}/dataset=*/**/part-0.parquet"))
-    return pl.concat([pl.read_parquet(f) for f in files]) if files else pl.DataFrame()
 
 
 # ---- class 7: every record accounted for ----
@@ -69,7 +51,7 @@ def test_every_row_names_its_record_and_every_record_is_accounted_for(sample, pa
     )
     assert parsed.rows.select(records.is_null().sum()).item() == 0, "a row without its vendor record"
 
-    result = _land(connector, sample.read_bytes(), sample.name, paths)
+    result = land_one(connector, sample.read_bytes(), sample.name, paths)
     assert not result.rejected, result.error
     assert result.raw_records > 0
     assert result.records_landed + result.records_quarantined + result.records_skipped == result.raw_records
@@ -86,7 +68,7 @@ def test_meta_ragged_csv_row_is_quarantined_with_its_line_not_taken_for_the_summ
         "2026-09-02,2026-09-02,Agentic AI Roadmap playbook\n"  # 3 of 8 fields: a ragged row
         "2026-09-02,2026-09-02,Agentic AI Roadmap playbook,Decision makers,Playbook v1,5100,2500,60.00\n"
     )
-    result = _land(meta_ads.CONNECTOR, csv.encode(), "Agentic-Ads.csv", paths)
+    result = land_one(meta_ads.CONNECTOR, csv.encode(), "Agentic-Ads.csv", paths)
 
     assert (
         result.raw_records,
@@ -100,7 +82,7 @@ def test_meta_ragged_csv_row_is_quarantined_with_its_line_not_taken_for_the_summ
         1,
     )
     assert dict(result.skip_reasons) == {meta_ads.SUMMARY_ROW: 1}
-    held = _quarantine(paths, "meta_ads")
+    held = quarantined_rows(paths, "meta_ads")
     assert held.select("source_row", "reason", "record").rows() == [
         (
             "line:4#impressions",
@@ -119,7 +101,7 @@ def test_google_ui_totals_rows_are_counted_and_skipped_with_their_reason(paths):
         '2026-09-02,Brand,111,USD,"1,020.50","10,500",88\n'
         'Total: Account,--,--,USD,"1,032.84","11,734",95\n'
     )
-    result = _land(google_ads.CONNECTOR, csv.encode(), "campaign_report.csv", paths)
+    result = land_one(google_ads.CONNECTOR, csv.encode(), "campaign_report.csv", paths)
     assert (result.raw_records, result.records_landed, result.records_skipped) == (3, 2, 1)
     assert dict(result.skip_reasons) == {google_ads.TOTAL_REASON: 1}
 
@@ -202,9 +184,9 @@ def test_tiktok_lifetime_rows_are_quarantined_with_a_named_reason(paths):
         "code": 0,
         "data": {"list": [{"dimensions": {"campaign_id": "1"}, "metrics": {"impressions": "70"}}]},
     }
-    result = _land(tiktok_ads.CONNECTOR, json.dumps(report).encode(), "lifetime.json", paths)
+    result = land_one(tiktok_ads.CONNECTOR, json.dumps(report).encode(), "lifetime.json", paths)
     assert (result.rejected, result.records_quarantined) == (False, 1)
-    (reason,) = _quarantine(paths, "tiktok_ads").get_column("reason").to_list()
+    (reason,) = quarantined_rows(paths, "tiktok_ads").get_column("reason").to_list()
     assert reason.startswith("lifetime total without stat_time_day or stat_time_hour")
 
 
@@ -271,9 +253,9 @@ def test_google_excel_download_utf16_without_a_byte_order_mark_lands(paths):
         "Day\tCampaign\tCurrency code\tCost\tImpr.\r\n"
         "2026-09-01\tBrand\tUSD\t1,204.10\t12,000\r\n"
     )
-    result = _land(google_ads.CONNECTOR, text.encode("utf-16-le"), "report.csv", paths)
+    result = land_one(google_ads.CONNECTOR, text.encode("utf-16-le"), "report.csv", paths)
     assert not result.rejected, result.error
-    assert _landed(paths, "google_ads").select("quantity", "cost_amount", "cost_currency").rows() == [
+    assert landed_rows(paths, "google_ads").select("quantity", "cost_amount", "cost_currency").rows() == [
         (12000.0, Decimal("1204.1"), "USD")
     ]
 
@@ -284,9 +266,9 @@ def test_meta_german_ads_manager_export_with_semicolons_and_decimal_commas(paths
         "2026-09-01;2026-09-01;Herbst;12.400;9.000;1.234,56\n"
         "2026-09-02;2026-09-02;Herbst;800;650;9,90\n"
     )
-    result = _land(meta_ads.CONNECTOR, csv.encode(), "Herbst-Kampagnen.csv", paths)
+    result = land_one(meta_ads.CONNECTOR, csv.encode(), "Herbst-Kampagnen.csv", paths)
     assert not result.rejected, result.error
-    landed = _landed(paths, "meta_ads").sort("usage_date")
+    landed = landed_rows(paths, "meta_ads").sort("usage_date")
     assert landed.select("usage_date", "quantity", "cost_amount", "cost_currency").rows() == [
         (date(2026, 9, 1), 12400.0, Decimal("1234.56"), "EUR"),
         (date(2026, 9, 2), 800.0, Decimal("9.9"), "EUR"),
@@ -297,13 +279,13 @@ def test_meta_german_ads_manager_export_with_semicolons_and_decimal_commas(paths
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-8-sig", "utf-32"])
 def test_meta_csv_in_other_unicode_encodings_lands_the_same(encoding, paths):
     csv = "Day,Campaign name,Impressions,Amount spent (USD)\n2026-09-01,Launch,5400,62.10\n"
-    result = _land(meta_ads.CONNECTOR, csv.encode(encoding), "launch.csv", paths)
+    result = land_one(meta_ads.CONNECTOR, csv.encode(encoding), "launch.csv", paths)
     assert (result.rejected, result.records_landed) == (False, 1), result.error
 
 
 def test_meta_csv_in_an_undocumented_encoding_is_rejected_by_name(paths):
     csv = "Day,Campaign name,Impressions,Amount spent (EUR)\n2026-09-01,Café crème,5400,62.10\n"
-    result = _land(meta_ads.CONNECTOR, csv.encode("latin-1"), "cafe.csv", paths)
+    result = land_one(meta_ads.CONNECTOR, csv.encode("latin-1"), "cafe.csv", paths)
     assert result.rejected and result.error.startswith("[meta_ads] cafe.csv: not readable as utf-8 text")
 
 
@@ -320,9 +302,9 @@ def test_linkedin_element_without_pivot_values_lands_without_campaign():
 def test_linkedin_impossible_date_quarantines_its_record_only(paths):
     good = _element((2026, 9, 1), (2026, 9, 1), impressions=10)
     bad = _element((2026, 13, 1), (2026, 13, 1), impressions=20)
-    result = _land(linkedin_ads.CONNECTOR, json.dumps({"elements": [good, bad]}).encode(), "a.json", paths)
+    result = land_one(linkedin_ads.CONNECTOR, json.dumps({"elements": [good, bad]}).encode(), "a.json", paths)
     assert (result.records_landed, result.records_quarantined) == (1, 1)
-    assert _quarantine(paths, "linkedin_ads").select("source_row", "reason").rows() == [
+    assert quarantined_rows(paths, "linkedin_ads").select("source_row", "reason").rows() == [
         ("/elements/1#impressions", "dateRange has no readable start day")
     ]
 
@@ -330,28 +312,18 @@ def test_linkedin_impossible_date_quarantines_its_record_only(paths):
 @pytest.mark.parametrize("source", sorted(CONNECTORS))
 def test_one_truncated_export_is_rejected_alone_and_every_other_file_lands(source, paths, tmp_path):
     folder = tmp_path / source
-    folder.mkdir()
-    samples = sorted((BUNDLED_SAMPLES / source).iterdir())
-    for sample in samples:
-        (folder / sample.name).write_bytes(sample.read_bytes())
+    samples = copy_samples(source, folder)
     json_sample = next(p for p in samples if p.suffix == ".json")
     broken = folder / f"0_{json_sample.name}"  # sorts first: it must not stop the files after it
     broken.write_bytes(json_sample.read_bytes()[: len(json_sample.read_bytes()) // 2])
 
-    results = ingest_folder(CONNECTORS[source], folder, paths)
-
-    rejected = [r for r in results if r.rejected]
-    assert [r.original_name for r in rejected] == [broken.name]
-    assert rejected[0].error.startswith(f"[{source}] {broken.name}: malformed JSON")
-    assert sorted(r.original_name for r in results if not r.rejected and not r.skipped) == [
-        p.name for p in samples
-    ]
-    assert read_manifest(paths).filter(pl.col("status") == "rejected").height == 1
+    error_start = f"[{source}] {broken.name}: malformed JSON"
+    assert_rejected_alone(CONNECTORS[source], folder, samples, broken, paths, error_start)
 
 
 # ---- properties: damaged real exports land, quarantine or are rejected by name, never lose a record ----
 
-PROPERTY = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROPERTY = damage_settings(30)
 GOOGLE_CSV = BUNDLED_SAMPLES / "google_ads" / "campaign_report_2026-09-21_2026-09-24.csv"
 GOOGLE_GERMAN = BUNDLED_SAMPLES / "google_ads" / "kampagnenbericht_2026-10-05_2026-10-07.csv"
 GOOGLE_API = BUNDLED_SAMPLES / "google_ads" / "campaign_performance_api_2026-09-29_2026-10-02.json"
@@ -362,54 +334,23 @@ LINKEDIN = CORPUS / "linkedin_ads" / "airbyte_campaign_daily" / "response_1.json
 TIKTOK = CORPUS / "tiktok_ads" / "airbyte_campaigns_hourly" / "campaigns_reports_hourly.json"
 
 
-def _head(path: Path, lines: int) -> bytes:
-    """The first ``lines`` lines of an export (a short real file keeps each example fast)."""
-    return b"".join(path.read_bytes().removeprefix(codecs.BOM_UTF8).splitlines(keepends=True)[:lines])
+# (connector, damage to a real export, its file name): each one a property of its own
+DAMAGED = {
+    "google_ui_csv": (google_ads.CONNECTOR, damaged_csv(head(GOOGLE_CSV, 12)), GOOGLE_CSV.name),
+    "german_google_ui_csv": (google_ads.CONNECTOR, damaged_csv(head(GOOGLE_GERMAN, 12)), GOOGLE_GERMAN.name),
+    "google_api_stream": (google_ads.CONNECTOR, damaged_json(GOOGLE_API.read_bytes()), GOOGLE_API.name),
+    "meta_ads_manager_csv": (meta_ads.CONNECTOR, damaged_csv(head(META_CSV, 12)), META_CSV.name),
+    "meta_insights_json": (meta_ads.CONNECTOR, damaged_json(META_API.read_bytes()), META_API.name),
+    "linkedin_response": (linkedin_ads.CONNECTOR, damaged_json(LINKEDIN.read_bytes()), LINKEDIN.name),
+}
 
 
-def _check(connector, raw: bytes, name: str) -> None:
-    """Landing keeps the invariant, and the parser itself fails only with a named ExportFormatError (any
-    other exception would be a parser bug that landing merely turns into "could not be read")."""
-    with contextlib.suppress(ExportFormatError):
-        connector.parse(raw, name)
-    with tempfile.TemporaryDirectory() as home:
-        land_and_check(connector, raw, name, Path(home))
-
-
+@pytest.mark.parametrize("export", sorted(DAMAGED))
 @PROPERTY
-@given(raw=damaged_csv(_head(GOOGLE_CSV, 12)))
-def test_damaged_google_ui_csv_lands_quarantines_or_is_rejected(raw):
-    _check(google_ads.CONNECTOR, raw, GOOGLE_CSV.name)
-
-
-@PROPERTY
-@given(raw=damaged_csv(_head(GOOGLE_GERMAN, 12)))
-def test_damaged_german_google_ui_csv_lands_quarantines_or_is_rejected(raw):
-    _check(google_ads.CONNECTOR, raw, GOOGLE_GERMAN.name)
-
-
-@PROPERTY
-@given(raw=damaged_json(GOOGLE_API.read_bytes()))
-def test_damaged_google_api_stream_lands_quarantines_or_is_rejected(raw):
-    _check(google_ads.CONNECTOR, raw, GOOGLE_API.name)
-
-
-@PROPERTY
-@given(raw=damaged_csv(_head(META_CSV, 12)))
-def test_damaged_meta_ads_manager_csv_lands_quarantines_or_is_rejected(raw):
-    _check(meta_ads.CONNECTOR, raw, META_CSV.name)
-
-
-@PROPERTY
-@given(raw=damaged_json(META_API.read_bytes()))
-def test_damaged_meta_insights_json_lands_quarantines_or_is_rejected(raw):
-    _check(meta_ads.CONNECTOR, raw, META_API.name)
-
-
-@PROPERTY
-@given(raw=damaged_json(LINKEDIN.read_bytes()))
-def test_damaged_linkedin_response_lands_quarantines_or_is_rejected(raw):
-    _check(linkedin_ads.CONNECTOR, raw, LINKEDIN.name)
+@given(data=st.data())
+def test_damaged_export_lands_quarantines_or_is_rejected(export, data):
+    connector, damage, name = DAMAGED[export]
+    parse_and_land_check(connector, data.draw(damage, label="raw"), name)
 
 
 @PROPERTY
@@ -418,4 +359,4 @@ def test_damaged_linkedin_response_lands_quarantines_or_is_rejected(raw):
 @example(raw=TIKTOK.read_bytes().replace(b'"code": 0', b'"code": {}', 1))
 @example(raw=TIKTOK.read_bytes().replace(b'"code": 0', b'"code": []', 1))
 def test_damaged_tiktok_report_lands_quarantines_or_is_rejected(raw):
-    _check(tiktok_ads.CONNECTOR, raw, TIKTOK.name)
+    parse_and_land_check(tiktok_ads.CONNECTOR, raw, TIKTOK.name)

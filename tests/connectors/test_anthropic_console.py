@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 import json
-import tempfile
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import polars as pl
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 
 from connectors.anthropic.console import CONNECTOR, SOURCE, display_name_to_id, parse
 from connectors.core.base import ExportFormatError
-from connectors.core.config import BUNDLED_SAMPLES, Paths
-from connectors.landing.zone import LandingBatch, ingest_file, init_landing
+from connectors.core.config import Paths
+from connectors.landing.zone import init_landing
 from tests.support.corpus import CORPUS
-from tests.support.mutations import damaged_csv, land_and_check
+from tests.support.landing import (
+    assert_samples_land_without_quarantine,
+    bundled_samples,
+    land_one,
+    landed_rows,
+)
+from tests.support.mutations import damage_settings, damaged_csv, land_and_check
 
 COST_HEADER = (
     "usage_date_utc,model,workspace,api_key,usage_type,context_window,token_type,cost_usd,list_price_usd,"
@@ -30,8 +35,7 @@ def _csv(*lines: str) -> bytes:
 
 
 def _landed(paths: Paths) -> pl.DataFrame:
-    files = list(paths.activity.glob(f"source={SOURCE}/dataset=*/**/part-0.parquet"))
-    return pl.concat([pl.read_parquet(f) for f in files]) if files else pl.DataFrame()
+    return landed_rows(paths, SOURCE)
 
 
 # The documented example (vendor-formats.md): newest header, with api_key_id and api_key_status.
@@ -286,15 +290,10 @@ def test_unreadable_files_fail_naming_source_file_and_problem(payload, problem):
 
 
 def test_every_bundled_sample_lands_without_quarantine(paths):
-    files = CONNECTOR.find_files(BUNDLED_SAMPLES / SOURCE)
+    files = bundled_samples(CONNECTOR)
     assert sorted(p.name.split("_2026")[0] for p in files) == ["claude_api_cost", "claude_api_tokens"]
     init_landing(paths, [SOURCE])
-    for path in files:
-        result = ingest_file(CONNECTOR, path, paths)
-        assert result.rows_in > 0, path.name
-        assert result.rows_in == result.rows_landed, path.name
-        assert result.rows_quarantined == 0, path.name
-        assert {d.month for d in result.days} == {9, 10}, path.name
+    assert_samples_land_without_quarantine(CONNECTOR, files, paths, months={9, 10})
 
 
 # ---- issue #13 classes ----------------------------------------------------------------------------------
@@ -303,10 +302,7 @@ TOKENS_HEADER = TOKENS.split(b"\n", 1)[0].decode()
 
 
 def _land(raw: bytes, name: str, home: Path):
-    batch = LandingBatch(CONNECTOR, Paths(home))
-    batch.add(raw, name)
-    (result,) = batch.flush()
-    return result
+    return land_one(CONNECTOR, raw, name, Paths(home))
 
 
 @pytest.mark.parametrize(
@@ -380,11 +376,10 @@ def test_a_negative_or_unreadable_amount_is_quarantined_whole(tmp_path):
 REAL_COST = (
     CORPUS / "anthropic_console" / "cost_real_export_2026_02" / "claude_api_cost_2026_02_08_to_2026_02_15.csv"
 )
-PROPERTY = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROPERTY = damage_settings(40)
 
 
 @PROPERTY
 @given(raw=damaged_csv(REAL_COST.read_bytes()))
 def test_a_damaged_real_cost_export_lands_quarantines_or_is_rejected(raw):
-    with tempfile.TemporaryDirectory() as home:
-        land_and_check(CONNECTOR, raw, REAL_COST.name, Path(home))
+    land_and_check(CONNECTOR, raw, REAL_COST.name)

@@ -4,20 +4,19 @@ group-by, and what cannot be read (the reference example itself is in the corpus
 from __future__ import annotations
 
 import json
-import tempfile
 from decimal import Decimal
 from pathlib import Path
 
 import polars as pl
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 
 from connectors.anthropic.costs import CONNECTOR, parse
 from connectors.core.base import ExportFormatError
 from connectors.core.config import Paths
-from connectors.landing.zone import LandingBatch
 from tests.support.corpus import CORPUS
-from tests.support.mutations import damaged_json, land_and_check
+from tests.support.landing import land_one
+from tests.support.mutations import damage_settings, damaged_json, land_and_check
 
 DAY = ("2025-08-01T00:00:00Z", "2025-08-02T00:00:00Z")
 
@@ -28,10 +27,7 @@ def _page(*results, bucket=DAY) -> bytes:
 
 
 def _land(raw: bytes, home: Path):
-    batch = LandingBatch(CONNECTOR, Paths(home))
-    batch.add(raw, "cost_report.json")
-    (result,) = batch.flush()
-    return result
+    return land_one(CONNECTOR, raw, "cost_report.json", Paths(home))
 
 
 def _item(amount: str, cost_type: str | None, **fields) -> dict:
@@ -102,11 +98,10 @@ def test_a_bucket_that_is_not_one_utc_day_is_quarantined(tmp_path):
 
 
 DOC_EXAMPLE = CORPUS / "anthropic_costs" / "docs_2025_grouped_by_description" / "cost_report_docs_2025.json"
-PROPERTY = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROPERTY = damage_settings(40)
 
 
 @PROPERTY
 @given(raw=damaged_json(DOC_EXAMPLE.read_bytes()))
 def test_a_damaged_cost_report_lands_quarantines_or_is_rejected(raw):
-    with tempfile.TemporaryDirectory() as home:
-        land_and_check(CONNECTOR, raw, DOC_EXAMPLE.name, Path(home))
+    land_and_check(CONNECTOR, raw, DOC_EXAMPLE.name)

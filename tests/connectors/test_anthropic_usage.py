@@ -4,20 +4,19 @@ bucket width, and what cannot be read (the published examples themselves are in 
 from __future__ import annotations
 
 import json
-import tempfile
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import polars as pl
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 
 from connectors.anthropic.usage import CONNECTOR, parse
 from connectors.core.base import ExportFormatError
 from connectors.core.config import Paths
-from connectors.landing.zone import LandingBatch
 from tests.support.corpus import CORPUS
-from tests.support.mutations import damaged_json, land_and_check
+from tests.support.landing import land_one
+from tests.support.mutations import damage_settings, damaged_json, land_and_check
 
 DOC_PAGE = {
     "data": [
@@ -107,10 +106,7 @@ def _page(*buckets) -> bytes:
 
 
 def _land(raw: bytes, home: Path, name: str = "usage_report.json"):
-    batch = LandingBatch(CONNECTOR, Paths(home))
-    batch.add(raw, name)
-    (result,) = batch.flush()
-    return result
+    return land_one(CONNECTOR, raw, name, Paths(home))
 
 
 NULL_GROUPS = dict.fromkeys(
@@ -258,11 +254,10 @@ def test_a_result_missing_its_count_is_quarantined_and_the_rest_lands(tmp_path):
 DOC_EXAMPLE = (
     CORPUS / "anthropic_usage" / "docs_current_account_geo" / "usage_report_messages_docs_current.json"
 )
-PROPERTY = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROPERTY = damage_settings(40)
 
 
 @PROPERTY
 @given(raw=damaged_json(DOC_EXAMPLE.read_bytes()))
 def test_a_damaged_usage_report_lands_quarantines_or_is_rejected(raw):
-    with tempfile.TemporaryDirectory() as home:
-        land_and_check(CONNECTOR, raw, DOC_EXAMPLE.name, Path(home))
+    land_and_check(CONNECTOR, raw, DOC_EXAMPLE.name)

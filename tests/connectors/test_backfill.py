@@ -2,43 +2,14 @@
 
 from __future__ import annotations
 
-import json
-
 import polars as pl
 from werkzeug import Request, Response
 
 from ewh.cli import main
+from tests.support.openai_pages import costs_day_pages as _page
 
 DAY = 86400
 SEP1 = 1788220800  # 2026-09-01
-
-
-def _page(request: Request) -> Response:
-    start, end = int(request.args["start_time"]), int(request.args["end_time"])
-    data = [
-        {
-            "object": "bucket",
-            "start_time": s,
-            "end_time": s + DAY,
-            "results": [
-                {
-                    "object": "organization.costs.result",
-                    "amount": {"value": 1.5, "currency": "usd"},
-                    "line_item": "gpt-4o-mini-2024-07-18, input",
-                    "project_id": "proj_a",
-                    "api_key_id": None,
-                    "quantity": None,
-                    "quantity_unit": None,
-                    "organization_id": "org-x",
-                }
-            ],
-        }
-        for s in range(start, end, DAY)
-    ]
-    return Response(
-        json.dumps({"object": "page", "data": data, "has_more": False, "next_page": None}),
-        content_type="application/json",
-    )
 
 
 def test_backfill_resumes_after_a_failed_chunk_without_duplicates(httpserver, monkeypatch, tmp_path, capsys):

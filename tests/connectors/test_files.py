@@ -13,13 +13,12 @@ import dataclasses
 import hashlib
 import json
 import os
-import tempfile
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import polars as pl
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 
 from connectors.anthropic.console import CONNECTOR as CONSOLE
 from connectors.core.config import BUNDLED_SAMPLES, Paths
@@ -32,7 +31,7 @@ from connectors.landing.zone import (
     read_revisions,
 )
 from connectors.openai.usage import CONNECTOR as OPENAI
-from tests.support.mutations import damaged_csv, damaged_json, land_and_check
+from tests.support.mutations import damage_settings, damaged_csv, damaged_json, land_and_check
 
 # The Console token-usage export's columns (shared/research/vendor-formats.md §2, observed in the
 # aiecon example parser); two days, two models.
@@ -383,21 +382,19 @@ def test_a_multi_part_export_lands_as_one_and_keeps_each_part_as_provenance(path
 
 CONSOLE_SAMPLE = BUNDLED_SAMPLES / "anthropic_console" / "claude_api_tokens_2026-09-24_to_2026-10-05.csv"
 OPENAI_SAMPLE = BUNDLED_SAMPLES / "openai_usage" / "embeddings_usage_2026-09-01_2026-09-14.json"
-PROPERTY = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROPERTY = damage_settings(60)
 
 
 @PROPERTY
 @given(raw=damaged_csv(CONSOLE_SAMPLE.read_bytes()[:2500].rsplit(b"\n", 1)[0] + b"\n"))
 def test_damaged_console_csv_lands_quarantines_or_is_rejected(raw):
-    with tempfile.TemporaryDirectory() as home:
-        land_and_check(CONSOLE, raw, CONSOLE_SAMPLE.name, Path(home))
+    land_and_check(CONSOLE, raw, CONSOLE_SAMPLE.name)
 
 
 @PROPERTY
 @given(raw=damaged_json(OPENAI_SAMPLE.read_bytes()))
 def test_damaged_usage_json_lands_quarantines_or_is_rejected(raw):
-    with tempfile.TemporaryDirectory() as home:
-        land_and_check(OPENAI, raw, OPENAI_SAMPLE.name, Path(home))
+    land_and_check(OPENAI, raw, OPENAI_SAMPLE.name)
 
 
 def test_partitions_landed_under_the_previous_schema_are_migrated_once(paths, tmp_path):

@@ -7,7 +7,6 @@ import logging
 import time
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from pathlib import Path
 
 import polars as pl
 import pytest
@@ -18,18 +17,14 @@ from connectors.core.config import BUNDLED_SAMPLES
 from connectors.core.http import ConfigError, VendorResponseError
 from connectors.core.schema import validate
 from connectors.landing.ingest import Window, ingest_source
-from connectors.landing.zone import ingest_file, read_manifest
+from connectors.landing.zone import read_manifest
 from connectors.linkedin import ads as linkedin_ads
 from connectors.linkedin.ads import CONNECTOR, parse
+from tests.support.http import fast_backoff  # noqa: F401  (autouse: short retry backoff)
+from tests.support.landing import as_json, assert_samples_land_without_quarantine
 
 TOKEN = "AQV-TEST-SECRET-linkedin-0123456789"
 SEP = Window(date(2026, 9, 1), date(2026, 9, 3))
-
-
-@pytest.fixture(autouse=True)
-def fast_backoff(monkeypatch):
-    """Retries stay real (urllib3 Retry), only the exponential backoff is shortened for the suite."""
-    monkeypatch.setenv("EWH_HTTP_BACKOFF_FACTOR", "0.01")
 
 
 def _element(account: str | None, campaign: str, day: int, **metrics) -> dict:
@@ -72,12 +67,8 @@ STATISTICS = [
 ]
 
 
-def _raw(payload: object) -> bytes:
-    return json.dumps(payload).encode()
-
-
 def test_statistics_response_set_becomes_impression_and_view_rows():
-    parsed = parse(_raw(STATISTICS), "ad_analytics_api_2026-09-01_2026-09-03.json")
+    parsed = parse(as_json(STATISTICS), "ad_analytics_api_2026-09-01_2026-09-03.json")
     assert parsed.dataset == "ad_analytics"
     assert parsed.raw_records == 2
     # the whole window of the export name is covered, including the day without any element
@@ -173,7 +164,7 @@ def test_analytics_finder_single_response_without_account_pivot():
         "paging": {"start": 0, "count": 10, "links": []},
         "elements": [_element(None, "612345003", 5, impressions=1500, clicks=44, costInUsd="465.10")],
     }
-    parsed = parse(_raw(response), "linkedin_campaigns.json")
+    parsed = parse(as_json(response), "linkedin_campaigns.json")
     assert parsed.days == [date(2026, 9, 5)]
     assert parsed.rows.select("activity_type", "quantity", "account", "campaign_id", "source_row").rows() == [
         ("ad_impressions", 1500.0, None, "612345003", "/elements/0#impressions")
@@ -181,7 +172,7 @@ def test_analytics_finder_single_response_without_account_pivot():
 
 
 def test_no_activity_still_covers_the_window_so_old_days_are_cleared():
-    parsed = parse(_raw([STATISTICS[1], STATISTICS[1]]), "ad_analytics_api_2026-09-01_2026-09-02.json")
+    parsed = parse(as_json([STATISTICS[1], STATISTICS[1]]), "ad_analytics_api_2026-09-01_2026-09-02.json")
     assert (parsed.dataset, parsed.raw_records, parsed.rows.height) == ("ad_analytics", 0, 0)
     assert parsed.days == [date(2026, 9, 1), date(2026, 9, 2)]
 
@@ -189,14 +180,14 @@ def test_no_activity_still_covers_the_window_so_old_days_are_cleared():
 def test_ids_are_stable_when_a_corrected_export_changes_the_numbers():
     corrected = json.loads(json.dumps(STATISTICS))
     corrected[0]["elements"][0]["impressions"] = 12600
-    first = parse(_raw(STATISTICS), "a.json").rows.sort("source_row").get_column("natural_key")
-    second = parse(_raw(corrected), "b.json").rows.sort("source_row").get_column("natural_key")
+    first = parse(as_json(STATISTICS), "a.json").rows.sort("source_row").get_column("natural_key")
+    second = parse(as_json(corrected), "b.json").rows.sort("source_row").get_column("natural_key")
     assert first.to_list() == second.to_list()
 
 
 def test_a_bad_count_quarantines_its_row_only():
     bad = [{"elements": [_element("1", "2", 1, impressions="lots", videoViews=3)]}]
-    valid, invalid = validate(parse(_raw(bad), "x.json").rows)
+    valid, invalid = validate(parse(as_json(bad), "x.json").rows)
     assert invalid.select("source_row", "_reason").rows() == [
         ("/0/elements/0#impressions", "quantity missing or not a number")
     ]
@@ -210,10 +201,10 @@ def test_a_bad_count_quarantines_its_row_only():
         (b'{"elements": [', "malformed JSON"),
         (b'{"data": []}', "no 'elements' array"),
         (
-            _raw({"elements": [{"pivotValues": ["urn:li:sponsoredCampaign:1"], "impressions": 3}]}),
+            as_json({"elements": [{"pivotValues": ["urn:li:sponsoredCampaign:1"], "impressions": 3}]}),
             "dateRange",
         ),
-        (_raw({"elements": [{"dateRange": {}, "pivotValues": [], "clicks": 3}]}), "'impressions'"),
+        (as_json({"elements": [{"dateRange": {}, "pivotValues": [], "clicks": 3}]}), "'impressions'"),
     ],
 )
 def test_unreadable_files_name_the_file_and_the_problem(payload, problem):
@@ -225,10 +216,7 @@ def test_unreadable_files_name_the_file_and_the_problem(payload, problem):
 def test_every_bundled_sample_lands_without_quarantine(paths):
     files = sorted((BUNDLED_SAMPLES / "linkedin_ads").glob("*.json"))
     assert len(files) >= 2
-    for path in files:
-        result = ingest_file(CONNECTOR, path, paths)
-        assert result.rows_in == result.rows_landed > 0
-        assert result.rows_quarantined == 0
+    assert_samples_land_without_quarantine(CONNECTOR, files, paths)
 
 
 # --- API -----------------------------------------------------------------------------------------------
@@ -339,11 +327,3 @@ def test_account_urns_accepts_ids_and_urns(monkeypatch):
     monkeypatch.setenv("LINKEDIN_AD_ACCOUNT_IDS", "acme")
     with pytest.raises(ConfigError, match="not numeric"):
         linkedin_ads.account_urns()
-
-
-def test_samples_are_what_the_generator_writes(tmp_path: Path):
-    from benchmarks.samples_linkedin_ads import main
-
-    main(tmp_path)
-    for path in tmp_path.iterdir():
-        assert path.read_bytes() == (BUNDLED_SAMPLES / "linkedin_ads" / path.name).read_bytes()

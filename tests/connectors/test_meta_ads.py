@@ -19,6 +19,8 @@ from connectors.core.schema import validate
 from connectors.landing.ingest import Window, ingest_source
 from connectors.landing.zone import ingest_file, read_manifest
 from connectors.meta.ads import CONNECTOR, SUMMARY_ROW, MetaRateLimitError, parse
+from tests.support.http import fast_backoff  # noqa: F401  (autouse: short retry backoff)
+from tests.support.landing import as_json
 
 TOKEN = "EAAGm0PX4ZCpsBAFAKETESTTOKEN0123456789abcdef"
 ROW_COLUMNS = [
@@ -36,10 +38,6 @@ ROW_COLUMNS = [
     "cost_currency",
     "source_row",
 ]
-
-
-def _raw(payload: object) -> bytes:
-    return json.dumps(payload).encode()
 
 
 def _rows(parsed) -> list[tuple]:
@@ -93,7 +91,7 @@ DOCUMENTED_PAGE = {
 
 
 def test_documented_api_page_becomes_impressions_views_and_watch_seconds():
-    parsed = parse(_raw(DOCUMENTED_PAGE), "insights_page.json")
+    parsed = parse(as_json(DOCUMENTED_PAGE), "insights_page.json")
     assert parsed.dataset == "act_123"
     assert parsed.raw_records == 2
     assert parsed.days == [date(2026, 8, 1)]
@@ -127,7 +125,7 @@ def test_documented_api_page_becomes_impressions_views_and_watch_seconds():
     assert (attributes["clicks"], attributes["reach"]) == ("321", "8120")
     assert (attributes["video_plays"], attributes["video_avg_time_watched_seconds"]) == (2034.0, 6.5)
     # the natural key does not depend on the page the record came on
-    again = parse(_raw([{"data": [], "paging": {}}, DOCUMENTED_PAGE]), "insights_page.json")
+    again = parse(as_json([{"data": [], "paging": {}}, DOCUMENTED_PAGE]), "insights_page.json")
     assert sorted(again.rows["natural_key"]) == sorted(parsed.rows["natural_key"])
     assert again.rows["source_row"].str.starts_with("/1/data/").all()
 
@@ -163,7 +161,7 @@ def test_country_report_and_ad_level_fields():
             },
         ]
     }
-    parsed = parse(_raw(page), "insights_act_2207715533_api_2026-09-14_2026-09-15.json")
+    parsed = parse(as_json(page), "insights_act_2207715533_api_2026-09-14_2026-09-15.json")
     assert parsed.dataset == "act_2207715533"
     assert parsed.days == [date(2026, 9, 14), date(2026, 9, 15)]  # the whole requested window
     day = date(2026, 9, 14)
@@ -180,7 +178,7 @@ def test_country_report_and_ad_level_fields():
 
 def test_api_export_with_no_delivery_still_covers_its_window():
     parsed = parse(
-        _raw([{"data": [], "paging": {"cursors": {}}}]), "insights_act_77_api_2026-10-01_2026-10-03.json"
+        as_json([{"data": [], "paging": {"cursors": {}}}]), "insights_act_77_api_2026-10-01_2026-10-03.json"
     )
     assert (parsed.dataset, parsed.raw_records, parsed.rows.height) == ("act_77", 0, 0)
     assert parsed.days == [date(2026, 10, 1), date(2026, 10, 2), date(2026, 10, 3)]
@@ -194,7 +192,7 @@ def test_bad_api_cells_quarantine_their_row_only():
             dict(DOCUMENTED_PAGE["data"][1], platform_position="marketplace"),
         ]
     }
-    valid, invalid = validate(parse(_raw(page), "p.json").rows)
+    valid, invalid = validate(parse(as_json(page), "p.json").rows)
     assert invalid.select("source_row", "_reason").sort("source_row").rows() == [
         ("/data/0#impressions", "quantity missing or not a number"),
         ("/data/1#impressions", "usage date missing or unparseable"),
@@ -208,7 +206,7 @@ def test_api_file_errors_name_the_file():
     with pytest.raises(
         ExportFormatError, match=r"no\.json: .*missing required column\(s\) 'date_start', 'date_stop'"
     ):
-        parse(_raw({"data": [{"impressions": "5"}]}), "no.json")
+        parse(as_json({"data": [{"impressions": "5"}]}), "no.json")
 
 
 @pytest.mark.parametrize(
@@ -229,7 +227,7 @@ def test_api_file_errors_name_the_file():
 def test_placement_device_and_ad_format_mapping(platform, position, device, expected):
     record = {"impressions": "1", "date_start": "2026-09-01", "date_stop": "2026-09-01"}
     record |= {"publisher_platform": platform, "platform_position": position, "device_platform": device}
-    rows = parse(_raw({"data": [record]}), "p.json").rows
+    rows = parse(as_json({"data": [record]}), "p.json").rows
     assert rows.select("device", "ad_format", "placement").row(0) == expected
 
 
@@ -242,7 +240,8 @@ def test_impression_device_wins_over_device_platform():
         ("desktop", "desktop"),
     ):
         rows = parse(
-            _raw({"data": [record | {"impression_device": value, "device_platform": "mobile_app"}]}), "p.json"
+            as_json({"data": [record | {"impression_device": value, "device_platform": "mobile_app"}]}),
+            "p.json",
         ).rows
         assert rows["device"].to_list() == [device]  # fmt: skip
 
@@ -404,11 +403,6 @@ def test_bundled_samples_land_without_quarantine(paths):
 
 
 # --- the async Insights API against a local server ---------------------------------------------------------
-
-
-@pytest.fixture(autouse=True)
-def fast_backoff(monkeypatch):
-    monkeypatch.setenv("EWH_HTTP_BACKOFF_FACTOR", "0.01")
 
 
 @pytest.fixture

@@ -3,23 +3,21 @@
 from __future__ import annotations
 
 import json
-import tempfile
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from pathlib import Path
 
 import polars as pl
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from connectors.core.base import ExportFormatError
-from connectors.core.config import BUNDLED_SAMPLES
 from connectors.core.schema import validate
 from connectors.landing.zone import ingest_file
 from connectors.mistral.usage import CONNECTOR, normalise_mistral_model, parse
 from tests.support.corpus import CORPUS
-from tests.support.mutations import damaged_json, land_and_check
+from tests.support.landing import as_json, assert_samples_land_without_quarantine, bundled_samples, land_one
+from tests.support.mutations import damage_settings, damaged_json, land_and_check
 
 # The captured response in vendor-formats.md section 6, verbatim.
 NOTES_RESPONSE = {
@@ -83,10 +81,6 @@ NOTES_RESPONSE = {
 }
 
 
-def _raw(payload: object) -> bytes:
-    return json.dumps(payload).encode()
-
-
 def _entry(metric: str, group: str, value, day: str = "2026-09-16", **extra) -> dict:
     return {
         "usage_type": "usage",
@@ -119,7 +113,7 @@ def _price(event: str | None, metric: str, group: str, price: str, zone=None, ti
 
 
 def test_documented_response_becomes_one_row_per_group_and_day():
-    parsed = parse(_raw(NOTES_RESPONSE), "mistral_usage_2025-11.json")
+    parsed = parse(as_json(NOTES_RESPONSE), "mistral_usage_2025-11.json")
     assert parsed.dataset == "billing_usage"
     assert parsed.raw_records == 2
     # the whole billing month is covered, so a corrected re-export empties days that lost their usage
@@ -180,7 +174,7 @@ def test_prices_match_event_type_zone_and_tier_never_the_audio_price_of_the_same
             _price("api_tokens", "mistral-medium-3-5", "output", "0.0000063750", "global", "standard"),
         ],
     )
-    rows = parse(_raw(body), "usage.json").rows.sort("activity_type")
+    rows = parse(as_json(body), "usage.json").rows.sort("activity_type")
     assert rows.select("activity_type", "quantity", "cost_amount", "region", "service").rows() == [
         ("llm_cached_input_tokens", 21_628_160.0, Decimal("2.757590400000"), "global", "mistral.vibe_code"),
         ("llm_input_tokens", 4_375_190.0, Decimal("5.578367250000"), "global", "mistral.vibe_code"),
@@ -218,7 +212,7 @@ def test_priority_eu_usage_takes_its_own_price_and_a_zone_or_tier_is_never_guess
             _price("api_tokens", "mistral-small-2506", "input", "0.003", "eu", "priority"),
         ],
     )
-    rows = parse(_raw(body), "usage.json").rows.sort("region")
+    rows = parse(as_json(body), "usage.json").rows.sort("region")
     assert rows.select("region", "cost_amount", "cost_currency").rows() == [
         ("eu", Decimal("3.000000000000"), "EUR"),
         ("us", None, None),  # no US price and no unqualified one: no cost rather than a wrong one
@@ -259,7 +253,7 @@ def test_legacy_untyped_entries_value_paid_later_prices_and_cost_only_ocr():
         start_date="2025-11-01T00:00:00Z",
         end_date="2025-11-30T00:00:00Z",
     )
-    parsed = parse(_raw(body), "usage.json")
+    parsed = parse(as_json(body), "usage.json")
     rows = parsed.rows.sort("service")
     assert rows.select(
         "service", "activity_type", "quantity", "unit", "cost_amount", "cost_amount_net", "cost_currency"
@@ -274,7 +268,7 @@ def test_legacy_untyped_entries_value_paid_later_prices_and_cost_only_ocr():
     assert rows.get_column("usage_date").to_list() == [date(2025, 11, 24)] * 2
 
     # a blank currency (seen in captured responses) gives no cost, so the cost-only rows quarantine
-    blank = parse(_raw(body | {"currency": " "}), "usage.json").rows
+    blank = parse(as_json(body | {"currency": " "}), "usage.json").rows
     assert (
         blank.select("cost_amount", "cost_amount_net", "cost_currency", "quantity").rows()
         == [(None, None, None, None)] * 2
@@ -308,7 +302,7 @@ def test_untyped_token_entries_count_as_tokens_and_value_not_value_paid_is_the_q
             _price(None, "codestral-2508", "output", "0.1"),
         ],
     )
-    rows = parse(_raw(body), "usage.json").rows.sort("activity_type")
+    rows = parse(as_json(body), "usage.json").rows.sort("activity_type")
     # the group comes from the list when the entry has none; the untyped entry is api_tokens
     assert rows.select("activity_type", "quantity", "cost_amount", "cost_amount_net", "model").rows() == [
         ("llm_input_tokens", 500.0, Decimal("5"), Decimal("5"), "codestral"),
@@ -350,7 +344,7 @@ def test_event_types_map_to_their_activity(category, metric, event, group, activ
         {category: {"models": {f"x::{metric}": {group: [_entry(metric, group, 700, event_type=event)]}}}},
         [_price(event, metric, group, "0.002")],
     )
-    row = parse(_raw(body), "usage.json").rows.row(0, named=True)
+    row = parse(as_json(body), "usage.json").rows.row(0, named=True)
     assert (row["activity_type"], row["unit"], row["quantity"]) == (activity_type, unit, quantity)
     assert row["cost_amount"] == Decimal("1.400000000000")
     assert row["service"] == f"mistral.{category}"
@@ -376,7 +370,7 @@ def test_yymm_release_suffix_is_stripped(raw, model):
 
 def test_workspace_file_name_sets_workspace_and_its_own_dataset():
     name = "mistral_usage_2025-11_workspace-8a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d.json"
-    parsed = parse(_raw(NOTES_RESPONSE), name)
+    parsed = parse(as_json(NOTES_RESPONSE), name)
     assert parsed.dataset == "billing_usage_workspace_8a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
     assert set(parsed.rows.get_column("workspace")) == {"8a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"}
     assert parsed.rows.item(0, "natural_key").startswith("8a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d|")
@@ -385,7 +379,7 @@ def test_workspace_file_name_sets_workspace_and_its_own_dataset():
 def test_array_of_monthly_responses_gets_page_prefixed_pointers_and_both_periods():
     october = json.loads(json.dumps(NOTES_RESPONSE).replace("2025-11", "2025-10"))
     october["end_date"] = "2025-10-31T23:59:59.999Z"
-    parsed = parse(_raw([october, NOTES_RESPONSE]), "usage.json")
+    parsed = parse(as_json([october, NOTES_RESPONSE]), "usage.json")
     assert parsed.raw_records == 4
     assert len(parsed.days) == 61
     assert sorted(set(parsed.rows.get_column("source_row").str.extract(r"^(/\d+)/"))) == ["/0", "/1"]
@@ -395,7 +389,7 @@ def test_array_of_monthly_responses_gets_page_prefixed_pointers_and_both_periods
 def test_empty_month_still_covers_its_days():
     body = json.loads(json.dumps(NOTES_RESPONSE))
     body["completion"] = {"models": {}}
-    parsed = parse(_raw(body), "usage.json")
+    parsed = parse(as_json(body), "usage.json")
     assert (parsed.rows.height, parsed.raw_records, len(parsed.days)) == (0, 0, 30)
 
 
@@ -418,7 +412,7 @@ def test_bad_cells_quarantine_their_row_not_the_file():
         },
         [_price("api_tokens", "mistral-small-2506", "input", "0.1")],
     )
-    valid, invalid = validate(parse(_raw(body), "usage.json").rows)
+    valid, invalid = validate(parse(as_json(body), "usage.json").rows)
     assert valid.get_column("quantity").to_list() == [9.0]
     assert sorted(invalid.get_column("_reason").to_list()) == [
         "negative quantity",
@@ -434,7 +428,7 @@ def test_bad_cells_quarantine_their_row_not_the_file():
         (b"", "file is empty"),
         (b'{"completion": {"models": {', "malformed JSON"),
         (b'{"object": "page", "data": []}', "not a Mistral billing usage response"),
-        (_raw({"completion": {"models": {}}}), "no 'prices' list"),
+        (as_json({"completion": {"models": {}}}), "no 'prices' list"),
     ],
 )
 def test_unreadable_files_fail_naming_source_file_and_problem(payload, problem):
@@ -456,14 +450,10 @@ def test_corrected_re_export_replaces_the_month(paths, write_json):
 
 
 def test_every_bundled_sample_lands_without_quarantine(paths):
-    files = CONNECTOR.find_files(BUNDLED_SAMPLES / "mistral_usage")
+    files = bundled_samples(CONNECTOR)
     assert len(files) == 4
-    for path in files:
-        assert path.stat().st_size < 150_000
-        result = ingest_file(CONNECTOR, path, paths)
-        assert result.rows_in > 0, path.name
-        assert result.rows_in == result.rows_landed, path.name
-        assert result.rows_quarantined == 0, path.name
+    assert all(path.stat().st_size < 150_000 for path in files)
+    assert_samples_land_without_quarantine(CONNECTOR, files, paths)
     landed = pl.read_parquet(paths.activity / "source=mistral_usage" / "**" / "*.parquet")
     assert landed.filter(pl.col("cost_amount").is_null()).height == 0
     assert set(landed.get_column("activity_type")) == {
@@ -483,26 +473,20 @@ CORPUS_RESPONSE = CORPUS / "mistral_usage" / "console_v2_2025_11_two_models" / "
 VIBE_RESPONSE = (
     CORPUS / "mistral_usage" / "console_v2_2026_09_vibe_zones_tiers" / "mistral_usage_2026-09.json"
 )
-PROPERTY = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROPERTY = damage_settings(40)
 
 
 @PROPERTY
 @given(raw=st.one_of(damaged_json(CORPUS_RESPONSE.read_bytes()), damaged_json(VIBE_RESPONSE.read_bytes())))
 def test_damaged_billing_usage_lands_quarantines_or_is_rejected(raw):
-    with tempfile.TemporaryDirectory() as home:
-        land_and_check(CONNECTOR, raw, CORPUS_RESPONSE.name, Path(home))
+    land_and_check(CONNECTOR, raw, CORPUS_RESPONSE.name)
 
 
 # ---- every record accounted for (issue #13 class 7), encodings (10), one bad file alone (11) ----------
 
 
 def _land_one(paths, payload: bytes, name: str = "mistral_usage_2025-11.json"):
-    from connectors.landing.zone import LandingBatch
-
-    batch = LandingBatch(CONNECTOR, paths)
-    batch.add(payload, name)
-    (result,) = batch.flush()
-    return result
+    return land_one(CONNECTOR, payload, name, paths)
 
 
 def test_a_usage_list_whose_entries_lost_their_value_key_rejects_the_file_naming_it(paths):
@@ -510,7 +494,7 @@ def test_a_usage_list_whose_entries_lost_their_value_key_rejects_the_file_naming
     lanes = body["completion"]["models"]["mistral-large-latest::mistral-large-2411"]
     for entry in lanes["output"]:
         entry["values"] = entry.pop("value")  # renamed in every entry of the list
-    result = _land_one(paths, _raw(body))
+    result = _land_one(paths, as_json(body))
     assert result.rejected
     assert result.error == (
         "[mistral_usage] mistral_usage_2025-11.json: usage list "
@@ -522,7 +506,7 @@ def test_a_usage_list_whose_entries_lost_their_value_key_rejects_the_file_naming
 def test_null_entries_are_counted_and_skipped_with_a_reason(paths):
     body = json.loads(json.dumps(NOTES_RESPONSE))
     body["completion"]["models"]["mistral-large-latest::mistral-large-2411"]["input"].append(None)
-    result = _land_one(paths, _raw(body))
+    result = _land_one(paths, as_json(body))
     assert not result.rejected, result.error
     assert (result.raw_records, result.records_landed, result.records_skipped) == (3, 2, 1)
     assert dict(result.skip_reasons) == {"null entry in a usage list (no usage to land)": 1}
@@ -531,7 +515,7 @@ def test_null_entries_are_counted_and_skipped_with_a_reason(paths):
 def test_an_entry_with_a_null_value_is_quarantined_by_its_pointer_never_dropped(paths):
     body = json.loads(json.dumps(NOTES_RESPONSE))
     body["completion"]["models"]["mistral-large-latest::mistral-large-2411"]["output"][0]["value"] = None
-    result = _land_one(paths, _raw(body))
+    result = _land_one(paths, as_json(body))
     assert (result.raw_records, result.records_landed, result.records_quarantined) == (2, 1, 1)
     held = pl.read_parquet(paths.quarantine / "source=mistral_usage" / "*.parquet")
     assert held.select("source_row", "reason").rows() == [

@@ -10,9 +10,9 @@ import polars as pl
 import pytest
 
 from connectors.core.base import ExportFormatError
-from connectors.core.config import BUNDLED_SAMPLES
-from connectors.landing.zone import ingest_file, init_landing
+from connectors.landing.zone import init_landing
 from connectors.openai.dashboard import CONNECTOR, SOURCE, parse
+from tests.support.landing import assert_samples_land_without_quarantine, bundled_samples
 
 COST_HEADER = (
     "start_time,end_time,start_time_iso,end_time_iso,amount_value,amount_currency,quantity,quantity_unit,"
@@ -277,13 +277,9 @@ def test_unreadable_files_fail_naming_source_file_and_problem(payload, name, pro
 
 
 def test_every_bundled_sample_lands_without_quarantine(paths):
-    files = CONNECTOR.find_files(BUNDLED_SAMPLES / SOURCE)
+    files = bundled_samples(CONNECTOR)
     assert sorted(p.name.split("_2026")[0] for p in files) == ["completions_usage", "cost"]
     init_landing(paths, [SOURCE])
-    for path in files:
-        result = ingest_file(CONNECTOR, path, paths)
-        assert result.rows_in > 0, path.name
-        assert result.rows_in == result.rows_landed, path.name
-        assert result.rows_quarantined == 0, path.name
-        assert {d.month for d in result.days} == {9, 10}, path.name
-        assert date(2026, 10, 4) in result.days  # the quiet day's empty bucket is covered
+    results = assert_samples_land_without_quarantine(CONNECTOR, files, paths, months={9, 10})
+    for path, result in zip(files, results, strict=True):
+        assert date(2026, 10, 4) in result.days, path.name  # the quiet day's empty bucket is covered

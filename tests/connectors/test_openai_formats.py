@@ -9,25 +9,22 @@ semantics (tests/connectors/corpus/openai_*/*/PROVENANCE.md), never read back fr
 
 from __future__ import annotations
 
-import codecs
-import contextlib
 import json
-import tempfile
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import polars as pl
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import example, given
+from hypothesis import strategies as st
 
-from connectors.core.base import ExportFormatError
 from connectors.core.config import BUNDLED_SAMPLES, Paths
-from connectors.landing.zone import LandingBatch, ingest_folder, read_manifest
 from connectors.openai import costs as openai_costs
 from connectors.openai import dashboard as openai_dashboard
 from connectors.openai import usage as openai_usage
-from tests.support.mutations import damaged_csv, damaged_json, land_and_check
+from tests.support.landing import assert_rejected_alone, copy_samples, land_one, landed_rows, quarantined_rows
+from tests.support.mutations import damage_settings, damaged_csv, damaged_json, head, parse_and_land_check
 
 CORPUS = Path(__file__).parent / "corpus"
 CONNECTORS = {
@@ -45,22 +42,6 @@ COST_HEADER = (
     "api_source"
 )
 DAY = "1790553600,1790640000,2026-09-28T00:00:00+00:00,2026-09-29T00:00:00+00:00"  # 2026-09-28 UTC
-
-
-def _land(connector, raw: bytes, name: str, paths: Paths):
-    batch = LandingBatch(connector, paths)
-    batch.add(raw, name)
-    (result,) = batch.flush()
-    return result
-
-
-def _landed(paths: Paths, source: str) -> pl.DataFrame:
-    files = list(paths.activity.glob(f"source={source}/dataset=*/**/part-0.parquet"))
-    return pl.concat([pl.read_parquet(f) for f in files]) if files else pl.DataFrame()
-
-
-def _quarantine(paths: Paths, source: str) -> pl.DataFrame:
-    return pl.read_parquet(paths.quarantine / f"source={source}" / "*.parquet")
 
 
 def _cost_csv(*rows: str) -> bytes:
@@ -91,9 +72,9 @@ def _completion(**fields) -> dict:
     ids=["usage", "costs"],
 )
 def test_class1_ungrouped_reference_example_lands_with_keys_unattributed(connector, example, paths):
-    result = _land(connector, example.read_bytes(), example.name, paths)
+    result = land_one(connector, example.read_bytes(), example.name, paths)
     assert not result.rejected, result.error
-    rows = _landed(paths, connector.source)
+    rows = landed_rows(paths, connector.source)
     assert rows.height == result.rows_landed > 0
     for key in ("model", "model_raw", "project", "api_key_id", "user_id"):
         assert rows.get_column(key).is_null().all(), key
@@ -230,7 +211,7 @@ def test_class6_dashboard_activity_export_lands_audio_tokens():
 @pytest.mark.parametrize("key", ["output_tokens", "input_tokens", "num_model_requests"])
 def test_class7_usage_results_without_a_required_key_reject_the_file_naming_it(key, paths):
     renamed = {k if k != key else f"{k}_v2": v for k, v in _completion().items()}
-    result = _land(openai_usage.CONNECTOR, _page(renamed), "completions_x.json", paths)
+    result = land_one(openai_usage.CONNECTOR, _page(renamed), "completions_x.json", paths)
     assert result.rejected
     assert result.error.startswith("[openai_usage] completions_x.json: ")
     assert f"'{key}' (found '{key}_v2': renamed?)" in result.error
@@ -240,7 +221,7 @@ def test_class7_dashboard_activity_export_without_output_tokens_is_rejected_by_n
     sample = BUNDLED_SAMPLES / "openai_dashboard" / "completions_usage_2026-09-27_2026-10-06.csv"
     header, body = sample.read_bytes().split(b"\n", 1)
     renamed = header.replace(b"output_tokens", b"completion_tokens", 1) + b"\n" + body
-    result = _land(openai_dashboard.CONNECTOR, renamed, sample.name, paths)
+    result = land_one(openai_dashboard.CONNECTOR, renamed, sample.name, paths)
     assert result.rejected
     assert f"[openai_dashboard] {sample.name}: " in result.error and "'output_tokens'" in result.error
 
@@ -251,10 +232,10 @@ def test_class7_short_dashboard_rows_are_quarantined_with_their_line(paths):
         f"{DAY},0.25,usd",  # 6 of 17 fields
         f"{DAY},,,,,,,,,,,,,",  # an empty bucket: counted, skipped with its reason
     )
-    result = _land(openai_dashboard.CONNECTOR, csv, "cost_2026-09-28_2026-09-28.csv", paths)
+    result = land_one(openai_dashboard.CONNECTOR, csv, "cost_2026-09-28_2026-09-28.csv", paths)
     assert (result.raw_records, result.records_landed, result.records_quarantined) == (3, 1, 1)
     assert result.records_skipped == 1
-    held = _quarantine(paths, "openai_dashboard")
+    held = quarantined_rows(paths, "openai_dashboard")
     assert held.select("source_row", "reason").rows() == [
         ("line:3#amount_value", "row has 6 fields, the header has 17")
     ]
@@ -262,7 +243,7 @@ def test_class7_short_dashboard_rows_are_quarantined_with_their_line(paths):
 
 def test_class7_records_are_counted_before_parsing_so_nothing_vanishes(paths):
     sample = BUNDLED_SAMPLES / "openai_dashboard" / "cost_2026-09-27_2026-10-06.csv"
-    result = _land(openai_dashboard.CONNECTOR, sample.read_bytes(), sample.name, paths)
+    result = land_one(openai_dashboard.CONNECTOR, sample.read_bytes(), sample.name, paths)
     lines = sample.read_bytes().rstrip(b"\n").count(b"\n")  # records: every line under the header
     assert result.raw_records == lines
     assert result.records_landed + result.records_quarantined + result.records_skipped == lines
@@ -273,12 +254,12 @@ def test_class7_records_are_counted_before_parsing_so_nothing_vanishes(paths):
 
 def test_class8_implausible_token_count_is_quarantined_not_landed(paths):
     page = _page(_completion(output_tokens=1e300))
-    result = _land(openai_usage.CONNECTOR, page, "completions.json", paths)
+    result = land_one(openai_usage.CONNECTOR, page, "completions.json", paths)
     assert result.rows_quarantined == 1
-    held = _quarantine(paths, "openai_usage")
+    held = quarantined_rows(paths, "openai_usage")
     assert held.get_column("source_row").to_list() == ["/data/0/results/0#output_tokens"]
     assert "plausib" in held.item(0, "reason") or "exceeds" in held.item(0, "reason")
-    assert 1e300 not in _landed(paths, "openai_usage").get_column("quantity").to_list()
+    assert 1e300 not in landed_rows(paths, "openai_usage").get_column("quantity").to_list()
 
 
 # ---- class 9: a re-export that shrinks a landed day is reported with the day ----
@@ -287,8 +268,8 @@ def test_class8_implausible_token_count_is_quarantined_not_landed(paths):
 def test_class9_a_shrinking_costs_re_export_reports_the_day(paths):
     line = {"object": "organization.costs.result", "amount": {"value": 1.0, "currency": "usd"}}
     full = _page(*[line | {"line_item": f"gpt-4o, input {i}", "project_id": "p"} for i in range(4)])
-    _land(openai_costs.CONNECTOR, full, "costs_a.json", paths)
-    result = _land(openai_costs.CONNECTOR, _page(line), "costs_b.json", paths)
+    land_one(openai_costs.CONNECTOR, full, "costs_a.json", paths)
+    result = land_one(openai_costs.CONNECTOR, _page(line), "costs_b.json", paths)
     assert result.revised_days == (("costs", date(2026, 9, 28), 4, 1),)
     assert result.shrunk_days(0.5) == [("costs", date(2026, 9, 28), 4, 1)]
 
@@ -299,22 +280,22 @@ def test_class9_a_shrinking_costs_re_export_reports_the_day(paths):
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-8-sig", "utf-16-le"])
 def test_class10_dashboard_csv_in_other_unicode_encodings_lands_the_same(encoding, paths):
     sample = BUNDLED_SAMPLES / "openai_dashboard" / "cost_2026-09-27_2026-10-06.csv"
-    as_utf8 = _land(openai_dashboard.CONNECTOR, sample.read_bytes(), sample.name, paths)
+    as_utf8 = land_one(openai_dashboard.CONNECTOR, sample.read_bytes(), sample.name, paths)
     home = Paths(paths.home.parent / f"other_{encoding}")
-    other = _land(openai_dashboard.CONNECTOR, sample.read_text().encode(encoding), sample.name, home)
+    other = land_one(openai_dashboard.CONNECTOR, sample.read_text().encode(encoding), sample.name, home)
     assert not other.rejected, other.error
     assert (other.rows_landed, other.rows_quarantined) == (as_utf8.rows_landed, as_utf8.rows_quarantined)
 
 
 def test_class10_usage_json_saved_as_utf16_lands(paths):
     raw = COMPLETIONS_DOCS.read_text().encode("utf-16")
-    result = _land(openai_usage.CONNECTOR, raw, COMPLETIONS_DOCS.name, paths)
+    result = land_one(openai_usage.CONNECTOR, raw, COMPLETIONS_DOCS.name, paths)
     assert not result.rejected and result.rows_landed == 7
 
 
 def test_class10_undocumented_encoding_is_a_named_rejection(paths):
     csv = _cost_csv(f'{DAY},0.5,usd,,,"gpt-4o, input",,,proj_a,org-1,Caf\u00e9 Proj,,,').decode()
-    result = _land(openai_dashboard.CONNECTOR, csv.encode("cp1252"), "cost_2026-09-28.csv", paths)
+    result = land_one(openai_dashboard.CONNECTOR, csv.encode("cp1252"), "cost_2026-09-28.csv", paths)
     assert result.rejected and result.error.startswith("[openai_dashboard] cost_2026-09-28.csv: not readable")
 
 
@@ -324,10 +305,7 @@ def test_class10_undocumented_encoding_is_a_named_rejection(paths):
 @pytest.mark.parametrize("source", sorted(CONNECTORS))
 def test_class11_one_truncated_export_is_rejected_alone_and_every_other_file_lands(source, paths, tmp_path):
     folder = tmp_path / source
-    folder.mkdir()
-    samples = sorted((BUNDLED_SAMPLES / source).iterdir())
-    for sample in samples:
-        (folder / sample.name).write_bytes(sample.read_bytes())
+    samples = copy_samples(source, folder)
     first = samples[0]
     broken = folder / f"{first.stem[:4]}0_broken{first.suffix}"  # matches the patterns and sorts early
     if source == "openai_dashboard":
@@ -336,20 +314,12 @@ def test_class11_one_truncated_export_is_rejected_alone_and_every_other_file_lan
     else:
         broken.write_bytes(first.read_bytes()[: len(first.read_bytes()) // 2])
 
-    results = ingest_folder(CONNECTORS[source], folder, paths)
-
-    rejected = [r for r in results if r.rejected]
-    assert [r.original_name for r in rejected] == [broken.name]
-    assert rejected[0].error.startswith(f"[{source}] {broken.name}: ")
-    assert sorted(r.original_name for r in results if not r.rejected and not r.skipped) == [
-        p.name for p in samples
-    ]
-    assert read_manifest(paths).filter(pl.col("status") == "rejected").height == 1
+    assert_rejected_alone(CONNECTORS[source], folder, samples, broken, paths, f"[{source}] {broken.name}: ")
 
 
 # ---- properties: damaged real exports land, quarantine or are rejected by name, never lose a record ----
 
-PROPERTY = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROPERTY = damage_settings(30)
 GROUPED = CORPUS / "openai_usage" / "docs_completions_object_grouped" / "completions_usage_docs_grouped.json"
 COOKBOOK = (
     CORPUS / "openai_usage" / "cookbook_live_capture_2025_ungrouped" / "completions_usage_cookbook_2025.json"
@@ -360,41 +330,35 @@ DASHBOARD_COST = BUNDLED_SAMPLES / "openai_dashboard" / "cost_2026-09-27_2026-10
 DASHBOARD_USAGE = BUNDLED_SAMPLES / "openai_dashboard" / "completions_usage_2026-09-27_2026-10-06.csv"
 
 
-def _head(path: Path, lines: int) -> bytes:
-    """The first ``lines`` lines of an export (a short real file keeps each example fast)."""
-    return b"".join(path.read_bytes().removeprefix(codecs.BOM_UTF8).splitlines(keepends=True)[:lines])
+# (connector, damage to a real export, its file name): each one a property of its own
+DAMAGED = {
+    "ungrouped_usage_page": (
+        openai_usage.CONNECTOR,
+        damaged_json(COMPLETIONS_DOCS.read_bytes()),
+        COMPLETIONS_DOCS.name,
+    ),
+    "grouped_usage_page": (openai_usage.CONNECTOR, damaged_json(GROUPED.read_bytes()), GROUPED.name),
+    "older_shape_usage_capture": (openai_usage.CONNECTOR, damaged_json(COOKBOOK.read_bytes()), COOKBOOK.name),
+    "images_usage_page": (openai_usage.CONNECTOR, damaged_json(IMAGES.read_bytes()), IMAGES.name),
+    "dashboard_cost_csv": (
+        openai_dashboard.CONNECTOR,
+        damaged_csv(head(DASHBOARD_COST, 12)),
+        DASHBOARD_COST.name,
+    ),
+    "dashboard_activity_csv": (
+        openai_dashboard.CONNECTOR,
+        damaged_csv(head(DASHBOARD_USAGE, 12)),
+        DASHBOARD_USAGE.name,
+    ),
+}
 
 
-def _check(connector, raw: bytes, name: str) -> None:
-    """Landing keeps the invariant, and the parser itself fails only with a named ExportFormatError."""
-    with contextlib.suppress(ExportFormatError):
-        connector.parse(raw, name)
-    with tempfile.TemporaryDirectory() as home:
-        land_and_check(connector, raw, name, Path(home))
-
-
+@pytest.mark.parametrize("export", sorted(DAMAGED))
 @PROPERTY
-@given(raw=damaged_json(COMPLETIONS_DOCS.read_bytes()))
-def test_damaged_ungrouped_usage_page_lands_quarantines_or_is_rejected(raw):
-    _check(openai_usage.CONNECTOR, raw, COMPLETIONS_DOCS.name)
-
-
-@PROPERTY
-@given(raw=damaged_json(GROUPED.read_bytes()))
-def test_damaged_grouped_usage_page_lands_quarantines_or_is_rejected(raw):
-    _check(openai_usage.CONNECTOR, raw, GROUPED.name)
-
-
-@PROPERTY
-@given(raw=damaged_json(COOKBOOK.read_bytes()))
-def test_damaged_older_shape_usage_capture_lands_quarantines_or_is_rejected(raw):
-    _check(openai_usage.CONNECTOR, raw, COOKBOOK.name)
-
-
-@PROPERTY
-@given(raw=damaged_json(IMAGES.read_bytes()))
-def test_damaged_images_usage_page_lands_quarantines_or_is_rejected(raw):
-    _check(openai_usage.CONNECTOR, raw, IMAGES.name)
+@given(data=st.data())
+def test_damaged_export_lands_quarantines_or_is_rejected(export, data):
+    connector, damage, name = DAMAGED[export]
+    parse_and_land_check(connector, data.draw(damage, label="raw"), name)
 
 
 def _huge_amount() -> bytes:
@@ -408,16 +372,4 @@ def _huge_amount() -> bytes:
 @given(raw=damaged_json(COSTS_GROUPED.read_bytes()))
 @example(raw=_huge_amount())  # Hypothesis found it: Polars raised on the decimal overflow
 def test_damaged_costs_page_lands_quarantines_or_is_rejected(raw):
-    _check(openai_costs.CONNECTOR, raw, COSTS_GROUPED.name)
-
-
-@PROPERTY
-@given(raw=damaged_csv(_head(DASHBOARD_COST, 12)))
-def test_damaged_dashboard_cost_csv_lands_quarantines_or_is_rejected(raw):
-    _check(openai_dashboard.CONNECTOR, raw, DASHBOARD_COST.name)
-
-
-@PROPERTY
-@given(raw=damaged_csv(_head(DASHBOARD_USAGE, 12)))
-def test_damaged_dashboard_activity_csv_lands_quarantines_or_is_rejected(raw):
-    _check(openai_dashboard.CONNECTOR, raw, DASHBOARD_USAGE.name)
+    parse_and_land_check(openai_costs.CONNECTOR, raw, COSTS_GROUPED.name)

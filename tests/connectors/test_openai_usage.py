@@ -10,15 +10,12 @@ import pytest
 
 from connectors.core.base import ExportFormatError
 from connectors.openai.usage import CONNECTOR, parse
-from tests.support.openai_pages import COMPLETIONS_PAGE
-
-
-def _raw(payload: object) -> bytes:
-    return json.dumps(payload).encode()
+from tests.support.landing import as_json
+from tests.support.openai_pages import COMPLETIONS_PAGE, usage_page
 
 
 def test_completions_page_becomes_one_row_per_token_kind():
-    parsed = parse(_raw(COMPLETIONS_PAGE), "completions_usage.json")
+    parsed = parse(as_json(COMPLETIONS_PAGE), "completions_usage.json")
     assert parsed.dataset == "completions"
     assert parsed.raw_records == 1
     assert parsed.days == [date(2025, 9, 1), date(2025, 9, 2)]  # the empty bucket's day is covered too
@@ -53,35 +50,28 @@ def test_completions_page_becomes_one_row_per_token_kind():
 
 def test_old_result_shape_derives_uncached_input():
     """Before 2026 the API had no input_uncached_tokens: uncached = input - cached (- cache writes)."""
-    page = {
-        "object": "page",
-        "has_more": False,
-        "next_page": None,
-        "data": [
-            {
-                "object": "bucket",
-                "start_time": 1736553600,
-                "end_time": 1736640000,
-                "results": [
-                    {
-                        "object": "organization.usage.completions.result",
-                        "input_tokens": 1000,
-                        "output_tokens": 300,
-                        "input_cached_tokens": 400,
-                        "input_audio_tokens": 0,
-                        "output_audio_tokens": 0,
-                        "num_model_requests": 2,
-                        "project_id": None,
-                        "user_id": None,
-                        "api_key_id": None,
-                        "model": "gpt-4o-2024-08-06",
-                        "batch": None,
-                    }
-                ],
-            }
-        ],
-    }
-    rows = parse(_raw(page), "completions.json").rows
+    page = usage_page(
+        (
+            1736553600,
+            [
+                {
+                    "object": "organization.usage.completions.result",
+                    "input_tokens": 1000,
+                    "output_tokens": 300,
+                    "input_cached_tokens": 400,
+                    "input_audio_tokens": 0,
+                    "output_audio_tokens": 0,
+                    "num_model_requests": 2,
+                    "project_id": None,
+                    "user_id": None,
+                    "api_key_id": None,
+                    "model": "gpt-4o-2024-08-06",
+                    "batch": None,
+                }
+            ],
+        )
+    )
+    rows = parse(as_json(page), "completions.json").rows
     quantities = dict(rows.select("activity_type", "quantity").rows())
     assert quantities == {
         "llm_input_tokens": 600.0,
@@ -94,32 +84,25 @@ def test_old_result_shape_derives_uncached_input():
 
 
 def test_images_keep_size_and_source_as_attributes():
-    page = {
-        "object": "page",
-        "has_more": False,
-        "next_page": None,
-        "data": [
-            {
-                "object": "bucket",
-                "start_time": 1756684800,
-                "end_time": 1756771200,
-                "results": [
-                    {
-                        "object": "organization.usage.images.result",
-                        "images": 2,
-                        "num_model_requests": 2,
-                        "size": "1024x1024",
-                        "source": "image.generation",
-                        "project_id": "proj_abc",
-                        "user_id": "user-abc",
-                        "api_key_id": "key_abc",
-                        "model": "dall-e-3",
-                    }
-                ],
-            }
-        ],
-    }
-    parsed = parse(_raw(page), "images.json")
+    page = usage_page(
+        (
+            1756684800,
+            [
+                {
+                    "object": "organization.usage.images.result",
+                    "images": 2,
+                    "num_model_requests": 2,
+                    "size": "1024x1024",
+                    "source": "image.generation",
+                    "project_id": "proj_abc",
+                    "user_id": "user-abc",
+                    "api_key_id": "key_abc",
+                    "model": "dall-e-3",
+                }
+            ],
+        )
+    )
+    parsed = parse(as_json(page), "images.json")
     assert parsed.dataset == "images"
     row = parsed.rows.row(0, named=True)
     assert (row["activity_type"], row["quantity"], row["unit"]) == ("images", 2.0, "images")
@@ -130,7 +113,7 @@ def test_images_keep_size_and_source_as_attributes():
 def test_array_of_pages_gets_page_prefixed_pointers():
     second = json.loads(json.dumps(COMPLETIONS_PAGE))
     second["data"] = [second["data"][0] | {"start_time": 1756857600, "end_time": 1756944000}]
-    parsed = parse(_raw([COMPLETIONS_PAGE, second]), "completions.json")
+    parsed = parse(as_json([COMPLETIONS_PAGE, second]), "completions.json")
     assert parsed.raw_records == 2
     pointers = set(parsed.rows.get_column("source_row").str.replace(r"#.*$", ""))
     assert pointers == {"/0/data/0/results/0", "/1/data/0/results/0"}
@@ -142,7 +125,7 @@ def test_dataset_of_an_all_empty_export_comes_from_the_file_name():
         "data": [{"object": "bucket", "start_time": 1756684800, "end_time": 1756771200, "results": []}],
         "has_more": False,
     }
-    parsed = parse(_raw(page), "embeddings_usage_2025-09-01_2025-09-01.json")
+    parsed = parse(as_json(page), "embeddings_usage_2025-09-01_2025-09-01.json")
     assert (parsed.dataset, parsed.rows.height, parsed.days) == ("embeddings", 0, [date(2025, 9, 1)])
 
 
@@ -153,7 +136,7 @@ def test_dataset_of_an_all_empty_export_comes_from_the_file_name():
         (b"", "file is empty"),
         (b'{"object": "list", "items": []}', "no 'data' array"),
         (
-            _raw(
+            as_json(
                 {
                     "data": [
                         {

@@ -3,32 +3,25 @@
 from __future__ import annotations
 
 import json
-import tempfile
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from pathlib import Path
 
 import polars as pl
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 
 from connectors.core.base import ExportFormatError
-from connectors.core.config import BUNDLED_SAMPLES
 from connectors.core.schema import ACTIVITY_UNITS, validate
-from connectors.landing.zone import ingest_file
 from connectors.runway.usage import CONNECTOR, RATES, parse
 from tests.support.corpus import CORPUS
-from tests.support.mutations import damaged_json, land_and_check
+from tests.support.landing import as_json, assert_samples_land_without_quarantine, bundled_samples, land_one
+from tests.support.mutations import damage_settings, damaged_json, land_and_check
 
 # The documented response (vendor-formats.md section 6, official SDK types).
 DOCUMENTED = {
     "models": ["gen4_turbo"],
     "results": [{"date": "2026-08-01", "usedCredits": [{"model": "gen4_turbo", "amount": 50}]}],
 }
-
-
-def _raw(payload: object) -> bytes:
-    return json.dumps(payload).encode()
 
 
 def _one_day(model: str, amount, day: str = "2026-09-14") -> dict:
@@ -39,7 +32,7 @@ def _one_day(model: str, amount, day: str = "2026-09-14") -> dict:
 
 
 def test_documented_response_becomes_video_seconds_at_the_model_rate():
-    parsed = parse(_raw(DOCUMENTED), "organization_usage.json")
+    parsed = parse(as_json(DOCUMENTED), "organization_usage.json")
     assert (parsed.dataset, parsed.raw_records, parsed.days) == ("organization_usage", 1, [date(2026, 8, 1)])
     row = parsed.rows.row(0, named=True)
     assert (row["activity_type"], row["quantity"], row["unit"]) == ("video_seconds", 10.0, "seconds")
@@ -88,7 +81,7 @@ def test_documented_response_becomes_video_seconds_at_the_model_rate():
 def test_each_model_converts_credits_with_its_documented_rate(
     model, credits, activity_type, quantity, basis, service
 ):
-    row = parse(_raw(_one_day(model, credits)), "usage.json").rows.row(0, named=True)
+    row = parse(as_json(_one_day(model, credits)), "usage.json").rows.row(0, named=True)
     assert (row["activity_type"], row["unit"]) == (activity_type, ACTIVITY_UNITS[activity_type])
     assert row["quantity"] == pytest.approx(quantity)
     assert row["service"] == service
@@ -104,7 +97,7 @@ def test_every_rate_has_a_canonical_activity_and_unit():
 
 
 def test_net_refund_day_keeps_the_negative_money_but_no_negative_activity():
-    row = parse(_raw(_one_day("gen4_turbo", -25)), "usage.json").rows.row(0, named=True)
+    row = parse(as_json(_one_day("gen4_turbo", -25)), "usage.json").rows.row(0, named=True)
     assert (row["activity_type"], row["quantity"]) == ("video_seconds", 0.0)
     assert row["cost_amount"] == Decimal("-0.250000000000")
     assert json.loads(row["attributes"])["credits"] == -25.0
@@ -127,7 +120,7 @@ def test_models_without_a_per_unit_rate_land_as_spend_never_as_guessed_activity(
             }
         ],
     }
-    parsed = parse(_raw(body), "usage.json")
+    parsed = parse(as_json(body), "usage.json")
     valid, invalid = validate(parsed.rows)
     assert valid.select("model", "activity_type", "quantity", "unit").sort("model").rows() == [
         ("eleven_text_to_sound_v2", "spend", 0.02, "currency"),  # 2 credits at USD 0.01
@@ -151,14 +144,14 @@ def test_empty_days_are_covered_and_arrays_of_responses_get_page_prefixed_pointe
         ],
     }
     second = {"models": [], "results": [{"date": "2026-09-14", "usedCredits": []}]}
-    parsed = parse(_raw([first, second]), "usage.json")
+    parsed = parse(as_json([first, second]), "usage.json")
     assert parsed.days == [date(2026, 9, 12), date(2026, 9, 13), date(2026, 9, 14)]
     assert parsed.raw_records == 1
     assert parsed.rows.select("source_row", "quantity").rows() == [("/0/results/1/usedCredits/0", 2.0)]
 
 
 def test_response_with_no_usage_at_all():
-    parsed = parse(_raw({"models": [], "results": []}), "usage.json")
+    parsed = parse(as_json({"models": [], "results": []}), "usage.json")
     assert (parsed.rows.height, parsed.days, parsed.raw_records) == (0, [], 0)
 
 
@@ -167,10 +160,10 @@ def test_response_with_no_usage_at_all():
     [
         (b"", "file is empty"),
         (b'{"models": ["gen4_turbo"], "results": [', "malformed JSON"),
-        (_raw({"creditBalance": 1200, "tier": {}}), "no 'results' array"),
-        (_raw({"models": [], "results": {"date": "2026-09-01"}}), "'results' is not an array of days"),
+        (as_json({"creditBalance": 1200, "tier": {}}), "no 'results' array"),
+        (as_json({"models": [], "results": {"date": "2026-09-01"}}), "'results' is not an array of days"),
         (
-            _raw({"results": [{"day": "2026-09-01", "credits": 5}]}),
+            as_json({"results": [{"day": "2026-09-01", "credits": 5}]}),
             "'results' is missing required column(s) 'date', 'usedCredits'",
         ),
     ],
@@ -183,14 +176,10 @@ def test_unreadable_files_fail_naming_source_file_and_problem(payload, problem):
 
 
 def test_every_bundled_sample_lands_without_quarantine(paths):
-    files = CONNECTOR.find_files(BUNDLED_SAMPLES / "runway_usage")
+    files = bundled_samples(CONNECTOR)
     assert len(files) == 2
-    for path in files:
-        assert path.stat().st_size < 150_000
-        result = ingest_file(CONNECTOR, path, paths)
-        assert result.rows_in > 0, path.name
-        assert result.rows_in == result.rows_landed, path.name
-        assert result.rows_quarantined == 0, path.name
+    assert all(path.stat().st_size < 150_000 for path in files)
+    assert_samples_land_without_quarantine(CONNECTOR, files, paths)
     landed = pl.read_parquet(paths.activity / "source=runway_usage" / "**" / "*.parquet")
     assert set(landed.get_column("activity_type")) == {"video_seconds", "images", "tts_characters"}
     refund = landed.filter(pl.col("usage_date") == date(2026, 9, 13))
@@ -205,26 +194,20 @@ FULL_SHAPE = (
     / "sdk_shape_with_api_key_breakdown"
     / "organization_usage_2026-03-01_2026-03-03.json"
 )
-PROPERTY = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROPERTY = damage_settings(40)
 
 
 @PROPERTY
 @given(raw=damaged_json(FULL_SHAPE.read_bytes()))
 def test_damaged_organization_usage_lands_quarantines_or_is_rejected(raw):
-    with tempfile.TemporaryDirectory() as home:
-        land_and_check(CONNECTOR, raw, FULL_SHAPE.name, Path(home))
+    land_and_check(CONNECTOR, raw, FULL_SHAPE.name)
 
 
 # ---- every record accounted for (issue #13 class 7) ----------------------------------------------------
 
 
 def _land_one(paths, payload: bytes, name: str = "organization_usage.json"):
-    from connectors.landing.zone import LandingBatch
-
-    batch = LandingBatch(CONNECTOR, paths)
-    batch.add(payload, name)
-    (result,) = batch.flush()
-    return result
+    return land_one(CONNECTOR, payload, name, paths)
 
 
 def test_the_per_api_key_breakdown_is_counted_and_skipped_never_landed_twice(paths):

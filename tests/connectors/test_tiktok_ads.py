@@ -6,7 +6,6 @@ import json
 import logging
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from pathlib import Path
 
 import polars as pl
 import pytest
@@ -17,9 +16,11 @@ from connectors.core.config import BUNDLED_SAMPLES
 from connectors.core.http import ConfigError, VendorResponseError
 from connectors.core.schema import validate
 from connectors.landing.ingest import Window, ingest_source
-from connectors.landing.zone import ingest_file, read_manifest
+from connectors.landing.zone import read_manifest
 from connectors.tiktok import ads as tiktok_ads
 from connectors.tiktok.ads import CONNECTOR, parse
+from tests.support.http import fast_backoff  # noqa: F401  (autouse: short retry backoff)
+from tests.support.landing import as_json, assert_samples_land_without_quarantine
 
 TOKEN = "act.TEST-SECRET-tiktok-0123456789abcdef"
 ADV = "7012345678901234567"
@@ -27,12 +28,6 @@ ADV2 = "7098765432109876543"
 CAMPAIGN = "1680018437245954"
 PATH = "/open_api/v1.3/report/integrated/get/"
 NAME = f"integrated_report_api_{ADV}_2026-09-01_2026-09-02.json"
-
-
-@pytest.fixture(autouse=True)
-def fast_backoff(monkeypatch):
-    """Retries stay real (urllib3 Retry and the body-code loop), only the waits are shortened."""
-    monkeypatch.setenv("EWH_HTTP_BACKOFF_FACTOR", "0.01")
 
 
 def _row(campaign: str, day: str, metrics: dict, country: str | None = None) -> dict:
@@ -89,12 +84,8 @@ BASIC = _page(
 )
 
 
-def _raw(payload: object) -> bytes:
-    return json.dumps(payload).encode()
-
-
 def test_country_report_carries_impressions_and_shares_out_the_video_totals():
-    parsed = parse(_raw([AUDIENCE, BASIC]), NAME)
+    parsed = parse(as_json([AUDIENCE, BASIC]), NAME)
     assert parsed.dataset == f"integrated_report_{ADV}"
     assert parsed.raw_records == 4
     assert parsed.days == [date(2026, 9, 1), date(2026, 9, 2)]
@@ -172,7 +163,7 @@ def test_basic_report_alone_gives_every_measure_without_country():
             ],
         },
     }
-    parsed = parse(_raw(page), "tiktok_report.json")
+    parsed = parse(as_json(page), "tiktok_report.json")
     assert parsed.dataset == "integrated_report"
     assert parsed.days == [date(2026, 8, 1), date(2026, 8, 2)]
     rows = parsed.rows.sort("source_row")
@@ -202,7 +193,7 @@ def test_dash_impressions_quarantine_the_row_and_keep_the_video_unshared():
     audience = _page(
         [_row(CAMPAIGN, "2026-09-01", {"spend": "1.00", "impressions": "-", "clicks": "-"}, "DE")]
     )
-    parsed = parse(_raw([audience, BASIC]), NAME)
+    parsed = parse(as_json([audience, BASIC]), NAME)
     valid, invalid = validate(parsed.rows)
     assert invalid.select("source_row", "_reason").rows() == [
         ("/0/data/list/0#impressions", "quantity missing or not a number")
@@ -216,7 +207,7 @@ def test_dash_impressions_quarantine_the_row_and_keep_the_video_unshared():
 
 
 def test_empty_report_still_covers_its_window():
-    parsed = parse(_raw([_page([]), _page([])]), NAME)
+    parsed = parse(as_json([_page([]), _page([])]), NAME)
     assert (parsed.raw_records, parsed.rows.height) == (0, 0)
     assert parsed.days == [date(2026, 9, 1), date(2026, 9, 2)]
     assert parsed.dataset == f"integrated_report_{ADV}"
@@ -227,16 +218,16 @@ def test_empty_report_still_covers_its_window():
     [
         (b"  ", "file is empty"),
         (b'[{"code": 0, "data": ', "malformed JSON"),
-        (_raw({"code": 0, "message": "OK"}), "no 'data' object"),
-        (_raw({"code": 0, "data": {"page_info": {}}}), "no 'list' array"),
+        (as_json({"code": 0, "message": "OK"}), "no 'data' object"),
+        (as_json({"code": 0, "data": {"page_info": {}}}), "no 'list' array"),
         (
-            _raw([AUDIENCE, {"code": 40100, "message": "Too many requests", "data": {"list": []}}]),
+            as_json([AUDIENCE, {"code": 40100, "message": "Too many requests", "data": {"list": []}}]),
             "code 40100",
         ),
-        (_raw(_page([{"metrics": {"impressions": "1"}}])), "no 'dimensions'"),
+        (as_json(_page([{"metrics": {"impressions": "1"}}])), "no 'dimensions'"),
         # a report without impressions (a GMV Max report, say) cannot land ad rows: named, not emptied
         (
-            _raw(_page([{"dimensions": {"campaign_id": "1"}, "metrics": {"spend": "1"}}])),
+            as_json(_page([{"dimensions": {"campaign_id": "1"}, "metrics": {"spend": "1"}}])),
             r"missing required column\(s\) 'impressions'",
         ),
     ],
@@ -250,21 +241,10 @@ def test_unreadable_files_name_the_file_and_the_problem(payload, problem):
 def test_every_bundled_sample_lands_without_quarantine(paths):
     files = sorted((BUNDLED_SAMPLES / "tiktok_ads").glob("*.json"))
     assert len(files) >= 4
-    for path in files:
-        result = ingest_file(CONNECTOR, path, paths)
-        assert result.rows_in == result.rows_landed > 0
-        assert result.rows_quarantined == 0
+    assert_samples_land_without_quarantine(CONNECTOR, files, paths)
     landed = pl.read_parquet(paths.activity / "source=tiktok_ads" / "**" / "*.parquet")
     assert {"USA", "GBR", "DEU", "FRA"} <= set(landed.get_column("country").drop_nulls())
     assert set(landed.get_column("cost_currency").drop_nulls()) == {"USD", "EUR"}
-
-
-def test_samples_are_what_the_generator_writes(tmp_path: Path):
-    from benchmarks.samples_tiktok_ads import main
-
-    main(tmp_path)
-    for path in tmp_path.iterdir():
-        assert path.read_bytes() == (BUNDLED_SAMPLES / "tiktok_ads" / path.name).read_bytes()
 
 
 # --- API -----------------------------------------------------------------------------------------------

@@ -22,6 +22,8 @@ from connectors.landing.ingest import Window, incremental_window, ingest_source
 from connectors.landing.zone import read_manifest
 from connectors.openai import costs as openai_costs
 from connectors.openai import usage as openai_usage
+from tests.support.http import fast_backoff  # noqa: F401  (autouse: short retry backoff)
+from tests.support.openai_pages import usage_page
 
 OPENAI_KEY = "sk-admin-TEST-SECRET-0123456789"
 ANTHROPIC_KEY = "sk-ant-admin01-TEST-SECRET-9876543210"
@@ -62,12 +64,6 @@ def _empty_page(request: Request) -> Response:
         json.dumps({"object": "page", "data": data, "has_more": False, "next_page": None}),
         content_type="application/json",
     )
-
-
-@pytest.fixture(autouse=True)
-def fast_backoff(monkeypatch):
-    """Retries stay real (urllib3 Retry), only the exponential backoff is shortened for the suite."""
-    monkeypatch.setenv("EWH_HTTP_BACKOFF_FACTOR", "0.01")
 
 
 @pytest.fixture
@@ -297,40 +293,33 @@ def test_incremental_window_starts_after_the_last_landed_day_minus_lookback(open
 def test_openai_costs_api_lands_spend_in_dollars(httpserver, monkeypatch, paths):
     monkeypatch.setenv("OPENAI_BASE_URL", httpserver.url_for("/v1"))
     monkeypatch.setenv("OPENAI_ADMIN_KEY", OPENAI_KEY)
-    page = {
-        "object": "page",
-        "has_more": False,
-        "next_page": None,
-        "data": [
-            {
-                "object": "bucket",
-                "start_time": SEP1,
-                "end_time": SEP1 + DAY,
-                "results": [
-                    {
-                        "object": "organization.costs.result",
-                        "amount": {"value": 0.12744, "currency": "usd"},
-                        "line_item": "ft-gpt-4o-2024-08-06, input",
-                        "project_id": "proj_hNhhQzyYu7HxySZWs7cA3Ugu",
-                        "api_key_id": None,
-                        "quantity": 50976.0,
-                        "quantity_unit": "tokens",
-                        "organization_id": "org-GLHrIv00VVN9dEQC2b4wsBkf",
-                    },
-                    {
-                        "object": "organization.costs.result",
-                        "amount": {"value": 0.000271, "currency": "usd"},
-                        "line_item": "assistants api | file search",
-                        "project_id": "proj_L67gOme4S2nBA8aQieEOwLy7",
-                        "api_key_id": None,
-                        "quantity": None,
-                        "quantity_unit": None,
-                        "organization_id": "org-GLHrIv00VVN9dEQC2b4wsBkf",
-                    },
-                ],
-            }
-        ],
-    }
+    page = usage_page(
+        (
+            SEP1,
+            [
+                {
+                    "object": "organization.costs.result",
+                    "amount": {"value": 0.12744, "currency": "usd"},
+                    "line_item": "ft-gpt-4o-2024-08-06, input",
+                    "project_id": "proj_hNhhQzyYu7HxySZWs7cA3Ugu",
+                    "api_key_id": None,
+                    "quantity": 50976.0,
+                    "quantity_unit": "tokens",
+                    "organization_id": "org-GLHrIv00VVN9dEQC2b4wsBkf",
+                },
+                {
+                    "object": "organization.costs.result",
+                    "amount": {"value": 0.000271, "currency": "usd"},
+                    "line_item": "assistants api | file search",
+                    "project_id": "proj_L67gOme4S2nBA8aQieEOwLy7",
+                    "api_key_id": None,
+                    "quantity": None,
+                    "quantity_unit": None,
+                    "organization_id": "org-GLHrIv00VVN9dEQC2b4wsBkf",
+                },
+            ],
+        )
+    )
     httpserver.expect_request("/v1/organization/costs").respond_with_json(page)
     (result,) = ingest_source(
         openai_costs.CONNECTOR, paths, window=Window(date(2026, 9, 1), date(2026, 9, 2))

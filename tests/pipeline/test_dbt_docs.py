@@ -46,7 +46,7 @@ def test_docs_site_is_generated(docs_target):
 
 def test_every_mart_is_built_and_described(docs_target):
     models, catalog = _mart_models(docs_target)
-    on_disk = {p.stem for p in (DBT_PROJECT_DIR / MARTS).glob("*.sql")}
+    on_disk = {p.stem for p in (DBT_PROJECT_DIR / MARTS).rglob("*.sql")}  # marts/<domain>/*.sql
     assert {m["name"] for m in models.values()} == on_disk
     assert "mart_quarterly_equivalents" in on_disk
     not_built = sorted(models[uid]["name"] for uid in models if uid not in catalog)

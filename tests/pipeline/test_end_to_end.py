@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -274,13 +275,23 @@ def _same_figures(a: list[tuple], b: list[tuple]) -> bool:
     )
 
 
-def test_second_run_is_idempotent(pipeline_home, monkeypatch, capsys):
-    before = _query(pipeline_home, "select * from mart_quarterly_emissions order by all")
-    monkeypatch.setenv("EWH_HOME", str(pipeline_home))
+def test_second_run_is_idempotent(pipeline_home, tmp_path, monkeypatch, capsys):
+    """A second `ewh run` on the same exports, on a copy of the session's home (which other tests read)."""
+    home = tmp_path / "home"
+    shutil.copytree(pipeline_home, home, ignore=shutil.ignore_patterns(".dagster", "*.lock"))
     exports = pipeline_home.parent / "exports"
+    before = _query(home, "select * from mart_quarterly_emissions order by all")
+    monkeypatch.setenv("EWH_HOME", str(home))
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+    monkeypatch.delenv("EWH_WAREHOUSE_PATH", raising=False)
+    capsys.readouterr()
     assert main(["run", "--samples", str(exports)]) == 0
-    assert _same_figures(_query(pipeline_home, "select * from mart_quarterly_emissions order by all"), before)
-    ((files,),) = _query(pipeline_home, f"select count(*) from '{Paths(pipeline_home).manifest}'")
+    # nothing new landed, the dbt project and seeds are the same: dbt is not run, and the run says so
+    out = capsys.readouterr().out
+    assert "dbt not run: landed data, dbt project and seeds unchanged since the last successful build" in out
+    assert len(list((home / "dbt" / "runs").iterdir())) == 1  # only the first run's dbt target
+    assert _same_figures(_query(home, "select * from mart_quarterly_emissions order by all"), before)
+    ((files,),) = _query(home, f"select count(*) from '{Paths(home).manifest}'")
     from connectors.core.registry import CONNECTORS
 
     bundled = sum(len(c.find_files(exports / source)) for source, c in CONNECTORS.items())

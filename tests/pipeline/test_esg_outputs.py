@@ -159,7 +159,9 @@ def test_one_data_quality_figure_in_the_check_mart_and_esrs_row(pipeline_home):
                    100 * sum(case when method_tier not in {FALLBACK_TIERS}
                                   then co2e_location_kg + coalesce(co2e_embodied_kg, 0) else 0 end)
                        / sum(co2e_location_kg + coalesce(co2e_embodied_kg, 0))
-            from int_activity_allocated group by fiscal_year""",
+            from fct_activity_impacts as f
+            join int_activity_allocated as a on f.activity_id = a.activity_id
+            group by fiscal_year""",
         )
     )
     esrs = dict(_q(pipeline_home, "select fiscal_year, pct_primary_data from mart_esrs_e1_6_scope3_cat1"))

@@ -15,12 +15,24 @@ import pytest
 from connectors.core.config import BUNDLED_SAMPLES, Paths
 from connectors.core.registry import CONNECTORS
 from connectors.landing.zone import ingest_folder, init_landing
-from factors.release import release_info
+from factors.release import factor_files, release_info, seed_path
 from orchestration.lib.dbt_project import DBT_PROJECT_DIR
 from tests.support.dbt_cli import run_dbt
 
 pytestmark = pytest.mark.slow
 NEW_USA = 0.5
+
+
+def _usa_grid_in_force() -> float:
+    """The USA grid intensity the shipped seed holds for the samples' autumn (read, not hard-coded)."""
+    with seed_path("factor_grid_intensity").open(newline="") as f:
+        rows = [
+            r
+            for r in csv.DictReader(f)
+            if r["country"] == "USA" and r["valid_from"] <= "2026-09-01" <= r["valid_to"]
+        ]
+    assert len(rows) == 1, rows
+    return float(rows[0]["kgco2e_per_kwh"])
 
 
 def _build(project: Path, paths: Paths) -> dict:
@@ -32,7 +44,7 @@ def _build(project: Path, paths: Paths) -> dict:
         "run",
         "--select",
         "+fct_activity_impacts",
-        "dim_factor_release",
+        "meta_factor_release",
         project=project,
         target=target,
         vars_=release,
@@ -42,7 +54,7 @@ def _build(project: Path, paths: Paths) -> dict:
 
 def _new_release(project: Path) -> None:
     """USA grid: the 2024 value stops at 2026-08-31, a new (invented) value applies from 2026-09-01."""
-    for path in (project / "seeds").glob("*.csv"):
+    for path in factor_files(project / "seeds"):
         with path.open(newline="") as f:
             rows = list(csv.DictReader(f))
         if not rows or "release" not in rows[0]:
@@ -112,7 +124,7 @@ def test_a_new_release_changes_figures_and_the_recorded_release(two_builds):
     (current, cur_wh), (nxt, next_wh) = two_builds["current"], two_builds["next"]
     assert current["factor_release"] == "ewh-2026.11.0" and nxt["factor_release"] == "ewh-test.2"
     assert current["factor_release_sha256"] != nxt["factor_release_sha256"]
-    assert _rows(next_wh, "select factor_release, factor_release_sha256 from dim_factor_release") == [
+    assert _rows(next_wh, "select factor_release, factor_release_sha256 from meta_factor_release") == [
         ("ewh-test.2", nxt["factor_release_sha256"])
     ]
     assert _rows(next_wh, "select distinct factor_release from fct_activity_impacts") == [("ewh-test.2",)]
@@ -120,4 +132,4 @@ def test_a_new_release_changes_figures_and_the_recorded_release(two_builds):
     ((july_now,),), ((july_next,),) = _rows(cur_wh, sql.format("<")), _rows(next_wh, sql.format("<"))
     assert july_next == pytest.approx(july_now, rel=1e-12)  # activity before the change keeps its figure
     ((autumn_now,),), ((autumn_next,),) = _rows(cur_wh, sql.format(">=")), _rows(next_wh, sql.format(">="))
-    assert autumn_next == pytest.approx(autumn_now * NEW_USA / 0.38355, rel=1e-9)
+    assert autumn_next == pytest.approx(autumn_now * NEW_USA / _usa_grid_in_force(), rel=1e-9)

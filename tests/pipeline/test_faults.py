@@ -79,7 +79,7 @@ def test_echoed_key_under_ewh_run_is_nowhere_and_401_is_not_retried(httpserver, 
 
 
 def _sensor_context(defs: dg.Definitions) -> dg.SensorEvaluationContext:
-    return dg.build_sensor_context(definitions=defs, resources={"warehouse": defs.resources["warehouse"]})
+    return dg.build_sensor_context(definitions=defs, resources=defs.resources)
 
 
 def test_a_file_written_slowly_while_the_sensor_scans_lands_once_whole(tmp_path, monkeypatch):

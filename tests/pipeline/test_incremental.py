@@ -35,7 +35,9 @@ def _dbt(paths: Paths, target: Path, vars_: dict, *args: str) -> str:
 
 
 def _compiled(target: Path, model: str) -> str:
-    return (target / "compiled" / "emissions_warehouse" / "models" / "marts" / f"{model}.sql").read_text()
+    """The compiled SQL of a model, in whichever layer and domain folder it sits."""
+    (path,) = (target / "compiled" / "emissions_warehouse" / "models").rglob(f"{model}.sql")
+    return path.read_text()
 
 
 def _table(paths: Paths, model: str) -> pl.DataFrame:
@@ -88,8 +90,7 @@ def test_nightly_build_rebuilds_only_relanded_days_and_equals_a_full_build(relan
     predicate = ", ".join(f"cast('{d}' as date)" for d in sorted(days))
     assert f"usage_date in ({predicate})" in _compiled(incremental, "fct_activity_impacts")
     assert f"usage_date in ({predicate})" in _compiled(incremental, "fct_ad_impacts")
-    unioned = incremental / "compiled" / "emissions_warehouse" / "models" / "intermediate"
-    assert f"l.usage_date in ({predicate})" in (unioned / "int_activity_unioned.sql").read_text()
+    assert f"l.usage_date in ({predicate})" in _compiled(incremental, "int_activity_unioned")
 
     rebuilt = tmp_path / "target-full"
     _dbt(full_paths, rebuilt, release, "run", "--full-refresh", "--select", *UPSTREAM)

@@ -15,7 +15,7 @@ import pytest
 from ecologits.tracers.utils import llm_impacts
 
 from connectors.core.config import Paths
-from factors.build import SEEDS
+from factors.release import seed_path
 
 pytestmark = pytest.mark.slow
 INPUT_WEIGHT = 0.2  # docs/methodology.md: an uncached input token costs 0.2 of an output token (central)
@@ -31,7 +31,7 @@ def _mart(home) -> dict[str, dict]:
 
 
 def test_every_disclosed_figure_is_inside_our_range_or_says_why_not(pipeline_home):
-    with (SEEDS / "vendor_disclosure_figures.csv").open() as f:
+    with seed_path("vendor_disclosure_figures").open() as f:
         figures = {r["figure_id"] for r in csv.DictReader(f)}
     rows = _mart(pipeline_home)
     assert set(rows) == figures

@@ -12,7 +12,7 @@ import yaml
 from connectors.core.config import REPO_ROOT
 from connectors.core.schema import ACTIVITY_SCHEMA, QUARANTINE_SCHEMA, VENDOR_EMISSIONS_SCHEMA
 from orchestration.lib.dbt_sources import sources_yaml, spark_columns, spark_type
-from tests.spark.parity import mismatches
+from tests.support.spark_parity import mismatches
 
 SOURCES_YML = REPO_ROOT / "dbt_project" / "models" / "staging" / "_landing__sources.yml"
 

@@ -9,17 +9,32 @@ strategies work on the bytes of a real (published or bundled) export of the sour
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import io
 import json
+import tempfile
 from pathlib import Path
 
 import polars as pl
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
-from connectors.core.base import Connector
+from connectors.core.base import Connector, ExportFormatError
 from connectors.core.config import Paths
 from connectors.landing.zone import LandingBatch, read_manifest
+
+
+def damage_settings(max_examples: int) -> settings:
+    """Hypothesis settings of a damaged-export property: ``max_examples`` examples, no deadline (landing
+    one export takes longer than Hypothesis' default allows)."""
+    return settings(max_examples=max_examples, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def head(path: Path, lines: int) -> bytes:
+    """The first ``lines`` lines of an export (a short real file keeps each example fast)."""
+    return b"".join(path.read_bytes().removeprefix(codecs.BOM_UTF8).splitlines(keepends=True)[:lines])
+
 
 # ---- damage to CSV exports ------------------------------------------------------------------------
 
@@ -144,11 +159,15 @@ def damaged_json(draw, raw: bytes) -> bytes:
 # ---- the invariant --------------------------------------------------------------------------------
 
 
-def land_and_check(connector: Connector, raw: bytes, name: str, home: Path) -> str:
-    """Land one (possibly damaged) export in a fresh home; assert nothing vanished; say how it ended.
+def land_and_check(connector: Connector, raw: bytes, name: str, home: Path | None = None) -> str:
+    """Land one (possibly damaged) export in a fresh home (``home``, else a temporary folder); assert
+    nothing vanished; say how it ended.
 
     Returns ``"rejected"``, ``"landed"``, ``"quarantined"`` or ``"empty"`` (a valid export with no records).
     """
+    if home is None:
+        with tempfile.TemporaryDirectory() as temporary:
+            return land_and_check(connector, raw, name, Path(temporary))
     paths = Paths(home)
     batch = LandingBatch(connector, paths)
     batch.add(raw, name)  # must not raise: an unreadable file is a rejection, not an exception
@@ -169,3 +188,11 @@ def land_and_check(connector: Connector, raw: bytes, name: str, home: Path) -> s
     if result.rows_quarantined:
         return "quarantined"
     return "landed" if result.rows_landed else "empty"
+
+
+def parse_and_land_check(connector: Connector, raw: bytes, name: str) -> str:
+    """``land_and_check``, and the parser itself fails only with a named ExportFormatError (any other
+    exception would be a parser bug that landing merely turns into "could not be read")."""
+    with contextlib.suppress(ExportFormatError):
+        connector.parse(raw, name)
+    return land_and_check(connector, raw, name)

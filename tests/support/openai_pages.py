@@ -3,6 +3,10 @@ small builders of result pages (one home, so no test module imports another)."""
 
 from __future__ import annotations
 
+import json
+
+from werkzeug import Request, Response
+
 # The documented completions example (vendor-formats.md §1), plus an empty bucket the API returns.
 COMPLETIONS_PAGE = {
     "object": "page",
@@ -78,3 +82,35 @@ def usage_page(*buckets: tuple[int, list[dict]]) -> dict:
             for start, results in buckets
         ],
     }
+
+
+_DAY = 86400
+
+
+def costs_day_pages(request: Request) -> Response:
+    """A local Costs API: one page with a 1.50 USD gpt-4o-mini input line per day of the requested range."""
+    start, end = int(request.args["start_time"]), int(request.args["end_time"])
+    data = [
+        {
+            "object": "bucket",
+            "start_time": s,
+            "end_time": s + _DAY,
+            "results": [
+                {
+                    "object": "organization.costs.result",
+                    "amount": {"value": 1.5, "currency": "usd"},
+                    "line_item": "gpt-4o-mini-2024-07-18, input",
+                    "project_id": "proj_a",
+                    "api_key_id": None,
+                    "quantity": None,
+                    "quantity_unit": None,
+                    "organization_id": "org-x",
+                }
+            ],
+        }
+        for s in range(start, end, _DAY)
+    ]
+    return Response(
+        json.dumps({"object": "page", "data": data, "has_more": False, "next_page": None}),
+        content_type="application/json",
+    )

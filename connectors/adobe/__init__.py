@@ -1,0 +1,1 @@
+"""Adobe: generative credits of Firefly and the Creative Cloud apps."""

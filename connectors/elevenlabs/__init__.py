@@ -1,0 +1,1 @@
+"""ElevenLabs: character usage (character-stats) by model, voice, product or user."""

@@ -1,0 +1,1 @@
+"""Jasper: the workspace Usage page export (monthly generations by user)."""

@@ -1,0 +1,9 @@
+{{ config(materialized='incremental', on_schema_change='fail') }}
+{#- One row per build, kept across runs: which factor release and EcoLogits version produced the marts. -#}
+select
+    '{{ invocation_id }}' as dbt_invocation_id,
+    cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S") }}' as timestamp) as built_at,
+    '{{ var("factor_release") }}' as factor_release,
+    '{{ var("factor_release_sha256") }}' as factor_release_sha256,
+    '{{ var("ecologits_version") }}' as ecologits_version,
+    (select count(*) from {{ ref('fct_activity_impacts') }}) as activity_rows

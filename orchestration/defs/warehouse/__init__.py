@@ -1,0 +1,27 @@
+"""Warehouse: the dbt project as assets (from the prepared manifest), the dbt CLI resource, and the
+checks on the marts (fallback share, quarter over quarter) and on the costs (reconciliation)."""
+
+import dagster as dg
+
+
+def defs() -> dg.Definitions:
+    from dagster_dbt import DbtCliResource
+
+    from orchestration.defs.warehouse.dbt_assets import build_dbt_assets
+    from orchestration.defs.warehouse.mart_checks import MART_CHECKS
+    from orchestration.defs.warehouse.reconcile_checks import cost_reconciliation_check
+    from orchestration.lib.dbt_project import DBT_EXECUTABLE, dbt_project
+
+    return dg.Definitions(
+        assets=[build_dbt_assets()],
+        asset_checks=[*MART_CHECKS, cost_reconciliation_check],
+        resources={"dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=str(DBT_EXECUTABLE))},
+    )
+
+
+def check_keys() -> set[dg.AssetCheckKey]:
+    """The Python checks on the dbt assets (not dbt's own tests): what an unchanged run re-evaluates."""
+    from orchestration.defs.warehouse.mart_checks import MART_CHECKS
+    from orchestration.defs.warehouse.reconcile_checks import cost_reconciliation_check
+
+    return {key for check in [*MART_CHECKS, cost_reconciliation_check] for key in check.check_keys}

@@ -1,0 +1,121 @@
+"""dbt models as Dagster assets: staging -> intermediate -> marts, downstream of the ingest assets.
+
+The assets come from the prepared manifest (``python -m warehouse.dbt prepare``, run by ``make install``
+and ``ewh run``); building the definitions never parses dbt. A run whose inputs did not change since the
+last successful build does not run dbt, and seeds are loaded again only when their content changed
+(``warehouse/build_state.py``).
+"""
+
+import json
+import shutil
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
+
+from connectors.core.config import environment
+from connectors.core.registry import CONNECTORS
+from connectors.landing.zone import init_landing
+from factors.release import release_info
+from orchestration.defs.resources import WarehouseResource
+from orchestration.lib.dbt_project import dbt_project
+from warehouse import build_state
+from warehouse.dbt import require_manifest
+from warehouse.publish import building_copy
+
+
+class Translator(DagsterDbtTranslator):
+    """Groups by layer; dbt sources keep dagster-dbt's default ``[source, table]`` key, which is
+    exactly the key of the ingest asset that lands them (``landing/<source>``, ``quarantine/<source>``)."""
+
+    def get_asset_spec(self, manifest: Mapping[str, Any], unique_id: str, project) -> dg.AssetSpec:
+        spec = super().get_asset_spec(manifest, unique_id, project)
+        node = manifest.get("nodes", {}).get(unique_id) or manifest.get("sources", {}).get(unique_id) or {}
+        if node.get("resource_type") == "seed":
+            return spec.replace_attributes(group_name="factors")
+        fqn = node.get("fqn") or []
+        if node.get("resource_type") == "model" and len(fqn) > 2:
+            return spec.replace_attributes(group_name=fqn[1])
+        return spec
+
+
+KEEP_DBT_RUNS = 10  # dbt target folders kept per home (each holds the compiled SQL of every model)
+
+
+def run_target(runs: Path, run_id: str, keep: int = KEEP_DBT_RUNS) -> Path:
+    """A fresh dbt target folder for this run in the home, pruning all but the newest ``keep`` - 1."""
+    runs.mkdir(parents=True, exist_ok=True)
+    previous = sorted((p for p in runs.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime)
+    for old in previous[: max(len(previous) - keep + 1, 0)]:
+        shutil.rmtree(old, ignore_errors=True)
+    return runs / run_id
+
+
+class DbtBuildConfig(dg.Config):
+    """``full_refresh`` rebuilds the incremental facts from all landed history (after a model change)."""
+
+    full_refresh: bool = False
+
+
+BUILD_SKIPPED = "ewh/build_skipped"  # metadata key of the observation an unchanged run records
+
+
+def build_args(release: dict, plan: build_state.BuildPlan, full_refresh: bool) -> list[str]:
+    """``dbt build`` arguments: the factor release as vars, unchanged seeds left out, full refresh."""
+    args = ["build", "--vars", json.dumps(release)]
+    if plan.unchanged_seeds:
+        args += ["--exclude", *plan.unchanged_seeds]
+    if full_refresh:
+        args.append("--full-refresh")
+    return args
+
+
+def build_dbt_assets() -> dg.AssetsDefinition:
+    @dbt_assets(
+        manifest=require_manifest(dbt_project.manifest_path),
+        project=dbt_project,
+        dagster_dbt_translator=Translator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)),
+        pool="ewh_warehouse",
+    )
+    def ewh_dbt_models(
+        context: dg.AssetExecutionContext,
+        config: DbtBuildConfig,
+        dbt: DbtCliResource,
+        warehouse: WarehouseResource,
+    ):
+        paths = warehouse.paths
+        release = release_info()
+        context.log.info(f"factor release {release['factor_release']}")
+        context.log.info(f"factor release sha256 {release['factor_release_sha256']}")
+        # every registered source's typed placeholder, so the sources resolve even when only some
+        # were landed in this home (an inbox run on a new home); existing files are left as they are
+        for connector in CONNECTORS.values():
+            init_landing(paths, [connector.source], connector.table)
+        whole = not context.is_subset  # a partial selection (an inbox run) is never skipped nor recorded
+        plan = build_state.plan(paths, release, full_refresh=config.full_refresh)
+        if plan.skip and whole:
+            message = f"dbt not run: {plan.reason} (build state {build_state.state_path(paths)})"
+            context.log.info(message)
+            key = next(iter(sorted(context.selected_asset_keys)))
+            context.log_event(dg.AssetObservation(asset_key=key, metadata={BUILD_SKIPPED: plan.reason}))
+            return
+        context.log.info(f"dbt build: {plan.reason}")
+        if plan.unchanged_seeds:
+            context.log.info(f"seeds unchanged, not reloaded: {len(plan.unchanged_seeds)}")
+        build_state.forget(paths)
+        # dbt builds a copy, published atomically on success: readers holding the warehouse open
+        # neither block the build nor see a half-built one (warehouse/publish.py)
+        with (
+            building_copy(paths.warehouse) as building,
+            environment(paths.dbt_env() | {"EWH_WAREHOUSE_PATH": str(building)}),
+        ):
+            args = build_args(release, plan, config.full_refresh)
+            target = run_target(paths.dbt_runs, context.run_id)
+            yield from dbt.cli(args, context=context, target_path=target).stream()
+        context.log.info(f"published {paths.warehouse}")
+        if whole:
+            build_state.record(paths, plan.state)
+
+    return ewh_dbt_models

@@ -1,0 +1,154 @@
+"""The build state (warehouse/build_state.py): an unchanged build is skipped, a changed seed is loaded
+again, unchanged seeds are not, and anything else that changed builds everything it touches."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from connectors.core.config import Paths
+from warehouse import build_state
+
+VARS = {"factor_release": "r1", "factor_release_sha256": "abc", "ecologits_version": "0"}
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A small dbt project: one model, one macro, two seeds (one in a sub-folder, as seeds are grouped)."""
+    root = tmp_path / "dbt_project"
+    (root / "models").mkdir(parents=True)
+    (root / "macros").mkdir()
+    (root / "seeds" / "factors").mkdir(parents=True)
+    (root / "dbt_project.yml").write_text("name: p\n")
+    (root / "models" / "m.sql").write_text("select 1 as x\n")
+    (root / "macros" / "f.sql").write_text("{% macro f() %}1{% endmacro %}\n")
+    (root / "seeds" / "grid.csv").write_text("country,kg\nFR,0.05\n")
+    (root / "seeds" / "factors" / "pue.csv").write_text("provider,pue\naws,1.15\n")
+    return root
+
+
+def _built(paths: Paths, project: Path) -> None:
+    """What a successful build leaves: a published warehouse and the recorded state."""
+    paths.warehouse.parent.mkdir(parents=True, exist_ok=True)
+    paths.warehouse.write_bytes(b"warehouse")
+    build_state.record(paths, build_state.fingerprint(paths, VARS, project))
+
+
+def _land(paths: Paths, name: str, content: bytes) -> None:
+    target = paths.landing / "activity" / "source=x" / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(content)
+
+
+def test_nothing_recorded_builds_everything(paths, project):
+    plan = build_state.plan(paths, VARS, project=project)
+    assert not plan.skip and plan.reason == "no successful build recorded"
+    assert plan.unchanged_seeds == []
+
+
+def test_unchanged_inputs_skip_the_build(paths, project):
+    _land(paths, "part-0.parquet", b"rows")
+    _built(paths, project)
+    plan = build_state.plan(paths, VARS, project=project)
+    assert plan.skip
+    assert plan.reason == "landed data, dbt project and seeds unchanged since the last successful build"
+
+
+def test_a_changed_seed_is_loaded_again_and_only_it(paths, project):
+    _built(paths, project)
+    (project / "seeds" / "grid.csv").write_text("country,kg\nFR,0.06\n")
+    plan = build_state.plan(paths, VARS, project=project)
+    assert not plan.skip
+    assert plan.reason == "changed: seeds grid"
+    assert plan.unchanged_seeds == ["pue"]  # left out of `dbt build` (--exclude)
+
+
+def test_new_landed_data_builds_but_keeps_unchanged_seeds(paths, project):
+    _built(paths, project)
+    _land(paths, "part-1.parquet", b"new day")
+    plan = build_state.plan(paths, VARS, project=project)
+    assert not plan.skip and plan.reason == "changed: landed data"
+    assert plan.unchanged_seeds == ["grid", "pue"]
+
+
+def test_a_rewritten_landed_file_counts_as_changed(paths, project):
+    _land(paths, "part-0.parquet", b"rows")
+    _built(paths, project)
+    target = paths.landing / "activity" / "source=x" / "part-0.parquet"
+    stat = target.stat()
+    os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))  # same size, re-landed
+    assert build_state.plan(paths, VARS, project=project).reason == "changed: landed data"
+
+
+def test_the_gx_marks_are_bookkeeping_not_data(paths, project):
+    _built(paths, project)
+    mark = paths.landing / ".checked" / "x.mtime"
+    mark.parent.mkdir(parents=True)
+    mark.write_text("1.0")
+    assert build_state.plan(paths, VARS, project=project).skip
+
+
+def test_a_model_edit_or_a_new_factor_release_builds(paths, project):
+    _built(paths, project)
+    (project / "models" / "m.sql").write_text("select 2 as x\n")
+    assert build_state.plan(paths, VARS, project=project).reason == "changed: dbt project"
+    _built(paths, project)
+    assert build_state.plan(paths, VARS | {"factor_release": "r2"}, project=project).reason == (
+        "changed: factor release"
+    )
+
+
+def test_dbt_outputs_in_the_project_are_not_inputs(paths, project):
+    _built(paths, project)
+    (project / "target").mkdir()
+    (project / "target" / "manifest.json").write_text("{}")
+    (project / "logs").mkdir()
+    (project / "logs" / "dbt.log").write_text("x")
+    assert build_state.plan(paths, VARS, project=project).skip
+
+
+def test_a_missing_or_replaced_warehouse_builds_every_seed(paths, project):
+    _built(paths, project)
+    paths.warehouse.write_bytes(b"another file")
+    plan = build_state.plan(paths, VARS, project=project)
+    assert not plan.skip and "warehouse file" in plan.reason and plan.unchanged_seeds == []
+    paths.warehouse.unlink()
+    assert not build_state.plan(paths, VARS, project=project).skip
+
+
+def test_full_refresh_and_a_forgotten_state_always_build(paths, project):
+    _built(paths, project)
+    assert not build_state.plan(paths, VARS, full_refresh=True, project=project).skip
+    build_state.forget(paths)  # what the dbt step does before building: a failed build is never "done"
+    assert build_state.recorded(paths) is None
+    assert not build_state.plan(paths, VARS, project=project).skip
+
+
+def test_an_unreadable_state_file_builds(paths, project):
+    _built(paths, project)
+    build_state.state_path(paths).write_text("{not json")
+    assert build_state.plan(paths, VARS, project=project).reason == "no successful build recorded"
+
+
+def test_the_repositorys_project_fingerprint_is_stable(tmp_path):
+    """Two fingerprints of the real dbt project with nothing changed in between are equal."""
+    paths = Paths(tmp_path / "home")
+    first = build_state.fingerprint(paths, VARS)
+    assert first == build_state.fingerprint(paths, VARS)
+    assert "method_tiers" in first.seeds
+
+
+def test_a_copied_project_fingerprints_the_same(tmp_path, project):
+    """Hashes are of content and relative paths, not of where the project lives."""
+    paths = Paths(tmp_path / "home")
+    copy = tmp_path / "copy"
+    shutil.copytree(project, copy)
+    assert build_state.project_hash(copy) == build_state.project_hash(project)
+    assert build_state.seed_hashes(copy) == build_state.seed_hashes(project)
+    assert (
+        build_state.fingerprint(paths, VARS, copy).key()
+        == build_state.fingerprint(paths, VARS, project).key()
+    )

@@ -1,0 +1,186 @@
+"""The build state: what the last successful dbt build was built from, so an unchanged run skips dbt.
+
+A build is a pure function of three inputs: the landed data (``$EWH_HOME/landing``), the dbt project
+(models, macros, tests, config) and the seeds (factor tables and configuration). ``fingerprint`` hashes
+them cheaply: landed files by path, size and modification time (landing replaces a partition file whole,
+never edits it in place), project files and seeds by content. After each successful build the
+fingerprint is written to ``$EWH_HOME/dbt/build-state.json``; the next run compares:
+
+- everything equal and the warehouse still there: dbt is not run at all (``BuildPlan.skip``);
+- otherwise dbt builds, leaving out the seeds whose content is unchanged (``BuildPlan.unchanged_seeds``):
+  the build works on a copy of the published warehouse (``warehouse/publish.py``), which already holds
+  them. A seed is rebuilt only when its own file changed, or when the warehouse is new.
+
+A full refresh, a missing or unreadable state file, a different warehouse path or a different dbt
+version always build everything. The state is written only after the warehouse was published, so a
+failed or interrupted build leaves the previous state and the next run builds again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+from connectors.core.config import REPO_ROOT, Paths
+
+DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+STATE_FILE = "build-state.json"
+# project files whose content decides what a build produces (target/ and logs/ are outputs)
+PROJECT_PARTS = ("models", "macros", "tests", "snapshots", "analyses")
+PROJECT_FILES = ("dbt_project.yml", "profiles.yml", "packages.yml", "selectors.yml")
+# landing files that are bookkeeping, not data the models read
+LANDING_IGNORED = (".checked",)
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def seed_hashes(project: Path = DBT_PROJECT_DIR) -> dict[str, str]:
+    """Content hash of every seed, by seed name (the file name without ``.csv``, as dbt names it)."""
+    seeds = project / "seeds"
+    return {p.stem: _sha(p.read_bytes()) for p in sorted(seeds.rglob("*.csv"))} if seeds.is_dir() else {}
+
+
+def project_hash(project: Path = DBT_PROJECT_DIR) -> str:
+    """One hash over the content of every file of the dbt project but the seeds and dbt's outputs."""
+    digest = hashlib.sha256()
+    files = [project / name for name in PROJECT_FILES if (project / name).is_file()]
+    for part in PROJECT_PARTS:
+        if (project / part).is_dir():
+            files.extend(p for p in (project / part).rglob("*") if p.is_file())
+    for path in sorted(files):
+        digest.update(str(path.relative_to(project)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def landing_hash(paths: Paths) -> str:
+    """One hash over the landing zone's files: relative path, size and mtime of each (stat only)."""
+    digest = hashlib.sha256()
+    if paths.landing.is_dir():
+        for path in sorted(p for p in paths.landing.rglob("*") if p.is_file()):
+            relative = path.relative_to(paths.landing)
+            if relative.parts[0] in LANDING_IGNORED:
+                continue
+            stat = path.stat()
+            digest.update(f"{relative}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def _warehouse_stamp(paths: Paths) -> str | None:
+    if not paths.warehouse.exists():
+        return None
+    stat = paths.warehouse.stat()
+    return f"{stat.st_size}:{stat.st_mtime_ns}"
+
+
+@dataclass(frozen=True)
+class BuildState:
+    """The inputs of one build; ``warehouse`` is the published file's size and mtime after it."""
+
+    landing: str
+    project: str
+    seeds: dict[str, str]
+    vars: dict[str, str]
+    warehouse_path: str
+    dbt_version: str
+    warehouse: str | None = None
+
+    def key(self) -> dict:
+        """Everything but the warehouse stamp: what must be equal for a build to be skipped."""
+        return {
+            "landing": self.landing,
+            "project": self.project,
+            "seeds": self.seeds,
+            "vars": self.vars,
+            "warehouse_path": self.warehouse_path,
+            "dbt_version": self.dbt_version,
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.key() | {"warehouse": self.warehouse}, indent=2, sort_keys=True)
+
+
+def fingerprint(paths: Paths, vars_: dict[str, str], project: Path = DBT_PROJECT_DIR) -> BuildState:
+    """The current inputs of a build of ``paths`` with dbt ``vars_`` (the factor release)."""
+    return BuildState(
+        landing=landing_hash(paths),
+        project=project_hash(project),
+        seeds=seed_hashes(project),
+        vars=dict(vars_),
+        warehouse_path=str(paths.warehouse),
+        dbt_version=metadata.version("dbt-core"),
+    )
+
+
+def state_path(paths: Paths) -> Path:
+    return paths.home / "dbt" / STATE_FILE
+
+
+def recorded(paths: Paths) -> BuildState | None:
+    """The state the last successful build recorded, or None (never built, or an unreadable file)."""
+    try:
+        data = json.loads(state_path(paths).read_text())
+        return BuildState(**data)
+    except (OSError, ValueError, TypeError):
+        return None
+
+
+def record(paths: Paths, state: BuildState) -> None:
+    """Write ``state`` as the last successful build, stamped with the published warehouse (atomic)."""
+    target = state_path(paths)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    stamped = BuildState(**(state.key() | {"warehouse": _warehouse_stamp(paths)}))
+    partial = target.with_suffix(".tmp")
+    partial.write_text(stamped.to_json())
+    partial.replace(target)
+
+
+def forget(paths: Paths) -> None:
+    """Drop the recorded state (before a build, so a build that fails part-way is never taken as done)."""
+    state_path(paths).unlink(missing_ok=True)
+
+
+@dataclass(frozen=True)
+class BuildPlan:
+    """What a dbt step should do: skip (with the reason), or build leaving out ``unchanged_seeds``."""
+
+    state: BuildState
+    skip: bool
+    reason: str
+    unchanged_seeds: list[str] = field(default_factory=list)
+
+
+def plan(
+    paths: Paths, vars_: dict[str, str], *, full_refresh: bool = False, project: Path = DBT_PROJECT_DIR
+) -> BuildPlan:
+    """Compare the current inputs with the last successful build's."""
+    current = fingerprint(paths, vars_, project)
+    last = recorded(paths)
+    warehouse = _warehouse_stamp(paths)
+    if full_refresh:
+        return BuildPlan(current, False, "full refresh asked for")
+    if last is None:
+        return BuildPlan(current, False, "no successful build recorded")
+    if warehouse is None or warehouse != last.warehouse:
+        return BuildPlan(current, False, "the warehouse file is missing or was changed since the last build")
+    same_base = {k: v for k, v in current.key().items() if k != "seeds"} == {
+        k: v for k, v in last.key().items() if k != "seeds"
+    }
+    unchanged = sorted(name for name, sha in current.seeds.items() if last.seeds.get(name) == sha)
+    if current.warehouse_path != last.warehouse_path or current.dbt_version != last.dbt_version:
+        unchanged = []  # another warehouse or another dbt: every seed is loaded again
+    if same_base and current.seeds == last.seeds:
+        return BuildPlan(
+            current, True, "landed data, dbt project and seeds unchanged since the last successful build"
+        )
+    names = {"landing": "landed data", "project": "dbt project", "vars": "factor release"}
+    keys = ("landing", "project", "vars", "warehouse_path", "dbt_version")
+    parts = [names.get(k, k) for k in keys if current.key()[k] != last.key()[k]]
+    seeds_changed = sorted(set(current.seeds) - set(unchanged))
+    if seeds_changed:
+        parts.append("seeds " + ", ".join(seeds_changed))
+    return BuildPlan(current, False, "changed: " + "; ".join(parts), unchanged_seeds=unchanged)
