@@ -32,7 +32,10 @@ def test_allocation_rules_assign_business_units_most_specific_key_first(pipeline
                or (project is null and workspace = 'wrkspc_01Kp9BrandStudio4Xc2')
                -- seat samples (#18): ChatGPT SCIM departments, then the Gemini Workspace customer (account)
                or project in ('marketing', 'brand')
-               or (project is null and account = 'C03az79cb'))""",
+               or (project is null and account = 'C03az79cb')
+               -- creative-tool samples (#18): the two Marketing users' pseudonyms (allocation_rules, user_id)
+               or (project is null and workspace is null
+                   and user_id in ('pu_13a3ecfe5d922b85d533c392', 'pu_11754bc491ea65a558a8c6b4')))""",
     )
     assert marketing == pytest.approx(expected, rel=1e-12) and expected > 0
 
