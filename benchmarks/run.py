@@ -84,8 +84,8 @@ FLOOR_SQL = r"""
 -- The floor: one plain DuckDB script from the raw vendor exports to row-level impacts and the quarterly
 -- aggregate, with the same factor seeds and formulas as dbt_project/models (docs/methodology.md), and no
 -- orchestration, archive, manifest, quarantine, checks or provenance columns beyond file and row.
--- floor_script() substitutes {exports} and each seed's path (factors.release.seed_path). Sources: the four
--- benchmarks/generate.py writes. tests/benchmarks/test_floor.py builds a small generated set through `ewh run`
+-- floor_script() substitutes {exports}, each seed's path (factors.release.seed_path) and the API exports' reads
+-- (FLOOR_PAGES). Sources: the four benchmarks/generate.py writes. tests/benchmarks/test_floor.py builds a small generated set through `ewh run`
 -- and through this script: every (vendor, activity type) must have the same rows and figures as the warehouse's
 -- fct_activity_impacts.
 set preserve_insertion_order = false;
@@ -115,18 +115,7 @@ create or replace macro norm_model(m) as
         '-(\d{{4}}-\d{{2}}-\d{{2}}|\d{{8}})$', ''), '-(2[3-9]|[3-9]\d)(0[1-9]|1[0-2])$', '');
 
 create or replace table activity as
-with oc as (
-    select filename, b.start_time, unnest(b.results) as r
-    from (
-        select filename, unnest(data) as b
-        from read_json('{exports}/openai_usage/completions_*.json', format = 'array', filename = true,
-
-            columns = {{data: 'STRUCT(start_time BIGINT, results STRUCT(input_tokens BIGINT, output_tokens BIGINT,
-                input_cached_tokens BIGINT, input_uncached_tokens BIGINT, input_cache_write_tokens BIGINT,
-                num_model_requests BIGINT, project_id VARCHAR, api_key_id VARCHAR, model VARCHAR, batch BOOLEAN,
-                service_tier VARCHAR)[])[]'}})
-    )
-),
+with oc as ({pages_oc}),
 oc_rows as (
     select filename, start_time, r.project_id as project, r.model as model_raw, m.measure, m.activity_type, m.quantity,
         r.api_key_id || '|' || r.model || '|' || r.batch || '|' || r.service_tier as key
@@ -139,38 +128,9 @@ oc_rows as (
         when 'input_cache_write_tokens' then r.input_cache_write_tokens when 'output_tokens' then r.output_tokens
         else r.num_model_requests end::double as quantity) as m
 ),
-oe as (
-    select filename, b.start_time, unnest(b.results) as r
-    from (
-        select filename, unnest(data) as b
-        from read_json('{exports}/openai_usage/embeddings_*.json', format = 'array', filename = true,
-
-            columns = {{data: 'STRUCT(start_time BIGINT, results STRUCT(input_tokens BIGINT, num_model_requests BIGINT,
-                project_id VARCHAR, model VARCHAR)[])[]'}})
-    )
-),
-oi as (
-    select filename, b.start_time, unnest(b.results) as r
-    from (
-        select filename, unnest(data) as b
-        from read_json('{exports}/openai_usage/images_*.json', format = 'array', filename = true,
-
-            columns = {{data: 'STRUCT(start_time BIGINT, results STRUCT(images BIGINT, num_model_requests BIGINT,
-                size VARCHAR, project_id VARCHAR, model VARCHAR)[])[]'}})
-    )
-),
-an as (
-    select filename, b.starting_at, unnest(b.results) as r
-    from (
-        select filename, unnest(data) as b
-        from read_json('{exports}/anthropic_usage/*.json', format = 'array', filename = true,
-
-            columns = {{data: 'STRUCT(starting_at VARCHAR, results STRUCT(uncached_input_tokens BIGINT,
-                cache_creation STRUCT(ephemeral_1h_input_tokens BIGINT, ephemeral_5m_input_tokens BIGINT),
-                cache_read_input_tokens BIGINT, output_tokens BIGINT, server_tool_use STRUCT(web_search_requests BIGINT),
-                api_key_id VARCHAR, workspace_id VARCHAR, model VARCHAR, service_tier VARCHAR, inference_geo VARCHAR)[])[]'}})
-    )
-),
+oe as ({pages_oe}),
+oi as ({pages_oi}),
+an as ({pages_an}),
 an_rows as (
     select filename, starting_at, r.workspace_id as workspace, r.model as model_raw, r.inference_geo, m.*,
         r.api_key_id || '|' || r.model || '|' || r.service_tier || '|' || r.inference_geo as key
@@ -330,14 +290,7 @@ select factor_id, it_kwh_per_output_token_low as tok_low, it_kwh_per_output_toke
     embodied_kgco2e_per_output_token as etok, embodied_kgco2e_per_output_token_high as etok_high,
     embodied_kgco2e_per_request_low as ereq_low, embodied_kgco2e_per_request as ereq,
     embodied_kgco2e_per_request_high as ereq_high
-from f_models union all by name
-select factor_id, it_kwh_per_output_token_low as tok_low, it_kwh_per_output_token as tok,
-    it_kwh_per_output_token_high as tok_high, it_kwh_per_request_low as req_low, it_kwh_per_request as req,
-    it_kwh_per_request_high as req_high, embodied_kgco2e_per_output_token_low as etok_low,
-    embodied_kgco2e_per_output_token as etok, embodied_kgco2e_per_output_token_high as etok_high,
-    embodied_kgco2e_per_request_low as ereq_low, embodied_kgco2e_per_request as ereq,
-    embodied_kgco2e_per_request_high as ereq_high
-from f_tiers;
+from (select * from f_models union all by name select * from f_tiers);
 
 -- ------------------------------------------------------------------ ad constants (GMSF, end-to-end platforms)
 create or replace table ad_k as
@@ -709,9 +662,51 @@ print(json.dumps({"impact_rows": n, "quarterly_rows": q, "phases": phases}))
 """
 
 
+# the API exports FLOOR_SQL reads (``{pages_<cte>}``): file glob, bucket start column, one result's fields
+FLOOR_PAGES = {
+    "oc": (
+        "openai_usage/completions_*.json",
+        "start_time BIGINT",
+        "input_tokens BIGINT, output_tokens BIGINT, input_cached_tokens BIGINT, "
+        "input_uncached_tokens BIGINT, input_cache_write_tokens BIGINT, num_model_requests BIGINT, "
+        "project_id VARCHAR, api_key_id VARCHAR, model VARCHAR, batch BOOLEAN, service_tier VARCHAR",
+    ),
+    "oe": (
+        "openai_usage/embeddings_*.json",
+        "start_time BIGINT",
+        "input_tokens BIGINT, num_model_requests BIGINT, project_id VARCHAR, model VARCHAR",
+    ),
+    "oi": (
+        "openai_usage/images_*.json",
+        "start_time BIGINT",
+        "images BIGINT, num_model_requests BIGINT, size VARCHAR, project_id VARCHAR, model VARCHAR",
+    ),
+    "an": (
+        "anthropic_usage/*.json",
+        "starting_at VARCHAR",
+        "uncached_input_tokens BIGINT, cache_creation STRUCT(ephemeral_1h_input_tokens BIGINT, "
+        "ephemeral_5m_input_tokens BIGINT), cache_read_input_tokens BIGINT, output_tokens BIGINT, "
+        "server_tool_use STRUCT(web_search_requests BIGINT), api_key_id VARCHAR, "
+        "workspace_id VARCHAR, model VARCHAR, service_tier VARCHAR, inference_geo VARCHAR",
+    ),
+}
+
+
+def _bucket_results(exports: Path, glob: str, start: str, fields: str) -> str:
+    """One result per row (``r``) of a saved API export's buckets, with the file name and bucket start."""
+    column = start.split()[0]
+    return (
+        f"select filename, b.{column}, unnest(b.results) as r from (select filename, unnest(data) as b "
+        f"from read_json('{exports}/{glob}', format = 'array', filename = true, "
+        f"columns = {{data: 'STRUCT({start}, results STRUCT({fields})[])[]'}}))"
+    )
+
+
 def floor_script(exports: Path, seeds: Path = SEEDS) -> str:
-    """FLOOR_SQL with the exports folder and every seed's path under ``seeds`` filled in."""
-    return FLOOR_SQL.format(exports=exports, **{name: seed_path(name, seeds) for name in FLOOR_SEEDS})
+    """FLOOR_SQL with the exports folder, every seed's path under ``seeds`` and the API exports' reads filled in."""
+    seeds_ = {name: seed_path(name, seeds) for name in FLOOR_SEEDS}
+    pages = {f"pages_{cte}": _bucket_results(exports, *spec) for cte, spec in FLOOR_PAGES.items()}
+    return FLOOR_SQL.format(exports=exports, **seeds_, **pages)
 
 
 def run_floor(exports: Path, workdir: Path) -> dict:

@@ -50,3 +50,21 @@ def test_every_connector_variable_of_the_resources_is_in_the_one_table():
     missing = [name for name in connector_variables() if f"`{name}`" not in table]
     assert {"OPENAI_ADMIN_KEY", "EWH_PSEUDONYM_KEY"} <= set(connector_variables())
     assert missing == []
+
+
+def test_every_module_reading_the_environment_is_listed_in_the_architecture():
+    """Settings come through resources and connectors/core/settings.py; docs/architecture.md, "Reads of
+    the process environment", names every module that still reads ``os.environ`` and why."""
+    from tests.support.environment import environment_reads
+
+    text = (ROOT / "docs" / "architecture.md").read_text()
+    section = text.split("## Reads of the process environment", 1)[1].split("\n## ", 1)[0]
+    listed = set(re.findall(r"^\| `([a-z_/]+\.py)`", section, re.M))
+    reading = {
+        str(path.relative_to(ROOT))
+        for package in ("connectors", "warehouse", "orchestration", "ewh")
+        for path in (ROOT / package).rglob("*.py")
+        if environment_reads(path.read_text())
+    }
+    assert "connectors/core/settings.py" in reading  # the scan finds reads
+    assert reading == listed

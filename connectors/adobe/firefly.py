@@ -35,9 +35,9 @@ from __future__ import annotations
 import polars as pl
 
 from connectors.core.base import Connector, ParsedExport
-from connectors.core.frames import covered_days, json_attributes, natural_key, read_csv_rows, require_columns
+from connectors.core.frames import covered_days, keyed_export, parse_decimal, read_csv_rows, require_columns
 from connectors.core.pseudonym import scrub_csv
-from connectors.core.schema import PARSED_SCHEMA, UTC_TS, conform
+from connectors.core.schema import UTC_TS
 
 SOURCE = "adobe_firefly"
 VERSION = "1.0.0"
@@ -74,11 +74,7 @@ def parse(raw: bytes, file: str) -> ParsedExport:
     day = pl.col("date").str.strip_chars().str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
     start = day.cast(UTC_TS)
     rows = frame.with_columns(
-        pl.col("credits")
-        .str.strip_chars()
-        .str.replace_all(",", "")
-        .cast(pl.Float64, strict=False)
-        .alias("quantity"),
+        parse_decimal("credits").alias("quantity"),
         pl.lit("generative_credits").alias("activity_type"),
         pl.lit("credits").alias("unit"),
         start.alias("usage_start"),
@@ -96,12 +92,15 @@ def parse(raw: bytes, file: str) -> ParsedExport:
         pl.col("_record").alias("source_row"),
         pl.lit(DATASET).alias("dataset"),
     )
-    rows = rows.with_columns(
-        json_attributes(["product", "feature", "feature_type"], rows).alias("attributes"),
-        natural_key(["date", "user", "product", "feature"]).alias("natural_key"),
-    )
     days = covered_days(rows.get_column("usage_start"))
-    return ParsedExport(DATASET, conform(rows, PARSED_SCHEMA), days, frame.height)
+    return keyed_export(
+        DATASET,
+        rows,
+        days,
+        frame.height,
+        attributes=["product", "feature", "feature_type"],
+        key=["date", "user", "product", "feature"],
+    )
 
 
 CONNECTOR = Connector(

@@ -43,7 +43,6 @@ Read:
 
 from __future__ import annotations
 
-import gzip
 import re
 
 import polars as pl
@@ -51,7 +50,7 @@ import polars as pl
 from connectors.core.ads import ad_rows, number_text, text
 from connectors.core.base import Connector, ExportFormatError, ParsedExport, window_days
 from connectors.core.countries import country_to_alpha3
-from connectors.core.frames import read_json_document, require_columns
+from connectors.core.frames import gunzip, read_json_document, require_columns
 from connectors.core.schema import PARSED_SCHEMA, conform
 
 SOURCE = "amazon_ads"
@@ -101,13 +100,7 @@ def _first(frame: pl.DataFrame, names: list[str]) -> str | None:
 
 
 def parse(raw: bytes, file: str) -> ParsedExport:
-    if raw[:2] == b"\x1f\x8b":
-        try:
-            raw = gzip.decompress(raw)
-        except (OSError, EOFError) as exc:
-            raise ExportFormatError(
-                SOURCE, file, f"unreadable gzip ({exc}): download the report again"
-            ) from exc
+    raw = gunzip(SOURCE, file, raw, "unreadable gzip", ": download the report again")
     body = raw.lstrip(b"\xef\xbb\xbf \t\r\n")
     if body[:1] != b"[":
         raise ExportFormatError(SOURCE, file, "not a v3 report: the file is not a JSON array of rows")
@@ -169,8 +162,7 @@ def parse(raw: bytes, file: str) -> ParsedExport:
         vendor=VENDOR,
         service=SERVICE,
         dataset=dataset,
-        key_columns=[c for c in records.columns if c.startswith("_key_")],
-        attributes=[a for a in ATTRIBUTES if records.get_column(a).is_not_null().any()],
+        attributes=ATTRIBUTES,
         currency_unknown=CURRENCY_UNKNOWN,
     )
     days = sorted(set(covered) | set(records.get_column("_date").drop_nulls().unique().to_list()))

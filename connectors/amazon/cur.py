@@ -28,9 +28,6 @@ docs/sources.md lists every shape read and every field not landed.
 
 from __future__ import annotations
 
-import gzip
-import io
-
 import polars as pl
 
 from connectors.core import cloud_regions
@@ -42,10 +39,12 @@ from connectors.core.cloud_ai_models import (
     aws_usage_type_model,
 )
 from connectors.core.frames import (
+    apportion_credits,
     covered_days,
+    gunzip,
     json_attributes,
     natural_key,
-    read_csv_rows,
+    read_parquet_or_csv,
     require_columns,
     skip_records,
 )
@@ -197,22 +196,7 @@ KEY_FIELDS = [
 
 def _read(raw: bytes, file: str) -> pl.DataFrame:
     """The file as a frame with ``_pointer``: Parquet (``PAR1`` magic) or CSV, either possibly gzipped."""
-    if raw[:2] == b"\x1f\x8b":
-        try:
-            raw = gzip.decompress(raw)
-        except (OSError, EOFError) as exc:
-            raise ExportFormatError(SOURCE, file, f"corrupt gzip file ({exc})") from exc
-    if raw[:4] == b"PAR1":
-        try:
-            frame = pl.read_parquet(io.BytesIO(raw))
-        except Exception as exc:
-            raise ExportFormatError(SOURCE, file, f"unreadable Parquet ({exc})") from exc
-        pointer = pl.concat_str(pl.lit("row:"), pl.int_range(pl.len()).cast(pl.String))
-        return frame.with_columns(pointer.alias("_pointer"), pointer.alias("_record"))
-    try:
-        return read_csv_rows(SOURCE, file, raw)
-    except UnicodeDecodeError as exc:
-        raise ExportFormatError(SOURCE, file, "neither Parquet nor UTF-8 CSV") from exc
+    return read_parquet_or_csv(SOURCE, file, gunzip(SOURCE, file, raw))
 
 
 def _text(frame: pl.DataFrame, column: str) -> pl.Expr:
@@ -422,36 +406,10 @@ def _kinds(lines: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
 
 
 def _with_credits(lines: pl.DataFrame) -> pl.DataFrame:
-    """Credit and discount lines counted against the usage lines they match (``CREDIT_MATCH``).
-
-    A usage line gets ``_credit`` (its share, by gross cost, of the matched lines' amounts) and the matched
-    records in ``_records``; a credit line that matches no usage line stays, as a money-only row.
-    """
-    credit = pl.col("_kind") == "credit"
-    amounts = lines.filter(credit).with_columns(_money("unblended_cost").alias("_amount"))
-    usage = lines.filter(~credit)
-    keys = usage.select(CREDIT_MATCH).unique()
-    matched = amounts.join(keys, on=CREDIT_MATCH, how="semi", nulls_equal=True)
-    unmatched = amounts.join(keys, on=CREDIT_MATCH, how="anti", nulls_equal=True)
-    sums = matched.group_by(CREDIT_MATCH).agg(
-        pl.col("_amount").sum().alias("_credit_sum"),
-        pl.col("_record").alias("_credit_records"),
-        pl.col("line_item_type").unique().sort().str.join(",").alias("credit_lines"),
-    )
-    gross = _money("unblended_cost").cast(pl.Float64).fill_null(0.0)
-    total = gross.sum().over(CREDIT_MATCH)
-    share = pl.when(total != 0).then(gross / total).otherwise(1.0 / pl.len().over(CREDIT_MATCH))
-    usage = usage.join(sums, on=CREDIT_MATCH, how="left", nulls_equal=True).with_columns(
-        (pl.col("_credit_sum").cast(pl.Float64) * share).alias("_credit"),
-        pl.concat_list(pl.col("_record"), pl.col("_credit_records").fill_null([])).alias("_records"),
-    )
-    unmatched = unmatched.with_columns(
-        pl.col("_amount").cast(pl.Float64).alias("_credit"),
-        pl.concat_list(pl.col("_record")).alias("_records"),
-        pl.col("line_item_type").alias("credit_lines"),
-    )
-    return pl.concat(
-        [usage.drop("_credit_sum", "_credit_records"), unmatched.drop("_amount")], how="diagonal_relaxed"
+    """Credit and discount lines counted against the usage lines they match (``CREDIT_MATCH``), shared by
+    gross cost; a credit line that matches no usage line stays, as a money-only row."""
+    return apportion_credits(
+        lines, CREDIT_MATCH, _money("unblended_cost"), "line_item_type", usage=pl.lit(True)
     )
 
 

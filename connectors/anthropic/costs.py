@@ -123,5 +123,6 @@ CONNECTOR = Connector(
     parse=parse,
     fetch=fetch,
     credential_variable=CREDENTIAL.variable,
+    settings=("ANTHROPIC_BASE_URL",),
     description="Anthropic Admin API cost_report pages (cents as decimal strings) saved as JSON",
 )

@@ -208,5 +208,6 @@ CONNECTOR = Connector(
     parse=parse,
     fetch=fetch,
     credential_variable=CREDENTIAL.variable,
+    settings=("ANTHROPIC_BASE_URL",),
     description="Anthropic Admin API usage_report/messages pages saved as JSON",
 )

@@ -62,7 +62,6 @@ that data, and whether Microsoft's figures are location- or market-based: they a
 
 from __future__ import annotations
 
-import gzip
 from dataclasses import dataclass
 
 import polars as pl
@@ -70,6 +69,7 @@ import polars as pl
 from connectors.core import cloud_regions
 from connectors.core.base import Connector, ExportFormatError, ParsedExport
 from connectors.core.frames import (
+    gunzip,
     json_attributes,
     key_part,
     natural_key,
@@ -127,11 +127,7 @@ class Figure:
 
 
 def _decode(source: str, file: str, raw: bytes) -> bytes:
-    if raw[:2] == b"\x1f\x8b":
-        try:
-            raw = gzip.decompress(raw)
-        except (OSError, EOFError) as exc:
-            raise ExportFormatError(source, file, f"corrupt gzip ({exc})") from exc
+    raw = gunzip(source, file, raw, "corrupt gzip")
     if not raw.strip():
         raise ExportFormatError(source, file, "file is empty")
     return raw
@@ -302,11 +298,17 @@ def _long(
     return pl.concat(parts, how="vertical_relaxed")
 
 
+# what every reader's rows carry as attributes: the AI-service flag, the figure as the vendor states it
+COMMON_ATTRIBUTES = ["ai_service", "vendor_value", "vendor_unit"]
+
+
 def _finish(
     long: pl.DataFrame, vendor: str, key: list[str], attributes: list[str], *, tag_rows: bool = True
 ) -> pl.DataFrame:
     """Natural key (the vendor, the record's ``key`` columns, basis and scope), source row and attributes
-    of the long rows, conformed to the emissions schema."""
+    (the reader's ``attributes``, then ``COMMON_ATTRIBUTES``) of the long rows, conformed to the emissions
+    schema."""
+    attributes = [*attributes, *COMMON_ATTRIBUTES]
     if long.is_empty():
         return conform(pl.DataFrame(), PARSED_EMISSIONS_SCHEMA)
     stamps = [c for c in attributes if c in long.columns and isinstance(long.schema[c], pl.Datetime)]
@@ -375,9 +377,6 @@ GCP_ATTRIBUTES = [
     "location_location",
     "carbon_model_version",
     "carbon_footprint_total_kgco2e_after_offsets",
-    "ai_service",
-    "vendor_value",
-    "vendor_unit",
 ]
 
 
@@ -449,9 +448,6 @@ AWS_ATTRIBUTES = [
     "location",
     "model_version",
     "last_refresh_timestamp",
-    "ai_service",
-    "vendor_value",
-    "vendor_unit",
 ]
 
 
@@ -543,9 +539,6 @@ AZURE_API_ATTRIBUTES = [
     "monthlyEmissionsChangeValue",
     "carbonIntensity",
     "basis_assumed",
-    "ai_service",
-    "vendor_value",
-    "vendor_unit",
 ]
 AZURE_CSV_COLUMNS = [
     "dateKey",
@@ -581,9 +574,6 @@ AZURE_CSV_ATTRIBUTES = [
     "scope_raw",
     "scopeId",
     "basis_assumed",
-    "ai_service",
-    "vendor_value",
-    "vendor_unit",
 ]
 
 

@@ -35,11 +35,18 @@ def ad_rows(
     vendor: str,
     service: str,
     dataset: str,
-    key_columns: list[str],
     attributes: list[str],
     currency_unknown: str,
+    key_columns: list[str] | None = None,
 ) -> pl.DataFrame:
-    """Wide daily ad records -> canonical rows (one per measure), cost on the impression row only."""
+    """Wide daily ad records -> canonical rows (one per measure), cost on the impression row only.
+
+    ``attributes`` are the reader's attribute columns (those null throughout the file are left out);
+    ``key_columns`` the record's identity besides its day, by default every ``_key_*`` column.
+    """
+    if key_columns is None:
+        key_columns = [c for c in frame.columns if c.startswith("_key_")]
+    attributes = [a for a in attributes if frame.get_column(a).is_not_null().any()]
     frame = frame.with_columns(
         pl.when(pl.col("currency").is_null() & pl.col("cost").is_not_null())
         .then(pl.lit(currency_unknown))
@@ -70,6 +77,11 @@ def ad_rows(
         pl.lit(dataset).alias("dataset"),
         pl.col("_pointer").alias("_record"),
     )
+
+
+def report_date(day: pl.Expr, *formats: str) -> pl.Expr:
+    """A report's day text as a date: the first of ``formats`` it parses with."""
+    return pl.coalesce([day.str.to_date(f, strict=False) for f in formats])
 
 
 def text(frame: pl.DataFrame, column: str | None) -> pl.Expr:

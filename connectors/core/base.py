@@ -100,6 +100,10 @@ class Connector:
 
     API connectors also have ``fetch(first_day, end_day)`` (``end_day`` exclusive) and the name of the
     environment variable holding their credential; the fetched pages go through the same ``parse``.
+    ``settings`` names every other variable the connector reads (account ids, base URLs, API versions,
+    further tokens), always through ``connectors.core.settings.setting``: the Dagster resource builds one
+    field per name from the registry (``orchestration/defs/resources.py``), and docs/operations.md lists
+    each one (``tests/test_environment_docs.py``).
     """
 
     source: str
@@ -110,6 +114,7 @@ class Connector:
     description: str
     fetch: Callable[[date, date], list[ApiExport]] | None = None
     credential_variable: str | None = None
+    settings: tuple[str, ...] = ()  # every other variable it reads through ``setting``
     table: str = "activity"  # or "vendor_emissions" for the clouds' own carbon exports
     # sources whose vendor splits one export over several files (a CUR billing period's parts): which
     # files make one export, as (export name, part files); by default every file is its own export

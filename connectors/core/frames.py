@@ -5,8 +5,10 @@ from __future__ import annotations
 import codecs
 import csv
 import difflib
+import gzip
 import io
 import json
+import zlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -14,8 +16,8 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from connectors.core.base import ExportFormatError
-from connectors.core.schema import UTC_TS
+from connectors.core.base import ExportFormatError, ParsedExport
+from connectors.core.schema import PARSED_SCHEMA, UTC_TS, conform
 
 NULL_TOKEN = "\u2205"  # stands for a null group field inside natural keys
 
@@ -158,6 +160,24 @@ def numeric_columns(frame: pl.DataFrame, names: list[str]) -> pl.DataFrame:
         return pl.col(name).cast(pl.String).str.strip_chars().cast(pl.Float64, strict=False)
 
     return frame.with_columns(number(n) for n in names if n in frame.columns)
+
+
+def keyed_export(
+    dataset: str,
+    rows: pl.DataFrame,
+    days: list,
+    raw_records: int,
+    *,
+    attributes: list[str],
+    key: list[str],
+    skipped: pl.DataFrame | None = None,
+) -> ParsedExport:
+    """Canonical rows finished: ``attributes`` (the JSON of those columns) and ``natural_key`` (of the
+    ``key`` columns), conformed to ``PARSED_SCHEMA``."""
+    rows = rows.with_columns(
+        json_attributes(attributes, rows).alias("attributes"), natural_key(key).alias("natural_key")
+    )
+    return ParsedExport(dataset, conform(rows, PARSED_SCHEMA), days, raw_records, skipped)
 
 
 def key_part(column: str) -> pl.Expr:
@@ -548,3 +568,66 @@ def parse_decimal(column: str, *, decimal_comma: bool = False) -> pl.Expr:
     else:
         text = text.str.replace_all(",", "")
     return text.cast(pl.Float64, strict=False)
+
+
+def gunzip(source: str, file: str, raw: bytes, problem: str = "corrupt gzip file", advice: str = "") -> bytes:
+    """The bytes, decompressed when they start with the gzip magic; a broken archive is rejected by name
+    (``<problem> (<error>)<advice>``)."""
+    if raw[:2] != b"\x1f\x8b":
+        return raw
+    try:
+        return gzip.decompress(raw)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise ExportFormatError(source, file, f"{problem} ({exc}){advice}") from exc
+
+
+def read_parquet_or_csv(source: str, file: str, raw: bytes) -> pl.DataFrame:
+    """A Parquet (``PAR1`` magic) or CSV export, plus ``_pointer``: ``row:<n>`` (Parquet) or the CSV line."""
+    if raw[:4] == b"PAR1":
+        return read_table_rows(source, file, raw)
+    try:
+        return read_csv_rows(source, file, raw)
+    except UnicodeDecodeError as exc:
+        raise ExportFormatError(source, file, "neither Parquet nor UTF-8 CSV") from exc
+
+
+def apportion_credits(
+    rows: pl.DataFrame, match: list[str], amount: pl.Expr, category: str, usage: pl.Expr
+) -> pl.DataFrame:
+    """Credit and discount rows (``_kind`` ``credit``) counted against the ``usage`` rows they match on
+    ``match``.
+
+    A usage row gets ``_credit`` (its share, by ``amount``, of the matched credits' amounts), the matched
+    records in ``_records`` and their ``category`` values in ``credit_lines``; a credit row that matches no
+    usage row stays, as a money-only row whose ``_credit`` is its own amount.
+    """
+    is_credit = pl.col("_kind") == "credit"
+    credits = rows.filter(is_credit).with_columns(amount.alias("_amount"))
+    others = rows.filter(~is_credit)
+    keys = others.filter(usage).select(match).unique()
+    matched = credits.join(keys, on=match, how="semi", nulls_equal=True)
+    unmatched = credits.join(keys, on=match, how="anti", nulls_equal=True)
+    sums = matched.group_by(match).agg(
+        pl.col("_amount").sum().alias("_credit_sum"),
+        pl.col("_record").alias("_credit_records"),
+        pl.col(category).unique().sort().str.join(",").alias("credit_lines"),
+    )
+    gross = amount.cast(pl.Float64).fill_null(0.0)
+    total = gross.sum().over(match)
+    share = pl.when(total != 0).then(gross / total).otherwise(1.0 / pl.len().over(match))
+    is_usage = usage.fill_null(False)
+    others = others.join(sums, on=match, how="left", nulls_equal=True).with_columns(
+        pl.when(is_usage).then(pl.col("_credit_sum").cast(pl.Float64) * share).alias("_credit"),
+        pl.when(is_usage)
+        .then(pl.concat_list(pl.col("_record"), pl.col("_credit_records").fill_null([])))
+        .otherwise(pl.concat_list(pl.col("_record")))
+        .alias("_records"),
+    )
+    unmatched = unmatched.with_columns(
+        pl.col("_amount").cast(pl.Float64).alias("_credit"),
+        pl.concat_list(pl.col("_record")).alias("_records"),
+        pl.col(category).alias("credit_lines"),
+    )
+    return pl.concat(
+        [others.drop("_credit_sum", "_credit_records"), unmatched.drop("_amount")], how="diagonal_relaxed"
+    )

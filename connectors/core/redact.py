@@ -6,14 +6,16 @@ every message built from a vendor's answer passes through ``redact``, and the pl
 errors (the CLI, Dagster failure metadata) redact once more.
 
 Redacted: the value of every credential variable a connector declares (``connectors.core.http.Credential``
-registers it) and of any environment variable whose name looks secret (``*_KEY``, ``*_TOKEN``,
-``*_SECRET``, ``*_PASSWORD``), plus anything shaped like a bearer/basic token or an ``sk-`` key.
+registers it) and of any variable whose name looks secret (``*_KEY``, ``*_TOKEN``, ``*_SECRET``,
+``*_PASSWORD``), from the environment or handed in by the Dagster resource (``connectors.core.settings``),
+plus anything shaped like a bearer/basic token or an ``sk-`` key.
 """
 
 from __future__ import annotations
 
-import os
 import re
+
+from connectors.core.settings import visible
 
 MASK = "[REDACTED]"
 MIN_SECRET_LENGTH = 6  # shorter values (a test's "x", "1") would mask ordinary words
@@ -42,8 +44,9 @@ def declare(variable: str) -> None:
 
 def secret_values() -> list[str]:
     """Current values of every declared or secret-looking variable, longest first."""
-    names = _declared | {n for n in os.environ if _SECRET_NAME.search(n)}
-    values = {os.environ.get(n, "").strip() for n in names}
+    variables = visible()  # the environment and any values handed in by the Dagster resource
+    names = _declared | {n for n in variables if _SECRET_NAME.search(n)}
+    values = {variables.get(n, "").strip() for n in names}
     return sorted((v for v in values if len(v) >= MIN_SECRET_LENGTH), key=len, reverse=True)
 
 

@@ -64,6 +64,16 @@ VENDORS = frozenset(
 UTC_TS = pl.Datetime("us", "UTC")
 MONEY = pl.Decimal(38, 12)
 
+# the last columns of every landed table: the row's vendor attributes, then where it came from
+PROVENANCE = {
+    "attributes": pl.String,
+    "source_file": pl.String,
+    "source_row": pl.String,
+    "source_sha256": pl.String,
+    "connector_version": pl.String,
+    "ingested_at": UTC_TS,
+}
+
 ACTIVITY_SCHEMA = pl.Schema(
     {
         "activity_id": pl.String,
@@ -93,12 +103,7 @@ ACTIVITY_SCHEMA = pl.Schema(
         "cost_amount": MONEY,  # gross: list/usage cost before credits and discounts
         "cost_amount_net": MONEY,  # net: after the credits and discounts the export itself states
         "cost_currency": pl.String,
-        "attributes": pl.String,
-        "source_file": pl.String,
-        "source_row": pl.String,
-        "source_sha256": pl.String,
-        "connector_version": pl.String,
-        "ingested_at": UTC_TS,
+        **PROVENANCE,
     }
 )
 
@@ -141,12 +146,7 @@ VENDOR_EMISSIONS_SCHEMA = pl.Schema(
         "kgco2e": pl.Float64,
         "energy_kwh": pl.Float64,
         "methodology": pl.String,
-        "attributes": pl.String,
-        "source_file": pl.String,
-        "source_row": pl.String,
-        "source_sha256": pl.String,
-        "connector_version": pl.String,
-        "ingested_at": UTC_TS,
+        **PROVENANCE,
     }
 )
 

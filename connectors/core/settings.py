@@ -3,6 +3,8 @@
 ``setting(NAME)`` answers from the values the caller handed in with ``using(values)`` (Dagster's
 resources do, from their ``EnvVar`` fields: orchestration/defs/resources.py), else from the process
 environment (the CLI, tests). Connectors never import Dagster; they only see names and plain strings.
+Besides ``connectors/core/config.py`` (which locates the home: ``EWH_HOME``, ``EWH_WAREHOUSE_PATH``), no
+module of ``connectors/`` reads ``os.environ`` itself (``tests/connectors/test_settings_door.py``).
 """
 
 from __future__ import annotations
@@ -21,6 +23,12 @@ def setting(name: str, default: str | None = None) -> str | None:
     if values is not None and name in values:
         return values[name]
     return os.environ.get(name, default)
+
+
+def visible() -> dict[str, str]:
+    """Every variable a connector could read now: the environment, overridden by the handed-in values
+    (``connectors.core.redact`` looks through them for secret values to mask)."""
+    return {**os.environ, **(_values.get() or {})}
 
 
 @contextmanager

@@ -44,10 +44,16 @@ from datetime import UTC, date, datetime, timedelta
 import polars as pl
 
 from connectors.core.base import ApiExport, Connector, ExportFormatError, ParsedExport
-from connectors.core.frames import covered_days, json_attributes, natural_key, normalise_model, skip_records
+from connectors.core.frames import (
+    covered_days,
+    keyed_export,
+    normalise_model,
+    skip_records,
+)
 from connectors.core.http import Credential, build_session, request_json
 from connectors.core.pseudonym import ScrubError, pseudonym, pseudonym_key
 from connectors.core.schema import PARSED_SCHEMA, UTC_TS, conform
+from connectors.core.settings import setting
 
 SOURCE = "elevenlabs_usage"
 VERSION = "1.0.0"
@@ -186,11 +192,15 @@ def parse(raw: bytes, file: str) -> ParsedExport:
             pl.lit(f"{DATASET}_{breakdown}").alias("dataset"),
         )
     )
-    rows = rows.with_columns(
-        json_attributes(["breakdown", "voice_id"], rows).alias("attributes"),
-        natural_key(["usage_start", "breakdown", "_key"]).alias("natural_key"),
+    return keyed_export(
+        f"{DATASET}_{breakdown}",
+        rows,
+        days,
+        cells.height,
+        attributes=["breakdown", "voice_id"],
+        key=["usage_start", "breakdown", "_key"],
+        skipped=skipped,
     )
-    return ParsedExport(f"{DATASET}_{breakdown}", conform(rows, PARSED_SCHEMA), days, cells.height, skipped)
 
 
 def _cells(key: str, values: list) -> pl.DataFrame:
@@ -226,7 +236,7 @@ def fetch(first: date, end: date, breakdown: str = "model") -> list[ApiExport]:
     ``end_unix`` is the last millisecond before ``end`` (the reference: "the timestamp should be at
     23:59:59 of that day" to include it).
     """
-    base = os.environ.get("ELEVENLABS_BASE_URL", DEFAULT_BASE_URL).rstrip("/")
+    base = (setting("ELEVENLABS_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
     params = {
         "start_unix": _ms(first),
         "end_unix": _ms(end) - 1,
@@ -257,6 +267,7 @@ CONNECTOR = Connector(
     parse=parse,
     fetch=fetch,
     credential_variable=CREDENTIAL.variable,
+    settings=("ELEVENLABS_BASE_URL",),
     scrub=scrub,
     description="ElevenLabs character-stats (characters per day by model, voice, product or user) as JSON",
 )

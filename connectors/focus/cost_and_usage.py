@@ -31,9 +31,6 @@ FOCUS for the same bill and day.
 
 from __future__ import annotations
 
-import gzip
-import io
-
 import polars as pl
 
 from connectors.core import cloud_regions
@@ -47,11 +44,13 @@ from connectors.core.cloud_ai_models import (
     gcp_sku_model,
 )
 from connectors.core.frames import (
+    apportion_credits,
     covered_days,
+    gunzip,
     json_attributes,
     natural_key,
     normalise_model,
-    read_csv_rows,
+    read_parquet_or_csv,
     require_columns,
     skip_records,
 )
@@ -175,24 +174,10 @@ DATETIME_FORMATS = (
 
 # --------------------------------------------------------------------------------------------- reading
 def _read(raw: bytes, file: str) -> pl.DataFrame:
-    if raw[:2] == b"\x1f\x8b":
-        try:
-            raw = gzip.decompress(raw)
-        except (OSError, EOFError) as exc:
-            raise ExportFormatError(SOURCE, file, f"corrupt gzip file ({exc})") from exc
+    raw = gunzip(SOURCE, file, raw)
     if not raw.strip():
         raise ExportFormatError(SOURCE, file, "file is empty")
-    if raw[:4] == b"PAR1":
-        try:
-            frame = pl.read_parquet(io.BytesIO(raw))
-        except Exception as exc:
-            raise ExportFormatError(SOURCE, file, f"unreadable Parquet ({exc})") from exc
-        pointer = pl.concat_str(pl.lit("row:"), pl.int_range(pl.len()).cast(pl.String))
-        return frame.with_columns(pointer.alias("_pointer"), pointer.alias("_record"))
-    try:
-        return read_csv_rows(SOURCE, file, raw)
-    except UnicodeDecodeError as exc:
-        raise ExportFormatError(SOURCE, file, "neither Parquet nor UTF-8 CSV") from exc
+    return read_parquet_or_csv(SOURCE, file, raw)
 
 
 def _timestamp(frame: pl.DataFrame, column: str) -> pl.Expr:
@@ -419,37 +404,8 @@ def _activity() -> pl.Expr:
 def _with_credits(rows: pl.DataFrame) -> pl.DataFrame:
     """Credit and adjustment rows counted against the usage rows they match (``CREDIT_MATCH``), shared by
     BilledCost; one that matches none stays as a money-only row."""
-    is_credit = pl.col("_kind") == "credit"
-    credits = rows.filter(is_credit)
-    usage = rows.filter(~is_credit)
-    keys = usage.filter(pl.col("_kind") == "usage").select(CREDIT_MATCH).unique()
-    matched = credits.join(keys, on=CREDIT_MATCH, how="semi", nulls_equal=True)
-    unmatched = credits.join(keys, on=CREDIT_MATCH, how="anti", nulls_equal=True)
-    sums = matched.group_by(CREDIT_MATCH).agg(
-        pl.col("_billed").sum().alias("_credit_sum"),
-        pl.col("_record").alias("_credit_records"),
-        pl.col("ChargeCategory").unique().sort().str.join(",").alias("credit_lines"),
-    )
-    usage_only = (pl.col("_kind") == "usage").fill_null(False)
-    total = pl.col("_billed").fill_null(0.0).sum().over(CREDIT_MATCH)
-    share = (
-        pl.when(total != 0)
-        .then(pl.col("_billed").fill_null(0.0) / total)
-        .otherwise(1.0 / pl.len().over(CREDIT_MATCH))
-    )
-    usage = usage.join(sums, on=CREDIT_MATCH, how="left", nulls_equal=True).with_columns(
-        pl.when(usage_only).then(pl.col("_credit_sum") * share).alias("_credit"),
-        pl.when(usage_only)
-        .then(pl.concat_list(pl.col("_record"), pl.col("_credit_records").fill_null([])))
-        .otherwise(pl.concat_list(pl.col("_record")))
-        .alias("_records"),
-    )
-    unmatched = unmatched.with_columns(
-        pl.col("_billed").alias("_credit"),
-        pl.concat_list(pl.col("_record")).alias("_records"),
-        pl.col("ChargeCategory").alias("credit_lines"),
-    )
-    return pl.concat([usage.drop("_credit_sum", "_credit_records"), unmatched], how="diagonal_relaxed")
+    usage = pl.col("_kind") == "usage"
+    return apportion_credits(rows, CREDIT_MATCH, pl.col("_billed"), "ChargeCategory", usage=usage)
 
 
 # -------------------------------------------------------------------------------------------- parse

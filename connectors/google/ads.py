@@ -65,7 +65,6 @@ Devices: MOBILE -> mobile, DESKTOP -> desktop, TABLET -> tablet, CONNECTED_TV ->
 from __future__ import annotations
 
 import codecs
-import os
 import re
 from datetime import date, datetime, timedelta
 from pathlib import PurePath
@@ -99,6 +98,7 @@ from connectors.core.http import (
     send,
 )
 from connectors.core.schema import MONEY, PARSED_SCHEMA, UTC_TS, conform
+from connectors.core.settings import setting
 
 SOURCE = "google_ads"
 VERSION = "1.0.0"
@@ -654,7 +654,7 @@ def _digits(value: str, variable: str) -> str:
 
 
 def _customer_ids() -> list[str]:
-    raw = os.environ.get("GOOGLE_ADS_CUSTOMER_IDS", "")
+    raw = setting("GOOGLE_ADS_CUSTOMER_IDS") or ""
     ids = [_digits(part, "GOOGLE_ADS_CUSTOMER_IDS") for part in raw.split(",") if part.strip()]
     if not ids:
         raise ConfigError(f"[{SOURCE}] environment variable GOOGLE_ADS_CUSTOMER_IDS is not set")
@@ -666,7 +666,7 @@ def _headers() -> dict[str, str]:
         "Authorization": f"Bearer {CREDENTIAL.value(SOURCE)}",
         "developer-token": DEVELOPER_TOKEN.value(SOURCE),
     }
-    login = os.environ.get("GOOGLE_ADS_LOGIN_CUSTOMER_ID", "").strip()
+    login = (setting("GOOGLE_ADS_LOGIN_CUSTOMER_ID") or "").strip()
     if login:
         headers["login-customer-id"] = _digits(login, "GOOGLE_ADS_LOGIN_CUSTOMER_ID")
     return headers
@@ -720,7 +720,7 @@ def fetch(first: date, end: date) -> list[ApiExport]:
     One export (not one per customer) because landing replaces a dataset's whole days.
     """
     last = end - timedelta(days=1)
-    base = os.environ.get("GOOGLE_ADS_BASE_URL", DEFAULT_BASE_URL).rstrip("/")
+    base = (setting("GOOGLE_ADS_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
     headers = _headers()
     customers = _customer_ids()
     session = build_session(allowed_methods=frozenset({"GET", "POST"}))
@@ -740,5 +740,11 @@ CONNECTOR = Connector(
     parse=parse,
     fetch=fetch,
     credential_variable=CREDENTIAL.variable,
+    settings=(
+        DEVELOPER_TOKEN.variable,
+        "GOOGLE_ADS_CUSTOMER_IDS",
+        "GOOGLE_ADS_LOGIN_CUSTOMER_ID",
+        "GOOGLE_ADS_BASE_URL",
+    ),
     description="Google Ads API searchStream campaign + geographic_view reports (JSON) and UI report CSVs",
 )

@@ -30,7 +30,6 @@ every field not landed.
 
 from __future__ import annotations
 
-import gzip
 import io
 
 import polars as pl
@@ -41,6 +40,7 @@ from connectors.core.cloud_ai_models import gcp_sku_activity, gcp_sku_model
 from connectors.core.frames import (
     covered_days,
     ensure_columns,
+    gunzip,
     json_attributes,
     json_problem,
     natural_key,
@@ -186,11 +186,7 @@ REGION_COUNTRY = cloud_regions.GCP_REGION_COUNTRY
 # --------------------------------------------------------------------------------------------- reading
 def _read(raw: bytes, file: str) -> tuple[pl.DataFrame, str]:
     """The export as a frame with ``_pointer``, whatever its format; returns the format name too."""
-    if raw[:2] == b"\x1f\x8b":
-        try:
-            raw = gzip.decompress(raw)
-        except Exception as exc:
-            raise ExportFormatError(SOURCE, file, f"unreadable gzip ({exc})") from exc
+    raw = gunzip(SOURCE, file, raw, "unreadable gzip")
     head = raw.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
     if not head:
         raise ExportFormatError(SOURCE, file, "file is empty")

@@ -41,7 +41,7 @@ from datetime import date
 
 import polars as pl
 
-from connectors.core.ads import ad_rows, number_text, text
+from connectors.core.ads import ad_rows, number_text, report_date, text
 from connectors.core.base import Connector, ExportFormatError, ParsedExport
 from connectors.core.countries import country_to_alpha3
 from connectors.core.frames import decode_text, read_csv_rows, require_columns, skip_records
@@ -149,9 +149,7 @@ def parse(raw: bytes, file: str) -> ParsedExport:
         "_pointer",
         "_problem",
         "_raw",
-        pl.coalesce(
-            day.str.to_date("%Y/%m/%d", strict=False), day.str.to_date("%Y-%m-%d", strict=False)
-        ).alias("_date"),
+        report_date(day, "%Y/%m/%d", "%Y-%m-%d").alias("_date"),
         text(frame, "Advertiser ID").alias("account"),
         pl.coalesce(text(frame, "Campaign ID"), text(frame, "Insertion Order ID")).alias("campaign_id"),
         text(frame, "Insertion Order ID").alias("insertion_order_id"),
@@ -190,7 +188,7 @@ def parse(raw: bytes, file: str) -> ParsedExport:
         service=SERVICE,
         dataset=DATASET,
         key_columns=[f"_dim_{i}" for i, c in enumerate(dimensions) if c != "Date"],
-        attributes=[a for a in ATTRIBUTES if records.get_column(a).is_not_null().any()],
+        attributes=ATTRIBUTES,
         currency_unknown=CURRENCY_UNKNOWN,
     )
     days = sorted(set(_date_range(footer)) | set(records.get_column("_date").drop_nulls().unique().to_list()))

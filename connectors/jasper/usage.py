@@ -33,13 +33,13 @@ import polars as pl
 
 from connectors.core.base import Connector, ExportFormatError, ParsedExport
 from connectors.core.frames import (
-    json_attributes,
-    natural_key,
+    keyed_export,
+    parse_decimal,
     read_csv_rows,
     skip_records,
 )
 from connectors.core.pseudonym import scrub_csv
-from connectors.core.schema import PARSED_SCHEMA, UTC_TS, conform
+from connectors.core.schema import UTC_TS
 
 SOURCE = "jasper_usage"
 VERSION = "1.0.0"
@@ -83,11 +83,7 @@ def parse(raw: bytes, file: str) -> ParsedExport:
         .filter(pl.col("_cell").is_not_null() | pl.col("_problem").is_not_null())
         .filter(pl.col("_problem").is_null() | (pl.col("measure") == next(iter(months))))  # a bad line once
         .with_columns(
-            pl.col("_cell")
-            .str.strip_chars()
-            .str.replace_all(",", "")
-            .cast(pl.Float64, strict=False)
-            .alias("quantity"),
+            parse_decimal("_cell").alias("quantity"),
             pl.lit("generations").alias("activity_type"),
             pl.lit("generations").alias("unit"),
             pl.concat_str(pl.col("_pointer"), pl.lit("#"), pl.col("measure")).alias("source_row"),
@@ -105,12 +101,10 @@ def parse(raw: bytes, file: str) -> ParsedExport:
         pl.lit(DATASET).alias("dataset"),
         pl.col("measure").replace_strict(months, return_dtype=pl.String).alias("month"),
     )
-    rows = rows.with_columns(
-        json_attributes(["month"], rows).alias("attributes"),
-        natural_key(["month", "user_id"]).alias("natural_key"),
-    )
     days = sorted({datetime.strptime(m, "%Y-%m").date() for m in months.values()})
-    return ParsedExport(DATASET, conform(rows, PARSED_SCHEMA), days, frame.height, skipped)
+    return keyed_export(
+        DATASET, rows, days, frame.height, attributes=["month"], key=["month", "user_id"], skipped=skipped
+    )
 
 
 CONNECTOR = Connector(

@@ -35,7 +35,6 @@ before it starts) quarantines its element with the reason. The days an API expor
 
 from __future__ import annotations
 
-import os
 from datetime import date, timedelta
 
 import polars as pl
@@ -53,6 +52,7 @@ from connectors.core.frames import (
 from connectors.core.http import Credential, build_session, numeric_ids, request_json
 from connectors.core.json_pages import explode_pages, read_pages
 from connectors.core.schema import MONEY, PARSED_SCHEMA, UTC_TS, conform
+from connectors.core.settings import setting
 
 SOURCE = "linkedin_ads"
 VERSION = "1.0.0"
@@ -267,8 +267,8 @@ def analytics_query(account_urn: str, first: date, last: date) -> str:
 
 def fetch(first: date, end: date) -> list[ApiExport]:
     """One ``adAnalytics`` call per ad account for [first, end) (not paginated), all before landing."""
-    base = os.environ.get("LINKEDIN_BASE_URL", DEFAULT_BASE_URL).rstrip("/")
-    version = os.environ.get("LINKEDIN_API_VERSION", DEFAULT_API_VERSION).strip()
+    base = (setting("LINKEDIN_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
+    version = (setting("LINKEDIN_API_VERSION") or DEFAULT_API_VERSION).strip()
     last = end - timedelta(days=1)
     urns = account_urns()
     session = build_session()
@@ -300,5 +300,6 @@ CONNECTOR = Connector(
     parse=parse,
     fetch=fetch,
     credential_variable=CREDENTIAL.variable,
+    settings=(ACCOUNTS_VARIABLE, "LINKEDIN_BASE_URL", "LINKEDIN_API_VERSION"),
     description="LinkedIn Marketing API adAnalytics (daily, by ad account and campaign) saved as JSON",
 )

@@ -76,7 +76,6 @@ our own base URL, Meta's 400-with-code throttling turned into clear errors.
 from __future__ import annotations
 
 import json
-import os
 import re
 import time
 from datetime import date, timedelta
@@ -112,6 +111,7 @@ from connectors.core.http import (
 )
 from connectors.core.json_pages import explode_buckets, read_data_pages
 from connectors.core.schema import MONEY, PARSED_SCHEMA, UTC_TS, conform
+from connectors.core.settings import setting
 
 SOURCE = "meta_ads"
 VERSION = "1.0.0"
@@ -800,11 +800,11 @@ class _MetaResponses:
 
 
 def _settings() -> tuple[str, str, float, float]:
-    level = os.environ.get("META_LEVEL", "campaign").strip() or "campaign"
+    level = (setting("META_LEVEL") or "").strip() or "campaign"
     if level not in LEVEL_FIELDS:
         raise ConfigError(f"[{SOURCE}] META_LEVEL={level!r}: expected one of {sorted(LEVEL_FIELDS)}")
     breakdowns = [
-        b.strip() for b in (os.environ.get("META_BREAKDOWNS") or DEFAULT_BREAKDOWNS).split(",") if b.strip()
+        b.strip() for b in (setting("META_BREAKDOWNS") or DEFAULT_BREAKDOWNS).split(",") if b.strip()
     ]
     unknown = [b for b in breakdowns if b not in BREAKDOWNS]
     if unknown:
@@ -815,8 +815,8 @@ def _settings() -> tuple[str, str, float, float]:
             "use 'country' alone or publisher_platform,platform_position,device_platform"
         )
     try:
-        poll = float(os.environ.get("META_POLL_SECONDS", 10))
-        max_wait = float(os.environ.get("META_MAX_WAIT_SECONDS", 3600))
+        poll = float(setting("META_POLL_SECONDS") or 10)
+        max_wait = float(setting("META_MAX_WAIT_SECONDS") or 3600)
     except ValueError:
         raise ConfigError(f"[{SOURCE}] META_POLL_SECONDS / META_MAX_WAIT_SECONDS must be numbers") from None
     return level, ",".join(breakdowns), max(poll, 0.0), max(max_wait, 0.0)
@@ -841,7 +841,7 @@ class _Graph:
     """Calls to one Graph API version with the bearer token, through the shared client."""
 
     def __init__(self) -> None:
-        self.base = os.environ.get("META_BASE_URL", DEFAULT_BASE_URL).rstrip("/")
+        self.base = (setting("META_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
         self.token = CREDENTIAL.value(SOURCE)
         self.hook = _MetaResponses()
         self.session = build_session(allowed_methods=frozenset({"GET", "POST"}))
@@ -950,5 +950,13 @@ CONNECTOR = Connector(
     parse=parse,
     fetch=fetch,
     credential_variable=CREDENTIAL.variable,
+    settings=(
+        ACCOUNTS_VARIABLE,
+        "META_LEVEL",
+        "META_BREAKDOWNS",
+        "META_POLL_SECONDS",
+        "META_MAX_WAIT_SECONDS",
+        "META_BASE_URL",
+    ),
     description="Meta Marketing API Insights (async report runs) and Ads Manager table exports (CSV)",
 )

@@ -39,7 +39,7 @@ import re
 
 import polars as pl
 
-from connectors.core.ads import ad_rows, number_text, text
+from connectors.core.ads import ad_rows, number_text, report_date, text
 from connectors.core.base import Connector, ExportFormatError, ParsedExport
 from connectors.core.countries import country_to_alpha3
 from connectors.core.frames import decode_text, read_csv_rows, require_columns
@@ -138,9 +138,7 @@ def parse(raw: bytes, file: str) -> ParsedExport:
         "_pointer",
         "_problem",
         "_raw",
-        pl.coalesce(
-            day.str.to_date("%Y-%m-%d", strict=False), day.str.to_date("%m/%d/%Y", strict=False)
-        ).alias("_date"),
+        report_date(day, "%Y-%m-%d", "%m/%d/%Y").alias("_date"),
         pl.coalesce(text(frame, "AccountId"), text(frame, "AccountNumber")).alias("account"),
         text(frame, "CampaignId").alias("campaign_id"),
         text(frame, "AdGroupId").alias("placement"),
@@ -176,8 +174,7 @@ def parse(raw: bytes, file: str) -> ParsedExport:
         vendor=VENDOR,
         service=SERVICE,
         dataset=DATASET,
-        key_columns=[c for c in records.columns if c.startswith("_key_")],
-        attributes=[a for a in ATTRIBUTES if records.get_column(a).is_not_null().any()],
+        attributes=ATTRIBUTES,
         currency_unknown=CURRENCY_UNKNOWN,
     )
     days = sorted(records.get_column("_date").drop_nulls().unique().to_list())

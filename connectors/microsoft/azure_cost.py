@@ -26,8 +26,6 @@ land as one export. docs/sources.md lists every shape read and every field not l
 
 from __future__ import annotations
 
-import gzip
-
 import polars as pl
 
 from connectors.core import cloud_regions
@@ -35,6 +33,7 @@ from connectors.core.base import Connector, ExportFormatError, ParsedExport, num
 from connectors.core.cloud_ai_models import AZURE_UNKNOWN_TOKENS as UNKNOWN_TOKENS
 from connectors.core.cloud_ai_models import azure_meter_facts
 from connectors.core.frames import (
+    gunzip,
     json_attributes,
     natural_key,
     normalise_model,
@@ -195,11 +194,7 @@ def _require(lines: pl.DataFrame, found: dict[str, str], file: str) -> None:
 
 
 def parse(raw: bytes, file: str) -> ParsedExport:
-    if raw[:2] == b"\x1f\x8b":  # exports with compression "Gzip"
-        try:
-            raw = gzip.decompress(raw)
-        except (OSError, EOFError) as exc:
-            raise ExportFormatError(SOURCE, file, f"corrupt gzip file ({exc})") from exc
+    raw = gunzip(SOURCE, file, raw)  # exports with compression "Gzip"
     lines = read_csv_rows(SOURCE, file, raw)
     found = _resolve(lines)
     _require(lines, found, file)

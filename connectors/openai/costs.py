@@ -155,5 +155,6 @@ CONNECTOR = Connector(
     parse=parse,
     fetch=fetch,
     credential_variable=CREDENTIAL.variable,
+    settings=("OPENAI_BASE_URL",),
     description="OpenAI Costs API pages (daily spend by line item and project) saved as JSON",
 )

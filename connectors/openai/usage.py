@@ -14,7 +14,6 @@ and file/web search results are rejected by name (docs/sources.md).
 
 from __future__ import annotations
 
-import os
 from datetime import date
 from pathlib import PurePath
 
@@ -34,6 +33,7 @@ from connectors.core.frames import (
 from connectors.core.http import Credential, get_pages
 from connectors.core.json_pages import OPENAI_BUCKETS, bucket_row_columns, read_bucketed_results
 from connectors.core.schema import PARSED_SCHEMA, conform
+from connectors.core.settings import setting
 
 SOURCE = "openai_usage"
 VERSION = "1.0.0"
@@ -216,7 +216,7 @@ DEFAULT_GROUP_BY = ["project_id", "user_id", "api_key_id", "model"]
 
 def openai_get_pages(source: str, path: str, params: dict, first: date, end: date) -> list[dict]:
     """Every page of one OpenAI organisation report for [first, end), fetched before anything lands."""
-    base = os.environ.get("OPENAI_BASE_URL", DEFAULT_BASE_URL).rstrip("/")
+    base = (setting("OPENAI_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
     window = {"start_time": epoch(first), "end_time": epoch(end), "bucket_width": "1d", "limit": 31}
     return get_pages(
         f"{base}{path}",
@@ -246,5 +246,6 @@ CONNECTOR = Connector(
     parse=parse,
     fetch=fetch,
     credential_variable=CREDENTIAL.variable,
+    settings=("OPENAI_BASE_URL",),
     description="OpenAI Usage API pages (completions, embeddings, moderations, images, audio) saved as JSON",
 )

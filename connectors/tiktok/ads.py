@@ -45,7 +45,6 @@ Dates are the advertiser-time-zone days TikTok reports: ``usage_start`` = that d
 from __future__ import annotations
 
 import json
-import os
 import re
 import time
 from datetime import date, timedelta
@@ -72,6 +71,7 @@ from connectors.core.http import (
 )
 from connectors.core.json_pages import explode_pages, read_pages
 from connectors.core.schema import MONEY, PARSED_SCHEMA, UTC_TS, conform
+from connectors.core.settings import setting
 
 SOURCE = "tiktok_ads"
 VERSION = "1.0.0"
@@ -424,7 +424,7 @@ def _call(session, url: str, params: dict, headers: dict) -> dict:
     HTTP 429/5xx are retried by the shared urllib3 policy; this loop only handles TikTok's HTTP-200
     error bodies, at most ``RATE_LIMIT_ATTEMPTS`` calls and about 70 s of waiting by default.
     """
-    factor = float(os.environ.get("EWH_HTTP_BACKOFF_FACTOR", 1.0))
+    factor = float(setting("EWH_HTTP_BACKOFF_FACTOR") or 1.0)
     where = f"GET {PATH}"
     for attempt in range(RATE_LIMIT_ATTEMPTS):
         body = request_json(
@@ -472,7 +472,7 @@ def _chunks(first: date, end: date) -> list[tuple[date, date]]:
 
 def fetch(first: date, end: date) -> list[ApiExport]:
     """Per advertiser: every page of the AUDIENCE-by-country and BASIC reports for [first, end)."""
-    base = os.environ.get("TIKTOK_BASE_URL", DEFAULT_BASE_URL).rstrip("/")
+    base = (setting("TIKTOK_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
     advertisers = numeric_ids(SOURCE, ADVERTISERS_VARIABLE)
     headers = {"Access-Token": CREDENTIAL.value(SOURCE)}
     session = build_session()
@@ -504,5 +504,6 @@ CONNECTOR = Connector(
     parse=parse,
     fetch=fetch,
     credential_variable=CREDENTIAL.variable,
+    settings=(ADVERTISERS_VARIABLE, "TIKTOK_BASE_URL"),
     description="TikTok API for Business integrated reports (campaign x day, by country, video) as JSON",
 )

@@ -8,9 +8,10 @@ are built (``orchestration/definitions.py``), never at import. Every name is in 
 
 - ``warehouse``: where the warehouse lives and which exports a run reads (``WarehouseResource``);
 - ``settings``: the run-time thresholds of the assets and checks (``SettingsResource``);
-- ``connector_settings``: vendor credentials (one field per registered API source's variable,
-  generic over ``connectors/core/registry.py``), the pseudonymisation key and the HTTP knobs, handed to
-  the Dagster-free connectors as plain values (``connectors.core.settings.using``).
+- ``connector_settings``: vendor credentials and each source's other settings (one field per variable a
+  registered source declares: ``credential_variable`` and ``settings``, generic over
+  ``connectors/core/registry.py``), the pseudonymisation key and the HTTP and inbox knobs, handed to the
+  Dagster-free connectors as plain values (``connectors.core.settings.using``).
 """
 
 from __future__ import annotations
@@ -132,13 +133,18 @@ CONNECTOR_KNOBS = (
 
 def connector_variables() -> tuple[str, ...]:
     """Every variable the connectors read through ``connectors.core.settings``: each registered API
-    source's credential, then the shared knobs. Generic over the registry: a new source adds its own."""
+    source's credential, then the other variables each source declares (``Connector.settings``: account
+    ids, base URLs, API versions...), then the shared knobs. Generic over the registry: a new source
+    brings its own."""
     credentials = sorted({c.credential_variable for c in CONNECTORS.values() if c.credential_variable})
-    return (*credentials, *(k for k in CONNECTOR_KNOBS if k not in credentials))
+    declared = sorted({name for c in CONNECTORS.values() for name in c.settings} - set(credentials))
+    known = {*credentials, *declared}
+    return (*credentials, *declared, *(k for k in CONNECTOR_KNOBS if k not in known))
 
 
 class _ConnectorSettingsBase(dg.ConfigurableResource):
-    """Vendor credentials and connector knobs: one string field per variable, named by it in lower case."""
+    """Vendor credentials, vendor settings and connector knobs: one string field per variable, named by it
+    in lower case."""
 
     def values(self) -> dict[str, str]:
         """The set variables, by their environment name, as plain strings for the connectors."""

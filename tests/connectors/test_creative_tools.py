@@ -42,6 +42,15 @@ def _all_bytes(home: Path) -> bytes:
     return b"".join(p.read_bytes() for p in home.rglob("*") if p.is_file())
 
 
+def _land(home: Path, connector, raw: bytes, name: str):
+    """Land one export under ``home``: its result and landed rows; no address reaches any file there."""
+    paths = Paths(home)
+    init_landing(paths, [connector.source])
+    result = ingest_bytes(connector, raw, name, paths)
+    assert b"example.com" not in _all_bytes(home)
+    return result, pl.read_parquet(paths.activity / f"source={connector.source}", hive_partitioning=True)
+
+
 def _doc(usage: dict, days: int = 2) -> bytes:
     return json.dumps({"time": [SEP_1 + i * DAY_MS for i in range(days)], "usage": usage}).encode()
 
@@ -123,17 +132,13 @@ def test_elevenlabs_every_value_lands_or_is_skipped_and_totals_are_kept(usage, b
 
 def test_elevenlabs_user_breakdown_lands_only_pseudonyms(tmp_path, monkeypatch, caplog):
     monkeypatch.setenv(KEY_VARIABLE, KEY)
-    paths = Paths(tmp_path)
-    init_landing(paths, [elevenlabs.SOURCE])
     raw = _doc({"Ana.Lopez@example.com": [100, 20], "bo@example.com": [5, None]})
     with caplog.at_level(logging.DEBUG):
-        result = ingest_bytes(
-            elevenlabs.CONNECTOR, raw, "character_stats_api_user_2026-09-01_2026-09-02.json", paths
+        result, landed = _land(
+            tmp_path, elevenlabs.CONNECTOR, raw, "character_stats_api_user_2026-09-01_2026-09-02.json"
         )
     assert (result.rows_landed, result.rows_quarantined) == (3, 0)
-    assert b"example.com" not in _all_bytes(tmp_path)
     assert "example.com" not in caplog.text
-    landed = pl.read_parquet(paths.activity / f"source={elevenlabs.SOURCE}", hive_partitioning=True)
     assert sorted(set(landed.get_column("user_id"))) == sorted(
         {reference("ana.lopez@example.com"), reference("bo@example.com")}
     )
@@ -194,13 +199,9 @@ JASPER = (
 
 def test_jasper_lands_each_user_month_pseudonymised(tmp_path, monkeypatch):
     monkeypatch.setenv(KEY_VARIABLE, KEY)
-    paths = Paths(tmp_path)
-    init_landing(paths, [jasper.SOURCE])
-    result = ingest_bytes(jasper.CONNECTOR, JASPER, "jasper_generations_2026Q3.csv", paths)
+    result, landed = _land(tmp_path, jasper.CONNECTOR, JASPER, "jasper_generations_2026Q3.csv")
     # by hand: Ana 10 (Jul) + 1,200 (Sep); bo nothing (skipped); carla 3 (Jul), 0 (Sep), "many" (Aug) held
     assert (result.rows_landed, result.rows_quarantined) == (4, 1)
-    assert b"example.com" not in _all_bytes(tmp_path)
-    landed = pl.read_parquet(paths.activity / f"source={jasper.SOURCE}", hive_partitioning=True)
     got = landed.select("user_id", "usage_date", "quantity").sort("user_id", "usage_date").rows()
     ana, carla = reference("ana.lopez@example.com"), reference("carla@example.com")
     assert sorted(got) == sorted(
@@ -253,14 +254,9 @@ ADOBE = (
 
 def test_adobe_lands_credits_per_user_feature_and_day_pseudonymised(tmp_path, monkeypatch):
     monkeypatch.setenv(KEY_VARIABLE, KEY)
-    paths = Paths(tmp_path)
-    init_landing(paths, [firefly.SOURCE])
-    result = ingest_bytes(firefly.CONNECTOR, ADOBE, "generative_credits_2026-09.csv", paths)
+    result, landed = _land(tmp_path, firefly.CONNECTOR, ADOBE, "generative_credits_2026-09.csv")
     assert (result.rows_landed, result.rows_quarantined) == (2, 1)  # -2 credits: negative, held
-    assert b"example.com" not in _all_bytes(tmp_path)
-    landed = pl.read_parquet(paths.activity / f"source={firefly.SOURCE}", hive_partitioning=True).sort(
-        "usage_date"
-    )
+    landed = landed.sort("usage_date")
     assert landed.select("service", "quantity", "unit", "user_id").rows() == [
         ("adobe.photoshop", 3.0, "credits", reference("ana.lopez@example.com")),
         ("adobe.firefly", 1000.0, "credits", reference("bo@example.com")),

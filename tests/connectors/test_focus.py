@@ -7,7 +7,6 @@ appendix text.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from pathlib import Path
@@ -20,6 +19,7 @@ from hypothesis import strategies as st
 from connectors.core.base import ExportFormatError
 from connectors.focus.cost_and_usage import parse
 from connectors.focus.spec import MANDATORY, detect_version
+from tests.support.focus import focus_row, rows_csv
 
 CORPUS = Path(__file__).parent / "corpus" / "focus"
 
@@ -29,42 +29,21 @@ def _case(name: str) -> tuple[bytes, str]:
     return path.read_bytes(), path.name
 
 
-def _csv(rows: list[dict]) -> bytes:
-    out = io.StringIO()
-    writer = csv.DictWriter(
-        out, list(dict.fromkeys(k for r in rows for k in r)), restval="", lineterminator="\n"
-    )
-    writer.writeheader()
-    writer.writerows(rows)
-    return out.getvalue().encode()
-
-
 def _row(version: str = "1.4", **values) -> dict:
-    row = dict.fromkeys(MANDATORY[version], "")
-    provider = {
-        "ServiceProviderName": "Microsoft",
-        "HostProviderName": "Microsoft",
-        "ProviderName": "Microsoft",
+    providers = ("ServiceProviderName", "HostProviderName", "ProviderName")
+    defaults = {p: "Microsoft" for p in providers if p in MANDATORY[version]} | {
+        "BillingAccountId": "ba-1",
+        "BillingCurrency": "USD",
+        "BillingPeriodStart": "2026-09-01T00:00:00Z",
+        "BillingPeriodEnd": "2026-10-01T00:00:00Z",
+        "ChargePeriodStart": "2026-09-03T00:00:00Z",
+        "ChargePeriodEnd": "2026-09-04T00:00:00Z",
+        "ChargeCategory": "Usage",
+        "InvoiceIssuerName": "Microsoft",
+        "ServiceCategory": "AI and Machine Learning",
+        "ServiceName": "Azure AI Foundry",
     }
-    row.update({k: v for k, v in provider.items() if k in row})
-    row.update(
-        BilledCost="1.00",
-        EffectiveCost="1.00",
-        ListCost="1.00",
-        ContractedCost="1.00",
-        BillingAccountId="ba-1",
-        BillingCurrency="USD",
-        BillingPeriodStart="2026-09-01T00:00:00Z",
-        BillingPeriodEnd="2026-10-01T00:00:00Z",
-        ChargePeriodStart="2026-09-03T00:00:00Z",
-        ChargePeriodEnd="2026-09-04T00:00:00Z",
-        ChargeCategory="Usage",
-        InvoiceIssuerName="Microsoft",
-        ServiceCategory="AI and Machine Learning",
-        ServiceName="Azure AI Foundry",
-    )
-    row.update(values)
-    return row
+    return focus_row(version, cost="1.00", **(defaults | values))
 
 
 # --------------------------------------------------------------------------- the spec's own examples
@@ -123,7 +102,7 @@ def test_1_4_removes_provider_and_publisher_and_requires_service_and_host_provid
     row = _row("1.3")
     del row["HostProviderName"]  # a 1.3 header (ServiceProviderName beside ProviderName) without its host
     with pytest.raises(ExportFormatError, match="HostProviderName"):
-        parse(_csv([row]), "f.csv")
+        parse(rows_csv([row]), "f.csv")
 
 
 def test_vendor_is_the_host_provider_in_1_4_and_the_provider_before_1_3():
@@ -136,7 +115,7 @@ def test_vendor_is_the_host_provider_in_1_4_and_the_provider_before_1_3():
         SkuMeter="Output Tokens",
         SkuPriceDetails=json.dumps({"ModelId": "claude-sonnet-4-5", "TokenDirection": "Output"}),
     )
-    rows = parse(_csv([marketplace]), "f.csv").rows
+    rows = parse(rows_csv([marketplace]), "f.csv").rows
     assert rows.select("vendor", "activity_type", "quantity", "model").row(0) == (
         "azure",
         "llm_output_tokens",
@@ -144,7 +123,7 @@ def test_vendor_is_the_host_provider_in_1_4_and_the_provider_before_1_3():
         "claude-sonnet-4-5",
     )
     old = _row("1.0", ProviderName="Google Cloud", PublisherName="Google Cloud", InvoiceIssuerName="Google")
-    assert parse(_csv([old]), "f.csv").rows["vendor"].to_list() == ["google"]
+    assert parse(rows_csv([old]), "f.csv").rows["vendor"].to_list() == ["google"]
 
 
 def test_x_columns_tags_and_sku_fields_pass_through_as_attributes():
@@ -156,7 +135,7 @@ def test_x_columns_tags_and_sku_fields_pass_through_as_attributes():
         Tags='{"team":"search"}',
         x_Custom="kept",
     )
-    parsed = parse(_csv([row]), "f.csv").rows
+    parsed = parse(rows_csv([row]), "f.csv").rows
     attributes = json.loads(parsed["attributes"][0])
     assert parsed["quantity"].to_list() == [2000.0]  # "1000 Tokens": the block multiplied out
     assert attributes["x_Custom"] == "kept" and attributes["SkuId"] == "sku-1"
@@ -170,7 +149,7 @@ def test_other_ai_rows_fall_back_to_spend_and_non_ai_rows_are_skipped_with_a_rea
         _row(ServiceCategory="Compute", ConsumedQuantity="1", ConsumedUnit="Hours"),
         _row(ChargeCategory="Tax", BilledCost="0.5"),
     ]
-    parsed = parse(_csv(rows), "f.csv")
+    parsed = parse(rows_csv(rows), "f.csv")
     assert parsed.rows.select("activity_type", "quantity").rows() == [("spend", 3.0), ("spend", 48.0)]
     assert parsed.raw_records == 4 and parsed.skipped.height == 2
     assert "ServiceCategory 'Compute'" in parsed.skipped["reason"][0]
@@ -189,7 +168,7 @@ def test_credit_counts_against_its_usage_row_and_a_correction_is_money_only():
         SkuMeter="Input Tokens",
         BilledCost="-2",
     )
-    rows = parse(_csv([usage, credit, unmatched, correction]), "f.csv").rows.sort("source_row")
+    rows = parse(rows_csv([usage, credit, unmatched, correction]), "f.csv").rows.sort("source_row")
     assert rows.select(
         "activity_type",
         "quantity",
@@ -203,13 +182,15 @@ def test_credit_counts_against_its_usage_row_and_a_correction_is_money_only():
 
 
 def test_a_token_row_without_direction_is_quarantined_not_spend():
-    rows = parse(_csv([_row(ConsumedQuantity="5", ConsumedUnit="Tokens", SkuMeter="Tokens")]), "f.csv").rows
+    rows = parse(
+        rows_csv([_row(ConsumedQuantity="5", ConsumedUnit="Tokens", SkuMeter="Tokens")]), "f.csv"
+    ).rows
     assert "names no direction" in rows["_problem"][0]
 
 
 def test_parquet_with_typed_columns_reads_like_csv():
     row = _row(ConsumedQuantity="7", ConsumedUnit="Tokens", SkuMeter="Output Tokens")
-    frame = pl.read_csv(io.BytesIO(_csv([row])), infer_schema=False).with_columns(
+    frame = pl.read_csv(io.BytesIO(rows_csv([row])), infer_schema=False).with_columns(
         pl.col("BilledCost", "ConsumedQuantity").cast(pl.Float64),
         pl.col("ChargePeriodStart", "ChargePeriodEnd").str.to_datetime(time_zone="UTC"),
     )
@@ -259,7 +240,7 @@ def test_every_row_is_accounted_for_and_token_quantities_are_consumed_times_bloc
         )
         for i, ((unit, _), kind, amount, cents, category, service, corrected) in enumerate(lines)
     ]
-    parsed = parse(_csv(rows), "f.csv")
+    parsed = parse(rows_csv(rows), "f.csv")
     landed = parsed.rows
     records = (
         set(landed.explode("_records")["_records"].drop_nulls()) if "_records" in landed.columns else set()
@@ -295,7 +276,7 @@ def test_parquet_map_tags_and_nested_x_columns_become_json():
         ConsumedUnit="Tokens",
         SkuMeter="Input Tokens",
     )
-    table = pl.read_csv(io.BytesIO(_csv([row])), infer_schema=False).to_arrow()
+    table = pl.read_csv(io.BytesIO(rows_csv([row])), infer_schema=False).to_arrow()
     table = table.append_column(
         "Tags",
         pa.array([[("user:project", "search"), ('te"am', "x")]], type=pa.map_(pa.string(), pa.string())),

@@ -11,8 +11,6 @@ activity type, quantity, model, day, country, gross and net cost for every line.
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date, timedelta
 
 import polars as pl
@@ -21,9 +19,9 @@ from hypothesis import strategies as st
 
 from connectors.amazon.cur import parse as parse_cur
 from connectors.focus.cost_and_usage import parse as parse_focus
-from connectors.focus.spec import MANDATORY
 from connectors.google.cloud_billing import parse as parse_gcp
 from connectors.microsoft.azure_cost import parse as parse_azure
+from tests.support.focus import focus_row, rows_csv
 
 COMPARED = ["activity_type", "quantity", "model", "usage_date", "country", "cost_amount", "cost_amount_net"]
 
@@ -63,27 +61,19 @@ cents = st.integers(min_value=0, max_value=100_000)  # cost in cents: exact in b
 days = st.integers(min_value=0, max_value=27)
 
 
-def _csv(rows: list[dict]) -> bytes:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return out.getvalue().encode()
-
-
-def _focus_row(version: str, **values) -> dict:
+def _focus_row(version: str, cost: str, **values) -> dict:
     """A FOCUS row holding every mandatory column of ``version`` (what a line does not state is empty)."""
-    row = dict.fromkeys(MANDATORY[version], "")
-    row.update(
+    return focus_row(
+        version,
+        cost=cost,
         BillingAccountName="Contoso",
         BillingCurrency="USD",
         BillingPeriodStart="2026-09-01T00:00:00Z",
         BillingPeriodEnd="2026-10-01T00:00:00Z",
         ChargeCategory="Usage",
         ServiceCategory="AI and Machine Learning",
+        **values,
     )
-    row.update(values)
-    return row
 
 
 def _landed(rows: pl.DataFrame) -> list[tuple]:
@@ -134,10 +124,7 @@ def test_aws_cur_and_aws_focus_land_the_same_activity(lines):
         focus.append(
             _focus_row(
                 "1.2",
-                BilledCost=cost,
-                EffectiveCost=cost,
-                ListCost=cost,
-                ContractedCost=cost,
+                cost,
                 BillingAccountId="999988887777",
                 SubAccountId="111122223333",
                 ChargePeriodStart=start,
@@ -156,7 +143,9 @@ def test_aws_cur_and_aws_focus_land_the_same_activity(lines):
                 BillingAccountType="Payer",
             )
         )
-    assert _landed(parse_cur(_csv(native), "cur.csv").rows) == _landed(parse_focus(_csv(focus), "f.csv").rows)
+    assert _landed(parse_cur(rows_csv(native), "cur.csv").rows) == _landed(
+        parse_focus(rows_csv(focus), "f.csv").rows
+    )
 
 
 @settings(max_examples=25, deadline=None)
@@ -191,10 +180,7 @@ def test_azure_cost_details_and_azure_focus_land_the_same_activity(lines):
         focus.append(
             _focus_row(
                 "1.2",
-                BilledCost=cost,
-                EffectiveCost=cost,
-                ListCost=cost,
-                ContractedCost=cost,
+                cost,
                 BillingAccountId="81234567",
                 SubAccountId=f"/subscriptions/{subscription}",
                 ChargePeriodStart=start,
@@ -215,8 +201,8 @@ def test_azure_cost_details_and_azure_focus_land_the_same_activity(lines):
                 BillingAccountType="Billing Account",
             )
         )
-    native_rows = parse_azure(_csv(native), "ea.csv").rows
-    assert _landed(native_rows) == _landed(parse_focus(_csv(focus), "f.csv").rows)
+    native_rows = parse_azure(rows_csv(native), "ea.csv").rows
+    assert _landed(native_rows) == _landed(parse_focus(rows_csv(focus), "f.csv").rows)
 
 
 @settings(max_examples=25, deadline=None)
@@ -254,10 +240,7 @@ def test_gcp_billing_and_gcp_focus_land_the_same_activity(lines):
         focus.append(
             _focus_row(
                 "1.0",
-                BilledCost=cost,
-                EffectiveCost=cost,
-                ListCost=cost,
-                ContractedCost=cost,
+                cost,
                 BillingAccountId="01A2B3-C4D5E6-F7A8B9",
                 SubAccountId="acme-search-prod",
                 ChargePeriodStart=f"{day}T00:00:00Z",
@@ -274,4 +257,6 @@ def test_gcp_billing_and_gcp_focus_land_the_same_activity(lines):
                 RegionId=region,
             )
         )
-    assert _landed(parse_gcp(_csv(native), "gcp.csv").rows) == _landed(parse_focus(_csv(focus), "f.csv").rows)
+    assert _landed(parse_gcp(rows_csv(native), "gcp.csv").rows) == _landed(
+        parse_focus(rows_csv(focus), "f.csv").rows
+    )

@@ -110,3 +110,32 @@ def test_secrets_never_reach_dagster_storage(secrets, tmp_path, monkeypatch):
     assert stored  # the run was recorded
     assert SECRET.encode() not in stored
     assert b"token-never-shown" not in stored
+
+
+def test_each_vendor_setting_is_a_resource_field_shown_by_name_never_by_value(monkeypatch, tmp_path):
+    """Every variable a connector declares besides its credential (``Connector.settings``: accounts,
+    base URLs, API versions, Meta's report shape) is a field of ``connector_settings``; set, the UI
+    snapshot names the variable and holds none of the values, and the connectors read the values."""
+    from connectors.core.registry import CONNECTORS
+
+    declared = sorted({name for c in CONNECTORS.values() for name in c.settings})
+    assert {"META_LEVEL", "GOOGLE_ADS_CUSTOMER_IDS", "LINKEDIN_API_VERSION", "TIKTOK_BASE_URL"} <= set(
+        declared
+    )
+    values = {name: f"value-of-{name.lower().replace('_', '-')}-9f3e" for name in declared}
+    for name, value in values.items():
+        monkeypatch.setenv(name, value)
+    defs = build_definitions(home=tmp_path / "home", exports_dir=tmp_path / "exports")
+    shown = _resource_snaps(defs)["connector_settings"].configured_values
+    assert {name: shown.get(name.lower()) for name in declared} == {
+        name: ResourceConfigEnvVarSnap(name=name) for name in declared
+    }
+    serialized = serialize_value(RepositorySnap.from_def(defs.get_repository_def()))
+    assert [name for name in declared if name not in serialized] == []
+    assert [value for value in values.values() if value in serialized] == []
+    # the resource's values are what the connectors read (here through a resource built by hand,
+    # the environment saying otherwise)
+    resource = type(connector_settings())(meta_level="adset", linkedin_api_version="202601")
+    with resource.handed_to_connectors():
+        assert (setting("META_LEVEL"), setting("LINKEDIN_API_VERSION")) == ("adset", "202601")
+        assert setting("TIKTOK_BASE_URL") == values["TIKTOK_BASE_URL"]  # not handed in: the environment

@@ -23,6 +23,7 @@ import io
 from datetime import date
 from pathlib import Path
 
+from tools.samples._common import write_files
 from tools.samples._users import USERS
 
 SOURCES = ("adobe_firefly",)
@@ -75,11 +76,7 @@ def export() -> str:
 
 
 def write(root: Path) -> list[Path]:
-    out = root / "adobe_firefly"
-    out.mkdir(parents=True, exist_ok=True)
-    path = out / "generative_credits_2026-09.csv"
-    path.write_text(export())
-    return [path]
+    return write_files(root / "adobe_firefly", {"generative_credits_2026-09.csv": export()})
 
 
 if __name__ == "__main__":

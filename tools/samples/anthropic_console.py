@@ -10,12 +10,12 @@ fields that do not apply on web-search rows, and the newest header with ``api_ke
 
 from __future__ import annotations
 
-import csv
-import io
 import random
 from collections import defaultdict
 from datetime import date, timedelta
 from pathlib import Path
+
+from tools.samples._common import csv_text, write_files
 
 FIRST, LAST = date(2026, 9, 24), date(2026, 10, 5)
 WINDOW = "\u2264 200k"
@@ -71,14 +71,6 @@ COST_HEADER = [
     "api_key_id",
     "api_key_status",
 ]
-
-
-def _csv(header: list[str], rows: list[list[str]]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue()
 
 
 def build() -> dict[str, str]:
@@ -183,8 +175,8 @@ def build() -> dict[str, str]:
     cost_rows.sort(key=lambda r: (r[0], r[2], r[3], r[1], r[6]))
     span = f"{FIRST.isoformat()}_to_{LAST.isoformat()}"
     return {
-        f"claude_api_cost_{span}.csv": _csv(COST_HEADER, cost_rows),
-        f"claude_api_tokens_{span}.csv": _csv(TOKEN_HEADER, token_rows),
+        f"claude_api_cost_{span}.csv": csv_text(COST_HEADER, cost_rows),
+        f"claude_api_tokens_{span}.csv": csv_text(TOKEN_HEADER, token_rows),
     }
 
 
@@ -192,13 +184,7 @@ SOURCES = ("anthropic_console",)
 
 
 def write(root: Path) -> list[Path]:
-    folder = root / "anthropic_console"
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, text in build().items():
-        (folder / name).write_text(text, encoding="utf-8")
-        written.append(folder / name)
-    return written
+    return write_files(root / "anthropic_console", build())
 
 
 if __name__ == "__main__":

@@ -26,6 +26,8 @@ from pathlib import Path
 
 import polars as pl
 
+from tools.samples._common import write_files
+
 PAYER = "999988887777"
 ACCOUNTS = {"111122223333": ("search", "search-ranking"), "444455556666": ("support", "support-bot")}
 MARKETPLACE_CODES = {  # random-looking Marketplace product codes, one per model listing
@@ -474,20 +476,13 @@ SOURCES = ("aws_cur",)
 
 
 def write(out_dir: Path) -> list[Path]:
-    folder = out_dir / "aws_cur"
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, payload in (
-        (
-            "bedrock-cur2-2026-09-00001.snappy.parquet",
-            cur2_parquet(random.Random(2609), _days(date(2026, 9, 1), 14)),
+    files = {
+        "bedrock-cur2-2026-09-00001.snappy.parquet": cur2_parquet(
+            random.Random(2609), _days(date(2026, 9, 1), 14)
         ),
-        ("bedrock-legacy-cur-2026-10-1.csv", legacy_csv(random.Random(2610), _days(date(2026, 10, 1), 7))),
-    ):
-        path = folder / name
-        path.write_bytes(payload)
-        written.append(path)
-    return written
+        "bedrock-legacy-cur-2026-10-1.csv": legacy_csv(random.Random(2610), _days(date(2026, 10, 1), 7)),
+    }
+    return write_files(out_dir / "aws_cur", files)
 
 
 if __name__ == "__main__":

@@ -21,6 +21,8 @@ import random
 from datetime import date, timedelta
 from pathlib import Path
 
+from tools.samples._common import write_files
+
 EA_COLUMNS = [
     "InvoiceSectionName",
     "AccountName",
@@ -358,6 +360,9 @@ MCA_METERS = [
 
 COGNITIVE = "Microsoft.CognitiveServices"
 SAAS = "Microsoft.SaaS/resources"
+AI_FAMILY = "AI + Machine Learning"
+CLAUDE_METER_ID = "3c1f0a9e-7b2d-4e8a-9f61-0c5d2e7a4b13"
+SPEECH_METER_ID, SPEECH_METER = "5e6a1c2d-0000-4000-a000-5e6a1c2d0001", "S1 Neural Text To Speech Characters"
 BILLING_ACCOUNT = "a1b2c3d4-0000-4000-a000-000000000000:e5f6a7b8-1111-4111-a111-111111111111_2019-05-31"
 
 
@@ -401,6 +406,87 @@ def _write(rows: list[dict], columns: list[str], bom: bool) -> bytes:
     return (b"\xef\xbb\xbf" if bom else b"") + text.encode()
 
 
+def _ea_line(
+    sub: tuple[str, str, str],
+    location: tuple[str, str],
+    stamp: str,
+    meter: tuple[str, str, str, str, str, str, str],
+    amounts: tuple[str, str, str],
+    owner: tuple[str, str, str, str],
+    **extra: str,
+) -> dict:
+    """One EA cost-details line: subscription (id, name, resource group), location (as written, normalised),
+    day, meter (product, category, subcategory, id, name, region, unit of measure), amounts (quantity,
+    effective price, cost) and owner (consumed service, resource id, resource name, service family)."""
+    sub_id, sub_name, group = sub
+    product, category, sub_category, meter_id, meter_name, meter_region, uom = meter
+    service, resource_id, resource_name, family = owner
+    return {
+        "SubscriptionId": sub_id,
+        "SubscriptionName": sub_name,
+        "ResourceGroup": group,
+        "ResourceLocation": location[0],
+        "ResourceLocationNormalized": location[1],
+        "Date": stamp,
+        "ProductName": product,
+        "MeterCategory": category,
+        "MeterSubCategory": sub_category,
+        "MeterId": meter_id,
+        "MeterName": meter_name,
+        "MeterRegion": meter_region,
+        "UnitOfMeasure": uom,
+        "Quantity": amounts[0],
+        "EffectivePrice": amounts[1],
+        "CostInBillingCurrency": amounts[2],
+        "ConsumedService": service,
+        "ResourceId": resource_id,
+        "ResourceName": resource_name,
+        "ServiceFamily": family,
+    } | extra
+
+
+def _mca_line(
+    stamp: str,
+    service: str,
+    meter: tuple[str, str, str, str, str, str],
+    resource: tuple[str, str, str, str, str],
+    amounts: tuple[str, str, str, str, str],
+    **extra: str,
+) -> dict:
+    """One MCA cost-details line: day, consumed service, meter (id, name, category, subcategory, region,
+    product name), resource (subscription id and name, resource group, resource id, location) and amounts
+    (effective price, quantity, unit of measure, cost in the billing currency, cost in USD)."""
+    meter_id, meter_name, category, sub_category, meter_region, product = meter
+    sub_id, sub_name, group, resource_id, location = resource
+    price, quantity, uom, billed, usd = amounts
+    return {
+        "date": stamp,
+        "consumedService": service,
+        "meterId": meter_id,
+        "meterName": meter_name,
+        "meterCategory": category,
+        "meterSubCategory": sub_category,
+        "meterRegion": meter_region,
+        "ProductName": product,
+        "SubscriptionId": sub_id,
+        "subscriptionName": sub_name,
+        "resourceGroupName": group,
+        "ResourceId": resource_id,
+        "resourceLocation": location,
+        "location": location,
+        "effectivePrice": price,
+        "quantity": quantity,
+        "unitOfMeasure": uom,
+        "costInBillingCurrency": billed,
+        "costInUsd": usd,
+    } | extra
+
+
+def _model_meter(product: str, meter: str, meter_id: str, region: str, uom: str) -> tuple[str, ...]:
+    """A Foundry model meter as ``_ea_line`` takes it."""
+    return f"{product} - {meter}", "Foundry Models", product, meter_id, meter, region, uom
+
+
 def _meter_ids(rng: random.Random, meters) -> dict[str, str]:
     return {m[2]: _uuid(rng) for m in meters}
 
@@ -441,66 +527,34 @@ def ea_export(rng: random.Random) -> bytes:
                 group = group.upper()  # exports spell the same resource group in varying case
             quantity = _billed(rng, lo, hi, uom)
             cost = quantity * price
-            rows.append(
-                common
-                | {
-                    "SubscriptionId": sub,
-                    "SubscriptionName": sub_name,
-                    "ResourceGroup": group,
-                    "ResourceLocation": region.upper() if resource == "docs" else region,
-                    "ResourceLocationNormalized": region,
-                    "Date": stamp,
-                    "ProductName": f"{product} - {meter}",
-                    "MeterCategory": "Foundry Models",
-                    "MeterSubCategory": product,
-                    "MeterId": meter_ids[meter],
-                    "MeterName": meter,
-                    "MeterRegion": meter_region,
-                    "UnitOfMeasure": uom,
-                    "Quantity": repr(quantity),
-                    "EffectivePrice": repr(price),
-                    "UnitPrice": repr(price),
-                    "PayGPrice": repr(price),
-                    "CostInBillingCurrency": _money(cost),
-                    "CostCenter": "CC-4410" if resource == "prod" else "CC-9020",
-                    "ConsumedService": "Microsoft.CognitiveServices",
-                    "ResourceId": _resource_id(sub, group, account),
-                    "ResourceName": account,
-                    "Tags": '"team": "search","env": "prod"' if resource == "prod" else '"team": "research"',
-                    "ServiceFamily": "AI + Machine Learning",
-                    "PartNumber": "AAH-" + meter_ids[meter][:5].upper(),
-                }
+            line = _ea_line(
+                (sub, sub_name, group),
+                (region.upper() if resource == "docs" else region, region),
+                stamp,
+                _model_meter(product, meter, meter_ids[meter], meter_region, uom),
+                (repr(quantity), repr(price), _money(cost)),
+                (COGNITIVE, _resource_id(sub, group, account), account, AI_FAMILY),
+                UnitPrice=repr(price),
+                PayGPrice=repr(price),
+                CostCenter="CC-4410" if resource == "prod" else "CC-9020",
+                Tags='"team": "search","env": "prod"' if resource == "prod" else '"team": "research"',
+                PartNumber="AAH-" + meter_ids[meter][:5].upper(),
             )
+            rows.append(common | line)
         # provisioned throughput (PTU) billed by the hour: cost only, no token quantity
         resource, product, meter, meter_region, uom, price, hours = EA_PTU
         sub, sub_name, group, account, region = EA_RESOURCES[resource]
-        rows.append(
-            common
-            | {
-                "SubscriptionId": sub,
-                "SubscriptionName": sub_name,
-                "ResourceGroup": group,
-                "ResourceLocation": region,
-                "ResourceLocationNormalized": region,
-                "Date": stamp,
-                "ProductName": f"{product} - {meter}",
-                "MeterCategory": "Foundry Models",
-                "MeterSubCategory": product,
-                "MeterId": meter_ids[meter],
-                "MeterName": meter,
-                "MeterRegion": meter_region,
-                "UnitOfMeasure": uom,
-                "Quantity": str(hours),
-                "EffectivePrice": repr(price),
-                "UnitPrice": repr(price),
-                "PayGPrice": repr(price),
-                "CostInBillingCurrency": _money(hours * price),
-                "ConsumedService": "Microsoft.CognitiveServices",
-                "ResourceId": _resource_id(sub, group, "aoai-ptu-eus2"),
-                "ResourceName": "aoai-ptu-eus2",
-                "ServiceFamily": "AI + Machine Learning",
-            }
+        line = _ea_line(
+            (sub, sub_name, group),
+            (region, region),
+            stamp,
+            _model_meter(product, meter, meter_ids[meter], meter_region, uom),
+            (str(hours), repr(price), _money(hours * price)),
+            (COGNITIVE, _resource_id(sub, group, "aoai-ptu-eus2"), "aoai-ptu-eus2", AI_FAMILY),
+            UnitPrice=repr(price),
+            PayGPrice=repr(price),
         )
+        rows.append(common | line)
     # non-AI lines on the same bill, which the connector must drop
     prod_sub, prod_name = EA_RESOURCES["prod"][:2]
     non_ai = [
@@ -564,57 +618,26 @@ def ea_export(rng: random.Random) -> bytes:
         product, category, sub_category, meter, uom, quantity, price, service, name = non_ai[
             index % len(non_ai)
         ]
-        rows.append(
-            common
-            | {
-                "SubscriptionId": prod_sub,
-                "SubscriptionName": prod_name,
-                "ResourceGroup": "rg-platform",
-                "ResourceLocation": "eastus2",
-                "ResourceLocationNormalized": "eastus2",
-                "Date": day.strftime("%m/%d/%Y"),
-                "ProductName": product,
-                "MeterCategory": category,
-                "MeterSubCategory": sub_category,
-                "MeterId": _uuid(rng),
-                "MeterName": meter,
-                "MeterRegion": "US East 2",
-                "UnitOfMeasure": uom,
-                "Quantity": repr(quantity),
-                "EffectivePrice": repr(price),
-                "CostInBillingCurrency": _money(quantity * price),
-                "ConsumedService": service,
-                "ResourceId": _rid(prod_sub, "rg-platform", f"{service}/r/{name}"),
-                "ResourceName": name,
-                "ServiceFamily": "Compute",
-            }
+        line = _ea_line(
+            (prod_sub, prod_name, "rg-platform"),
+            ("eastus2", "eastus2"),
+            day.strftime("%m/%d/%Y"),
+            (product, category, sub_category, _uuid(rng), meter, "US East 2", uom),
+            (repr(quantity), repr(price), _money(quantity * price)),
+            (service, _rid(prod_sub, "rg-platform", f"{service}/r/{name}"), name, "Compute"),
         )
+        rows.append(common | line)
     for day in days[1::4]:  # a Speech line under Cognitive Services: AI-ish, but not a model meter
-        rows.append(
-            common
-            | {
-                "SubscriptionId": prod_sub,
-                "SubscriptionName": prod_name,
-                "ResourceGroup": "rg-contact",
-                "ResourceLocation": "eastus2",
-                "ResourceLocationNormalized": "eastus2",
-                "Date": day.strftime("%m/%d/%Y"),
-                "ProductName": "Speech",
-                "MeterCategory": "Cognitive Services",
-                "MeterSubCategory": "Speech",
-                "MeterId": "5e6a1c2d-0000-4000-a000-5e6a1c2d0001",
-                "MeterName": "S1 Neural Text To Speech Characters",
-                "MeterRegion": "US East 2",
-                "UnitOfMeasure": "1M",
-                "Quantity": "0.84",
-                "EffectivePrice": "15",
-                "CostInBillingCurrency": "12.6",
-                "ConsumedService": "Microsoft.CognitiveServices",
-                "ResourceId": _resource_id(prod_sub, "rg-contact", "speech-contact"),
-                "ResourceName": "speech-contact",
-                "ServiceFamily": "AI + Machine Learning",
-            }
+        meter = ("Speech", "Cognitive Services", "Speech", SPEECH_METER_ID, SPEECH_METER, "US East 2", "1M")
+        line = _ea_line(
+            (prod_sub, prod_name, "rg-contact"),
+            ("eastus2", "eastus2"),
+            day.strftime("%m/%d/%Y"),
+            meter,
+            ("0.84", "15", "12.6"),
+            (COGNITIVE, _resource_id(prod_sub, "rg-contact", "speech-contact"), "speech-contact", AI_FAMILY),
         )
+        rows.append(common | line)
     rows.sort(key=lambda r: (r["Date"], r["SubscriptionId"], r["MeterName"]))
     return _write(rows, EA_COLUMNS, bom=False)
 
@@ -661,78 +684,44 @@ def mca_export(rng: random.Random) -> bytes:
             usd = quantity * price
             eur = usd * 0.9132
             foundry = product.startswith("Foundry Models")
-            rows.append(
-                common
-                | period
-                | {
-                    "date": stamp,
-                    "consumedService": "Microsoft.CognitiveServices",
-                    "meterId": meter_ids[meter],
-                    "meterName": meter,
-                    "meterCategory": "Foundry Models",
-                    "meterSubCategory": product,
-                    "meterRegion": meter_region,
-                    "ProductId": "DZH318Z0" + meter_ids[meter][:4].upper(),
-                    "ProductName": f"{product} - {meter}",
-                    "SubscriptionId": sub,
-                    "subscriptionName": sub_name,
-                    "publisherName": "DeepSeek" if foundry else "Microsoft",
-                    "resourceGroupName": group,
-                    "ResourceId": _resource_id(sub, group, account),
-                    "resourceLocation": region,
-                    "location": region,
-                    "effectivePrice": repr(round(price * 0.9132, 8)),
-                    "quantity": repr(quantity),
-                    "unitOfMeasure": uom,
-                    "costInBillingCurrency": _money(eur),
-                    "costInPricingCurrency": _money(usd),
-                    "costInUsd": _money(usd),
-                    "paygCostInBillingCurrency": _money(eur),
-                    "paygCostInUsd": _money(usd),
-                    "tags": '{"app":"assistant"}' if resource == "assist" else '{"app":"' + resource + '"}',
-                    "PayGPrice": repr(price),
-                    "unitPrice": repr(price),
-                }
+            line = _mca_line(
+                stamp,
+                COGNITIVE,
+                (meter_ids[meter], meter, "Foundry Models", product, meter_region, f"{product} - {meter}"),
+                (sub, sub_name, group, _resource_id(sub, group, account), region),
+                (repr(round(price * 0.9132, 8)), repr(quantity), uom, _money(eur), _money(usd)),
+                ProductId="DZH318Z0" + meter_ids[meter][:4].upper(),
+                publisherName="DeepSeek" if foundry else "Microsoft",
+                costInPricingCurrency=_money(usd),
+                paygCostInBillingCurrency=_money(eur),
+                paygCostInUsd=_money(usd),
+                tags='{"app":"assistant"}' if resource == "assist" else '{"app":"' + resource + '"}',
+                PayGPrice=repr(price),
+                unitPrice=repr(price),
             )
+            rows.append(common | period | line)
         if index % 2 == 0:  # Claude on Foundry: one Marketplace CCU meter, no per-model detail
             sub, sub_name, group, account, region = MCA_RESOURCES["codegen"]
             ccu = round(rng.uniform(800, 2600), 2)
             usd = ccu / 100
-            rows.append(
-                common
-                | period
-                | {
-                    "date": stamp,
-                    "serviceFamily": "",
-                    "consumedService": "Microsoft.SaaS",
-                    "meterId": "3c1f0a9e-7b2d-4e8a-9f61-0c5d2e7a4b13",
-                    "meterName": "Claude CCU",
-                    "meterCategory": "",
-                    "meterSubCategory": "",
-                    "meterRegion": "",
-                    "ProductName": "Claude in Microsoft Foundry",
-                    "SubscriptionId": sub,
-                    "subscriptionName": sub_name,
-                    "publisherType": "Marketplace",
-                    "publisherId": "anthropic",
-                    "publisherName": "Anthropic",
-                    "resourceGroupName": group,
-                    "ResourceId": _rid(sub, group, f"{SAAS}/claude-codegen"),
-                    "resourceLocation": "global",
-                    "location": "global",
-                    "effectivePrice": "0.009132",
-                    "quantity": repr(ccu),
-                    "unitOfMeasure": "100",
-                    "costInBillingCurrency": _money(usd * 0.9132),
-                    "costInPricingCurrency": _money(usd),
-                    "costInUsd": _money(usd),
-                    "paygCostInBillingCurrency": _money(usd * 0.9132),
-                    "paygCostInUsd": _money(usd),
-                    "PayGPrice": "0.01",
-                    "unitPrice": "0.01",
-                    "isAzureCreditEligible": "False",
-                }
+            line = _mca_line(
+                stamp,
+                "Microsoft.SaaS",
+                (CLAUDE_METER_ID, "Claude CCU", "", "", "", "Claude in Microsoft Foundry"),
+                (sub, sub_name, group, _rid(sub, group, f"{SAAS}/claude-codegen"), "global"),
+                ("0.009132", repr(ccu), "100", _money(usd * 0.9132), _money(usd)),
+                serviceFamily="",
+                publisherType="Marketplace",
+                publisherId="anthropic",
+                publisherName="Anthropic",
+                costInPricingCurrency=_money(usd),
+                paygCostInBillingCurrency=_money(usd * 0.9132),
+                paygCostInUsd=_money(usd),
+                PayGPrice="0.01",
+                unitPrice="0.01",
+                isAzureCreditEligible="False",
             )
+            rows.append(common | period | line)
     sub, sub_name = MCA_RESOURCES["assist"][:2]
     non_ai = [
         (
@@ -788,31 +777,15 @@ def mca_export(rng: random.Random) -> bytes:
     ]
     for index, day in enumerate(days[::2]):
         service, category, sub_category, meter, product, uom, quantity, price = non_ai[index % len(non_ai)]
-        rows.append(
-            common
-            | {
-                "date": day.strftime("%m/%d/%Y"),
-                "serviceFamily": "Compute",
-                "consumedService": service,
-                "meterId": _uuid(rng),
-                "meterName": meter,
-                "meterCategory": category,
-                "meterSubCategory": sub_category,
-                "meterRegion": "US East",
-                "ProductName": f"{product} - {meter}",
-                "SubscriptionId": sub,
-                "subscriptionName": sub_name,
-                "resourceGroupName": "rg-shared",
-                "ResourceId": _rid(sub, "rg-shared", f"{service}/r/shared-{index}"),
-                "resourceLocation": "eastus",
-                "location": "eastus",
-                "effectivePrice": repr(price),
-                "quantity": repr(quantity),
-                "unitOfMeasure": uom,
-                "costInBillingCurrency": _money(quantity * price * 0.9132),
-                "costInUsd": _money(quantity * price),
-            }
+        line = _mca_line(
+            day.strftime("%m/%d/%Y"),
+            service,
+            (_uuid(rng), meter, category, sub_category, "US East", f"{product} - {meter}"),
+            (sub, sub_name, "rg-shared", _rid(sub, "rg-shared", f"{service}/r/shared-{index}"), "eastus"),
+            (repr(price), repr(quantity), uom, _money(quantity * price * 0.9132), _money(quantity * price)),
+            serviceFamily="Compute",
         )
+        rows.append(common | line)
     rows.sort(key=lambda r: (r["date"][6:] + r["date"][:5], r["SubscriptionId"], r["meterName"]))
     return _write(rows, MCA_COLUMNS, bom=True)
 
@@ -821,16 +794,12 @@ SOURCES = ("azure_cost",)
 
 
 def write(out: Path) -> list[Path]:
-    folder = out / "azure_cost"
-    folder.mkdir(parents=True, exist_ok=True)
     rng = random.Random(20260901)
-    ea, mca = (
-        folder / "ea_cost_details_2026-09-01_2026-09-10.csv",
-        folder / "mca_cost_details_2026-09-28_2026-10-07.csv",
-    )
-    ea.write_bytes(ea_export(rng))
-    mca.write_bytes(mca_export(rng))
-    return [ea, mca]
+    files = {
+        "ea_cost_details_2026-09-01_2026-09-10.csv": ea_export(rng),
+        "mca_cost_details_2026-09-28_2026-10-07.csv": mca_export(rng),
+    }
+    return write_files(out / "azure_cost", files)
 
 
 if __name__ == "__main__":

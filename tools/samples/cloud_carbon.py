@@ -23,6 +23,8 @@ from pathlib import Path
 
 import polars as pl
 
+from tools.samples._common import write_files
+
 MONTHS = [date(2026, 7, 1), date(2026, 8, 1), date(2026, 9, 1)]
 GROWTH = {date(2026, 7, 1): 1.0, date(2026, 8, 1): 1.18, date(2026, 9, 1): 1.31}
 
@@ -442,20 +444,14 @@ SOURCES = ("gcp_carbon", "aws_carbon", "azure_carbon")
 
 def write(root: Path) -> list[Path]:
     files = {
-        root / "gcp_carbon" / "carbon_footprint_2026-07_2026-08.csv": gcp_csv(MONTHS[:2]),
-        root / "gcp_carbon" / "carbon_footprint_2026-09.jsonl": gcp_jsonl(MONTHS[2]),
-        root / "aws_carbon" / "carbon_emissions_2026-07_2026-08.csv": aws_csv(MONTHS[:2]),
-        root / "aws_carbon" / "carbon_emissions_2026-09.parquet": aws_parquet(MONTHS[2]),
-        root / "azure_carbon" / "enrollment_emissions_2026-07_2026-09.csv": azure_csv(MONTHS),
-        root / "azure_carbon" / "carbon_emission_reports_2026-09.json": azure_reports(MONTHS[2]),
+        "gcp_carbon/carbon_footprint_2026-07_2026-08.csv": gcp_csv(MONTHS[:2]),
+        "gcp_carbon/carbon_footprint_2026-09.jsonl": gcp_jsonl(MONTHS[2]),
+        "aws_carbon/carbon_emissions_2026-07_2026-08.csv": aws_csv(MONTHS[:2]),
+        "aws_carbon/carbon_emissions_2026-09.parquet": aws_parquet(MONTHS[2]),
+        "azure_carbon/enrollment_emissions_2026-07_2026-09.csv": azure_csv(MONTHS),
+        "azure_carbon/carbon_emission_reports_2026-09.json": azure_reports(MONTHS[2]),
     }
-    for path, content in files.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
-    return list(files)
+    return write_files(root, files)
 
 
 if __name__ == "__main__":

@@ -20,6 +20,8 @@ import json
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from tools.samples._common import write_files
+
 SOURCES = ("elevenlabs_usage",)
 FIRST, LAST = date(2026, 9, 1), date(2026, 9, 30)
 # characters per model on each working day of September 2026, in order (22 days)
@@ -51,11 +53,8 @@ def response() -> dict:
 
 
 def write(root: Path) -> list[Path]:
-    out = root / "elevenlabs_usage"
-    out.mkdir(parents=True, exist_ok=True)
-    path = out / f"character_stats_api_model_{FIRST.isoformat()}_{LAST.isoformat()}.json"
-    path.write_text(json.dumps(response()) + "\n")
-    return [path]
+    name = f"character_stats_api_model_{FIRST.isoformat()}_{LAST.isoformat()}.json"
+    return write_files(root / "elevenlabs_usage", {name: json.dumps(response()) + "\n"})
 
 
 if __name__ == "__main__":

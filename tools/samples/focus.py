@@ -43,6 +43,8 @@ from pathlib import Path
 
 import polars as pl
 
+from tools.samples._common import write_files
+
 SOURCES = ("focus",)
 
 # --- AWS, FOCUS 1.0 with AWS columns (CSV) ---------------------------------------------------------
@@ -272,15 +274,11 @@ def azure_parquet() -> bytes:
 
 
 def write(root: Path) -> list[Path]:
-    out = root / "focus"
-    out.mkdir(parents=True, exist_ok=True)
     files = {
         "focus-1-0-aws-2026-09-15_2026-09-16.csv": aws_csv(),
         "focus-1-2-azure-2026-09-15_2026-09-16.parquet": azure_parquet(),
     }
-    for name, data in files.items():
-        (out / name).write_bytes(data)
-    return [out / name for name in files]
+    return write_files(root / "focus", files)
 
 
 if __name__ == "__main__":

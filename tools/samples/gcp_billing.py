@@ -23,7 +23,6 @@ SKU and service ids other than Vertex AI's ``C7E2-9256-1C43`` are illustrative.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import random
@@ -31,6 +30,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import polars as pl
+
+from tools.samples._common import csv_text, write_files
 
 VERTEX = ("C7E2-9256-1C43", "Vertex AI")
 GEMINI_API = ("AEFD-7695-64FA", "Gemini API")  # service id illustrative
@@ -439,9 +440,7 @@ def standard_csv_dotted(rng) -> str:
         "cost_type",
         "export_time",
     ]
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(columns)
+    rows = []
     for r in _records(rng, date(2026, 9, 1), 7, STANDARD):
         flat = {
             "billing_account_id": r["billing_account_id"],
@@ -458,8 +457,8 @@ def standard_csv_dotted(rng) -> str:
         for record in ("service", "sku", "project", "location", "usage", "invoice"):
             for field, value in r[record].items():
                 flat[f"{record}.{field}"] = value
-        writer.writerow(["" if flat.get(c) is None else flat[c] for c in columns])
-    return out.getvalue()
+        rows.append(["" if flat.get(c) is None else flat[c] for c in columns])
+    return csv_text(columns, rows)
 
 
 def standard_jsonl(rng) -> str:
@@ -497,9 +496,7 @@ def flattened_query_csv(rng) -> str:
         "credits_amount",
         "labels_json",
     ]
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(columns)
+    rows = []
     records = _records(rng, date(2026, 10, 1), 7, [STANDARD[2], EUR_ACCOUNT], hours=(10,))
     # two increments of one SKU-hour: without export_time the query output cannot tell them apart
     records.append(json.loads(json.dumps(records[0], default=str)))
@@ -510,7 +507,7 @@ def flattened_query_csv(rng) -> str:
         in_pricing = r["usage"]["amount_in_pricing_units"]
         start = r["usage_start_time"]
         start = start if isinstance(start, datetime) else datetime.fromisoformat(start)
-        writer.writerow(
+        rows.append(
             [
                 _bq_ts(start),
                 _bq_ts(start + timedelta(hours=1)),
@@ -530,7 +527,7 @@ def flattened_query_csv(rng) -> str:
                 json.dumps(r["labels"] + r["project"]["labels"], separators=(",", ":")),
             ]
         )
-    return out.getvalue()
+    return csv_text(columns, rows)
 
 
 def detailed_parquet(rng) -> bytes:
@@ -634,23 +631,13 @@ SOURCES = ("gcp_billing",)
 
 
 def write(root: Path) -> list[Path]:
-    out_dir = root / "gcp_billing"
-    out_dir.mkdir(parents=True, exist_ok=True)
     files = {
         "gcp_billing_export_v1_2026-09-01_2026-09-07.csv": standard_csv_dotted(random.Random(41)),
         "gcp_billing_export_v1_2026-09-08_2026-09-14.jsonl": standard_jsonl(random.Random(42)),
         "gemini_vertex_flattened_2026-10-01_2026-10-07.csv": flattened_query_csv(random.Random(43)),
         "gcp_billing_export_resource_v1_2026-10-08_2026-10-14.parquet": detailed_parquet(random.Random(44)),
     }
-    written = []
-    for name, content in files.items():
-        path = out_dir / name
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content)
-        written.append(path)
-    return written
+    return write_files(root / "gcp_billing", files)
 
 
 if __name__ == "__main__":

@@ -23,6 +23,8 @@ import random
 from datetime import date, timedelta
 from pathlib import Path
 
+from tools.samples._common import write_files
+
 SEED = 20261001
 CUSTOMERS = {
     "1234567890": ("EUR", "Europe/Berlin", "Acme Europe", ["2276", "2040", "2250"]),
@@ -202,6 +204,25 @@ def _quote(cell: str, separator: str = ",") -> str:
     return f'"{cell}"' if separator in cell or '"' in cell else cell
 
 
+def _csv_line(cells: list[str]) -> str:
+    return ",".join(_quote(c) for c in cells)
+
+
+def _delivery(rng: random.Random, daily: float, cpm: float) -> tuple[int, float]:
+    """A day's impressions around ``daily`` and their cost at about ``cpm``."""
+    impressions = int(daily * rng.uniform(0.7, 1.3))
+    return impressions, round(impressions * cpm / 1000 * rng.uniform(0.8, 1.2), 2)
+
+
+def _added(totals: list, *figures) -> list:
+    return [total + figure for total, figure in zip(totals, figures, strict=True)]
+
+
+def _total_cells(label: str, blanks: int, currency: str, figures: list[str], tail: int) -> list[str]:
+    """A report's total line: the label, ``--`` where a dimension was, the currency, the summed figures."""
+    return [label, *["--"] * blanks, currency, *figures, *["--"] * tail]
+
+
 UI_CAMPAIGNS = [  # (id, name, UI type, daily impressions, CPM)
     ("21400000111", "US Brand - Search", "Search", 6100, 11.0),
     ("21400000333", "Spring Roofs, Gutters & More", "Display", 18000, 1.6),
@@ -232,8 +253,7 @@ def english_csv(rng: random.Random) -> bytes:
     totals = [0.0, 0, 0, 0.0, 0.0]
     for day in _days(date(2026, 9, 21), date(2026, 9, 24)):
         for cid, name, kind, daily, cpm in UI_CAMPAIGNS:
-            impressions = int(daily * rng.uniform(0.7, 1.3))
-            cost = round(impressions * cpm / 1000 * rng.uniform(0.8, 1.2), 2)
+            impressions, cost = _delivery(rng, daily, cpm)
             clicks = 0 if kind == "Video" and day.day == 22 else int(impressions * rng.uniform(0.002, 0.03))
             conversions = round(clicks * rng.uniform(0.0, 0.08), 2)
             value = round(conversions * rng.uniform(20, 80), 2)
@@ -254,33 +274,19 @@ def english_csv(rng: random.Random) -> bytes:
                 "987-654-3210",
                 "Acme US",
             ]
-            lines.append(",".join(_quote(c) for c in cells))
-            totals = [
-                totals[0] + cost,
-                totals[1] + impressions,
-                totals[2] + clicks,
-                totals[3] + conversions,
-                totals[4] + value,
-            ]
+            lines.append(_csv_line(cells))
+            totals = _added(totals, cost, impressions, clicks, conversions, value)
     cost, impressions, clicks, conversions, value = totals
     for label in ("Total: Account", "Total: Campaigns"):
-        cells = [
-            label,
-            "--",
-            "--",
-            "--",
-            "--",
-            "USD",
+        figures = [
             _us(cost),
             f"{impressions:,}",
             f"{clicks:,}",
             f"{conversions:,.2f}",
             f"{value:,.2f}",
             _us(cost / clicks),
-            "--",
-            "--",
         ]
-        lines.append(",".join(_quote(c) for c in cells))
+        lines.append(_csv_line(_total_cells(label, 4, "USD", figures, 2)))
     return ("\n".join(lines) + "\n").encode()
 
 
@@ -319,8 +325,7 @@ def german_csv(rng: random.Random) -> bytes:
     for day in _days(date(2026, 10, 5), date(2026, 10, 7)):
         for cid, name, kind, devices, daily, cpm in DE_CAMPAIGNS:
             for device in devices:
-                impressions = int(daily / len(devices) * rng.uniform(0.7, 1.3))
-                cost = round(impressions * cpm / 1000 * rng.uniform(0.8, 1.2), 2)
+                impressions, cost = _delivery(rng, daily / len(devices), cpm)
                 clicks = int(impressions * rng.uniform(0.002, 0.03))
                 conversions = round(clicks * rng.uniform(0.0, 0.08), 2)
                 cells = [
@@ -337,29 +342,12 @@ def german_csv(rng: random.Random) -> bytes:
                     "123-456-7890",
                     "Acme Europe",
                 ]
-                lines.append(",".join(_quote(c) for c in cells))
-                totals = [
-                    totals[0] + cost,
-                    totals[1] + impressions,
-                    totals[2] + clicks,
-                    totals[3] + conversions,
-                ]
+                lines.append(_csv_line(cells))
+                totals = _added(totals, cost, impressions, clicks, conversions)
     cost, impressions, clicks, conversions = totals
-    cells = [
-        "Gesamt: Konto",
-        "--",
-        "--",
-        "--",
-        "--",
-        "EUR",
-        f"{_de(cost)} €",
-        _de(impressions, 0),
-        _de(clicks, 0),
-        _de(conversions),
-        "--",
-        "--",
-    ]
-    lines.append(",".join(_quote(c) for c in cells))
+    figures = [f"{_de(cost)} €", _de(impressions, 0), _de(clicks, 0), _de(conversions)]
+    cells = _total_cells("Gesamt: Konto", 4, "EUR", figures, 2)
+    lines.append(_csv_line(cells))
     return ("\n".join(lines) + "\n").encode()
 
 
@@ -458,8 +446,7 @@ def excel_tsv(rng: random.Random) -> bytes:
     for day in _days(date(2026, 10, 12), date(2026, 10, 14)):
         for cid, name, kind, network, device, countries, daily, cpm in GEO_ROWS:
             for country in countries:
-                impressions = int(daily / len(countries) * rng.uniform(0.7, 1.3))
-                cost = round(impressions * cpm / 1000 * rng.uniform(0.8, 1.2), 2)
+                impressions, cost = _delivery(rng, daily / len(countries), cpm)
                 clicks = int(impressions * rng.uniform(0.002, 0.03))
                 views = (
                     int(impressions * rng.uniform(0.15, 0.35))
@@ -482,23 +469,10 @@ def excel_tsv(rng: random.Random) -> bytes:
                     "987-654-3210",
                 ]
                 lines.append("\t".join(cells))
-                totals = [totals[0] + cost, totals[1] + impressions, totals[2] + clicks, totals[3] + views]
+                totals = _added(totals, cost, impressions, clicks, views)
     cost, impressions, clicks, views = totals
-    cells = [
-        "Total: Account",
-        "--",
-        "--",
-        "--",
-        "--",
-        "--",
-        "--",
-        "USD",
-        f"{cost:,.2f}",
-        f"{impressions:,}",
-        f"{clicks:,}",
-        f"{views:,}",
-        "--",
-    ]
+    figures = [f"{cost:,.2f}", f"{impressions:,}", f"{clicks:,}", f"{views:,}"]
+    cells = _total_cells("Total: Account", 6, "USD", figures, 1)
     lines.append("\t".join(cells))
     return "\ufeff".encode("utf-16-le") + ("\r\n".join(lines) + "\r\n").encode("utf-16-le")
 
@@ -507,8 +481,6 @@ SOURCES = ("google_ads",)
 
 
 def write(out: Path) -> list[Path]:
-    folder = out / "google_ads"
-    folder.mkdir(parents=True, exist_ok=True)
     rng = random.Random(SEED)
     files = {
         "campaign_performance_api_2026-09-29_2026-10-02.json": api_sample(rng),
@@ -516,11 +488,7 @@ def write(out: Path) -> list[Path]:
         "kampagnenbericht_2026-10-05_2026-10-07.csv": german_csv(rng),
         "geo_device_report_2026-10-12_2026-10-14.csv": excel_tsv(rng),
     }
-    written = []
-    for name, data in files.items():
-        (folder / name).write_bytes(data)
-        written.append(folder / name)
-    return written
+    return write_files(out / "google_ads", files)
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ import csv
 import io
 from pathlib import Path
 
+from tools.samples._common import write_files
 from tools.samples._users import USERS
 
 SOURCES = ("jasper_usage",)
@@ -36,11 +37,7 @@ def export() -> str:
 
 
 def write(root: Path) -> list[Path]:
-    out = root / "jasper_usage"
-    out.mkdir(parents=True, exist_ok=True)
-    path = out / "jasper_monthly_generations_by_user_2026Q3.csv"
-    path.write_text(export())
-    return [path]
+    return write_files(root / "jasper_usage", {"jasper_monthly_generations_by_user_2026Q3.csv": export()})
 
 
 if __name__ == "__main__":

@@ -21,6 +21,8 @@ import random
 from datetime import date, timedelta
 from pathlib import Path
 
+from tools.samples._common import write_files
+
 SOURCES = ("meta_ads",)
 GRAPH = "https://graph.facebook.com/v25.0"
 
@@ -257,9 +259,7 @@ def range_csv(rng: random.Random, first: date, last: date) -> str:
 
 
 def write(root: Path) -> list[Path]:
-    out = root / "meta_ads"
     rng = random.Random(20260928)
-    out.mkdir(parents=True, exist_ok=True)
     files = {
         "insights_act_1203498765_api_2026-09-28_2026-10-04.json": json.dumps(
             placement_report(
@@ -277,9 +277,7 @@ def write(root: Path) -> list[Path]:
             rng, date(2026, 9, 1), date(2026, 9, 30)
         ),
     }
-    for name, text in files.items():
-        (out / name).write_text(text, encoding="utf-8")
-    return [out / name for name in files]
+    return write_files(root / "meta_ads", files)
 
 
 if __name__ == "__main__":

@@ -37,6 +37,16 @@ def _epoch(day: date) -> int:
     return int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp())
 
 
+def _day_bucket(day: date, results: list[dict]) -> dict:
+    """An OpenAI usage or costs bucket of one UTC day."""
+    return {
+        "object": "bucket",
+        "start_time": _epoch(day),
+        "end_time": _epoch(day + timedelta(1)),
+        "results": results,
+    }
+
+
 def _weekend(day: date) -> bool:
     return day.weekday() >= 5
 
@@ -95,14 +105,7 @@ def openai_completions(rng: random.Random, days: list[date], *, old_shape: bool 
                             "service_tier": "flex" if batch and not old_shape else "default",
                         }
                         results.append(result)
-        buckets.append(
-            {
-                "object": "bucket",
-                "start_time": _epoch(day),
-                "end_time": _epoch(day + timedelta(1)),
-                "results": results,
-            }
-        )
+        buckets.append(_day_bucket(day, results))
     return buckets
 
 
@@ -112,14 +115,7 @@ def openai_simple(rng: random.Random, days: list[date], obj: str, make: callable
         results = [] if day.weekday() == 6 else make(rng)
         for r in results:
             r["object"] = obj
-        buckets.append(
-            {
-                "object": "bucket",
-                "start_time": _epoch(day),
-                "end_time": _epoch(day + timedelta(1)),
-                "results": results,
-            }
-        )
+        buckets.append(_day_bucket(day, results))
     return buckets
 
 

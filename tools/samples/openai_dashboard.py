@@ -9,11 +9,11 @@ the Activity view's completions export with the four time columns first and numb
 
 from __future__ import annotations
 
-import csv
-import io
 import random
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+
+from tools.samples._common import csv_text, write_files
 
 FIRST, DAYS = date(2026, 9, 27), 10  # 2026-09-27 .. 2026-10-06
 QUIET_DAY = date(2026, 10, 4)  # no usage at all: an empty bucket in both exports
@@ -87,12 +87,22 @@ def _amount(dollars: float) -> str:
     return f"{dollars:.9f}" + "0" * 21
 
 
-def _csv(header: list[str], rows: list[list[str]]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue()
+def _cost_row(bucket: list[str], usd: float, line: list[str], project: str, name: str) -> list[str]:
+    """A cost export row: the bucket, the amount in USD, the line item (quantity, unit, name), the project."""
+    return [
+        *bucket,
+        _amount(usd),
+        "usd",
+        *line,
+        "",
+        "",
+        project,
+        ORG_ID,
+        name,
+        ORG_NAME,
+        EXPORTED_BY,
+        "",
+    ]
 
 
 def build() -> dict[str, str]:
@@ -145,48 +155,17 @@ def build() -> dict[str, str]:
                     if not tokens:
                         continue
                     dollars = tokens * prices[kind] / 1_000_000
-                    cost_rows.append(
-                        [
-                            *bucket,
-                            _amount(dollars),
-                            "usd",
-                            _float(tokens),
-                            "tokens",
-                            f"{model}, {kind}",
-                            "",
-                            "",
-                            project,
-                            ORG_ID,
-                            project_name,
-                            ORG_NAME,
-                            EXPORTED_BY,
-                            "",
-                        ]
-                    )
+                    line = [_float(tokens), "tokens", f"{model}, {kind}"]
+                    cost_rows.append(_cost_row(bucket, dollars, line, project, project_name))
             if file_search_calls:  # a priced line item that names no model
-                cost_rows.append(
-                    [
-                        *bucket,
-                        _amount(file_search_calls * 2.5 / 1000),
-                        "usd",
-                        "",
-                        "",
-                        "assistants api | file search",
-                        "",
-                        "",
-                        project,
-                        ORG_ID,
-                        project_name,
-                        ORG_NAME,
-                        EXPORTED_BY,
-                        "",
-                    ]
-                )
+                line = ["", "", "assistants api | file search"]
+                usd = file_search_calls * 2.5 / 1000
+                cost_rows.append(_cost_row(bucket, usd, line, project, project_name))
     last = FIRST + timedelta(days=DAYS - 1)
     span = f"{FIRST.isoformat()}_{last.isoformat()}"
     return {
-        f"cost_{span}.csv": _csv(COST_HEADER, cost_rows),
-        f"completions_usage_{span}.csv": _csv(USAGE_HEADER, usage_rows),
+        f"cost_{span}.csv": csv_text(COST_HEADER, cost_rows),
+        f"completions_usage_{span}.csv": csv_text(USAGE_HEADER, usage_rows),
     }
 
 
@@ -194,13 +173,7 @@ SOURCES = ("openai_dashboard",)
 
 
 def write(root: Path) -> list[Path]:
-    folder = root / "openai_dashboard"
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, text in build().items():
-        (folder / name).write_text(text, encoding="utf-8")
-        written.append(folder / name)
-    return written
+    return write_files(root / "openai_dashboard", build())
 
 
 if __name__ == "__main__":
