@@ -13,9 +13,9 @@ SCIM departments ``marketing`` and ``brand`` (allocation_rules maps both). The c
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
+
+from tools.samples._common import csv_text, write_files
 
 SOURCES = ("chatgpt_workspace",)
 PERIOD = ("2026-09-01", "2026-09-30")
@@ -41,13 +41,11 @@ USERS = (
 
 
 def export() -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(COLUMNS)
+    rows = []
     for rank, user in enumerate(USERS, start=1):
         public_id, name, email, department, invited, first, last, messages = user[:8]
         gpt, gpts, tool, tools, project, projects, created = user[8:]
-        writer.writerow(
+        rows.append(
             [
                 "Monthly", *PERIOD, WORKSPACE, public_id, name, email, "team_member", "standard-user",
                 f'["{department}"]', "{}", "enabled", invited, 1, first, last,
@@ -55,15 +53,11 @@ def export() -> str:
                 project, projects, "{}", created, last,
             ]
         )  # fmt: skip
-    return buffer.getvalue()
+    return csv_text(COLUMNS, rows)
 
 
 def write(root: Path) -> list[Path]:
-    out = root / "chatgpt_workspace"
-    out.mkdir(parents=True, exist_ok=True)
-    path = out / f"user_engagement_monthly_{PERIOD[0][:7]}.csv"
-    path.write_text(export())
-    return [path]
+    return write_files(root / "chatgpt_workspace", {f"user_engagement_monthly_{PERIOD[0][:7]}.csv": export()})
 
 
 if __name__ == "__main__":

@@ -17,6 +17,8 @@ import json
 from itertools import pairwise
 from pathlib import Path
 
+from tools.samples._common import write_files
+
 SOURCES = ("claude_analytics",)
 DAYS = ("2026-09-01", "2026-09-02", "2026-09-03")  # bucket bounds: two days
 # (product, model, inference region, uncached input, 5m and 1h cache writes, cache reads, output, requests,
@@ -70,11 +72,7 @@ def page() -> str:
 
 
 def write(root: Path) -> list[Path]:
-    out = root / "claude_analytics"
-    out.mkdir(parents=True, exist_ok=True)
-    path = out / f"usage_report_api_{DAYS[0]}_{DAYS[-2]}.json"
-    path.write_text(page())
-    return [path]
+    return write_files(root / "claude_analytics", {f"usage_report_api_{DAYS[0]}_{DAYS[-2]}.json": page()})
 
 
 if __name__ == "__main__":

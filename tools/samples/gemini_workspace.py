@@ -17,6 +17,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from tools.samples._common import write_files
+
 SOURCES = ("gemini_workspace",)
 CUSTOMER = "C03az79cb"
 DAYS = ("2026-09-01", "2026-09-02", "2026-09-03")
@@ -61,11 +63,8 @@ def activities() -> list[dict]:
 
 
 def write(root: Path) -> list[Path]:
-    out = root / "gemini_workspace"
-    out.mkdir(parents=True, exist_ok=True)
-    path = out / f"activities_gemini_{DAYS[0]}_{DAYS[-1]}.json"
-    path.write_text(json.dumps({"kind": "admin#reports#activities", "items": activities()}, indent=1))
-    return [path]
+    page = json.dumps({"kind": "admin#reports#activities", "items": activities()}, indent=1)
+    return write_files(root / "gemini_workspace", {f"activities_gemini_{DAYS[0]}_{DAYS[-1]}.json": page})
 
 
 if __name__ == "__main__":

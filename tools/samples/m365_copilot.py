@@ -17,6 +17,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from tools.samples._common import write_files
+
 SOURCES = ("m365_copilot",)
 REFRESH = "2026-09-07"
 PERIOD = 7
@@ -61,11 +63,8 @@ def report() -> dict:
 
 
 def write(root: Path) -> list[Path]:
-    out = root / "m365_copilot"
-    out.mkdir(parents=True, exist_ok=True)
-    path = out / f"copilot_usage_user_detail_D{PERIOD}_{REFRESH}.json"
-    path.write_text(json.dumps(report(), indent=2))
-    return [path]
+    name = f"copilot_usage_user_detail_D{PERIOD}_{REFRESH}.json"
+    return write_files(root / "m365_copilot", {name: json.dumps(report(), indent=2)})
 
 
 if __name__ == "__main__":
