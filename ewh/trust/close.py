@@ -192,10 +192,18 @@ def load_snapshot(paths: Paths, quarter: str, table: str) -> pl.DataFrame:
 # ---------------------------------------------------------------- restatements
 
 
+def source_channels() -> pl.DataFrame:
+    """Each source's purchase channel, from the channel's one home (seed activity_channels), for rows
+    closed before ``fct_activity_impacts`` carried it."""
+    from factors.release import seed_path
+
+    return pl.read_csv(seed_path("activity_channels"), columns=["source", "channel"], infer_schema=False)
+
+
 def _cell_rows(frame: pl.DataFrame) -> pl.DataFrame:
     """fct_activity_impacts rows with the mart's cell keys derived exactly as the mart derives them."""
-    if "channel" not in frame.columns:  # a quarter closed before the seat channel (#18): all API usage
-        frame = frame.with_columns(pl.lit("api_usage").alias("channel"))
+    if "channel" not in frame.columns:  # a quarter closed before the purchase channel (#18)
+        frame = frame.join(source_channels(), on="source", how="left")
     return frame.with_columns(
         pl.col("model").fill_null("(none)").alias("model"),
         pl.coalesce("project", "workspace", pl.lit("(none)")).alias("project_or_workspace"),
