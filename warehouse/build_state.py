@@ -104,6 +104,15 @@ class BuildState:
         return json.dumps(self.key() | {"warehouse": self.warehouse}, indent=2, sort_keys=True)
 
 
+def _warehouse_path(paths: Paths) -> str:
+    """The warehouse file, relative to ``EWH_HOME`` when it lies inside it: a home copied or moved whole
+    (landing, warehouse and build state together) is the same build, one pointed at another file is not."""
+    try:
+        return paths.warehouse.resolve().relative_to(paths.home.resolve()).as_posix()
+    except ValueError:
+        return str(paths.warehouse)
+
+
 def fingerprint(paths: Paths, vars_: dict[str, str], project: Path = DBT_PROJECT_DIR) -> BuildState:
     """The current inputs of a build of ``paths`` with dbt ``vars_`` (the factor release)."""
     return BuildState(
@@ -111,7 +120,7 @@ def fingerprint(paths: Paths, vars_: dict[str, str], project: Path = DBT_PROJECT
         project=project_hash(project),
         seeds=seed_hashes(project),
         vars=dict(vars_),
-        warehouse_path=str(paths.warehouse),
+        warehouse_path=_warehouse_path(paths),
         dbt_version=metadata.version("dbt-core"),
     )
 
