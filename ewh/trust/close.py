@@ -202,8 +202,10 @@ def source_channels() -> pl.DataFrame:
 
 def _cell_rows(frame: pl.DataFrame) -> pl.DataFrame:
     """fct_activity_impacts rows with the mart's cell keys derived exactly as the mart derives them."""
-    if "channel" not in frame.columns:  # a quarter closed before the purchase channel (#18)
+    if "channel" not in frame.columns and "source" in frame.columns:  # closed before the channel (#18)
         frame = frame.join(source_channels(), on="source", how="left")
+    elif "channel" not in frame.columns:  # rows that name no source: no channel to tell cells apart
+        frame = frame.with_columns(pl.lit(None, pl.String).alias("channel"))
     return frame.with_columns(
         pl.col("model").fill_null("(none)").alias("model"),
         pl.coalesce("project", "workspace", pl.lit("(none)")).alias("project_or_workspace"),
