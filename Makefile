@@ -21,8 +21,15 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 	$(BIN)/python -m warehouse.dbt prepare
 
+# The bundled seat samples (#18) hold (example.com) user identifiers, which land only as keyed pseudonyms:
+# without EWH_PSEUDONYM_KEY, `make run` generates a local key once under EWH_HOME (never committed) and
+# reuses it, so a second run skips what it landed. Production sets its own key (docs/operations.md).
+DEMO_PSEUDONYM_KEY := $(EWH_HOME)/.pseudonym-key
+
 run: install
-	$(BIN)/ewh run
+	@test -n "$$EWH_PSEUDONYM_KEY" || test -s $(DEMO_PSEUDONYM_KEY) || (mkdir -p $(EWH_HOME) && umask 077 && \
+		$(BIN)/python -c 'import secrets; print(secrets.token_hex(24))' > $(DEMO_PSEUDONYM_KEY))
+	EWH_PSEUDONYM_KEY="$${EWH_PSEUDONYM_KEY:-$$(cat $(DEMO_PSEUDONYM_KEY))}" $(BIN)/ewh run
 
 lint: install
 	$(BIN)/ruff check .

@@ -35,6 +35,17 @@ TOOL_SOURCES: dict[str, str] = {
     "adobe": "adobe_firefly",
 }
 
+# seat-based AI assistant (#18) -> (vendor, the registered source whose rows the estimate imitates, the
+# tool's model label; None: the --model given, for tools that report tokens per model)
+SEAT_SOURCES: dict[str, tuple[str, str, str | None]] = {
+    "chatgpt": ("openai", "chatgpt_workspace", "chatgpt-enterprise"),
+    "claude": ("anthropic", "claude_analytics", None),
+    "gemini": ("google", "gemini_workspace", "gemini-workspace"),
+    "copilot": ("microsoft", "m365_copilot", "microsoft-365-copilot"),
+}
+# every --tool: the creative tools and the seat assistants
+TOOLS: tuple[str, ...] = tuple(sorted(TOOL_SOURCES | SEAT_SOURCES))
+
 # option field -> (activity_type, unit, flag help)
 AI_QUANTITIES: dict[str, tuple[str, str, str]] = {
     "input_tokens": ("llm_input_tokens", "tokens", "uncached prompt tokens"),
@@ -53,6 +64,15 @@ AD_QUANTITIES: dict[str, tuple[str, str, str]] = {
     "video_views": ("video_views", "views", "ad video views"),
     "view_seconds": ("ad_view_seconds", "seconds", "total seconds the ads were watched"),
 }
+SEAT_QUANTITIES: dict[str, tuple[str, str, str]] = {
+    "messages": ("assistant_messages", "messages", "messages sent to a seat assistant (--tool chatgpt)"),
+    "feature_uses": ("assistant_events", "events", "assistant feature uses (--tool gemini)"),
+    "active_user_days": (
+        "assistant_active_user_days",
+        "active_user_days",
+        "days a user was active (--tool copilot; the weakest, flagged estimate)",
+    ),
+}
 TOOL_QUANTITIES: dict[str, tuple[str, str, str]] = {
     "characters": ("tts_characters", "characters", "characters voiced (--tool elevenlabs)"),
     "generations": ("generations", "generations", "generations (--tool jasper)"),
@@ -62,7 +82,7 @@ TOOL_QUANTITIES: dict[str, tuple[str, str, str]] = {
         "generative credits (--tool adobe; --feature picks the rate)",
     ),
 }
-QUANTITIES = AI_QUANTITIES | AD_QUANTITIES | TOOL_QUANTITIES
+QUANTITIES = AI_QUANTITIES | AD_QUANTITIES | SEAT_QUANTITIES | TOOL_QUANTITIES
 AD_FORMATS = ("display", "video", "ctv", "search", "social", "native", "audio")
 DEVICES = ("mobile", "tablet", "desktop", "tv", "other")
 BUY_TYPES = ("programmatic", "direct", "end_to_end")

@@ -46,8 +46,11 @@ from ewh.choices import (
     AI_QUANTITIES,
     PLATFORM_SOURCES,
     QUANTITIES,
+    SEAT_QUANTITIES,
+    SEAT_SOURCES,
     TOOL_QUANTITIES,
     TOOL_SOURCES,
+    TOOLS,
     VENDOR_SOURCES,
 )
 from ewh.estimate_sql import CATALOG, compiled_chain, evaluate
@@ -60,9 +63,9 @@ EQUIVALENTS_SEED = "factor_equivalents"
 
 TOKEN_FIELDS = ("input_tokens", "cached_input_tokens", "cache_write_tokens", "output_tokens", "requests")
 SETTINGS = (
+    "tool",
     "vendor",
     "platform",
-    "tool",
     "feature",
     "model",
     "country",
@@ -101,6 +104,7 @@ class Usage:
     """One planned option: who does the work and how much of it."""
 
     label: str | None = None
+    tool: str | None = None
     vendor: str | None = None
     platform: str | None = None
     model: str | None = None
@@ -126,8 +130,10 @@ class Usage:
     impressions: float | None = None
     video_views: float | None = None
     view_seconds: float | None = None
-    tool: str | None = None  # creative tools (issue #18)
-    feature: str | None = None
+    messages: float | None = None  # seat assistants (#18)
+    feature_uses: float | None = None
+    active_user_days: float | None = None
+    feature: str | None = None  # creative tools (#18)
     characters: float | None = None
     generations: float | None = None
     credits: float | None = None
@@ -140,8 +146,11 @@ class Usage:
         return {name: getattr(self, name) for name in QUANTITIES if getattr(self, name) is not None}
 
     def describe(self) -> str:
-        who = f"{self.platform} ads" if self.is_ads else " ".join(p for p in (self.vendor, self.model) if p)
-        who = self.tool or who
+        who = (
+            f"{self.platform} ads"
+            if self.is_ads
+            else " ".join(p for p in (self.tool or self.vendor, self.model) if p)
+        )
         extras = [
             f"{k}={v}"
             for k, v in (
@@ -184,6 +193,8 @@ def _country(value: str | None) -> str | None:
 def check(usage: Usage) -> Usage:
     """Reject what cannot be estimated, with a message that says what to give instead."""
     if usage.tool is not None:
+        if usage.tool in SEAT_SOURCES:
+            return _check_seat(usage)
         return _check_tool(usage)
     if usage.feature is not None:
         raise EstimateError("--feature describes a creative tool's use; give it with --tool adobe")
@@ -191,6 +202,12 @@ def check(usage: Usage) -> Usage:
         raise EstimateError(
             f"{', '.join('--' + n for n in tools)} describe a creative tool's use; give --tool "
             f"({', '.join(sorted(TOOL_SOURCES))})"
+        )
+    if seats := [n for n in usage.quantities() if n in SEAT_QUANTITIES]:
+        raise EstimateError(
+            f"{', '.join('--' + n.replace('_', '-') for n in seats)} do not apply to an AI vendor or ad "
+            "platform: they describe a seat assistant's use; "
+            f"give --tool ({', '.join(sorted(SEAT_SOURCES))})"
         )
     if usage.vendor and usage.platform:
         raise EstimateError("give --vendor (AI usage) or --platform (ad delivery), not both")
@@ -217,7 +234,7 @@ def check(usage: Usage) -> Usage:
         raise EstimateError(
             "no quantity given; give one or more of " + ", ".join(f"--{n.replace('_', '-')}" for n in kind)
         )
-    wrong = AI_QUANTITIES if usage.is_ads else AD_QUANTITIES
+    wrong = (AI_QUANTITIES if usage.is_ads else AD_QUANTITIES) | SEAT_QUANTITIES
     misplaced = [n for n in quantities if n in wrong]
     if misplaced:
         what = "ad platform" if usage.is_ads else "AI vendor"
@@ -246,7 +263,10 @@ def _check_tool(usage: Usage) -> Usage:
     if usage.vendor or usage.platform:
         raise EstimateError("give --tool (a creative tool) alone, without --vendor or --platform")
     if usage.tool not in TOOL_SOURCES:
-        raise EstimateError(f"unknown tool {usage.tool!r}; tools: {', '.join(sorted(TOOL_SOURCES))}")
+        raise EstimateError(
+            f"unknown tool {usage.tool!r}; tools: {', '.join(TOOLS)} (creative tools: "
+            f"{', '.join(sorted(TOOL_SOURCES))}; seat assistants: {', '.join(sorted(SEAT_SOURCES))})"
+        )
     quantities = usage.quantities()
     if not quantities:
         raise EstimateError("no quantity given; give one of " + ", ".join(f"--{n}" for n in TOOL_QUANTITIES))
@@ -267,7 +287,34 @@ def _check_tool(usage: Usage) -> Usage:
 TOOL_SERVICES = {"elevenlabs": "elevenlabs.tts", "jasper": "jasper.app", "adobe": "adobe.firefly"}
 
 
+def _check_seat(usage: Usage) -> Usage:
+    """A seat assistant (``--tool``): its own quantities (Claude: also tokens, with --model)."""
+    if usage.vendor or usage.platform:
+        raise EstimateError("give --tool (a seat assistant) or --vendor / --platform, not both")
+    allowed = dict(SEAT_QUANTITIES) | (AI_QUANTITIES if SEAT_SOURCES[usage.tool][2] is None else {})
+    quantities = usage.quantities()
+    for name, value in quantities.items():
+        if not math.isfinite(value) or value < 0:
+            raise EstimateError(f"--{name.replace('_', '-')} must be a finite number ≥ 0, not {value}")
+    if not quantities:
+        raise EstimateError(
+            "no quantity given; give one or more of " + ", ".join(f"--{n.replace('_', '-')}" for n in allowed)
+        )
+    misplaced = [n for n in quantities if n not in allowed]
+    if misplaced:
+        raise EstimateError(
+            f"{', '.join('--' + n.replace('_', '-') for n in misplaced)} do not apply to --tool {usage.tool}"
+        )
+    if any(n in quantities for n in TOKEN_FIELDS) and not usage.model:
+        raise EstimateError("token and request estimates need --model (e.g. claude-sonnet-4-5)")
+    if usage.ad_format or usage.device or usage.buy_type or usage.ads_txt_lines is not None:
+        raise EstimateError("--format, --device, --buy-type and --ads-txt-lines describe ad delivery")
+    return replace(usage, country=_country(usage.country))
+
+
 def _service(usage: Usage, activity_type: str) -> str:
+    if usage.tool in SEAT_SOURCES:
+        return f"{SEAT_SOURCES[usage.tool][0]}.{usage.tool}"
     if usage.tool:
         return TOOL_SERVICES[usage.tool]
     if usage.is_ads:
@@ -289,7 +336,11 @@ def activity_rows(options: list[Usage], *, ingested_at: datetime | None = None) 
     for usage in options:
         day = usage.usage_date or date.today()
         start = datetime.combine(day, dtime(0), tzinfo=UTC)
-        if usage.tool:
+        model = usage.model
+        if usage.tool in SEAT_SOURCES:
+            vendor, source, tool_model = SEAT_SOURCES[usage.tool]
+            model = model if tool_model is None else tool_model
+        elif usage.tool:
             vendor, source = usage.tool, TOOL_SOURCES[usage.tool]
         elif usage.is_ads:
             vendor, source = PLATFORM_SOURCES[usage.platform]
@@ -307,8 +358,8 @@ def activity_rows(options: list[Usage], *, ingested_at: datetime | None = None) 
                     "dataset": DATASET,
                     "vendor": vendor,
                     "service": _service(usage, activity_type),
-                    "model": _normalise_model(usage.model) if usage.model else None,
-                    "model_raw": usage.model,
+                    "model": _normalise_model(model) if model else None,
+                    "model_raw": model,
                     "activity_type": activity_type,
                     "quantity": float(quantity),
                     "unit": unit,
@@ -667,7 +718,7 @@ def merge(first: Usage, second: Usage) -> Usage:
     switches = (
         (second.platform is not None and not first.is_ads)
         or (second.vendor is not None and first.is_ads)
-        or (second.tool is not None and first.tool is None)
+        or (second.tool is not None and first.tool != second.tool)
         or (first.tool is not None and (second.vendor is not None or second.platform is not None))
     )
     if switches:
@@ -703,8 +754,9 @@ def fallback_refusals(result: Estimate) -> list[str]:
     misspelt id would otherwise pass as a guess with exit 0. Close matches from the seeds are suggested."""
     messages = []
     for usage, summary in zip(result.options, result.summaries, strict=True):
-        if not summary["fallback_tiers"]:
-            continue
+        seat_tool = usage.tool in SEAT_SOURCES and SEAT_SOURCES[usage.tool][2] is not None
+        if not summary["fallback_tiers"] or seat_tool:
+            continue  # a seat tool's tier is the tool's own (no model to misspell): shown, never refused
         model = _normalise_model(usage.model or "")
         close = difflib.get_close_matches(model, known_models(), n=4, cutoff=0.6)
         messages.append(

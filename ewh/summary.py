@@ -1,6 +1,6 @@
-"""The quarterly footprint as ``ewh summary`` and ``ewh run`` print it: the figures per quarter, vendor and
-model (each quarter marked open, closed, or closed and restated), the primary-data share and the
-coverage per source, all read from the marts."""
+"""The quarterly footprint as ``ewh summary`` and ``ewh run`` print it: the figures per quarter, channel
+(API usage or AI assistant seats), vendor and model (each quarter marked open, closed, or closed and
+restated), the primary-data share and the coverage per source, all read from the marts."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from warehouse.connection import reading, table_exists
 SUMMARY_SQL = """
 select
     quarter,
+    channel,
     vendor,
     model,
     round(sum(energy_kwh), 4) as energy_kwh,
@@ -22,8 +23,8 @@ select
     sum(activity_rows) as activity_rows
 from mart_quarterly_emissions
 where ($quarter is null or quarter = $quarter)
-group by quarter, vendor, model
-order by quarter, vendor, model
+group by quarter, channel, vendor, model
+order by quarter, channel, vendor, model
 """
 
 DATA_QUALITY_SQL = """

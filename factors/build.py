@@ -61,6 +61,8 @@ VENDORS = {
     "anthropic": ("anthropic", "anthropic", "EcoLogits anthropic provider defaults"),
     "google": ("google", "google_genai", "EcoLogits google_genai provider defaults"),
     "mistral": ("mistral", "mistralai", "EcoLogits mistralai provider defaults (Azure Sweden)"),
+    # seat tools (#18): Microsoft 365 Copilot is served by Azure OpenAI in Microsoft's data centres
+    "microsoft": ("openai", "openai", "Microsoft 365 Copilot runs on Azure OpenAI: same defaults as OpenAI"),
 }
 # Vendors EcoLogits has no LLM provider entry for. "*" lets their rows match any model catalogue
 # (Bedrock resells Anthropic, Meta, Mistral and Amazon models).
@@ -116,7 +118,7 @@ MICROSOFT_WUE = [
         "Microsoft's owned fleet 0.27 L/kWh in 2025 (announced 24 June 2026), 0.30 in fiscal 2024",
     ),
 ]
-MICROSOFT_VENDORS = ("openai", "azure")
+MICROSOFT_VENDORS = ("openai", "azure", "microsoft")
 VIDEO_VENDORS = {"runway": "runway"}  # vendor -> EcoLogits video provider configuration
 # Fallback tiers for models no registry knows, by price class in the name (factor_llm_tier_patterns.csv):
 # representative architectures from docs/methodology.md (factors research 1.1).

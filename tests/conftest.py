@@ -59,5 +59,7 @@ def pipeline_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         mp.setenv("EWH_HOME", str(home))
         mp.delenv("DAGSTER_HOME", raising=False)
         mp.delenv("EWH_WAREHOUSE_PATH", raising=False)
+        # the seat samples hold user identifiers: they land only as keyed pseudonyms (a test key)
+        mp.setenv("EWH_PSEUDONYM_KEY", "pipeline-test-key-not-a-secret")
         assert main(["run", "--samples", str(exports)]) == 0
         yield home

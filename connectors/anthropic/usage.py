@@ -172,8 +172,12 @@ def rfc3339_day(day: date) -> str:
     return f"{day.isoformat()}T00:00:00Z"
 
 
-def anthropic_get_pages(source: str, path: str, params: dict, first: date, end: date) -> list[dict]:
-    """Every page of one Anthropic Admin API report for [first, end), fetched before anything lands."""
+def anthropic_get_pages(
+    source: str, path: str, params: dict, first: date, end: date, credential: Credential | None = None
+) -> list[dict]:
+    """Every page of one Anthropic Admin API report for [first, end), fetched before anything lands
+    (with ``credential``, else the Admin API key)."""
+    credential = credential or CREDENTIAL
     base = (setting("ANTHROPIC_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
     window = {
         "starting_at": rfc3339_day(first),
@@ -184,8 +188,8 @@ def anthropic_get_pages(source: str, path: str, params: dict, first: date, end: 
     return get_pages(
         f"{base}{path}",
         source=source,
-        credential=CREDENTIAL,
-        headers={"x-api-key": CREDENTIAL.value(source), "anthropic-version": API_VERSION},
+        credential=credential,
+        headers={"x-api-key": credential.value(source), "anthropic-version": API_VERSION},
         params=window | params,
     )
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from connectors.adobe import firefly as adobe_firefly
 from connectors.amazon import ads as amazon_ads
 from connectors.amazon import cur as aws_cur
+from connectors.anthropic import analytics as claude_analytics
 from connectors.anthropic import console as anthropic_console
 from connectors.anthropic import costs as anthropic_costs
 from connectors.anthropic import usage as anthropic_usage
@@ -18,13 +19,15 @@ from connectors.elevenlabs import usage as elevenlabs_usage
 from connectors.focus import cost_and_usage as focus
 from connectors.google import ads as google_ads
 from connectors.google import cloud_billing as gcp_billing
-from connectors.google import dv360
+from connectors.google import dv360, gemini_workspace
 from connectors.jasper import usage as jasper_usage
 from connectors.linkedin import ads as linkedin_ads
 from connectors.meta import ads as meta_ads
 from connectors.microsoft import advertising as microsoft_ads
 from connectors.microsoft import azure_cost
+from connectors.microsoft import copilot_usage as m365_copilot
 from connectors.mistral import usage as mistral_usage
+from connectors.openai import chatgpt_workspace
 from connectors.openai import costs as openai_costs
 from connectors.openai import dashboard as openai_dashboard
 from connectors.openai import usage as openai_usage
@@ -55,6 +58,11 @@ _ALL = (
     elevenlabs_usage.CONNECTOR,
     jasper_usage.CONNECTOR,
     adobe_firefly.CONNECTOR,
+    # seat-based AI assistants (#18)
+    claude_analytics.CONNECTOR,
+    chatgpt_workspace.CONNECTOR,
+    gemini_workspace.CONNECTOR,
+    m365_copilot.CONNECTOR,
 )
 CONNECTORS: dict[str, Connector] = {c.source: c for c in _ALL}
 ACTIVITY_SOURCES = [c.source for c in _ALL if c.table == "activity"]

@@ -13,7 +13,7 @@ import polars as pl
 
 from connectors.core.settings import setting
 
-CONNECTOR_SCHEMA_VERSION = "2"  # 2: cost_amount_net
+CONNECTOR_SCHEMA_VERSION = "3"  # 2: cost_amount_net; 3: seat-tool activity types (#18)
 
 # activity_type -> the only unit it may carry
 ACTIVITY_UNITS: dict[str, str] = {
@@ -42,6 +42,10 @@ ACTIVITY_UNITS: dict[str, str] = {
     "video_views": "views",
     "ad_view_seconds": "seconds",
     "spend": "currency",
+    # seat-based AI assistants (#18): what a seat export counts when it has no tokens
+    "assistant_messages": "messages",  # ChatGPT Enterprise messages sent (workspace analytics)
+    "assistant_events": "events",  # Gemini in Workspace feature uses (Admin SDK Reports)
+    "assistant_active_user_days": "active_user_days",  # Microsoft 365 Copilot: last-activity dates only
     # creative tools that report their own units, not physical ones (issue #18): converted to images,
     # video seconds or tokens in dbt (seed factor_activity_conversions), never here
     "generative_credits": "credits",

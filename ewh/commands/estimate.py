@@ -20,6 +20,7 @@ from ewh.choices import (
     IMAGE_QUALITIES,
     PLATFORM_SOURCES,
     QUANTITIES,
+    SEAT_SOURCES,
     TOOL_SOURCES,
     VENDOR_SOURCES,
 )
@@ -41,7 +42,12 @@ def usage_options(f: Callable) -> Callable:
         click.option(
             "--platform", callback=_lower, help=f"Ad platform: {', '.join(sorted(PLATFORM_SOURCES))}."
         ),
-        click.option("--tool", callback=_lower, help=f"Creative tool: {', '.join(sorted(TOOL_SOURCES))}."),
+        click.option(
+            "--tool",
+            callback=_lower,
+            help=f"Creative tool ({', '.join(sorted(TOOL_SOURCES))}) or seat-based AI assistant "
+            f"({', '.join(sorted(SEAT_SOURCES))}), instead of --vendor.",
+        ),
         click.option(
             "--feature",
             help="Creative tool feature whose credit rate applies (adobe: Generate Video; default images).",
@@ -151,9 +157,10 @@ def estimate(
 
     The planned use becomes the rows the vendor's connector would land and runs through the warehouse's
     own compiled dbt models (the first estimate of a dbt project version builds them once). Give
-    --vendor (AI usage), --platform (ad delivery) or --tool (creative tools) and at least one quantity
-    (2e6, 2000000 or 2,000,000). A model no registry knows is refused with close matches (exit 2)
-    unless --allow-fallback.
+    --vendor (AI usage), --platform (ad delivery) or --tool (a creative tool, or a seat assistant:
+    messages, feature uses or active user-days) and at least one quantity (2e6, 2000000 or
+    2,000,000). A model no registry knows is refused with close matches (exit 2) unless --allow-
+    fallback.
 
     --compare takes the rest of the line as a second option; what it leaves unset comes from the first
     (quantities only if it gives none), unless it switches between --vendor and --platform.
@@ -166,6 +173,7 @@ def estimate(
           --compare --platform meta --impressions 1e6 --country DEU --format display
       ewh estimate --platform meta --impressions 1e6 --country DEU --format social --device mobile
       ewh estimate --vendor runway --model gen4_turbo --video-seconds 120 --json
+      ewh estimate --tool chatgpt --messages 5000 --compare --tool copilot --active-user-days 500
       ewh estimate --tool elevenlabs --characters 100000
       ewh estimate --tool adobe --credits 500 --feature "Generate Video"
       ewh estimate --tool jasper --generations 2000 --compare --tool elevenlabs --characters 1e6

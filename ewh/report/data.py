@@ -70,6 +70,7 @@ class ReportData:
     by_channel: pl.DataFrame
     ad_mart_kgco2e: float
     by_business_unit: pl.DataFrame
+    seats: pl.DataFrame  # AI assistant seats per tool and business unit, with the dq mix (#18)
     quality: pl.DataFrame
     drivers: pl.DataFrame
     savings: pl.DataFrame
@@ -200,9 +201,9 @@ def _load(con: duckdb.DuckDBPyConnection, quarter: str, quarters: list[str]) -> 
         by_channel=con.sql(
             f"""
             select {CHANNEL_SQL} as label, {_sums()}
-            from fct_activity_impacts as f left join vendor_channels as vc on f.vendor = vc.vendor
-            where quarter = $q
-            group by label order by co2e_location_kg desc nulls last
+            from fct_activity_impacts as f left join {CHANNEL_LABELS} as c on f.channel = c.channel
+            where f.quarter = $q
+            group by 1 order by co2e_location_kg desc nulls last
             """,
             params=params,
         ).pl(),
@@ -223,6 +224,19 @@ def _load(con: duckdb.DuckDBPyConnection, quarter: str, quarters: list[str]) -> 
             from mart_quarterly_business_units where quarter = $q
             group by business_unit
             order by business_unit = 'unallocated', co2e_location_kg desc nulls last, label
+            """,
+            params=params,
+        ).pl(),
+        seats=con.sql(
+            """
+            select b.business_unit, b.vendor, b.model_or_channel as tool,
+                   sum(b.activity_rows) as activity_rows, sum(b.energy_kwh) as energy_kwh,
+                   sum(b.co2e_location_kg) as co2e_location_kg,
+                   sum(b.rows_dq_1_2 + b.rows_dq_3) as rows_dq_1_3, sum(b.rows_dq_4) as rows_dq_4,
+                   sum(b.rows_dq_5) as rows_dq_5
+            from mart_quarterly_business_units as b
+            where b.quarter = $q and b.channel = 'ai_assistant_seats'
+            group by all order by co2e_location_kg desc nulls last, b.business_unit, tool
             """,
             params=params,
         ).pl(),
@@ -302,13 +316,14 @@ def _load(con: duckdb.DuckDBPyConnection, quarter: str, quarters: list[str]) -> 
     )
 
 
-# AI services vs advertising; ad delivery is the GMSF path (fct_ad_impacts / mart_quarterly_ad_emissions)
-# a vendor's own channel (seed vendor_channels: creative tools, seats) first, as in macros/channel.sql
+# every row by its purchase channel (fct_activity_impacts.channel), labelled by the channel's one home (seed
+# activity_channels); advertising split by method: ad delivery is the GMSF path (fct_ad_impacts /
+# mart_quarterly_ad_emissions), the rest of the ad platforms' rows spend-based
 CHANNEL_SQL = f"""
-    case when vc.channel is not null then vc.channel
-         when method_tier in {AD_TIERS} then 'Advertising: ad delivery (GMSF)'
-         when service like '%.ads' then 'Advertising: spend-based'
-         else 'AI services' end"""
+    case when f.channel = 'advertising' and f.method_tier in {AD_TIERS} then 'Advertising: ad delivery (GMSF)'
+         when f.channel = 'advertising' then 'Advertising: spend-based'
+         else coalesce(c.channel_label, f.channel) end"""
+CHANNEL_LABELS = "(select channel, min(label) as channel_label from activity_channels group by channel)"
 
 
 def _spend(con: duckdb.DuckDBPyConnection, quarter: str, prev: str) -> pl.DataFrame:

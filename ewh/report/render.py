@@ -295,6 +295,7 @@ def context(data: ReportData) -> dict:
             ),
         ).to_dicts(),
         "efficiency": data.efficiency.to_dicts(),
+        "seats": data.seats.to_dicts(),
         "transparency": data.transparency.to_dicts(),
         "citations": data.citations.to_dicts(),
         "trend": data.trend.to_dicts(),

@@ -192,8 +192,20 @@ def load_snapshot(paths: Paths, quarter: str, table: str) -> pl.DataFrame:
 # ---------------------------------------------------------------- restatements
 
 
+def source_channels() -> pl.DataFrame:
+    """Each source's purchase channel, from the channel's one home (seed activity_channels), for rows
+    closed before ``fct_activity_impacts`` carried it."""
+    from factors.release import seed_path
+
+    return pl.read_csv(seed_path("activity_channels"), columns=["source", "channel"], infer_schema=False)
+
+
 def _cell_rows(frame: pl.DataFrame) -> pl.DataFrame:
     """fct_activity_impacts rows with the mart's cell keys derived exactly as the mart derives them."""
+    if "channel" not in frame.columns and "source" in frame.columns:  # closed before the channel (#18)
+        frame = frame.join(source_channels(), on="source", how="left")
+    elif "channel" not in frame.columns:  # rows that name no source: no channel to tell cells apart
+        frame = frame.with_columns(pl.lit(None, pl.String).alias("channel"))
     return frame.with_columns(
         pl.col("model").fill_null("(none)").alias("model"),
         pl.coalesce("project", "workspace", pl.lit("(none)")).alias("project_or_workspace"),
@@ -269,6 +281,7 @@ def restatements_for(paths: Paths, quarter: str) -> pl.DataFrame:
         .select(
             "quarter",
             "closed_at",
+            "channel",
             "vendor",
             "model",
             "project_or_workspace",
@@ -313,14 +326,15 @@ def check_restatements(paths: Paths, *, now: datetime | None = None) -> pl.DataF
         if table_exists(con, "restatements"):
             latest = (
                 con.sql(
-                    "select quarter, closed_at, vendor, model, project_or_workspace, country, metric, "
-                    "new_value from restatements qualify row_number() over (partition by quarter, closed_at, "
-                    "vendor, model, project_or_workspace, country, metric order by detected_at desc) = 1"
+                    "select quarter, closed_at, coalesce(channel, 'api_usage') as channel, vendor, model, "
+                    "project_or_workspace, country, metric, new_value from restatements qualify row_number() "
+                    "over (partition by quarter, closed_at, coalesce(channel, 'api_usage'), vendor, model, "
+                    "project_or_workspace, country, metric order by detected_at desc) = 1"
                 )
                 .pl()
                 .with_columns(pl.col("closed_at").dt.convert_time_zone("UTC"))
             )
-            keys = ["quarter", "closed_at", "vendor", "model", "project_or_workspace", "country", "metric"]
+            keys = ["quarter", "closed_at", *CELL_KEYS[1:], "metric"]
             candidates = (
                 candidates.join(
                     latest.rename({"new_value": "_recorded"}), on=keys, how="left", nulls_equal=True

@@ -16,9 +16,10 @@ from warehouse.connection import WarehouseError, connect, table_exists
 from warehouse.quarters import QuarterError
 
 # the grain of mart_quarterly_emissions, and how each key is derived from a fct_activity_impacts row
-CELL_KEYS = ("quarter", "vendor", "model", "project_or_workspace", "country")
+CELL_KEYS = ("quarter", "channel", "vendor", "model", "project_or_workspace", "country")
 CELL_EXPR = {
     "quarter": "quarter",
+    "channel": "channel",
     "vendor": "vendor",
     "model": "coalesce(model, '(none)')",
     "project_or_workspace": "coalesce(project, workspace, '(none)')",

@@ -149,6 +149,11 @@ def run_pipeline(home: Path, exports: Path, log_file: Path) -> tuple[bool, list[
 def compare_figures(closed: pl.DataFrame, rebuilt: pl.DataFrame, tol: float = REL_TOL) -> list[dict]:
     keys = list(CELL_KEYS)
     cols = [c for c in COMPARED if c in closed.columns and c in rebuilt.columns]
+    if "channel" not in closed.columns:
+        # closed before the purchase channel (#18): compare the cells without it, the rebuilt summed over
+        # its channels (every compared figure is a sum)
+        keys.remove("channel")
+        rebuilt = rebuilt.group_by(keys).agg(pl.col(c).sum() for c in cols)
     left = closed.select(*keys, *cols).with_columns(pl.lit(True).alias("_in_closed"))
     right = rebuilt.select(*keys, *cols).with_columns(pl.lit(True).alias("_in_rebuilt"))
     joined = left.join(right, on=keys, how="full", coalesce=True, nulls_equal=True, suffix="_rebuilt")

@@ -415,4 +415,4 @@ def test_partitions_landed_under_the_previous_schema_are_migrated_once(paths, tm
     migrated = pl.read_parquet(part)
     assert dict(migrated.schema) == dict(ACTIVITY_SCHEMA)
     assert migrated.get_column("cost_amount_net").null_count() == migrated.height
-    assert (paths.landing / ".schema-activity").read_text() == "2"
+    assert (paths.landing / ".schema-activity").read_text() == "3"  # 3: the seat activity types (#18)

@@ -34,4 +34,5 @@ def test_methodology_table_lists_the_seeds_tiers_and_fallbacks():
 def test_the_seed_marks_exactly_the_estimates_without_data_about_the_model_as_fallbacks():
     seed = pl.read_csv(SEED)
     fallbacks = set(seed.filter(pl.col("is_fallback"))["method_tier"])
-    assert fallbacks == {"size_tier", "unknown_model", "spend_based", "no_factor"}
+    # seat_active_user_day: a seat tool that says only who was active, no data about the use itself (#18)
+    assert fallbacks == {"size_tier", "unknown_model", "spend_based", "no_factor", "seat_active_user_day"}

@@ -34,3 +34,22 @@ def test_every_activity_source_has_a_staging_model_and_bundled_samples():
         assert model.read_text().strip() == f"{{{{ stage_activity('{source}') }}}}", source
     for source, connector in CONNECTORS.items():
         assert connector.find_files(BUNDLED_SAMPLES / source), f"no bundled sample for {source}"
+
+
+def test_every_activity_source_has_one_purchase_channel():
+    """The channel's one home (seed activity_channels) names each registered activity source once, so
+    fct_activity_impacts.channel is never null and no source falls into a channel by default."""
+    import polars as pl
+
+    from factors.release import seed_path
+
+    channels = pl.read_csv(seed_path("activity_channels"), infer_schema=False)
+    assert sorted(channels.get_column("source").to_list()) == sorted(ACTIVITY_SOURCES)
+    assert set(channels.get_column("channel")) == {
+        "api_usage",
+        "advertising",
+        "ai_assistant_seats",
+        "ai_tools_creative",
+    }
+    # one label per channel (the report and summary print it)
+    assert channels.group_by("channel").agg(pl.col("label").n_unique()).get_column("label").max() == 1

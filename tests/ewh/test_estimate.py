@@ -407,3 +407,77 @@ def test_options_that_differ_only_by_overhead_say_so():
     assert any("only by data-centre overhead (PUE)" in line for line in est.compare_lines(a, b))
     c = {**b, "it_energy_kwh": 0.9}
     assert not any("data-centre overhead" in line for line in est.compare_lines(a, c))
+
+
+# --- seat-based AI assistants (#18): --tool with messages, feature uses or active user-days
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--tool", "clippy", "--messages", "5"], "unknown tool 'clippy'"),
+        (["--tool", "chatgpt", "--vendor", "openai", "--messages", "5"], "not both"),
+        (["--tool", "chatgpt"], "no quantity given"),
+        (["--tool", "chatgpt", "--output-tokens", "5"], "--output-tokens do not apply to --tool chatgpt"),
+        (["--tool", "claude", "--output-tokens", "5"], "need --model"),
+        (["--vendor", "openai", "--model", "gpt-4o", "--messages", "5"], "--messages do not apply"),
+    ],
+)
+def test_bad_seat_input_exits_with_a_clear_message(argv, message):
+    code, out, err = _run_cli(argv)
+    assert code == 2 and out == ""
+    assert message in err
+
+
+def test_seat_activity_rows_imitate_the_seat_sources():
+    rows = est.activity_rows(
+        [
+            est.check(est.Usage(label="A", tool="chatgpt", messages=5000, usage_date=DAY)),
+            est.check(est.Usage(label="B", tool="copilot", active_user_days=100, usage_date=DAY)),
+            est.check(
+                est.Usage(
+                    label="C", tool="claude", model="claude-sonnet-4-5", output_tokens=10, usage_date=DAY
+                )
+            ),
+        ]
+    )
+    assert rows.select("source", "vendor", "model", "activity_type", "unit").rows() == [
+        ("chatgpt_workspace", "openai", "chatgpt-enterprise", "assistant_messages", "messages"),
+        (
+            "m365_copilot",
+            "microsoft",
+            "microsoft-365-copilot",
+            "assistant_active_user_days",
+            "active_user_days",
+        ),
+        ("claude_analytics", "anthropic", "claude-sonnet-4-5", "llm_output_tokens", "tokens"),
+    ]
+    switched = est.merge(
+        est.Usage(label="A", tool="chatgpt", messages=5), est.Usage(tool="gemini", feature_uses=3)
+    )
+    assert (switched.tool, switched.messages, switched.feature_uses) == ("gemini", None, 3)
+
+
+@pytest.fixture(scope="module")
+def seats(chain_dir):
+    return est.estimate(
+        [
+            est.Usage(label="chat", tool="chatgpt", messages=5000, usage_date=DAY),
+            est.Usage(label="copilot", tool="copilot", active_user_days=100, usage_date=DAY),
+        ],
+        workdir=chain_dir,
+    )
+
+
+def test_chatgpt_messages_estimate_by_hand(seats):
+    chat, copilot = est.to_json(seats)["options"]
+    energy = chat["figures"]["energy_kwh"]
+    # 5,000 messages x 0.220 / 0.283 / 2.083 Wh IT x PUE 1.2 (provider.openai)
+    assert energy["low"] == pytest.approx(1.32, rel=1e-6)
+    assert energy["central"] == pytest.approx(1.698, rel=1e-6)
+    assert energy["high"] == pytest.approx(12.498, rel=1e-6)
+    assert chat["method_tiers"] == ["seat_message_assumption"] and chat["dq_score"] == 5
+    # 100 active user-days x 2.833 Wh x 1.2: the weakest tier, shown but not refused (no model to misspell)
+    assert copilot["figures"]["energy_kwh"]["central"] == pytest.approx(0.33996, rel=1e-6)
+    assert copilot["method_tiers"] == ["seat_active_user_day"]
+    assert est.fallback_refusals(seats) == []

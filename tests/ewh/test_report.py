@@ -136,7 +136,7 @@ def test_breakdowns_sum_to_the_headline(reports, warehouse):
     ).fetchall()[0][0]
     channel = {r["label"]: r["co2e_location_kg"] for r in payload["breakdowns"]["channel"]}
     assert channel["Advertising: ad delivery (GMSF)"] == pytest.approx(ads, rel=REL)
-    # creative tools (seed vendor_channels) are their own channel: exactly their vendors' rows (#18)
+    # creative tools are their own channel (seed activity_channels): exactly their sources' rows (#18)
     tools = warehouse.sql(
         "select sum(co2e_location_kg) from fct_activity_impacts"
         " where quarter = $q and vendor in ('elevenlabs', 'jasper', 'adobe')",
@@ -158,7 +158,8 @@ def test_breakdowns_sum_to_the_headline(reports, warehouse):
     # one data-quality figure: the fallback tiers of the tier table (docs/methodology.md "Hierarchy") make
     # up the mart's fallback share, recomputed here from the rows; the report prints the primary-data share
     ((by_hand,),) = warehouse.sql(
-        "select sum(case when method_tier in ('size_tier', 'unknown_model', 'spend_based', 'no_factor')"
+        "select sum(case when method_tier in ('size_tier', 'unknown_model', 'spend_based', 'no_factor',"
+        " 'seat_active_user_day')"
         " then co2e_location_kg + coalesce(co2e_embodied_kg, 0) else 0 end)"
         " / sum(co2e_location_kg + coalesce(co2e_embodied_kg, 0))"
         " from fct_activity_impacts where quarter = $q",

@@ -13,10 +13,10 @@ def test_summary_marks_open_closed_and_restated_quarters(tmp_path, monkeypatch, 
     con = duckdb.connect(str(home / "warehouse.duckdb"))
     con.execute(
         "create table mart_quarterly_emissions as select * from (values "
-        "('2026Q2', 'openai', 'gpt-4o', 1.0, 0.4, 2.0, 10), "
-        "('2026Q3', 'openai', 'gpt-4o', 2.0, 0.8, 4.0, 20), "
-        "('2026Q4', 'openai', 'gpt-4o', 3.0, 1.2, 6.0, 30)) "
-        "t(quarter, vendor, model, energy_kwh, co2e_location_kg, water_l, activity_rows)"
+        "('2026Q2', 'api_usage', 'openai', 'gpt-4o', 1.0, 0.4, 2.0, 10), "
+        "('2026Q3', 'api_usage', 'openai', 'gpt-4o', 2.0, 0.8, 4.0, 20), "
+        "('2026Q4', 'api_usage', 'openai', 'gpt-4o', 3.0, 1.2, 6.0, 30)) "
+        "t(quarter, channel, vendor, model, energy_kwh, co2e_location_kg, water_l, activity_rows)"
     )
     con.execute(
         "create table closed_quarters as select * from (values "

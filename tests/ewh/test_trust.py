@@ -346,3 +346,25 @@ def test_late_row_restates_without_touching_the_snapshot(home: Path, tmp_path: P
     # and the marts do show the new figure
     current = trace_cell(paths, QUARTER, **CELL)
     assert current.figure.get_column("co2e_location_kg").item() == pytest.approx(co2["new_value"], rel=1e-9)
+
+
+def test_a_quarter_closed_before_the_channel_compares_with_the_rebuild_summed_over_channels():
+    """A snapshot without the purchase channel (closed before #18) is compared cell by cell with the rebuild
+    summed over its channels: an unchanged quarter agrees, a moved figure is still found."""
+    from ewh.trust.verify import compare_figures
+
+    cell = {"quarter": "2026Q3", "vendor": "anthropic", "model": "claude-sonnet-4-5"}
+    cell |= {"project_or_workspace": "(none)", "country": "USA"}
+    closed = pl.DataFrame([cell | {"activity_rows": 5}])
+    rebuilt = pl.DataFrame(
+        [
+            cell | {"channel": "api_usage", "activity_rows": 3},
+            cell | {"channel": "ai_assistant_seats", "activity_rows": 2},
+        ]
+    )
+    assert compare_figures(closed, rebuilt) == []
+    moved = rebuilt.with_columns(
+        pl.when(pl.col("channel") == "api_usage").then(4).otherwise(2).alias("activity_rows")
+    )
+    (mismatch,) = compare_figures(closed, moved)
+    assert (mismatch["metric"], mismatch["closed"], mismatch["rebuilt"]) == ("activity_rows", 5.0, 6.0)

@@ -1,5 +1,6 @@
 """Creative tools (issue #18) through `ewh run`: each activity-to-energy rule against its cited factor,
-the "AI tools (creative)" channel of the business-unit mart, and no raw user identifier anywhere.
+the `ai_tools_creative` channel ("AI tools (creative)", seed activity_channels) of the business-unit mart,
+and no raw user identifier anywhere.
 
 Per-unit IT energies below are worked by hand from the seeds' cited values (docs/methodology.md,
 "Creative tools"), not read from the code under test:
@@ -87,7 +88,7 @@ def test_creative_tools_form_their_channel_per_tool_and_business_unit_with_the_d
         "select vendor, sum(activity_rows) as n, sum(energy_kwh) as kwh, "
         "sum(rows_dq_1_2 + rows_dq_3 + rows_dq_4 + rows_dq_5) as dq_rows, "
         "count(distinct business_unit) as bus from mart_quarterly_business_units "
-        "where channel = 'AI tools (creative)' group by vendor order by vendor",
+        "where channel = 'ai_tools_creative' group by vendor order by vendor",
     )
     facts = _rows(
         pipeline_home,
@@ -104,7 +105,7 @@ def test_creative_tools_form_their_channel_per_tool_and_business_unit_with_the_d
     other = _rows(
         pipeline_home,
         "select count(*) as n from mart_quarterly_business_units "
-        "where channel = 'AI tools (creative)' and vendor not in ('adobe', 'elevenlabs', 'jasper')",
+        "where channel = 'ai_tools_creative' and vendor not in ('adobe', 'elevenlabs', 'jasper')",
     )
     assert other[0]["n"] == 0
 

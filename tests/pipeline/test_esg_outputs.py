@@ -29,7 +29,13 @@ def test_allocation_rules_assign_business_units_most_specific_key_first(pipeline
         select sum(co2e_location_kg) from fct_activity_impacts
         where campaign_id is null and api_key_id is null
           and (project = 'proj_Mk7aQ2marketingCopy'
-               or (project is null and workspace = 'wrkspc_01Kp9BrandStudio4Xc2'))""",
+               or (project is null and workspace = 'wrkspc_01Kp9BrandStudio4Xc2')
+               -- seat samples (#18): ChatGPT SCIM departments, then the Gemini Workspace customer (account)
+               or project in ('marketing', 'brand')
+               or (project is null and account = 'C03az79cb')
+               -- creative-tool samples (#18): the two Marketing users' pseudonyms (allocation_rules, user_id)
+               or (project is null and workspace is null
+                   and user_id in ('pu_13a3ecfe5d922b85d533c392', 'pu_11754bc491ea65a558a8c6b4')))""",
     )
     assert marketing == pytest.approx(expected, rel=1e-12) and expected > 0
 
@@ -127,7 +133,7 @@ def test_transparency_scorecard_counts_disclosures(pipeline_home):
 
 
 # docs/methodology.md, "Hierarchy": the tiers estimated without data about the model or activity itself
-FALLBACK_TIERS = ("size_tier", "unknown_model", "spend_based", "no_factor")
+FALLBACK_TIERS = ("size_tier", "unknown_model", "spend_based", "no_factor", "seat_active_user_day")
 
 
 def test_one_data_quality_figure_in_the_check_mart_and_esrs_row(pipeline_home):

@@ -25,12 +25,15 @@ import tempfile
 from pathlib import Path
 
 import polars as pl
+import pytest
 
 from connectors.core.base import Connector
 from connectors.core.config import Paths
+from connectors.core.pseudonym import KEY_VARIABLE
 from connectors.landing.zone import LandingBatch
 
 CORPUS = Path(__file__).resolve().parent.parent / "connectors" / "corpus"
+CORPUS_PSEUDONYM_KEY = "corpus-test-key-not-a-secret"
 META_FILES = {"PROVENANCE.md", "expected.csv", "expected_outcome.txt"}
 
 
@@ -48,7 +51,9 @@ def inputs(case: Path) -> list[Path]:
 def land_case(connector: Connector, case: Path) -> tuple[list, pl.DataFrame, pl.DataFrame]:
     """Land a case's input file(s) in a fresh home: (results, landed rows, quarantined rows)."""
     assert (case / "PROVENANCE.md").is_file(), f"{case}: every case says where its input comes from"
-    with tempfile.TemporaryDirectory() as home:
+    with tempfile.TemporaryDirectory() as home, pytest.MonkeyPatch.context() as env:
+        # seat exports hold user identifiers: landing pseudonymises them with a key from the environment
+        env.setenv(KEY_VARIABLE, CORPUS_PSEUDONYM_KEY)
         paths = Paths(Path(home))
         batch = LandingBatch(connector, paths)
         for name, parts in connector.group_parts(inputs(case)):  # a multi-part export lands as one

@@ -30,4 +30,8 @@ GENERATORS = (
     "elevenlabs_usage",
     "jasper_usage",
     "adobe_firefly",
+    "claude_analytics",
+    "chatgpt_workspace",
+    "gemini_workspace",
+    "m365_copilot",
 )

@@ -1,4 +1,5 @@
-{#- Quarterly footprint and spend by business unit, channel (vendor_channels: AI API, advertising, AI tools),
+{#- Quarterly footprint and spend by business unit, channel (fct_activity_impacts.channel,
+    seed activity_channels: API usage, advertising, AI assistant seats, AI tools),
     vendor, model or channel, and country (calendar and fiscal), with the dq mix. -#}
 select
     quarter,
@@ -6,7 +7,7 @@ select
     business_unit,
     brand,
     cost_centre,
-    {{ channel('vc.channel', 'f.activity_type', 'f.ad_format') }} as channel,
+    f.channel,
     f.vendor,
     coalesce(model, ad_format, service) as model_or_channel,
     coalesce(electricity_country, country, '(unknown)') as country,
@@ -25,5 +26,4 @@ select
     sum(case when dq_score = 5 then 1 else 0 end) as rows_dq_5
 from {{ ref('fct_activity_impacts') }} as f
 inner join {{ ref('int_activity_allocated') }} as a on f.activity_id = a.activity_id
-left join {{ ref('vendor_channels') }} as vc on f.vendor = vc.vendor
 group by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10

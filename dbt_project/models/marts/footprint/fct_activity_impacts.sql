@@ -8,8 +8,9 @@ select
     usage_date,
     usage_start,
     usage_end,
-    source,
+    a.source,
     dataset,
+    ch.channel,
     vendor,
     service,
     model,
@@ -71,4 +72,5 @@ select
     ingested_at
 from {{ ref('int_activity_impacts_all') }} as a
 left join {{ ref('method_tiers') }} as t on a.method_tier = t.method_tier
+left join {{ ref('activity_channels') }} as ch on a.source = ch.source
 where {{ changed_usage_days_predicate() }}

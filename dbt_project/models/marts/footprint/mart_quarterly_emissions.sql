@@ -1,9 +1,11 @@
 {#-
-    Quarterly footprint by vendor, model, project or workspace, and electricity country.
+    Quarterly footprint by channel (API usage or AI assistant seats: seed activity_channels), vendor,
+    model, project or workspace, and electricity country.
     Ranges are summed bound by bound (a conservative envelope, see docs/methodology.md).
 -#}
 select
     quarter,
+    channel,
     vendor,
     coalesce(model, '(none)') as model,
     coalesce(project, workspace, '(none)') as project_or_workspace,
@@ -29,4 +31,4 @@ select
     min(usage_date) as first_usage_date,
     max(usage_date) as last_usage_date
 from {{ ref('fct_activity_impacts') }}
-group by 1, 2, 3, 4, 5, 6
+group by 1, 2, 3, 4, 5, 6, 7

@@ -1,0 +1,1 @@
+{{ stage_activity('chatgpt_workspace') }}

@@ -1,0 +1,1 @@
+{{ stage_activity('claude_analytics') }}

@@ -1,0 +1,1 @@
+{{ stage_activity('gemini_workspace') }}

@@ -1,0 +1,1 @@
+{{ stage_activity('m365_copilot') }}
