@@ -16,6 +16,9 @@ from connectors.core.config import BUNDLED_SAMPLES, Paths
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
 # tests drop inbox files at once; the quiet period (connectors/landing/inbox.py) is exercised where it matters
 os.environ.setdefault("EWH_INBOX_QUIET_SECONDS", "0")
+# the bundled seat samples hold (example.com) user identifiers, which land only with a pseudonym key:
+# every test run has one (not a secret), as `make run` gives a demo home one; tests of a missing key unset it
+os.environ.setdefault("EWH_PSEUDONYM_KEY", "test-session-key-not-a-secret")
 os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
 
 
