@@ -83,6 +83,7 @@ def compiled_chain(
         "--select",
         "+" + CHAIN_TARGET,
         *extra,
+        *("+" + name for name in analyses),  # what they read (the analyses themselves are not built)
         "--resource-type",
         "seed",
         "--resource-type",
