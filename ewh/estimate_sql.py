@@ -212,7 +212,7 @@ def _seed_catalog(
     if warehouse is not None and warehouse.exists():
         con.execute(f"attach '{warehouse}' as wh (read_only)")
         try:
-            if con.execute(RELEASE_SQL).fetchone()[0] == release_sha:
+            if con.execute(RELEASE_SQL).fetchall() == [(release_sha,)]:  # (fetched to the end)
                 return "wh"
         except duckdb.Error:
             pass
