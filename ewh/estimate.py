@@ -21,7 +21,8 @@ delivery (``--platform``), in which case it starts from nothing.
 Equivalents come from ``dbt_project/seeds/factors/factor_equivalents.csv`` (same release): energy as
 smartphone charges, location-based carbon as kilometres driven by a named car, water as 500 mL
 bottles, each printed with its factor, source and status, rounded to two significant figures and
-never added together.
+never added together. They are computed by the same SQL as ``mart_quarterly_equivalents`` (dbt macro
+``equivalents_of``, through the analysis ``estimate_equivalents`` evaluated with the chain).
 """
 
 from __future__ import annotations
@@ -53,13 +54,13 @@ from ewh.choices import (
     TOOLS,
     VENDOR_SOURCES,
 )
-from ewh.estimate_sql import CATALOG, compiled_chain, evaluate
+from ewh.estimate_sql import CATALOG, Chain, compiled_chain, evaluate, evaluate_on
 from factors.release import release_info
 from warehouse.dbt import DbtError
 
 DATASET = "estimate"
 CONNECTOR_VERSION = "estimate-1"
-EQUIVALENTS_SEED = "factor_equivalents"
+EQUIVALENTS = "estimate_equivalents"  # dbt analysis: the mart's equivalents formula per option
 
 TOKEN_FIELDS = ("input_tokens", "cached_input_tokens", "cache_write_tokens", "output_tokens", "requests")
 SETTINGS = (
@@ -87,8 +88,6 @@ FIGURES: dict[str, str] = {
     "co2e_embodied_kg": "kgCO2e, embodied (separate)",
     "water_l": "water (L)",
 }
-# equivalents factor_id prefix -> the figure it divides
-EQUIVALENT_MEASURES = {"energy": "energy_kwh", "carbon": "co2e_location_kg", "water": "water_l"}
 
 
 class EstimateError(ValueError):
@@ -407,7 +406,7 @@ class Estimate:
     release: dict[str, str]
     options: list[Usage]
     rows: pl.DataFrame  # fct_activity_impacts rows of the estimate
-    equivalents: pl.DataFrame  # the factor_equivalents seed as dbt loaded it
+    equivalents: pl.DataFrame  # the analysis estimate_equivalents: one row per option and equivalent
     seconds: float = 0.0
     summaries: list[dict] = field(default_factory=list)
 
@@ -425,14 +424,7 @@ def estimate(options: list[Usage], *, workdir: Path | None = None, home: Path | 
     if len(set(labels)) != len(labels) or any(not label for label in labels):
         raise EstimateError(f"every option needs its own label, got {labels}")
     rows = activity_rows(options)
-    release = release_info()
-    home_paths = Paths(home) if home is not None else Paths.from_env()
-    try:
-        chain = compiled_chain(
-            workdir.resolve() if workdir else home_paths.home, release, (EQUIVALENTS_SEED,)
-        )
-    except DbtError as exc:
-        raise EstimateBuildError(str(exc)) from None
+    release, home_paths, chain = _compiled(workdir, home)
     con = evaluate(chain, home_paths.warehouse, rows, release["factor_release_sha256"])
     try:
         impacts = con.sql(
@@ -440,12 +432,40 @@ def estimate(options: list[Usage], *, workdir: Path | None = None, home: Path | 
             "order by project, activity_type",
             params={"d": DATASET},
         ).pl()
-        equivalents = con.sql(f"select * from {CATALOG}.main.{EQUIVALENTS_SEED} order by factor_id").pl()
+        equivalents = con.sql(f"select * from {CATALOG}.main.{EQUIVALENTS}").pl()
     finally:
         con.close()
     result = Estimate(release, options, impacts, equivalents, seconds=time.monotonic() - started)
     result.summaries = [summarise(u, impacts, equivalents, release) for u in options]
     return result
+
+
+def _compiled(workdir: Path | None, home: Path | None) -> tuple[dict[str, str], Paths, Chain]:
+    release = release_info()
+    home_paths = Paths(home) if home is not None else Paths.from_env()
+    try:
+        chain = compiled_chain(
+            workdir.resolve() if workdir else home_paths.home, release, analyses=(EQUIVALENTS,)
+        )
+    except DbtError as exc:
+        raise EstimateBuildError(str(exc)) from None
+    return release, home_paths, chain
+
+
+def figure_equivalents(
+    figures: pl.DataFrame,
+    *,
+    seed: pl.DataFrame | None = None,
+    workdir: Path | None = None,
+    home: Path | None = None,
+) -> pl.DataFrame:
+    """The estimate's equivalents (analysis ``estimate_equivalents``, the mart's formula) on given
+    figures: one row of ``figures`` per label (``project``), with ``usage_date`` and ``energy_kwh``,
+    ``co2e_location_kg``, ``water_l`` and their ``_low``/``_high``; ``seed`` replaces the
+    ``factor_equivalents`` seed. Lets the formula be checked on figures chosen by hand."""
+    release, home_paths, chain = _compiled(workdir, home)
+    inputs = {"fct_activity_impacts": figures} | ({"factor_equivalents": seed} if seed is not None else {})
+    return evaluate_on(chain, EQUIVALENTS, inputs, home_paths.warehouse, release["factor_release_sha256"])
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -472,7 +492,6 @@ def summarise(usage: Usage, impacts: pl.DataFrame, equivalents: pl.DataFrame, re
         for name in FIGURES
     }
     scored = mine.filter(pl.col("method_tier") != "counted_in_impressions")
-    day = usage.usage_date or date.today()
     return {
         "label": usage.label,
         "description": usage.describe(),
@@ -512,48 +531,32 @@ def summarise(usage: Usage, impacts: pl.DataFrame, equivalents: pl.DataFrame, re
             "model_factor_id",
             "activity_factor_id",
         ).to_dicts(),
-        "equivalents": equivalents_for(figures, equivalents, day),
+        "equivalents": equivalents_of(equivalents, usage.label),
     }
 
 
-def equivalents_for(figures: dict, equivalents: pl.DataFrame, day: date) -> list[dict]:
-    """Each cited equivalent that applies on ``day``: figure ÷ factor, with the factor and its source."""
-    out = []
-    for row in equivalents.iter_rows(named=True):
-        valid_from, valid_to = _as_date(row["valid_from"]), _as_date(row["valid_to"])
-        if not valid_from <= day <= valid_to:
-            continue
-        measure = EQUIVALENT_MEASURES.get(row["factor_id"].split(".")[1])
-        if measure is None:
-            continue
-        figure = figures[measure]
-        value = float(row["value"])
-
-        def per(x: float | None, value: float = value) -> float | None:
-            return None if x is None else x / value
-
-        out.append(
-            {
-                "factor_id": row["factor_id"],
-                "measure": measure,
-                "equivalent": row["equivalent"],
-                "count": per(figure["central"]),
-                "count_low": per(figure["low"]),
-                "count_high": per(figure["high"]),
-                "value": value,
-                "unit": row["unit"],
-                "basis": row["basis"],
-                "source_url": row["source_url"],
-                "source_year": int(row["source_year"]),
-                "licence": row["licence"],
-            }
-        )
-    order = list(EQUIVALENT_MEASURES.values())
+def equivalents_of(frame: pl.DataFrame, label: str | None) -> list[dict]:
+    """The rows of ``estimate_equivalents`` (the mart's formula) for one option, energy first."""
+    order = list(MEASURE_TITLES)
+    rows = frame.filter(pl.col("label") == label).to_dicts()
+    out = [
+        {
+            "factor_id": r["factor_id"],
+            "measure": r["measure"],
+            "equivalent": r["equivalent"],
+            "count": r["equivalent_count"],
+            "count_low": r["equivalent_count_low"],
+            "count_high": r["equivalent_count_high"],
+            "value": float(r["factor_value"]),
+            "unit": r["factor_unit"],
+            "basis": r["factor_basis"],
+            "source_url": r["source_url"],
+            "source_year": int(r["source_year"]),
+            "licence": r["licence"],
+        }
+        for r in rows
+    ]
     return sorted(out, key=lambda e: (order.index(e["measure"]), e["factor_id"]))
-
-
-def _as_date(value) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
 def sig(x: float | None, digits: int = 2) -> str:

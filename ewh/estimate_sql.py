@@ -56,14 +56,18 @@ def fingerprint(release: dict[str, str], extra: tuple[str, ...] = ()) -> str:
     return digest.hexdigest()[:20]
 
 
-def compiled_chain(home: Path, release: dict[str, str], extra: tuple[str, ...] = ()) -> Chain:
-    """The chain up to ``fct_activity_impacts`` (plus ``extra`` nodes), compiled once and cached.
+def compiled_chain(
+    home: Path, release: dict[str, str], extra: tuple[str, ...] = (), analyses: tuple[str, ...] = ()
+) -> Chain:
+    """The chain up to ``fct_activity_impacts`` (plus ``extra`` nodes and ``analyses``), compiled once
+    and cached.
 
     The chain is built once on an empty landing zone (seeds included) rather than only compiled:
     some models read their upstream relation's columns while compiling, which needs it built. That
-    build also holds the seeds for estimates made before any ``ewh run``.
+    build also holds the seeds for estimates made before any ``ewh run``. ``analyses`` (dbt analyses,
+    which dbt never builds) are then compiled on their own and evaluated after the models they read.
     """
-    folder = home / "dbt" / "estimate" / fingerprint(release, extra)
+    folder = home / "dbt" / "estimate" / fingerprint(release, extra + analyses)
     cached = folder / "chain.json"
     if cached.exists():
         data = json.loads(cached.read_text())
@@ -79,6 +83,7 @@ def compiled_chain(home: Path, release: dict[str, str], extra: tuple[str, ...] =
         "--select",
         "+" + CHAIN_TARGET,
         *extra,
+        *("+" + name for name in analyses),  # what they read (the analyses themselves are not built)
         "--resource-type",
         "seed",
         "--resource-type",
@@ -89,7 +94,22 @@ def compiled_chain(home: Path, release: dict[str, str], extra: tuple[str, ...] =
         env={"EWH_LANDING_DIR": str(empty.landing), "DBT_PARTIAL_PARSE": "false"},
     )
     manifest = json.loads((folder / "target" / "manifest.json").read_text())
-    chain = _chain(manifest, [CHAIN_TARGET, *extra], folder)
+    if analyses:
+        run_dbt(
+            paths,
+            "compile",
+            "--select",
+            " ".join(analyses),
+            "--quiet",
+            target=folder / "target-analyses",
+            vars_=release,
+            env={"EWH_LANDING_DIR": str(empty.landing), "DBT_PARTIAL_PARSE": "false"},
+        )
+        compiled = json.loads((folder / "target-analyses" / "manifest.json").read_text())["nodes"]
+        for key, node in compiled.items():
+            if node["resource_type"] == "analysis" and node["name"] in analyses:
+                manifest["nodes"][key] = node
+    chain = _chain(manifest, [CHAIN_TARGET, *extra, *analyses], folder)
     cached.write_text(json.dumps({"seeds": chain.seeds, "models": chain.models}))
     return chain
 
@@ -151,6 +171,34 @@ def evaluate(
     return con
 
 
+def evaluate_on(
+    chain: Chain,
+    name: str,
+    inputs: dict[str, pl.DataFrame],
+    warehouse: Path | None,
+    release_sha: str,
+) -> pl.DataFrame:
+    """The compiled SQL of one node of the chain (a model or analysis) evaluated on given ``inputs``:
+    each relation it reads is the frame of that name in ``inputs``, else the seed as in ``evaluate``.
+    How the equivalents formula is checked on given figures, without planning rows for them."""
+    con = duckdb.connect()
+    try:
+        con.execute(f"attach ':memory:' as {CATALOG}")
+        seeds_from = _seed_catalog(con, chain, warehouse, release_sha)
+        for relation, frame in inputs.items():
+            con.register(f"input_{relation}", frame.to_arrow())
+            con.execute(f'create table {CATALOG}.main."{relation}" as select * from "input_{relation}"')
+        for seed in chain.seeds:
+            if seed not in inputs:
+                con.execute(
+                    f'create view {CATALOG}.main."{seed}" as select * from {seeds_from}.main."{seed}"'
+                )
+        sql = dict(chain.models)[name]
+        return con.sql(sql).pl()
+    finally:
+        con.close()
+
+
 def _planned(folder: str, source: str) -> str:
     table = next(t for t, spec in TABLES.items() if spec.name == folder)
     return f"(select * from planned_{table} where source = '{source}')"
@@ -164,7 +212,7 @@ def _seed_catalog(
     if warehouse is not None and warehouse.exists():
         con.execute(f"attach '{warehouse}' as wh (read_only)")
         try:
-            if con.execute(RELEASE_SQL).fetchone()[0] == release_sha:
+            if con.execute(RELEASE_SQL).fetchall() == [(release_sha,)]:  # (fetched to the end)
                 return "wh"
         except duckdb.Error:
             pass

@@ -65,7 +65,7 @@ def run_dbt(
 
 def _newest_source_mtime(project: Path = DBT_PROJECT_DIR) -> float:
     watched = [project / "dbt_project.yml", project / "profiles.yml"]
-    for folder in ("models", "seeds", "macros", "tests"):
+    for folder in ("models", "seeds", "macros", "tests", "analyses"):
         watched.extend(p for p in (project / folder).rglob("*") if p.is_file())
     return max(p.stat().st_mtime for p in watched if p.exists())
 
@@ -87,6 +87,46 @@ def prepare_manifest(paths: Paths | None = None, *, force: bool = False) -> Path
 
 
 ensure_manifest = prepare_manifest  # the name the application used before
+
+
+GRAIN_TEST = "unique_combination"  # dbt_project/tests/generic/unique_combination.sql: a model's grain
+
+
+def model_grain(model: str, manifest: Path = MANIFEST) -> tuple[str, ...]:
+    """The columns of ``model``'s grain: its ``unique_combination`` test in the model's yml (the one
+    home of a mart's grain). Read from the prepared manifest when it is current, else from the yml
+    itself (a checkout where the manifest was never prepared, or the project edited since)."""
+    return _manifest_grain(model, manifest) if manifest_is_current(manifest) else _yml_grain(model)
+
+
+def _manifest_grain(model: str, manifest: Path = MANIFEST) -> tuple[str, ...]:
+    for node in json.loads(manifest.read_text())["nodes"].values():
+        meta = node.get("test_metadata") or {}
+        if (
+            node["resource_type"] == "test"
+            and meta.get("name") == GRAIN_TEST
+            and (node.get("attached_node") or "").split(".")[-1] == model
+        ):
+            return tuple(meta["kwargs"]["columns"])
+    raise DbtError(f"{model} has no {GRAIN_TEST} test in {manifest}")
+
+
+def _yml_grain(model: str, project: Path = DBT_PROJECT_DIR) -> tuple[str, ...]:
+    import yaml
+
+    for path in sorted((project / "models").rglob("*.yml")):
+        if f"name: {model}\n" not in path.read_text():
+            continue
+        for node in yaml.load(path.read_text(), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))[
+            "models"
+        ]:
+            if node["name"] != model:
+                continue
+            for test in node.get("data_tests", []):
+                if isinstance(test, dict) and GRAIN_TEST in test:
+                    spec = test[GRAIN_TEST]
+                    return tuple((spec.get("arguments") or spec)["columns"])
+    raise DbtError(f"{model} has no {GRAIN_TEST} test in the yml of {project / 'models'}")
 
 
 def require_manifest(manifest: Path = MANIFEST) -> Path:

@@ -13,18 +13,10 @@ import polars as pl
 from connectors.core.config import REPO_ROOT, Paths
 from ewh import output
 from warehouse.connection import WarehouseError, connect, table_exists
+from warehouse.dbt import model_grain
 from warehouse.quarters import QuarterError
 
-# the grain of mart_quarterly_emissions, and how each key is derived from a fct_activity_impacts row
-CELL_KEYS = ("quarter", "channel", "vendor", "model", "project_or_workspace", "country")
-CELL_EXPR = {
-    "quarter": "quarter",
-    "channel": "channel",
-    "vendor": "vendor",
-    "model": "coalesce(model, '(none)')",
-    "project_or_workspace": "coalesce(project, workspace, '(none)')",
-    "country": "electricity_country",
-}
+CELL_MART = "mart_quarterly_emissions"
 # the row-level impact columns summed into the mart (the figures a closed quarter freezes)
 METRICS = (
     "energy_kwh_low",
@@ -43,6 +35,18 @@ METRICS = (
     "water_l",
     "water_l_high",
 )
+# the grain of mart_quarterly_emissions: its one home is the mart's unique_combination test in
+# dbt_project/models/marts/_marts__models.yml (read through warehouse/dbt.py::model_grain)
+CELL_KEYS = tuple(c for c in model_grain(CELL_MART) if c not in METRICS)
+# how each key is derived from a fct_activity_impacts row
+CELL_EXPR = {
+    "quarter": "quarter",
+    "channel": "channel",
+    "vendor": "vendor",
+    "model": "coalesce(model, '(none)')",
+    "project_or_workspace": "coalesce(project, workspace, '(none)')",
+    "country": "electricity_country",
+}
 HEADLINE_METRICS = ("energy_kwh", "co2e_location_kg", "co2e_embodied_kg", "water_l")
 FACTOR_ID_COLUMNS = (
     "model_factor_id",

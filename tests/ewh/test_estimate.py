@@ -200,13 +200,32 @@ def _equivalent_seed() -> pl.DataFrame:
     return pl.read_csv(seed_path("factor_equivalents"), try_parse_dates=True)
 
 
-def test_equivalents_divide_the_figure_by_the_cited_factor():
-    figures = {
-        "energy_kwh": {"central": 1.0, "low": 0.5, "high": 2.0},
-        "co2e_location_kg": {"central": 1.0, "low": 1.0, "high": 1.0},
-        "water_l": {"central": 1.0, "low": None, "high": None},
-    }
-    found = {e["factor_id"]: e for e in est.equivalents_for(figures, _equivalent_seed(), DAY)}
+def _figures(label: str, **figures: tuple[float | None, float | None, float | None]) -> pl.DataFrame:
+    """One planned option's figures (low, central, high), as fct_activity_impacts would sum them."""
+    row: dict = {"project": label, "usage_date": DAY}
+    for name in ("energy_kwh", "co2e_location_kg", "water_l"):
+        low, central, high = figures.get(name, (None, None, None))
+        row |= {f"{name}_low": low, name: central, f"{name}_high": high}
+    return pl.DataFrame(
+        [row], schema_overrides={f"{n}{e}": pl.Float64 for n in FIGURES for e in ("", "_low", "_high")}
+    )
+
+
+def test_equivalents_divide_the_figure_by_the_cited_factor(chain_dir):
+    """The estimate's equivalents are the mart's SQL (macro equivalents_of) on the option's figures;
+    expected counts by hand from the seed: 1 kWh / 0.022 kWh per charge, 1 kg / 0.2442 and / 0.16725 kg
+    per km, 1 L / 0.5 L per bottle."""
+    frame = est.figure_equivalents(
+        _figures(
+            "A",
+            energy_kwh=(0.5, 1.0, 2.0),
+            co2e_location_kg=(1.0, 1.0, 1.0),
+            water_l=(None, 1.0, None),
+        ),
+        workdir=chain_dir,
+    )
+    equivalents = est.equivalents_of(frame, "A")
+    found = {e["factor_id"]: e for e in equivalents}
     phone = found["equivalent.energy.smartphone_charge.epa_2024"]
     assert phone["count"] == pytest.approx(1 / 0.022)
     assert est.equivalent_line(phone) == ("≈ 45 smartphone charges (range 23-91) at 0.022 kWh per charge")
@@ -219,7 +238,7 @@ def test_equivalents_divide_the_figure_by_the_cited_factor():
     bottle = found["equivalent.water.bottle_500ml"]
     assert bottle["count"] == pytest.approx(2.0) and bottle["count_low"] is None
     assert est.equivalent_line(bottle) == "≈ 2.0 bottles of water (500 mL) at 0.5 L per bottle"
-    assert [e["measure"] for e in est.equivalents_for(figures, _equivalent_seed(), DAY)] == [
+    assert [e["measure"] for e in equivalents] == [
         "energy_kwh",
         "co2e_location_kg",
         "co2e_location_kg",
@@ -227,10 +246,11 @@ def test_equivalents_divide_the_figure_by_the_cited_factor():
     ]
 
 
-def test_equivalents_follow_their_validity_window():
+def test_equivalents_follow_their_validity_window(chain_dir):
     seed = _equivalent_seed().with_columns(pl.lit(date(2030, 1, 1)).alias("valid_from"))
-    figures = {m: {"central": 1.0, "low": 1.0, "high": 1.0} for m in est.EQUIVALENT_MEASURES.values()}
-    assert est.equivalents_for(figures, seed, DAY) == []
+    figures = _figures("A", **{m: (1.0, 1.0, 1.0) for m in ("energy_kwh", "co2e_location_kg", "water_l")})
+    assert est.figure_equivalents(figures, seed=seed, workdir=chain_dir).is_empty()
+    assert est.figure_equivalents(figures, workdir=chain_dir).height == 4
 
 
 def test_significant_figures():

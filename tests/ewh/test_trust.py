@@ -368,3 +368,16 @@ def test_a_quarter_closed_before_the_channel_compares_with_the_rebuild_summed_ov
     )
     (mismatch,) = compare_figures(closed, moved)
     assert (mismatch["metric"], mismatch["closed"], mismatch["rebuilt"]) == ("activity_rows", 5.0, 6.0)
+
+
+def test_cell_keys_are_the_mart_grain_from_its_yml():
+    """The trust cell is mart_quarterly_emissions' grain, whose one home is its unique_combination test
+    (dbt_project/models/marts/_marts__models.yml): the prepared manifest and the yml both give it."""
+    from ewh.trust.common import CELL_EXPR, CELL_KEYS, METRICS
+    from warehouse.dbt import MANIFEST, _manifest_grain, _yml_grain
+
+    manifest_grain = _manifest_grain("mart_quarterly_emissions", MANIFEST)
+    assert manifest_grain == _yml_grain("mart_quarterly_emissions")
+    assert tuple(c for c in manifest_grain if c not in METRICS) == CELL_KEYS
+    assert CELL_KEYS == ("quarter", "channel", "vendor", "model", "project_or_workspace", "country")
+    assert set(CELL_EXPR) == set(CELL_KEYS)  # every key of the grain is derived from a fact row
