@@ -65,6 +65,9 @@ UNIT_NAMES: dict[str, str] = {
     "currency": "Currency Units",
     "credits": "Credits",
     "generations": "Generations",
+    "messages": "Messages",
+    "events": "Events",
+    "active_user_days": "Active User Days",
 }
 AD_ACTIVITIES = ("ad_impressions", "video_views", "ad_view_seconds")
 # activity type -> SkuMeter, in the words of the spec's AI billing examples ("Input Tokens", "Output
