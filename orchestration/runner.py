@@ -59,13 +59,17 @@ def run_assets(
     groups: tuple[str, ...] | None = None,
     full_refresh: bool = False,
 ) -> RunOutcome:
-    """Materialise the whole graph (or only the given asset groups) in-process, with progress."""
-    from dagster import DagsterInstance
+    """Materialise the whole graph (or only the given asset groups) in-process, with progress.
 
+    The whole graph runs in two Dagster runs: the landing group first (ingest and its checks), then,
+    only if the landing succeeded and dbt's inputs changed since the last build, the dbt models and
+    their checks. The daemon's schedule runs the same job as one run, where the dbt step takes the same
+    decision (``plan_build``); here it is taken before the second run is created, so an unchanged
+    run does not plan (and log) the ~450 dbt assets and tests it would skip. An unchanged run still
+    evaluates the Python checks on the marts, whose thresholds may have changed.
+    """
     from orchestration.definitions import ALL_JOB, build_definitions
     from orchestration.defs.automation.automation import latest_partition
-    from orchestration.lib.stale_runs import run_tags
-    from orchestration.progress import RunProgress
     from warehouse.dbt import prepare_manifest
 
     prepare_instance(paths)
@@ -73,57 +77,100 @@ def run_assets(
     defs = build_definitions(home=paths.home, exports_dir=exports)
     job = defs.resolve_job_def(ALL_JOB)
     graph = defs.resolve_asset_graph()
-    selection = None
-    if groups:
-        selection = [k for k in graph.materializable_asset_keys if graph.get(k).group_name in groups]
     log_file = paths.home / "logs" / "ewh-run.log"
     log_file.parent.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("DBT_USE_COLORS", "false")  # the run log holds dbt's lines: no ANSI codes
-    run_id = str(uuid.uuid4())
-    total = len(selection) if selection is not None else len(graph.materializable_asset_keys)
-    with DagsterInstance.get() as instance, log_file.open("w") as log:
-        _release_stale_runs(instance)
-        # dbt's own progress lines go to stdout; keep them in the log file unless asked for
-        sink = contextlib.nullcontext() if verbose else contextlib.redirect_stdout(log)
-        with sink, RunProgress(instance, run_id, total, stream=sys.stderr):
-            result = job.execute_in_process(
-                run_id=run_id,
-                instance=instance,
-                raise_on_error=False,
-                tags=run_tags(),
-                asset_selection=selection,
-                # files carry their own days; the partition is the API day (yesterday, plus look-back)
-                partition_key=None if groups else latest_partition(),
-                run_config={
-                    "loggers": {"console": {"config": {"log_level": "DEBUG" if verbose else "WARNING"}}},
-                    **({"ops": {DBT_OP: {"config": {"full_refresh": True}}}} if full_refresh else {}),
-                },
-            )
-        outcome = _outcome(result, log_file)
+    run = _Runner(job, paths, log_file, verbose, full_refresh)
+    landing = [k for k in graph.materializable_asset_keys if graph.get(k).group_name == LANDING_GROUP]
+    rest = [k for k in graph.materializable_asset_keys if graph.get(k).group_name != LANDING_GROUP]
+    if groups:
+        keys = [k for k in graph.materializable_asset_keys if graph.get(k).group_name in groups]
+        outcome = run(keys, partition_key=None, with_dbt=not set(keys) <= set(landing))
         if outcome.build_skipped and outcome.success:
             # dbt was not run, so Dagster skipped the checks on its marts: evaluate them again (their
             # thresholds may have changed), so that the exit code says what is true of the warehouse
+            outcome = _with_checks(outcome, run.warehouse_checks(), log_file)
+        return outcome
+    # files carry their own days; the partition is the API day (yesterday, plus look-back)
+    outcome = run(landing, partition_key=latest_partition(), with_dbt=False)
+    if not outcome.success:
+        return outcome  # as in one run: nothing downstream of a failed landing is built
+    from factors.release import release_info
+    from orchestration.defs.warehouse.dbt_assets import plan_build
+
+    plan = plan_build(paths, release_info(), full_refresh=full_refresh)
+    if not plan.skip:
+        return _with_checks(outcome, run(rest, partition_key=None, with_dbt=True), log_file)
+    skipped = RunOutcome(outcome.success, outcome.failed_steps, outcome.failed_checks, log_file, plan.reason)
+    return _with_checks(skipped, run.warehouse_checks(), log_file)
+
+
+LANDING_GROUP = "landing"  # the ingest assets' group (orchestration/defs/landing/assets.py)
+
+
+class _Runner:
+    """Executes selections of the job in-process on the home's instance, appending to one run log."""
+
+    def __init__(self, job, paths: Paths, log_file: Path, verbose: bool, full_refresh: bool):
+        self.job, self.paths, self.log_file = job, paths, log_file
+        self.verbose, self.full_refresh = verbose, full_refresh
+        self.log_file.write_text("")
+
+    def _config(self, with_dbt: bool) -> dict:
+        level = "DEBUG" if self.verbose else "WARNING"
+        refresh = self.full_refresh and with_dbt  # a selection without the dbt op takes no config for it
+        return {
+            "loggers": {"console": {"config": {"log_level": level}}},
+            **({"ops": {DBT_OP: {"config": {"full_refresh": True}}}} if refresh else {}),
+        }
+
+    @contextlib.contextmanager
+    def _session(self):
+        from dagster import DagsterInstance
+
+        with DagsterInstance.get() as instance, self.log_file.open("a") as log:
+            # dbt's own progress lines go to stdout; keep them in the log file unless asked for
+            sink = contextlib.nullcontext() if self.verbose else contextlib.redirect_stdout(log)
             with sink:
-                outcome = _with_checks(outcome, _evaluate_warehouse_checks(job, instance, verbose), log_file)
-    return outcome
+                yield instance
+
+    def __call__(self, keys: list, *, partition_key: str | None, with_dbt: bool) -> RunOutcome:
+        from orchestration.lib.stale_runs import run_tags
+        from orchestration.progress import RunProgress
+
+        run_id = str(uuid.uuid4())
+        with self._session() as instance:
+            _release_stale_runs(instance)
+            with RunProgress(instance, run_id, len(keys), stream=sys.stderr):
+                result = self.job.execute_in_process(
+                    run_id=run_id,
+                    instance=instance,
+                    raise_on_error=False,
+                    tags=run_tags(),
+                    asset_selection=keys,
+                    partition_key=partition_key,
+                    run_config=self._config(with_dbt),
+                )
+        return _outcome(result, self.log_file)
+
+    def warehouse_checks(self) -> RunOutcome:
+        """The Python checks on the dbt assets (marts, costs), alone, in a run of their own."""
+        from orchestration.defs.warehouse import check_keys
+        from orchestration.lib.stale_runs import run_tags
+
+        checks = self.job.get_subset(asset_selection=set(), asset_check_selection=check_keys())
+        with self._session() as instance:
+            result = checks.execute_in_process(
+                instance=instance,
+                raise_on_error=False,
+                tags=run_tags(),
+                run_config=self._config(with_dbt=False),
+            )
+        return _outcome(result, self.log_file)
 
 
-def _evaluate_warehouse_checks(job, instance, verbose: bool):
-    """The Python checks on the dbt assets (marts, costs), alone, in a run of their own."""
-    from orchestration.defs.warehouse import check_keys
-    from orchestration.lib.stale_runs import run_tags
-
-    checks = job.get_subset(asset_selection=set(), asset_check_selection=check_keys())
-    return checks.execute_in_process(
-        instance=instance,
-        raise_on_error=False,
-        tags=run_tags(),
-        run_config={"loggers": {"console": {"config": {"log_level": "DEBUG" if verbose else "WARNING"}}}},
-    )
-
-
-def _with_checks(outcome: RunOutcome, result, log_file: Path) -> RunOutcome:
-    extra = _outcome(result, log_file)
+def _with_checks(outcome: RunOutcome, extra: RunOutcome, log_file: Path) -> RunOutcome:
+    """Two runs' outcomes as one: both must succeed; failed checks ERROR first."""
     return RunOutcome(
         outcome.success and extra.success,
         outcome.failed_steps + extra.failed_steps,
@@ -132,7 +179,7 @@ def _with_checks(outcome: RunOutcome, result, log_file: Path) -> RunOutcome:
             key=lambda c: (c.severity != "ERROR", c.asset, c.check),
         ),
         log_file,
-        outcome.build_skipped,
+        outcome.build_skipped or extra.build_skipped,
     )
 
 

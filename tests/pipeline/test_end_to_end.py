@@ -295,9 +295,29 @@ def test_second_run_is_idempotent(pipeline_home, tmp_path, monkeypatch, capsys):
         "dbt not run: landed data, dbt project and seeds unchanged since the last successful build" in out
     ), [line for line in out.splitlines() if "dbt build" in line or "changed" in line]
     assert len(list((home / "dbt" / "runs").iterdir())) == 1  # only the first run's dbt target
+    # decided before the dbt run was created: no Dagster run of this `ewh run` planned or started the
+    # dbt step (planning its ~450 assets and tests alone cost seconds), yet the mart checks ran again
+    steps = _steps_of_runs(Paths(home).dagster_home)
+    assert steps and not any("ewh_dbt_models" in s for s in steps), sorted(steps)
+    assert any(s.startswith("ingest_") for s in steps)
+    assert any("fallback_share" in s for s in steps), sorted(steps)
     assert _same_figures(_query(home, "select * from mart_quarterly_emissions order by all"), before)
     ((files,),) = _query(home, f"select count(*) from '{Paths(home).manifest}'")
     from connectors.core.registry import CONNECTORS
 
     bundled = sum(len(c.find_files(exports / source)) for source, c in CONNECTORS.items())
     assert files == bundled
+
+
+def _steps_of_runs(dagster_home: Path) -> set[str]:
+    """The step keys every run recorded in this (freshly copied, so second-run-only) Dagster home."""
+    from dagster import DagsterEventType, DagsterInstance
+
+    with DagsterInstance.from_config(str(dagster_home)) as instance:
+        return {
+            record.event_log_entry.step_key
+            for run in instance.get_runs()
+            for record in instance.get_records_for_run(
+                run.run_id, of_type=DagsterEventType.STEP_START
+            ).records
+        }

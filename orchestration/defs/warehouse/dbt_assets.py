@@ -15,7 +15,7 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
-from connectors.core.config import environment
+from connectors.core.config import Paths, environment
 from connectors.core.registry import CONNECTORS
 from connectors.landing.zone import init_landing
 from factors.release import release_info
@@ -74,6 +74,17 @@ def build_args(release: dict, plan: build_state.BuildPlan, full_refresh: bool) -
     return args
 
 
+def plan_build(paths: Paths, release: dict, *, full_refresh: bool) -> build_state.BuildPlan:
+    """Whether (and what) dbt must build: the one decision the dbt step and ``ewh run`` both take.
+
+    Every registered source gets its typed placeholder first, so the sources resolve even when only
+    some were landed in this home (an inbox run on a new home); existing files are left as they are.
+    """
+    for connector in CONNECTORS.values():
+        init_landing(paths, [connector.source], connector.table)
+    return build_state.plan(paths, release, full_refresh=full_refresh)
+
+
 def build_dbt_assets() -> dg.AssetsDefinition:
     @dbt_assets(
         manifest=require_manifest(dbt_project.manifest_path),
@@ -91,12 +102,8 @@ def build_dbt_assets() -> dg.AssetsDefinition:
         release = release_info()
         context.log.info(f"factor release {release['factor_release']}")
         context.log.info(f"factor release sha256 {release['factor_release_sha256']}")
-        # every registered source's typed placeholder, so the sources resolve even when only some
-        # were landed in this home (an inbox run on a new home); existing files are left as they are
-        for connector in CONNECTORS.values():
-            init_landing(paths, [connector.source], connector.table)
         whole = not context.is_subset  # a partial selection (an inbox run) is never skipped nor recorded
-        plan = build_state.plan(paths, release, full_refresh=config.full_refresh)
+        plan = plan_build(paths, release, full_refresh=config.full_refresh)
         if plan.skip and whole:
             message = f"dbt not run: {plan.reason} (build state {build_state.state_path(paths)})"
             context.log.info(message)
