@@ -3,10 +3,16 @@
     {{ return([
         'activity_id', 'source', 'dataset', 'vendor', 'service', 'model', 'model_raw', 'activity_type',
         'quantity', 'unit', 'usage_start', 'usage_end', 'usage_date', 'region', 'country', 'account', 'project',
-        'workspace', 'api_key_id', 'user_id', 'campaign_id', 'device', 'ad_format', 'placement', 'cost_amount',
-        'cost_amount_net', 'cost_currency', 'attributes', 'source_file', 'source_row', 'source_sha256', 'connector_version',
-        'ingested_at'
-    ]) }}
+        'workspace', 'api_key_id', 'user_id', 'campaign_id', 'device', 'ad_format', 'placement']
+        + cost_columns()
+        + ['attributes', 'source_file', 'source_row', 'source_sha256', 'connector_version', 'ingested_at']
+    ) }}
+{% endmacro %}
+
+{#- What a row cost: gross amount, net amount (after credits and discounts), currency. Every fact carries
+    the three together. -#}
+{% macro cost_columns() %}
+    {{ return(['cost_amount', 'cost_amount_net', 'cost_currency']) }}
 {% endmacro %}
 
 {#- The columns every row-level impact model exposes, in order (activity columns, then figures). -#}

@@ -58,10 +58,7 @@ figures as (
 )
 
 select
-    activity_id, source, dataset, vendor, service, model, model_raw, activity_type, quantity, unit,
-    usage_start, usage_end, usage_date, region, country, account, project, workspace, api_key_id, user_id,
-    campaign_id, device, ad_format, placement, cost_amount, cost_amount_net, cost_currency, attributes, source_file, source_row,
-    source_sha256, connector_version, ingested_at,
+    {{ activity_columns() | join(', ') }},
     cast(null as {{ dbt.type_string() }}) as electricity_country,
     method_tier,
     5 as dq_score,
