@@ -20,7 +20,12 @@
     {{ return(activity_columns() + [
         'electricity_country', 'method_tier', 'dq_score', 'model_factor_id', 'activity_factor_id',
         'provider_factor_id', 'grid_factor_id', 'water_factor_id']
-        + figure_range(['it_energy_kwh', 'energy_kwh', 'co2e_location_kg', 'co2e_embodied_kg', 'water_l', 'co2e_market_kg'])
+        + figure_range(impact_figures())
         + ['market_basis', 'market_factor_id']
     ) }}
+{% endmacro %}
+
+{#- The figures every row-level impact model carries, each with its range (figure_range). -#}
+{% macro impact_figures() %}
+    {{ return(['it_energy_kwh', 'energy_kwh', 'co2e_location_kg', 'co2e_embodied_kg', 'water_l', 'co2e_market_kg']) }}
 {% endmacro %}

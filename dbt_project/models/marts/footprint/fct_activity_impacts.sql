@@ -35,7 +35,7 @@ select
     a.method_tier,
     a.dq_score,
     t.is_fallback,
-    {{ figure_range(['it_energy_kwh', 'energy_kwh', 'co2e_location_kg', 'co2e_embodied_kg', 'water_l', 'co2e_market_kg']) | join(', ') }},
+    {{ figure_range(impact_figures()) | join(', ') }},
     market_basis,
     model_factor_id,
     activity_factor_id,
