@@ -1,38 +1,12 @@
 {#- One landed source in the canonical activity schema, with explicit types so every adapter agrees. -#}
 {% macro stage_activity(source_name) %}
+{%- set typed = {
+    'quantity': 'cast(quantity as double) as quantity',
+    'usage_date': 'cast(usage_date as date) as usage_date',
+} -%}
 select
-    activity_id,
-    source,
-    dataset,
-    vendor,
-    service,
-    model,
-    model_raw,
-    activity_type,
-    cast(quantity as double) as quantity,
-    unit,
-    usage_start,
-    usage_end,
-    cast(usage_date as date) as usage_date,
-    region,
-    country,
-    account,
-    project,
-    workspace,
-    api_key_id,
-    user_id,
-    campaign_id,
-    device,
-    ad_format,
-    placement,
-    cost_amount,
-    cost_amount_net,
-    cost_currency,
-    attributes,
-    source_file,
-    source_row,
-    source_sha256,
-    connector_version,
-    ingested_at
+{%- for column in activity_columns() %}
+    {{ typed.get(column, column) }}{{ ',' if not loop.last }}
+{%- endfor %}
 from {{ source('landing', source_name) }}
 {% endmacro %}

@@ -38,28 +38,28 @@ records as (
 ),
 
 k as (
-    select
-        max(case when parameter = 'selection_kwh_per_server' then value end) as kwh_per_server,
-        max(case when parameter = 'selection_kg_embodied_per_server' then value end) as kg_per_server,
-        max(case when parameter = 'rtb_mb_per_call' then value end) as mb_per_call,
-        max(case when parameter = 'end_to_end_servers' then value end) as e2e_servers,
-        max(case when parameter = 'end_to_end_calls' then value end) as e2e_calls,
-        max(case when parameter = 'direct_servers' then value end) as direct_servers,
-        max(case when parameter = 'direct_calls' then value end) as direct_calls,
-        max(case when parameter = 'range_reference_ads_txt_lines' then value end) as reference_ads_txt_lines,
-        max(case when parameter = 'default_ads_txt_lines' then value end) as ads_txt_lines,
-        max(case when parameter = 'servers_per_line_display' then value end) as servers_per_line_display,
-        max(case when parameter = 'calls_per_line_display' then value end) as calls_per_line_display,
-        max(case when parameter = 'servers_per_line_video' then value end) as servers_per_line_video,
-        max(case when parameter = 'calls_per_line_video' then value end) as calls_per_line_video,
-        max(case when parameter = 'local_grid_share' then value end) as local_share,
-        max(case when parameter = 'fixed_kwh_per_mb' then value end) as fixed_kwh_per_mb,
-        max(case when parameter = 'fixed_kg_embodied_per_mb' then value end) as fixed_kg_per_mb,
-        max(case when parameter = 'mobile_kwh_per_mb' then value end) as mobile_kwh_per_mb,
-        max(case when parameter = 'mobile_kg_embodied_per_mb' then value end) as mobile_kg_per_mb,
-        max(case when parameter = 'cdn_kwh_per_mb' then value end) as cdn_kwh_per_mb,
-        max(case when parameter = 'cdn_kg_embodied_per_mb' then value end) as cdn_kg_per_mb
-    from {{ ref('factor_ad_gmsf') }}
+{{ gmsf_parameters({
+    'selection_kwh_per_server': 'kwh_per_server',
+    'selection_kg_embodied_per_server': 'kg_per_server',
+    'rtb_mb_per_call': 'mb_per_call',
+    'end_to_end_servers': 'e2e_servers',
+    'end_to_end_calls': 'e2e_calls',
+    'direct_servers': 'direct_servers',
+    'direct_calls': 'direct_calls',
+    'range_reference_ads_txt_lines': 'reference_ads_txt_lines',
+    'default_ads_txt_lines': 'ads_txt_lines',
+    'servers_per_line_display': 'servers_per_line_display',
+    'calls_per_line_display': 'calls_per_line_display',
+    'servers_per_line_video': 'servers_per_line_video',
+    'calls_per_line_video': 'calls_per_line_video',
+    'local_grid_share': 'local_share',
+    'fixed_kwh_per_mb': 'fixed_kwh_per_mb',
+    'fixed_kg_embodied_per_mb': 'fixed_kg_per_mb',
+    'mobile_kwh_per_mb': 'mobile_kwh_per_mb',
+    'mobile_kg_embodied_per_mb': 'mobile_kg_per_mb',
+    'cdn_kwh_per_mb': 'cdn_kwh_per_mb',
+    'cdn_kg_embodied_per_mb': 'cdn_kg_per_mb',
+}) }}
 ),
 
 device_mix as (
@@ -137,10 +137,7 @@ factored as (
             case when x.format_used = 'ctv' then tv.kg_embodied_per_second end,
             mix.kg_embodied_per_second
         ) as device_kg_per_second,
-        coalesce(g.factor_id, gw.factor_id) as grid_factor_id,
-        coalesce(g.kgco2e_per_kwh, gw.kgco2e_per_kwh) as grid_kgco2e_per_kwh,
-        coalesce(w.factor_id, ww.factor_id) as water_factor_id,
-        coalesce(w.water_l_per_kwh, ww.water_l_per_kwh) as water_l_per_kwh,
+        {{ electricity_factor_columns() }},
         -- defaults used, each one costs a point of data quality
         trim(
             'payload'
@@ -162,14 +159,7 @@ factored as (
     left join {{ ref('factor_ad_devices') }} as dv
         on x.device = dv.device and x.usage_date between dv.valid_from and dv.valid_to
     left join {{ ref('factor_ad_devices') }} as tv on tv.device = 'tv'
-    left join {{ ref('factor_grid_intensity') }} as g
-        on x.electricity_country = g.country and x.usage_date between g.valid_from and g.valid_to
-    left join {{ ref('factor_grid_intensity') }} as gw
-        on gw.country = 'WOR' and x.usage_date between gw.valid_from and gw.valid_to
-    left join {{ ref('factor_electricity_water') }} as w
-        on x.electricity_country = w.country and x.usage_date between w.valid_from and w.valid_to
-    left join {{ ref('factor_electricity_water') }} as ww
-        on ww.country = 'WOR' and x.usage_date between ww.valid_from and ww.valid_to
+    {{ electricity_factor_joins('x') }}
 ),
 
 per_impression as (

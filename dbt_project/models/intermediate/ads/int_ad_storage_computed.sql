@@ -8,12 +8,12 @@
     framework), not unknown.
 -#}
 with k as (
-    select
-        max(case when parameter = 'storage_hdd_kg_per_gb' then value end) as hdd,
-        max(case when parameter = 'storage_ssd_kg_per_gb' then value end) as ssd,
-        max(case when parameter = 'storage_cloud_kg_per_gb' then value end) as cloud,
-        max(case when parameter = 'storage_lto_kg_per_gb' then value end) as lto
-    from {{ ref('factor_ad_gmsf') }}
+{{ gmsf_parameters({
+    'storage_hdd_kg_per_gb': 'hdd',
+    'storage_ssd_kg_per_gb': 'ssd',
+    'storage_cloud_kg_per_gb': 'cloud',
+    'storage_lto_kg_per_gb': 'lto',
+}) }}
 ),
 
 inputs as (
@@ -70,20 +70,12 @@ select
     cast(null as {{ dbt.type_string() }}) as provider_factor_id,
     cast(null as {{ dbt.type_string() }}) as grid_factor_id,
     cast(null as {{ dbt.type_string() }}) as water_factor_id,
-    {%- for figure in ['it_energy_kwh', 'energy_kwh', 'co2e_location_kg'] %}
-    cast(0 as double) as {{ figure }}_low,
-    cast(0 as double) as {{ figure }},
-    cast(0 as double) as {{ figure }}_high,
-    {%- endfor %}
-    storage_kg as co2e_embodied_kg_low,
-    storage_kg as co2e_embodied_kg,
-    storage_kg as co2e_embodied_kg_high,
-    cast(0 as double) as water_l_low,
-    cast(0 as double) as water_l,
-    cast(0 as double) as water_l_high,
-    cast(0 as double) as co2e_market_kg_low,
-    cast(0 as double) as co2e_market_kg,
-    cast(0 as double) as co2e_market_kg_high,
+    {{ figure_range_of('it_energy_kwh', 'cast(0 as double)') }},
+    {{ figure_range_of('energy_kwh', 'cast(0 as double)') }},
+    {{ figure_range_of('co2e_location_kg', 'cast(0 as double)') }},
+    {{ figure_range_of('co2e_embodied_kg', 'storage_kg') }},
+    {{ figure_range_of('water_l', 'cast(0 as double)') }},
+    {{ figure_range_of('co2e_market_kg', 'cast(0 as double)') }},
     'location_fallback' as market_basis,
     cast(null as {{ dbt.type_string() }}) as market_factor_id,
     storage_kg

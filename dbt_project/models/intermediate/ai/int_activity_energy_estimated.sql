@@ -22,32 +22,15 @@
     fact reaches the table scan instead of stopping at a materialised CTE. LLM rows take the matched
     model factor; other rows the per-unit default of their activity type (the two sets are disjoint). -#}
 {%- set is_llm = "m.model_factor_id is not null" -%}
-{%- set per_unit = {
-    'it_low': "case when m.model_factor_id is null
-                 then coalesce(im.it_kwh_per_image_low, e.it_kwh_per_unit_low, vm.it_kwh_per_second_low, vd.it_kwh_per_second_low, coalesce(cx.it_kwh_per_unit_low, cd.it_kwh_per_unit_low))
-             when a.activity_type = 'llm_requests' then m.it_kwh_per_request_low
-             else w.weight_low * m.it_kwh_per_output_token_low end",
-    'it': "case when m.model_factor_id is null
-                 then coalesce(im.it_kwh_per_image, e.it_kwh_per_unit, vm.it_kwh_per_second, vd.it_kwh_per_second, coalesce(cx.it_kwh_per_unit, cd.it_kwh_per_unit))
-             when a.activity_type = 'llm_requests' then m.it_kwh_per_request
-             else w.weight * m.it_kwh_per_output_token end",
-    'it_high': "case when m.model_factor_id is null
-                 then coalesce(im.it_kwh_per_image_high, e.it_kwh_per_unit_high, vm.it_kwh_per_second_high, vd.it_kwh_per_second_high, coalesce(cx.it_kwh_per_unit_high, cd.it_kwh_per_unit_high))
-             when a.activity_type = 'llm_requests' then m.it_kwh_per_request_high
-             else w.weight_high * m.it_kwh_per_output_token_high end",
-    'emb_low': "case when m.model_factor_id is null
-                 then coalesce(im.embodied_kgco2e_per_image_low, vm.embodied_kgco2e_per_second_low, vd.embodied_kgco2e_per_second_low, coalesce(cx.embodied_kgco2e_per_unit_low, cd.embodied_kgco2e_per_unit_low))
-             when a.activity_type = 'llm_requests' then m.embodied_kgco2e_per_request_low
-             else w.weight_low * m.embodied_kgco2e_per_output_token_low end",
-    'emb': "case when m.model_factor_id is null
-                 then coalesce(im.embodied_kgco2e_per_image, vm.embodied_kgco2e_per_second, vd.embodied_kgco2e_per_second, coalesce(cx.embodied_kgco2e_per_unit, cd.embodied_kgco2e_per_unit))
-             when a.activity_type = 'llm_requests' then m.embodied_kgco2e_per_request
-             else w.weight * m.embodied_kgco2e_per_output_token end",
-    'emb_high': "case when m.model_factor_id is null
-                 then coalesce(im.embodied_kgco2e_per_image_high, vm.embodied_kgco2e_per_second_high, vd.embodied_kgco2e_per_second_high, coalesce(cx.embodied_kgco2e_per_unit_high, cd.embodied_kgco2e_per_unit_high))
-             when a.activity_type = 'llm_requests' then m.embodied_kgco2e_per_request_high
-             else w.weight_high * m.embodied_kgco2e_per_output_token_high end",
-} -%}
+{#- Per unit of quantity, each figure at the bound `{bound}` ('_low', '', '_high': figure_range_of). -#}
+{%- set it_kwh_per_unit = "case when m.model_factor_id is null
+                 then coalesce(im.it_kwh_per_image{bound}, e.it_kwh_per_unit{bound}, vm.it_kwh_per_second{bound}, vd.it_kwh_per_second{bound}, coalesce(cx.it_kwh_per_unit{bound}, cd.it_kwh_per_unit{bound}))
+             when a.activity_type = 'llm_requests' then m.it_kwh_per_request{bound}
+             else w.weight{bound} * m.it_kwh_per_output_token{bound} end" -%}
+{%- set embodied_kg_per_unit = "case when m.model_factor_id is null
+                 then coalesce(im.embodied_kgco2e_per_image{bound}, vm.embodied_kgco2e_per_second{bound}, vd.embodied_kgco2e_per_second{bound}, coalesce(cx.embodied_kgco2e_per_unit{bound}, cd.embodied_kgco2e_per_unit{bound}))
+             when a.activity_type = 'llm_requests' then m.embodied_kgco2e_per_request{bound}
+             else w.weight{bound} * m.embodied_kgco2e_per_output_token{bound} end" -%}
 {#- A creative tool's own unit (credits, generations) converted with factor_activity_conversions: the row's
     feature's own conversion (cx) if the seed has one, else the vendor's default ('*', cd). -#}
 {%- set other_tier = "coalesce(im.method_tier, e.method_tier, vm.method_tier, vd.method_tier, cx.method_tier, cd.method_tier, 'no_factor')" -%}
@@ -72,12 +55,8 @@ select
         when {{ other_tier }} in ('activity_default', 'model_proxy') then 4
         else coalesce(cx.dq_score, cd.dq_score, 5)
     end as dq_score,
-    a.quantity * ({{ per_unit.it_low }}) as it_energy_kwh_low,
-    a.quantity * ({{ per_unit.it }}) as it_energy_kwh,
-    a.quantity * ({{ per_unit.it_high }}) as it_energy_kwh_high,
-    a.quantity * ({{ per_unit.emb_low }}) as co2e_embodied_kg_low,
-    a.quantity * ({{ per_unit.emb }}) as co2e_embodied_kg,
-    a.quantity * ({{ per_unit.emb_high }}) as co2e_embodied_kg_high
+    {{ figure_range_of('it_energy_kwh', 'a.quantity * (' ~ it_kwh_per_unit ~ ')') }},
+    {{ figure_range_of('co2e_embodied_kg', 'a.quantity * (' ~ embodied_kg_per_unit ~ ')') }}
 from {{ ref('int_activity_usage') }} as a
 left join {{ ref('int_activity_llm_factor_matched') }} as m
     on a.activity_id = m.activity_id and a.usage_date = m.usage_date

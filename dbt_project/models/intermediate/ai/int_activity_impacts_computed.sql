@@ -38,10 +38,7 @@ located as (
 factored as (
     select
         l.*,
-        coalesce(g.factor_id, gw.factor_id) as grid_factor_id,
-        coalesce(g.kgco2e_per_kwh, gw.kgco2e_per_kwh) as grid_kgco2e_per_kwh,
-        coalesce(w.factor_id, ww.factor_id) as water_factor_id,
-        coalesce(w.water_l_per_kwh, ww.water_l_per_kwh) as water_l_per_kwh,
+        {{ electricity_factor_columns() }},
         m.factor_id as cfe_factor_id,
         m.cfe_share,
         m.region_grid_kgco2e_per_kwh,
@@ -50,14 +47,7 @@ factored as (
         rm.factor_id as residual_factor_id,
         rm.kgco2e_per_kwh as residual_kgco2e_per_kwh
     from located as l
-    left join {{ ref('factor_grid_intensity') }} as g
-        on l.electricity_country = g.country and l.usage_date between g.valid_from and g.valid_to
-    left join {{ ref('factor_grid_intensity') }} as gw
-        on gw.country = 'WOR' and l.usage_date between gw.valid_from and gw.valid_to
-    left join {{ ref('factor_electricity_water') }} as w
-        on l.electricity_country = w.country and l.usage_date between w.valid_from and w.valid_to
-    left join {{ ref('factor_electricity_water') }} as ww
-        on ww.country = 'WOR' and l.usage_date between ww.valid_from and ww.valid_to
+    {{ electricity_factor_joins('l') }}
     left join {{ ref('factor_market_cfe') }} as m
         on l.vendor = m.vendor and l.region = m.region and l.usage_date between m.valid_from and m.valid_to
     left join {{ ref('int_vendor_market_ratios') }} as vr
@@ -83,16 +73,8 @@ market as (
 
 select
     *,
-    it_energy_kwh_low * pue_low as energy_kwh_low,
-    it_energy_kwh * pue as energy_kwh,
-    it_energy_kwh_high * pue_high as energy_kwh_high,
-    it_energy_kwh_low * pue_low * grid_kgco2e_per_kwh as co2e_location_kg_low,
-    it_energy_kwh * pue * grid_kgco2e_per_kwh as co2e_location_kg,
-    it_energy_kwh_high * pue_high * grid_kgco2e_per_kwh as co2e_location_kg_high,
-    it_energy_kwh_low * (wue_low + pue_low * water_l_per_kwh) as water_l_low,
-    it_energy_kwh * (wue + pue * water_l_per_kwh) as water_l,
-    it_energy_kwh_high * (wue_high + pue_high * water_l_per_kwh) as water_l_high,
-    it_energy_kwh_low * pue_low * market_kgco2e_per_kwh as co2e_market_kg_low,
-    it_energy_kwh * pue * market_kgco2e_per_kwh as co2e_market_kg,
-    it_energy_kwh_high * pue_high * market_kgco2e_per_kwh as co2e_market_kg_high
+    {{ figure_range_of('energy_kwh', 'it_energy_kwh{bound} * pue{bound}') }},
+    {{ figure_range_of('co2e_location_kg', 'it_energy_kwh{bound} * pue{bound} * grid_kgco2e_per_kwh') }},
+    {{ figure_range_of('water_l', 'it_energy_kwh{bound} * (wue{bound} + pue{bound} * water_l_per_kwh)') }},
+    {{ figure_range_of('co2e_market_kg', 'it_energy_kwh{bound} * pue{bound} * market_kgco2e_per_kwh') }}
 from market

@@ -3,7 +3,6 @@
 select
     '{{ invocation_id }}' as dbt_invocation_id,
     cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S") }}' as timestamp) as built_at,
-    '{{ var("factor_release") }}' as factor_release,
-    '{{ var("factor_release_sha256") }}' as factor_release_sha256,
+    {{ factor_release_stamp() }},
     '{{ var("ecologits_version") }}' as ecologits_version,
     (select count(*) from {{ ref('fct_activity_impacts') }}) as activity_rows
