@@ -237,23 +237,23 @@ def openai_week(rows: int, seed: int, days: list[date], counts: dict[str, list[i
         write = (cached * rng.uniform(0.0, 0.1, m.size)).astype(np.int64)
         uncached = (out_tok * rng.uniform(1.5, 8.0, m.size)).astype(np.int64)
         frames.append(
-            pl.DataFrame(
+            _openai_results(
+                day,
+                "organization.usage.completions.result",
                 {
-                    "_day": np.full(m.size, (day - FIRST_DAY).days, np.int32),
-                    "object": "organization.usage.completions.result",
                     "input_tokens": uncached + cached + write,
                     "output_tokens": out_tok,
                     "input_cached_tokens": cached,
                     "input_uncached_tokens": uncached,
                     "input_cache_write_tokens": write,
                     "num_model_requests": requests,
-                    "project_id": _ids("proj_", p),
-                    "user_id": pl.Series([None] * m.size, dtype=pl.String),
-                    "api_key_id": _ids("key_", p * 10 + key, 6),
-                    "model": np.array([x[0] for x in OPENAI_MODELS])[m],
-                    "batch": batch.astype(bool),
-                    "service_tier": np.array(TIERS_OPENAI)[tier],
-                }
+                },
+                p,
+                OPENAI_MODELS,
+                m,
+                api_key_id=_ids("key_", p * 10 + key, 6),
+                batch=batch.astype(bool),
+                service_tier=np.array(TIERS_OPENAI)[tier],
             )
         )
     written += _openai_file(
@@ -262,59 +262,64 @@ def openai_week(rows: int, seed: int, days: list[date], counts: dict[str, list[i
         frames,
         "organization.usage.completions.result",
     )
+
     # embeddings: project x model
-    n_proj_e = _scale_dim(rows, "openai_embeddings", len(EMBEDDING_MODELS), 4, 20000)
-    espace = Space.of(_zipf(n_proj_e), np.array([m[1] for m in EMBEDDING_MODELS], float) / 8)
-    frames = []
-    for day, k in zip(days, counts["openai_embeddings"], strict=True):
-        rng = _rng(seed, "oe", day)
-        p, m = espace.decode(top_k(rng, espace.log_p, k))
+    def embeddings(rng: np.random.Generator, m: np.ndarray) -> dict:
         tokens = np.maximum(1, 2_000_000 * rng.lognormal(-1.0, 1.3, m.size)).astype(np.int64)
-        frames.append(
-            pl.DataFrame(
-                {
-                    "_day": np.full(m.size, (day - FIRST_DAY).days, np.int32),
-                    "object": "organization.usage.embeddings.result",
-                    "input_tokens": tokens,
-                    "num_model_requests": np.maximum(1, tokens // 2500),
-                    "project_id": _ids("proj_", p),
-                    "user_id": pl.Series([None] * m.size, dtype=pl.String),
-                    "api_key_id": pl.Series([None] * m.size, dtype=pl.String),
-                    "model": np.array([x[0] for x in EMBEDDING_MODELS])[m],
-                }
-            )
-        )
-    written += _openai_file(
-        folder / f"embeddings_usage_{first}_{last}.json", days, frames, "organization.usage.embeddings.result"
-    )
+        return {"input_tokens": tokens, "num_model_requests": np.maximum(1, tokens // 2500)}
+
     # images: project x (model, size)
-    n_proj_i = _scale_dim(rows, "openai_images", len(IMAGE_MODELS), 3, 20000)
-    ispace = Space.of(_zipf(n_proj_i), np.array([m[2] for m in IMAGE_MODELS], float) / 13)
-    frames = []
-    for day, k in zip(days, counts["openai_images"], strict=True):
-        rng = _rng(seed, "oi", day)
-        p, m = ispace.decode(top_k(rng, ispace.log_p, k))
-        images = np.maximum(1, rng.lognormal(2.5, 1.0, m.size)).astype(np.int64)
-        frames.append(
-            pl.DataFrame(
-                {
-                    "_day": np.full(m.size, (day - FIRST_DAY).days, np.int32),
-                    "object": "organization.usage.images.result",
-                    "images": images,
-                    "num_model_requests": images,
-                    "size": np.array([x[1] for x in IMAGE_MODELS])[m],
-                    "source": "image.generation",
-                    "project_id": _ids("proj_", p),
-                    "user_id": pl.Series([None] * m.size, dtype=pl.String),
-                    "api_key_id": pl.Series([None] * m.size, dtype=pl.String),
-                    "model": np.array([x[0] for x in IMAGE_MODELS])[m],
-                }
-            )
-        )
-    written += _openai_file(
-        folder / f"images_usage_{first}_{last}.json", days, frames, "organization.usage.images.result"
-    )
+    def images(rng: np.random.Generator, m: np.ndarray) -> dict:
+        n = np.maximum(1, rng.lognormal(2.5, 1.0, m.size)).astype(np.int64)
+        return {
+            "images": n,
+            "num_model_requests": n,
+            "size": np.array([x[1] for x in IMAGE_MODELS])[m],
+            "source": "image.generation",
+        }
+
+    for stream, tag, name, models, weights, floor, usage in (
+        (
+            "openai_embeddings",
+            "oe",
+            "embeddings",
+            EMBEDDING_MODELS,
+            [m[1] / 8 for m in EMBEDDING_MODELS],
+            4,
+            embeddings,
+        ),
+        ("openai_images", "oi", "images", IMAGE_MODELS, [m[2] / 13 for m in IMAGE_MODELS], 3, images),
+    ):
+        obj = f"organization.usage.{name}.result"
+        space = Space.of(_zipf(_scale_dim(rows, stream, len(models), floor, 20000)), np.array(weights))
+        frames = []
+        for day, k in zip(days, counts[stream], strict=True):
+            rng = _rng(seed, tag, day)
+            p, m = space.decode(top_k(rng, space.log_p, k))
+            frames.append(_openai_results(day, obj, usage(rng, m), p, models, m))
+        written += _openai_file(folder / f"{name}_usage_{first}_{last}.json", days, frames, obj)
     return written
+
+
+def _openai_results(
+    day: date, obj: str, usage: dict, p: np.ndarray, models, m: np.ndarray, api_key_id=None, **after
+) -> pl.DataFrame:
+    """One day's results of an OpenAI usage bucket, in the API's field order: the object, the bucket's usage
+    fields, then the grouping keys (project, user: never grouped, API key: null unless grouped, model) and
+    the bucket's further keys (``after``)."""
+    nulls = pl.Series([None] * m.size, dtype=pl.String)
+    return pl.DataFrame(
+        {
+            "_day": np.full(m.size, (day - FIRST_DAY).days, np.int32),
+            "object": obj,
+            **usage,
+            "project_id": _ids("proj_", p),
+            "user_id": nulls,
+            "api_key_id": nulls if api_key_id is None else api_key_id,
+            "model": np.array([x[0] for x in models])[m],
+            **after,
+        }
+    )
 
 
 def _openai_file(path: Path, days: list[date], frames: list[pl.DataFrame], obj: str) -> int:

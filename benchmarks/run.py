@@ -293,21 +293,12 @@ select factor_id, it_kwh_per_output_token_low as tok_low, it_kwh_per_output_toke
 from (select * from f_models union all by name select * from f_tiers);
 
 -- ------------------------------------------------------------------ ad constants (GMSF, end-to-end platforms)
+-- one row: every GMSF parameter as a column of its own name (DuckDB's PIVOT), and the default device mix
 create or replace table ad_k as
-select
-    max(case when parameter = 'selection_kwh_per_server' then value end) as kwh_per_server,
-    max(case when parameter = 'selection_kg_embodied_per_server' then value end) as kg_per_server,
-    max(case when parameter = 'end_to_end_servers' then value end) as e2e_servers,
-    max(case when parameter = 'local_grid_share' then value end) as local_share,
-    max(case when parameter = 'fixed_kwh_per_mb' then value end) as fixed_kwh_per_mb,
-    max(case when parameter = 'fixed_kg_embodied_per_mb' then value end) as fixed_kg_per_mb,
-    max(case when parameter = 'mobile_kwh_per_mb' then value end) as mobile_kwh_per_mb,
-    max(case when parameter = 'mobile_kg_embodied_per_mb' then value end) as mobile_kg_per_mb,
-    max(case when parameter = 'cdn_kwh_per_mb' then value end) as cdn_kwh_per_mb,
-    max(case when parameter = 'cdn_kg_embodied_per_mb' then value end) as cdn_kg_per_mb,
-    (select sum(default_share * kwh_per_second) from f_ad_devices) as mix_kwh_s,
-    (select sum(default_share * kg_embodied_per_second) from f_ad_devices) as mix_kg_s
-from f_ad_gmsf;
+select g.*, d.mix_kwh_s, d.mix_kg_s
+from (pivot (select parameter, value from f_ad_gmsf) on parameter using max(value)) as g,
+    (select sum(default_share * kwh_per_second) as mix_kwh_s,
+        sum(default_share * kg_embodied_per_second) as mix_kg_s from f_ad_devices) as d;
 
 -- ------------------------------------------------------------------ row-level impacts
 create or replace table fct_activity_impacts as
@@ -379,17 +370,20 @@ located as (
 ),
 ads as (
     select l.*,
-        case when activity_type = 'ad_impressions' then quantity * (k.e2e_servers * k.kwh_per_server
+        case when activity_type = 'ad_impressions' then quantity * (
+            k.end_to_end_servers * k.selection_kwh_per_server
             + payload_mb * (fixed_share * k.fixed_kwh_per_mb + mobile_share * k.mobile_kwh_per_mb + k.cdn_kwh_per_mb)
             + view_s * k.mix_kwh_s) end as ad_kwh,
         case when activity_type = 'ad_impressions' then quantity * (
-            k.e2e_servers * k.kwh_per_server
+            k.end_to_end_servers * k.selection_kwh_per_server
                 * (case when country is null then foreign_grid  -- GMSF: no country, the global grid alone
-                        else k.local_share * grid + (1 - k.local_share) * foreign_grid end)
+                        else k.local_grid_share * grid + (1 - k.local_grid_share) * foreign_grid end)
             + (payload_mb * (fixed_share * k.fixed_kwh_per_mb + mobile_share * k.mobile_kwh_per_mb + k.cdn_kwh_per_mb)
                + view_s * k.mix_kwh_s) * grid) end as ad_co2,
-        case when activity_type = 'ad_impressions' then quantity * (k.e2e_servers * k.kg_per_server
-            + payload_mb * (fixed_share * k.fixed_kg_per_mb + mobile_share * k.mobile_kg_per_mb + k.cdn_kg_per_mb)
+        case when activity_type = 'ad_impressions' then quantity * (
+            k.end_to_end_servers * k.selection_kg_embodied_per_server
+            + payload_mb * (fixed_share * k.fixed_kg_embodied_per_mb + mobile_share * k.mobile_kg_embodied_per_mb
+                            + k.cdn_kg_embodied_per_mb)
             + view_s * k.mix_kg_s) end as ad_emb
     from located as l cross join ad_k as k
 )

@@ -55,6 +55,7 @@ from ewh.choices import (
     VENDOR_SOURCES,
 )
 from ewh.estimate_sql import CATALOG, Chain, compiled_chain, evaluate, evaluate_on
+from ewh.trust.common import FACTOR_ID_COLUMNS
 from factors.release import release_info
 from warehouse.dbt import DbtError
 
@@ -503,20 +504,7 @@ def summarise(usage: Usage, impacts: pl.DataFrame, equivalents: pl.DataFrame, re
         "dq_score": int(scored.get_column("dq_score").max()) if scored.height else None,
         "electricity_country": _distinct(mine, "electricity_country"),
         "market_basis": _distinct(mine, "market_basis"),
-        "factor_ids": sorted(
-            {
-                v
-                for c in (
-                    "model_factor_id",
-                    "activity_factor_id",
-                    "provider_factor_id",
-                    "grid_factor_id",
-                    "water_factor_id",
-                    "market_factor_id",
-                )
-                for v in _distinct(mine, c)
-            }
-        ),
+        "factor_ids": sorted({v for c in FACTOR_ID_COLUMNS for v in _distinct(mine, c)}),
         "it_energy_kwh": _sum(mine, "it_energy_kwh"),
         "rows": mine.select(
             "activity_type",

@@ -106,7 +106,14 @@ def restatements(quarter: str | None, record: bool) -> ExitCode:
       ewh restatements --quarter 2026Q3 --record
     """
     from connectors.core.config import Paths
-    from ewh.trust.close import check_restatements, restatement_summary, restatements_for
+    from ewh.trust.close import (
+        RESTATEMENT_COLUMNS,
+        RESTATEMENT_PROVENANCE,
+        RESTATEMENT_ROW_COUNTS,
+        check_restatements,
+        restatement_summary,
+        restatements_for,
+    )
     from ewh.trust.common import COMMAND_ERRORS, print_table
 
     paths = Paths.from_env()
@@ -125,22 +132,8 @@ def restatements(quarter: str | None, record: bool) -> ExitCode:
     print(f"{found.height} restated figure(s):")
     print_table(restatement_summary(found))
     print()
-    print_table(
-        found.select(
-            "quarter",
-            "vendor",
-            "model",
-            "project_or_workspace",
-            "country",
-            "metric",
-            "old_value",
-            "new_value",
-            "activity_effect",
-            "factor_effect",
-            "activity_share",
-            "factor_share",
-        )
-    )
+    hidden = {"closed_at", "channel", "delta", *RESTATEMENT_ROW_COUNTS, *RESTATEMENT_PROVENANCE}
+    print_table(found.select([c for c in RESTATEMENT_COLUMNS if c not in hidden]))
     return ExitCode.OK
 
 

@@ -251,6 +251,35 @@ def decompose(old_rows: pl.DataFrame, new_rows: pl.DataFrame, metric: str) -> pl
     )
 
 
+# the rows behind a restatement's move, and what it was computed from (`ewh restatements` leaves them out)
+RESTATEMENT_ROW_COUNTS = ("rows_added", "rows_removed", "rows_quantity_changed", "rows_factor_ids_changed")
+RESTATEMENT_PROVENANCE = (
+    "closed_factor_release_sha256",
+    "current_factor_release_sha256",
+    "dbt_invocation_id",
+)
+# a restatement: its cell, the figure's move split into activity and factor effects, the rows, provenance
+RESTATEMENT_COLUMNS = (
+    "quarter",
+    "closed_at",
+    "channel",
+    "vendor",
+    "model",
+    "project_or_workspace",
+    "country",
+    "metric",
+    "old_value",
+    "new_value",
+    "delta",
+    "activity_effect",
+    "factor_effect",
+    "activity_share",
+    "factor_share",
+    *RESTATEMENT_ROW_COUNTS,
+    *RESTATEMENT_PROVENANCE,
+)
+
+
 def restatements_for(paths: Paths, quarter: str) -> pl.DataFrame:
     """Every cell and metric of a closed quarter whose current figure differs from the closed one."""
     header = load_snapshot(paths, quarter, "closed_quarters").row(0, named=True)
@@ -278,30 +307,7 @@ def restatements_for(paths: Paths, quarter: str) -> pl.DataFrame:
             pl.lit(release["factor_release_sha256"]).alias("current_factor_release_sha256"),
             pl.lit(release["dbt_invocation_id"]).alias("dbt_invocation_id"),
         )
-        .select(
-            "quarter",
-            "closed_at",
-            "channel",
-            "vendor",
-            "model",
-            "project_or_workspace",
-            "country",
-            "metric",
-            "old_value",
-            "new_value",
-            "delta",
-            "activity_effect",
-            "factor_effect",
-            "activity_share",
-            "factor_share",
-            "rows_added",
-            "rows_removed",
-            "rows_quantity_changed",
-            "rows_factor_ids_changed",
-            "closed_factor_release_sha256",
-            "current_factor_release_sha256",
-            "dbt_invocation_id",
-        )
+        .select(RESTATEMENT_COLUMNS)
         .sort(["metric", *CELL_KEYS], nulls_last=True)
     )
 

@@ -133,15 +133,8 @@ def rel_close(a: float | None, b: float | None, tol: float = REL_TOL) -> bool:
     return abs(a - b) <= tol * max(abs(a), abs(b), 1e-300) or a == b
 
 
-FACTOR_META_COLUMNS = (
-    "factor_id",
-    "release",
-    "valid_from",
-    "valid_to",
-    "source_url",
-    "source_year",
-    "licence",
-)
+# a factor row's release, validity and citation; its values are its other columns (but factor_id and note)
+FACTOR_META_COLUMNS = ("release", "valid_from", "valid_to", "source_url", "source_year", "licence")
 
 
 def factor_rows(seeds: Path | None = None) -> pl.DataFrame:
@@ -156,7 +149,7 @@ def factor_rows(seeds: Path | None = None) -> pl.DataFrame:
         frame = pl.read_csv(path, infer_schema=False)
         if "factor_id" not in frame.columns:
             continue  # mapping tables (tier patterns, country regions) carry no values of their own
-        value_cols = [c for c in frame.columns if c not in FACTOR_META_COLUMNS and c != "note"]
+        value_cols = [c for c in frame.columns if c not in ("factor_id", *FACTOR_META_COLUMNS, "note")]
         values = (
             pl.concat_str([pl.lit(f"{c}=") + pl.col(c).fill_null("") for c in value_cols], separator=" ")
             if value_cols
@@ -169,15 +162,7 @@ def factor_rows(seeds: Path | None = None) -> pl.DataFrame:
                 values.alias("values"),
                 *[
                     (pl.col(c) if c in frame.columns else pl.lit(None, pl.String)).alias(c)
-                    for c in (
-                        "release",
-                        "valid_from",
-                        "valid_to",
-                        "source_url",
-                        "source_year",
-                        "licence",
-                        "note",
-                    )
+                    for c in (*FACTOR_META_COLUMNS, "note")
                 ],
             )
         )

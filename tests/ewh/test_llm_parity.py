@@ -3,8 +3,9 @@
 One estimate (the command's own function: activity rows landed, ``dbt build`` of the warehouse models)
 holds an option per (provider, model) of the installed EcoLogits registry, all providers and the Hugging
 Face registry included, plus cloud ids of open models, a retired snapshot on two dates, sizes written in
-names and an unknown model. Every reference figure is computed here with EcoLogits' own ``llm_impacts`` /
-``compute_llm_impacts`` and its registry objects; nothing is read back from our seeds.
+names and an unknown model. Every reference figure is computed with EcoLogits' own ``llm_impacts`` /
+``compute_llm_impacts`` and its registry objects (tests/support/ecologits_reference.py); nothing is read back
+from our seeds.
 """
 
 from __future__ import annotations
@@ -12,18 +13,15 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-import math
 from datetime import date
 
 import polars as pl
 import pytest
-from ecologits.impacts.llm import compute_llm_impacts
 from ecologits.model_repository import models
-from ecologits.tracers.utils import PROVIDER_CONFIG_MAP, llm_impacts
-from ecologits.utils.range_value import RangeValue
 
 from ewh import estimate as est
 from ewh.cli import main
+from tests.support.ecologits_reference import MISTRAL_LARGE_2411, it_energy, registry_energy
 
 DAY = date(2026, 11, 1)  # after EcoLogits 0.11.3 (2026-10-14): today's registry applies
 TOKENS = 400
@@ -41,40 +39,6 @@ VENDORS = {
 # and high with high; ours multiplies the midpoints (independent factors), so only IT energy compares.
 SAME_PUE = {"openai", "google_genai", "mistralai"}
 REGISTRY = sorted((m.provider.value, m.name) for m in models.list_models())
-# EcoLogits 0.10.1's entry for mistral-large-2411 (dropped in 0.10.2), from the 0.10.1 wheel's models.json
-MISTRAL_LARGE_2411 = {"active": 123, "total": 123, "tps": 39.2, "ttft": 0.73}
-
-
-def _bounds(value) -> tuple[float, float]:
-    return (value.min, value.max) if isinstance(value, RangeValue) else (value, value)
-
-
-def _reference(provider: str, name: str) -> dict[str, float]:
-    """EcoLogits' energy for one request of TOKENS output tokens: facility (with its PUE) and IT (without)."""
-    impacts = llm_impacts(provider, name, TOKENS, request_latency=math.inf)
-    assert not impacts.has_errors, (provider, name, impacts.errors)
-    energy = _bounds(impacts.energy.value)
-    pue = _bounds(PROVIDER_CONFIG_MAP[provider].datacenter_pue)
-    it = (energy[0] / pue[0], energy[1] / pue[1])
-    return {"energy": sum(energy) / 2, "it_low": it[0], "it": sum(it) / 2, "it_high": it[1]}
-
-
-def _formula(active: float, total: float, tps=None, ttft=None) -> float:
-    """EcoLogits' IT energy (PUE 1) of one TOKENS-token request for an architecture no registry lists."""
-    return compute_llm_impacts(
-        model_active_parameter_count=active,
-        model_total_parameter_count=total,
-        output_token_count=TOKENS,
-        if_electricity_mix_adpe=0.0,
-        if_electricity_mix_pe=0.0,
-        if_electricity_mix_gwp=0.0,
-        if_electricity_mix_wue=0.0,
-        datacenter_pue=1.0,
-        datacenter_wue=0.0,
-        request_latency=math.inf,
-        tps=tps,
-        ttft=ttft,
-    ).energy.value
 
 
 # label -> (vendor, model id as the vendor's export or the user writes it, usage day)
@@ -121,7 +85,7 @@ def estimated(tmp_path_factory) -> dict[str, dict]:
 @pytest.mark.parametrize(("provider", "name"), REGISTRY, ids=[f"{p}:{n}" for p, n in REGISTRY])
 def test_every_registry_model_equals_ecologits(estimated, provider, name):
     ours = estimated[f"r{REGISTRY.index((provider, name))}"]
-    theirs = _reference(provider, name)
+    theirs = registry_energy(provider, name, TOKENS)
     assert ours["rows"] == 2 and ours["tiers"] == ["model_specific"] and ours["dq"] == 3
     assert ours["it_energy_kwh"] == pytest.approx(theirs["it"], rel=0.005)
     if provider in SAME_PUE:
@@ -148,13 +112,13 @@ def test_the_sample_spans_every_registry_and_provider():
 def test_a_cloud_id_of_an_open_model_equals_ecologits_registry_entry(estimated, label, provider, name):
     ours = estimated[label]
     assert ours["tiers"] == ["model_specific"] and ours["dq"] == 3
-    assert ours["it_energy_kwh"] == pytest.approx(_reference(provider, name)["it"], rel=0.005)
+    assert ours["it_energy_kwh"] == pytest.approx(registry_energy(provider, name, TOKENS)["it"], rel=0.005)
 
 
 @pytest.mark.parametrize("label", ["large_2411_in_2025", "large_2411_today", "large_latest_in_2025"])
 def test_a_dated_snapshot_keeps_the_architecture_that_served_it(estimated, label):
     """mistral-large-2411 (and -latest while it pointed there) is Large 2, 123B dense: EcoLogits 0.10.1."""
-    reference = _formula(**MISTRAL_LARGE_2411)
+    reference = it_energy(123, 123, TOKENS, **MISTRAL_LARGE_2411["deployment"])
     assert estimated[label]["it_energy_kwh"] == pytest.approx(reference, rel=0.005)
     today = estimated["large_latest_today"]["it_energy_kwh"]
     assert abs(today / reference - 1) > 0.5  # today's alias is another model (Large 3): never joined to it
@@ -168,15 +132,16 @@ def test_a_size_in_the_name_gets_ecologits_at_that_size(estimated, label, active
     ours = estimated[label]
     assert ours["tiers"] == ["name_size"] and ours["dq"] == 4
     assert ours["factors"][0].startswith("llm_size.gpu")
-    assert ours["it_energy_kwh"] == pytest.approx(_formula(active, total), rel=0.005)
+    assert ours["it_energy_kwh"] == pytest.approx(it_energy(active, total, TOKENS), rel=0.005)
     assert ours["it_energy_kwh_low"] < ours["it_energy_kwh"] < ours["it_energy_kwh_high"]
 
 
 def test_an_unknown_model_gets_a_small_to_frontier_range_of_its_own(estimated):
     ours = estimated["unknown"]
     assert ours["factors"] == ["llm_tier.unknown"] and ours["tiers"] == ["unknown_model"] and ours["dq"] == 5
-    assert ours["it_energy_kwh_low"] <= _formula(8, 8) and ours["it_energy_kwh_high"] >= _formula(600, 2000)
-    assert _formula(8, 8) < ours["it_energy_kwh"] < _formula(600, 2000)
+    small, frontier = it_energy(8, 8, TOKENS), it_energy(600, 2000, TOKENS)
+    assert ours["it_energy_kwh_low"] <= small and ours["it_energy_kwh_high"] >= frontier
+    assert small < ours["it_energy_kwh"] < frontier
 
 
 def test_a_price_class_still_picks_its_tier(estimated):
@@ -193,7 +158,7 @@ def test_the_command_line_gives_the_same_figure(tmp_path):
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         assert main(argv) == 0, err.getvalue()
     option = json.loads(out.getvalue())["options"][0]
-    reference = _reference("huggingface_hub", "meta-llama/Meta-Llama-3.1-8B-Instruct")["it"]
+    reference = registry_energy("huggingface_hub", "meta-llama/Meta-Llama-3.1-8B-Instruct", TOKENS)["it"]
     aws_pue = 1.15  # AWS's published fleet PUE, the vendor default for Bedrock rows
     assert option["figures"]["energy_kwh"]["central"] == pytest.approx(reference * aws_pue, rel=0.005)
     assert option["method_tiers"] == ["model_specific"] and option["dq_score"] == 3

@@ -5,37 +5,20 @@ from __future__ import annotations
 import csv
 import itertools
 import json
-import math
 from datetime import date
 
 import pytest
-from ecologits.impacts.llm import compute_llm_impacts
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from factors import build, llm_registry
 from factors.release import seed_path
+from tests.support.ecologits_reference import MISTRAL_LARGE_2411, it_energy
 
 
 def _rows(name: str) -> list[dict]:
     with seed_path(name.removesuffix(".csv")).open() as f:
         return list(csv.DictReader(f))
-
-
-def _it_kwh(active: float, total: float, tokens: int) -> float:
-    """EcoLogits' IT energy (PUE 1) of one request without a measured latency or deployment figures."""
-    impacts = compute_llm_impacts(
-        model_active_parameter_count=active,
-        model_total_parameter_count=total,
-        output_token_count=tokens,
-        if_electricity_mix_adpe=0.0,
-        if_electricity_mix_pe=0.0,
-        if_electricity_mix_gwp=0.0,
-        if_electricity_mix_wue=0.0,
-        datacenter_pue=1.0,
-        datacenter_wue=0.0,
-    )
-    return impacts.energy.value
 
 
 @settings(max_examples=200, deadline=None)
@@ -55,15 +38,15 @@ def test_a_size_class_reproduces_ecologits_for_any_size(total, share, tokens):
     per_token = float(row["it_kwh_per_output_token_intercept"]) + active * float(
         row["it_kwh_per_output_token_per_active_b"]
     )
-    assert per_token * tokens == pytest.approx(_it_kwh(active, total, tokens), rel=1e-6)
+    assert per_token * tokens == pytest.approx(it_energy(active, total, tokens), rel=1e-6)
 
 
 def test_the_unknown_tier_spans_a_small_model_to_a_frontier_model():
     """Low end = EcoLogits for an 8B dense model; high end = a 2T MoE with 600B active; central between."""
     unknown = next(r for r in _rows("factor_llm_tiers.csv") if r["model_name"] == "unknown")
     low, central, high = (float(unknown[f"it_kwh_per_output_token{e}"]) for e in ("_low", "", "_high"))
-    assert low == pytest.approx(_it_kwh(8, 8, 1000) / 1000, rel=1e-5)
-    assert high == pytest.approx(_it_kwh(600, 2000, 1000) / 1000, rel=1e-5)
+    assert low == pytest.approx(it_energy(8, 8, 1000) / 1000, rel=1e-5)
+    assert high == pytest.approx(it_energy(600, 2000, 1000) / 1000, rel=1e-5)
     assert low < central < high and high / low > 100
 
 
@@ -87,17 +70,6 @@ def test_every_registry_model_of_every_provider_is_priced():
     assert providers == set(build.CATALOGUES.values())
 
 
-# EcoLogits 0.10.1's entry for Mistral Large 24.11 (dropped from the registry in 0.10.2), as published in
-# https://pypi.org/project/ecologits/0.10.1/ ecologits-0.10.1-py3-none-any.whl:ecologits/data/models.json
-MISTRAL_LARGE_2411 = {
-    "type": "model",
-    "provider": "mistralai",
-    "name": "mistral-large-2411",
-    "architecture": {"type": "dense", "parameters": 123},
-    "deployment": {"tps": 39.2, "ttft": 0.73},
-}
-
-
 def test_the_history_keeps_a_retired_snapshot_as_its_last_release_published_it():
     history = json.loads(llm_registry.HISTORY.read_text())
     entries = [m for m in history["models"] if m["name"] == "mistral-large-2411"]
@@ -114,21 +86,9 @@ def test_a_retired_snapshot_is_priced_with_ecologits_formula_on_its_own_architec
     assert row["registry_status"] == "retired"
     assert (row["valid_from"], row["valid_to"]) == ("2020-01-01", "9999-12-31")
     deployment = MISTRAL_LARGE_2411["deployment"]
-    impacts = compute_llm_impacts(
-        model_active_parameter_count=123,
-        model_total_parameter_count=123,
-        output_token_count=400,
-        if_electricity_mix_adpe=0.0,
-        if_electricity_mix_pe=0.0,
-        if_electricity_mix_gwp=0.0,
-        if_electricity_mix_wue=0.0,
-        datacenter_pue=1.0,
-        datacenter_wue=0.0,
-        request_latency=math.inf,
-        **deployment,
-    )
+    reference = it_energy(123, 123, 400, **deployment)
     ours = float(row["it_kwh_per_output_token"]) * 400 + float(row["it_kwh_per_request"])
-    assert ours == pytest.approx(impacts.energy.value, rel=1e-5)
+    assert ours == pytest.approx(reference, rel=1e-5)
 
 
 def test_the_latest_alias_has_one_period_per_snapshot_it_served():
