@@ -22,14 +22,15 @@ from datetime import date
 
 import polars as pl
 
-from connectors.anthropic.usage import CREDENTIAL, RFC3339, anthropic_get_pages, geo_country
-from connectors.core.base import ApiExport, Connector, ParsedExport
-from connectors.core.frames import (
-    ensure_columns,
-    json_attributes,
-    natural_key,
-    require_columns,
+from connectors.anthropic.usage import (
+    CREDENTIAL,
+    RFC3339,
+    anthropic_get_pages,
+    geo_country,
+    group_fields_as_text,
 )
+from connectors.core.base import ApiExport, Connector, ParsedExport
+from connectors.core.frames import json_attributes, natural_key, require_columns
 from connectors.core.json_pages import ANTHROPIC_BUCKETS, bucket_row_columns, read_bucketed_results
 from connectors.core.schema import MONEY, PARSED_SCHEMA, conform
 from connectors.core.subday import DAY
@@ -37,16 +38,16 @@ from connectors.core.subday import DAY
 SOURCE = "anthropic_costs"
 VERSION = "1.1.0"
 DATASET = "cost_report"
-GROUP_FIELDS: dict[str, pl.DataType] = {
-    "workspace_id": pl.String(),
-    "description": pl.String(),
-    "cost_type": pl.String(),
-    "context_window": pl.String(),
-    "model": pl.String(),
-    "service_tier": pl.String(),
-    "token_type": pl.String(),
-    "inference_geo": pl.String(),
-}
+GROUP_FIELDS = [
+    "workspace_id",
+    "description",
+    "cost_type",
+    "context_window",
+    "model",
+    "service_tier",
+    "token_type",
+    "inference_geo",
+]
 REQUIRED = ["amount", "currency"]
 ATTRIBUTES = ["description", "cost_type", "token_type", "service_tier", "context_window", "inference_geo"]
 CENTS = pl.Decimal(38, 14)
@@ -82,8 +83,8 @@ def parse(raw: bytes, file: str) -> ParsedExport:
         return ParsedExport(DATASET, conform(pl.DataFrame(), PARSED_SCHEMA), days, 0)
     require_columns(SOURCE, file, results.columns, REQUIRED, "cost_report results")
 
-    results = ensure_columns(results, GROUP_FIELDS)
-    results = results.with_columns(pl.col(c).cast(pl.String) for c in [*GROUP_FIELDS, *REQUIRED])
+    results = group_fields_as_text(results, GROUP_FIELDS)
+    results = results.with_columns(pl.col(c).cast(pl.String) for c in REQUIRED)
     text = pl.col("amount").str.strip_chars()
     major = text.cast(CENTS, strict=False) / 100
     rows = results.with_columns(
