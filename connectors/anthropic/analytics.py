@@ -26,10 +26,10 @@ import polars as pl
 from connectors.anthropic.usage import (
     TOKEN_MEASURES,
     WEB_SEARCH,
+    UsageReport,
     anthropic_get_pages,
-    parse_usage_report,
 )
-from connectors.core.base import ApiExport, Connector, ParsedExport
+from connectors.core.base import ApiExport, Connector
 from connectors.core.frames import Measure
 from connectors.core.http import Credential
 from connectors.core.pseudonym import scrub_json
@@ -39,25 +39,16 @@ VERSION = "1.0.0"
 DATASET = "usage_report"
 PATH = "/v1/organizations/analytics/usage_report"
 
-GROUP_FIELDS = [
-    "product",
-    "model",
-    "context_window",
-    "inference_geo",
-    "speed",
-    "rbac_group_id",
-    "claude_tag_category",
-    "claude_tag_user_id",
-    "slack_channel_id",
-]
-MEASURES = [*TOKEN_MEASURES, Measure("requests", "llm_requests", "requests"), WEB_SEARCH]
-ATTRIBUTES = ["product", "context_window", "inference_geo", "speed", "claude_tag_category", "granularity"]
+# the fields fetch groups the report by (never rbac_group_id, see _rbac_grouped)
+GROUP_BY = ["product", "model", "context_window", "inference_geo", "speed"]
+# every field a result may carry: those fetch groups by, then the ones a saved report may be grouped by
+GROUP_FIELDS = [*GROUP_BY, "rbac_group_id", "claude_tag_category", "claude_tag_user_id", "slack_channel_id"]
 IDENTIFIERS = ["claude_tag_user_id"]  # Slack user ids: pseudonymised before landing
 CREDENTIAL = Credential("ANTHROPIC_ANALYTICS_KEY")  # an Analytics API key, created in claude.ai
-GROUP_BY = ["product", "model", "context_window", "inference_geo", "speed"]
 
 
 def _rbac_grouped(results: pl.DataFrame) -> str | None:
+    """A report grouped by ``rbac_group_id`` is refused: its rows overlap and would count usage twice."""
     if results.get_column("rbac_group_id").is_not_null().any():
         return (
             "grouped by rbac_group_id, whose rows overlap (a user in several groups counts in each): "
@@ -66,19 +57,17 @@ def _rbac_grouped(results: pl.DataFrame) -> str | None:
     return None
 
 
-def parse(raw: bytes, file: str) -> ParsedExport:
-    return parse_usage_report(
-        SOURCE,
-        file,
-        raw,
-        dataset=DATASET,
-        service="anthropic.claude_enterprise",
-        group_fields=GROUP_FIELDS,
-        measures=MEASURES,
-        attributes=ATTRIBUTES,
-        labels={"workspace": "product", "user_id": "claude_tag_user_id"},
-        refuse=_rbac_grouped,
-    )
+REPORT = UsageReport(
+    source=SOURCE,
+    dataset=DATASET,
+    service="anthropic.claude_enterprise",
+    group_fields=GROUP_FIELDS,
+    measures=[*TOKEN_MEASURES, Measure("requests", "llm_requests", "requests"), WEB_SEARCH],
+    attributes=["product", "context_window", "inference_geo", "speed", "claude_tag_category", "granularity"],
+    labels={"workspace": "product", "user_id": "claude_tag_user_id"},
+    refuse=_rbac_grouped,
+)
+parse = REPORT.parse
 
 
 def scrub(raw: bytes, file: str) -> bytes:
