@@ -26,7 +26,8 @@ from datetime import date
 
 import polars as pl
 
-from connectors.core.base import ApiExport, Connector, ExportFormatError, ParsedExport
+from connectors.core.api_connectors import api_pages_connectors
+from connectors.core.base import ApiExport, ExportFormatError, ParsedExport
 from connectors.core.frames import (
     Measure,
     ensure_columns,
@@ -233,26 +234,8 @@ def fetch(first: date, end: date) -> list[ApiExport]:
     return [ApiExport.of_pages("usage_report_messages", first, end, pages)]
 
 
-def admin_api_connector(
-    source: str,
-    version: str,
-    parse: Callable[[bytes, str], ParsedExport],
-    fetch: Callable[[date, date], list[ApiExport]],
-    description: str,
-) -> Connector:
-    """A connector of Admin API report pages saved as JSON, fetched with the Admin API key from
-    ``ANTHROPIC_BASE_URL``."""
-    return Connector(
-        source=source,
-        vendor="anthropic",
-        version=version,
-        file_patterns=("*.json",),
-        parse=parse,
-        fetch=fetch,
-        credential_variable=CREDENTIAL.variable,
-        settings=("ANTHROPIC_BASE_URL",),
-        description=description,
-    )
+# the connectors of Admin API report pages, fetched with the admin key
+admin_api_connector = api_pages_connectors("anthropic", CREDENTIAL, "ANTHROPIC_BASE_URL")
 
 
 CONNECTOR = admin_api_connector(
