@@ -32,7 +32,7 @@ from connectors.anthropic.usage import (
 from connectors.core.base import ApiExport, Connector
 from connectors.core.frames import Measure
 from connectors.core.http import Credential
-from connectors.core.pseudonym import scrub_json
+from connectors.core.pseudonym import json_scrub
 
 SOURCE = "claude_analytics"
 VERSION = "1.0.0"
@@ -70,10 +70,6 @@ REPORT = UsageReport(
 parse = REPORT.parse
 
 
-def scrub(raw: bytes, file: str) -> bytes:
-    return scrub_json(raw, IDENTIFIERS)
-
-
 def fetch(first: date, end: date) -> list[ApiExport]:
     """Every page of the report for [first, end) with the Analytics API key (``read:analytics`` scope)."""
     pages = anthropic_get_pages(
@@ -91,5 +87,5 @@ CONNECTOR = Connector(
     fetch=fetch,
     credential_variable=CREDENTIAL.variable,
     description="Claude Enterprise Analytics API usage_report pages (seat tokens by product and model)",
-    scrub=scrub,
+    scrub=json_scrub(IDENTIFIERS),
 )
