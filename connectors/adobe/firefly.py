@@ -36,7 +36,7 @@ import polars as pl
 
 from connectors.core.base import Connector, ParsedExport
 from connectors.core.frames import covered_days, keyed_export, parse_decimal, read_csv_rows, require_columns
-from connectors.core.pseudonym import scrub_csv
+from connectors.core.pseudonym import csv_scrub
 from connectors.core.schema import UTC_TS
 
 SOURCE = "adobe_firefly"
@@ -51,10 +51,6 @@ COLUMNS = {
     "generative credits": "credits",
 }
 REQUIRED = ["date", "product", "feature", "credits"]
-
-
-def scrub(raw: bytes, file: str) -> bytes:
-    return scrub_csv(raw, ["User"])
 
 
 def parse(raw: bytes, file: str) -> ParsedExport:
@@ -109,6 +105,6 @@ CONNECTOR = Connector(
     version=VERSION,
     file_patterns=("*.csv",),
     parse=parse,
-    scrub=scrub,
+    scrub=csv_scrub(["User"]),
     description="Adobe generative credit usage (Firefly and Creative Cloud features, by day and user), CSV",
 )

@@ -24,94 +24,50 @@ from datetime import date
 import polars as pl
 
 from connectors.anthropic.usage import (
-    GEO_COUNTRY,
-    RFC3339,
-    _flatten_nested,
+    TOKEN_MEASURES,
+    WEB_SEARCH,
+    UsageReport,
     anthropic_get_pages,
-    daily_buckets,
 )
-from connectors.core.base import ApiExport, Connector, ExportFormatError, ParsedExport
-from connectors.core.frames import (
-    Measure,
-    ensure_columns,
-    json_attributes,
-    natural_key,
-    require_columns,
-    unpivot_measures,
-)
+from connectors.core.base import ApiExport, Connector
+from connectors.core.frames import Measure
 from connectors.core.http import Credential
-from connectors.core.json_pages import ANTHROPIC_BUCKETS, bucket_row_columns, read_bucketed_results
-from connectors.core.pseudonym import scrub_json
-from connectors.core.schema import PARSED_SCHEMA, conform
+from connectors.core.pseudonym import json_scrub
 
 SOURCE = "claude_analytics"
 VERSION = "1.0.0"
 DATASET = "usage_report"
 PATH = "/v1/organizations/analytics/usage_report"
 
-GROUP_FIELDS: dict[str, pl.DataType] = {
-    "product": pl.String(),
-    "model": pl.String(),
-    "context_window": pl.String(),
-    "inference_geo": pl.String(),
-    "speed": pl.String(),
-    "rbac_group_id": pl.String(),
-    "claude_tag_category": pl.String(),
-    "claude_tag_user_id": pl.String(),
-    "slack_channel_id": pl.String(),
-}
-MEASURES = [
-    Measure("uncached_input_tokens", "llm_input_tokens", "tokens", required=True),
-    Measure("cache_read_input_tokens", "llm_cached_input_tokens", "tokens", required=True),
-    Measure("cache_write_5m_input_tokens", "llm_cache_write_tokens", "tokens"),
-    Measure("cache_write_1h_input_tokens", "llm_cache_write_tokens", "tokens"),
-    Measure("output_tokens", "llm_output_tokens", "tokens", required=True),
-    Measure("requests", "llm_requests", "requests"),
-    Measure("web_search_requests", "web_search_requests", "requests"),
-]
-REQUIRED = [m.column for m in MEASURES if m.required]
-ATTRIBUTES = ["product", "context_window", "inference_geo", "speed", "claude_tag_category", "granularity"]
+# the fields fetch groups the report by (never rbac_group_id, see _rbac_grouped)
+GROUP_BY = ["product", "model", "context_window", "inference_geo", "speed"]
+# every field a result may carry: those fetch groups by, then the ones a saved report may be grouped by
+GROUP_FIELDS = [*GROUP_BY, "rbac_group_id", "claude_tag_category", "claude_tag_user_id", "slack_channel_id"]
 IDENTIFIERS = ["claude_tag_user_id"]  # Slack user ids: pseudonymised before landing
 CREDENTIAL = Credential("ANTHROPIC_ANALYTICS_KEY")  # an Analytics API key, created in claude.ai
-GROUP_BY = ["product", "model", "context_window", "inference_geo", "speed"]
 
 
-def parse(raw: bytes, file: str) -> ParsedExport:
-    results, days = read_bucketed_results(SOURCE, file, raw, ANTHROPIC_BUCKETS)
-    if results.is_empty():  # every bucket empty: the days are covered, nothing was used
-        return ParsedExport(DATASET, conform(pl.DataFrame(), PARSED_SCHEMA), days, 0)
-    require_columns(SOURCE, file, results.columns, REQUIRED, "usage_report results")
-    results = ensure_columns(_flatten_nested(results), GROUP_FIELDS)
-    results = results.with_columns(pl.col(name).cast(pl.String) for name in GROUP_FIELDS)
+def _rbac_grouped(results: pl.DataFrame) -> str | None:
+    """A report grouped by ``rbac_group_id`` is refused: its rows overlap and would count usage twice."""
     if results.get_column("rbac_group_id").is_not_null().any():
-        raise ExportFormatError(
-            SOURCE,
-            file,
+        return (
             "grouped by rbac_group_id, whose rows overlap (a user in several groups counts in each): "
-            "fetch the report without group_by[]=rbac_group_id",
+            "fetch the report without group_by[]=rbac_group_id"
         )
-    daily = daily_buckets(results, list(GROUP_FIELDS), [m.column for m in MEASURES])
-    wide = daily.with_columns(
-        json_attributes(ATTRIBUTES, daily).alias("attributes"),
-        pl.col("_start").dt.strftime(RFC3339).alias("_start_text"),
-        pl.col("_end").dt.strftime(RFC3339).alias("_end_text"),
-    ).with_columns(natural_key(["_start_text", "_end_text", *GROUP_FIELDS]).alias("_key"))
-    long = unpivot_measures(wide, MEASURES)
-    rows = long.with_columns(
-        pl.concat_str(pl.col("_key"), pl.lit("|"), pl.col("measure")).alias("natural_key"),
-        *bucket_row_columns("anthropic", "anthropic.claude_enterprise", DATASET, pl.col("model")),
-        pl.col("product").alias("workspace"),
-        pl.col("claude_tag_user_id").alias("user_id"),
-        pl.col("inference_geo").alias("region"),
-        pl.col("inference_geo")
-        .replace_strict(GEO_COUNTRY, default=None, return_dtype=pl.String)
-        .alias("country"),
-    )
-    return ParsedExport(DATASET, conform(rows, PARSED_SCHEMA), days, results.height)
+    return None
 
 
-def scrub(raw: bytes, file: str) -> bytes:
-    return scrub_json(raw, IDENTIFIERS)
+REPORT = UsageReport(
+    source=SOURCE,
+    dataset=DATASET,
+    service="anthropic.claude_enterprise",
+    group_fields=GROUP_FIELDS,
+    measures=[*TOKEN_MEASURES, Measure("requests", "llm_requests", "requests"), WEB_SEARCH],
+    attributes=["product", "context_window", "inference_geo", "speed", "claude_tag_category", "granularity"],
+    labels={"workspace": "product", "user_id": "claude_tag_user_id"},
+    refuse=_rbac_grouped,
+)
+parse = REPORT.parse
 
 
 def fetch(first: date, end: date) -> list[ApiExport]:
@@ -131,5 +87,5 @@ CONNECTOR = Connector(
     fetch=fetch,
     credential_variable=CREDENTIAL.variable,
     description="Claude Enterprise Analytics API usage_report pages (seat tokens by product and model)",
-    scrub=scrub,
+    scrub=json_scrub(IDENTIFIERS),
 )

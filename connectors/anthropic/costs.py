@@ -22,14 +22,15 @@ from datetime import date
 
 import polars as pl
 
-from connectors.anthropic.usage import CREDENTIAL, RFC3339, anthropic_get_pages, geo_country
-from connectors.core.base import ApiExport, Connector, ParsedExport
-from connectors.core.frames import (
-    ensure_columns,
-    json_attributes,
-    natural_key,
-    require_columns,
+from connectors.anthropic.usage import (
+    RFC3339,
+    admin_api_connector,
+    anthropic_get_pages,
+    geo_country,
+    group_fields_as_text,
 )
+from connectors.core.base import ApiExport, ParsedExport
+from connectors.core.frames import json_attributes, natural_key, require_columns
 from connectors.core.json_pages import ANTHROPIC_BUCKETS, bucket_row_columns, read_bucketed_results
 from connectors.core.schema import MONEY, PARSED_SCHEMA, conform
 from connectors.core.subday import DAY
@@ -37,16 +38,11 @@ from connectors.core.subday import DAY
 SOURCE = "anthropic_costs"
 VERSION = "1.1.0"
 DATASET = "cost_report"
-GROUP_FIELDS: dict[str, pl.DataType] = {
-    "workspace_id": pl.String(),
-    "description": pl.String(),
-    "cost_type": pl.String(),
-    "context_window": pl.String(),
-    "model": pl.String(),
-    "service_tier": pl.String(),
-    "token_type": pl.String(),
-    "inference_geo": pl.String(),
-}
+# the fields fetch groups the report by; the fields grouping by description fills (null on non-token
+# costs); every field a result may carry: those, and inference_geo when a saved report was grouped by it
+GROUP_BY = ["workspace_id", "description"]
+DESCRIPTION_FIELDS = ["cost_type", "context_window", "model", "service_tier", "token_type"]
+GROUP_FIELDS = [*GROUP_BY, *DESCRIPTION_FIELDS, "inference_geo"]
 REQUIRED = ["amount", "currency"]
 ATTRIBUTES = ["description", "cost_type", "token_type", "service_tier", "context_window", "inference_geo"]
 CENTS = pl.Decimal(38, 14)
@@ -82,8 +78,8 @@ def parse(raw: bytes, file: str) -> ParsedExport:
         return ParsedExport(DATASET, conform(pl.DataFrame(), PARSED_SCHEMA), days, 0)
     require_columns(SOURCE, file, results.columns, REQUIRED, "cost_report results")
 
-    results = ensure_columns(results, GROUP_FIELDS)
-    results = results.with_columns(pl.col(c).cast(pl.String) for c in [*GROUP_FIELDS, *REQUIRED])
+    results = group_fields_as_text(results, GROUP_FIELDS)
+    results = results.with_columns(pl.col(c).cast(pl.String) for c in REQUIRED)
     text = pl.col("amount").str.strip_chars()
     major = text.cast(CENTS, strict=False) / 100
     rows = results.with_columns(
@@ -109,20 +105,14 @@ def parse(raw: bytes, file: str) -> ParsedExport:
 
 
 def fetch(first: date, end: date) -> list[ApiExport]:
-    pages = anthropic_get_pages(
-        SOURCE, "/v1/organizations/cost_report", {"group_by[]": ["workspace_id", "description"]}, first, end
-    )
+    pages = anthropic_get_pages(SOURCE, "/v1/organizations/cost_report", {"group_by[]": GROUP_BY}, first, end)
     return [ApiExport.of_pages(DATASET, first, end, pages)]
 
 
-CONNECTOR = Connector(
-    source=SOURCE,
-    vendor="anthropic",
-    version=VERSION,
-    file_patterns=("*.json",),
-    parse=parse,
-    fetch=fetch,
-    credential_variable=CREDENTIAL.variable,
-    settings=("ANTHROPIC_BASE_URL",),
-    description="Anthropic Admin API cost_report pages (cents as decimal strings) saved as JSON",
+CONNECTOR = admin_api_connector(
+    SOURCE,
+    VERSION,
+    parse,
+    fetch,
+    "Anthropic Admin API cost_report pages (cents as decimal strings) saved as JSON",
 )

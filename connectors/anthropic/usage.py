@@ -20,11 +20,14 @@ has no request counts, so no per-request energy term can be derived for Anthropi
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
 import polars as pl
 
-from connectors.core.base import ApiExport, Connector, ParsedExport
+from connectors.core.api_connectors import api_pages_connectors
+from connectors.core.base import ApiExport, ExportFormatError, ParsedExport
 from connectors.core.frames import (
     Measure,
     ensure_columns,
@@ -43,26 +46,20 @@ SOURCE = "anthropic_usage"
 VERSION = "1.1.0"
 DATASET = "messages"
 
-GROUP_FIELDS: dict[str, pl.DataType] = {
-    "api_key_id": pl.String(),
-    "workspace_id": pl.String(),
-    "model": pl.String(),
-    "service_tier": pl.String(),
-    "context_window": pl.String(),
-    "inference_geo": pl.String(),
-    "speed": pl.String(),
-    "account_id": pl.String(),
-    "service_account_id": pl.String(),
-}
-MEASURES = [
+# the fields fetch groups the report by; MESSAGES.group_fields: every field a result may carry, those and
+# the ones a report saved from another query may be grouped by (each null unless it is)
+GROUP_BY = ["api_key_id", "workspace_id", "model", "service_tier", "context_window", "inference_geo"]
+# the token counts of a usage-report result, as the Admin API's messages report and the Claude Enterprise
+# Analytics report (``connectors.anthropic.analytics``) both state them
+TOKEN_MEASURES = [
     Measure("uncached_input_tokens", "llm_input_tokens", "tokens", required=True),
     Measure("cache_read_input_tokens", "llm_cached_input_tokens", "tokens", required=True),
     Measure("cache_write_5m_input_tokens", "llm_cache_write_tokens", "tokens"),
     Measure("cache_write_1h_input_tokens", "llm_cache_write_tokens", "tokens"),
     Measure("output_tokens", "llm_output_tokens", "tokens", required=True),
-    Measure("web_search_requests", "web_search_requests", "requests"),
 ]
-REQUIRED = [m.column for m in MEASURES if m.required]
+WEB_SEARCH = Measure("web_search_requests", "web_search_requests", "requests")
+REQUIRED = [m.column for m in TOKEN_MEASURES if m.required]
 ATTRIBUTES = ["service_tier", "context_window", "inference_geo", "speed", "service_account_id", "granularity"]
 # inference_geo values that pin the data-residency country; "global" and "not_available" do not
 GEO_COUNTRY = {"us": "USA"}
@@ -134,30 +131,68 @@ def daily_buckets(results: pl.DataFrame, keys: list[str], measures: list[str]) -
     return summed
 
 
-def parse(raw: bytes, file: str) -> ParsedExport:
-    results, days = read_bucketed_results(SOURCE, file, raw, ANTHROPIC_BUCKETS)
-    if results.is_empty():  # every bucket empty: the days are covered, nothing was used
-        return ParsedExport(DATASET, conform(pl.DataFrame(), PARSED_SCHEMA), days, 0)
-    require_columns(SOURCE, file, results.columns, REQUIRED, "usage_report results")
+def group_fields_as_text(results: pl.DataFrame, fields: list[str]) -> pl.DataFrame:
+    """Every group field of a report's results present (null where the query did not group by it, or the
+    response predates the field) and read as text."""
+    results = ensure_columns(results, dict.fromkeys(fields, pl.String()))
+    return results.with_columns(pl.col(name).cast(pl.String) for name in fields)
 
-    results = ensure_columns(_flatten_nested(results), GROUP_FIELDS)
-    results = results.with_columns(pl.col(name).cast(pl.String) for name in GROUP_FIELDS)
-    daily = daily_buckets(results, list(GROUP_FIELDS), [m.column for m in MEASURES])
-    wide = daily.with_columns(
-        json_attributes(ATTRIBUTES, daily).alias("attributes"),
-        pl.col("_start").dt.strftime(RFC3339).alias("_start_text"),
-        pl.col("_end").dt.strftime(RFC3339).alias("_end_text"),
-    ).with_columns(natural_key(["_start_text", "_end_text", *GROUP_FIELDS]).alias("_key"))
-    long = unpivot_measures(wide, MEASURES)
-    rows = long.with_columns(
-        pl.concat_str(pl.col("_key"), pl.lit("|"), pl.col("measure")).alias("natural_key"),
-        *bucket_row_columns("anthropic", "anthropic.messages", DATASET, pl.col("model")),
-        pl.col("workspace_id").alias("workspace"),
-        pl.col("account_id").alias("account"),
-        pl.col("inference_geo").alias("region"),
-        geo_country(pl.col("inference_geo")).alias("country"),
-    )
-    return ParsedExport(DATASET, conform(rows, PARSED_SCHEMA), days, results.height)
+
+@dataclass(frozen=True)
+class UsageReport:
+    """A usage report of bucketed token counts (the Admin API's messages report, the Claude Enterprise
+    Analytics report) and how its rows land: ``labels`` names the group field each canonical column
+    takes (``{"workspace": "workspace_id"}``); ``refuse`` may return a reason to reject a whole file,
+    read from its results once every group field is present."""
+
+    source: str
+    dataset: str
+    service: str
+    group_fields: list[str]
+    measures: list[Measure]
+    attributes: list[str]
+    labels: dict[str, str]
+    refuse: Callable[[pl.DataFrame], str | None] | None = None
+
+    def parse(self, raw: bytes, file: str) -> ParsedExport:
+        """Results with their nested measures lifted, put on UTC days (``daily_buckets``), a row per
+        measure; ``inference_geo`` is the region and pins the country."""
+        results, days = read_bucketed_results(self.source, file, raw, ANTHROPIC_BUCKETS)
+        if results.is_empty():  # every bucket empty: the days are covered, nothing was used
+            return ParsedExport(self.dataset, conform(pl.DataFrame(), PARSED_SCHEMA), days, 0)
+        require_columns(self.source, file, results.columns, REQUIRED, "usage_report results")
+
+        results = group_fields_as_text(_flatten_nested(results), self.group_fields)
+        reason = self.refuse(results) if self.refuse is not None else None
+        if reason is not None:
+            raise ExportFormatError(self.source, file, reason)
+        daily = daily_buckets(results, self.group_fields, [m.column for m in self.measures])
+        wide = daily.with_columns(
+            json_attributes(self.attributes, daily).alias("attributes"),
+            pl.col("_start").dt.strftime(RFC3339).alias("_start_text"),
+            pl.col("_end").dt.strftime(RFC3339).alias("_end_text"),
+        ).with_columns(natural_key(["_start_text", "_end_text", *self.group_fields]).alias("_key"))
+        long = unpivot_measures(wide, self.measures)
+        rows = long.with_columns(
+            pl.concat_str(pl.col("_key"), pl.lit("|"), pl.col("measure")).alias("natural_key"),
+            *bucket_row_columns("anthropic", self.service, self.dataset, pl.col("model")),
+            *(pl.col(field).alias(column) for column, field in self.labels.items()),
+            pl.col("inference_geo").alias("region"),
+            geo_country(pl.col("inference_geo")).alias("country"),
+        )
+        return ParsedExport(self.dataset, conform(rows, PARSED_SCHEMA), days, results.height)
+
+
+MESSAGES = UsageReport(
+    source=SOURCE,
+    dataset=DATASET,
+    service="anthropic.messages",
+    group_fields=[*GROUP_BY, "speed", "account_id", "service_account_id"],
+    measures=[*TOKEN_MEASURES, WEB_SEARCH],
+    attributes=ATTRIBUTES,
+    labels={"workspace": "workspace_id", "account": "account_id"},
+)
+parse = MESSAGES.parse
 
 
 # --- HTTP: GET {ANTHROPIC_BASE_URL}/v1/organizations/... with an admin key --------------------------------
@@ -165,7 +200,6 @@ def parse(raw: bytes, file: str) -> ParsedExport:
 CREDENTIAL = Credential("ANTHROPIC_ADMIN_KEY")
 DEFAULT_BASE_URL = "https://api.anthropic.com"
 API_VERSION = "2023-06-01"
-GROUP_BY = ["api_key_id", "workspace_id", "model", "service_tier", "context_window", "inference_geo"]
 
 
 def rfc3339_day(day: date) -> str:
@@ -200,14 +234,10 @@ def fetch(first: date, end: date) -> list[ApiExport]:
     return [ApiExport.of_pages("usage_report_messages", first, end, pages)]
 
 
-CONNECTOR = Connector(
-    source=SOURCE,
-    vendor="anthropic",
-    version=VERSION,
-    file_patterns=("*.json",),
-    parse=parse,
-    fetch=fetch,
-    credential_variable=CREDENTIAL.variable,
-    settings=("ANTHROPIC_BASE_URL",),
-    description="Anthropic Admin API usage_report/messages pages saved as JSON",
+# the connectors of Admin API report pages, fetched with the admin key
+admin_api_connector = api_pages_connectors("anthropic", CREDENTIAL, "ANTHROPIC_BASE_URL")
+
+
+CONNECTOR = admin_api_connector(
+    SOURCE, VERSION, parse, fetch, "Anthropic Admin API usage_report/messages pages saved as JSON"
 )

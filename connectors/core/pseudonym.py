@@ -19,7 +19,7 @@ import hmac
 import io
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import polars as pl
 
@@ -123,3 +123,15 @@ def scrub_json(raw: bytes, keys: Iterable[str]) -> bytes:
     except ValueError:  # undecodable bytes, or neither a document nor JSON Lines
         raise ScrubError("the JSON could not be read to pseudonymise it") from None
     return "".join(json.dumps(walk(r), ensure_ascii=False) + "\n" for r in records).encode()
+
+
+def json_scrub(keys: Iterable[str]) -> Callable[[bytes, str], bytes]:
+    """A ``Connector.scrub`` for JSON exports: string values of ``keys`` pseudonymised (``scrub_json``)."""
+    wanted = tuple(keys)
+    return lambda raw, file: scrub_json(raw, wanted)
+
+
+def csv_scrub(columns: Iterable[str]) -> Callable[[bytes, str], bytes]:
+    """A ``Connector.scrub`` for CSV exports: the ``columns`` pseudonymised (``scrub_csv``)."""
+    wanted = tuple(columns)
+    return lambda raw, file: scrub_csv(raw, wanted)

@@ -20,7 +20,7 @@ import polars as pl
 from connectors.core.base import Connector, ExportFormatError, ParsedExport
 from connectors.core.frames import natural_key
 from connectors.core.json_pages import explode_pages, read_pages
-from connectors.core.pseudonym import scrub_json
+from connectors.core.pseudonym import json_scrub
 from connectors.core.schema import PARSED_SCHEMA, UTC_TS, conform
 
 SOURCE = "gemini_workspace"
@@ -108,10 +108,6 @@ def parse(raw: bytes, file: str) -> ParsedExport:
     return ParsedExport(DATASET, conform(rows, PARSED_SCHEMA), days, items.height, skipped=skipped)
 
 
-def scrub(raw: bytes, file: str) -> bytes:
-    return scrub_json(raw, IDENTIFIERS)
-
-
 CONNECTOR = Connector(
     source=SOURCE,
     vendor="google",
@@ -119,5 +115,5 @@ CONNECTOR = Connector(
     file_patterns=("*.json",),
     parse=parse,
     description="Gemini for Google Workspace usage events (Admin SDK Reports activities.list pages)",
-    scrub=scrub,
+    scrub=json_scrub(IDENTIFIERS),
 )

@@ -38,7 +38,7 @@ from connectors.core.frames import (
     read_csv_rows,
     skip_records,
 )
-from connectors.core.pseudonym import scrub_csv
+from connectors.core.pseudonym import csv_scrub
 from connectors.core.schema import UTC_TS
 
 SOURCE = "jasper_usage"
@@ -56,10 +56,6 @@ def _month(header: str) -> str | None:
         except ValueError:
             continue
     return None
-
-
-def scrub(raw: bytes, file: str) -> bytes:
-    return scrub_csv(raw, USER_COLUMNS)
 
 
 def parse(raw: bytes, file: str) -> ParsedExport:
@@ -113,6 +109,6 @@ CONNECTOR = Connector(
     version=VERSION,
     file_patterns=("*.csv",),
     parse=parse,
-    scrub=scrub,
+    scrub=csv_scrub(USER_COLUMNS),
     description="Jasper Usage page export: monthly generations by user (CSV)",
 )

@@ -23,7 +23,7 @@ import polars as pl
 from connectors.core.base import Connector, ExportFormatError, ParsedExport
 from connectors.core.frames import natural_key
 from connectors.core.json_pages import explode_pages, read_pages
-from connectors.core.pseudonym import scrub_json
+from connectors.core.pseudonym import json_scrub
 from connectors.core.schema import PARSED_SCHEMA, UTC_TS, conform
 
 SOURCE = "m365_copilot"
@@ -139,10 +139,6 @@ def parse(raw: bytes, file: str) -> ParsedExport:
     return ParsedExport(DATASET, conform(landed, PARSED_SCHEMA), days, users.height, skipped=skipped)
 
 
-def scrub(raw: bytes, file: str) -> bytes:
-    return scrub_json(raw, IDENTIFIERS)
-
-
 CONNECTOR = Connector(
     source=SOURCE,
     vendor="microsoft",
@@ -150,5 +146,5 @@ CONNECTOR = Connector(
     file_patterns=("*.json",),
     parse=parse,
     description="Microsoft 365 Copilot usage user detail (Graph, JSON): last activity dates per user and app",
-    scrub=scrub,
+    scrub=json_scrub(IDENTIFIERS),
 )

@@ -32,7 +32,7 @@ from connectors.core.frames import (
     require_columns,
     spread_over_days,
 )
-from connectors.core.pseudonym import scrub_csv
+from connectors.core.pseudonym import csv_scrub
 from connectors.core.schema import PARSED_SCHEMA, UTC_TS, conform
 
 SOURCE = "chatgpt_workspace"
@@ -101,10 +101,6 @@ def parse(raw: bytes, file: str) -> ParsedExport:
     return ParsedExport(DATASET, conform(rows, PARSED_SCHEMA), covered, records.height)
 
 
-def scrub(raw: bytes, file: str) -> bytes:
-    return scrub_csv(raw, IDENTIFIERS)
-
-
 CONNECTOR = Connector(
     source=SOURCE,
     vendor="openai",
@@ -112,5 +108,5 @@ CONNECTOR = Connector(
     file_patterns=("*.csv",),
     parse=parse,
     description="ChatGPT Enterprise workspace analytics: user engagement CSV (messages per user and period)",
-    scrub=scrub,
+    scrub=csv_scrub(IDENTIFIERS),
 )

@@ -15,7 +15,7 @@ from datetime import date
 
 import polars as pl
 
-from connectors.core.base import ApiExport, Connector, ExportFormatError, ParsedExport
+from connectors.core.base import ApiExport, ExportFormatError, ParsedExport
 from connectors.core.frames import (
     coerce_columns,
     ensure_columns,
@@ -26,7 +26,7 @@ from connectors.core.frames import (
 )
 from connectors.core.json_pages import OPENAI_BUCKETS, bucket_row_columns, read_bucketed_results
 from connectors.core.schema import PARSED_SCHEMA, conform
-from connectors.openai.usage import CREDENTIAL, openai_get_pages
+from connectors.openai.usage import admin_api_connector, openai_get_pages
 
 SOURCE = "openai_costs"
 VERSION = "1.0.0"
@@ -147,14 +147,10 @@ def fetch(first: date, end: date) -> list[ApiExport]:
     return [ApiExport.of_pages(DATASET, first, end, pages)]
 
 
-CONNECTOR = Connector(
-    source=SOURCE,
-    vendor="openai",
-    version=VERSION,
-    file_patterns=("*.json",),
-    parse=parse,
-    fetch=fetch,
-    credential_variable=CREDENTIAL.variable,
-    settings=("OPENAI_BASE_URL",),
-    description="OpenAI Costs API pages (daily spend by line item and project) saved as JSON",
+CONNECTOR = admin_api_connector(
+    SOURCE,
+    VERSION,
+    parse,
+    fetch,
+    "OpenAI Costs API pages (daily spend by line item and project) saved as JSON",
 )

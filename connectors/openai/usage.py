@@ -19,7 +19,8 @@ from pathlib import PurePath
 
 import polars as pl
 
-from connectors.core.base import ApiExport, Connector, ExportFormatError, ParsedExport
+from connectors.core.api_connectors import api_pages_connectors
+from connectors.core.base import ApiExport, ExportFormatError, ParsedExport
 from connectors.core.frames import (
     Measure,
     coerce_columns,
@@ -238,14 +239,14 @@ def fetch(first: date, end: date) -> list[ApiExport]:
     return exports
 
 
-CONNECTOR = Connector(
-    source=SOURCE,
-    vendor="openai",
-    version=VERSION,
-    file_patterns=("*.json",),
-    parse=parse,
-    fetch=fetch,
-    credential_variable=CREDENTIAL.variable,
-    settings=("OPENAI_BASE_URL",),
-    description="OpenAI Usage API pages (completions, embeddings, moderations, images, audio) saved as JSON",
+# the connectors of organisation report pages, fetched with the admin key
+admin_api_connector = api_pages_connectors("openai", CREDENTIAL, "OPENAI_BASE_URL")
+
+
+CONNECTOR = admin_api_connector(
+    SOURCE,
+    VERSION,
+    parse,
+    fetch,
+    "OpenAI Usage API pages (completions, embeddings, moderations, images, audio) saved as JSON",
 )

@@ -53,24 +53,13 @@ TOKEN_HEADER = [
     "inference_geo",
     "speed",
 ]
-# the newest cost export header (vendor-formats.md), written out here (not the connector's constant) so
-# the sample stays an independent fixture of the format
-COST_HEADER = [
-    "usage_date_utc",
-    "model",
-    "workspace",
-    "api_key",
-    "usage_type",
-    "context_window",
-    "token_type",
-    "cost_usd",
-    "list_price_usd",
-    "cost_type",
-    "inference_geo",
-    "speed",
-    "api_key_id",
-    "api_key_status",
-]
+# the newest cost export header (vendor-formats.md): its header line as the export writes it, not the
+# connector's constant, so the sample stays an independent fixture of the format
+COST_HEADER_LINE = (
+    "usage_date_utc,model,workspace,api_key,usage_type,context_window,token_type,cost_usd,"
+    "list_price_usd,cost_type,inference_geo,speed,api_key_id,api_key_status"
+)
+COST_HEADER = COST_HEADER_LINE.split(",")
 
 
 def build() -> dict[str, str]:

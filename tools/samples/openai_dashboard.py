@@ -30,27 +30,14 @@ MODELS = {  # model -> (input, cached input, output) dollars per 1M tokens, dail
     "gpt-5-mini-2025-08-07": ((0.25, 0.025, 2.00), 300_000),
     "o3-2025-04-16": ((2.00, 0.50, 8.00), 40_000),
 }
-# the documented 17-column cost export, written out here (not the connector's constant) so the sample
-# stays an independent fixture of the format
-COST_HEADER = [
-    "start_time",
-    "end_time",
-    "start_time_iso",
-    "end_time_iso",
-    "amount_value",
-    "amount_currency",
-    "quantity",
-    "quantity_unit",
-    "line_item",
-    "user_id",
-    "api_key_id",
-    "project_id",
-    "organization_id",
-    "project_name",
-    "organization_name",
-    "user_email",
-    "api_source",
-]
+# the documented 17-column cost export: its header line as the export writes it, not the connector's
+# constant, so the sample stays an independent fixture of the format
+COST_HEADER_LINE = (
+    "start_time,end_time,start_time_iso,end_time_iso,amount_value,amount_currency,quantity,"
+    "quantity_unit,line_item,user_id,api_key_id,project_id,organization_id,project_name,"
+    "organization_name,user_email,api_source"
+)
+COST_HEADER = COST_HEADER_LINE.split(",")
 USAGE_HEADER = [
     "start_time",
     "end_time",
