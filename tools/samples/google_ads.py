@@ -233,23 +233,11 @@ UI_CAMPAIGNS = [  # (id, name, UI type, daily impressions, CPM)
 
 
 def english_csv(rng: random.Random) -> bytes:
-    header = [
-        "Day",
-        "Campaign",
-        "Campaign ID",
-        "Campaign status",
-        "Campaign type",
-        "Currency code",
-        "Cost",
-        "Impr.",
-        "Clicks",
-        "Conversions",
-        "Conv. value",
-        "Avg. CPC",
-        "Customer ID",
-        "Account name",
-    ]
-    lines = ["Campaign report", '"September 21, 2026 - September 24, 2026"', ",".join(header)]
+    header = (
+        "Day,Campaign,Campaign ID,Campaign status,Campaign type,Currency code,Cost,"
+        "Impr.,Clicks,Conversions,Conv. value,Avg. CPC,Customer ID,Account name"
+    )
+    lines = ["Campaign report", '"September 21, 2026 - September 24, 2026"', header]
     totals = [0.0, 0, 0, 0.0, 0.0]
     for day in _days(date(2026, 9, 21), date(2026, 9, 24)):
         for cid, name, kind, daily, cpm in UI_CAMPAIGNS:
@@ -306,21 +294,11 @@ DE_CAMPAIGNS = [  # (id, name, UI type, devices, daily impressions, CPM)
 
 
 def german_csv(rng: random.Random) -> bytes:
-    header = [
-        "Tag",
-        "Kampagne",
-        "Kampagnen-ID",
-        "Kampagnentyp",
-        "Gerät",
-        "Währungscode",
-        "Kosten",
-        "Impr.",
-        "Klicks",
-        "Conversions",
-        "Kunden-ID",
-        "Kontoname",
-    ]
-    lines = ["Kampagnenbericht", '"5. Oktober 2026 - 7. Oktober 2026"', ",".join(header)]
+    header = (
+        "Tag,Kampagne,Kampagnen-ID,Kampagnentyp,Gerät,Währungscode,"
+        "Kosten,Impr.,Klicks,Conversions,Kunden-ID,Kontoname"
+    )
+    lines = ["Kampagnenbericht", '"5. Oktober 2026 - 7. Oktober 2026"', header]
     totals = [0.0, 0, 0, 0.0]
     for day in _days(date(2026, 10, 5), date(2026, 10, 7)):
         for cid, name, kind, devices, daily, cpm in DE_CAMPAIGNS:
@@ -426,22 +404,11 @@ GEO_ROWS = [  # (campaign id, name, UI type, network, device, countries, daily i
 
 
 def excel_tsv(rng: random.Random) -> bytes:
-    header = [
-        "Day",
-        "Campaign",
-        "Campaign ID",
-        "Campaign type",
-        "Country/Territory (User location)",
-        "Device",
-        "Network (with search partners)",
-        "Currency code",
-        "Cost",
-        "Impr.",
-        "Clicks",
-        "TrueView views",
-        "Customer ID",
-    ]
-    lines = ["Geographic report", '"October 12, 2026 - October 14, 2026"', "\t".join(header)]
+    header = (
+        "Day\tCampaign\tCampaign ID\tCampaign type\tCountry/Territory (User location)\tDevice\t"
+        "Network (with search partners)\tCurrency code\tCost\tImpr.\tClicks\tTrueView views\tCustomer ID"
+    )
+    lines = ["Geographic report", '"October 12, 2026 - October 14, 2026"', header]
     totals = [0.0, 0, 0, 0]
     for day in _days(date(2026, 10, 12), date(2026, 10, 14)):
         for cid, name, kind, network, device, countries, daily, cpm in GEO_ROWS:
