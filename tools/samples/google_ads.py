@@ -214,6 +214,11 @@ def _delivery(rng: random.Random, daily: float, cpm: float) -> tuple[int, float]
     return impressions, round(impressions * cpm / 1000 * rng.uniform(0.8, 1.2), 2)
 
 
+def _clicks(rng: random.Random, impressions: int) -> int:
+    """The clicks of a UI report row: 0.2% to 3% of its impressions."""
+    return int(impressions * rng.uniform(0.002, 0.03))
+
+
 def _added(totals: list, *figures) -> list:
     return [total + figure for total, figure in zip(totals, figures, strict=True)]
 
@@ -242,7 +247,7 @@ def english_csv(rng: random.Random) -> bytes:
     for day in _days(date(2026, 9, 21), date(2026, 9, 24)):
         for cid, name, kind, daily, cpm in UI_CAMPAIGNS:
             impressions, cost = _delivery(rng, daily, cpm)
-            clicks = 0 if kind == "Video" and day.day == 22 else int(impressions * rng.uniform(0.002, 0.03))
+            clicks = 0 if kind == "Video" and day.day == 22 else _clicks(rng, impressions)
             conversions = round(clicks * rng.uniform(0.0, 0.08), 2)
             value = round(conversions * rng.uniform(20, 80), 2)
             cpc = "--" if clicks == 0 else _us(cost / clicks)
@@ -304,7 +309,7 @@ def german_csv(rng: random.Random) -> bytes:
         for cid, name, kind, devices, daily, cpm in DE_CAMPAIGNS:
             for device in devices:
                 impressions, cost = _delivery(rng, daily / len(devices), cpm)
-                clicks = int(impressions * rng.uniform(0.002, 0.03))
+                clicks = _clicks(rng, impressions)
                 conversions = round(clicks * rng.uniform(0.0, 0.08), 2)
                 cells = [
                     day.isoformat(),
@@ -414,7 +419,7 @@ def excel_tsv(rng: random.Random) -> bytes:
         for cid, name, kind, network, device, countries, daily, cpm in GEO_ROWS:
             for country in countries:
                 impressions, cost = _delivery(rng, daily / len(countries), cpm)
-                clicks = int(impressions * rng.uniform(0.002, 0.03))
+                clicks = _clicks(rng, impressions)
                 views = (
                     int(impressions * rng.uniform(0.15, 0.35))
                     if network == "YouTube" or kind == "Video"
