@@ -176,6 +176,35 @@ def _require(source: str, file: str, frame: pl.DataFrame, columns: list[str], wh
     require_columns(source, file, frame.columns, columns, what)
 
 
+def _read_export(source: str, file: str, raw: bytes, required: list[str], what: str) -> pl.DataFrame:
+    """A carbon export's rows, columns spelled one way, with the ``required`` columns checked."""
+    frame = _normalise_columns(_read_rows(source, file, raw))
+    _require(source, file, frame, required, what)
+    return frame
+
+
+def _figure_records(
+    source: str,
+    file: str,
+    frame: pl.DataFrame,
+    what: str,
+    figures: list[Figure],
+    no_figures: str,
+    totals: list[str],
+    group: list[str],
+    text_columns: list[str],
+) -> pl.DataFrame:
+    """An export's records readied for ``_long``. A file without any column of its ``figures`` is
+    rejected saying ``no_figures``; one without a column of the ``totals`` every record has, naming it.
+    The ``group`` columns a file lacks are added as null, and the ``text_columns`` have empty text as
+    null, so a CSV's empty cell and a JSON "" give the same natural key."""
+    if not any(f.column in frame.columns for f in figures):
+        raise ExportFormatError(source, file, no_figures)
+    _require(source, file, frame, totals, what)
+    frame = _with_nulls(frame, group)
+    return frame.with_columns(_text(c).alias(c) for c in text_columns)
+
+
 def _with_nulls(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
     return frame.with_columns(
         [pl.lit(None, dtype=pl.String).alias(c) for c in columns if c not in frame.columns]
@@ -381,17 +410,15 @@ GCP_ATTRIBUTES = [
 
 
 def parse_gcp(raw: bytes, file: str) -> ParsedExport:
-    frame = _normalise_columns(_read_rows(GCP_SOURCE, file, raw))
-    _require(GCP_SOURCE, file, frame, ["usage_month", "billing_account_id"], "Carbon Footprint export")
+    what = "Carbon Footprint export"
+    frame = _read_export(GCP_SOURCE, file, raw, ["usage_month", "billing_account_id"], what)
     if "service_id" not in frame.columns and "service_description" not in frame.columns:
         raise ExportFormatError(GCP_SOURCE, file, "not a Carbon Footprint export: no service.id/description")
-    if not any(f.column in frame.columns for f in GCP_FIGURES):
-        raise ExportFormatError(GCP_SOURCE, file, "no carbon_footprint_*kgCO2e column")
+    no_figures = "no carbon_footprint_*kgCO2e column"
     # every record has a location-based total (market-based ones may be NULL): without it, none lands
-    _require(GCP_SOURCE, file, frame, [GCP_LOCATION_TOTAL], "Carbon Footprint export")
-    frame = _with_nulls(frame, GCP_GROUP)
-    # empty text is null, so a CSV's empty cell and a JSON "" give the same natural key
-    frame = frame.with_columns(_text(c).alias(c) for c in ["billing_account_id", *GCP_GROUP[:-1]])
+    totals = [GCP_LOCATION_TOTAL]
+    text = ["billing_account_id", *GCP_GROUP[:-1]]
+    frame = _figure_records(GCP_SOURCE, file, frame, what, GCP_FIGURES, no_figures, totals, GCP_GROUP, text)
     # a zone or country in location.location when location.region is empty: strip the zone letter
     region = pl.coalesce(_text("location_region"), _text("location_location").str.replace(r"-[a-z]$", ""))
     service_raw = pl.coalesce(_text("service_description"), _text("service_id"))
@@ -452,26 +479,15 @@ AWS_ATTRIBUTES = [
 
 
 def parse_aws(raw: bytes, file: str) -> ParsedExport:
-    frame = _normalise_columns(_read_rows(AWS_SOURCE, file, raw))
-    _require(
-        AWS_SOURCE,
-        file,
-        frame,
-        ["usage_period_start", "usage_period_end", "usage_account_id"],
-        "CARBON_EMISSIONS data export",
+    what = "CARBON_EMISSIONS data export"
+    frame = _read_export(
+        AWS_SOURCE, file, raw, ["usage_period_start", "usage_period_end", "usage_account_id"], what
     )
-    if not any(f.column in frame.columns for f in AWS_FIGURES):
-        raise ExportFormatError(AWS_SOURCE, file, "no total_*_emissions_value column")
+    no_figures = "no total_*_emissions_value column"
     # both totals are documented as never null: a file without one cannot say what its records emit
-    _require(
-        AWS_SOURCE,
-        file,
-        frame,
-        ["total_lbm_emissions_value", "total_mbm_emissions_value"],
-        "CARBON_EMISSIONS data export",
-    )
-    frame = _with_nulls(frame, AWS_GROUP)
-    frame = frame.with_columns(_text(c).alias(c) for c in ["usage_account_id", *AWS_GROUP[:-1]])
+    totals = ["total_lbm_emissions_value", "total_mbm_emissions_value"]
+    text = ["usage_account_id", *AWS_GROUP[:-1]]
+    frame = _figure_records(AWS_SOURCE, file, frame, what, AWS_FIGURES, no_figures, totals, AWS_GROUP, text)
     region = pl.coalesce(_text("region_code"), _text("location"))
     end = _timestamp(frame, "usage_period_end")
     wide = frame.with_columns(

@@ -23,10 +23,23 @@ import polars as pl
 from connectors.core.frames import Measure, json_attributes, natural_key, unpivot_measures
 from connectors.core.schema import MONEY, UTC_TS
 
-MEASURES = [
-    Measure("impressions", "ad_impressions", "impressions", required=True),
-    Measure("video_views", "video_views", "views"),
-]
+
+def ad_measures(
+    *, impressions: str | None = None, video_views: str | None = None, view_seconds: str | None = None
+) -> list[Measure]:
+    """The canonical activities of ad delivery, each from the report column named: impressions (required:
+    the row that carries the cost), video views, seconds of video viewed; in that order."""
+    measures = []
+    if impressions is not None:
+        measures.append(Measure(impressions, "ad_impressions", "impressions", required=True))
+    if video_views is not None:
+        measures.append(Measure(video_views, "video_views", "views"))
+    if view_seconds is not None:
+        measures.append(Measure(view_seconds, "ad_view_seconds", "seconds"))
+    return measures
+
+
+MEASURES = ad_measures(impressions="impressions", video_views="video_views")
 
 
 def ad_rows(
@@ -58,25 +71,53 @@ def ad_rows(
         natural_key(["_date", *key_columns]).alias("_key"),
     )
     long = unpivot_measures(wide, MEASURES)
-    start = pl.col("_date").cast(pl.Datetime("us")).dt.replace_time_zone("UTC")
-    on_impressions = pl.col("activity_type") == "ad_impressions"
-    cost = pl.when(on_impressions).then(pl.col("cost").cast(MONEY, strict=False))
     return long.with_columns(
-        pl.concat_str(pl.col("_key"), pl.lit("|"), pl.col("measure")).alias("natural_key"),
-        start.cast(UTC_TS).alias("usage_start"),
-        (start + pl.duration(days=1)).cast(UTC_TS).alias("usage_end"),
-        pl.col("_date").alias("usage_date"),
-        pl.lit(vendor).alias("vendor"),
-        pl.lit(service).alias("service"),
-        cost.alias("cost_amount"),
-        # none of these reports states credits or discounts: net is the cost the report gives
-        cost.alias("cost_amount_net"),
-        pl.when(on_impressions & pl.col("cost").is_not_null())
-        .then(pl.col("currency"))
-        .alias("cost_currency"),
-        pl.lit(dataset).alias("dataset"),
+        *delivery_columns(
+            "_date", pl.col("cost"), pl.col("currency"), vendor=vendor, service=service, dataset=dataset
+        ),
         pl.col("_pointer").alias("_record"),
     )
+
+
+def delivery_columns(
+    day: str,
+    cost: pl.Expr,
+    currency: pl.Expr,
+    *,
+    vendor: str,
+    service: str,
+    dataset: str,
+    spread: bool = False,
+) -> list[pl.Expr]:
+    """The canonical columns of daily ad-delivery rows as ``unpivot_measures`` leaves them (``_key``,
+    ``measure``, ``activity_type``): the natural key, the UTC bounds of the ``day`` column, vendor,
+    service, dataset, and the ``cost`` (as money) with its ``currency`` on the impressions row only, the
+    currency only where there is a cost.
+
+    ``spread``: the records were spread over their days (``spread_over_days``), so a record of several
+    days (``_spread_days`` > 1) has one row per day, and the day is part of its key.
+    """
+    key = [pl.col("_key")]
+    if spread:
+        key.append(
+            pl.when(pl.col("_spread_days") > 1).then(pl.format("|{}", pl.col(day))).otherwise(pl.lit(""))
+        )
+    start = pl.col(day).cast(pl.Datetime("us")).dt.replace_time_zone("UTC")
+    on_impressions = pl.col("activity_type") == "ad_impressions"
+    amount = pl.when(on_impressions).then(cost.cast(MONEY, strict=False))
+    return [
+        pl.concat_str(*key, pl.lit("|"), pl.col("measure")).alias("natural_key"),
+        start.cast(UTC_TS).alias("usage_start"),
+        (start + pl.duration(days=1)).cast(UTC_TS).alias("usage_end"),
+        pl.col(day).alias("usage_date"),
+        pl.lit(vendor).alias("vendor"),
+        pl.lit(service).alias("service"),
+        pl.lit(dataset).alias("dataset"),
+        amount.alias("cost_amount"),
+        # no ad report states credits or discounts: net is the cost the report gives
+        amount.alias("cost_amount_net"),
+        pl.when(on_impressions & cost.is_not_null()).then(currency).alias("cost_currency"),
+    ]
 
 
 def report_date(day: pl.Expr, *formats: str) -> pl.Expr:

@@ -55,6 +55,7 @@ from connectors.core.frames import (
     skip_records,
 )
 from connectors.core.schema import ACTIVITY_UNITS, MONEY, PARSED_SCHEMA, UTC_TS, VENDORS, conform
+from connectors.core.wording import first_match
 from connectors.focus import spec
 
 SOURCE = "focus"
@@ -289,22 +290,21 @@ def _stated_activity() -> pl.Expr:
     )
 
 
+# SkuMeter words -> token kind, the first that matches
+METER_ACTIVITIES = [
+    (r"embed", "embedding_tokens"),
+    (r"cache\s*(read|hit)|cached", "llm_cached_input_tokens"),
+    (r"cache\s*writ", "llm_cache_write_tokens"),
+    (r"\binput\b|\bprompt\b", "llm_input_tokens"),
+    (r"\boutput\b|\bcompletion\b", "llm_output_tokens"),
+]
+
+
 def _named_activity(meter: pl.Expr) -> pl.Expr:
     """Token kind from SkuMeter words (the spec's examples: "Input Tokens", "Output Tokens", "Cache Read
     Input Tokens", "Cache Write Input Tokens"); null when they name none."""
     words = meter.str.to_lowercase().str.replace_all(r"[-_]+", " ")
-    return (
-        pl.when(words.str.contains(r"embed"))
-        .then(pl.lit("embedding_tokens"))
-        .when(words.str.contains(r"cache\s*(read|hit)|cached"))
-        .then(pl.lit("llm_cached_input_tokens"))
-        .when(words.str.contains(r"cache\s*writ"))
-        .then(pl.lit("llm_cache_write_tokens"))
-        .when(words.str.contains(r"\binput\b|\bprompt\b"))
-        .then(pl.lit("llm_input_tokens"))
-        .when(words.str.contains(r"\boutput\b|\bcompletion\b"))
-        .then(pl.lit("llm_output_tokens"))
-    )
+    return first_match(words, METER_ACTIVITIES)
 
 
 def _vendor_facts(frame: pl.DataFrame) -> pl.DataFrame:
@@ -371,6 +371,13 @@ def _vendor_facts(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+# words of a row billed in seconds -> video or audio seconds, the first that matches
+SECONDS_ACTIVITIES = [
+    (r"video|sora|\bveo\b", "video_seconds"),
+    (r"transcri|whisper|speech to text|speech-to-text|\bstt\b|audio", "audio_seconds"),
+]
+
+
 def _activity() -> pl.Expr:
     """The canonical activity of an AI usage row: null means the spend-based fallback."""
     family = pl.col("_unit_family")
@@ -381,12 +388,7 @@ def _activity() -> pl.Expr:
         separator=" ",
         ignore_nulls=True,
     ).str.to_lowercase()
-    seconds = (
-        pl.when(described.str.contains(r"video|sora|\bveo\b"))
-        .then(pl.lit("video_seconds"))
-        .when(described.str.contains(r"transcri|whisper|speech to text|speech-to-text|\bstt\b|audio"))
-        .then(pl.lit("audio_seconds"))
-    )
+    seconds = first_match(described, SECONDS_ACTIVITIES)
     return (
         pl.when(family == "tokens")
         .then(pl.when(stated.is_in(TOKEN_TYPES)).then(stated).otherwise(pl.lit("_unknown_tokens")))

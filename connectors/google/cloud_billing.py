@@ -50,6 +50,7 @@ from connectors.core.frames import (
     skip_records,
 )
 from connectors.core.schema import ACTIVITY_UNITS, MONEY, PARSED_SCHEMA, UTC_TS, conform
+from connectors.core.wording import first_match
 
 SOURCE = "gcp_billing"
 VERSION = "1.0.0"
@@ -307,6 +308,11 @@ def _unit_multiplier(unit: pl.Expr, *, seconds: pl.Expr) -> pl.Expr:
     return number.fill_null(1.0) * scale * time
 
 
+# words of a SKU description -> its context length and its mode, the first that matches
+SKU_CONTEXTS = [(r"\blong\b", "long"), (r"\bshort\b", "short")]
+SKU_MODES = [(r"\bbatch\b", "batch"), (r"\bpriority\b", "priority"), (r"\bflex\b", "flex")]
+
+
 def _sku_details(sku: pl.Expr) -> list[pl.Expr]:
     """What the SKU description says beyond the token class: modality, context length, mode, endpoint."""
     d = sku.str.to_lowercase()
@@ -314,18 +320,8 @@ def _sku_details(sku: pl.Expr) -> list[pl.Expr]:
     modality = pl.coalesce(modality, d.str.extract(r"\b(?:input|output)\s+(text|image|audio|video)\b", 1))
     return [
         modality.alias("modality"),
-        pl.when(d.str.contains(r"\blong\b"))
-        .then(pl.lit("long"))
-        .when(d.str.contains(r"\bshort\b"))
-        .then(pl.lit("short"))
-        .alias("context"),
-        pl.when(d.str.contains(r"\bbatch\b"))
-        .then(pl.lit("batch"))
-        .when(d.str.contains(r"\bpriority\b"))
-        .then(pl.lit("priority"))
-        .when(d.str.contains(r"\bflex\b"))
-        .then(pl.lit("flex"))
-        .alias("mode"),
+        first_match(d, SKU_CONTEXTS).alias("context"),
+        first_match(d, SKU_MODES).alias("mode"),
         d.str.contains(r"thinking").alias("thinking"),
         d.str.contains(r"\bglobal\b").alias("global_endpoint"),
     ]

@@ -39,9 +39,9 @@ from datetime import date, timedelta
 
 import polars as pl
 
+from connectors.core.ads import ad_measures, delivery_columns
 from connectors.core.base import ApiExport, Connector, ExportFormatError, ParsedExport, window_days
 from connectors.core.frames import (
-    Measure,
     ensure_columns,
     json_attributes,
     natural_key,
@@ -51,7 +51,7 @@ from connectors.core.frames import (
 )
 from connectors.core.http import Credential, build_session, numeric_ids, request_json
 from connectors.core.json_pages import explode_pages, read_pages
-from connectors.core.schema import MONEY, PARSED_SCHEMA, UTC_TS, conform
+from connectors.core.schema import MONEY, PARSED_SCHEMA, conform
 from connectors.core.settings import setting
 
 SOURCE = "linkedin_ads"
@@ -62,10 +62,7 @@ SERVICE = "linkedin.ads"
 
 ACCOUNT_URN = "urn:li:sponsoredAccount:"
 CAMPAIGN_URN = "urn:li:sponsoredCampaign:"
-MEASURES = [
-    Measure("impressions", "ad_impressions", "impressions", required=True),
-    Measure("videoViews", "video_views", "views"),
-]
+MEASURES = ad_measures(impressions="impressions", video_views="videoViews")
 METRICS = [
     "impressions",
     "clicks",
@@ -206,21 +203,17 @@ def parse(raw: bytes, file: str) -> ParsedExport:
     flags = [c for c in ("spread_days", "cost_currency_unknown") if spread.get_column(c).is_not_null().any()]
     spread = spread.with_columns(json_attributes(ATTRIBUTES + flags, spread).alias("attributes"))
     long = unpivot_measures(spread, MEASURES)
-    impressions = pl.col("activity_type") == "ad_impressions"
-    start = pl.col("_day").cast(pl.Datetime("us")).dt.replace_time_zone("UTC")
-    day_key = pl.when(pl.col("_spread_days") > 1).then(pl.format("|{}", pl.col("_day"))).otherwise(pl.lit(""))
+    # LinkedIn states no credits or discounts in adAnalytics: net is the cost it reports
     rows = long.with_columns(
-        pl.concat_str(pl.col("_key"), day_key, pl.lit("|"), pl.col("measure")).alias("natural_key"),
-        start.cast(UTC_TS).alias("usage_start"),
-        (start + pl.duration(days=1)).cast(UTC_TS).alias("usage_end"),
-        pl.col("_day").alias("usage_date"),
-        pl.lit(VENDOR).alias("vendor"),
-        pl.lit(SERVICE).alias("service"),
-        pl.when(impressions).then(pl.col("_cost")).alias("cost_amount"),
-        # LinkedIn states no credits or discounts in adAnalytics: net is the cost it reports
-        pl.when(impressions).then(pl.col("_cost")).alias("cost_amount_net"),
-        pl.when(impressions & pl.col("_cost").is_not_null()).then(pl.col("_currency")).alias("cost_currency"),
-        pl.lit(DATASET).alias("dataset"),
+        delivery_columns(
+            "_day",
+            pl.col("_cost"),
+            pl.col("_currency"),
+            vendor=VENDOR,
+            service=SERVICE,
+            dataset=DATASET,
+            spread=True,
+        )
     )
     days = sorted(set(covered) | set(spread.get_column("_day").drop_nulls().unique().to_list()))
     return ParsedExport(DATASET, conform(rows, PARSED_SCHEMA), days, count)

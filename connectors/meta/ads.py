@@ -86,10 +86,10 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import polars as pl
 import pycountry
 
+from connectors.core.ads import ad_measures, delivery_columns
 from connectors.core.base import ApiExport, Connector, ExportFormatError, ParsedExport
 from connectors.core.countries import alpha2_to_alpha3
 from connectors.core.frames import (
-    Measure,
     decode_text,
     ensure_columns,
     natural_key,
@@ -110,7 +110,7 @@ from connectors.core.http import (
     url_path,
 )
 from connectors.core.json_pages import explode_buckets, read_data_pages
-from connectors.core.schema import MONEY, PARSED_SCHEMA, UTC_TS, conform
+from connectors.core.schema import MONEY, PARSED_SCHEMA, conform
 from connectors.core.settings import setting
 
 SOURCE = "meta_ads"
@@ -126,11 +126,7 @@ CURRENCY_UNKNOWN = (
 )
 API_DATASET = "insights"  # an API page set whose account cannot be told
 
-MEASURES = [
-    Measure("impressions", "ad_impressions", "impressions", required=True),
-    Measure("video_views", "video_views", "views"),
-    Measure("view_seconds", "ad_view_seconds", "seconds"),
-]
+MEASURES = ad_measures(impressions="impressions", video_views="video_views", view_seconds="view_seconds")
 
 # platform_position values that only serve video
 VIDEO_POSITIONS = [
@@ -304,26 +300,17 @@ def _rows(normal: pl.DataFrame, key_columns: list[str], attributes: list[str], d
         else pl.lit("{}").alias("attributes")
     )  # fmt: skip
     long = unpivot_measures(spread, MEASURES)
-    is_impressions = pl.col("activity_type") == "ad_impressions"
-    start = pl.col("_spread_day").cast(pl.Datetime("us")).dt.replace_time_zone("UTC").cast(UTC_TS)
-    day_key = pl.when(pl.col("_spread_days") > 1).then(pl.format("|{}", pl.col("_spread_day")))
-    cost = pl.when(is_impressions).then(pl.col("_cost"))
+    # Insights and Ads Manager report amount spent; neither states credits: net is the same amount
     rows = long.with_columns(
-        pl.concat_str(pl.col("_key"), day_key.otherwise(pl.lit("")), pl.lit("|"), pl.col("measure")).alias(
-            "natural_key"
-        ),
-        start.alias("usage_start"),
-        (start + pl.duration(days=1)).alias("usage_end"),
-        pl.col("_spread_day").alias("usage_date"),
-        pl.lit(VENDOR).alias("vendor"),
-        pl.lit(SERVICE).alias("service"),
-        pl.lit(dataset).alias("dataset"),
-        cost.alias("cost_amount"),
-        # Insights and Ads Manager report amount spent; neither states credits: net is the same amount
-        cost.alias("cost_amount_net"),
-        pl.when(is_impressions & pl.col("_cost").is_not_null())
-        .then(pl.col("_currency"))
-        .alias("cost_currency"),
+        delivery_columns(
+            "_spread_day",
+            pl.col("_cost"),
+            pl.col("_currency"),
+            vendor=VENDOR,
+            service=SERVICE,
+            dataset=dataset,
+            spread=True,
+        )
     )
     days = spread.get_column("_spread_day").drop_nulls().unique().sort().to_list()
     return conform(rows, PARSED_SCHEMA), days

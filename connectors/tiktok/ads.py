@@ -51,6 +51,7 @@ from datetime import date, timedelta
 
 import polars as pl
 
+from connectors.core.ads import ad_measures, delivery_columns
 from connectors.core.base import ApiExport, Connector, ExportFormatError, ParsedExport, window_days
 from connectors.core.countries import alpha2_to_alpha3
 from connectors.core.frames import (
@@ -70,7 +71,7 @@ from connectors.core.http import (
     request_json,
 )
 from connectors.core.json_pages import explode_pages, read_pages
-from connectors.core.schema import MONEY, PARSED_SCHEMA, UTC_TS, conform
+from connectors.core.schema import MONEY, PARSED_SCHEMA, conform
 from connectors.core.settings import setting
 
 SOURCE = "tiktok_ads"
@@ -96,11 +97,8 @@ BASIC_METRICS = [
 METRIC_FIELDS = ["advertiser_id", "campaign_name", *BASIC_METRICS]
 KEY = ["account", "campaign_id", "adgroup_id", "ad_id", "stat_time_day", "country_code"]
 GROUP = ["account", "campaign_id", "adgroup_id", "ad_id", "usage_date"]
-IMPRESSIONS = [Measure("impressions", "ad_impressions", "impressions", required=True)]
-VIDEO = [
-    Measure("video_play_actions", "video_views", "views"),
-    Measure("video_watch_seconds", "ad_view_seconds", "seconds"),
-]
+IMPRESSIONS = ad_measures(impressions="impressions")
+VIDEO = ad_measures(video_views="video_play_actions", view_seconds="video_watch_seconds")
 ATTRIBUTES = [
     "country_code",
     "campaign_name",
@@ -377,21 +375,13 @@ def parse(raw: bytes, file: str) -> ParsedExport:
         long, skipped = _country_and_video(records)
     else:
         long, skipped = _basic_only(records), None
-    impressions = pl.col("activity_type") == "ad_impressions"
     spend = pl.col("spend").cast(pl.String).str.strip_chars().cast(MONEY, strict=False)
-    start = pl.col("usage_date").cast(pl.Datetime("us")).dt.replace_time_zone("UTC")
+    # the integrated report states no credits or discounts: net is the spend it reports
     rows = long.with_columns(
-        pl.concat_str(pl.col("_key"), pl.lit("|"), pl.col("measure")).alias("natural_key"),
-        start.cast(UTC_TS).alias("usage_start"),
-        (start + pl.duration(days=1)).cast(UTC_TS).alias("usage_end"),
-        pl.lit(VENDOR).alias("vendor"),
-        pl.lit(SERVICE).alias("service"),
+        *delivery_columns(
+            "usage_date", spend, pl.col("_currency"), vendor=VENDOR, service=SERVICE, dataset=dataset
+        ),
         alpha2_to_alpha3(pl.col("country_code")).alias("country"),
-        pl.when(impressions).then(spend).alias("cost_amount"),
-        # the integrated report states no credits or discounts: net is the spend it reports
-        pl.when(impressions).then(spend).alias("cost_amount_net"),
-        pl.when(impressions & spend.is_not_null()).then(pl.col("_currency")).alias("cost_currency"),
-        pl.lit(dataset).alias("dataset"),
     )
     days = sorted(set(covered) | set(records.get_column("usage_date").drop_nulls().unique().to_list()))
     return ParsedExport(dataset, conform(rows, PARSED_SCHEMA), days, count, skipped=skipped)

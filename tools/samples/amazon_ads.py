@@ -31,6 +31,8 @@ import zlib
 from datetime import date, timedelta
 from pathlib import Path
 
+from tools.samples._common import write_files
+
 SOURCES = ("amazon_ads",)
 
 # Sponsored Products: campaign -> (name, currency, [(impressions, clicks, cost) per day from FIRST])
@@ -103,17 +105,11 @@ def _gzip_json(rows: list[dict]) -> bytes:
 
 
 def write(root: Path) -> list[Path]:
-    out = root / "amazon_ads"
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, rows in (
-        (f"spCampaigns_{SP_FIRST}_{SP_LAST}.json.gz", sp_rows()),
-        (f"dspCampaign_{DSP_FIRST}_{DSP_LAST}.json.gz", dsp_rows()),
-    ):
-        path = out / name
-        path.write_bytes(_gzip_json(rows))
-        written.append(path)
-    return written
+    files = {
+        f"spCampaigns_{SP_FIRST}_{SP_LAST}.json.gz": _gzip_json(sp_rows()),
+        f"dspCampaign_{DSP_FIRST}_{DSP_LAST}.json.gz": _gzip_json(dsp_rows()),
+    }
+    return write_files(root / "amazon_ads", files)
 
 
 if __name__ == "__main__":

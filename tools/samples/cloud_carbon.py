@@ -23,7 +23,7 @@ from pathlib import Path
 
 import polars as pl
 
-from tools.samples._common import write_files
+from tools.samples._common import csv_text, write_files
 
 MONTHS = [date(2026, 7, 1), date(2026, 8, 1), date(2026, 9, 1)]
 GROWTH = {date(2026, 7, 1): 1.0, date(2026, 8, 1): 1.18, date(2026, 9, 1): 1.31}
@@ -315,44 +315,32 @@ AZURE_CSV_RECORDS = [
 ]
 
 
+# the EnrollmentEmission export's header line
+AZURE_CSV_HEADER = (
+    "dateKey,enrollmentId,orgName,subscriptionId,subscriptionName,azureServiceName,subService,azureRegionName,"
+    "scope,scopeId,totalEmissions"
+)
+
+
 def azure_csv(months: list[date]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(
+    rows = (
         [
-            "dateKey",
-            "enrollmentId",
-            "orgName",
-            "subscriptionId",
-            "subscriptionName",
-            "azureServiceName",
-            "subService",
-            "azureRegionName",
-            "scope",
-            "scopeId",
-            "totalEmissions",
+            month.strftime("%Y%m%d"),
+            AZURE_ENROLLMENT,
+            "Acme Corp",
+            *AZURE_SUBS[sub],
+            service,
+            sub_service,
+            region,
+            f"Scope {scope_id}",
+            scope_id,
+            round(value * GROWTH[month], 5),
         ]
+        for month in months
+        for sub, service, sub_service, region, *scopes in AZURE_CSV_RECORDS
+        for scope_id, value in enumerate(scopes, start=1)
     )
-    for month in months:
-        for sub, service, sub_service, region, *scopes in AZURE_CSV_RECORDS:
-            sub_id, sub_name = AZURE_SUBS[sub]
-            for scope_id, value in enumerate(scopes, start=1):
-                writer.writerow(
-                    [
-                        month.strftime("%Y%m%d"),
-                        AZURE_ENROLLMENT,
-                        "Acme Corp",
-                        sub_id,
-                        sub_name,
-                        service,
-                        sub_service,
-                        region,
-                        f"Scope {scope_id}",
-                        scope_id,
-                        round(value * GROWTH[month], 5),
-                    ]
-                )
-    return out.getvalue()
+    return csv_text(AZURE_CSV_HEADER.split(","), rows)
 
 
 # (subscription, resource group, resource type, name, location, scope1, scope2, scope3) kgCO2e in September

@@ -28,6 +28,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from tools.samples._common import write_files
+
 SOURCES = ("dv360",)
 FIRST, LAST = date(2026, 9, 1), date(2026, 9, 3)
 REPORT_TIME = "2026/09/04 06:12 GMT"  # the morning after the last day
@@ -91,11 +93,7 @@ def report() -> str:
 
 
 def write(root: Path) -> list[Path]:
-    out = root / "dv360"
-    out.mkdir(parents=True, exist_ok=True)
-    path = out / f"standard_report_{FIRST}_{LAST}.csv"
-    path.write_bytes(report().encode("utf-8"))
-    return [path]
+    return write_files(root / "dv360", {f"standard_report_{FIRST}_{LAST}.csv": report()})
 
 
 if __name__ == "__main__":

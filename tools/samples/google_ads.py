@@ -214,6 +214,11 @@ def _delivery(rng: random.Random, daily: float, cpm: float) -> tuple[int, float]
     return impressions, round(impressions * cpm / 1000 * rng.uniform(0.8, 1.2), 2)
 
 
+def _clicks(rng: random.Random, impressions: int) -> int:
+    """The clicks of a UI report row: 0.2% to 3% of its impressions."""
+    return int(impressions * rng.uniform(0.002, 0.03))
+
+
 def _added(totals: list, *figures) -> list:
     return [total + figure for total, figure in zip(totals, figures, strict=True)]
 
@@ -233,28 +238,16 @@ UI_CAMPAIGNS = [  # (id, name, UI type, daily impressions, CPM)
 
 
 def english_csv(rng: random.Random) -> bytes:
-    header = [
-        "Day",
-        "Campaign",
-        "Campaign ID",
-        "Campaign status",
-        "Campaign type",
-        "Currency code",
-        "Cost",
-        "Impr.",
-        "Clicks",
-        "Conversions",
-        "Conv. value",
-        "Avg. CPC",
-        "Customer ID",
-        "Account name",
-    ]
-    lines = ["Campaign report", '"September 21, 2026 - September 24, 2026"', ",".join(header)]
+    header = (
+        "Day,Campaign,Campaign ID,Campaign status,Campaign type,Currency code,Cost,"
+        "Impr.,Clicks,Conversions,Conv. value,Avg. CPC,Customer ID,Account name"
+    )
+    lines = ["Campaign report", '"September 21, 2026 - September 24, 2026"', header]
     totals = [0.0, 0, 0, 0.0, 0.0]
     for day in _days(date(2026, 9, 21), date(2026, 9, 24)):
         for cid, name, kind, daily, cpm in UI_CAMPAIGNS:
             impressions, cost = _delivery(rng, daily, cpm)
-            clicks = 0 if kind == "Video" and day.day == 22 else int(impressions * rng.uniform(0.002, 0.03))
+            clicks = 0 if kind == "Video" and day.day == 22 else _clicks(rng, impressions)
             conversions = round(clicks * rng.uniform(0.0, 0.08), 2)
             value = round(conversions * rng.uniform(20, 80), 2)
             cpc = "--" if clicks == 0 else _us(cost / clicks)
@@ -306,27 +299,17 @@ DE_CAMPAIGNS = [  # (id, name, UI type, devices, daily impressions, CPM)
 
 
 def german_csv(rng: random.Random) -> bytes:
-    header = [
-        "Tag",
-        "Kampagne",
-        "Kampagnen-ID",
-        "Kampagnentyp",
-        "Gerät",
-        "Währungscode",
-        "Kosten",
-        "Impr.",
-        "Klicks",
-        "Conversions",
-        "Kunden-ID",
-        "Kontoname",
-    ]
-    lines = ["Kampagnenbericht", '"5. Oktober 2026 - 7. Oktober 2026"', ",".join(header)]
+    header = (
+        "Tag,Kampagne,Kampagnen-ID,Kampagnentyp,Gerät,Währungscode,"
+        "Kosten,Impr.,Klicks,Conversions,Kunden-ID,Kontoname"
+    )
+    lines = ["Kampagnenbericht", '"5. Oktober 2026 - 7. Oktober 2026"', header]
     totals = [0.0, 0, 0, 0.0]
     for day in _days(date(2026, 10, 5), date(2026, 10, 7)):
         for cid, name, kind, devices, daily, cpm in DE_CAMPAIGNS:
             for device in devices:
                 impressions, cost = _delivery(rng, daily / len(devices), cpm)
-                clicks = int(impressions * rng.uniform(0.002, 0.03))
+                clicks = _clicks(rng, impressions)
                 conversions = round(clicks * rng.uniform(0.0, 0.08), 2)
                 cells = [
                     day.isoformat(),
@@ -426,28 +409,17 @@ GEO_ROWS = [  # (campaign id, name, UI type, network, device, countries, daily i
 
 
 def excel_tsv(rng: random.Random) -> bytes:
-    header = [
-        "Day",
-        "Campaign",
-        "Campaign ID",
-        "Campaign type",
-        "Country/Territory (User location)",
-        "Device",
-        "Network (with search partners)",
-        "Currency code",
-        "Cost",
-        "Impr.",
-        "Clicks",
-        "TrueView views",
-        "Customer ID",
-    ]
-    lines = ["Geographic report", '"October 12, 2026 - October 14, 2026"', "\t".join(header)]
+    header = (
+        "Day\tCampaign\tCampaign ID\tCampaign type\tCountry/Territory (User location)\tDevice\t"
+        "Network (with search partners)\tCurrency code\tCost\tImpr.\tClicks\tTrueView views\tCustomer ID"
+    )
+    lines = ["Geographic report", '"October 12, 2026 - October 14, 2026"', header]
     totals = [0.0, 0, 0, 0]
     for day in _days(date(2026, 10, 12), date(2026, 10, 14)):
         for cid, name, kind, network, device, countries, daily, cpm in GEO_ROWS:
             for country in countries:
                 impressions, cost = _delivery(rng, daily / len(countries), cpm)
-                clicks = int(impressions * rng.uniform(0.002, 0.03))
+                clicks = _clicks(rng, impressions)
                 views = (
                     int(impressions * rng.uniform(0.15, 0.35))
                     if network == "YouTube" or kind == "Video"

@@ -18,6 +18,8 @@ import random
 from datetime import date, timedelta
 from pathlib import Path
 
+from tools.samples._common import write_files
+
 SOURCES = ("linkedin_ads",)
 WINDOWS = [(date(2026, 9, 1), date(2026, 9, 14)), (date(2026, 10, 1), date(2026, 10, 7))]
 # account -> (local currency per USD, campaigns: id -> (kind, daily impressions, CPM in USD, weekends))
@@ -88,14 +90,11 @@ def responses(first: date, last: date) -> list[dict]:
 
 
 def write(root: Path) -> list[Path]:
-    out = root / "linkedin_ads"
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for first, last in WINDOWS:
-        path = out / f"ad_analytics_api_{first}_{last}.json"
-        path.write_text(json.dumps(responses(first, last), indent=1) + "\n")
-        written.append(path)
-    return written
+    files = {
+        f"ad_analytics_api_{first}_{last}.json": json.dumps(responses(first, last), indent=1) + "\n"
+        for first, last in WINDOWS
+    }
+    return write_files(root / "linkedin_ads", files)
 
 
 if __name__ == "__main__":

@@ -30,6 +30,8 @@ import io
 from datetime import date, timedelta
 from pathlib import Path
 
+from tools.samples._common import write_files
+
 SOURCES = ("microsoft_ads",)
 FIRST, LAST = date(2026, 9, 1), date(2026, 9, 3)
 REPORT_NAME = "Geographic performance September 2026"
@@ -89,11 +91,8 @@ def report() -> str:
 
 
 def write(root: Path) -> list[Path]:
-    out = root / "microsoft_ads"
-    out.mkdir(parents=True, exist_ok=True)
-    path = out / f"geographic_performance_{FIRST}_{LAST}.csv"
-    path.write_bytes(report().encode("utf-8-sig"))
-    return [path]
+    files = {f"geographic_performance_{FIRST}_{LAST}.csv": report().encode("utf-8-sig")}
+    return write_files(root / "microsoft_ads", files)
 
 
 if __name__ == "__main__":

@@ -19,6 +19,8 @@ import random
 from datetime import date, timedelta
 from pathlib import Path
 
+from tools.samples._common import write_files
+
 SOURCES = ("tiktok_ads",)
 WINDOWS = [(date(2026, 9, 1), date(2026, 9, 14)), (date(2026, 10, 1), date(2026, 10, 7))]
 AUDIENCE_PAGE_SIZE = 100
@@ -125,15 +127,15 @@ def report(advertiser: str, first: date, last: date) -> list[dict]:
 
 
 def write(root: Path) -> list[Path]:
-    out = root / "tiktok_ads"
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for advertiser in ADVERTISERS:
-        for first, last in WINDOWS:
-            path = out / f"integrated_report_api_{advertiser}_{first}_{last}.json"
-            path.write_text(json.dumps(report(advertiser, first, last), separators=(",", ":")) + "\n")
-            written.append(path)
-    return written
+    files = {
+        f"integrated_report_api_{advertiser}_{first}_{last}.json": json.dumps(
+            report(advertiser, first, last), separators=(",", ":")
+        )
+        + "\n"
+        for advertiser in ADVERTISERS
+        for first, last in WINDOWS
+    }
+    return write_files(root / "tiktok_ads", files)
 
 
 if __name__ == "__main__":
