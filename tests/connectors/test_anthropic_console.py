@@ -12,11 +12,11 @@ import pytest
 from hypothesis import given
 
 from connectors.anthropic.console import CONNECTOR, SOURCE, display_name_to_id, parse
-from connectors.core.base import ExportFormatError
 from connectors.core.config import Paths
 from connectors.landing.zone import init_landing
 from tests.support.corpus import CORPUS
 from tests.support.landing import (
+    assert_parse_fails,
     assert_samples_land_without_quarantine,
     bundled_samples,
     land_one,
@@ -283,10 +283,9 @@ def test_a_bad_count_quarantines_its_record_whole_naming_the_value():
     ],
 )
 def test_unreadable_files_fail_naming_source_file_and_problem(payload, problem):
-    with pytest.raises(ExportFormatError) as err:
-        parse(payload, "claude_api_cost_broken.csv")
-    assert f"[{SOURCE}] claude_api_cost_broken.csv" in str(err.value)
-    assert problem in str(err.value)
+    assert_parse_fails(
+        parse, payload, "claude_api_cost_broken.csv", f"[{SOURCE}] claude_api_cost_broken.csv", problem
+    )
 
 
 def test_every_bundled_sample_lands_without_quarantine(paths):

@@ -11,12 +11,18 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from connectors.core.base import ExportFormatError
 from connectors.core.schema import validate
 from connectors.landing.zone import ingest_file
 from connectors.mistral.usage import CONNECTOR, normalise_mistral_model, parse
 from tests.support.corpus import CORPUS
-from tests.support.landing import as_json, assert_samples_land_without_quarantine, bundled_samples, land_one
+from tests.support.landing import (
+    as_json,
+    assert_parse_fails,
+    assert_samples_land_without_quarantine,
+    bundled_samples,
+    land_one,
+    landed_rows,
+)
 from tests.support.mutations import damage_settings, damaged_json, land_and_check
 
 # The captured response in vendor-formats.md section 6, verbatim.
@@ -432,10 +438,7 @@ def test_bad_cells_quarantine_their_row_not_the_file():
     ],
 )
 def test_unreadable_files_fail_naming_source_file_and_problem(payload, problem):
-    with pytest.raises(ExportFormatError) as err:
-        parse(payload, "broken_usage.json")
-    assert "[mistral_usage] broken_usage.json" in str(err.value)
-    assert problem in str(err.value)
+    assert_parse_fails(parse, payload, "broken_usage.json", "[mistral_usage] broken_usage.json", problem)
 
 
 def test_corrected_re_export_replaces_the_month(paths, write_json):
@@ -452,9 +455,8 @@ def test_corrected_re_export_replaces_the_month(paths, write_json):
 def test_every_bundled_sample_lands_without_quarantine(paths):
     files = bundled_samples(CONNECTOR)
     assert len(files) == 4
-    assert all(path.stat().st_size < 150_000 for path in files)
-    assert_samples_land_without_quarantine(CONNECTOR, files, paths)
-    landed = pl.read_parquet(paths.activity / "source=mistral_usage" / "**" / "*.parquet")
+    assert_samples_land_without_quarantine(CONNECTOR, files, paths, max_bytes=150_000)
+    landed = landed_rows(paths, CONNECTOR.source)
     assert landed.filter(pl.col("cost_amount").is_null()).height == 0
     assert set(landed.get_column("activity_type")) == {
         "llm_input_tokens",
