@@ -9,7 +9,6 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from hypothesis import given
 
 from connectors.anthropic.console import CONNECTOR, SOURCE, display_name_to_id, parse
 from connectors.core.config import Paths
@@ -22,7 +21,7 @@ from tests.support.landing import (
     land_one,
     landed_rows,
 )
-from tests.support.mutations import damage_settings, damaged_csv, land_and_check
+from tests.support.mutations import damage_property, damaged_csv
 
 COST_HEADER = (
     "usage_date_utc,model,workspace,api_key,usage_type,context_window,token_type,cost_usd,list_price_usd,"
@@ -375,10 +374,6 @@ def test_a_negative_or_unreadable_amount_is_quarantined_whole(tmp_path):
 REAL_COST = (
     CORPUS / "anthropic_console" / "cost_real_export_2026_02" / "claude_api_cost_2026_02_08_to_2026_02_15.csv"
 )
-PROPERTY = damage_settings(40)
-
-
-@PROPERTY
-@given(raw=damaged_csv(REAL_COST.read_bytes()))
-def test_a_damaged_real_cost_export_lands_quarantines_or_is_rejected(raw):
-    land_and_check(CONNECTOR, raw, REAL_COST.name)
+test_a_damaged_real_cost_export_lands_quarantines_or_is_rejected = damage_property(
+    CONNECTOR, damaged_csv(REAL_COST.read_bytes()), REAL_COST.name, max_examples=40
+)

@@ -8,7 +8,6 @@ from decimal import Decimal
 
 import polars as pl
 import pytest
-from hypothesis import given
 from hypothesis import strategies as st
 
 from connectors.core.schema import validate
@@ -23,7 +22,7 @@ from tests.support.landing import (
     land_one,
     landed_rows,
 )
-from tests.support.mutations import damage_settings, damaged_json, land_and_check
+from tests.support.mutations import damage_property, damaged_json
 
 # The captured response in vendor-formats.md section 6, verbatim.
 NOTES_RESPONSE = {
@@ -475,13 +474,12 @@ CORPUS_RESPONSE = CORPUS / "mistral_usage" / "console_v2_2025_11_two_models" / "
 VIBE_RESPONSE = (
     CORPUS / "mistral_usage" / "console_v2_2026_09_vibe_zones_tiers" / "mistral_usage_2026-09.json"
 )
-PROPERTY = damage_settings(40)
-
-
-@PROPERTY
-@given(raw=st.one_of(damaged_json(CORPUS_RESPONSE.read_bytes()), damaged_json(VIBE_RESPONSE.read_bytes())))
-def test_damaged_billing_usage_lands_quarantines_or_is_rejected(raw):
-    land_and_check(CONNECTOR, raw, CORPUS_RESPONSE.name)
+test_damaged_billing_usage_lands_quarantines_or_is_rejected = damage_property(
+    CONNECTOR,
+    st.one_of(damaged_json(CORPUS_RESPONSE.read_bytes()), damaged_json(VIBE_RESPONSE.read_bytes())),
+    CORPUS_RESPONSE.name,
+    max_examples=40,
+)
 
 
 # ---- every record accounted for (issue #13 class 7), encodings (10), one bad file alone (11) ----------

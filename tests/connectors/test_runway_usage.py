@@ -8,7 +8,6 @@ from decimal import Decimal
 
 import polars as pl
 import pytest
-from hypothesis import given
 
 from connectors.core.schema import ACTIVITY_UNITS, validate
 from connectors.runway.usage import CONNECTOR, RATES, parse
@@ -21,7 +20,7 @@ from tests.support.landing import (
     land_one,
     landed_rows,
 )
-from tests.support.mutations import damage_settings, damaged_json, land_and_check
+from tests.support.mutations import damage_property, damaged_json
 
 # The documented response (vendor-formats.md section 6, official SDK types).
 DOCUMENTED = {
@@ -196,13 +195,9 @@ FULL_SHAPE = (
     / "sdk_shape_with_api_key_breakdown"
     / "organization_usage_2026-03-01_2026-03-03.json"
 )
-PROPERTY = damage_settings(40)
-
-
-@PROPERTY
-@given(raw=damaged_json(FULL_SHAPE.read_bytes()))
-def test_damaged_organization_usage_lands_quarantines_or_is_rejected(raw):
-    land_and_check(CONNECTOR, raw, FULL_SHAPE.name)
+test_damaged_organization_usage_lands_quarantines_or_is_rejected = damage_property(
+    CONNECTOR, damaged_json(FULL_SHAPE.read_bytes()), FULL_SHAPE.name, max_examples=40
+)
 
 
 # ---- every record accounted for (issue #13 class 7) ----------------------------------------------------
