@@ -12,37 +12,37 @@ import polars as pl
 from connectors.core.frames import normalise_model
 
 # ------------------------------------------------------------------------ AWS (Bedrock usage types)
-# (usage-type pattern, activity type, unit); the first match wins, so specific patterns come first
-AWS_USAGE_TYPE_ACTIVITIES: list[tuple[str, str, str]] = [
-    (r"(?i)cache-?_?read", "llm_cached_input_tokens", "tokens"),
-    (r"(?i)cache-?_?write", "llm_cache_write_tokens", "tokens"),
-    (r"(?i)embed.*(input-?_?tokens?|inputtokencount)", "embedding_tokens", "tokens"),
-    (r"(?i)(input-tokens?|input_tokens?|inputtokencount)", "llm_input_tokens", "tokens"),
-    (
-        r"(?i)(output-tokens?|output_tokens?|outputtokencount|responsetokencount)",
-        "llm_output_tokens",
-        "tokens",
-    ),
-    (r"(?i)video.*sec", "video_seconds", "seconds"),
-    (r"(?i)(created[-_]image|image[-_]?count|-images?($|-))", "images", "images"),
+# activity type -> unit of each kind of Bedrock usage an AWS usage type can name
+AWS_ACTIVITY_UNITS: dict[str, str] = {
+    "llm_cached_input_tokens": "tokens",
+    "llm_cache_write_tokens": "tokens",
+    "embedding_tokens": "tokens",
+    "llm_input_tokens": "tokens",
+    "llm_output_tokens": "tokens",
+    "video_seconds": "seconds",
+    "images": "images",
+}
+# (usage-type pattern, activity type); the first match wins, so specific patterns come first
+AWS_USAGE_TYPE_ACTIVITIES: list[tuple[str, str]] = [
+    (r"(?i)cache-?_?read", "llm_cached_input_tokens"),
+    (r"(?i)cache-?_?write", "llm_cache_write_tokens"),
+    (r"(?i)embed.*(input-?_?tokens?|inputtokencount)", "embedding_tokens"),
+    (r"(?i)(input-tokens?|input_tokens?|inputtokencount)", "llm_input_tokens"),
+    (r"(?i)(output-tokens?|output_tokens?|outputtokencount|responsetokencount)", "llm_output_tokens"),
+    (r"(?i)video.*sec", "video_seconds"),
+    (r"(?i)(created[-_]image|image[-_]?count|-images?($|-))", "images"),
 ]
-AWS_TOKEN_ACTIVITIES = (
-    "llm_cached_input_tokens",
-    "llm_cache_write_tokens",
-    "embedding_tokens",
-    "llm_input_tokens",
-)
-AWS_TOKEN_ACTIVITIES += ("llm_output_tokens",)
+AWS_TOKEN_ACTIVITIES = tuple(activity for activity, unit in AWS_ACTIVITY_UNITS.items() if unit == "tokens")
 
 
 def aws_usage_type_activity(usage_type: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     """(activity type, unit) of a Bedrock usage type; ``spend``/``currency`` when no pattern matches."""
     activity: pl.Expr = pl.lit("spend")
     unit: pl.Expr = pl.lit("currency")
-    for pattern, activity_type, activity_unit in reversed(AWS_USAGE_TYPE_ACTIVITIES):
+    for pattern, activity_type in reversed(AWS_USAGE_TYPE_ACTIVITIES):
         matched = usage_type.str.contains(pattern).fill_null(False)
         activity = pl.when(matched).then(pl.lit(activity_type)).otherwise(activity)
-        unit = pl.when(matched).then(pl.lit(activity_unit)).otherwise(unit)
+        unit = pl.when(matched).then(pl.lit(AWS_ACTIVITY_UNITS[activity_type])).otherwise(unit)
     return activity, unit
 
 

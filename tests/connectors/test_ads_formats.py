@@ -15,7 +15,6 @@ from pathlib import Path
 import polars as pl
 import pytest
 from hypothesis import example, given
-from hypothesis import strategies as st
 
 from connectors.core.config import BUNDLED_SAMPLES
 from connectors.google import ads as google_ads
@@ -24,7 +23,14 @@ from connectors.linkedin import ads as linkedin_ads
 from connectors.meta import ads as meta_ads
 from connectors.tiktok import ads as tiktok_ads
 from tests.support.landing import assert_rejected_alone, copy_samples, land_one, landed_rows, quarantined_rows
-from tests.support.mutations import damage_settings, damaged_csv, damaged_json, head, parse_and_land_check
+from tests.support.mutations import (
+    damage_properties,
+    damage_settings,
+    damaged_csv,
+    damaged_json,
+    head,
+    parse_and_land_check,
+)
 
 CONNECTORS = {
     "google_ads": google_ads.CONNECTOR,
@@ -345,12 +351,7 @@ DAMAGED = {
 }
 
 
-@pytest.mark.parametrize("export", sorted(DAMAGED))
-@PROPERTY
-@given(data=st.data())
-def test_damaged_export_lands_quarantines_or_is_rejected(export, data):
-    connector, damage, name = DAMAGED[export]
-    parse_and_land_check(connector, data.draw(damage, label="raw"), name)
+test_damaged_export_lands_quarantines_or_is_rejected = damage_properties(DAMAGED, max_examples=30)
 
 
 @PROPERTY

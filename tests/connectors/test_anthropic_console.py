@@ -9,20 +9,19 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from hypothesis import given
 
 from connectors.anthropic.console import CONNECTOR, SOURCE, display_name_to_id, parse
-from connectors.core.base import ExportFormatError
 from connectors.core.config import Paths
 from connectors.landing.zone import init_landing
 from tests.support.corpus import CORPUS
 from tests.support.landing import (
+    assert_parse_fails,
     assert_samples_land_without_quarantine,
     bundled_samples,
     land_one,
     landed_rows,
 )
-from tests.support.mutations import damage_settings, damaged_csv, land_and_check
+from tests.support.mutations import damage_property, damaged_csv
 
 COST_HEADER = (
     "usage_date_utc,model,workspace,api_key,usage_type,context_window,token_type,cost_usd,list_price_usd,"
@@ -283,10 +282,9 @@ def test_a_bad_count_quarantines_its_record_whole_naming_the_value():
     ],
 )
 def test_unreadable_files_fail_naming_source_file_and_problem(payload, problem):
-    with pytest.raises(ExportFormatError) as err:
-        parse(payload, "claude_api_cost_broken.csv")
-    assert f"[{SOURCE}] claude_api_cost_broken.csv" in str(err.value)
-    assert problem in str(err.value)
+    assert_parse_fails(
+        parse, payload, "claude_api_cost_broken.csv", f"[{SOURCE}] claude_api_cost_broken.csv", problem
+    )
 
 
 def test_every_bundled_sample_lands_without_quarantine(paths):
@@ -376,10 +374,6 @@ def test_a_negative_or_unreadable_amount_is_quarantined_whole(tmp_path):
 REAL_COST = (
     CORPUS / "anthropic_console" / "cost_real_export_2026_02" / "claude_api_cost_2026_02_08_to_2026_02_15.csv"
 )
-PROPERTY = damage_settings(40)
-
-
-@PROPERTY
-@given(raw=damaged_csv(REAL_COST.read_bytes()))
-def test_a_damaged_real_cost_export_lands_quarantines_or_is_rejected(raw):
-    land_and_check(CONNECTOR, raw, REAL_COST.name)
+test_a_damaged_real_cost_export_lands_quarantines_or_is_rejected = damage_property(
+    CONNECTOR, damaged_csv(REAL_COST.read_bytes()), REAL_COST.name, max_examples=40
+)

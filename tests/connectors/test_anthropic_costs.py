@@ -9,14 +9,13 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from hypothesis import given
 
 from connectors.anthropic.costs import CONNECTOR, parse
 from connectors.core.base import ExportFormatError
 from connectors.core.config import Paths
 from tests.support.corpus import CORPUS
 from tests.support.landing import land_one
-from tests.support.mutations import damage_settings, damaged_json, land_and_check
+from tests.support.mutations import damage_property, damaged_json
 
 DAY = ("2025-08-01T00:00:00Z", "2025-08-02T00:00:00Z")
 
@@ -98,10 +97,6 @@ def test_a_bucket_that_is_not_one_utc_day_is_quarantined(tmp_path):
 
 
 DOC_EXAMPLE = CORPUS / "anthropic_costs" / "docs_2025_grouped_by_description" / "cost_report_docs_2025.json"
-PROPERTY = damage_settings(40)
-
-
-@PROPERTY
-@given(raw=damaged_json(DOC_EXAMPLE.read_bytes()))
-def test_a_damaged_cost_report_lands_quarantines_or_is_rejected(raw):
-    land_and_check(CONNECTOR, raw, DOC_EXAMPLE.name)
+test_a_damaged_cost_report_lands_quarantines_or_is_rejected = damage_property(
+    CONNECTOR, damaged_json(DOC_EXAMPLE.read_bytes()), DOC_EXAMPLE.name, max_examples=40
+)

@@ -9,14 +9,13 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from hypothesis import given
 
 from connectors.anthropic.usage import CONNECTOR, parse
 from connectors.core.base import ExportFormatError
 from connectors.core.config import Paths
 from tests.support.corpus import CORPUS
 from tests.support.landing import land_one
-from tests.support.mutations import damage_settings, damaged_json, land_and_check
+from tests.support.mutations import damage_property, damaged_json
 
 DOC_PAGE = {
     "data": [
@@ -254,10 +253,6 @@ def test_a_result_missing_its_count_is_quarantined_and_the_rest_lands(tmp_path):
 DOC_EXAMPLE = (
     CORPUS / "anthropic_usage" / "docs_current_account_geo" / "usage_report_messages_docs_current.json"
 )
-PROPERTY = damage_settings(40)
-
-
-@PROPERTY
-@given(raw=damaged_json(DOC_EXAMPLE.read_bytes()))
-def test_a_damaged_usage_report_lands_quarantines_or_is_rejected(raw):
-    land_and_check(CONNECTOR, raw, DOC_EXAMPLE.name)
+test_a_damaged_usage_report_lands_quarantines_or_is_rejected = damage_property(
+    CONNECTOR, damaged_json(DOC_EXAMPLE.read_bytes()), DOC_EXAMPLE.name, max_examples=40
+)

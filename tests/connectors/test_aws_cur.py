@@ -12,8 +12,8 @@ import polars as pl
 import pytest
 
 from connectors.amazon.cur import CONNECTOR, parse
-from connectors.core.base import ExportFormatError
 from connectors.landing.zone import ingest_file, init_landing
+from tests.support.landing import assert_parse_fails
 
 # The documented CUR 2.0 CSV fixture (vendor-formats.md §5): a first-party Nova line and a
 # Marketplace-sold Claude line whose product code is not AmazonBedrock.
@@ -405,10 +405,7 @@ def test_export_without_bedrock_lines_covers_its_days_with_no_rows():
     ],
 )
 def test_unreadable_files_fail_naming_source_file_and_problem(payload, problem):
-    with pytest.raises(ExportFormatError) as err:
-        parse(payload, "broken-cur.csv")
-    assert "[aws_cur] broken-cur.csv" in str(err.value)
-    assert problem in str(err.value)
+    assert_parse_fails(parse, payload, "broken-cur.csv", "[aws_cur] broken-cur.csv", problem)
 
 
 def test_every_bundled_sample_lands_completely(paths):

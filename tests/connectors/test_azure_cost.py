@@ -9,10 +9,10 @@ from decimal import Decimal
 import polars as pl
 import pytest
 
-from connectors.core.base import ExportFormatError
 from connectors.core.config import BUNDLED_SAMPLES
 from connectors.landing.zone import ingest_file
 from connectors.microsoft.azure_cost import CONNECTOR, parse
+from tests.support.landing import assert_parse_fails
 
 SUB = "00000000-0000-0000-0000-000000000000"
 RID = f"/subscriptions/{SUB}/resourceGroups/rg-ai/providers/Microsoft.CognitiveServices/accounts/aoai-prod"
@@ -433,10 +433,7 @@ def test_file_with_no_ai_lines_covers_its_days_with_no_rows():
     ],
 )
 def test_unreadable_files_fail_naming_source_file_and_problem(payload, problem):
-    with pytest.raises(ExportFormatError) as err:
-        parse(payload, "broken_costs.csv")
-    assert "[azure_cost] broken_costs.csv" in str(err.value)
-    assert problem in str(err.value)
+    assert_parse_fails(parse, payload, "broken_costs.csv", "[azure_cost] broken_costs.csv", problem)
 
 
 def test_every_bundled_sample_lands_without_quarantine(paths):

@@ -11,11 +11,11 @@ from decimal import Decimal
 import polars as pl
 import pytest
 
-from connectors.core.base import ExportFormatError
 from connectors.core.config import BUNDLED_SAMPLES
 from connectors.core.schema import validate
 from connectors.google.cloud_billing import CONNECTOR, parse
 from connectors.landing.zone import ingest_file
+from tests.support.landing import assert_parse_fails
 
 # The research notes' fixture (vendor-formats.md §3: the documented flattening query's aliases), plus a
 # Compute Engine line the connector must drop.
@@ -445,10 +445,7 @@ def test_detailed_export_is_its_own_dataset():
     ],
 )
 def test_unreadable_files_fail_naming_source_file_and_problem(payload, problem):
-    with pytest.raises(ExportFormatError) as err:
-        parse(payload, "broken_billing.csv")
-    assert "[gcp_billing] broken_billing.csv" in str(err.value)
-    assert problem in str(err.value)
+    assert_parse_fails(parse, payload, "broken_billing.csv", "[gcp_billing] broken_billing.csv", problem)
 
 
 def test_every_bundled_sample_lands_without_quarantine(paths):

@@ -11,7 +11,6 @@ import polars as pl
 import pytest
 from werkzeug import Request, Response
 
-from connectors.core.base import ExportFormatError
 from connectors.core.config import BUNDLED_SAMPLES
 from connectors.core.http import ConfigError, VendorResponseError
 from connectors.google.ads import (
@@ -26,6 +25,7 @@ from connectors.google.ads import (
 )
 from connectors.landing.ingest import Window, ingest_source
 from connectors.landing.zone import ingest_file, read_manifest
+from tests.support.landing import assert_parse_fails
 
 COLUMNS = [
     "activity_type",
@@ -322,9 +322,7 @@ def test_excel_download_utf16_tab_separated_with_country_network_and_views():
     ],
 )
 def test_unreadable_files_fail_naming_the_file(raw, name, problem):
-    with pytest.raises(ExportFormatError) as err:
-        parse(raw, name)
-    assert name in str(err.value) and problem in str(err.value)
+    assert_parse_fails(parse, raw, name, name, problem)
 
 
 def test_every_bundled_sample_lands_without_quarantine(paths):

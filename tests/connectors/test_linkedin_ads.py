@@ -12,7 +12,6 @@ import polars as pl
 import pytest
 from werkzeug import Request, Response
 
-from connectors.core.base import ExportFormatError
 from connectors.core.config import BUNDLED_SAMPLES
 from connectors.core.http import ConfigError, VendorResponseError
 from connectors.core.schema import validate
@@ -21,7 +20,7 @@ from connectors.landing.zone import read_manifest
 from connectors.linkedin import ads as linkedin_ads
 from connectors.linkedin.ads import CONNECTOR, parse
 from tests.support.http import fast_backoff  # noqa: F401  (autouse: short retry backoff)
-from tests.support.landing import as_json, assert_samples_land_without_quarantine
+from tests.support.landing import as_json, assert_parse_fails, assert_samples_land_without_quarantine
 
 TOKEN = "AQV-TEST-SECRET-linkedin-0123456789"
 SEP = Window(date(2026, 9, 1), date(2026, 9, 3))
@@ -208,9 +207,7 @@ def test_a_bad_count_quarantines_its_row_only():
     ],
 )
 def test_unreadable_files_name_the_file_and_the_problem(payload, problem):
-    with pytest.raises(ExportFormatError, match=problem) as err:
-        parse(payload, "ad_analytics_broken.json")
-    assert "ad_analytics_broken.json" in str(err.value)
+    assert_parse_fails(parse, payload, "ad_analytics_broken.json", "ad_analytics_broken.json", problem)
 
 
 def test_every_bundled_sample_lands_without_quarantine(paths):

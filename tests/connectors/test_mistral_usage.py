@@ -8,16 +8,21 @@ from decimal import Decimal
 
 import polars as pl
 import pytest
-from hypothesis import given
 from hypothesis import strategies as st
 
-from connectors.core.base import ExportFormatError
 from connectors.core.schema import validate
 from connectors.landing.zone import ingest_file
 from connectors.mistral.usage import CONNECTOR, normalise_mistral_model, parse
 from tests.support.corpus import CORPUS
-from tests.support.landing import as_json, assert_samples_land_without_quarantine, bundled_samples, land_one
-from tests.support.mutations import damage_settings, damaged_json, land_and_check
+from tests.support.landing import (
+    as_json,
+    assert_parse_fails,
+    assert_samples_land_without_quarantine,
+    bundled_samples,
+    land_one,
+    landed_rows,
+)
+from tests.support.mutations import damage_property, damaged_json
 
 # The captured response in vendor-formats.md section 6, verbatim.
 NOTES_RESPONSE = {
@@ -432,10 +437,7 @@ def test_bad_cells_quarantine_their_row_not_the_file():
     ],
 )
 def test_unreadable_files_fail_naming_source_file_and_problem(payload, problem):
-    with pytest.raises(ExportFormatError) as err:
-        parse(payload, "broken_usage.json")
-    assert "[mistral_usage] broken_usage.json" in str(err.value)
-    assert problem in str(err.value)
+    assert_parse_fails(parse, payload, "broken_usage.json", "[mistral_usage] broken_usage.json", problem)
 
 
 def test_corrected_re_export_replaces_the_month(paths, write_json):
@@ -452,9 +454,8 @@ def test_corrected_re_export_replaces_the_month(paths, write_json):
 def test_every_bundled_sample_lands_without_quarantine(paths):
     files = bundled_samples(CONNECTOR)
     assert len(files) == 4
-    assert all(path.stat().st_size < 150_000 for path in files)
-    assert_samples_land_without_quarantine(CONNECTOR, files, paths)
-    landed = pl.read_parquet(paths.activity / "source=mistral_usage" / "**" / "*.parquet")
+    assert_samples_land_without_quarantine(CONNECTOR, files, paths, max_bytes=150_000)
+    landed = landed_rows(paths, CONNECTOR.source)
     assert landed.filter(pl.col("cost_amount").is_null()).height == 0
     assert set(landed.get_column("activity_type")) == {
         "llm_input_tokens",
@@ -473,13 +474,12 @@ CORPUS_RESPONSE = CORPUS / "mistral_usage" / "console_v2_2025_11_two_models" / "
 VIBE_RESPONSE = (
     CORPUS / "mistral_usage" / "console_v2_2026_09_vibe_zones_tiers" / "mistral_usage_2026-09.json"
 )
-PROPERTY = damage_settings(40)
-
-
-@PROPERTY
-@given(raw=st.one_of(damaged_json(CORPUS_RESPONSE.read_bytes()), damaged_json(VIBE_RESPONSE.read_bytes())))
-def test_damaged_billing_usage_lands_quarantines_or_is_rejected(raw):
-    land_and_check(CONNECTOR, raw, CORPUS_RESPONSE.name)
+test_damaged_billing_usage_lands_quarantines_or_is_rejected = damage_property(
+    CONNECTOR,
+    st.one_of(damaged_json(CORPUS_RESPONSE.read_bytes()), damaged_json(VIBE_RESPONSE.read_bytes())),
+    CORPUS_RESPONSE.name,
+    max_examples=40,
+)
 
 
 # ---- every record accounted for (issue #13 class 7), encodings (10), one bad file alone (11) ----------

@@ -9,10 +9,9 @@ from decimal import Decimal
 import polars as pl
 import pytest
 
-from connectors.core.base import ExportFormatError
 from connectors.landing.zone import init_landing
 from connectors.openai.dashboard import CONNECTOR, SOURCE, parse
-from tests.support.landing import assert_samples_land_without_quarantine, bundled_samples
+from tests.support.landing import assert_parse_fails, assert_samples_land_without_quarantine, bundled_samples
 
 COST_HEADER = (
     "start_time,end_time,start_time_iso,end_time_iso,amount_value,amount_currency,quantity,quantity_unit,"
@@ -270,10 +269,7 @@ def test_a_bad_cell_leaves_a_null_quantity_for_quarantine_instead_of_failing_the
     ],
 )
 def test_unreadable_files_fail_naming_source_file_and_problem(payload, name, problem):
-    with pytest.raises(ExportFormatError) as err:
-        parse(payload, name)
-    assert f"[{SOURCE}] {name}" in str(err.value)
-    assert problem in str(err.value)
+    assert_parse_fails(parse, payload, name, f"[{SOURCE}] {name}", problem)
 
 
 def test_every_bundled_sample_lands_without_quarantine(paths):

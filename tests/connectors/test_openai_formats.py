@@ -17,14 +17,20 @@ from pathlib import Path
 import polars as pl
 import pytest
 from hypothesis import example, given
-from hypothesis import strategies as st
 
 from connectors.core.config import BUNDLED_SAMPLES, Paths
 from connectors.openai import costs as openai_costs
 from connectors.openai import dashboard as openai_dashboard
 from connectors.openai import usage as openai_usage
 from tests.support.landing import assert_rejected_alone, copy_samples, land_one, landed_rows, quarantined_rows
-from tests.support.mutations import damage_settings, damaged_csv, damaged_json, head, parse_and_land_check
+from tests.support.mutations import (
+    damage_properties,
+    damage_settings,
+    damaged_csv,
+    damaged_json,
+    head,
+    parse_and_land_check,
+)
 
 CORPUS = Path(__file__).parent / "corpus"
 CONNECTORS = {
@@ -353,12 +359,7 @@ DAMAGED = {
 }
 
 
-@pytest.mark.parametrize("export", sorted(DAMAGED))
-@PROPERTY
-@given(data=st.data())
-def test_damaged_export_lands_quarantines_or_is_rejected(export, data):
-    connector, damage, name = DAMAGED[export]
-    parse_and_land_check(connector, data.draw(damage, label="raw"), name)
+test_damaged_export_lands_quarantines_or_is_rejected = damage_properties(DAMAGED, max_examples=30)
 
 
 def _huge_amount() -> bytes:

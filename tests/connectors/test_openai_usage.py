@@ -8,9 +8,8 @@ from datetime import UTC, date, datetime
 import polars as pl
 import pytest
 
-from connectors.core.base import ExportFormatError
 from connectors.openai.usage import CONNECTOR, parse
-from tests.support.landing import as_json
+from tests.support.landing import as_json, assert_parse_fails
 from tests.support.openai_pages import COMPLETIONS_PAGE, usage_page
 
 
@@ -155,10 +154,7 @@ def test_dataset_of_an_all_empty_export_comes_from_the_file_name():
     ],
 )
 def test_unreadable_files_fail_naming_source_file_and_problem(payload, problem):
-    with pytest.raises(ExportFormatError) as err:
-        parse(payload, "broken_export.json")
-    assert "[openai_usage] broken_export.json" in str(err.value)
-    assert problem in str(err.value)
+    assert_parse_fails(parse, payload, "broken_export.json", "[openai_usage] broken_export.json", problem)
 
 
 def test_every_bundled_sample_parses(request):

@@ -8,14 +8,19 @@ from decimal import Decimal
 
 import polars as pl
 import pytest
-from hypothesis import given
 
-from connectors.core.base import ExportFormatError
 from connectors.core.schema import ACTIVITY_UNITS, validate
 from connectors.runway.usage import CONNECTOR, RATES, parse
 from tests.support.corpus import CORPUS
-from tests.support.landing import as_json, assert_samples_land_without_quarantine, bundled_samples, land_one
-from tests.support.mutations import damage_settings, damaged_json, land_and_check
+from tests.support.landing import (
+    as_json,
+    assert_parse_fails,
+    assert_samples_land_without_quarantine,
+    bundled_samples,
+    land_one,
+    landed_rows,
+)
+from tests.support.mutations import damage_property, damaged_json
 
 # The documented response (vendor-formats.md section 6, official SDK types).
 DOCUMENTED = {
@@ -169,18 +174,14 @@ def test_response_with_no_usage_at_all():
     ],
 )
 def test_unreadable_files_fail_naming_source_file_and_problem(payload, problem):
-    with pytest.raises(ExportFormatError) as err:
-        parse(payload, "broken_usage.json")
-    assert "[runway_usage] broken_usage.json" in str(err.value)
-    assert problem in str(err.value)
+    assert_parse_fails(parse, payload, "broken_usage.json", "[runway_usage] broken_usage.json", problem)
 
 
 def test_every_bundled_sample_lands_without_quarantine(paths):
     files = bundled_samples(CONNECTOR)
     assert len(files) == 2
-    assert all(path.stat().st_size < 150_000 for path in files)
-    assert_samples_land_without_quarantine(CONNECTOR, files, paths)
-    landed = pl.read_parquet(paths.activity / "source=runway_usage" / "**" / "*.parquet")
+    assert_samples_land_without_quarantine(CONNECTOR, files, paths, max_bytes=150_000)
+    landed = landed_rows(paths, CONNECTOR.source)
     assert set(landed.get_column("activity_type")) == {"video_seconds", "images", "tts_characters"}
     refund = landed.filter(pl.col("usage_date") == date(2026, 9, 13))
     assert refund.select("quantity", "cost_amount").rows() == [(0.0, Decimal("-0.500000000000"))]
@@ -194,13 +195,9 @@ FULL_SHAPE = (
     / "sdk_shape_with_api_key_breakdown"
     / "organization_usage_2026-03-01_2026-03-03.json"
 )
-PROPERTY = damage_settings(40)
-
-
-@PROPERTY
-@given(raw=damaged_json(FULL_SHAPE.read_bytes()))
-def test_damaged_organization_usage_lands_quarantines_or_is_rejected(raw):
-    land_and_check(CONNECTOR, raw, FULL_SHAPE.name)
+test_damaged_organization_usage_lands_quarantines_or_is_rejected = damage_property(
+    CONNECTOR, damaged_json(FULL_SHAPE.read_bytes()), FULL_SHAPE.name, max_examples=40
+)
 
 
 # ---- every record accounted for (issue #13 class 7) ----------------------------------------------------

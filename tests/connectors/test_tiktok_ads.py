@@ -11,7 +11,6 @@ import polars as pl
 import pytest
 from werkzeug import Request, Response
 
-from connectors.core.base import ExportFormatError
 from connectors.core.config import BUNDLED_SAMPLES
 from connectors.core.http import ConfigError, VendorResponseError
 from connectors.core.schema import validate
@@ -20,7 +19,7 @@ from connectors.landing.zone import read_manifest
 from connectors.tiktok import ads as tiktok_ads
 from connectors.tiktok.ads import CONNECTOR, parse
 from tests.support.http import fast_backoff  # noqa: F401  (autouse: short retry backoff)
-from tests.support.landing import as_json, assert_samples_land_without_quarantine
+from tests.support.landing import as_json, assert_parse_fails, assert_samples_land_without_quarantine
 
 TOKEN = "act.TEST-SECRET-tiktok-0123456789abcdef"
 ADV = "7012345678901234567"
@@ -228,14 +227,12 @@ def test_empty_report_still_covers_its_window():
         # a report without impressions (a GMV Max report, say) cannot land ad rows: named, not emptied
         (
             as_json(_page([{"dimensions": {"campaign_id": "1"}, "metrics": {"spend": "1"}}])),
-            r"missing required column\(s\) 'impressions'",
+            "missing required column(s) 'impressions'",
         ),
     ],
 )
 def test_unreadable_files_name_the_file_and_the_problem(payload, problem):
-    with pytest.raises(ExportFormatError, match=problem) as err:
-        parse(payload, "tiktok_broken.json")
-    assert "tiktok_broken.json" in str(err.value)
+    assert_parse_fails(parse, payload, "tiktok_broken.json", "tiktok_broken.json", problem)
 
 
 def test_every_bundled_sample_lands_without_quarantine(paths):

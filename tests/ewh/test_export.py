@@ -7,7 +7,6 @@ import os
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-import duckdb
 import openpyxl
 import polars as pl
 import pytest
@@ -18,6 +17,7 @@ from connectors.core.config import Paths
 from ewh.cli import main
 from ewh.export import export_quarter
 from orchestration.lib.dbt_project import DBT_PROJECT_DIR
+from tests.support.warehouse import query_frame
 
 QUARTER = "2026Q3"
 QUARTER_TABLES = [
@@ -36,11 +36,7 @@ EXPECTED_TABLES = [*QUARTER_TABLES, "mart_esrs_e1_6_scope3_cat1", "mart_vendor_t
 
 
 def _sql(home: Path, sql: str) -> pl.DataFrame:
-    con = duckdb.connect(str(Paths(home).warehouse), read_only=True)
-    try:
-        return con.sql(sql).pl()
-    finally:
-        con.close()
+    return query_frame(Paths(home).warehouse, sql)
 
 
 def _fiscal_years_of(quarter: str) -> set[int]:

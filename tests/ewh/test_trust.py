@@ -25,6 +25,7 @@ from ewh.trust.common import TrustError
 from ewh.trust.quarantine import quarantined_rows
 from ewh.trust.trace import trace_cell
 from ewh.trust.verify import verify_quarter
+from tests.support.warehouse import query_frame
 from warehouse.reconcile import reconcile
 
 QUARTER = "2026Q3"
@@ -51,34 +52,24 @@ def paths(home: Path) -> Paths:
 
 
 def _query(paths: Paths, sql: str, **params) -> pl.DataFrame:
-    con = duckdb.connect(str(paths.warehouse), read_only=True)
-    try:
-        return con.sql(sql, params=params or None).pl()
-    finally:
-        con.close()
+    return query_frame(paths.warehouse, sql, params)
 
 
 def test_trace_returns_exactly_the_cells_rows(paths: Paths):
     result = trace_cell(paths, QUARTER, **CELL)
     cell = _query(
         paths,
-        "select * from mart_quarterly_emissions where quarter = $q and vendor = $v and model = $m "
-        "and project_or_workspace = $p and country = $c",
-        q=QUARTER,
-        v=CELL["vendor"],
-        m=CELL["model"],
-        p=CELL["project"],
-        c=CELL["country"],
+        "select * from mart_quarterly_emissions where quarter = $quarter and vendor = $vendor "
+        "and model = $model and project_or_workspace = $project and country = $country",
+        quarter=QUARTER,
+        **CELL,
     ).row(0, named=True)
     expected_ids = _query(
         paths,
-        "select activity_id from fct_activity_impacts where quarter = $q and vendor = $v and model = $m "
-        "and coalesce(project, workspace) = $p and electricity_country = $c",
-        q=QUARTER,
-        v=CELL["vendor"],
-        m=CELL["model"],
-        p=CELL["project"],
-        c=CELL["country"],
+        "select activity_id from fct_activity_impacts where quarter = $quarter and vendor = $vendor "
+        "and model = $model and coalesce(project, workspace) = $project and electricity_country = $country",
+        quarter=QUARTER,
+        **CELL,
     ).get_column("activity_id")
     assert result.rows.height == cell["activity_rows"] == expected_ids.len() > 0
     assert set(result.rows.get_column("activity_id")) == set(expected_ids)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
 import polars as pl
 import pytest
 
@@ -14,6 +13,7 @@ from connectors.core.config import Paths
 from connectors.focus import spec
 from ewh.cli import main
 from ewh.export_focus import FOCUS_VERSION
+from tests.support.warehouse import query_frame
 
 QUARTER = "2026Q3"
 
@@ -28,11 +28,7 @@ def exported(pipeline_home: Path, tmp_path_factory: pytest.TempPathFactory) -> p
 
 
 def _warehouse(home: Path, sql: str) -> pl.DataFrame:
-    con = duckdb.connect(str(Paths(home).warehouse), read_only=True)
-    try:
-        return con.sql(sql).pl()
-    finally:
-        con.close()
+    return query_frame(Paths(home).warehouse, sql)
 
 
 def test_the_export_meets_the_spec_column_rules(exported):

@@ -12,7 +12,6 @@ import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
-import duckdb
 import polars as pl
 import pytest
 
@@ -21,6 +20,7 @@ from connectors.core.registry import CONNECTORS
 from connectors.landing.zone import ingest_folder
 from factors.release import release_info
 from tests.support.dbt_cli import run_dbt
+from tests.support.warehouse import query_frame
 
 pytestmark = pytest.mark.slow
 
@@ -41,11 +41,7 @@ def _compiled(target: Path, model: str) -> str:
 
 
 def _table(paths: Paths, model: str) -> pl.DataFrame:
-    con = duckdb.connect(str(paths.warehouse), read_only=True)
-    try:
-        return con.sql(f"select * from {model} order by activity_id").pl()
-    finally:
-        con.close()
+    return query_frame(paths.warehouse, f"select * from {model} order by activity_id")
 
 
 def _copy_home(source: Path, dest: Path) -> Paths:

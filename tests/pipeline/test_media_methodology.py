@@ -16,7 +16,6 @@ import math
 import statistics
 from datetime import date
 
-import duckdb
 import polars as pl
 import pytest
 from ecologits.estimations import video_impacts
@@ -26,6 +25,7 @@ from ecologits.utils.range_value import RangeValue
 
 from connectors.core.config import BUNDLED_SAMPLES, Paths
 from ewh import estimate as est
+from tests.support.warehouse import query_rows
 
 pytestmark = pytest.mark.slow
 
@@ -54,12 +54,7 @@ FORMATS = {  # payload MB, overhead MB, default view s, minimum view s
 
 
 def _rows(home, sql: str, params: dict | None = None) -> list[dict]:
-    con = duckdb.connect(str(Paths(home).warehouse), read_only=True)
-    try:
-        rel = con.sql(sql, params=params or {})
-        return [dict(zip(rel.columns, r, strict=True)) for r in rel.fetchall()]
-    finally:
-        con.close()
+    return query_rows(Paths(home).warehouse, sql, params)
 
 
 def gmsf_by_hand(

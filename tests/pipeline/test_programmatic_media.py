@@ -22,10 +22,10 @@ from __future__ import annotations
 import json
 import re
 
-import duckdb
 import pytest
 
 from connectors.core.config import Paths
+from tests.support.warehouse import query_rows
 
 pytestmark = pytest.mark.slow
 
@@ -33,12 +33,7 @@ QUARTER = "2026Q3"
 
 
 def _rows(home, sql: str, params: dict | None = None) -> list[dict]:
-    con = duckdb.connect(str(Paths(home).warehouse), read_only=True)
-    try:
-        rel = con.sql(sql, params=params or {})
-        return [dict(zip(rel.columns, r, strict=True)) for r in rel.fetchall()]
-    finally:
-        con.close()
+    return query_rows(Paths(home).warehouse, sql, params)
 
 
 def _ad(home, where: str) -> dict:

@@ -17,13 +17,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-import duckdb
 import polars as pl
 import pytest
 
 from connectors.core.config import BUNDLED_SAMPLES, REPO_ROOT, Paths
 from factors.release import factor_files, release_info
 from tests.support.spark_parity import mismatches, read_spark_table
+from tests.support.warehouse import query_frame
 
 pytestmark = [pytest.mark.spark, pytest.mark.slow]
 
@@ -95,11 +95,7 @@ def _spark(paths: Paths, name: str) -> pl.DataFrame | None:
 
 
 def _duck(paths: Paths, name: str) -> pl.DataFrame:
-    con = duckdb.connect(str(paths.warehouse), read_only=True)
-    try:
-        return con.sql(f"select * from {name}").pl()
-    finally:
-        con.close()
+    return query_frame(paths.warehouse, f"select * from {name}")
 
 
 def test_empty_sources_hold_only_the_placeholder(built: Paths):

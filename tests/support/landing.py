@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import polars as pl
+import pytest
 
-from connectors.core.base import Connector
+from connectors.core.base import Connector, ExportFormatError
 from connectors.core.config import BUNDLED_SAMPLES, Paths
 from connectors.landing.zone import LandingBatch, ingest_file, ingest_folder, read_manifest
 
@@ -36,13 +37,29 @@ def quarantined_rows(paths: Paths, source: str) -> pl.DataFrame:
     return pl.read_parquet(paths.quarantine / f"source={source}" / "*.parquet")
 
 
+def assert_parse_fails(parse: Callable[[bytes, str], object], raw: bytes, name: str, *expected: str) -> None:
+    """Parsing ``raw`` as a file ``name`` raises ``ExportFormatError``, its message holding each of
+    ``expected`` (the file's name, the problem) as written."""
+    with pytest.raises(ExportFormatError) as err:
+        parse(raw, name)
+    for text in expected:
+        assert text in str(err.value)
+
+
 def assert_samples_land_without_quarantine(
-    connector: Connector, files: Sequence[Path], paths: Paths, *, months: set[int] | None = None
+    connector: Connector,
+    files: Sequence[Path],
+    paths: Paths,
+    *,
+    months: set[int] | None = None,
+    max_bytes: int | None = None,
 ) -> list:
-    """Each bundled sample lands rows, every row it reads, none quarantined (and, given ``months``, covers
-    days of exactly those months); returns the results."""
+    """Each bundled sample (given ``max_bytes``, each smaller than that) lands rows, every row it reads, none
+    quarantined (and, given ``months``, covers days of exactly those months); returns the results."""
     results = []
     for path in files:
+        if max_bytes is not None:
+            assert path.stat().st_size < max_bytes, path.name
         result = ingest_file(connector, path, paths)
         assert result.rows_in > 0, path.name
         assert result.rows_in == result.rows_landed, path.name

@@ -17,7 +17,8 @@ import tempfile
 from pathlib import Path
 
 import polars as pl
-from hypothesis import HealthCheck, settings
+import pytest
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from connectors.core.base import Connector, ExportFormatError
@@ -196,3 +197,30 @@ def parse_and_land_check(connector: Connector, raw: bytes, name: str) -> str:
     with contextlib.suppress(ExportFormatError):
         connector.parse(raw, name)
     return land_and_check(connector, raw, name)
+
+
+def damage_property(connector: Connector, damage: st.SearchStrategy[bytes], name: str, max_examples: int):
+    """A test (assign it to a ``test_...`` name): ``max_examples`` exports drawn from ``damage`` (damage to
+    a real export named ``name``) each land, quarantine or are rejected by name (``land_and_check``)."""
+
+    @damage_settings(max_examples)
+    @given(raw=damage)
+    def test(raw: bytes) -> None:
+        land_and_check(connector, raw, name)
+
+    return test
+
+
+def damage_properties(damaged: dict[str, tuple[Connector, st.SearchStrategy[bytes], str]], max_examples: int):
+    """A test (assign it to a ``test_...`` name), one property a key of ``damaged`` (connector, damage to a
+    real export, its file name): each damaged export parses or fails with a named error, and lands,
+    quarantines or is rejected by name (``parse_and_land_check``)."""
+
+    @pytest.mark.parametrize("export", sorted(damaged))
+    @damage_settings(max_examples)
+    @given(data=st.data())
+    def test(export: str, data: st.DataObject) -> None:
+        connector, damage, name = damaged[export]
+        parse_and_land_check(connector, data.draw(damage, label="raw"), name)
+
+    return test

@@ -13,6 +13,7 @@ import duckdb
 import pytest
 
 from connectors.core.config import Paths
+from tests.support.warehouse import query_frame
 from warehouse.connection import writing
 from warehouse.publish import building_path
 
@@ -26,19 +27,21 @@ print(con.execute("select count(*) from t").fetchone()[0], flush=True)
 
 
 def _count(path) -> int:
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        return con.execute("select count(*) from t").fetchone()[0]
-    finally:
-        con.close()
+    return query_frame(path, "select count(*) from t").item()
 
 
-def test_a_write_with_a_reader_holding_the_warehouse_open(tmp_path):
-    paths = Paths(tmp_path / "home")
+@pytest.fixture
+def warehouse_of_three(paths: Paths) -> Paths:
+    """The home (tests/conftest.py ``paths``), its warehouse holding a table ``t`` of three rows."""
     paths.home.mkdir()
     con = duckdb.connect(str(paths.warehouse))
     con.execute("create table t as select * from range(3)")
     con.close()
+    return paths
+
+
+def test_a_write_with_a_reader_holding_the_warehouse_open(warehouse_of_three: Paths):
+    paths = warehouse_of_three
     reader = subprocess.Popen(
         [sys.executable, "-c", READER, str(paths.warehouse)],
         stdin=subprocess.PIPE,
@@ -57,12 +60,8 @@ def test_a_write_with_a_reader_holding_the_warehouse_open(tmp_path):
     assert not building_path(paths.warehouse).exists()
 
 
-def test_a_failed_write_publishes_nothing(tmp_path):
-    paths = Paths(tmp_path / "home")
-    paths.home.mkdir()
-    con = duckdb.connect(str(paths.warehouse))
-    con.execute("create table t as select * from range(3)")
-    con.close()
+def test_a_failed_write_publishes_nothing(warehouse_of_three: Paths):
+    paths = warehouse_of_three
     with pytest.raises(RuntimeError, match="half-way"), writing(paths.warehouse) as con:
         con.execute("insert into t select * from range(2)")
         raise RuntimeError("half-way")
