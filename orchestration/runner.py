@@ -129,6 +129,7 @@ class _Runner:
         from dagster import DagsterInstance
 
         with DagsterInstance.get() as instance, self.log_file.open("a") as log:
+            _release_stale_runs(instance)  # before the redirect: the user is told on the terminal
             # dbt's own progress lines go to stdout; keep them in the log file unless asked for
             sink = contextlib.nullcontext() if self.verbose else contextlib.redirect_stdout(log)
             with sink:
@@ -139,18 +140,16 @@ class _Runner:
         from orchestration.progress import RunProgress
 
         run_id = str(uuid.uuid4())
-        with self._session() as instance:
-            _release_stale_runs(instance)
-            with RunProgress(instance, run_id, len(keys), stream=sys.stderr):
-                result = self.job.execute_in_process(
-                    run_id=run_id,
-                    instance=instance,
-                    raise_on_error=False,
-                    tags=run_tags(),
-                    asset_selection=keys,
-                    partition_key=partition_key,
-                    run_config=self._config(with_dbt),
-                )
+        with self._session() as instance, RunProgress(instance, run_id, len(keys), stream=sys.stderr):
+            result = self.job.execute_in_process(
+                run_id=run_id,
+                instance=instance,
+                raise_on_error=False,
+                tags=run_tags(),
+                asset_selection=keys,
+                partition_key=partition_key,
+                run_config=self._config(with_dbt),
+            )
         return _outcome(result, self.log_file)
 
     def warehouse_checks(self) -> RunOutcome:

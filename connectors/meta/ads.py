@@ -332,18 +332,16 @@ def parse(raw: bytes, file: str) -> ParsedExport:
 
 # --- API response set ----------------------------------------------------------------------------------
 
+# the ad hierarchy every Insights row and Ads Manager export names, campaign to ad, each level's id and name
+AD_HIERARCHY = ["campaign_id", "campaign_name", "adset_id", "adset_name", "ad_id", "ad_name"]
+
 API_STRINGS = [
     "date_start",
     "date_stop",
     "account_id",
     "account_name",
     "account_currency",
-    "campaign_id",
-    "campaign_name",
-    "adset_id",
-    "adset_name",
-    "ad_id",
-    "ad_name",
+    *AD_HIERARCHY,
     "impressions",
     "reach",
     "clicks",
@@ -527,18 +525,12 @@ CSV_LABELS = {
 }
 CSV_COLUMNS = {label: name for name, labels in CSV_LABELS.items() for label in labels}
 GERMAN_LABELS = {labels[1] for labels in CSV_LABELS.values() if len(labels) > 1} - {"ThruPlays"}
-CSV_IDENTITY = ["account_id", "account_name", "campaign_id", "campaign_name", "adset_id", "adset_name",
-                "ad_id", "ad_name"]  # fmt: skip
+CSV_IDENTITY = ["account_id", "account_name", *AD_HIERARCHY]
 CSV_KEY = [
     "_start",
     "_end",
     "account_id",
-    "campaign_id",
-    "campaign_name",
-    "adset_id",
-    "adset_name",
-    "ad_id",
-    "ad_name",
+    *AD_HIERARCHY,
     "platform",
     "placement_label",
     "device_platform",
