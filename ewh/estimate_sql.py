@@ -25,8 +25,7 @@ import duckdb
 import polars as pl
 
 from connectors.core.config import Paths
-from connectors.core.registry import CONNECTORS
-from connectors.landing.zone import TABLES, init_landing
+from connectors.landing.zone import TABLES
 from warehouse.dbt import DBT_PROJECT_DIR, run_dbt
 
 CHAIN_TARGET = "fct_activity_impacts"
@@ -72,6 +71,9 @@ def compiled_chain(
     if cached.exists():
         data = json.loads(cached.read_text())
         return Chain(data["seeds"], [tuple(m) for m in data["models"]], folder)
+    from connectors.core.registry import CONNECTORS  # the cold path only: every vendor module
+    from connectors.landing.zone import init_landing
+
     folder.mkdir(parents=True, exist_ok=True)
     paths = Paths(folder / "home", warehouse_override=folder / f"{CATALOG}.duckdb")
     empty = Paths(folder / PLACEHOLDER)

@@ -11,7 +11,6 @@ import json
 import zlib
 from dataclasses import dataclass
 
-import numpy as np
 import polars as pl
 import pyarrow as pa
 import pyarrow.csv as pacsv
@@ -496,9 +495,10 @@ def _skipped_before(good: int, rejected: pl.Series) -> pl.Series:
     ``rejected`` holds the rejected records' indices among all records. The k-th rejected one (sorted)
     has ``rejected[k] - k`` good records before it, so a good record g follows it iff that is <= g.
     """
-    ordered = rejected.sort().to_numpy()
-    thresholds = ordered - np.arange(len(ordered))
-    return pl.Series(np.searchsorted(thresholds, np.arange(good), side="right"), dtype=pl.Int64)
+    ordered = rejected.cast(pl.Int64).sort()
+    thresholds = ordered - pl.int_range(0, len(ordered), dtype=pl.Int64, eager=True)
+    good_records = pl.int_range(0, good, dtype=pl.Int64, eager=True)
+    return thresholds.search_sorted(good_records, side="right").cast(pl.Int64)
 
 
 def _csv_header(source: str, file: str, body: str, separator: str) -> list[str]:

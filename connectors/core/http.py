@@ -29,35 +29,18 @@ from urllib3.exceptions import MaxRetryError
 from urllib3.util.retry import Retry
 
 from connectors.core.base import pages_as_export  # noqa: F401  (the archived form of fetched pages)
+from connectors.core.errors import (  # noqa: F401  (the connectors import them from here too)
+    ConfigError,
+    PermanentError,
+    VendorParseError,
+    VendorResponseError,
+)
 from connectors.core.redact import declare, redact
 from connectors.core.settings import setting
 
 DEFAULT_TIMEOUT = (5.0, 60.0)  # connect, read seconds
 DEFAULT_DEADLINE = 300.0  # seconds per call, retries included (EWH_HTTP_DEADLINE)
 USER_AGENT = "emissions-warehouse/0.1 (+https://github.com/emissions-warehouse)"
-
-
-class _RedactedError(RuntimeError):
-    """An error whose message is redacted when built, so no later handler can leak the key."""
-
-    def __init__(self, message: str = "") -> None:
-        super().__init__(redact(str(message)))
-
-
-class PermanentError(_RedactedError):
-    """Retrying cannot help (configuration, a response we cannot parse): fail at once, never retry."""
-
-
-class ConfigError(PermanentError):
-    """Missing or rejected credentials, or a wrong URL: the user must fix configuration."""
-
-
-class VendorResponseError(_RedactedError):
-    """The vendor answered something we cannot use (bad status after retries, malformed JSON, bad cursor)."""
-
-
-class VendorParseError(VendorResponseError, PermanentError):
-    """The vendor answered 2xx with a body that is not the JSON expected: the same call would again."""
 
 
 def deadline_seconds() -> float:

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable
 
 import polars as pl
 
-from connectors.core.http import ConfigError
+from connectors.core.errors import ConfigError
 from connectors.core.redact import declare
 from connectors.core.settings import setting
 

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 import dagster as dg
 
 from connectors.core.base import ExportFormatError
-from connectors.core.http import PermanentError
+from connectors.core.errors import PermanentError
 from connectors.core.redact import redact
 
 PERMANENT = (PermanentError, ExportFormatError)
