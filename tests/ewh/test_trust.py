@@ -205,22 +205,32 @@ def test_reconciliation_flags_a_planted_difference(paths: Paths, tmp_path: Path)
     assert day not in loose.filter(pl.col("flagged"), pl.col("vendor") == "openai").get_column("usage_date")
 
 
-def test_quarantine_reads_the_landing_files_without_a_warehouse(tmp_path: Path):
-    paths = Paths(tmp_path / "h")
-    row = {
-        "source": "openai_usage",
+def _quarantined(source: str, source_row: str, reason: str) -> dict:
+    """One quarantine row as the landing writes it (``QUARANTINE_SCHEMA``)."""
+    return {
+        "source": source,
         "dataset": "completions",
-        "source_file": "raw/openai_usage/abc.json",
-        "source_row": "/0/data/0/results/1#output_tokens",
+        "source_file": f"raw/{source}/abc.json",
+        "source_row": source_row,
         "source_sha256": "abc",
         "field": "quantity",
-        "reason": "negative quantity",
+        "reason": reason,
         "record": "{}",
-        "quarantined_at": datetime.now(UTC),
+        "quarantined_at": datetime(2026, 10, 2, 6, 30, tzinfo=UTC),
     }
-    target = paths.quarantine / "source=openai_usage" / "abc.parquet"
+
+
+def _landed_quarantine(paths: Paths, row: dict) -> None:
+    target = paths.quarantine / f"source={row['source']}" / "abc.parquet"
     target.parent.mkdir(parents=True)
     pl.DataFrame([row], schema=QUARANTINE_SCHEMA).write_parquet(target)
+
+
+def test_quarantine_reads_the_landing_files_without_a_warehouse(tmp_path: Path):
+    paths = Paths(tmp_path / "h")
+    _landed_quarantine(
+        paths, _quarantined("openai_usage", "/0/data/0/results/1#output_tokens", "negative quantity")
+    )
     frame, origin = quarantined_rows(paths)
     assert "landing Parquet" in origin
     assert frame.select("reason", "source", "source_row").row(0) == (
@@ -234,21 +244,12 @@ def test_quarantine_reads_the_landing_files_without_a_warehouse(tmp_path: Path):
 def test_quarantine_reads_the_warehouse_view_when_there_is_one(tmp_path: Path):
     """With a warehouse, its ``stg_landing__quarantine`` view is the source (a landing file is not)."""
     paths = Paths(tmp_path / "h")
-    row = {
-        "source": "anthropic_usage",
-        "dataset": "messages",
-        "source_file": "raw/anthropic_usage/def.json",
-        "source_row": "/0/data/2/results/0#output_tokens",
-        "source_sha256": "def",
-        "field": "quantity",
-        "reason": "quantity above the plausible maximum",
-        "record": "{}",
-        "quarantined_at": datetime(2026, 10, 2, 6, 30, tzinfo=UTC),
-    }
-    landed = paths.quarantine / "source=openai_usage" / "abc.parquet"
-    landed.parent.mkdir(parents=True)
-    other = row | {"source": "openai_usage", "source_row": "/0/data/0/results/1#output_tokens"}
-    pl.DataFrame([other], schema=QUARANTINE_SCHEMA).write_parquet(landed)
+    row = _quarantined(
+        "anthropic_usage", "/0/data/2/results/0#output_tokens", "quantity above the plausible maximum"
+    )
+    _landed_quarantine(
+        paths, _quarantined("openai_usage", "/0/data/0/results/1#output_tokens", "negative quantity")
+    )
     planted = pl.DataFrame([row], schema=QUARANTINE_SCHEMA)  # noqa: F841  (read by DuckDB below)
     con = duckdb.connect(str(paths.warehouse))
     con.execute("create table quarantined as select * from planted")
