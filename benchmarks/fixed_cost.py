@@ -7,8 +7,9 @@ On an empty export set (one empty folder per registered source) in a fresh, temp
 * first run: a new home pays for loading every seed and building every model once;
 * unchanged runs (``--runs`` of them, median): ``ewh run`` again with nothing changed. The landed
   data, dbt project and seeds match the last successful build's fingerprint (warehouse/build_state.py),
-  so dbt is not run; what remains is process start, Dagster definitions (from the prepared manifest),
-  one ingest step and one GX check per source, and the report. This is the figure the target is about;
+  so the dbt run is not created; what remains is process start, Dagster definitions (from the prepared
+  manifest), the landing run (an ingest step and a GX check per source), the mart checks and the report.
+  This is the figure the target is about;
 * pieces of it, each in a new process: importing the CLI (``ewh --help``), importing Dagster and the
   definitions module, building the definitions.
 
