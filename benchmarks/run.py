@@ -541,37 +541,39 @@ def ewh_env(home: Path) -> dict:
 
 
 def ewh_run(home: Path, exports: Path, log: Path) -> dict:
+    started = time.time()
     result = timed([str(EWH), "run", "--samples", str(exports)], env=ewh_env(home), cwd=home.parent, log=log)
     if result["exit_code"] != 0:
         raise SystemExit(
             f"ewh run failed (exit {result['exit_code']}); see {log} and {home / 'logs/ewh-run.log'}"
         )
-    result["steps"] = dagster_steps(home)
+    result["steps"] = dagster_steps(home, started)
     result["dbt_nodes"] = dbt_node_times(home, result["steps"].get("_run_started"))
     return result
 
 
-def _has_ingest(db: str) -> bool:
-    con = sqlite3.connect(db)
-    try:
-        return (
-            con.execute("select 1 from event_logs where step_key like 'ingest_%' limit 1").fetchone()
-            is not None
-        )
-    finally:
-        con.close()
-
-
-def dagster_steps(home: Path) -> dict:
-    """Seconds per step of the latest run, from the run's sqlite event log (steps run one at a time)."""
+def dagster_steps(home: Path, since: float) -> dict:
+    """Seconds per step of the Dagster runs one ``ewh run`` created (the landing run, then the dbt run or
+    the mart checks' run), from their sqlite event logs; steps run one at a time. ``_run_started`` is the
+    first run's start; the time between runs (deciding whether to build) counts as ``_between_runs``."""
     dbs = [p for p in glob.glob(str(home / ".dagster/history/runs/*.db")) if not p.endswith("index.db")]
-    if not dbs:
-        return {}
-    # the newest run with ingest steps: an unchanged run is followed by a small run of the mart checks
-    latest = next((db for db in sorted(dbs, key=os.path.getmtime, reverse=True) if _has_ingest(db)), None)
-    if latest is None:
-        return {}
-    con = sqlite3.connect(latest)
+    steps: dict = {}
+    read = [_run_steps(db) for db in dbs if os.path.getmtime(db) >= since - 1]
+    runs = sorted((r for r in read if r[0] is not None and r[0] >= since - 1), key=lambda r: r[0])
+    for i, (started, _, run_steps) in enumerate(runs):
+        if i == 0:
+            steps["_run_started"] = started
+        else:
+            gap = started - runs[i - 1][1]
+            steps["_between_runs"] = round(steps.get("_between_runs", 0.0) + gap, 2)
+        for key, seconds in run_steps.items():
+            steps[key] = round(steps.get(key, 0.0) + seconds, 2)
+    return steps
+
+
+def _run_steps(db: str) -> tuple[float | None, float | None, dict]:
+    """(start, end, seconds per step) of one run's event log."""
+    con = sqlite3.connect(db)
     try:
         rows = con.execute(
             "select step_key, dagster_event_type, timestamp from event_logs where dagster_event_type in "
@@ -580,24 +582,20 @@ def dagster_steps(home: Path) -> dict:
         ).fetchall()
     finally:
         con.close()
-
-    def ts(text: str) -> datetime:
-        return datetime.fromisoformat(str(text))
-
     steps: dict = {}
-    previous = None
+    started = finished = previous = None
     for key, kind, stamp in rows:
-        moment = ts(stamp)
+        moment = datetime.fromisoformat(str(stamp)).replace(tzinfo=UTC)
         kind = kind.replace("PIPELINE_", "RUN_")  # Dagster stores RUN_START as PIPELINE_START
         if kind == "RUN_START":
-            steps["_run_started"] = moment.replace(tzinfo=UTC).timestamp()
-            previous = moment
+            started, previous = moment.timestamp(), moment
         elif kind in ("STEP_SUCCESS", "STEP_FAILURE") and previous is not None:
-            steps[key or f"step_{len(steps)}"] = round((moment - previous).total_seconds(), 2)
+            steps[key or f"step_{len(steps)}"] = (moment - previous).total_seconds()
             previous = moment
         elif kind in ("RUN_SUCCESS", "RUN_FAILURE") and previous is not None:
-            steps["_run_finish"] = round((moment - previous).total_seconds(), 2)
-    return steps
+            steps["_run_finish"] = (moment - previous).total_seconds()
+            finished = moment.timestamp()
+    return started, finished if finished is not None else started, steps
 
 
 def dbt_node_times(home: Path, since: float | None) -> dict:

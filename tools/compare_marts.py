@@ -38,7 +38,7 @@ import polars as pl
 RENAMED = {"dim_factor_release": "meta_factor_release", "ewh_run_log": "meta_build_log"}
 VOLATILE = {"built_at", "dbt_invocation_id", "ingested_at"}
 REL_TOL = 1e-12
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]
 
 
 def marts(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -113,6 +113,8 @@ def build(code: Path, home: Path) -> Path:
     shutil.rmtree(home, ignore_errors=True)
     env = {**os.environ, "PYTHONPATH": str(code), "EWH_HOME": str(home)}
     env["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
+    # the seat samples land only as keyed pseudonyms: one key for both builds, so their rows compare
+    env.setdefault("EWH_PSEUDONYM_KEY", "compare-marts-pseudonym-key")
     env.pop("EWH_WAREHOUSE_PATH", None)
     env.pop("DAGSTER_HOME", None)
     subprocess.run([sys.executable, "-m", "ewh.cli", "run"], cwd=code, env=env, check=True)
