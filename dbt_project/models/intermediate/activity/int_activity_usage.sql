@@ -12,7 +12,7 @@
     drops them and mart_vendor_disclosure_comparison reads them.
 -#}
 {%- set cost_reports = "('openai.costs', 'anthropic.cost_report')" -%}
-with activity as {{ not_materialized() }} (
+with activity as (
     select * from {{ ref('int_activity_unioned') }}
     where activity_type <> 'spend'
 ),

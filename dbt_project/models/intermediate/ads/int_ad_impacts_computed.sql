@@ -14,7 +14,7 @@
     Every default used is listed in defaults_used and lowers dq_score by one.
 -#}
 {% set ad_types = "('ad_impressions', 'video_views', 'ad_view_seconds')" %}
-with ads as {{ not_materialized() }} (
+with ads as (
     select
         *,
         -- the ad platform: the vendor, except Google's programmatic buying tool (DV360) apart from Google Ads
@@ -27,16 +27,14 @@ with ads as {{ not_materialized() }} (
     where activity_type in {{ ad_types }}
 ),
 
--- usage_date is part of the key; grouped and joined on it too, so a filter on the day reaches the rows
 records as (
     select
         ad_record_key,
-        usage_date,
         sum(case when activity_type = 'ad_impressions' then quantity else 0 end) as record_impressions,
         sum(case when activity_type = 'ad_view_seconds' then quantity end) as record_view_seconds,
         sum(case when activity_type = 'video_views' then quantity end) as record_video_views
     from ads
-    group by ad_record_key, usage_date
+    group by ad_record_key
 ),
 
 k as (
@@ -105,7 +103,7 @@ resolved as (
         case when a.country is null then 'global' else coalesce(reg.continent, 'global') end as continent,
         coalesce(a.country, 'WOR') as electricity_country
     from ads as a
-    inner join records as r on a.ad_record_key = r.ad_record_key and a.usage_date = r.usage_date
+    inner join records as r on a.ad_record_key = r.ad_record_key
     left join {{ ref('ad_country_regions') }} as reg on a.country = reg.country
     left join {{ ref('ad_campaign_inputs') }} as ci on a.platform = ci.platform and a.campaign_id = ci.campaign_id
 ),

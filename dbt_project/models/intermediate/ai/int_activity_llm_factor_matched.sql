@@ -17,7 +17,7 @@
 {%- set coefficients = ['it_kwh_per_output_token', 'it_kwh_per_request',
                         'embodied_kgco2e_per_output_token', 'embodied_kgco2e_per_request'] -%}
 {%- set number = '[0-9]+([.][0-9]+)?' -%}
-with llm as {{ not_materialized() }} (
+with llm as (
     select a.activity_id, a.model, a.model_raw, a.usage_date, p.model_catalog
     from {{ ref('int_activity_usage') }} as a
     left join {{ ref('factor_providers') }} as p
@@ -27,7 +27,7 @@ with llm as {{ not_materialized() }} (
         or a.activity_type in (select activity_type from {{ ref('factor_llm_token_weights') }})
 ),
 
-match_keys as {{ not_materialized() }} (
+match_keys as (
     select distinct model, model_raw, model_catalog, usage_date from llm
 ),
 
