@@ -315,7 +315,7 @@ def normalise_model(raw: pl.Expr) -> pl.Expr:
     ``publishers/google/models/gemini-2.0-flash-001`` -> ``gemini-2.0-flash``,
     ``claude-3-5-sonnet-v2@20241022`` -> ``claude-3-5-sonnet-v2``, ``llama-3.3-70b-instruct-maas`` ->
     ``llama-3.3-70b-instruct``.
-    The raw string is kept beside it; factor lookup (int_activity_llm_factor_matched) tries the raw string
+    The raw string is kept beside it; factor lookup (int_llm_model_matches) tries the raw string
     first, so a dated snapshot still gets its own registry row.
     """
     return (

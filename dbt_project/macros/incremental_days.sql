@@ -15,12 +15,17 @@
     {%- endif -%}
 {% endmacro %}
 
-{#- The usage days to rebuild, as a literal list (so the filter is pushed down to the Parquet scans),
+{#- The usage days to rebuild, as a literal list (so the filter is pushed down to the table scans),
     or none when every day must be rebuilt. Only evaluated at run time. The release hash the figures
     were built with (`factor_release_sha256`) is read from this model itself, so every incremental model
     carries that column; any other hash than this run's means a seed changed and every day is rebuilt.
-    Only `this` and upstream models are queried: nothing downstream is read at compile time. -#}
-{% macro changed_usage_days() %}
+    The changed days are those of `changes_from` with rows landed after this model's newest
+    (`ingested_at`): int_activity_unioned reads the landed Parquet files for them; every model after it
+    reads int_activity_unioned, a table built earlier in the same run, whose column scan is cheap where
+    the Parquet scan is not (a day whose new rows lost to another route keeps its old rows and figures
+    there, so it needs no rebuild). Only `this` and upstream models are queried: nothing downstream is
+    read at compile time. -#}
+{% macro changed_usage_days(changes_from='int_activity_unioned') %}
     {%- if not execute or not is_incremental() -%}
         {{ return(none) }}
     {%- endif -%}
@@ -29,7 +34,7 @@
         {{ return(none) }}
     {%- endif -%}
     {%- set changed = run_query(
-        "select distinct cast(usage_date as " ~ dbt.type_string() ~ ") from " ~ ref('int_activity_landed')
+        "select distinct cast(usage_date as " ~ dbt.type_string() ~ ") from " ~ ref(changes_from)
         ~ " where ingested_at > (select max(ingested_at) from " ~ this ~ ") order by 1"
     ) -%}
     {{ return(changed.columns[0].values() | list) }}
@@ -37,8 +42,8 @@
 
 {#- A predicate for an incremental fact's where-clause: only the changed days (possibly none) on an
     incremental run, every row on a full build. -#}
-{% macro changed_usage_days_predicate(date_column='usage_date') %}
-    {%- set days = changed_usage_days() if is_incremental() else none -%}
+{% macro changed_usage_days_predicate(date_column='usage_date', changes_from='int_activity_unioned') %}
+    {%- set days = changed_usage_days(changes_from) if is_incremental() else none -%}
     {%- if days is none -%}
 1 = 1
     {%- elif days | length == 0 -%}

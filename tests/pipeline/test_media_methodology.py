@@ -364,7 +364,8 @@ def test_gpt_image_1_uses_openai_image_tokens_and_ecologits_per_token_energy(pip
     # a model without published figures keeps the Luccioni et al. mean (2.9 Wh IT per image) and no embodied
     other = _rows(
         pipeline_home,
-        "select * from fct_activity_impacts where model = 'dall-e-3' and vendor = 'openai' limit 1",
+        "select * from fct_activity_impacts where model = 'dall-e-3' and vendor = 'openai' "
+        "and activity_type = 'images' order by activity_id limit 1",
     )[0]
     assert other["it_energy_kwh"] == pytest.approx(other["quantity"] * 0.0029)
     assert other["co2e_embodied_kg"] is None and other["method_tier"] == "activity_default"

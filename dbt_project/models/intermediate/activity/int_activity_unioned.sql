@@ -10,33 +10,34 @@
     cost model reads, so the landed Parquet files are scanned once per run, for the changed days only.
     A new factor release (source_report_families is a seed) rebuilds every day, as the facts do: the
     release hash is kept on every row (`factor_release_sha256`), read back by the macro from this table.
+    A cost report that states token quantities (the OpenAI Costs API, the Anthropic cost report: issue #13
+    class 2) restates what the vendor's usage reports measure. `covered_by_usage` marks its rows that
+    another row of the same vendor and day already counts: its token lines on days the vendor's usage
+    reports have rows, its spend on days any usage rows exist (the cost report's own token lines count
+    as usage when no usage report came). int_activity_usage and int_spend_impacts_computed leave them
+    out, int_activity_superseded lists them. Decided here, within the day, so that no model downstream
+    reads the activity twice (a second read stops a nightly's day filter at DuckDB's materialised CTE).
 -#}
+{%- set cost_reports = "('openai.costs', 'anthropic.cost_report')" -%}
 {{ config(**incremental_by_day_config()) }}
 with landed as (
+    -- a route is a source and the seed row its dataset matches; one join gives the family and the route
     select
         l.*,
-        coalesce(f.report_family, l.source || '.' || l.dataset) as report_family
+        coalesce(f.report_family, l.source || '.' || l.dataset) as report_family,
+        coalesce(f.dataset, l.dataset) as route,
+        coalesce(f.precedence, 0) as precedence,
+        coalesce(f.report_family, l.source || '.' || l.dataset, '') in {{ cost_reports }} as from_cost_report
     from {{ ref('int_activity_landed') }} as l
     left join {{ ref('source_report_families') }} as f
         on l.source = f.source and l.dataset like f.dataset
-    where {{ changed_usage_days_predicate('l.usage_date') }}
-),
-
-routed as (
-    select
-        l.activity_id,
-        coalesce(f.dataset, l.dataset) as route,
-        coalesce(f.precedence, 0) as precedence
-    from landed as l
-    left join {{ ref('source_report_families') }} as f
-        on l.source = f.source and l.dataset like f.dataset
+    where {{ changed_usage_days_predicate('l.usage_date', changes_from='int_activity_landed') }}
 ),
 
 route_days as (
-    select l.report_family, l.usage_date, l.source, r.route, r.precedence, max(l.ingested_at) as landed_at
-    from landed as l
-    inner join routed as r on l.activity_id = r.activity_id
-    group by l.report_family, l.usage_date, l.source, r.route, r.precedence
+    select report_family, usage_date, source, route, precedence, max(ingested_at) as landed_at
+    from landed
+    group by report_family, usage_date, source, route, precedence
 ),
 
 winners as (
@@ -49,16 +50,35 @@ winners as (
             partition by report_family, usage_date order by precedence, landed_at desc, source, route
         ) as rank_in_day
     from route_days
+),
+
+winning as (
+    select report_family, usage_date, source, route from winners where rank_in_day = 1
+),
+
+vendor_days as (
+    -- the rows are joined to a few thousand winning routes and vendor days, never row to row
+    select
+        coalesce(l.vendor, '') as vendor_key,
+        l.usage_date,
+        max(case when l.activity_type <> 'spend' and not l.from_cost_report then 1 else 0 end) as day_has_usage_report,
+        max(case when l.activity_type <> 'spend' then 1 else 0 end) as day_has_usage
+    from landed as l
+    inner join winning as w
+        on l.report_family = w.report_family and l.usage_date = w.usage_date
+        and l.source = w.source and l.route = w.route
+    group by coalesce(l.vendor, ''), l.usage_date
 )
 
 select
-    landed.*,
+    {% for column in activity_columns() %}l.{{ column }}, {% endfor %}
+    l.report_family,
+    l.from_cost_report and (
+        case when l.activity_type = 'spend' then v.day_has_usage else v.day_has_usage_report end
+    ) = 1 as covered_by_usage,
     '{{ var("factor_release_sha256") }}' as factor_release_sha256
-from landed
-inner join routed as r on landed.activity_id = r.activity_id
-inner join winners as w
-    on landed.report_family = w.report_family
-    and landed.usage_date = w.usage_date
-    and landed.source = w.source
-    and r.route = w.route
-where w.rank_in_day = 1
+from landed as l
+inner join winning as w
+    on l.report_family = w.report_family and l.usage_date = w.usage_date
+    and l.source = w.source and l.route = w.route
+inner join vendor_days as v on coalesce(l.vendor, '') = v.vendor_key and l.usage_date = v.usage_date

@@ -27,14 +27,18 @@ with ads as (
     where activity_type in {{ ad_types }}
 ),
 
+-- each row with its delivery record's totals: a window, not a grouped self-join, so that the activity is
+-- read once and a nightly's day filter reaches it (usage_date is part of the key, and of the partition)
 records as (
     select
-        ad_record_key,
-        sum(case when activity_type = 'ad_impressions' then quantity else 0 end) as record_impressions,
-        sum(case when activity_type = 'ad_view_seconds' then quantity end) as record_view_seconds,
-        sum(case when activity_type = 'video_views' then quantity end) as record_video_views
+        *,
+        sum(case when activity_type = 'ad_impressions' then quantity else 0 end)
+            over (partition by ad_record_key, usage_date) as record_impressions,
+        sum(case when activity_type = 'ad_view_seconds' then quantity end)
+            over (partition by ad_record_key, usage_date) as record_view_seconds,
+        sum(case when activity_type = 'video_views' then quantity end)
+            over (partition by ad_record_key, usage_date) as record_video_views
     from ads
-    group by ad_record_key
 ),
 
 k as (
@@ -72,8 +76,6 @@ device_mix as (
 resolved as (
     select
         a.*,
-        r.record_impressions,
-        r.record_view_seconds,
         coalesce(
             ci.buy_type,
             {{ json_text('a.attributes', 'buy_type') }},
@@ -91,7 +93,7 @@ resolved as (
         {#- completions / starts, at most 1 (a case, not least(): least() skips a null operand); TikTok's
             starts are the record's video views (video_play_actions), LinkedIn reports videoStarts #}
         {%- for name, done, started in [
-            ('tiktok', json_text('a.attributes', 'video_views_p100'), 'r.record_video_views'),
+            ('tiktok', json_text('a.attributes', 'video_views_p100'), 'a.record_video_views'),
             ('linkedin', json_text('a.attributes', 'videoCompletions'), json_text('a.attributes', 'videoStarts'))] %}
         case when a.vendor = '{{ name }}' and cast({{ started }} as double) > 0
              then case when cast({{ done }} as double) >= cast({{ started }} as double) then 1.0
@@ -102,8 +104,7 @@ resolved as (
         coalesce(reg.region, 'global') as ad_region,
         case when a.country is null then 'global' else coalesce(reg.continent, 'global') end as continent,
         coalesce(a.country, 'WOR') as electricity_country
-    from ads as a
-    inner join records as r on a.ad_record_key = r.ad_record_key
+    from records as a
     left join {{ ref('ad_country_regions') }} as reg on a.country = reg.country
     left join {{ ref('ad_campaign_inputs') }} as ci on a.platform = ci.platform and a.campaign_id = ci.campaign_id
 ),

@@ -12,7 +12,7 @@
     Embodied emissions: LLM, video and per-model image rows (EcoLogits hardware share); null, never 0,
     for the per-unit defaults that have no embodied estimate (images, audio, TTS, embeddings, moderation).
     Low and high multiply the low (high) ends of every factor (for LLMs the model's range widened by the
-    structural uncertainty, int_activity_llm_factor_matched); central is the model's EcoLogits figure times
+    structural uncertainty, int_llm_model_matches); central is the model's EcoLogits figure times
     the central weight.
     Method tier and dq: an LLM row takes its model's; prefill rows (input, cache write, cached input) of a
     model identified by registry or name size take their token weight's own tier and dq instead
@@ -57,9 +57,13 @@ select
     end as dq_score,
     {{ figure_range_of('it_energy_kwh', 'a.quantity * (' ~ it_kwh_per_unit ~ ')') }},
     {{ figure_range_of('co2e_embodied_kg', 'a.quantity * (' ~ embodied_kg_per_unit ~ ')') }}
-from {{ ref('int_activity_usage') }} as a
-left join {{ ref('int_activity_llm_factor_matched') }} as m
-    on a.activity_id = m.activity_id and a.usage_date = m.usage_date
+from {{ ref('int_activity_usage_keyed') }} as a
+left join {{ ref('int_llm_model_matches') }} as m
+    on a.is_llm_row
+    and coalesce(a.model, '') = coalesce(m.model, '')
+    and coalesce(a.model_raw, '') = coalesce(m.model_raw, '')
+    and coalesce(a.model_catalog, '') = coalesce(m.model_catalog, '')
+    and a.usage_date = m.usage_date
 left join {{ ref('factor_llm_token_weights') }} as w
     on m.model_factor_id is not null
     and a.activity_type = w.activity_type and a.usage_date between w.valid_from and w.valid_to

@@ -1,7 +1,7 @@
 {#-
     Every LLM factor a model can resolve to, in one shape: registry models (current, retired snapshots and
     the periods of moving aliases) and the fallback tiers, with the method tier and data-quality score each
-    implies. Size classes (sizes read from model names) are resolved in int_activity_llm_factor_matched.
+    implies. Size classes (sizes read from model names) are resolved in int_llm_model_matches.
 -#}
 {%- set coefficients = ['it_kwh_per_output_token', 'it_kwh_per_request',
                         'embodied_kgco2e_per_output_token', 'embodied_kgco2e_per_request'] -%}

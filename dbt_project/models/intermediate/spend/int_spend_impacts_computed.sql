@@ -3,24 +3,15 @@
       co2e = amount x USD per unit x (CPI 2021 / CPI of the spend year) x kgCO2e per 2021 USD (EPA EEIO v1.2)
     Billing-export lines with no usage quantity (provisioned throughput, node hours, guardrails...) always
     qualify. Cost-report rows (the OpenAI Costs API, the Anthropic cost report) qualify only on days
-    their vendor reported no usage at all, because otherwise the usage rows already cover that spend.
+    their vendor reported no usage at all, because otherwise the usage rows already cover that spend
+    (`covered_by_usage`, decided in int_activity_unioned).
     The spend year is capped at the latest CPI year (documented in docs/methodology.md). EEIO factors
     give carbon only: energy and water stay null, and the row says so.
 -#}
-with spend as (
+with eligible as (
+    -- a cost report's spend on a day its vendor's usage rows count it is left out (covered_by_usage)
     select * from {{ ref('int_activity_unioned') }}
-    where activity_type = 'spend'
-),
-
-usage_days as (
-    select distinct vendor, usage_date from {{ ref('int_activity_usage') }}
-),
-
-eligible as (
-    select s.*
-    from spend as s
-    left join usage_days as u on s.vendor = u.vendor and s.usage_date = u.usage_date
-    where s.report_family not in ('openai.costs', 'anthropic.cost_report') or u.vendor is null
+    where activity_type = 'spend' and not covered_by_usage
 ),
 
 latest_cpi as (

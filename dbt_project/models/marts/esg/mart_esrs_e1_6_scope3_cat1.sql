@@ -5,6 +5,10 @@
     the same definition as mart_quarterly_data_quality: `is_fallback` from the method_tiers seed).
     Energy and water are value-chain metrics, reported as voluntary/entity-specific (not E1-5 / E3-4).
 -#}
+with allocated as (
+    {{ with_allocation(ref('fct_activity_impacts')) }}
+)
+
 select
     fiscal_year,
     'Scope 3' as ghg_scope,
@@ -24,6 +28,5 @@ select
     min(usage_date) as first_usage_date,
     max(usage_date) as last_usage_date,
     count(distinct source) as sources
-from {{ ref('fct_activity_impacts') }} as f
-inner join {{ ref('int_activity_allocated') }} as a on f.activity_id = a.activity_id
+from allocated as f
 group by 1

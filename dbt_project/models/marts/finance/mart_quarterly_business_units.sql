@@ -1,6 +1,10 @@
 {#- Quarterly footprint and spend by business unit, channel (fct_activity_impacts.channel,
     seed activity_channels: API usage, advertising, AI assistant seats, AI tools),
     vendor, model or channel, and country (calendar and fiscal), with the dq mix. -#}
+with allocated as (
+    {{ with_allocation(ref('fct_activity_impacts')) }}
+)
+
 select
     quarter,
     fiscal_quarter,
@@ -24,6 +28,5 @@ select
     sum(case when dq_score = 3 then 1 else 0 end) as rows_dq_3,
     sum(case when dq_score = 4 then 1 else 0 end) as rows_dq_4,
     sum(case when dq_score = 5 then 1 else 0 end) as rows_dq_5
-from {{ ref('fct_activity_impacts') }} as f
-inner join {{ ref('int_activity_allocated') }} as a on f.activity_id = a.activity_id
+from allocated as f
 group by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10

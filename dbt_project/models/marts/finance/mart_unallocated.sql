@@ -1,5 +1,9 @@
 {#- The business keys no allocation rule matched, per quarter and currency, with their spend and
     footprint: rules to write, and the unallocated line finance sees at quarter close. -#}
+with allocated as (
+    {{ with_allocation(ref('fct_activity_impacts')) }}
+)
+
 select
     quarter,
     fiscal_quarter,
@@ -13,7 +17,6 @@ select
     count(*) as activity_rows,
     sum(cast(cost_amount as double)) as spend,
     sum(co2e_location_kg) as co2e_location_kg
-from {{ ref('fct_activity_impacts') }} as f
-inner join {{ ref('int_activity_allocated') }} as a on f.activity_id = a.activity_id
+from allocated as f
 where business_unit = 'unallocated'
 group by 1, 2, 3, 4, 5, 6, 7

@@ -1,7 +1,7 @@
 {#- Row-level impacts: one row per landed activity row, with every factor id used to compute it.
     Incremental by usage day (macros/incremental_days.sql). -#}
 {{ config(**incremental_by_day_config()) }}
--- depends_on: {{ ref('int_activity_landed') }}
+-- depends_on: {{ ref('int_activity_unioned') }}
 select
     activity_id,
     {{ quarter_label('usage_date') }} as quarter,

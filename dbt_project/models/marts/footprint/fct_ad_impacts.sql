@@ -11,7 +11,7 @@
 } -%}
 {%- set stages = ['ad_selection_kwh', 'ad_delivery_kwh', 'ad_device_kwh'] %}
 {{ config(**incremental_by_day_config()) }}
--- depends_on: {{ ref('int_activity_landed') }}
+-- depends_on: {{ ref('int_activity_unioned') }}
 with gmsf_rows as (
     select
         {{ impact_columns() | join(', ') }},

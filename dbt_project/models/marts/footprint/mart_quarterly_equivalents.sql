@@ -7,7 +7,11 @@
     equivalents_of, which `ewh estimate` evaluates too (analyses/estimate_equivalents.sql). A factor
     applies when its validity window contains the quarter's last day. Counts are linear, so a company total is the sum over business units; counts of different equivalents never add up.
 -#}
-with figures as (
+with allocated as (
+    {{ with_allocation(ref('fct_activity_impacts')) }}
+),
+
+figures as (
     select
         quarter,
         fiscal_quarter,
@@ -15,8 +19,7 @@ with figures as (
         max({{ dbt.last_day('usage_date', 'quarter') }}) as quarter_end,
         count(*) as activity_rows,
         {{ sum_with_bounds(['energy_kwh', 'co2e_location_kg', 'water_l']) }}
-    from {{ ref('fct_activity_impacts') }} as f
-    inner join {{ ref('int_activity_allocated') }} as a on f.activity_id = a.activity_id
+    from allocated as f
     group by quarter, fiscal_quarter, business_unit
 )
 

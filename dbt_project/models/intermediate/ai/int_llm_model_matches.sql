@@ -1,5 +1,6 @@
 {#-
-    For each LLM activity row, the one model factor that applies, best first:
+    For each distinct LLM model key (model, raw model, catalogue, usage day), the one model factor that
+    applies, best first:
       10  the raw model id is a registry name (every EcoLogits registry, retired snapshots included),
       20  the raw id's match key (cloud namespaces, version suffixes and separators aside; date kept) is a
           registry name's key: `meta.llama3-1-8b-instruct-v1:0` -> `meta-llama/Meta-Llama-3.1-8B-Instruct`,
@@ -10,25 +11,22 @@
       60  a price class in the name (factor_llm_tier_patterns) -> its tier,
       99  nothing: the wide `unknown` tier (small low end to frontier high end).
     The vendor's own catalogue wins a tie with another catalogue. Matching runs once per distinct (model,
-    raw model, catalogue, day), a few thousand keys, and the winner is joined back to the rows by equality.
+    raw model, catalogue, day) of the LLM rows (int_activity_usage_keyed), a few thousand keys, kept in this
+    table incrementally by usage day (macros/incremental_days.sql); int_activity_energy_estimated joins the
+    rows to it by key.
     Low and high carry the structural uncertainty (factor_llm_structural: batching, serving stack, full-stack
     overhead) on top of the model's own range; central is EcoLogits' figure.
 -#}
 {%- set coefficients = ['it_kwh_per_output_token', 'it_kwh_per_request',
                         'embodied_kgco2e_per_output_token', 'embodied_kgco2e_per_request'] -%}
 {%- set number = '[0-9]+([.][0-9]+)?' -%}
-with llm as (
-    select a.activity_id, a.model, a.model_raw, a.usage_date, p.model_catalog
-    from {{ ref('int_activity_usage') }} as a
-    left join {{ ref('factor_providers') }} as p
-        on a.vendor = p.vendor and a.usage_date between p.valid_from and p.valid_to
-    -- LLM rows: requests and every token kind with a weight (factor_llm_token_weights is their one list)
-    where a.activity_type = 'llm_requests'
-        or a.activity_type in (select activity_type from {{ ref('factor_llm_token_weights') }})
-),
-
-match_keys as (
-    select distinct model, model_raw, model_catalog, usage_date from llm
+{{ config(**incremental_by_day_config()) }}
+-- depends_on: {{ ref('int_activity_unioned') }}
+with match_keys as (
+    select model, model_raw, model_catalog, usage_date, max(ingested_at) as ingested_at
+    from {{ ref('int_activity_usage_keyed') }}
+    where is_llm_row and {{ changed_usage_days_predicate() }}
+    group by model, model_raw, model_catalog, usage_date
 ),
 
 keyed as (
@@ -149,7 +147,7 @@ structural as (
 
 resolved as (
     select
-        r.model, r.model_raw, r.model_catalog, r.usage_date, r.factor_id,
+        r.model, r.model_raw, r.model_catalog, r.usage_date, k.ingested_at, r.factor_id,
         coalesce(f.method_tier, 'name_size') as method_tier,
         coalesce(f.dq_score, 4) as dq_score,
         {%- for c in coefficients %}
@@ -165,7 +163,7 @@ resolved as (
         and coalesce(r.model_raw, '') = coalesce(k.model_raw, '')
         and coalesce(r.model_catalog, '') = coalesce(k.model_catalog, '')
         and r.usage_date = k.usage_date
-    left join structural as st
+    inner join structural as st  -- one row per match key
         on coalesce(r.model, '') = coalesce(st.model, '')
         and coalesce(r.model_raw, '') = coalesce(st.model_raw, '')
         and coalesce(r.model_catalog, '') = coalesce(st.model_catalog, '')
@@ -176,17 +174,16 @@ resolved as (
 )
 
 select
-    llm.activity_id,
-    llm.usage_date,
-    r.factor_id as model_factor_id,
-    r.method_tier as model_method_tier,
-    r.dq_score as model_dq_score,
+    model,
+    model_raw,
+    model_catalog,
+    usage_date,
+    ingested_at,
+    factor_id as model_factor_id,
+    method_tier as model_method_tier,
+    dq_score as model_dq_score,
     {%- for c in coefficients %}
-    r.{{ c }}_low, r.{{ c }}, r.{{ c }}_high{{ ',' if not loop.last }}
+    {{ c }}_low, {{ c }}, {{ c }}_high,
     {%- endfor %}
-from llm
-inner join resolved as r
-    on coalesce(llm.model, '') = coalesce(r.model, '')
-    and coalesce(llm.model_raw, '') = coalesce(r.model_raw, '')
-    and coalesce(llm.model_catalog, '') = coalesce(r.model_catalog, '')
-    and llm.usage_date = r.usage_date
+    '{{ var("factor_release_sha256") }}' as factor_release_sha256
+from resolved
