@@ -1,4 +1,5 @@
-"""The dbt step's arguments: the factor release as vars, the unchanged seeds left out of the build."""
+"""The dbt step's arguments: the factor release as vars, the unchanged seeds left out of the build, and the
+views and unit tests when the dbt project did not change."""
 
 from __future__ import annotations
 
@@ -24,4 +25,26 @@ def test_several_unchanged_seeds_are_one_exclude_value():
 
 def test_a_full_refresh_builds_every_seed():
     plan = BuildPlan(STATE, skip=False, reason="full refresh asked for")
+    assert build_args(VARS, plan, full_refresh=True)[3:] == ["--full-refresh"]
+
+
+def test_an_unchanged_project_leaves_out_views_and_unit_tests():
+    """New landed data, same dbt project: the tables and tests build, the views and unit tests do not."""
+    plan = BuildPlan(
+        STATE,
+        skip=False,
+        reason="changed: landed data",
+        unchanged_seeds=["grid", "pue"],
+        project_unchanged=True,
+    )
+    assert build_args(VARS, plan, full_refresh=False)[3:] == [
+        "--indirect-selection",
+        "empty",  # the views' data tests still run: they check the newly landed rows
+        "--exclude",
+        "grid pue config.materialized:view resource_type:unit_test",
+    ]
+
+
+def test_a_full_refresh_rebuilds_views_and_unit_tests_even_with_an_unchanged_project():
+    plan = BuildPlan(STATE, skip=False, reason="full refresh asked for", project_unchanged=True)
     assert build_args(VARS, plan, full_refresh=True)[3:] == ["--full-refresh"]

@@ -82,6 +82,7 @@ def test_new_landed_data_builds_but_keeps_unchanged_seeds(paths, project):
     plan = build_state.plan(paths, VARS, project=project)
     assert not plan.skip and plan.reason == "changed: landed data"
     assert plan.unchanged_seeds == ["grid", "pue"]
+    assert plan.project_unchanged  # views and unit tests are left out of the build
 
 
 def test_a_rewritten_landed_file_counts_as_changed(paths, project):
@@ -162,3 +163,16 @@ def test_a_copied_project_fingerprints_the_same(tmp_path, project):
         build_state.fingerprint(paths, VARS, copy).key()
         == build_state.fingerprint(paths, VARS, project).key()
     )
+
+
+def test_a_changed_model_or_release_builds_the_views_again(paths, project):
+    """A view's SQL, or a var it embeds, may have changed: only landed data and seeds keep the views."""
+    _built(paths, project)
+    _land(paths, "part-1.parquet", b"new day")
+    (project / "seeds" / "grid.csv").write_text("country,kg\nFR,0.07\n")
+    assert build_state.plan(paths, VARS, project=project).project_unchanged
+    (project / "models" / "new_view.sql").write_text("select 1 as x\n")
+    assert not build_state.plan(paths, VARS, project=project).project_unchanged
+    (project / "models" / "new_view.sql").unlink()
+    other_release = VARS | {"factor_release_sha256": "another"}
+    assert not build_state.plan(paths, other_release, project=project).project_unchanged

@@ -62,13 +62,23 @@ class DbtBuildConfig(dg.Config):
 BUILD_SKIPPED = "ewh/build_skipped"  # metadata key of the observation an unchanged run records
 
 
+# left out of a build whose dbt project did not change (warehouse/build_state.py explains why)
+UNCHANGED_PROJECT_EXCLUDES = ("config.materialized:view", "resource_type:unit_test")
+
+
 def build_args(release: dict, plan: build_state.BuildPlan, full_refresh: bool) -> list[str]:
-    """``dbt build`` arguments: the factor release as vars, unchanged seeds left out, full refresh."""
+    """``dbt build`` arguments: the factor release as vars, unchanged seeds left out (and the views and
+    unit tests when the project is unchanged), full refresh."""
     args = ["build", "--vars", json.dumps(release)]
-    if plan.unchanged_seeds:
+    excluded = list(plan.unchanged_seeds)
+    if plan.project_unchanged and not full_refresh:
+        excluded += UNCHANGED_PROJECT_EXCLUDES
+        # without indirect selection an excluded view keeps its data tests: they check newly landed rows
+        args += ["--indirect-selection", "empty"]
+    if excluded:
         # one space-separated value: dagster-dbt folds --exclude into its selector and reads only the
         # token after the flag (extract_runtime_selection_from_args), so a list would become positional
-        args += ["--exclude", " ".join(plan.unchanged_seeds)]
+        args += ["--exclude", " ".join(excluded)]
     if full_refresh:
         args.append("--full-refresh")
     return args
