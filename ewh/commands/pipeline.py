@@ -287,7 +287,13 @@ def _report_run(paths: Paths) -> None:
     with reading(paths.warehouse) as con:
         unmapped = con.sql(
             "select vendor, model_raw, method_tier, model_factor_id, activity_rows from mart_unmapped_models "
-            "order by vendor, model_raw"
+            "where activity_without_method is null order by vendor, model_raw"
+        ).pl()
+        # the mart's other kind of row: an activity type with no energy method, never an unknown model
+        no_method = con.sql(
+            "select vendor, model_raw, activity_without_method as activity_type, activity_rows "
+            "from mart_unmapped_models where activity_without_method is not null "
+            "order by vendor, activity_type, model_raw"
         ).pl()
         quarantined = con.sql("select count(*) as n from stg_landing__quarantine").pl().item()
     print(f"Warehouse: {paths.warehouse}  (run log: {paths.home / 'logs' / 'ewh-run.log'})")
@@ -298,5 +304,11 @@ def _report_run(paths: Paths) -> None:
             " estimated with a price tier or the wide unknown range:"
         )
         print_table(unmapped)
+    if no_method.height:
+        print(
+            f"\nWARNING: {no_method.height} activity type(s) of a model with no energy method; their rows"
+            " are counted and carry no figure (method_tier no_factor):"
+        )
+        print_table(no_method)
     print("\nQuarterly footprint (Scope 3 Category 1, location-based):")
     print_summary(paths, None)

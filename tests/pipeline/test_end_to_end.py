@@ -321,3 +321,18 @@ def _steps_of_runs(dagster_home: Path) -> set[str]:
                 run.run_id, of_type=DagsterEventType.STEP_START
             ).records
         }
+
+
+def test_the_run_warns_about_unknown_models_apart_from_activity_without_a_method(pipeline_home, capsys):
+    """`ewh run`'s summary lists the unknown models as estimated with a fallback tier, and the activity
+    types with no energy method apart, as carrying no figure (a web search count is no unknown model)."""
+    from ewh.commands.pipeline import _report_run
+
+    _report_run(Paths(pipeline_home))
+    out = capsys.readouterr().out
+    models, _, rest = out.partition("activity type(s) of a model with no energy method")
+    assert "WARNING: 4 model(s) in no EcoLogits registry" in models
+    assert all(name in models for name in ("Nova2.0Lite", "NovaPro", "TitanTextExpress", "o3-2025-04-16"))
+    assert not any(activity in models for activity in NO_METHOD)
+    listed = rest.split("Quarterly footprint")[0]
+    assert all(activity in listed for activity in NO_METHOD)
