@@ -22,11 +22,17 @@ from orchestration.defs.resources import resources
 __all__ = ["ALL_JOB", "build_definitions", "defs"]
 
 
-def build_definitions(home: Path | None = None, exports_dir: Path | None = None) -> dg.Definitions:
-    """Every domain's definitions merged, with the resources (explicit paths for ``ewh run``)."""
+def build_definitions(
+    home: Path | None = None, exports_dir: Path | None = None, *, dbt: bool = True
+) -> dg.Definitions:
+    """Every domain's definitions merged, with the resources (explicit paths for ``ewh run``).
+
+    ``dbt=False`` leaves out the dbt assets (their checks stay, on plain specs of the assets): for a
+    run that only evaluates checks, which then does not import dbt.
+    """
     return dg.Definitions.merge(
         landing.defs(),
-        warehouse.defs(),
+        warehouse.defs() if dbt else warehouse.check_defs(),
         automation.defs(),
         dg.Definitions(resources=resources(home, exports_dir)),
     )

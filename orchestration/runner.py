@@ -61,60 +61,126 @@ def run_assets(
 ) -> RunOutcome:
     """Materialise the whole graph (or only the given asset groups) in-process, with progress.
 
-    The whole graph runs in two Dagster runs: the landing group first (ingest and its checks), then,
-    only if the landing succeeded and dbt's inputs changed since the last build, the dbt models and
-    their checks. The daemon's schedule runs the same job as one run, where the dbt step takes the same
-    decision (``plan_build``); here it is taken before the second run is created, so an unchanged
-    run does not plan (and log) the ~450 dbt assets and tests it would skip. An unchanged run still
-    evaluates the Python checks on the marts, whose thresholds may have changed.
+    The whole graph runs as the daemon's job does, in up to two Dagster runs, each doing only what can
+    change something:
+
+    1. the landing run: the ingest steps of the sources with work (``orchestration/lib/pending.py``:
+       export files, an API key, landed partitions not yet through the GX gate), their checks, and
+       the freshness of every source in use (it depends on the day, not on the run);
+    2. the dbt run, only if the landing succeeded and dbt's inputs changed since the last build
+       (``plan_build``, the decision the dbt step takes in the daemon's job). Otherwise the Python
+       checks on the marts run alone (their thresholds may have changed), with the freshness checks
+       if there was no landing run: with nothing to land and nothing to build, dbt is not even
+       imported.
     """
-    from orchestration.definitions import ALL_JOB, build_definitions
     from orchestration.defs.automation.automation import latest_partition
-    from warehouse.dbt import prepare_manifest
+    from orchestration.lib.pending import pending_sources, sources_in_use
 
     prepare_instance(paths)
-    prepare_manifest(paths)  # the definitions load it; a no-op unless the dbt project changed
-    defs = build_definitions(home=paths.home, exports_dir=exports)
-    job = defs.resolve_job_def(ALL_JOB)
-    graph = defs.resolve_asset_graph()
     log_file = paths.home / "logs" / "ewh-run.log"
     log_file.parent.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("DBT_USE_COLORS", "false")  # the run log holds dbt's lines: no ANSI codes
-    run = _Runner(job, paths, log_file, verbose, full_refresh)
-    landing = [k for k in graph.materializable_asset_keys if graph.get(k).group_name == LANDING_GROUP]
-    rest = [k for k in graph.materializable_asset_keys if graph.get(k).group_name != LANDING_GROUP]
     if groups:
-        keys = [k for k in graph.materializable_asset_keys if graph.get(k).group_name in groups]
-        outcome = run(keys, partition_key=None, with_dbt=not set(keys) <= set(landing))
-        if outcome.build_skipped and outcome.success:
-            # dbt was not run, so Dagster skipped the checks on its marts: evaluate them again (their
-            # thresholds may have changed), so that the exit code says what is true of the warehouse
-            outcome = _with_checks(outcome, run.warehouse_checks(), log_file)
-        return outcome
-    # files carry their own days; the partition is the API day (yesterday, plus look-back)
-    outcome = run(landing, partition_key=latest_partition(), with_dbt=False)
-    if not outcome.success:
-        return outcome  # as in one run: nothing downstream of a failed landing is built
-    from factors.release import release_info
-    from orchestration.defs.warehouse.dbt_assets import plan_build
-
-    plan = plan_build(paths, release_info(), full_refresh=full_refresh)
+        return _run_groups(paths, exports, log_file, groups, verbose=verbose, full_refresh=full_refresh)
+    pending = pending_sources(paths, exports)
+    # a source about to land is in use too, even before its first rows
+    in_use = sources_in_use(paths, os.environ.get("EWH_SOURCES", "")) | set(pending)
+    # nothing to land: nothing can change dbt's inputs, so the build is decided before any Dagster work
+    plan = None if pending else _plan(paths, full_refresh)
+    run = _Runner(paths, exports, log_file, verbose, full_refresh, dbt=plan is None or not plan.skip)
+    freshness = {c for c in run.freshness_checks() if c.asset_key.path[-1] in in_use}
+    outcome = _no_run(log_file)
+    if pending:
+        landing = [k for k in run.landing_keys() if k.path[-1] in pending]
+        outcome = run(landing, extra_checks=freshness, partition_key=latest_partition(), with_dbt=False)
+        if not outcome.success:
+            return outcome  # as in one run: nothing downstream of a failed landing is built
+        plan, freshness = _plan(paths, full_refresh), set()
     if not plan.skip:
-        return _with_checks(outcome, run(rest, partition_key=None, with_dbt=True), log_file)
+        rest = [
+            k for k in run.graph.materializable_asset_keys if run.graph.get(k).group_name != LANDING_GROUP
+        ]
+        return _with_checks(outcome, run(rest, extra_checks=freshness, with_dbt=True), log_file)
     skipped = RunOutcome(outcome.success, outcome.failed_steps, outcome.failed_checks, log_file, plan.reason)
-    return _with_checks(skipped, run.warehouse_checks(), log_file)
+    return _with_checks(skipped, run.checks(run.warehouse_check_keys() | freshness), log_file)
+
+
+def _run_groups(
+    paths: Paths,
+    exports: Path | None,
+    log_file: Path,
+    groups: tuple[str, ...],
+    *,
+    verbose: bool,
+    full_refresh: bool,
+) -> RunOutcome:
+    """Materialise the given asset groups (``ewh backfill``, ``ewh verify``'s rebuild) in one run."""
+    run = _Runner(paths, exports, log_file, verbose, full_refresh, dbt=True)
+    keys = [k for k in run.graph.materializable_asset_keys if run.graph.get(k).group_name in groups]
+    outcome = run(keys, with_dbt=not set(keys) <= set(run.landing_keys()))
+    if outcome.build_skipped and outcome.success:
+        # dbt was not run, so Dagster skipped the checks on its marts: evaluate them again (their
+        # thresholds may have changed), so that the exit code says what is true of the warehouse
+        outcome = _with_checks(outcome, run.checks(run.warehouse_check_keys()), log_file)
+    return outcome
+
+
+def _plan(paths: Paths, full_refresh: bool):
+    from factors.release import release_info
+    from warehouse.build_state import plan_build
+
+    return plan_build(paths, release_info(), full_refresh=full_refresh)
+
+
+def _no_run(log_file: Path) -> RunOutcome:
+    return RunOutcome(True, [], [], log_file)
 
 
 LANDING_GROUP = "landing"  # the ingest assets' group (orchestration/defs/landing/assets.py)
 
 
 class _Runner:
-    """Executes selections of the job in-process on the home's instance, appending to one run log."""
+    """Executes selections of the job in-process on the home's instance, appending to one run log.
 
-    def __init__(self, job, paths: Paths, log_file: Path, verbose: bool, full_refresh: bool):
-        self.job, self.paths, self.log_file = job, paths, log_file
+    ``dbt=False`` builds the definitions without the dbt assets (``build_definitions``): enough for a
+    run of checks only, and dbt-core is then never imported.
+    """
+
+    def __init__(
+        self,
+        paths: Paths,
+        exports: Path | None,
+        log_file: Path,
+        verbose: bool,
+        full_refresh: bool,
+        *,
+        dbt: bool,
+    ):
+        from orchestration.definitions import ALL_JOB, build_definitions
+
+        if dbt:
+            from warehouse.dbt import prepare_manifest
+
+            prepare_manifest(paths)  # the definitions load it; a no-op unless the dbt project changed
+        defs = build_definitions(home=paths.home, exports_dir=exports, dbt=dbt)
+        self.job, self.graph = defs.resolve_job_def(ALL_JOB), defs.resolve_asset_graph()
+        self.paths, self.log_file = paths, log_file
         self.verbose, self.full_refresh = verbose, full_refresh
         self.log_file.write_text("")
+
+    def landing_keys(self) -> list:
+        graph = self.graph
+        return [k for k in graph.materializable_asset_keys if graph.get(k).group_name == LANDING_GROUP]
+
+    def freshness_checks(self) -> set:
+        from orchestration.defs.landing.checks import landing_freshness
+
+        return set(landing_freshness.check_keys)
+
+    def warehouse_check_keys(self) -> set:
+        from orchestration.defs.warehouse import check_keys
+
+        return check_keys()
 
     def _config(self, with_dbt: bool) -> dict:
         level = "DEBUG" if self.verbose else "WARNING"
@@ -135,29 +201,33 @@ class _Runner:
             with sink:
                 yield instance
 
-    def __call__(self, keys: list, *, partition_key: str | None, with_dbt: bool) -> RunOutcome:
+    def __call__(
+        self, keys: list, *, extra_checks: set = frozenset(), partition_key: str | None = None, with_dbt: bool
+    ) -> RunOutcome:
+        """Materialise ``keys`` with their checks, and evaluate ``extra_checks`` in the same run."""
         from orchestration.lib.stale_runs import run_tags
         from orchestration.progress import RunProgress
 
+        selected = set(keys)
+        checks = {c for c in self.graph.asset_check_keys if c.asset_key in selected} | set(extra_checks)
+        job = self.job.get_subset(asset_selection=selected, asset_check_selection=checks)
         run_id = str(uuid.uuid4())
         with self._session() as instance, RunProgress(instance, run_id, len(keys), stream=sys.stderr):
-            result = self.job.execute_in_process(
+            result = job.execute_in_process(
                 run_id=run_id,
                 instance=instance,
                 raise_on_error=False,
                 tags=run_tags(),
-                asset_selection=keys,
                 partition_key=partition_key,
                 run_config=self._config(with_dbt),
             )
         return _outcome(result, self.log_file)
 
-    def warehouse_checks(self) -> RunOutcome:
-        """The Python checks on the dbt assets (marts, costs), alone, in a run of their own."""
-        from orchestration.defs.warehouse import check_keys
+    def checks(self, keys: set) -> RunOutcome:
+        """The given checks alone, in a run of their own."""
         from orchestration.lib.stale_runs import run_tags
 
-        checks = self.job.get_subset(asset_selection=set(), asset_check_selection=check_keys())
+        checks = self.job.get_subset(asset_selection=set(), asset_check_selection=keys)
         with self._session() as instance:
             result = checks.execute_in_process(
                 instance=instance,
@@ -238,7 +308,7 @@ def _outcome(result, log_file: Path) -> RunOutcome:
 
 def _build_skipped(result) -> str | None:
     """The reason the dbt step gave for not running dbt, if it did not."""
-    from orchestration.defs.warehouse.dbt_assets import BUILD_SKIPPED
+    from orchestration.defs.warehouse import BUILD_SKIPPED
 
     for event in result.all_events:
         if event.event_type_value == "ASSET_OBSERVATION":

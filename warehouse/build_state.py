@@ -31,6 +31,9 @@ from importlib import metadata
 from pathlib import Path
 
 from connectors.core.config import REPO_ROOT, Paths
+from connectors.core.registry import CONNECTORS
+from connectors.landing.validated import MARKS
+from connectors.landing.zone import init_landing
 
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 STATE_FILE = "build-state.json"
@@ -38,7 +41,7 @@ STATE_FILE = "build-state.json"
 PROJECT_PARTS = ("models", "macros", "tests", "snapshots", "analyses")
 PROJECT_FILES = ("dbt_project.yml", "profiles.yml", "packages.yml", "selectors.yml")
 # landing files that are bookkeeping, not data the models read
-LANDING_IGNORED = (".checked",)
+LANDING_IGNORED = (MARKS,)
 
 
 def _sha(data: bytes) -> str:
@@ -207,3 +210,14 @@ def plan(
         unchanged_seeds=unchanged,
         project_unchanged=project_unchanged,
     )
+
+
+def plan_build(paths: Paths, release: dict, *, full_refresh: bool) -> BuildPlan:
+    """Whether (and what) dbt must build: the one decision the dbt step and ``ewh run`` both take.
+
+    Every registered source gets its typed placeholder first, so the sources resolve even when only
+    some were landed in this home (an inbox run on a new home); existing files are left as they are.
+    """
+    for connector in CONNECTORS.values():
+        init_landing(paths, [connector.source], connector.table)
+    return plan(paths, release, full_refresh=full_refresh)

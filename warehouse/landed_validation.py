@@ -15,10 +15,6 @@ from connectors.core.schema import ACTIVITY_SCHEMA
 from warehouse.gx_suites import PARTITION_DAY, Validation, validate_activity
 
 
-def landed_partitions(activity_dir: Path, source: str) -> list[Path]:
-    return sorted((activity_dir / f"source={source}").glob("dataset=*/usage_date=*/part-0.parquet"))
-
-
 def _schema_failures(partitions: list[Path]) -> list[str]:
     """Names and dtypes of every file must equal the canonical schema (read from footers only)."""
     expected = dict(ACTIVITY_SCHEMA)

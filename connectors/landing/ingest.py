@@ -73,7 +73,7 @@ def ingest_source(
         if folder.is_dir():
             results.extend(ingest_folder(connector, folder, paths))
     # an explicit window demands the API (a missing key is then an error); otherwise it runs when configured
-    if use_api and connector.fetch is not None and (window is not None or _credential_set(connector)):
+    if use_api and connector.fetch is not None and (window is not None or api_configured(connector)):
         today = today or datetime.now(UTC).date()
         window = window or incremental_window(
             paths, connector.source, today=today, lookback_days=lookback_days
@@ -86,5 +86,6 @@ def ingest_source(
     return results
 
 
-def _credential_set(connector: Connector) -> bool:
-    return bool((setting(connector.credential_variable or "") or "").strip())
+def api_configured(connector: Connector) -> bool:
+    """The source has an API and its credential variable is set: a run fetches from it."""
+    return connector.fetch is not None and bool((setting(connector.credential_variable or "") or "").strip())

@@ -199,17 +199,38 @@ def atomic_copy(src_bytes: bytes, target: Path) -> None:
 
 def init_landing(paths: Paths, sources: list[str], table: str = "activity") -> None:
     """Create the landing folders, with an empty typed file per source so dbt's globs never come up empty."""
-    spec = TABLES[table]
     migrate_landing(paths, table)
     for source in sources:
-        for folder, schema in (
-            (paths.landing / spec.name, spec.schema),
-            (paths.quarantine, QUARANTINE_SCHEMA),
-        ):
-            empty = folder / f"source={source}" / "_empty.parquet"
+        for empty, schema in _placeholders(paths, source, TABLES[table]):
             if not empty.exists():
                 atomic_write_parquet(schema.to_frame(eager=True), empty)
     paths.raw.mkdir(parents=True, exist_ok=True)
+
+
+def _placeholders(paths: Paths, source: str, spec: LandingTable) -> list[tuple[Path, pl.Schema]]:
+    """The typed empty files of ``source``: (path, schema) in the landed table and in the quarantine."""
+    return [
+        (paths.landing / spec.name / f"source={source}" / "_empty.parquet", spec.schema),
+        (paths.quarantine / f"source={source}" / "_empty.parquet", QUARANTINE_SCHEMA),
+    ]
+
+
+def landing_ready(paths: Paths, source: str, table: str = "activity") -> bool:
+    """``init_landing`` has nothing left to do for ``source``: its typed empty files exist and the
+    landing zone is at the current schema."""
+    spec = TABLES[table]
+    return _schema_current(paths, spec.name) and all(
+        p.exists() for p, _ in _placeholders(paths, source, spec)
+    )
+
+
+def _schema_mark(paths: Paths, table: str) -> Path:
+    return paths.landing / f".schema-{table}"
+
+
+def _schema_current(paths: Paths, table: str) -> bool:
+    mark = _schema_mark(paths, table)
+    return mark.exists() and mark.read_text().strip() == CONNECTOR_SCHEMA_VERSION
 
 
 def migrate_landing(paths: Paths, table: str = "activity") -> None:
@@ -219,13 +240,13 @@ def migrate_landing(paths: Paths, table: str = "activity") -> None:
     did not read is unknown, not zero. A marker file records the schema the landing zone is at.
     """
     spec = TABLES[table]
-    mark = paths.landing / f".schema-{spec.name}"
-    if mark.exists() and mark.read_text().strip() == CONNECTOR_SCHEMA_VERSION:
+    if _schema_current(paths, spec.name):
         return
     for part in (paths.landing / spec.name).glob("source=*/**/*.parquet"):
         if dict(pl.read_parquet_schema(part)) != dict(spec.schema):
             old = pl.read_parquet(part)
             atomic_write_parquet(conform(old, spec.schema).select(spec.schema.names()), part)
+    mark = _schema_mark(paths, spec.name)
     mark.parent.mkdir(parents=True, exist_ok=True)
     mark.write_text(CONNECTOR_SCHEMA_VERSION)
 

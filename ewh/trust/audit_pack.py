@@ -59,7 +59,8 @@ def latest_run_results(runs: Path) -> Path | None:
 
 def gx_results(paths: Paths, quarter: str) -> dict:
     from connectors.core.registry import ACTIVITY_SOURCES
-    from warehouse.landed_validation import landed_partitions, validate_partitions
+    from connectors.landing.validated import landed_partitions
+    from warehouse.landed_validation import validate_partitions
 
     first, last = (day.isoformat() for day in quarter_bounds(quarter))
     out = {

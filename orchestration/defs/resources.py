@@ -116,8 +116,18 @@ class SettingsResource(dg.ConfigurableResource):
         return float(self.reconcile_tolerance)
 
     def enabled(self, source: str) -> bool:
-        chosen = {s.strip() for s in self.sources.split(",") if s.strip()}
-        return not chosen or source in chosen
+        return source_enabled(source, self.sources)
+
+
+def source_enabled(source: str, chosen: str) -> bool:
+    """``source`` is among the comma-separated ``chosen`` sources (EWH_SOURCES; empty: all are)."""
+    names = {s.strip() for s in chosen.split(",") if s.strip()}
+    return not names or source in names
+
+
+def exports_dir_from_env() -> Path:
+    """The exports a run reads when none are given: ``EWH_EXPORTS_DIR``, else the bundled samples."""
+    return Path(os.environ.get("EWH_EXPORTS_DIR", "").strip() or BUNDLED_SAMPLES)
 
 
 # the connectors' own knobs, besides each API source's credential variable

@@ -11,10 +11,10 @@ import pytest
 
 from connectors.core.config import BUNDLED_SAMPLES
 from connectors.core.registry import CONNECTORS
+from connectors.landing.validated import landed_partitions
 from connectors.landing.zone import ingest_folder
 from orchestration.definitions import ALL_JOB, build_definitions
 from warehouse.landed_validation import (
-    landed_partitions,
     partition_batches,
     validate_partition,
     validate_partitions,

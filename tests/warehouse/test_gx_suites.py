@@ -1,19 +1,21 @@
-"""The ad-hoc GX suites of the mart checks: failures named by row; GX left unloaded for an empty mart."""
+"""The ad-hoc GX suites of the mart checks: failures named by row; GX left unloaded for an empty mart and
+for an input already validated (the memo)."""
 
+import json
 import subprocess
 import sys
 
-import pandas as pd
+import polars as pl
 
 from warehouse.gx_suites import expectation_results
 
 
-def _share_at_most(limit: float):
-    return lambda e: [e.ExpectColumnValuesToBeBetween(column="share", min_value=0, max_value=limit)]
+def _share_at_most(limit: float) -> list:
+    return [("ExpectColumnValuesToBeBetween", {"column": "share", "min_value": 0, "max_value": limit})]
 
 
 def test_a_value_over_the_limit_fails_and_names_its_row():
-    frame = pd.DataFrame({"quarter": ["2026Q2", "2026Q3"], "share": [0.2, 0.7]})
+    frame = pl.DataFrame({"quarter": ["2026Q2", "2026Q3"], "share": [0.2, 0.7]})
     (failure,) = expectation_results(frame, _share_at_most(0.5))
     assert failure["expectation"] == "expect_column_values_to_be_between"
     assert failure["unexpected_count"] == 1
@@ -21,17 +23,54 @@ def test_a_value_over_the_limit_fails_and_names_its_row():
 
 
 def test_values_within_the_limit_pass():
-    frame = pd.DataFrame({"quarter": ["2026Q2", "2026Q3"], "share": [0.2, 0.5]})
+    frame = pl.DataFrame({"quarter": ["2026Q2", "2026Q3"], "share": [0.2, 0.5]})
     assert expectation_results(frame, _share_at_most(0.5)) == []
+
+
+def _in_new_process(code: str) -> str:
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return done.stdout.strip()
 
 
 def test_an_empty_mart_passes_without_loading_gx():
     """An empty warehouse (a new home, an empty export set) checks nothing: GX takes seconds to import."""
     code = (
-        "import sys, pandas as pd\n"
+        "import sys, polars as pl\n"
         "from warehouse.gx_suites import expectation_results\n"
-        "assert expectation_results(pd.DataFrame({'share': []}), lambda e: 1 / 0) == []\n"
+        "assert expectation_results(pl.DataFrame({'share': []}), [('NoSuchExpectation', {})]) == []\n"
         "print('great_expectations' in sys.modules)\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == "False"
+    assert _in_new_process(code) == "False"
+
+
+def test_the_memo_answers_the_same_input_without_gx_and_any_change_validates_again(tmp_path):
+    memo = tmp_path / "memo" / "share.json"
+    frame = pl.DataFrame({"quarter": ["2026Q2", "2026Q3"], "share": [0.2, 0.7]})
+    (first,) = expectation_results(frame, _share_at_most(0.5), memo=memo)
+    assert json.loads(memo.read_text())["failures"][0]["rows"] == [{"quarter": "2026Q3", "share": "0.7"}]
+
+    # the same frame and limit, in a new process: the kept result, GX never imported
+    code = (
+        "import sys, polars as pl\n"
+        "from pathlib import Path\n"
+        "from warehouse.gx_suites import expectation_results\n"
+        "frame = pl.DataFrame({'quarter': ['2026Q2', '2026Q3'], 'share': [0.2, 0.7]})\n"
+        "spec = [('ExpectColumnValuesToBeBetween', {'column': 'share', 'min_value': 0, 'max_value': 0.5})]\n"
+        f"(failure,) = expectation_results(frame, spec, memo=Path({str(memo)!r}))\n"
+        "print(failure['unexpected_count'], 'great_expectations' in sys.modules)\n"
+    )
+    assert _in_new_process(code) == "1 False"
+
+    # a new limit, then a new value: validated again, and the memo follows
+    assert expectation_results(frame, _share_at_most(0.8), memo=memo) == []
+    assert json.loads(memo.read_text())["failures"] == []
+    changed = frame.with_columns(pl.Series("share", [0.9, 0.7]))
+    assert len(expectation_results(changed, _share_at_most(0.8), memo=memo)[0]["rows"]) == 1
+    assert first["unexpected_count"] == 1
+
+
+def test_an_unreadable_memo_is_validated_again(tmp_path):
+    memo = tmp_path / "share.json"
+    memo.write_text("{not json")
+    frame = pl.DataFrame({"quarter": ["2026Q3"], "share": [0.7]})
+    assert len(expectation_results(frame, _share_at_most(0.5), memo=memo)) == 1

@@ -18,6 +18,7 @@ from connectors.landing.ingest import Window, ingest_source
 from connectors.landing.zone import IngestResult, ingest_file, landed_totals, read_manifest
 from orchestration.defs.resources import SettingsResource, WarehouseResource, connector_settings_class
 from orchestration.lib.failures import step_errors
+from orchestration.lib.markdown import md_table
 
 
 def landing_key(source: str) -> dg.AssetKey:
@@ -44,7 +45,10 @@ DEFAULT_MAX_DATA_AGE_DAYS = 3  # usage APIs and daily exports lag a day or two
 def data_freshness(
     source: str, totals: pl.DataFrame, today: date, max_age: int = DEFAULT_MAX_DATA_AGE_DAYS
 ) -> dg.AssetCheckResult:
-    """WARN when the source's newest landed day is older than ``max_age`` days (EWH_MAX_DATA_AGE_DAYS)."""
+    """WARN when the source's newest landed day is older than ``max_age`` days (EWH_MAX_DATA_AGE_DAYS).
+
+    Evaluated by the ``landing_freshness`` check (checks.py), not by the ingest step: it holds whether
+    or not a run ingested the source."""
     newest = totals.get_column("newest_day").max() if totals.height else None
     age = (today - newest).days if newest is not None else None
     return dg.AssetCheckResult(
@@ -106,12 +110,6 @@ def build_ingest_asset(connector: Connector) -> dg.AssetsDefinition:
                 asset=landing_key(source),
                 description="Every export file of this run could be read; a file that could not is "
                 "rejected on its own (named, archived, recorded in the manifest) and listed here.",
-            ),
-            dg.AssetCheckSpec(
-                DATA_FRESHNESS,
-                asset=landing_key(source),
-                description="The newest day with landed rows is at most EWH_MAX_DATA_AGE_DAYS (default "
-                f"{DEFAULT_MAX_DATA_AGE_DAYS}) days old: the data, not the last run, is fresh.",
             ),
             dg.AssetCheckSpec(
                 "day_revisions",
@@ -193,7 +191,6 @@ def build_ingest_asset(connector: Connector) -> dg.AssetsDefinition:
                 "rejected": dg.MetadataValue.md(_rejected_table(rejected)) if rejected else "none",
             },
         )
-        yield data_freshness(source, landed_totals(paths, source), date.today(), settings.max_data_age_days)
         share = settings.shrink_share
         shrunk = [(r.original_name, *day) for r in new for day in r.shrunk_days(share)]
         yield dg.AssetCheckResult(
@@ -262,16 +259,9 @@ def _landed_line(r: IngestResult) -> str:
     return line
 
 
-def _md_table(header: list[str], rows: list[tuple]) -> str:
-    """A Markdown table for Dagster metadata (pipes inside cells escaped)."""
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(str(c).replace("|", "/") for c in row) + " |" for row in rows]
-    return "\n".join(lines)
-
-
 def _files_table(results) -> str:
     header = ["file", "dataset", "records", "landed", "quarantined", "skipped", "rows landed"]
-    return _md_table(
+    return md_table(
         header,
         [
             (
@@ -289,11 +279,11 @@ def _files_table(results) -> str:
 
 
 def _rejected_table(results) -> str:
-    return _md_table(["file", "error"], [(r.original_name, r.error) for r in results])
+    return md_table(["file", "error"], [(r.original_name, r.error) for r in results])
 
 
 def _shrunk_table(shrunk) -> str:
-    return _md_table(["file", "dataset", "day", "rows before", "rows now"], shrunk)
+    return md_table(["file", "dataset", "day", "rows before", "rows now"], shrunk)
 
 
 def ingest_assets() -> list[dg.AssetsDefinition]:

@@ -15,11 +15,10 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
-from connectors.core.config import Paths, environment
-from connectors.core.registry import CONNECTORS
-from connectors.landing.zone import init_landing
+from connectors.core.config import environment
 from factors.release import release_info
 from orchestration.defs.resources import WarehouseResource
+from orchestration.defs.warehouse import BUILD_SKIPPED
 from orchestration.lib.dbt_project import dbt_project
 from warehouse import build_state
 from warehouse.dbt import require_manifest
@@ -59,9 +58,6 @@ class DbtBuildConfig(dg.Config):
     full_refresh: bool = False
 
 
-BUILD_SKIPPED = "ewh/build_skipped"  # metadata key of the observation an unchanged run records
-
-
 # left out of a build whose dbt project did not change (warehouse/build_state.py explains why)
 UNCHANGED_PROJECT_EXCLUDES = ("config.materialized:view", "resource_type:unit_test")
 
@@ -84,17 +80,6 @@ def build_args(release: dict, plan: build_state.BuildPlan, full_refresh: bool) -
     return args
 
 
-def plan_build(paths: Paths, release: dict, *, full_refresh: bool) -> build_state.BuildPlan:
-    """Whether (and what) dbt must build: the one decision the dbt step and ``ewh run`` both take.
-
-    Every registered source gets its typed placeholder first, so the sources resolve even when only
-    some were landed in this home (an inbox run on a new home); existing files are left as they are.
-    """
-    for connector in CONNECTORS.values():
-        init_landing(paths, [connector.source], connector.table)
-    return build_state.plan(paths, release, full_refresh=full_refresh)
-
-
 def build_dbt_assets() -> dg.AssetsDefinition:
     @dbt_assets(
         manifest=require_manifest(dbt_project.manifest_path),
@@ -113,7 +98,7 @@ def build_dbt_assets() -> dg.AssetsDefinition:
         context.log.info(f"factor release {release['factor_release']}")
         context.log.info(f"factor release sha256 {release['factor_release_sha256']}")
         whole = not context.is_subset  # a partial selection (an inbox run) is never skipped nor recorded
-        plan = plan_build(paths, release, full_refresh=config.full_refresh)
+        plan = build_state.plan_build(paths, release, full_refresh=config.full_refresh)
         if plan.skip and whole:
             message = f"dbt not run: {plan.reason} (build state {build_state.state_path(paths)})"
             context.log.info(message)

@@ -9,15 +9,12 @@
 Both are non-blocking: the marts are the end of the graph, and a failing gate is shown, not hidden.
 """
 
-from typing import TYPE_CHECKING
-
 import dagster as dg
+import polars as pl
 
 from orchestration.defs.resources import SettingsResource, WarehouseResource
+from orchestration.lib.markdown import frame_md
 from warehouse.connection import reading
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 MART = dg.AssetKey(["mart_quarterly_emissions"])
 DATA_QUALITY = dg.AssetKey(["mart_quarterly_data_quality"])
@@ -34,20 +31,30 @@ from q order by vendor, quarter
 """
 
 
-def _frame(warehouse: WarehouseResource, sql: str) -> "pd.DataFrame":
+def _frame(warehouse: WarehouseResource, sql: str) -> pl.DataFrame:
     with reading(warehouse.paths.warehouse) as con:
-        return con.execute(sql).df()
+        return con.sql(sql).pl()
 
 
-def _result(name: str, frame: "pd.DataFrame", failures: list[dict], severity) -> dg.AssetCheckResult:
+def _failures(warehouse: WarehouseResource, name: str, frame: pl.DataFrame, expectations) -> list[dict]:
+    """The GX suite's failures; an unchanged mart under unchanged limits is not validated twice."""
+    from warehouse.gx_suites import expectation_results  # loads GX only when it must validate
+
+    return expectation_results(frame, expectations, memo=warehouse.paths.home / MEMO_DIR / f"{name}.json")
+
+
+MEMO_DIR = ".check-memo"  # under the home: each mart check's last input fingerprint and result
+
+
+def _result(name: str, frame: pl.DataFrame, failures: list[dict], severity) -> dg.AssetCheckResult:
     return dg.AssetCheckResult(
         check_name=name,
         passed=not failures,
         severity=severity,
         metadata={
-            "rows_checked": len(frame),
+            "rows_checked": frame.height,
             "failures": dg.MetadataValue.json(failures),
-            "values": dg.MetadataValue.md(frame.to_markdown(index=False) if len(frame) else "none"),
+            "values": dg.MetadataValue.md(frame_md(frame) if frame.height else "none"),
         },
     )
 
@@ -58,14 +65,10 @@ def _result(name: str, frame: "pd.DataFrame", failures: list[dict], severity) ->
     description="Share of kgCO2e resting on fallbacks (method_tiers.is_fallback) per quarter (error)",
 )
 def fallback_share_check(warehouse: WarehouseResource, settings: SettingsResource) -> dg.AssetCheckResult:
-    from warehouse.gx_suites import expectation_results  # GX and pandas: loaded when a check runs
-
     limit = settings.fallback_limit
     frame = _frame(warehouse, FALLBACK_SQL)
-    failures = expectation_results(
-        frame,
-        lambda e: [e.ExpectColumnValuesToBeBetween(column="fallback_share", min_value=0, max_value=limit)],
-    )
+    between = {"column": "fallback_share", "min_value": 0, "max_value": limit}
+    failures = _failures(warehouse, "fallback_share", frame, [("ExpectColumnValuesToBeBetween", between)])
     return _result("fallback_share", frame, failures, dg.AssetCheckSeverity.ERROR)
 
 
@@ -75,15 +78,12 @@ def fallback_share_check(warehouse: WarehouseResource, settings: SettingsResourc
 def quarter_over_quarter_check(
     warehouse: WarehouseResource, settings: SettingsResource
 ) -> dg.AssetCheckResult:
-    from warehouse.gx_suites import expectation_results
-
     ratio = settings.qoq_ratio
     frame = _frame(warehouse, QOQ_SQL)
-    failures = expectation_results(
-        frame.dropna(subset=["ratio_to_previous"]),
-        lambda e: [
-            e.ExpectColumnValuesToBeBetween(column="ratio_to_previous", min_value=1 / ratio, max_value=ratio)
-        ],
+    between = {"column": "ratio_to_previous", "min_value": 1 / ratio, "max_value": ratio}
+    compared = frame.drop_nulls("ratio_to_previous")
+    failures = _failures(
+        warehouse, "quarter_over_quarter", compared, [("ExpectColumnValuesToBeBetween", between)]
     )
     return _result("quarter_over_quarter", frame, failures, dg.AssetCheckSeverity.WARN)
 

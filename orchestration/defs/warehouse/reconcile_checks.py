@@ -11,6 +11,7 @@ import dagster as dg
 import polars as pl
 
 from orchestration.defs.resources import SettingsResource, WarehouseResource
+from orchestration.lib.markdown import frame_md
 from warehouse.reconcile import reconcile
 
 COSTS = dg.AssetKey(["fct_vendor_costs"])
@@ -37,11 +38,7 @@ def cost_reconciliation_check(
             "tolerance": tolerance,
             "rows_compared": frame.height,
             "differences": flagged.height,
-            "by_check_and_status": dg.MetadataValue.md(_markdown(by_status)),
-            "largest_differences": dg.MetadataValue.md(_markdown(shown) if shown.height else "none"),
+            "by_check_and_status": dg.MetadataValue.md(frame_md(by_status)),
+            "largest_differences": dg.MetadataValue.md(frame_md(shown) if shown.height else "none"),
         },
     )
-
-
-def _markdown(frame: pl.DataFrame) -> str:
-    return frame.to_pandas().to_markdown(index=False)
