@@ -25,8 +25,14 @@ STAGING = REPO_ROOT / "dbt_project" / "models" / "staging"
 PROJECT = REPO_ROOT / "dbt_project" / "dbt_project.yml"
 LOCATION = (
     "read_parquet('{{{{ env_var('EWH_LANDING_DIR') }}}}/{folder}/source={{name}}/{glob}', "
-    "union_by_name = true, hive_partitioning = false)"
+    "union_by_name = {by_name}, hive_partitioning = false)"
 )
+# The landed tables hold one schema in every file (connectors/landing/zone.py writes the canonical
+# columns in order and migrate_landing conforms older files before any build; the GX gate checks each
+# partition's exact schema), so DuckDB binds to the first file's. union_by_name would open every file's
+# footer first and keep them: ~0.7 GB over DuckDB's memory cap for the ~13,000 files of a 10M-row year.
+# Quarantine files, never migrated, keep it.
+BY_NAME = {"activity": "false", "vendor_emissions": "false", "quarantine": "true"}
 SPARK_LOCATION = "{{{{ env_var('EWH_LANDING_DIR') }}}}/{folder}/source={{name}}"
 # On Spark the sources live in per-target schemas (<schema>_landing, ...) so environments sharing one
 # metastore never overwrite each other's tables; on DuckDB external_location replaces the relation.
@@ -58,9 +64,10 @@ def spark_columns(schema: pl.Schema) -> str:
 
 
 def _meta(folder: str, glob: str, schema: pl.Schema) -> list[str]:
+    location = LOCATION.format(folder=folder, glob=glob, by_name=BY_NAME[folder])
     return [
         "    meta:",
-        f"      external_location: {_quote(LOCATION.format(folder=folder, glob=glob))}",
+        f"      external_location: {_quote(location)}",
         f"      spark_location: {_quote(SPARK_LOCATION.format(folder=folder))}",
         f"      spark_glob: {_quote(glob)}",
         f"      spark_columns: {_quote(spark_columns(schema))}",
