@@ -74,3 +74,16 @@ def test_an_unreadable_memo_is_validated_again(tmp_path):
     memo.write_text("{not json")
     frame = pl.DataFrame({"quarter": ["2026Q3"], "share": [0.7]})
     assert len(expectation_results(frame, _share_at_most(0.5), memo=memo)) == 1
+
+
+def test_the_memo_ignores_the_last_bits_of_a_float_sum(tmp_path):
+    """A parallel sum may differ in its last bits from one query to the next: still the same input."""
+    memo = tmp_path / "share.json"
+    frame = pl.DataFrame({"quarter": ["2026Q3"], "share": [0.1 + 0.2]})  # 0.30000000000000004
+    assert expectation_results(frame, _share_at_most(0.25), memo=memo)[0]["unexpected_count"] == 1
+    kept = json.loads(memo.read_text())
+    memo.write_text(json.dumps(kept | {"failures": [{"marker": "answered by the memo"}]}))
+    same = pl.DataFrame({"quarter": ["2026Q3"], "share": [0.3]})
+    assert expectation_results(same, _share_at_most(0.25), memo=memo) == [{"marker": "answered by the memo"}]
+    other = pl.DataFrame({"quarter": ["2026Q3"], "share": [0.3001]})
+    assert expectation_results(other, _share_at_most(0.25), memo=memo)[0]["unexpected_count"] == 1
