@@ -78,16 +78,19 @@ def validate_partitions(partitions: list[Path], batch: str, max_rows: int = BATC
 
 
 def _validate_batch(partitions: list[Path], batch: str) -> Validation:
-    frame = pl.concat(
-        [
-            pl.read_parquet(p).with_columns(
-                pl.lit(p.parent.name.removeprefix("usage_date=")).alias(PARTITION_DAY)
-            )
-            for p in partitions
-        ],
-        how="vertical",
+    """One read of the batch's files (a scan of many files, not a read per file: a first check or a
+    backfill sees thousands of day partitions), each row with the ``usage_date=`` folder it sits in."""
+    folder_day = {str(p): p.parent.name.removeprefix("usage_date=") for p in partitions}
+    frame = (
+        pl.scan_parquet(partitions, include_file_paths=_FILE)
+        .with_columns(pl.col(_FILE).replace_strict(folder_day).alias(PARTITION_DAY))
+        .drop(_FILE)
+        .collect()
     )
     return validate_activity(frame.to_pandas(), batch)
+
+
+_FILE = "_file"
 
 
 def merge_validations(results: list[Validation], batch: str) -> Validation:
