@@ -114,13 +114,10 @@ def ensure_columns(frame: pl.DataFrame, dtypes: dict[str, pl.DataType]) -> pl.Da
     A field present but null in every record (an ungrouped API report: ``"model": null`` throughout) has
     no type after JSON reading; it is given its declared one, so string and key operations never fail.
     """
-    untyped = [name for name in dtypes if name in frame.columns and frame.schema[name] == pl.Null]
+    found = frame.schema  # once: a DataFrame's schema is rebuilt on every access
+    untyped = [name for name in dtypes if found.get(name) == pl.Null]
     return frame.with_columns(
-        *[
-            pl.lit(None, dtype=dtype).alias(name)
-            for name, dtype in dtypes.items()
-            if name not in frame.columns
-        ],
+        *[pl.lit(None, dtype=dtype).alias(name) for name, dtype in dtypes.items() if name not in found],
         *[pl.col(name).cast(dtypes[name]) for name in untyped],
     )
 
@@ -133,7 +130,7 @@ def coerce_columns(frame: pl.DataFrame, dtypes: dict[str, pl.DataType]) -> pl.Da
     """
 
     def coerced(name: str, dtype: pl.DataType) -> pl.Expr:
-        found = frame.schema[name]
+        found = schema[name]
         if found.is_nested():
             return pl.lit(None, dtype=dtype).alias(name)
         if dtype == pl.Boolean and found == pl.String:
@@ -142,7 +139,8 @@ def coerce_columns(frame: pl.DataFrame, dtypes: dict[str, pl.DataType]) -> pl.Da
         return pl.col(name).cast(dtype, strict=False)
 
     frame = ensure_columns(frame, dtypes)
-    return frame.with_columns(coerced(n, t) for n, t in dtypes.items() if frame.schema[n] != t)
+    schema = frame.schema
+    return frame.with_columns(coerced(n, t) for n, t in dtypes.items() if schema[n] != t)
 
 
 def numeric_columns(frame: pl.DataFrame, names: list[str]) -> pl.DataFrame:
@@ -150,15 +148,17 @@ def numeric_columns(frame: pl.DataFrame, names: list[str]) -> pl.DataFrame:
     boolean, an object, an array, words) null, so the record is quarantined for it instead of failing
     the file. Absent fields stay absent (an optional measure the shape does not report)."""
 
+    schema = frame.schema
+
     def number(name: str) -> pl.Expr:
-        found = frame.schema[name]
+        found = schema[name]
         if found.is_nested() or found == pl.Boolean:
             return pl.lit(None, dtype=pl.Float64).alias(name)
         if found.is_numeric():
             return pl.col(name).cast(pl.Float64)
         return pl.col(name).cast(pl.String).str.strip_chars().cast(pl.Float64, strict=False)
 
-    return frame.with_columns(number(n) for n in names if n in frame.columns)
+    return frame.with_columns(number(n) for n in names if n in schema)
 
 
 def keyed_export(
@@ -190,7 +190,8 @@ def natural_key(columns: list[str]) -> pl.Expr:
 
 def json_attributes(columns: list[str], frame: pl.DataFrame) -> pl.Expr:
     """Extra vendor attributes as a JSON object string (portable to any warehouse, unlike a struct)."""
-    present = [c for c in columns if c in frame.columns]
+    have = set(frame.columns)
+    present = [c for c in columns if c in have]
     if not present:
         return pl.lit("{}")
     return pl.struct(present).struct.json_encode()
@@ -203,12 +204,14 @@ def unpivot_measures(frame: pl.DataFrame, measures: list[Measure]) -> pl.DataFra
     measure that is null produces a row with a null quantity, which validation then quarantines. A
     record the reader flagged (``_problem``) always yields one row, so it is quarantined, never lost.
     """
-    present = [m for m in measures if m.column in frame.columns]
+    have = set(frame.columns)
+    present = [m for m in measures if m.column in have]
     if not present:
         return frame.clear().with_columns(
             pl.lit(None, dtype=pl.String).alias("measure"), pl.lit(None, dtype=pl.Float64).alias("quantity")
         )
-    index = [c for c in frame.columns if c not in {m.column for m in present}]
+    measured = {m.column for m in present}
+    index = [c for c in frame.columns if c not in measured]
     long = frame.with_columns(pl.col(m.column).cast(pl.Float64, strict=False) for m in present).unpivot(
         on=[m.column for m in present], index=index, variable_name="measure", value_name="quantity"
     )

@@ -175,12 +175,11 @@ def conform(frame: pl.DataFrame, schema: pl.Schema) -> pl.DataFrame:
     so a bad cell quarantines its row instead of failing the whole file. ``BOOKKEEPING`` columns a
     parser set are kept (after the schema's); landing drops them before writing.
     """
-    missing = [
-        pl.lit(None, dtype=dtype).alias(name) for name, dtype in schema.items() if name not in frame.columns
-    ]
-    kept = [pl.col(name).cast(dtype) for name, dtype in BOOKKEEPING.items() if name in frame.columns]
+    found = frame.schema  # built once: a DataFrame's schema is rebuilt on every access
+    missing = [pl.lit(None, dtype=dtype).alias(name) for name, dtype in schema.items() if name not in found]
+    kept = [pl.col(name).cast(dtype) for name, dtype in BOOKKEEPING.items() if name in found]
     return frame.with_columns(missing).select(
-        [_lenient_cast(name, dtype, frame.schema.get(name)) for name, dtype in schema.items()] + kept
+        [_lenient_cast(name, dtype, found.get(name)) for name, dtype in schema.items()] + kept
     )
 
 

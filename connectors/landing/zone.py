@@ -25,7 +25,9 @@ import json
 import os
 import shutil
 import uuid
+from collections import deque
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -183,6 +185,22 @@ def atomic_write_parquet(frame: pl.DataFrame, target: Path) -> None:
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+# day partitions written at once: a first load or backfill writes thousands of small files, and Polars
+# writes them with the GIL released
+WRITERS = min(8, 2 * (os.cpu_count() or 1))
+
+
+def write_parquet_files(writes: list[tuple[pl.DataFrame, Path]]) -> None:
+    """Each (frame, target) written atomically, several at a time; the first failure is raised."""
+    if len(writes) < 2:
+        for frame, target in writes:
+            atomic_write_parquet(frame, target)
+        return
+    with ThreadPoolExecutor(WRITERS) as pool:
+        for done in [pool.submit(atomic_write_parquet, frame, target) for frame, target in writes]:
+            done.result()
 
 
 def atomic_copy(src_bytes: bytes, target: Path) -> None:
@@ -345,17 +363,38 @@ def ingest_folder(connector: Connector, folder: Path, paths: Paths) -> list[Inge
 
     Order decides nothing on its own (the newer export wins a day whatever the order: see
     ``LandingBatch``), but results read in the order exports were made. One ``LandingBatch``: the
-    manifest is read once and written once per flush (every ``BATCH_ROWS`` parsed rows).
+    manifest is read once and written once per flush (every ``BATCH_ROWS`` parsed rows). Single-file
+    exports are read ahead: the next few are scrubbed, hashed and parsed on worker threads (Polars
+    parses with the GIL released) while this thread lands the ones before, in order.
     """
     batch = LandingBatch(connector, paths)
-    files = connector.find_files(folder)
-    for name, parts in connector.group_parts(files):
+    ahead: deque[tuple[str, list[Path], Future | None, int]] = deque()
+
+    def land_next() -> None:
+        name, parts, read, _ = ahead.popleft()
         times = [file_time(p) for p in parts]
-        if len(parts) == 1 and parts[0].name == name:
-            batch.add(parts[0].read_bytes(), name, exported_at=times[0])
+        if read is not None:
+            batch.add_read(read.result(), name, exported_at=times[0])
         else:
             batch.add_parts([(p.read_bytes(), p.name) for p in parts], name, exported_at=max(times))
+
+    with ThreadPoolExecutor(PARSERS) as pool:
+        for name, parts in connector.group_parts(connector.find_files(folder)):
+            if len(parts) == 1 and parts[0].name == name:
+                raw = parts[0].read_bytes()
+                ahead.append((name, parts, pool.submit(batch.read_export, raw, name), len(raw)))
+            else:
+                ahead.append((name, parts, None, 0))
+            # a bounded window: at most READ_AHEAD exports and BATCH_BYTES of raw bytes wait
+            while ahead and (len(ahead) > READ_AHEAD or sum(a[3] for a in ahead) > BATCH_BYTES):
+                land_next()
+        while ahead:
+            land_next()
     return batch.flush()
+
+
+PARSERS = min(4, os.cpu_count() or 1)
+READ_AHEAD = 2 * PARSERS
 
 
 # a batch is landed when its parsed rows or raw bytes reach these (bounds memory; one manifest write each)
@@ -375,6 +414,17 @@ class _Pending:
     exported_at: datetime
     parsed: ParsedExport
     parts: tuple[tuple[str, str, str], ...] = ()  # (name, sha256, archived path) of each part
+
+
+@dataclass(frozen=True)
+class _Read:
+    """An export scrubbed, hashed and (unless already landed) parsed, or the error that stopped it."""
+
+    raw: bytes
+    sha: str
+    parsed: ParsedExport | None = None
+    error: str | None = None
+    keep_copy: bool = True
 
 
 @dataclass(frozen=True)
@@ -444,24 +494,41 @@ class LandingBatch:
         self, raw: bytes, name: str, *, now: datetime | None = None, exported_at: datetime | None = None
     ) -> None:
         """Queue one export (its bytes and file name); lands the batch when it is full."""
+        self.add_read(self.read_export(raw, name), name, now=now, exported_at=exported_at)
+
+    def read_export(self, raw: bytes, name: str) -> _Read:
+        """Scrub, hash and parse one export, changing nothing in the batch (safe on a worker thread).
+
+        An export already landed under this name is not parsed; ``add_read`` decides for good."""
         try:
             raw = self._scrub(raw, name)
         except ScrubError as exc:
-            now = now or datetime.now(UTC)
             error = f"[{self.connector.source}] {name}: {exc}"
-            self._reject(b"", name, hashlib.sha256(raw).hexdigest(), now, error, keep_copy=False)
-            return
+            return _Read(b"", hashlib.sha256(raw).hexdigest(), error=error, keep_copy=False)
         sha = hashlib.sha256(raw).hexdigest()
-        if self._seen(sha, name):
-            self.results.append(IngestResult(self.connector.source, name, sha, skipped=True))
-            return
-        now = now or datetime.now(UTC)
+        if (sha, name) in self.known_names:
+            return _Read(raw, sha)
         try:
             parsed = self.connector.parse(raw, name)
         except Exception as exc:  # never KeyboardInterrupt: an interrupted batch simply re-lands next time
-            self._reject(raw, name, sha, now, describe_failure(self.connector.source, name, exc))
-            return
-        self._queue(raw, name, sha, now, exported_at, parsed)
+            return _Read(raw, sha, error=describe_failure(self.connector.source, name, exc))
+        return _Read(raw, sha, parsed)
+
+    def add_read(
+        self, read: _Read, name: str, *, now: datetime | None = None, exported_at: datetime | None = None
+    ) -> None:
+        """Queue an export ``read_export`` read; lands the batch when it is full."""
+        now = now or datetime.now(UTC)
+        if read.error is not None and not read.keep_copy:  # not pseudonymised: not even its hash is known
+            self._reject(read.raw, name, read.sha, now, read.error, keep_copy=False)
+        elif self._seen(read.sha, name):
+            self.results.append(IngestResult(self.connector.source, name, read.sha, skipped=True))
+        elif read.error is not None:
+            self._reject(read.raw, name, read.sha, now, read.error)
+        elif read.parsed is None:  # never, as landed names are only added: parse it to be sure
+            self.add_read(self.read_export(read.raw, name), name, now=now, exported_at=exported_at)
+        else:
+            self._queue(read.raw, name, read.sha, now, exported_at, read.parsed)
 
     def add_parts(
         self,
@@ -647,9 +714,15 @@ class LandingBatch:
             if i not in failed and not p.parts:
                 atomic_copy(p.raw, target)
         written = self._write_partitions(valid, cover, pending)
-        for (i,), frame in quarantined.partition_by(FILE, as_dict=True, maintain_order=True).items():
-            target = paths.quarantine / f"source={connector.source}" / f"{pending[i].sha}.parquet"
-            atomic_write_parquet(frame.drop(FILE), target)
+        write_parquet_files(
+            [
+                (
+                    frame.drop(FILE),
+                    paths.quarantine / f"source={connector.source}" / f"{pending[i].sha}.parquet",
+                )
+                for (i,), frame in quarantined.partition_by(FILE, as_dict=True, maintain_order=True).items()
+            ]
+        )
 
         results = []
         for i, p in enumerate(pending):
@@ -728,16 +801,16 @@ class LandingBatch:
         rows = valid.join(winners.select(FILE, "dataset", day), on=[FILE, "dataset", day], how="semi")
         rows = conform(rows, table.schema).select(table.schema.names()).sort("dataset", day, id_column)
         parts = rows.partition_by("dataset", day, as_dict=True, maintain_order=True, include_key=True)
-        counts = []
+        counts, writes = [], []
         for dataset, d in winners.select("dataset", day).iter_rows():
             target = partition_path(paths, connector.source, dataset, d, connector.table)
             part = parts.get((dataset, d))
             counts.append(0 if part is None else part.height)
-            if part is None:
-                if target.exists():
-                    shutil.rmtree(target.parent)  # the newest export says this day has no usage
-                continue
-            atomic_write_parquet(part, target)
+            if part is not None:
+                writes.append((part, target))
+            elif target.exists():
+                shutil.rmtree(target.parent)  # the newest export says this day has no usage
+        write_parquet_files(writes)
         self._update_index(winners.with_columns(pl.Series("_rows", counts, dtype=pl.Int64)), pending)
         return covered.select(FILE, "dataset", day, "won")
 

@@ -148,10 +148,14 @@ def _exports_with_corrections(write_json):
     return corrected.parent
 
 
+@pytest.mark.parametrize("read_ahead", [0, 8])  # exports parsed on worker threads ahead of landing, or not
 @pytest.mark.parametrize("batch_rows", [250_000, 1])
-def test_a_batch_lands_what_one_file_at_a_time_lands(tmp_path, write_json, monkeypatch, batch_rows):
+def test_a_batch_lands_what_one_file_at_a_time_lands(
+    tmp_path, write_json, monkeypatch, batch_rows, read_ahead
+):
     folder = _exports_with_corrections(write_json)
     monkeypatch.setattr(landing, "BATCH_ROWS", batch_rows)
+    monkeypatch.setattr(landing, "READ_AHEAD", read_ahead)
     batched, single = Paths(tmp_path / "batched"), Paths(tmp_path / "single")
 
     results = ingest_folder(OPENAI, folder, batched)
