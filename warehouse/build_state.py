@@ -14,8 +14,10 @@ fingerprint is written to ``$EWH_HOME/dbt/build-state.json``; the next run compa
   version as last built: ``BuildPlan.project_unchanged``), the views and dbt's unit tests are left out
   too: a view holds no data and reads its tables when queried, and a unit test checks SQL that did not
   change. At 10M rows re-creating the views alone took 12.6 s of a nightly build (binding a view over the
-  landed Parquet lists every file). Every data test still runs, the views' included (dbt's indirect
-  selection is off for such a build, so leaving a model out does not leave out its tests).
+  landed Parquet lists every file). Every data test that reads landed data still runs, the views'
+  included (dbt's indirect selection is off for such a build, so leaving a model out does not leave out
+  its tests); the error-severity tests that read nothing but unchanged seeds are left out
+  (``seed_only_tests``): they passed on the same seeds in the last successful build.
 
 A full refresh, a missing or unreadable state file, a different warehouse path or a different dbt
 version always build everything. The state is written only after the warehouse was published, so a
@@ -26,9 +28,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 from connectors.core.config import REPO_ROOT, Paths
 from connectors.core.registry import CONNECTORS
@@ -209,6 +213,43 @@ def plan(
         "changed: " + "; ".join(parts),
         unchanged_seeds=unchanged,
         project_unchanged=project_unchanged,
+    )
+
+
+def seed_only_tests(manifest: Mapping[str, Any], seeds: Collection[str]) -> list[str]:
+    """Names of the data tests of severity error that read nothing but ``seeds`` (directly or through
+    models), in a stable order.
+
+    With the dbt project unchanged and those seeds unchanged, such a test checks exactly what it checked
+    in the last successful build, where it passed (a failing error test fails the build, and a failed
+    build is never recorded): a build of new landed data leaves it out. Tests of severity warn can fail
+    without failing the build, so they always run and keep reporting.
+    """
+    nodes = manifest.get("nodes", {})
+    seed_ids = {
+        uid for uid, node in nodes.items() if node.get("resource_type") == "seed" and node["name"] in seeds
+    }
+    roots: dict[str, frozenset[str]] = {}
+
+    def inputs(uid: str) -> frozenset[str]:
+        """The seeds and sources ``uid`` reads, through any chain of models."""
+        if uid not in roots:
+            node = nodes.get(uid)
+            if node is None or node.get("resource_type") == "seed":
+                roots[uid] = frozenset([uid])  # a seed, or a source (not a node)
+            else:
+                roots[uid] = frozenset().union(
+                    *(inputs(d) for d in node.get("depends_on", {}).get("nodes", []))
+                )
+        return roots[uid]
+
+    return sorted(
+        node["name"]
+        for uid, node in nodes.items()
+        if node.get("resource_type") == "test"
+        and str(node.get("config", {}).get("severity", "error")).lower() == "error"
+        and inputs(uid)
+        and inputs(uid) <= seed_ids
     )
 
 

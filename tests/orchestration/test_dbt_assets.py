@@ -48,3 +48,25 @@ def test_an_unchanged_project_leaves_out_views_and_unit_tests():
 def test_a_full_refresh_rebuilds_views_and_unit_tests_even_with_an_unchanged_project():
     plan = BuildPlan(STATE, skip=False, reason="full refresh asked for", project_unchanged=True)
     assert build_args(VARS, plan, full_refresh=True)[3:] == ["--full-refresh"]
+
+
+def test_an_unchanged_project_leaves_out_the_tests_of_its_unchanged_seeds_alone():
+    manifest = {
+        "nodes": {
+            "seed.p.grid": {"resource_type": "seed", "name": "grid", "depends_on": {"nodes": []}},
+            "test.p.unique_grid_key": {
+                "resource_type": "test",
+                "name": "unique_grid_key",
+                "depends_on": {"nodes": ["seed.p.grid"]},
+                "config": {"severity": "ERROR"},
+            },
+        }
+    }
+    plan = BuildPlan(
+        STATE, skip=False, reason="changed: landed data", unchanged_seeds=["grid"], project_unchanged=True
+    )
+    assert build_args(VARS, plan, full_refresh=False, manifest=manifest)[-1] == (
+        "grid config.materialized:view resource_type:unit_test unique_grid_key"
+    )
+    changed = BuildPlan(STATE, skip=False, reason="changed: dbt project", unchanged_seeds=["grid"])
+    assert build_args(VARS, changed, full_refresh=False, manifest=manifest)[3:] == ["--exclude", "grid"]

@@ -176,3 +176,45 @@ def test_a_changed_model_or_release_builds_the_views_again(paths, project):
     (project / "models" / "new_view.sql").unlink()
     other_release = VARS | {"factor_release_sha256": "another"}
     assert not build_state.plan(paths, other_release, project=project).project_unchanged
+
+
+def _manifest() -> dict:
+    """A hand-written graph: two seeds, a source, a model over a seed, a model over a seed and a source."""
+
+    def node(kind: str, name: str, parents=(), severity: str | None = None) -> tuple[str, dict]:
+        uid = f"{kind}.p.{name}"
+        config = {"severity": severity} if severity else {}
+        return uid, {
+            "resource_type": kind,
+            "name": name,
+            "depends_on": {"nodes": list(parents)},
+            "config": config,
+        }
+
+    return {
+        "nodes": dict(
+            [
+                node("seed", "grid"),
+                node("seed", "pue"),
+                node("model", "stg_grid", ["seed.p.grid"]),
+                node("model", "fct", ["model.p.stg_grid", "source.p.landing.openai"]),
+                node("test", "unique_grid_key", ["seed.p.grid"]),
+                node("test", "not_null_stg_grid_key", ["model.p.stg_grid"]),
+                node("test", "grid_matches_pue", ["seed.p.grid", "seed.p.pue"]),
+                node("test", "warned_grid_range", ["seed.p.grid"], severity="WARN"),
+                node("test", "unique_fct_id", ["model.p.fct"]),
+                node("test", "unique_pue_key", ["seed.p.pue"]),
+            ]
+        )
+    }
+
+
+def test_seed_only_tests_are_the_error_tests_reading_nothing_but_unchanged_seeds():
+    assert build_state.seed_only_tests(_manifest(), ["grid"]) == ["not_null_stg_grid_key", "unique_grid_key"]
+    assert build_state.seed_only_tests(_manifest(), ["grid", "pue"]) == [
+        "grid_matches_pue",  # both its seeds unchanged
+        "not_null_stg_grid_key",  # through a model that reads only the seed
+        "unique_grid_key",
+        "unique_pue_key",
+    ]  # never a test reading landed data (unique_fct_id), never a warn test (it can fail and pass a build)
+    assert build_state.seed_only_tests(_manifest(), []) == []

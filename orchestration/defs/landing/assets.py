@@ -149,8 +149,8 @@ def build_ingest_asset(connector: Connector) -> dg.AssetsDefinition:
                 results = ingest_source(connector, paths, folders=[folder], window=window)
         new = [r for r in results if not r.skipped and not r.rejected]
         rejected = [r for r in results if r.rejected]
-        for r in new:
-            context.log.info(_landed_line(r))
+        if new:  # one event for all files: each log line is a write to Dagster's event log
+            context.log.info(f"{len(new)} file(s) landed:\n" + "\n".join(_landed_line(r) for r in new))
         for r in rejected:
             context.log.error(f"REJECTED {r.error}")
         _record_landed_days(context, source, new)

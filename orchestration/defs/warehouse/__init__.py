@@ -7,17 +7,16 @@ BUILD_SKIPPED = "ewh/build_skipped"  # metadata key of the observation an unchan
 
 
 def defs() -> dg.Definitions:
-    from dagster_dbt import DbtCliResource
-
     from orchestration.defs.warehouse.dbt_assets import build_dbt_assets
     from orchestration.defs.warehouse.mart_checks import MART_CHECKS
     from orchestration.defs.warehouse.reconcile_checks import cost_reconciliation_check
+    from orchestration.lib.dbt_cli import DbtCli
     from orchestration.lib.dbt_project import DBT_EXECUTABLE, dbt_project
 
     return dg.Definitions(
         assets=[build_dbt_assets()],
         asset_checks=[*MART_CHECKS, cost_reconciliation_check],
-        resources={"dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=str(DBT_EXECUTABLE))},
+        resources={"dbt": DbtCli(project_dir=dbt_project, dbt_executable=str(DBT_EXECUTABLE))},
     )
 
 
