@@ -216,13 +216,20 @@ def atomic_copy(src_bytes: bytes, target: Path) -> None:
 
 
 def init_landing(paths: Paths, sources: list[str], table: str = "activity") -> None:
-    """Create the landing folders, with an empty typed file per source so dbt's globs never come up empty."""
+    """Create the landing folders, with an empty typed file per source so dbt's globs never come up empty,
+    and an empty partition index (dbt's incremental models read it for the days that changed)."""
     migrate_landing(paths, table)
     for source in sources:
         for empty, schema in _placeholders(paths, source, TABLES[table]):
             if not empty.exists():
                 atomic_write_parquet(schema.to_frame(eager=True), empty)
+    if not partition_index_path(paths).exists():
+        atomic_write_parquet(PARTITION_INDEX_SCHEMA.to_frame(eager=True), partition_index_path(paths))
     paths.raw.mkdir(parents=True, exist_ok=True)
+
+
+def partition_index_path(paths: Paths) -> Path:
+    return paths.landing / "partitions.parquet"
 
 
 def _placeholders(paths: Paths, source: str, spec: LandingTable) -> list[tuple[Path, pl.Schema]]:
@@ -237,8 +244,10 @@ def landing_ready(paths: Paths, source: str, table: str = "activity") -> bool:
     """``init_landing`` has nothing left to do for ``source``: its typed empty files exist and the
     landing zone is at the current schema."""
     spec = TABLES[table]
-    return _schema_current(paths, spec.name) and all(
-        p.exists() for p, _ in _placeholders(paths, source, spec)
+    return (
+        _schema_current(paths, spec.name)
+        and partition_index_path(paths).exists()
+        and all(p.exists() for p, _ in _placeholders(paths, source, spec))
     )
 
 
@@ -276,7 +285,7 @@ def read_manifest(paths: Paths) -> pl.DataFrame:
 
 
 def read_partition_index(paths: Paths) -> pl.DataFrame:
-    return _read_log(paths.landing / "partitions.parquet", PARTITION_INDEX_SCHEMA)
+    return _read_log(partition_index_path(paths), PARTITION_INDEX_SCHEMA)
 
 
 def read_revisions(paths: Paths) -> pl.DataFrame:
@@ -865,7 +874,7 @@ class LandingBatch:
     def _record(self, results: list[IngestResult], pending: list[_Pending], source_files: list[str]) -> None:
         """Write the partition index and revisions, then append the batch's manifest rows and write the
         manifest once, last (atomically)."""
-        atomic_write_parquet(self.index, self.paths.landing / "partitions.parquet")
+        atomic_write_parquet(self.index, partition_index_path(self.paths))
         if self.revisions.height:
             atomic_write_parquet(
                 pl.concat([read_revisions(self.paths), self.revisions], how="vertical_relaxed"),

@@ -3,6 +3,8 @@ views and unit tests when the dbt project did not change."""
 
 from __future__ import annotations
 
+import json
+
 from orchestration.defs.warehouse.dbt_assets import build_args
 from warehouse.build_state import BuildPlan, BuildState
 
@@ -15,6 +17,14 @@ def test_unchanged_seeds_are_excluded_from_the_build():
     args = build_args(VARS, plan, full_refresh=False)
     assert args[:2] == ["build", "--vars"]
     assert args[3:] == ["--exclude", "pue"]
+
+
+def test_the_build_passes_the_release_and_scopes_the_incremental_tables_tests():
+    """dbt_project/macros/rebuilt_days.sql: the tests read the days this build rewrote only when asked."""
+    plan = BuildPlan(STATE, skip=False, reason="changed: landed data")
+    assert json.loads(build_args(VARS, plan, full_refresh=False)[2]) == VARS | {
+        "scope_tests_to_rebuilt_days": True
+    }
 
 
 def test_several_unchanged_seeds_are_one_exclude_value():

@@ -1,8 +1,10 @@
 """Incremental models: a nightly build rebuilds only the re-landed usage days, and equals a full rebuild.
 
 Works on a copy of the session warehouse: a re-export of one OpenAI usage week (one day's tokens
-doubled) is landed, dbt builds the two incremental facts, and the result is compared with a
-`--full-refresh` build of a second copy. A changed factor release rebuilds every day.
+doubled) is landed, dbt builds the incremental facts, and the result is compared with a
+`--full-refresh` build of a second copy. A changed factor release rebuilds every day. A day that loses
+all its cost rows loses them in fct_vendor_costs too. The data tests of a build the Dagster step runs
+check the rewritten days, and a key of a rewritten day that another day already holds still fails.
 """
 
 from __future__ import annotations
@@ -21,12 +23,15 @@ from connectors.landing.zone import ingest_folder
 from factors.release import release_info
 from tests.support.dbt_cli import run_dbt
 from tests.support.warehouse import query_frame
+from warehouse.dbt import DbtError
 
 pytestmark = pytest.mark.slow
 
-FACTS = ("fct_activity_impacts", "fct_ad_impacts")
+FACTS = ("fct_activity_impacts", "fct_ad_impacts", "fct_vendor_costs")
 # the copied warehouse's views still read the original landing folder: rebuild them too
-UPSTREAM = ("+fct_activity_impacts", "+fct_ad_impacts")
+UPSTREAM = ("+fct_activity_impacts", "+fct_ad_impacts", "+fct_vendor_costs")
+# which build wrote a row: differs between an incremental and a full build of the same rows
+STAMP = "dbt_invocation_id"
 WEEK = "completions_usage_2026-07-06_2026-07-12.json"
 
 
@@ -51,8 +56,9 @@ def _copy_home(source: Path, dest: Path) -> Paths:
 
 
 @pytest.fixture
-def relanded(pipeline_home: Path, tmp_path: Path) -> tuple[Paths, set[str], pl.DataFrame, int]:
-    """A copy of the session home with one week re-exported (its first day's input tokens doubled)."""
+def relanded(pipeline_home: Path, tmp_path: Path) -> tuple[Paths, set[str], set[str], pl.DataFrame, int]:
+    """A copy of the session home with one week re-exported (its first day's input tokens doubled): the
+    days it covers, the days with usage."""
     paths = _copy_home(pipeline_home, tmp_path / "home")
     before = _table(paths, "fct_activity_impacts")
     payload = json.loads((BUNDLED_SAMPLES / "openai_usage" / WEEK).read_text())
@@ -61,7 +67,11 @@ def relanded(pipeline_home: Path, tmp_path: Path) -> tuple[Paths, set[str], pl.D
     for result in first["results"]:
         added_tokens += result["input_tokens"]
         result["input_tokens"] *= 2
+    # every day the re-export covers, a bucket without results too: it says that day had no usage
     days = {
+        datetime.fromtimestamp(bucket["start_time"], UTC).date().isoformat() for bucket in payload["data"]
+    }
+    used = {
         datetime.fromtimestamp(bucket["start_time"], UTC).date().isoformat()
         for bucket in payload["data"]
         if bucket["results"]
@@ -70,11 +80,11 @@ def relanded(pipeline_home: Path, tmp_path: Path) -> tuple[Paths, set[str], pl.D
     folder.mkdir()
     (folder / WEEK.replace(".json", "_reexport.json")).write_text(json.dumps(payload))
     ingest_folder(CONNECTORS["openai_usage"], folder, paths)
-    return paths, days, before, added_tokens
+    return paths, days, used, before, added_tokens
 
 
 def test_nightly_build_rebuilds_only_relanded_days_and_equals_a_full_build(relanded, tmp_path):
-    paths, days, before, added_tokens = relanded
+    paths, days, _, before, added_tokens = relanded
     release = release_info()
     full_paths = Paths(tmp_path / "full")
     full_paths.home.mkdir()
@@ -86,13 +96,14 @@ def test_nightly_build_rebuilds_only_relanded_days_and_equals_a_full_build(relan
     predicate = ", ".join(f"cast('{d}' as date)" for d in sorted(days))
     assert f"usage_date in ({predicate})" in _compiled(incremental, "fct_activity_impacts")
     assert f"usage_date in ({predicate})" in _compiled(incremental, "fct_ad_impacts")
+    assert f"usage_date in ({predicate})" in _compiled(incremental, "fct_vendor_costs")
     assert f"l.usage_date in ({predicate})" in _compiled(incremental, "int_activity_unioned")
 
     rebuilt = tmp_path / "target-full"
     _dbt(full_paths, rebuilt, release, "run", "--full-refresh", "--select", *UPSTREAM)
     assert "usage_date in" not in _compiled(rebuilt, "fct_activity_impacts")
     for model in FACTS:
-        assert _table(paths, model).equals(_table(full_paths, model)), model
+        assert _table(paths, model).drop(STAMP).equals(_table(full_paths, model).drop(STAMP)), model
 
     after = _table(paths, "fct_activity_impacts")
     assert after.height == before.height
@@ -118,6 +129,130 @@ def test_unchanged_landing_builds_nothing_and_a_new_release_rebuilds_every_day(p
     assert _compiled(target, "fct_activity_impacts").rstrip().endswith("where 1 = 1")
     shas = _table(paths, "fct_activity_impacts").get_column("factor_release_sha256").unique().to_list()
     assert shas == ["0" * 64]
+
+
+def _execute(paths: Paths, sql: str) -> None:
+    import duckdb
+
+    con = duckdb.connect(str(paths.warehouse))
+    try:
+        con.execute(sql)
+    finally:
+        con.close()
+
+
+# a usage day none of the bundled samples covers
+EMPTY_DAY = "2024-03-12"
+
+
+def test_a_rebuilt_day_left_without_cost_rows_loses_them_in_vendor_costs(pipeline_home, tmp_path):
+    """delete+insert replaces only the days present in the new rows: a changed day whose new rows carry no
+    cost would keep the cost rows it had (here planted, as an earlier export of that day would have left
+    them) unless the model clears its changed days first."""
+    paths = _copy_home(pipeline_home, tmp_path / "home")
+    costs = _table(paths, "fct_vendor_costs")
+    assert costs.filter(pl.col("usage_date").cast(pl.String) == EMPTY_DAY).is_empty()
+    _execute(
+        paths,
+        "insert into fct_vendor_costs select * replace ('planted' as activity_id, "
+        f"date '{EMPTY_DAY}' as usage_date) from fct_vendor_costs limit 1",
+    )
+    payload = json.loads((BUNDLED_SAMPLES / "openai_usage" / WEEK).read_text())
+    bucket = payload["data"][0]
+    start = int(datetime.fromisoformat(EMPTY_DAY).replace(tzinfo=UTC).timestamp())
+    bucket["start_time"], bucket["end_time"] = start, start + 86400
+    payload["data"] = [bucket]  # token usage only: the OpenAI Usage API carries no cost
+    folder = tmp_path / "export"
+    folder.mkdir()
+    (folder / f"completions_usage_{EMPTY_DAY}_{EMPTY_DAY}.json").write_text(json.dumps(payload))
+    ingest_folder(CONNECTORS["openai_usage"], folder, paths)
+
+    target = tmp_path / "target"
+    _dbt(paths, target, release_info(), "run", "--select", "+fct_vendor_costs")
+    assert f"usage_date in (cast('{EMPTY_DAY}' as date))" in _compiled(target, "fct_vendor_costs")
+    after = _table(paths, "fct_vendor_costs")
+    assert "planted" not in after["activity_id"].to_list()
+    assert after.equals(costs), "the other days' cost rows are untouched"
+    usage = query_frame(
+        paths.warehouse, f"select * from int_activity_unioned where usage_date = '{EMPTY_DAY}'"
+    )
+    assert not usage.is_empty(), "the day itself was rebuilt, with its token rows"
+
+
+def test_a_day_a_newer_export_emptied_loses_its_rows_in_every_table(pipeline_home, tmp_path):
+    """A re-export whose bucket for a day has no results says that day had no usage: landing removes the
+    day's partition (its index row stays, with 0 rows). No landed row carries that news, so the changed
+    days come from the partition index, and each table clears its changed days before writing."""
+    paths = _copy_home(pipeline_home, tmp_path / "home")
+    payload = json.loads((BUNDLED_SAMPLES / "openai_usage" / WEEK).read_text())
+    emptied = datetime.fromtimestamp(payload["data"][0]["start_time"], UTC).date().isoformat()
+    payload["data"][0]["results"] = []
+    on_day = pl.col("usage_date").cast(pl.String).eq(emptied) & pl.col("source").eq("openai_usage")
+    before = _table(paths, "fct_activity_impacts")
+    assert not before.filter(on_day).is_empty()
+    folder = tmp_path / "reexport"
+    folder.mkdir()
+    (folder / WEEK.replace(".json", "_reexport.json")).write_text(json.dumps(payload))
+    ingest_folder(CONNECTORS["openai_usage"], folder, paths)
+
+    _dbt(paths, tmp_path / "target", release_info(), "run", "--select", *UPSTREAM)
+    for model in ("int_activity_unioned", "fct_activity_impacts"):
+        assert _table(paths, model).filter(on_day).is_empty(), model
+    after = _table(paths, "fct_activity_impacts")
+    assert after.height == before.height - before.filter(on_day).height
+
+
+SCOPED = {"scope_tests_to_rebuilt_days": True}
+# only the tests whose every input is built here (not the marts' cross-checks)
+CAUTIOUS = ("--indirect-selection", "cautious")
+
+
+def _compiled_test(target: Path, name_prefix: str) -> str:
+    (path,) = [
+        p
+        for p in (target / "compiled" / "emissions_warehouse").rglob("*.sql")
+        if p.name.startswith(name_prefix)
+    ]
+    return path.read_text()
+
+
+def test_a_scoped_build_tests_the_rewritten_days_and_still_finds_a_key_another_day_holds(relanded, tmp_path):
+    """With `scope_tests_to_rebuilt_days` (set by the Dagster dbt step) the incremental tables' tests read
+    the re-landed days only; `unique_incremental` still counts every row holding a key of those days. A
+    key planted on an unchanged day, equal to a key of a re-landed day, fails the build: a uniqueness
+    test of the rewritten days alone would pass."""
+    paths, _, days, _, _ = relanded  # the tests read the days with rows written
+    release = release_info()
+    clean = tmp_path / "clean"
+    shutil.copytree(paths.home, clean)
+    target = tmp_path / "target-scoped"
+    _dbt(Paths(clean), target, release | SCOPED, "build", "--select", "+fct_activity_impacts", *CAUTIOUS)
+    predicate = ", ".join(f"cast('{d}' as date)" for d in sorted(days))
+    assert f"usage_date in ({predicate})" in _compiled_test(target, "not_null_fct_activity_impacts_quarter")
+    assert f"usage_date in ({predicate})" in _compiled_test(target, "unique_incremental_int_activity_unioned")
+    by_hand = tmp_path / "target-by-hand"
+    _dbt(Paths(clean), by_hand, release, "build", "--select", "int_activity_unioned", *CAUTIOUS)
+    assert "usage_date in" not in _compiled_test(by_hand, "not_null_int_activity_unioned_vendor")
+
+    taken = query_frame(
+        paths.warehouse,
+        f"select activity_id from int_activity_unioned where usage_date = date '{min(days)}' limit 1",
+    ).item()
+    _execute(
+        paths,
+        f"update int_activity_unioned set activity_id = '{taken}' where activity_id = "
+        f"(select min(activity_id) from int_activity_unioned where usage_date < date '{min(days)}')",
+    )
+    with pytest.raises(DbtError, match="unique_incremental_int_activity_unioned_activity_id"):
+        _dbt(
+            paths,
+            tmp_path / "target-collision",
+            release | SCOPED,
+            "build",
+            "--select",
+            "+int_activity_unioned",
+            *CAUTIOUS,
+        )
 
 
 def _scans_of(plan_json: str, table: str) -> list[str]:

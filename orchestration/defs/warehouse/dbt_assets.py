@@ -74,6 +74,8 @@ class DbtBuildConfig(dg.Config):
     full_refresh: bool = False
 
 
+SCOPE_TESTS_VAR = "scope_tests_to_rebuilt_days"
+
 # left out of a build whose dbt project did not change (warehouse/build_state.py explains why)
 UNCHANGED_PROJECT_EXCLUDES = ("config.materialized:view", "resource_type:unit_test")
 
@@ -82,8 +84,11 @@ def build_args(
     release: dict, plan: build_state.BuildPlan, full_refresh: bool, manifest: Mapping[str, Any] | None = None
 ) -> list[str]:
     """``dbt build`` arguments: the factor release as vars, unchanged seeds left out (and the views, unit
-    tests and the data tests of the unchanged seeds alone when the project is unchanged), full refresh."""
-    args = ["build", "--vars", json.dumps(release)]
+    tests and the data tests of the unchanged seeds alone when the project is unchanged), full refresh.
+
+    The incremental tables' data tests check the usage days this build rewrote (models and tests run in
+    this one ``dbt build``, published only when it succeeds: dbt_project/macros/rebuilt_days.sql)."""
+    args = ["build", "--vars", json.dumps(release | {SCOPE_TESTS_VAR: True})]
     excluded = list(plan.unchanged_seeds)
     if plan.project_unchanged and not full_refresh:
         excluded += UNCHANGED_PROJECT_EXCLUDES

@@ -7,6 +7,8 @@
 -#}
 select
     u.activity_id,
+    u.usage_date,
+    u.dbt_invocation_id,
     {{ allocation_columns('u') }}
 from {{ ref('int_activity_unioned') }} as u
 {{ allocation_joins('u') }}

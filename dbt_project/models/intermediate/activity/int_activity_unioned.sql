@@ -31,7 +31,7 @@ with landed as (
     from {{ ref('int_activity_landed') }} as l
     left join {{ ref('source_report_families') }} as f
         on l.source = f.source and l.dataset like f.dataset
-    where {{ changed_usage_days_predicate('l.usage_date', changes_from='int_activity_landed') }}
+    where {{ changed_usage_days_predicate('l.usage_date') }}
 ),
 
 route_days as (
@@ -76,7 +76,8 @@ select
     l.from_cost_report and (
         case when l.activity_type = 'spend' then v.day_has_usage else v.day_has_usage_report end
     ) = 1 as covered_by_usage,
-    '{{ var("factor_release_sha256") }}' as factor_release_sha256
+    '{{ var("factor_release_sha256") }}' as factor_release_sha256,
+    {{ build_stamp() }}
 from landed as l
 inner join winning as w
     on l.report_family = w.report_family and l.usage_date = w.usage_date

@@ -1,7 +1,10 @@
 {#-
     Vendor cost by day: cost-only rows from cost reports and billing exports, and the cost carried on
     usage rows, with their source rows. The basis for reconciliation and spend-based estimates.
+    Incremental by usage day (macros/incremental_days.sql), as the facts are: a nightly build rewrites
+    the days whose activity changed, not the year of cost rows.
 -#}
+{{ config(**incremental_by_day_config()) }}
 select
     activity_id,
     {{ quarter_label('usage_date') }} as quarter,
@@ -24,6 +27,9 @@ select
     attributes,
     source_file,
     source_row,
-    source_sha256
+    source_sha256,
+    ingested_at,
+    {{ factor_release_stamp() }},
+    {{ build_stamp() }}
 from {{ ref('int_activity_unioned') }}
-where activity_type = 'spend' or cost_amount is not null
+where (activity_type = 'spend' or cost_amount is not null) and {{ changed_usage_days_predicate() }}

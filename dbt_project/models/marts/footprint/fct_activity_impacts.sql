@@ -49,7 +49,8 @@ select
     source_row,
     source_sha256,
     connector_version,
-    ingested_at
+    ingested_at,
+    {{ build_stamp() }}
 from {{ ref('int_activity_impacts_all') }} as a
 left join {{ ref('method_tiers') }} as t on a.method_tier = t.method_tier
 left join {{ ref('activity_channels') }} as ch on a.source = ch.source

@@ -77,5 +77,6 @@ select
     source_sha256,
     ingested_at,
     {{ factor_release_stamp() }},
-    ad_storage_kg
+    ad_storage_kg,
+    {{ build_stamp() }}
 from gmsf_rows
