@@ -10,27 +10,20 @@ Needs the `spark` extra and Java 17: `make test-spark` (`pytest -m spark`).
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import polars as pl
 import pytest
 
-from connectors.core.config import BUNDLED_SAMPLES, REPO_ROOT, Paths
+from connectors.core.config import BUNDLED_SAMPLES, Paths
 from factors.release import factor_files, release_info
-from tests.support.spark_parity import mismatches, read_spark_table
+from tests.support.spark_parity import DBT_DIR, build_spark, mismatches, spark_table
 from tests.support.warehouse import query_frame
 
 pytestmark = [pytest.mark.spark, pytest.mark.slow]
 
-DBT_DIR = REPO_ROOT / "dbt_project"
 MARTS = sorted(p.stem for p in (DBT_DIR / "models" / "marts").rglob("*.sql"))
 SEEDS = sorted(p.stem for p in factor_files(DBT_DIR / "seeds"))
-SCHEMA = "ewh"
 # an empty exports folder: only the _empty.parquet placeholder lands (a missing folder lands nothing,
 # and DuckDB's read_parquet glob then fails)
 EMPTY_SOURCES = ("runway_usage", "azure_carbon")
@@ -62,36 +55,12 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Paths:
         mp.delenv("EWH_WAREHOUSE_PATH", raising=False)
         assert main(["run", "--samples", str(exports)]) == 0
 
-    env = (
-        os.environ | paths.dbt_env() | {"EWH_SPARK_SCHEMA": SCHEMA, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    )
-    command = [
-        str(Path(sys.executable).parent / "dbt"),
-        "build",
-        "--target", "spark",
-        # the formulas' dbt unit tests run on the DuckDB build; parity is about the built tables
-        "--exclude", "test_type:unit",
-        "--vars", json.dumps(release_info()),
-        "--project-dir", str(DBT_DIR),
-        "--profiles-dir", str(DBT_DIR),
-        "--target-path", str(root / "dbt-spark" / "target"),
-        "--log-path", str(root / "dbt-spark" / "logs"),
-    ]  # fmt: skip
-    result = subprocess.run(
-        command, cwd=root, env=env, capture_output=True, text=True, timeout=1500, check=False
-    )
-    summary = [
-        line for line in result.stdout.splitlines() if "ERROR" in line or "FAIL" in line or "Done." in line
-    ]
-    assert result.returncode == 0, (
-        "dbt build --target spark failed:\n" + "\n".join(summary[-40:]) + "\n" + result.stderr[-3000:]
-    )
-    assert "ERROR=0" in result.stdout and "SKIP=0" in result.stdout, "\n".join(summary[-10:])
+    build_spark(paths, root / "dbt-spark", release_info())
     return paths
 
 
 def _spark(paths: Paths, name: str) -> pl.DataFrame | None:
-    return read_spark_table(paths.home / "spark" / "warehouse" / f"{SCHEMA}.db" / name)
+    return spark_table(paths, name)
 
 
 def _duck(paths: Paths, name: str) -> pl.DataFrame:

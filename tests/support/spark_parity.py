@@ -8,11 +8,17 @@ promises an order.
 
 from __future__ import annotations
 
+import json
 import math
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
 import polars as pl
+
+from connectors.core.config import REPO_ROOT, Paths
 
 REL_TOL = 1e-9
 ABS_TOL = 1e-12  # for figures that are 0 on one side and 1e-18 on the other
@@ -93,3 +99,40 @@ def mismatches(name: str, duck: pl.DataFrame, spark: pl.DataFrame, limit: int = 
             bad = [i for i, (a, b) in enumerate(zip(left, right, strict=True)) if a != b]
         problems += [f"{name}.{col} row {i}: duckdb {left[i]!r} vs spark {right[i]!r}" for i in bad[:limit]]
     return problems
+
+
+DBT_DIR = REPO_ROOT / "dbt_project"
+SCHEMA = "ewh"
+
+
+def build_spark(paths: Paths, work: Path, vars_: dict) -> None:
+    """``dbt build --target spark`` of the home ``paths`` (dbt-spark session, in-process); must pass."""
+    env = (
+        os.environ | paths.dbt_env() | {"EWH_SPARK_SCHEMA": SCHEMA, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    )
+    command = [
+        str(Path(sys.executable).parent / "dbt"),
+        "build",
+        "--target", "spark",
+        # the formulas' dbt unit tests run on the DuckDB build; parity is about the built tables
+        "--exclude", "test_type:unit",
+        "--vars", json.dumps(vars_),
+        "--project-dir", str(DBT_DIR),
+        "--profiles-dir", str(DBT_DIR),
+        "--target-path", str(work / "target"),
+        "--log-path", str(work / "logs"),
+    ]  # fmt: skip
+    result = subprocess.run(
+        command, cwd=work.parent, env=env, capture_output=True, text=True, timeout=1500, check=False
+    )
+    summary = [
+        line for line in result.stdout.splitlines() if "ERROR" in line or "FAIL" in line or "Done." in line
+    ]
+    assert result.returncode == 0, (
+        "dbt build --target spark failed:\n" + "\n".join(summary[-40:]) + "\n" + result.stderr[-3000:]
+    )
+    assert "ERROR=0" in result.stdout and "SKIP=0" in result.stdout, "\n".join(summary[-10:])
+
+
+def spark_table(paths: Paths, name: str) -> pl.DataFrame | None:
+    return read_spark_table(paths.home / "spark" / "warehouse" / f"{SCHEMA}.db" / name)
