@@ -6,8 +6,9 @@
     failing error test fails the build, and a failed build is never published: warehouse/publish.py). So
     a row-level test (not_null, accepted_values, non_negative, ordered_bounds, relationships from the
     table) needs only the rewritten days' rows, and uniqueness needs only the keys that occur in them
-    (`unique_incremental`: a rewritten row may still collide with a row of another day). At 10M rows the
-    unscoped tests re-read every row of history on every nightly build.
+    (`unique_incremental`: a rewritten row may still collide with a row of another day). The days are
+    found by `usage_date`, so its own not_null test reads every row. At 10M rows the unscoped tests
+    re-read every row of history on every nightly build.
 
     The scope applies only when the build asks for it (var `scope_tests_to_rebuilt_days`, which the Dagster
     dbt step sets: it always runs models and tests in one `dbt build` and publishes only on success). A
@@ -15,23 +16,24 @@
     (a first build, a full refresh, a new factor release).
 -#}
 
-{#- The usage days of `relation` written by this invocation, or none when every row must be checked. -#}
+{#- The usage days of `relation` written by this invocation, or none when every row must be checked
+    (nothing in it is older). One scan: each distinct day with whether this invocation wrote it. -#}
 {% macro rebuilt_days(relation, date_column='usage_date') %}
     {%- if not execute or not var('scope_tests_to_rebuilt_days', false) -%}
         {{ return(none) }}
     {%- endif -%}
-    {%- set stamp = "'" ~ invocation_id ~ "'" -%}
-    {%- set older = run_query(
-        "select count(*) from " ~ relation ~ " where dbt_invocation_id <> " ~ stamp
-    ).columns[0].values()[0] -%}
-    {%- if older == 0 -%}
-        {{ return(none) }}
-    {%- endif -%}
-    {%- set days = run_query(
-        "select distinct cast(" ~ date_column ~ " as " ~ dbt.type_string() ~ ") from " ~ relation
-        ~ " where dbt_invocation_id = " ~ stamp ~ " order by 1"
-    ) -%}
-    {{ return(days.columns[0].values() | list) }}
+    {%- set rows = run_query(
+        "select distinct cast(" ~ date_column ~ " as " ~ dbt.type_string() ~ "), dbt_invocation_id = '"
+        ~ invocation_id ~ "' from " ~ relation
+    ).rows -%}
+    {%- set days = [] -%}
+    {%- set older = [] -%}
+    {%- for row in rows -%}
+        {%- if row[0] is not none -%}
+            {%- do (days if row[1] else older).append(row[0]) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(none if not older else days | sort) }}
 {% endmacro %}
 
 {#- dbt's where-subquery of a data test, with one more term for the `where` config: `__rebuilt_days__`,
