@@ -19,9 +19,12 @@ fingerprint is written to ``$EWH_HOME/dbt/build-state.json``; the next run compa
   its tests); the error-severity tests that read nothing but unchanged seeds are left out
   (``seed_only_tests``): they passed on the same seeds in the last successful build.
 
-A full refresh, a missing or unreadable state file, a different warehouse path or a different dbt
-version always build everything. The state is written only after the warehouse was published, so a
-failed or interrupted build leaves the previous state and the next run builds again.
+A changed dbt project (an upgrade, an edited model) rebuilds all history (``BuildPlan.rebuild_history``:
+the dbt step adds ``--full-refresh``), since the incremental tables and marts keep what the old SQL
+computed for every day and quarter the new data does not touch. A full refresh, a missing or unreadable
+state file, a different warehouse path or a different dbt version always build everything. The state is
+vouched for again only after the warehouse was published: a failed or interrupted build leaves the
+previous inputs without their warehouse stamp (``forget``), and the next run builds again.
 """
 
 from __future__ import annotations
@@ -162,8 +165,15 @@ def record(paths: Paths, state: BuildState) -> None:
 
 
 def forget(paths: Paths) -> None:
-    """Drop the recorded state (before a build, so a build that fails part-way is never taken as done)."""
-    state_path(paths).unlink(missing_ok=True)
+    """Before a build: the recorded state no longer vouches for the warehouse file, so a build that fails
+    part-way is never taken as done; its inputs stay, as those of the warehouse still published (the
+    failed build's copy is discarded), so the next build still knows which dbt project built it."""
+    last = recorded(paths)
+    if last is None:
+        return
+    partial = state_path(paths).with_suffix(".tmp")
+    partial.write_text(BuildState(**last.key()).to_json())
+    partial.replace(state_path(paths))
 
 
 @dataclass(frozen=True)
@@ -175,6 +185,9 @@ class BuildPlan:
     reason: str
     unchanged_seeds: list[str] = field(default_factory=list)
     project_unchanged: bool = False
+    # the dbt project changed since the published warehouse was built: its incremental tables and marts
+    # hold days and quarters the old SQL computed, so the build rebuilds all history (--full-refresh)
+    rebuild_history: bool = False
 
 
 def plan(
@@ -188,8 +201,12 @@ def plan(
         return BuildPlan(current, False, "full refresh asked for")
     if last is None:
         return BuildPlan(current, False, "no successful build recorded")
+    history = last.project != current.project
+    if last.warehouse is None:
+        return BuildPlan(current, False, "the last build did not finish", rebuild_history=history)
     if warehouse is None or warehouse != last.warehouse:
-        return BuildPlan(current, False, "the warehouse file is missing or was changed since the last build")
+        reason = "the warehouse file is missing or was changed since the last build"
+        return BuildPlan(current, False, reason, rebuild_history=history)
     same_base = {k: v for k, v in current.key().items() if k != "seeds"} == {
         k: v for k, v in last.key().items() if k != "seeds"
     }
@@ -213,6 +230,7 @@ def plan(
         "changed: " + "; ".join(parts),
         unchanged_seeds=unchanged,
         project_unchanged=project_unchanged,
+        rebuild_history=current.project != last.project,
     )
 
 

@@ -16,7 +16,7 @@ tolerance (default 1 %):
 
 ``cost_report_routes`` (OpenAI Costs API vs dashboard cost CSV; Anthropic cost_report vs console CSV)
     a, b = the cost totals of two sources of the same report family (``source_report_families``
-    seed) for the same day, from every landed row (``int_activity_landed``, before the newest route
+    seed) for the same day, from every landed row (the sources' staging views, before the newest route
     wins), so a route that was superseded is still checked.
 
 ``landed_vs_export_total`` (every source whose usage rows carry cost: cloud billing exports AWS CUR,
@@ -105,8 +105,31 @@ where cost_origin = 'cost_report'
 group by 1, 2, 3
 """
 
-ROUTES_SQL = """
-with spend as (
+# the sources of every report family that more than one source delivers: only their spend can pair
+ROUTE_SOURCES_SQL = """
+select distinct source from source_report_families
+where report_family in (
+    select report_family from source_report_families group by report_family having count(distinct source) > 1
+)
+order by source
+"""
+
+
+def routes_sql(views: list[str]) -> str:
+    """Spend per report family, route and day from the landed rows of ``views`` (staging views of the
+    sources ROUTE_SOURCES_SQL names), paired route against route. Reading those sources' views alone
+    leaves the landed files of every other source unopened (at 10M rows most files belong to sources
+    no other source duplicates)."""
+    landed = "\n    union all\n    ".join(
+        f"select source, dataset, vendor, usage_date, cost_currency, cost_amount, activity_type from {v}"
+        for v in views
+    )
+    return f"""
+with landed as (
+    {landed}
+),
+
+spend as (
     select
         coalesce(f.report_family, l.source || '.' || l.dataset) as report_family,
         l.vendor,
@@ -114,11 +137,12 @@ with spend as (
         l.usage_date,
         upper(l.cost_currency) as currency,
         sum(cast(l.cost_amount as double)) as amount
-    from int_activity_landed as l
+    from landed as l
     left join source_report_families as f on l.source = f.source and l.dataset = f.dataset
     where l.activity_type = 'spend'
     group by 1, 2, 3, 4, 5
 )
+
 select
     a.report_family, a.vendor, a.usage_date, a.currency,
     a.source as route_a, b.source as route_b, a.amount as amount_a, b.amount as amount_b
@@ -127,6 +151,16 @@ inner join spend as b
     on a.report_family = b.report_family and a.usage_date = b.usage_date and a.currency = b.currency
     and a.source < b.source
 """
+
+
+def cost_report_routes(con) -> pl.DataFrame:
+    """The ``cost_report_routes`` comparison rows (before flagging), or an empty frame."""
+    if not table_exists(con, "source_report_families"):
+        return pl.DataFrame()
+    sources = con.sql(ROUTE_SOURCES_SQL).pl().get_column("source").to_list()
+    views = [f"stg_landing__{s}" for s in sources if table_exists(con, f"stg_landing__{s}")]
+    return con.sql(routes_sql(views)).pl() if len(views) > 1 else pl.DataFrame()
+
 
 LANDED_VS_EXPORT_SQL = """
 with landed as (
@@ -186,7 +220,7 @@ def reconcile(paths: Paths, *, tolerance: float = DEFAULT_TOLERANCE, save: bool 
         con.register("prices", prices)
         usage = con.sql(USAGE_PRICED_SQL).pl()
         costs = con.sql(COST_REPORT_SQL).pl()
-        routes = con.sql(ROUTES_SQL).pl() if table_exists(con, "int_activity_landed") else pl.DataFrame()
+        routes = cost_report_routes(con)
         landed = con.sql(LANDED_VS_EXPORT_SQL).pl()
         con.unregister("prices")
     except Exception:

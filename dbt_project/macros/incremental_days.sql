@@ -3,8 +3,8 @@
     the table was last built: a re-landed day arrives with a new ingested_at and replaces the whole day,
     and a day a newer export emptied is cleared (every changed day is deleted first, then its new rows
     written: delete+insert on DuckDB, the days' partitions dropped then overwritten on Spark). A new
-    factor release (any seed changed: its content hash differs) rebuilds every day. Changes to model SQL
-    need `--full-refresh`.
+    factor release (any seed changed: its content hash differs) rebuilds every day. A changed dbt project
+    rebuilds all history: the dbt step adds `--full-refresh` (warehouse/build_state.py, rebuild_history).
 -#}
 
 {% macro incremental_by_day_config() %}

@@ -80,3 +80,11 @@ def test_an_unchanged_project_leaves_out_the_tests_of_its_unchanged_seeds_alone(
     )
     changed = BuildPlan(STATE, skip=False, reason="changed: dbt project", unchanged_seeds=["grid"])
     assert build_args(VARS, changed, full_refresh=False, manifest=manifest)[3:] == ["--exclude", "grid"]
+
+
+def test_a_changed_dbt_project_rebuilds_history():
+    """The incremental tables and marts keep what the old SQL computed: the build refreshes them all."""
+    plan = BuildPlan(
+        STATE, skip=False, reason="changed: dbt project", unchanged_seeds=["pue"], rebuild_history=True
+    )
+    assert build_args(VARS, plan, full_refresh=False)[3:] == ["--exclude", "pue", "--full-refresh"]

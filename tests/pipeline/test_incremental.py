@@ -4,7 +4,8 @@ Works on a copy of the session warehouse: a re-export of one OpenAI usage week (
 doubled) is landed, dbt builds the incremental facts, and the result is compared with a
 `--full-refresh` build of a second copy. A changed factor release rebuilds every day. A day that loses
 all its cost rows loses them in fct_vendor_costs too. The data tests of a build the Dagster step runs
-check the rewritten days, and a key of a rewritten day that another day already holds still fails.
+check the rewritten days, and a key of a rewritten day that another day already holds still fails; a
+fact row whose allocation lies on another day fails too.
 """
 
 from __future__ import annotations
@@ -226,13 +227,27 @@ def test_a_scoped_build_tests_the_rewritten_days_and_still_finds_a_key_another_d
     clean = tmp_path / "clean"
     shutil.copytree(paths.home, clean)
     target = tmp_path / "target-scoped"
-    _dbt(Paths(clean), target, release | SCOPED, "build", "--select", "+fct_activity_impacts", *CAUTIOUS)
+    # int_activity_allocated: the view the facts' relationships test reads (cautious selection needs it)
+    selected = ("+fct_activity_impacts", "int_activity_allocated")
+    _dbt(Paths(clean), target, release | SCOPED, "build", "--select", *selected, *CAUTIOUS)
     predicate = ", ".join(f"cast('{d}' as date)" for d in sorted(days))
     assert f"usage_date in ({predicate})" in _compiled_test(target, "not_null_fct_activity_impacts_quarter")
     assert f"usage_date in ({predicate})" in _compiled_test(target, "unique_incremental_int_activity_unioned")
+    # every fact row has its allocation on its own day: both sides read for the rewritten days only
+    same_day = _compiled_test(target, "relationships_same_day_fct_act")
+    assert same_day.count(f"usage_date in ({predicate})") == 2
     by_hand = tmp_path / "target-by-hand"
     _dbt(Paths(clean), by_hand, release, "build", "--select", "int_activity_unioned", *CAUTIOUS)
     assert "usage_date in" not in _compiled_test(by_hand, "not_null_int_activity_unioned_vendor")
+    # an activity whose allocation moved to another day fails the unscoped test
+    _execute(
+        Paths(clean),
+        "update int_activity_unioned set usage_date = usage_date - 1 "
+        "where activity_id = (select min(activity_id) from fct_activity_impacts)",
+    )
+    with pytest.raises(DbtError, match="relationships_same_day_fct_activity_impacts"):
+        moved = tmp_path / "target-moved"
+        _dbt(Paths(clean), moved, release, "test", "--select", "test_name:relationships_same_day")
 
     taken = query_frame(
         paths.warehouse,
@@ -290,3 +305,110 @@ def test_a_nightly_filter_on_the_day_reaches_every_scan_of_the_activity(pipeline
     assert scans, "no scan of int_activity_unioned in the plan"
     unfiltered = [f for f in scans if "usage_date" not in f]
     assert not unfiltered, f"{len(unfiltered)} of {len(scans)} scans read every day: {unfiltered}"
+
+
+# the marts totalled by calendar quarter, incremental by quarter (macros/incremental_quarters.sql)
+QUARTERLY_MARTS = (
+    "mart_quarterly_emissions",
+    "mart_quarterly_business_units",
+    "mart_unallocated",
+    "mart_quarterly_equivalents",
+    "mart_intensity_metrics",
+    "mart_model_efficiency",
+    "mart_savings_opportunities",
+)
+WATERMARK = "landed_through"
+
+
+def _mart(paths: Paths, model: str) -> pl.DataFrame:
+    """A mart's rows in a stable order (by every column that is not a float), its watermark included."""
+    frame = query_frame(paths.warehouse, f"select * from {model}")
+    keys = [c for c, t in frame.schema.items() if not t.is_float()]
+    return frame.sort(keys, nulls_last=True)
+
+
+def test_quarterly_marts_retotal_the_changed_quarter_and_equal_a_full_build(relanded, tmp_path):
+    """A nightly re-totals the quarter of the re-landed week only (its rows get the new watermark, the
+    other quarters' rows stay as they were) and every mart then equals a full rebuild's, figure for figure
+    (sums may differ in the last bits with the order DuckDB adds them in)."""
+    from polars.testing import assert_frame_equal
+
+    paths, days, _, _, _ = relanded
+    quarter_start = f"{min(days)[:4]}-{(int(min(days)[5:7]) - 1) // 3 * 3 + 1:02d}-01"
+    quarter = f"{quarter_start[:4]}Q{(int(quarter_start[5:7]) - 1) // 3 + 1}"
+    assert max(days) < f"{quarter_start[:4]}-{int(quarter_start[5:7]) + 3:02d}-01", "one quarter"
+    before = {m: _mart(paths, m) for m in QUARTERLY_MARTS}
+    release = release_info()
+    full_paths = Paths(tmp_path / "full")
+    full_paths.home.mkdir()
+    shutil.copy2(paths.warehouse, full_paths.warehouse)
+    shutil.copytree(paths.landing, full_paths.landing)
+
+    incremental = tmp_path / "target-incremental"
+    _dbt(paths, incremental, release, "run", "--select", *UPSTREAM, *QUARTERLY_MARTS)
+    full = ("run", "--full-refresh", "--select", *UPSTREAM, *QUARTERLY_MARTS)
+    _dbt(full_paths, tmp_path / "target-full", release, *full)
+    for model in QUARTERLY_MARTS:
+        assert f"usage_date >= cast('{quarter_start}' as date)" in _compiled(incremental, model), model
+        after, full = _mart(paths, model), _mart(full_paths, model)
+        assert_frame_equal(after.drop(WATERMARK), full.drop(WATERMARK), check_exact=False, rel_tol=1e-9)
+        changed = pl.col("quarter") == quarter
+        assert after.filter(changed.not_()).equals(before[model].filter(changed.not_())), model
+        old_mark = before[model][WATERMARK].max()
+        assert after.filter(changed)[WATERMARK].min() > old_mark, f"{model}: {quarter} re-totalled"
+
+
+def test_a_quarter_a_newer_export_emptied_loses_its_mart_rows_and_a_new_release_retotals_all(
+    pipeline_home, tmp_path
+):
+    """A row of a quarter whose only landed day a newer export emptied (planted: an earlier export of that
+    day would have left it) is deleted: no new row would replace it. A new factor release re-totals every
+    quarter."""
+    paths = _copy_home(pipeline_home, tmp_path / "home")
+    mart = "mart_quarterly_emissions"
+    before = _mart(paths, mart)
+    stale = f"{EMPTY_DAY[:4]}Q1"
+    assert before.filter(pl.col("quarter") == stale).is_empty()
+    _execute(paths, f"insert into {mart} select * replace ('{stale}' as quarter) from {mart} limit 1")
+    payload = json.loads((BUNDLED_SAMPLES / "openai_usage" / WEEK).read_text())
+    bucket = payload["data"][0]
+    start = int(datetime.fromisoformat(EMPTY_DAY).replace(tzinfo=UTC).timestamp())
+    bucket["start_time"], bucket["end_time"], bucket["results"] = start, start + 86400, []
+    payload["data"] = [bucket]  # the day, with no usage
+    folder = tmp_path / "export"
+    folder.mkdir()
+    (folder / f"completions_usage_{EMPTY_DAY}_{EMPTY_DAY}.json").write_text(json.dumps(payload))
+    ingest_folder(CONNECTORS["openai_usage"], folder, paths)
+
+    target = tmp_path / "target"
+    _dbt(paths, target, release_info(), "run", "--select", mart)
+    assert f"usage_date >= cast('{EMPTY_DAY[:5]}01-01' as date)" in _compiled(target, mart)
+    after = _mart(paths, mart)
+    assert after.filter(pl.col("quarter") == stale).is_empty(), "the emptied quarter's row is gone"
+    assert after.equals(before), "the other quarters are untouched"
+
+    new_release = release_info() | {"factor_release_sha256": "0" * 64}
+    _dbt(paths, target, new_release, "run", "--select", mart)
+    assert "usage_date >=" not in _compiled(target, mart)
+    assert _mart(paths, mart)["factor_release_sha256"].unique().to_list() == ["0" * 64]
+
+
+def test_a_full_refresh_keeps_the_build_log(pipeline_home, tmp_path):
+    """meta_build_log is the history of builds: a full refresh (a changed dbt project asks for one by
+    itself) rebuilds the tables, and adds its row to the log."""
+    paths = _copy_home(pipeline_home, tmp_path / "home")
+    builds = query_frame(paths.warehouse, "select * from meta_build_log")
+    assert builds.height >= 1
+    _dbt(
+        paths,
+        tmp_path / "target",
+        release_info(),
+        "run",
+        "--full-refresh",
+        "--select",
+        *UPSTREAM,
+        "meta_build_log",
+    )
+    after = query_frame(paths.warehouse, "select * from meta_build_log")
+    assert after.height == builds.height + 1
+    assert builds.join(after, on=list(builds.columns), how="anti").is_empty(), "every earlier build is kept"

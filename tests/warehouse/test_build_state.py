@@ -105,11 +105,24 @@ def test_the_gx_marks_are_bookkeeping_not_data(paths, project):
 def test_a_model_edit_or_a_new_factor_release_builds(paths, project):
     _built(paths, project)
     (project / "models" / "m.sql").write_text("select 2 as x\n")
-    assert build_state.plan(paths, VARS, project=project).reason == "changed: dbt project"
+    plan = build_state.plan(paths, VARS, project=project)
+    assert plan.reason == "changed: dbt project"
+    assert plan.rebuild_history, "history the old SQL computed is rebuilt"
     _built(paths, project)
-    assert build_state.plan(paths, VARS | {"factor_release": "r2"}, project=project).reason == (
-        "changed: factor release"
-    )
+    plan = build_state.plan(paths, VARS | {"factor_release": "r2"}, project=project)
+    assert plan.reason == "changed: factor release"
+    assert not plan.rebuild_history, "the incremental models rebuild every day on a new release themselves"
+    _land(paths, "part-1.parquet", b"new rows")
+    assert not build_state.plan(paths, VARS, project=project).rebuild_history
+
+
+def test_a_model_edit_whose_build_failed_still_rebuilds_history(paths, project):
+    """The failed build's copy is discarded: the published warehouse is still the old SQL's."""
+    _built(paths, project)
+    (project / "macros" / "f.sql").write_text("{% macro f() %}2{% endmacro %}\n")
+    build_state.forget(paths)  # the build of the edited project starts, then fails
+    plan = build_state.plan(paths, VARS, project=project)
+    assert not plan.skip and plan.rebuild_history
 
 
 def test_dbt_outputs_in_the_project_are_not_inputs(paths, project):
@@ -134,8 +147,10 @@ def test_full_refresh_and_a_forgotten_state_always_build(paths, project):
     _built(paths, project)
     assert not build_state.plan(paths, VARS, full_refresh=True, project=project).skip
     build_state.forget(paths)  # what the dbt step does before building: a failed build is never "done"
-    assert build_state.recorded(paths) is None
-    assert not build_state.plan(paths, VARS, project=project).skip
+    assert build_state.recorded(paths).warehouse is None
+    plan = build_state.plan(paths, VARS, project=project)
+    assert not plan.skip and plan.reason == "the last build did not finish"
+    assert not plan.rebuild_history
 
 
 def test_an_unreadable_state_file_builds(paths, project):

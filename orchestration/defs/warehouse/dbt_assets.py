@@ -69,7 +69,8 @@ PARTIAL_PARSE = "partial_parse.msgpack"
 
 
 class DbtBuildConfig(dg.Config):
-    """``full_refresh`` rebuilds the incremental facts from all landed history (after a model change)."""
+    """``full_refresh`` rebuilds the incremental tables and marts from all landed history (a changed dbt
+    project does so by itself: ``BuildPlan.rebuild_history``)."""
 
     full_refresh: bool = False
 
@@ -84,11 +85,13 @@ def build_args(
     release: dict, plan: build_state.BuildPlan, full_refresh: bool, manifest: Mapping[str, Any] | None = None
 ) -> list[str]:
     """``dbt build`` arguments: the factor release as vars, unchanged seeds left out (and the views, unit
-    tests and the data tests of the unchanged seeds alone when the project is unchanged), full refresh.
+    tests and the data tests of the unchanged seeds alone when the project is unchanged), full refresh
+    when asked for or when the dbt project changed since the published warehouse was built.
 
     The incremental tables' data tests check the usage days this build rewrote (models and tests run in
     this one ``dbt build``, published only when it succeeds: dbt_project/macros/rebuilt_days.sql)."""
     args = ["build", "--vars", json.dumps(release | {SCOPE_TESTS_VAR: True})]
+    full_refresh = full_refresh or plan.rebuild_history
     excluded = list(plan.unchanged_seeds)
     if plan.project_unchanged and not full_refresh:
         excluded += UNCHANGED_PROJECT_EXCLUDES
@@ -130,6 +133,8 @@ def build_dbt_assets() -> dg.AssetsDefinition:
             context.log_event(dg.AssetObservation(asset_key=key, metadata={BUILD_SKIPPED: plan.reason}))
             return
         context.log.info(f"dbt build: {plan.reason}")
+        if plan.rebuild_history and not config.full_refresh:
+            context.log.info("the dbt project changed since the last build: every day and quarter is rebuilt")
         if plan.unchanged_seeds:
             context.log.info(f"seeds unchanged, not reloaded: {len(plan.unchanged_seeds)}")
         build_state.forget(paths)

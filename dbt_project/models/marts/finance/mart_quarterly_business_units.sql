@@ -1,6 +1,7 @@
 {#- Quarterly footprint and spend by business unit, channel (fct_activity_impacts.channel,
     seed activity_channels: API usage, advertising, AI assistant seats, AI tools),
     vendor, model or channel, and country (calendar and fiscal), with the dq mix. -#}
+{{ config(**incremental_by_quarter_config()) }}
 with allocated as (
     {{ with_allocation(ref('fct_activity_impacts')) }}
 )
@@ -27,6 +28,8 @@ select
     sum(case when dq_score <= 2 then 1 else 0 end) as rows_dq_1_2,
     sum(case when dq_score = 3 then 1 else 0 end) as rows_dq_3,
     sum(case when dq_score = 4 then 1 else 0 end) as rows_dq_4,
-    sum(case when dq_score = 5 then 1 else 0 end) as rows_dq_5
+    sum(case when dq_score = 5 then 1 else 0 end) as rows_dq_5,
+    {{ mart_build_columns() }}
 from allocated as f
+where {{ changed_quarters_predicate() }}
 group by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10

@@ -1,5 +1,6 @@
 {#- The business keys no allocation rule matched, per quarter and currency, with their spend and
     footprint: rules to write, and the unallocated line finance sees at quarter close. -#}
+{{ config(**incremental_by_quarter_config()) }}
 with allocated as (
     {{ with_allocation(ref('fct_activity_impacts')) }}
 )
@@ -16,7 +17,8 @@ select
     cost_currency as spend_currency,
     count(*) as activity_rows,
     sum(cast(cost_amount as double)) as spend,
-    sum(co2e_location_kg) as co2e_location_kg
+    sum(co2e_location_kg) as co2e_location_kg,
+    {{ mart_build_columns() }}
 from allocated as f
-where business_unit = 'unallocated'
+where business_unit = 'unallocated' and {{ changed_quarters_predicate() }}
 group by 1, 2, 3, 4, 5, 6, 7

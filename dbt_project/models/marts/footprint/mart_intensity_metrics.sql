@@ -1,4 +1,5 @@
 {#- Intensity per unit of work and per unit of spend, by quarter, vendor and model or channel. -#}
+{{ config(**incremental_by_quarter_config()) }}
 with base as (
     select
         quarter,
@@ -13,6 +14,7 @@ with base as (
         min(cost_currency) as spend_currency,
         count(distinct cost_currency) as spend_currencies
     from {{ ref('fct_activity_impacts') }}
+    where {{ changed_quarters_predicate() }}
     group by 1, 2, 3
 )
 
@@ -21,5 +23,6 @@ select
     1000 * 1000 * kgco2e / nullif(tokens, 0) as gco2e_per_1k_tokens,
     1000 * kgco2e / nullif(images, 0) as gco2e_per_image,
     1000 * 1000 * kgco2e / nullif(impressions, 0) as gco2e_per_1k_impressions,
-    case when spend_currencies = 1 then 1000 * kgco2e / nullif(spend, 0) end as gco2e_per_currency_unit
+    case when spend_currencies = 1 then 1000 * kgco2e / nullif(spend, 0) end as gco2e_per_currency_unit,
+    {{ mart_build_columns() }}
 from base

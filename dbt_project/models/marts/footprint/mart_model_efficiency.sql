@@ -1,6 +1,7 @@
 {#- Energy, carbon and spend per 1,000 LLM tokens, per quarter, vendor and model, with who made the model
     (the registry its factor comes from; for the Hugging Face registry the organisation) and whether any of
     its rows rests on a fallback (`is_fallback`): a savings comparison must know both. -#}
+{{ config(**incremental_by_quarter_config()) }}
 with usage as (
     select
         quarter,
@@ -19,7 +20,7 @@ with usage as (
             when model_factor_id like 'llm.%' then regexp_extract(model_factor_id, '^llm[.]([^.]+)[.]', 1)
         end) as model_maker
     from {{ ref('fct_activity_impacts') }}
-    where activity_type like 'llm%' and model is not null
+    where activity_type like 'llm%' and model is not null and {{ changed_quarters_predicate() }}
     group by 1, 2, 3
 ),
 
@@ -27,7 +28,7 @@ spend as (
     select quarter, vendor, model, sum(cast(cost_amount as double)) as spend, min(cost_currency) as currency,
            count(distinct cost_currency) as currencies
     from {{ ref('fct_vendor_costs') }}
-    where model is not null
+    where model is not null and {{ changed_quarters_predicate() }}
     group by 1, 2, 3
 )
 
@@ -36,6 +37,7 @@ select
     1e6 * u.energy_kwh / nullif(u.tokens, 0) as wh_per_1k_tokens,
     1e6 * u.kgco2e / nullif(u.tokens, 0) as gco2e_per_1k_tokens,
     case when s.currencies = 1 then 1000 * s.spend / nullif(u.tokens, 0) end as spend_per_1k_tokens,
-    case when s.currencies = 1 then s.currency end as spend_currency
+    case when s.currencies = 1 then s.currency end as spend_currency,
+    {{ mart_build_columns() }}
 from usage as u
 left join spend as s on u.quarter = s.quarter and u.vendor = s.vendor and u.model = s.model

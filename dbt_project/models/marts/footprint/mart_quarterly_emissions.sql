@@ -3,6 +3,7 @@
     model, project or workspace, and electricity country.
     Ranges are summed bound by bound (a conservative envelope, see docs/methodology.md).
 -#}
+{{ config(**incremental_by_quarter_config()) }}
 select
     quarter,
     channel,
@@ -29,6 +30,8 @@ select
     sum(case when method_tier = 'spend_based' then 1 else 0 end) as spend_based_rows,
     max(dq_score) as worst_dq_score,
     min(usage_date) as first_usage_date,
-    max(usage_date) as last_usage_date
+    max(usage_date) as last_usage_date,
+    {{ mart_build_columns() }}
 from {{ ref('fct_activity_impacts') }}
+where {{ changed_quarters_predicate() }}
 group by 1, 2, 3, 4, 5, 6, 7

@@ -7,6 +7,7 @@
     registry knows) is compared, but the row says it rests on a fallback and `suggestion_rank` puts it
     after every suggestion whose two sides have model-specific figures.
 -#}
+{{ config(**incremental_by_quarter_config()) }}
 with traffic as (
     select
         quarter,
@@ -16,7 +17,7 @@ with traffic as (
         sum(case when activity_type <> 'llm_requests' then quantity else 0 end) as tokens,
         sum(co2e_location_kg + coalesce(co2e_embodied_kg, 0)) as kgco2e
     from {{ ref('fct_activity_impacts') }}
-    where activity_type like 'llm%' and model is not null
+    where activity_type like 'llm%' and model is not null and {{ changed_quarters_predicate() }}
     group by 1, 2, 3, 4
 )
 
@@ -45,7 +46,8 @@ select
         order by case when e_from.rests_on_fallback or e_to.rests_on_fallback then 1 else 0 end,
                  t.tokens * (e_from.gco2e_per_1k_tokens - e_to.gco2e_per_1k_tokens) desc,
                  t.vendor, t.project_or_workspace, t.model, e_to.model
-    ) as suggestion_rank
+    ) as suggestion_rank,
+    {{ mart_build_columns() }}
 from traffic as t
 inner join {{ ref('mart_model_efficiency') }} as e_from
     on t.quarter = e_from.quarter and t.vendor = e_from.vendor and t.model = e_from.model
