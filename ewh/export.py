@@ -187,6 +187,7 @@ SHARE_FORMAT = "0.0%"
 PERCENT_FORMAT = "0.0"
 YEAR_FORMAT = "0"
 DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
 
 
 def column_formats(frame: pl.DataFrame) -> dict[str, str]:
@@ -195,6 +196,8 @@ def column_formats(frame: pl.DataFrame) -> dict[str, str]:
     for name, dtype in frame.schema.items():
         if dtype == pl.Date:
             formats[name] = DATE_FORMAT
+        elif isinstance(dtype, pl.Datetime):
+            formats[name] = DATETIME_FORMAT
         elif dtype.is_integer():
             formats[name] = YEAR_FORMAT if "year" in name or name == "rank" else COUNT_FORMAT
         elif dtype.is_numeric():
@@ -245,6 +248,13 @@ PROVENANCE_COLUMNS = {
 }
 
 
+def _utc_wall_clock(frame: pl.DataFrame) -> pl.DataFrame:
+    """Times with a time zone as UTC wall-clock times: an Excel cell holds no time zone (every time the
+    warehouse stores is UTC, `landed_through` say)."""
+    zoned = [n for n, t in frame.schema.items() if isinstance(t, pl.Datetime) and t.time_zone is not None]
+    return frame.with_columns(pl.col(zoned).dt.convert_time_zone("UTC").dt.replace_time_zone(None))
+
+
 def _write_workbook(tables: dict[str, pl.DataFrame], out: Path, quarter: str) -> list[Path]:
     """One sheet per table with typed cells and number formats, then a sheet of column descriptions."""
     from xlsxwriter import Workbook
@@ -258,6 +268,7 @@ def _write_workbook(tables: dict[str, pl.DataFrame], out: Path, quarter: str) ->
             for name, frame in sheets.items():
                 money = [n for n, t in frame.schema.items() if isinstance(t, pl.Decimal)]
                 frame = frame.with_columns(pl.col(money).cast(pl.Float64))  # Excel numbers, not text
+                frame = _utc_wall_clock(frame)
                 frame.write_excel(
                     workbook,
                     worksheet=name,

@@ -96,9 +96,14 @@ def _xlsx_sheets(path: Path) -> dict[str, list[tuple]]:
 
 
 def _as_written_to_xlsx(value):
-    """xlsxwriter stores a number as ``%.16G`` text (16 significant digits); dates as Excel datetimes."""
+    """xlsxwriter stores a number as ``%.16G`` text (16 significant digits); dates as Excel datetimes;
+    a time with a time zone as its UTC wall-clock time, to the millisecond (an Excel time is a fraction of
+    a day)."""
     if isinstance(value, float):
         return float(f"{value:.16G}")
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+        return value.replace(microsecond=0) + timedelta(milliseconds=round(value.microsecond / 1000))
     if isinstance(value, date) and not isinstance(value, datetime):
         return datetime(value.year, value.month, value.day)
     return value
