@@ -6,6 +6,8 @@ results for the same partitions.
 
 from __future__ import annotations
 
+import io
+from functools import cache
 from pathlib import Path
 
 import polars as pl
@@ -15,11 +17,18 @@ from connectors.core.schema import ACTIVITY_SCHEMA
 from warehouse.gx_suites import PARTITION_DAY, Validation, validate_activity
 
 
-def _schema_failures(partitions: list[Path]) -> list[str]:
-    """Names and dtypes of every file must equal the canonical schema (read from footers only)."""
+def _schema_failures(partitions: list[Path], footers: list[pq.FileMetaData]) -> list[str]:
+    """Names and dtypes of every file must equal the canonical schema (from the footers already read).
+
+    A footer holding the Parquet schema and the Arrow schema Polars writes for the canonical schema passes
+    as it is (the Arrow schema holds what Parquet does not: a time zone, say); any other is read by Polars
+    and compared name by name (a file from another writer may still match)."""
     expected = dict(ACTIVITY_SCHEMA)
+    reference = _canonical_footer()
     problems = []
-    for path in partitions:
+    for path, footer in zip(partitions, footers, strict=True):
+        if footer.schema.equals(reference.schema) and footer.metadata == reference.metadata:
+            continue
         schema = pl.read_parquet_schema(path)
         if schema != expected:
             diff = sorted(
@@ -31,21 +40,33 @@ def _schema_failures(partitions: list[Path]) -> list[str]:
     return problems
 
 
+@cache
+def _canonical_footer() -> pq.FileMetaData:
+    """The footer Polars writes for the canonical activity schema (no rows)."""
+    buffer = io.BytesIO()
+    pl.DataFrame(schema=ACTIVITY_SCHEMA).write_parquet(buffer)
+    buffer.seek(0)
+    return pq.read_metadata(buffer)
+
+
 # rows per GX batch: memory stays flat however much history a first (or backfill) check sees
 BATCH_ROWS = 250_000
 
 
-def partition_batches(partitions: list[Path], max_rows: int = BATCH_ROWS) -> list[list[Path]]:
+def partition_batches(
+    partitions: list[Path], max_rows: int = BATCH_ROWS, footers: list[pq.FileMetaData] | None = None
+) -> list[list[Path]]:
     """Consecutive partitions grouped so a batch holds at most ``max_rows`` rows (row counts from footers).
 
     A partition larger than ``max_rows`` is a batch of its own: a partition is never split, so the
     uniqueness expectation still sees each landed file whole.
     """
+    footers = footers if footers is not None else [pq.read_metadata(p) for p in partitions]
     batches: list[list[Path]] = []
     current: list[Path] = []
     rows = 0
-    for path in partitions:
-        n = pq.ParquetFile(path).metadata.num_rows
+    for path, footer in zip(partitions, footers, strict=True):
+        n = footer.num_rows
         if current and rows + n > max_rows:
             batches.append(current)
             current, rows = [], 0
@@ -57,8 +78,10 @@ def partition_batches(partitions: list[Path], max_rows: int = BATCH_ROWS) -> lis
 
 
 def validate_partitions(partitions: list[Path], batch: str, max_rows: int = BATCH_ROWS) -> Validation:
-    """Schema first, then the GX suite batch by batch (each row with its folder's day), results merged."""
-    if problems := _schema_failures(partitions):
+    """Schema first, then the GX suite batch by batch (each row with its folder's day), results merged.
+    Each file's footer is read once, for its schema and its row count (a first check reads thousands)."""
+    footers = [pq.read_metadata(p) for p in partitions]
+    if problems := _schema_failures(partitions, footers):
         return Validation(
             batch=batch,
             success=False,
@@ -73,7 +96,8 @@ def validate_partitions(partitions: list[Path], batch: str, max_rows: int = BATC
                 }
             ],
         )
-    results = [_validate_batch(group, batch) for group in partition_batches(partitions, max_rows)]
+    groups = partition_batches(partitions, max_rows, footers)
+    results = [_validate_batch(group, batch) for group in groups]
     return merge_validations(results, batch)
 
 

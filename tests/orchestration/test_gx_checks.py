@@ -96,6 +96,18 @@ def test_wrong_dtype_fails_the_schema_expectation(landed):
     assert "quantity: Int64 != Float64" in result.failures[0]["sample"][0]
 
 
+def test_a_time_zone_other_than_utc_fails_the_schema_expectation(landed):
+    """The Parquet schema is the same (a UTC-adjusted timestamp); the Arrow schema in the footer is not."""
+    partition = landed_partitions(landed.activity, "openai_usage")[0]
+    frame = pl.read_parquet(partition)
+    (zoned, *_) = [n for n, t in frame.schema.items() if isinstance(t, pl.Datetime) and t.time_zone]
+    frame.with_columns(pl.col(zoned).dt.convert_time_zone("Europe/Paris")).write_parquet(partition)
+    result = validate_partition(partition)
+    assert not result.success
+    assert result.failures[0]["expectation"] == "canonical_schema"
+    assert f"{zoned}: Datetime(time_unit='us', time_zone='Europe/Paris')" in result.failures[0]["sample"][0]
+
+
 def test_failing_blocking_check_stops_downstream_models(landed, tmp_path):
     """A run over a corrupted landing zone: ingest skips known files, the check fails, dbt never runs."""
     _corrupt(landed_partitions(landed.activity, "openai_usage")[0])

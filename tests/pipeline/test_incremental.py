@@ -307,16 +307,17 @@ def test_a_nightly_filter_on_the_day_reaches_every_scan_of_the_activity(pipeline
     assert not unfiltered, f"{len(unfiltered)} of {len(scans)} scans read every day: {unfiltered}"
 
 
-# the marts totalled by calendar quarter, incremental by quarter (macros/incremental_quarters.sql)
-QUARTERLY_MARTS = (
-    "mart_quarterly_emissions",
-    "mart_quarterly_business_units",
-    "mart_unallocated",
-    "mart_quarterly_equivalents",
-    "mart_intensity_metrics",
-    "mart_model_efficiency",
-    "mart_savings_opportunities",
-)
+# the marts incremental by period (macros/incremental_periods.sql), by their period key
+PERIOD_MARTS = {
+    "mart_quarterly_emissions": "quarter",
+    "mart_quarterly_business_units": "quarter",
+    "mart_unallocated": "quarter",
+    "mart_quarterly_equivalents": "quarter",
+    "mart_intensity_metrics": "quarter",
+    "mart_model_efficiency": "quarter",
+    "mart_savings_opportunities": "quarter",
+    "mart_esrs_e1_6_scope3_cat1": "fiscal_year",  # fiscal_year_start_month 1: the calendar year
+}
 WATERMARK = "landed_through"
 
 
@@ -327,17 +328,20 @@ def _mart(paths: Paths, model: str) -> pl.DataFrame:
     return frame.sort(keys, nulls_last=True)
 
 
-def test_quarterly_marts_retotal_the_changed_quarter_and_equal_a_full_build(relanded, tmp_path):
-    """A nightly re-totals the quarter of the re-landed week only (its rows get the new watermark, the
-    other quarters' rows stay as they were) and every mart then equals a full rebuild's, figure for figure
-    (sums may differ in the last bits with the order DuckDB adds them in)."""
+def test_period_marts_retotal_the_changed_period_and_equal_a_full_build(relanded, tmp_path):
+    """A nightly re-totals the quarter (the fiscal year) of the re-landed week only: its rows get the new
+    watermark, the other periods' rows stay as they were, and every mart then equals a full rebuild's,
+    figure for figure (sums may differ in the last bits with the order DuckDB adds them in)."""
     from polars.testing import assert_frame_equal
 
     paths, days, _, _, _ = relanded
-    quarter_start = f"{min(days)[:4]}-{(int(min(days)[5:7]) - 1) // 3 * 3 + 1:02d}-01"
-    quarter = f"{quarter_start[:4]}Q{(int(quarter_start[5:7]) - 1) // 3 + 1}"
-    assert max(days) < f"{quarter_start[:4]}-{int(quarter_start[5:7]) + 3:02d}-01", "one quarter"
-    before = {m: _mart(paths, m) for m in QUARTERLY_MARTS}
+    first = min(days)
+    quarter_start = f"{first[:4]}-{(int(first[5:7]) - 1) // 3 * 3 + 1:02d}-01"
+    changed = {"quarter": f"{first[:4]}Q{(int(first[5:7]) - 1) // 3 + 1}", "fiscal_year": int(first[:4])}
+    starts = {"quarter": quarter_start, "fiscal_year": f"{first[:4]}-01-01"}
+    assert max(days) < f"{first[:4]}-{int(quarter_start[5:7]) + 3:02d}-01", "one quarter"
+    marts = tuple(PERIOD_MARTS)
+    before = {m: _mart(paths, m) for m in marts}
     release = release_info()
     full_paths = Paths(tmp_path / "full")
     full_paths.home.mkdir()
@@ -345,17 +349,17 @@ def test_quarterly_marts_retotal_the_changed_quarter_and_equal_a_full_build(rela
     shutil.copytree(paths.landing, full_paths.landing)
 
     incremental = tmp_path / "target-incremental"
-    _dbt(paths, incremental, release, "run", "--select", *UPSTREAM, *QUARTERLY_MARTS)
-    full = ("run", "--full-refresh", "--select", *UPSTREAM, *QUARTERLY_MARTS)
+    _dbt(paths, incremental, release, "run", "--select", *UPSTREAM, *marts)
+    full = ("run", "--full-refresh", "--select", *UPSTREAM, *marts)
     _dbt(full_paths, tmp_path / "target-full", release, *full)
-    for model in QUARTERLY_MARTS:
-        assert f"usage_date >= cast('{quarter_start}' as date)" in _compiled(incremental, model), model
-        after, full = _mart(paths, model), _mart(full_paths, model)
-        assert_frame_equal(after.drop(WATERMARK), full.drop(WATERMARK), check_exact=False, rel_tol=1e-9)
-        changed = pl.col("quarter") == quarter
-        assert after.filter(changed.not_()).equals(before[model].filter(changed.not_())), model
+    for model, period in PERIOD_MARTS.items():
+        assert f"usage_date >= cast('{starts[period]}' as date)" in _compiled(incremental, model), model
+        after, rebuilt = _mart(paths, model), _mart(full_paths, model)
+        assert_frame_equal(after.drop(WATERMARK), rebuilt.drop(WATERMARK), check_exact=False, rel_tol=1e-9)
+        in_period = pl.col(period) == changed[period]
+        assert after.filter(in_period.not_()).equals(before[model].filter(in_period.not_())), model
         old_mark = before[model][WATERMARK].max()
-        assert after.filter(changed)[WATERMARK].min() > old_mark, f"{model}: {quarter} re-totalled"
+        assert after.filter(in_period)[WATERMARK].min() > old_mark, f"{model}: {changed[period]} re-totalled"
 
 
 def test_a_quarter_a_newer_export_emptied_loses_its_mart_rows_and_a_new_release_retotals_all(

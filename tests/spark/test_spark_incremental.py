@@ -30,7 +30,7 @@ WEEK = "completions_usage_2026-07-06_2026-07-12.json"
 INCREMENTAL = ("int_activity_unioned", "fct_activity_impacts", "fct_ad_impacts", "fct_vendor_costs")
 MARTS = sorted(p.stem for p in (DBT_DIR / "models" / "marts").rglob("*.sql"))
 # which build wrote a row; a DuckDB quarterly mart keeps the watermark of the build that last totalled an
-# unchanged quarter (macros/incremental_quarters.sql), Spark rebuilds its marts whole
+# unchanged period (macros/incremental_periods.sql), Spark rebuilds its marts whole
 VOLATILE = ("built_at", "dbt_invocation_id", "landed_through")
 
 

@@ -5,6 +5,7 @@
     the same definition as mart_quarterly_data_quality: `is_fallback` from the method_tiers seed).
     Energy and water are value-chain metrics, reported as voluntary/entity-specific (not E1-5 / E3-4).
 -#}
+{{ config(**incremental_by_period_config('fiscal_year')) }}
 with allocated as (
     {{ with_allocation(ref('fct_activity_impacts')) }}
 )
@@ -27,6 +28,8 @@ select
     count(*) as activity_rows,
     min(usage_date) as first_usage_date,
     max(usage_date) as last_usage_date,
-    count(distinct source) as sources
+    count(distinct source) as sources,
+    {{ mart_build_columns() }}
 from allocated as f
+where {{ changed_periods_predicate('fiscal_year') }}
 group by 1

@@ -1,7 +1,7 @@
 {#- Quarterly footprint and spend by business unit, channel (fct_activity_impacts.channel,
     seed activity_channels: API usage, advertising, AI assistant seats, AI tools),
     vendor, model or channel, and country (calendar and fiscal), with the dq mix. -#}
-{{ config(**incremental_by_quarter_config()) }}
+{{ config(**incremental_by_period_config('quarter')) }}
 with allocated as (
     {{ with_allocation(ref('fct_activity_impacts')) }}
 )
@@ -31,5 +31,5 @@ select
     sum(case when dq_score = 5 then 1 else 0 end) as rows_dq_5,
     {{ mart_build_columns() }}
 from allocated as f
-where {{ changed_quarters_predicate() }}
+where {{ changed_periods_predicate('quarter') }}
 group by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10

@@ -1,6 +1,6 @@
 {#- The business keys no allocation rule matched, per quarter and currency, with their spend and
     footprint: rules to write, and the unallocated line finance sees at quarter close. -#}
-{{ config(**incremental_by_quarter_config()) }}
+{{ config(**incremental_by_period_config('quarter')) }}
 with allocated as (
     {{ with_allocation(ref('fct_activity_impacts')) }}
 )
@@ -20,5 +20,5 @@ select
     sum(co2e_location_kg) as co2e_location_kg,
     {{ mart_build_columns() }}
 from allocated as f
-where business_unit = 'unallocated' and {{ changed_quarters_predicate() }}
+where business_unit = 'unallocated' and {{ changed_periods_predicate('quarter') }}
 group by 1, 2, 3, 4, 5, 6, 7

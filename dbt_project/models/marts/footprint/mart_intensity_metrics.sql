@@ -1,5 +1,5 @@
 {#- Intensity per unit of work and per unit of spend, by quarter, vendor and model or channel. -#}
-{{ config(**incremental_by_quarter_config()) }}
+{{ config(**incremental_by_period_config('quarter')) }}
 with base as (
     select
         quarter,
@@ -14,7 +14,7 @@ with base as (
         min(cost_currency) as spend_currency,
         count(distinct cost_currency) as spend_currencies
     from {{ ref('fct_activity_impacts') }}
-    where {{ changed_quarters_predicate() }}
+    where {{ changed_periods_predicate('quarter') }}
     group by 1, 2, 3
 )
 

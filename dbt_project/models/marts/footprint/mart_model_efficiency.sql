@@ -1,7 +1,7 @@
 {#- Energy, carbon and spend per 1,000 LLM tokens, per quarter, vendor and model, with who made the model
     (the registry its factor comes from; for the Hugging Face registry the organisation) and whether any of
     its rows rests on a fallback (`is_fallback`): a savings comparison must know both. -#}
-{{ config(**incremental_by_quarter_config()) }}
+{{ config(**incremental_by_period_config('quarter')) }}
 with usage as (
     select
         quarter,
@@ -20,7 +20,7 @@ with usage as (
             when model_factor_id like 'llm.%' then regexp_extract(model_factor_id, '^llm[.]([^.]+)[.]', 1)
         end) as model_maker
     from {{ ref('fct_activity_impacts') }}
-    where activity_type like 'llm%' and model is not null and {{ changed_quarters_predicate() }}
+    where activity_type like 'llm%' and model is not null and {{ changed_periods_predicate('quarter') }}
     group by 1, 2, 3
 ),
 
@@ -28,7 +28,7 @@ spend as (
     select quarter, vendor, model, sum(cast(cost_amount as double)) as spend, min(cost_currency) as currency,
            count(distinct cost_currency) as currencies
     from {{ ref('fct_vendor_costs') }}
-    where model is not null and {{ changed_quarters_predicate() }}
+    where model is not null and {{ changed_periods_predicate('quarter') }}
     group by 1, 2, 3
 )
 

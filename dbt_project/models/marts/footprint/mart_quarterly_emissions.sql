@@ -3,7 +3,7 @@
     model, project or workspace, and electricity country.
     Ranges are summed bound by bound (a conservative envelope, see docs/methodology.md).
 -#}
-{{ config(**incremental_by_quarter_config()) }}
+{{ config(**incremental_by_period_config('quarter')) }}
 select
     quarter,
     channel,
@@ -33,5 +33,5 @@ select
     max(usage_date) as last_usage_date,
     {{ mart_build_columns() }}
 from {{ ref('fct_activity_impacts') }}
-where {{ changed_quarters_predicate() }}
+where {{ changed_periods_predicate('quarter') }}
 group by 1, 2, 3, 4, 5, 6, 7

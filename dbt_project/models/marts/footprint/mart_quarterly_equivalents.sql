@@ -7,7 +7,7 @@
     equivalents_of, which `ewh estimate` evaluates too (analyses/estimate_equivalents.sql). A factor
     applies when its validity window contains the quarter's last day. Counts are linear, so a company total is the sum over business units; counts of different equivalents never add up.
 -#}
-{{ config(**incremental_by_quarter_config()) }}
+{{ config(**incremental_by_period_config('quarter')) }}
 with allocated as (
     {{ with_allocation(ref('fct_activity_impacts')) }}
 ),
@@ -21,7 +21,7 @@ figures as (
         count(*) as activity_rows,
         {{ sum_with_bounds(['energy_kwh', 'co2e_location_kg', 'water_l']) }}
     from allocated as f
-    where {{ changed_quarters_predicate() }}
+    where {{ changed_periods_predicate('quarter') }}
     group by quarter, fiscal_quarter, business_unit
 ),
 

@@ -7,7 +7,7 @@
     registry knows) is compared, but the row says it rests on a fallback and `suggestion_rank` puts it
     after every suggestion whose two sides have model-specific figures.
 -#}
-{{ config(**incremental_by_quarter_config()) }}
+{{ config(**incremental_by_period_config('quarter')) }}
 with traffic as (
     select
         quarter,
@@ -17,7 +17,7 @@ with traffic as (
         sum(case when activity_type <> 'llm_requests' then quantity else 0 end) as tokens,
         sum(co2e_location_kg + coalesce(co2e_embodied_kg, 0)) as kgco2e
     from {{ ref('fct_activity_impacts') }}
-    where activity_type like 'llm%' and model is not null and {{ changed_quarters_predicate() }}
+    where activity_type like 'llm%' and model is not null and {{ changed_periods_predicate('quarter') }}
     group by 1, 2, 3, 4
 )
 
