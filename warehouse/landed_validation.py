@@ -7,6 +7,7 @@ results for the same partitions.
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -17,17 +18,34 @@ from connectors.core.schema import ACTIVITY_SCHEMA
 from warehouse.gx_suites import PARTITION_DAY, Validation, validate_activity
 
 
-def _schema_failures(partitions: list[Path], footers: list[pq.FileMetaData]) -> list[str]:
-    """Names and dtypes of every file must equal the canonical schema (from the footers already read).
+@dataclass(frozen=True)
+class _Footer:
+    """What the gate keeps of a file's footer: a footer object holds every row group's statistics, and
+    thousands of them (a first check of a year of day files) held hundreds of MB."""
 
-    A footer holding the Parquet schema and the Arrow schema Polars writes for the canonical schema passes
-    as it is (the Arrow schema holds what Parquet does not: a time zone, say); any other is read by Polars
-    and compared name by name (a file from another writer may still match)."""
-    expected = dict(ACTIVITY_SCHEMA)
+    rows: int
+    canonical: bool  # the Parquet and Arrow schema Polars writes for the canonical schema
+
+
+def _footers(partitions: list[Path]) -> list[_Footer]:
+    """One read of each file's footer, for its row count and whether its schema is the canonical one (the
+    Arrow schema in the footer holds what Parquet does not: a time zone, say)."""
     reference = _canonical_footer()
+    footers = []
+    for path in partitions:
+        meta = pq.read_metadata(path)
+        canonical = meta.schema.equals(reference.schema) and meta.metadata == reference.metadata
+        footers.append(_Footer(meta.num_rows, canonical))
+    return footers
+
+
+def _schema_failures(partitions: list[Path], footers: list[_Footer]) -> list[str]:
+    """Names and dtypes of every file must equal the canonical schema. A canonical footer passes as it is;
+    any other file is read by Polars and compared name by name (another writer's file may still match)."""
+    expected = dict(ACTIVITY_SCHEMA)
     problems = []
     for path, footer in zip(partitions, footers, strict=True):
-        if footer.schema.equals(reference.schema) and footer.metadata == reference.metadata:
+        if footer.canonical:
             continue
         schema = pl.read_parquet_schema(path)
         if schema != expected:
@@ -54,24 +72,23 @@ BATCH_ROWS = 250_000
 
 
 def partition_batches(
-    partitions: list[Path], max_rows: int = BATCH_ROWS, footers: list[pq.FileMetaData] | None = None
+    partitions: list[Path], max_rows: int = BATCH_ROWS, rows: list[int] | None = None
 ) -> list[list[Path]]:
     """Consecutive partitions grouped so a batch holds at most ``max_rows`` rows (row counts from footers).
 
     A partition larger than ``max_rows`` is a batch of its own: a partition is never split, so the
     uniqueness expectation still sees each landed file whole.
     """
-    footers = footers if footers is not None else [pq.read_metadata(p) for p in partitions]
+    counts = rows if rows is not None else [pq.read_metadata(p).num_rows for p in partitions]
     batches: list[list[Path]] = []
     current: list[Path] = []
-    rows = 0
-    for path, footer in zip(partitions, footers, strict=True):
-        n = footer.num_rows
-        if current and rows + n > max_rows:
+    held = 0
+    for path, n in zip(partitions, counts, strict=True):
+        if current and held + n > max_rows:
             batches.append(current)
-            current, rows = [], 0
+            current, held = [], 0
         current.append(path)
-        rows += n
+        held += n
     if current:
         batches.append(current)
     return batches
@@ -80,7 +97,7 @@ def partition_batches(
 def validate_partitions(partitions: list[Path], batch: str, max_rows: int = BATCH_ROWS) -> Validation:
     """Schema first, then the GX suite batch by batch (each row with its folder's day), results merged.
     Each file's footer is read once, for its schema and its row count (a first check reads thousands)."""
-    footers = [pq.read_metadata(p) for p in partitions]
+    footers = _footers(partitions)
     if problems := _schema_failures(partitions, footers):
         return Validation(
             batch=batch,
@@ -96,7 +113,7 @@ def validate_partitions(partitions: list[Path], batch: str, max_rows: int = BATC
                 }
             ],
         )
-    groups = partition_batches(partitions, max_rows, footers)
+    groups = partition_batches(partitions, max_rows, [f.rows for f in footers])
     results = [_validate_batch(group, batch) for group in groups]
     return merge_validations(results, batch)
 

@@ -17,23 +17,26 @@
 -#}
 
 {#- The usage days of `relation` written by this invocation, or none when every row must be checked
-    (nothing in it is older). One scan: each distinct day with whether this invocation wrote it. -#}
+    (no row of it is older). Two small reads, not a scan of history: the rows this invocation wrote sit in
+    row groups of their own (a build appends them), which the filter on dbt_invocation_id finds from the
+    row groups' min/max alone, and one older row answers whether any exists. -#}
 {% macro rebuilt_days(relation, date_column='usage_date') %}
     {%- if not execute or not var('scope_tests_to_rebuilt_days', false) -%}
         {{ return(none) }}
     {%- endif -%}
-    {%- set rows = run_query(
-        "select distinct cast(" ~ date_column ~ " as " ~ dbt.type_string() ~ "), dbt_invocation_id = '"
-        ~ invocation_id ~ "' from " ~ relation
-    ).rows -%}
-    {%- set days = [] -%}
-    {%- set older = [] -%}
-    {%- for row in rows -%}
-        {%- if row[0] is not none -%}
-            {%- do (days if row[1] else older).append(row[0]) -%}
-        {%- endif -%}
-    {%- endfor -%}
-    {{ return(none if not older else days | sort) }}
+    {%- set stamp = "dbt_invocation_id = '" ~ invocation_id ~ "'" -%}
+    {%- set older = run_query(
+        "select count(*) from (select 1 from " ~ relation ~ " where not (" ~ stamp ~ ") and "
+        ~ date_column ~ " is not null limit 1) as older"
+    ).columns[0].values()[0] -%}
+    {%- if not older -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set days = run_query(
+        "select distinct cast(" ~ date_column ~ " as " ~ dbt.type_string() ~ ") from " ~ relation
+        ~ " where " ~ stamp ~ " and " ~ date_column ~ " is not null"
+    ).columns[0].values() -%}
+    {{ return(days | sort) }}
 {% endmacro %}
 
 {#- dbt's where-subquery of a data test, with one more term for the `where` config: `__rebuilt_days__`,
