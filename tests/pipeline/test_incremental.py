@@ -87,10 +87,7 @@ def relanded(pipeline_home: Path, tmp_path: Path) -> tuple[Paths, set[str], set[
 def test_nightly_build_rebuilds_only_relanded_days_and_equals_a_full_build(relanded, tmp_path):
     paths, days, _, before, added_tokens = relanded
     release = release_info()
-    full_paths = Paths(tmp_path / "full")
-    full_paths.home.mkdir()
-    shutil.copy2(paths.warehouse, full_paths.warehouse)
-    shutil.copytree(paths.landing, full_paths.landing)
+    full_paths = _copy_home(paths.home, tmp_path / "full")
 
     incremental = tmp_path / "target-incremental"
     _dbt(paths, incremental, release, "run", "--select", *UPSTREAM)
@@ -343,10 +340,7 @@ def test_period_marts_retotal_the_changed_period_and_equal_a_full_build(relanded
     marts = tuple(PERIOD_MARTS)
     before = {m: _mart(paths, m) for m in marts}
     release = release_info()
-    full_paths = Paths(tmp_path / "full")
-    full_paths.home.mkdir()
-    shutil.copy2(paths.warehouse, full_paths.warehouse)
-    shutil.copytree(paths.landing, full_paths.landing)
+    full_paths = _copy_home(paths.home, tmp_path / "full")
 
     incremental = tmp_path / "target-incremental"
     _dbt(paths, incremental, release, "run", "--select", *UPSTREAM, *marts)
