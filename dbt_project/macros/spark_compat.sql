@@ -79,3 +79,10 @@
     {%- endif -%}
     array_join({{ values }}, {{ delimiter_text }})
 {% endmacro %}
+
+{#- `with x as {{ inlined_cte() }} (...)`: DuckDB materialises a CTE read more than once, and a CTE of the
+    10M-row activity stream (5 GB in memory) then spills to disk under the memory cap; inlined, each read
+    scans only the Parquet columns it needs. Spark inlines CTEs itself and has no such keyword. -#}
+{% macro inlined_cte() -%}
+    {{ 'not materialized' if target.type == 'duckdb' }}
+{%- endmacro %}

@@ -7,7 +7,9 @@
     source and the seed row its dataset matches (`dataset` may be a LIKE pattern: all per-workspace
     datasets are one route). The losing rows stay visible in int_activity_superseded.
     Materialised incrementally by usage day (macros/incremental_days.sql): the one table every fact and
-    cost model reads, so the landed Parquet files are scanned once per run, for the changed days only.
+    cost model reads, so the landed Parquet files are read by this model alone, a nightly only the changed
+    days' files (macros/stage_activity.sql, landed_activity). `landed` is inlined into its three reads:
+    two read a few narrow columns, and a materialised 10M-row stream would spill to disk.
     A new factor release (source_report_families is a seed) rebuilds every day, as the facts do: the
     release hash is kept on every row (`factor_release_sha256`), read back by the macro from this table.
     A cost report that states token quantities (the OpenAI Costs API, the Anthropic cost report: issue #13
@@ -16,11 +18,12 @@
     reports have rows, its spend on days any usage rows exist (the cost report's own token lines count
     as usage when no usage report came). int_activity_usage and int_spend_impacts_computed leave them
     out, int_activity_superseded lists them. Decided here, within the day, so that no model downstream
-    reads the activity twice (a second read stops a nightly's day filter at DuckDB's materialised CTE).
+    reads the activity twice.
 -#}
 {%- set cost_reports = "('openai.costs', 'anthropic.cost_report')" -%}
 {{ config(**incremental_by_day_config()) }}
-with landed as (
+{%- set days = changed_usage_days() if is_incremental() else none %}
+with landed as {{ inlined_cte() }} (
     -- a route is a source and the seed row its dataset matches; one join gives the family and the route
     select
         l.*,
@@ -28,10 +31,10 @@ with landed as (
         coalesce(f.dataset, l.dataset) as route,
         coalesce(f.precedence, 0) as precedence,
         coalesce(f.report_family, l.source || '.' || l.dataset, '') in {{ cost_reports }} as from_cost_report
-    from {{ ref('int_activity_landed') }} as l
+    from {{ landed_activity(days) }} as l
     left join {{ ref('source_report_families') }} as f
         on l.source = f.source and l.dataset like f.dataset
-    where {{ changed_usage_days_predicate('l.usage_date') }}
+    where {{ usage_days_predicate(days, 'l.usage_date') }}
 ),
 
 route_days as (
