@@ -66,7 +66,8 @@ def run_assets(
 
     1. the landing run: the ingest steps of the sources with work (``orchestration/lib/pending.py``:
        export files, an API key, landed partitions not yet through the GX gate), their checks, and
-       the freshness of every source in use (it depends on the day, not on the run);
+       the freshness of every source in use (it depends on the day, not on the run); meanwhile the
+       warehouse is copied for the build that most likely follows (``warehouse/publish.py``);
     2. the dbt run, only if the landing succeeded and dbt's inputs changed since the last build
        (``plan_build``, the decision the dbt step takes in the daemon's job). Otherwise the Python
        checks on the marts run alone (their thresholds may have changed), with the freshness checks
@@ -87,15 +88,27 @@ def run_assets(
     in_use = sources_in_use(paths, os.environ.get("EWH_SOURCES", "")) | set(pending)
     # nothing to land: nothing can change dbt's inputs, so the build is decided before any Dagster work
     plan = None if pending else _plan(paths, full_refresh)
-    run = _Runner(paths, exports, log_file, verbose, full_refresh, dbt=plan is None or not plan.skip)
-    freshness = {c for c in run.freshness_checks() if c.asset_key.path[-1] in in_use}
-    outcome = _no_run(log_file)
+    with contextlib.ExitStack() as copying:
+        if pending:
+            from warehouse.publish import copy_ahead
+
+            # a build most likely follows a landing: its copy of the warehouse is made meanwhile
+            copying.enter_context(copy_ahead(paths.warehouse))
+        run = _Runner(paths, exports, log_file, verbose, full_refresh, dbt=plan is None or not plan.skip)
+        freshness = {c for c in run.freshness_checks() if c.asset_key.path[-1] in in_use}
+        outcome = _no_run(log_file)
+        if pending:
+            landing = [k for k in run.landing_keys() if k.path[-1] in pending]
+            outcome = run(landing, extra_checks=freshness, partition_key=latest_partition(), with_dbt=False)
     if pending:
-        landing = [k for k in run.landing_keys() if k.path[-1] in pending]
-        outcome = run(landing, extra_checks=freshness, partition_key=latest_partition(), with_dbt=False)
+        from warehouse.publish import discard_copy_ahead
+
+        plan = _plan(paths, full_refresh) if outcome.success else None
+        if plan is None or plan.skip:
+            discard_copy_ahead(paths.warehouse)
         if not outcome.success:
             return outcome  # as in one run: nothing downstream of a failed landing is built
-        plan, freshness = _plan(paths, full_refresh), set()
+        freshness = set()
     if not plan.skip:
         rest = [
             k for k in run.graph.materializable_asset_keys if run.graph.get(k).group_name != LANDING_GROUP

@@ -132,3 +132,6 @@ def test_one_source_with_a_new_export_gets_the_only_ingest_step(home, tmp_path, 
     assert {"openai_usage:files_readable", "openai_usage:gx_canonical_activity"} <= set(checks)
     assert "anthropic_usage:data_freshness" in checks and "openai_usage:data_freshness" in checks
     assert len(checks) == len(set(checks))
+    # the warehouse copied while the landing ran was taken by the build or discarded: nothing is left
+    warehouse = Paths(home).warehouse
+    assert warehouse.exists() and not list(warehouse.parent.glob(warehouse.name + ".ahead*"))

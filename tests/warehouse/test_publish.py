@@ -2,6 +2,8 @@
 
 A reader in another process holds the warehouse open read-only: a write (``ewh close``, restatements)
 succeeds, the reader keeps its snapshot, a new connection sees the write; a failed write publishes nothing.
+A copy made ahead (while ``ewh run`` lands, issue #20) is the build's copy only if the warehouse did not
+change since.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import pytest
 from connectors.core.config import Paths
 from tests.support.warehouse import query_frame
 from warehouse.connection import writing
-from warehouse.publish import building_path
+from warehouse.publish import building_copy, building_path, copy_ahead
 
 READER = """
 import sys, duckdb
@@ -67,3 +69,38 @@ def test_a_failed_write_publishes_nothing(warehouse_of_three: Paths):
         raise RuntimeError("half-way")
     assert _count(paths.warehouse) == 3
     assert not building_path(paths.warehouse).exists()
+
+
+def _ahead_copies(paths: Paths) -> list:
+    return sorted(paths.warehouse.parent.glob(paths.warehouse.name + ".ahead*"))
+
+
+def test_a_copy_made_ahead_is_the_next_builds_copy(warehouse_of_three: Paths):
+    paths = warehouse_of_three
+    with copy_ahead(paths.warehouse):
+        pass
+    (ahead,) = _ahead_copies(paths)
+    con = duckdb.connect(str(ahead))  # marks the copy: the build must start from this very file
+    con.execute("create table made_ahead as select 1 as x")
+    con.close()
+    with building_copy(paths.warehouse) as building:
+        con = duckdb.connect(str(building))
+        con.execute("insert into t select * from range(2)")
+        con.close()
+    assert _count(paths.warehouse) == 5
+    assert query_frame(paths.warehouse, "select count(*) from made_ahead").item() == 1
+    assert _ahead_copies(paths) == []
+
+
+def test_a_copy_made_ahead_of_a_warehouse_changed_since_is_not_used(warehouse_of_three: Paths):
+    paths = warehouse_of_three
+    with copy_ahead(paths.warehouse):
+        pass
+    assert len(_ahead_copies(paths)) == 1
+    con = duckdb.connect(str(paths.warehouse))  # a write in place (a notebook holding it read-write)
+    con.execute("insert into t select * from range(4)")
+    con.close()
+    with writing(paths.warehouse) as con:
+        con.execute("insert into t select * from range(2)")
+    assert _count(paths.warehouse) == 9  # the copy made ahead held 3 rows: the build copied again
+    assert _ahead_copies(paths) == []
