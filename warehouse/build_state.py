@@ -31,7 +31,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Collection, Mapping
+import os
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -74,16 +75,29 @@ def project_hash(project: Path = DBT_PROJECT_DIR) -> str:
 
 
 def landing_hash(paths: Paths) -> str:
-    """One hash over the landing zone's files: relative path, size and mtime of each (stat only)."""
+    """One hash over the landing zone's files: relative path, size and mtime of each (stat only), in the
+    order of their path's parts. Walked with ``os.scandir``: a year at 10M rows is ~13,000 files, and
+    ``Path.rglob`` spent 0.4 s of every run's two build decisions on them."""
     digest = hashlib.sha256()
-    if paths.landing.is_dir():
-        for path in sorted(p for p in paths.landing.rglob("*") if p.is_file()):
-            relative = path.relative_to(paths.landing)
-            if relative.parts[0] in LANDING_IGNORED:
-                continue
-            stat = path.stat()
-            digest.update(f"{relative}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    for relative, size, mtime_ns in sorted(_landed_files(paths.landing), key=lambda f: f[0].split("/")):
+        digest.update(f"{relative}\0{size}\0{mtime_ns}\n".encode())
     return digest.hexdigest()
+
+
+def _landed_files(landing: Path) -> Iterator[tuple[str, int, int]]:
+    """(path relative to ``landing``, size, mtime in ns) of every file under it, bookkeeping left out."""
+    folders = [(landing, "")] if landing.is_dir() else []
+    while folders:
+        folder, prefix = folders.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                relative = prefix + entry.name
+                if entry.is_dir():
+                    if prefix or entry.name not in LANDING_IGNORED:
+                        folders.append((Path(entry.path), relative + "/"))
+                elif entry.is_file():
+                    stat = entry.stat()
+                    yield relative, stat.st_size, stat.st_mtime_ns
 
 
 def _warehouse_location(paths: Paths) -> str:

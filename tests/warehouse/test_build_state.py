@@ -102,6 +102,23 @@ def test_the_gx_marks_are_bookkeeping_not_data(paths, project):
     assert build_state.plan(paths, VARS, project=project).skip
 
 
+def test_the_landing_hash_keeps_its_recorded_form(paths):
+    """The hash a home's build state holds (``relative path\\0size\\0mtime_ns`` per file, files in the order
+    of their path's parts, the top-level GX marks left out): an upgrade must not read as changed data."""
+    import hashlib
+
+    for name in ("a-b/c.parquet", "a/b.parquet", "a/.checked/kept.parquet", "z.parquet"):
+        _land(paths, f"../../{name}", name.encode())
+    mark = paths.landing / ".checked" / "x.mtime"
+    mark.parent.mkdir(parents=True)
+    mark.write_text("1.0")
+    expected = hashlib.sha256()
+    for relative in ("a/.checked/kept.parquet", "a/b.parquet", "a-b/c.parquet", "z.parquet"):
+        stat = (paths.landing / relative).stat()
+        expected.update(f"{relative}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    assert build_state.landing_hash(paths) == expected.hexdigest()
+
+
 def test_a_model_edit_or_a_new_factor_release_builds(paths, project):
     _built(paths, project)
     (project / "models" / "m.sql").write_text("select 2 as x\n")
