@@ -14,7 +14,7 @@
     Every default used is listed in defaults_used and lowers dq_score by one.
 -#}
 {% set ad_types = "('ad_impressions', 'video_views', 'ad_view_seconds')" %}
-with ads as {{ inlined_cte() }} (
+with ads as (
     select
         *,
         -- the ad platform: the vendor, except Google's programmatic buying tool (DV360) apart from Google Ads
@@ -27,24 +27,18 @@ with ads as {{ inlined_cte() }} (
     where activity_type in {{ ad_types }}
 ),
 
--- each delivery record's totals, from the few columns of its key: `ads` is inlined into both reads (a
--- nightly's day filter reaches each), where a window over the wide rows sorted them all (it spilled
--- to disk at 1M ad rows)
-record_totals as (
-    select
-        ad_record_key,
-        usage_date,
-        sum(case when activity_type = 'ad_impressions' then quantity else 0 end) as record_impressions,
-        sum(case when activity_type = 'ad_view_seconds' then quantity end) as record_view_seconds,
-        sum(case when activity_type = 'video_views' then quantity end) as record_video_views
-    from ads
-    group by ad_record_key, usage_date
-),
-
+-- each row with its delivery record's totals: a window, not a grouped self-join, so that the activity is
+-- read once and a nightly's day filter reaches it (usage_date is part of the key, and of the partition)
 records as (
-    select a.*, t.record_impressions, t.record_view_seconds, t.record_video_views
-    from ads as a
-    inner join record_totals as t on a.ad_record_key = t.ad_record_key and a.usage_date = t.usage_date
+    select
+        *,
+        sum(case when activity_type = 'ad_impressions' then quantity else 0 end)
+            over (partition by ad_record_key, usage_date) as record_impressions,
+        sum(case when activity_type = 'ad_view_seconds' then quantity end)
+            over (partition by ad_record_key, usage_date) as record_view_seconds,
+        sum(case when activity_type = 'video_views' then quantity end)
+            over (partition by ad_record_key, usage_date) as record_video_views
+    from ads
 ),
 
 k as (
