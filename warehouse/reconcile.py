@@ -5,7 +5,8 @@ Three comparisons, each a row per (check, vendor, day, currency) with ``amount_a
 tolerance (default 1 %):
 
 ``usage_priced_vs_cost_report`` (OpenAI, Anthropic)
-    a = the counted token usage in ``fct_activity_impacts`` (after route de-duplication) priced with
+    a = the counted token usage in ``fct_activity_impacts`` (after route de-duplication; summed per day,
+    model and token class in ``fct_token_usage_daily``) priced with
     ``ewh/trust/prices.csv`` (USD per million tokens per model and token class, batch
     multiplier for ``batch`` rows); b = the token lines of the vendor's cost report in
     ``fct_vendor_costs`` (``cost_origin = 'cost_report'``: OpenAI Costs API / dashboard cost export
@@ -54,41 +55,18 @@ RESULT_COLUMNS = (
     "flagged",
 )
 
-TOKEN_CLASS_SQL = """
-case
-    when activity_type = 'llm_input_tokens' then 'input'
-    when activity_type = 'llm_output_tokens' then 'output'
-    when activity_type = 'llm_cached_input_tokens' then 'cached_input'
-    when activity_type = 'llm_cache_write_tokens' and source_row like '%1h%' then 'cache_write_1h'
-    when activity_type = 'llm_cache_write_tokens' then 'cache_write_5m'
-end
-"""
-
-USAGE_PRICED_SQL = f"""
-with usage as (
-    select
-        vendor,
-        usage_date,
-        model,
-        {TOKEN_CLASS_SQL} as token_class,
-        coalesce(
-            try_cast(json_extract_string(attributes, '$.batch') as boolean), false
-        ) or coalesce(json_extract_string(attributes, '$.service_tier') = 'batch', false) as is_batch,
-        quantity
-    from fct_activity_impacts
-    where vendor in ('openai', 'anthropic')
-      and activity_type in ('llm_input_tokens', 'llm_output_tokens', 'llm_cached_input_tokens',
-                            'llm_cache_write_tokens')
-)
+# token usage per day, model and token class is summed by dbt (fct_token_usage_daily), incrementally:
+# pricing it reads a few thousand rows, not the year of activity rows
+USAGE_PRICED_SQL = """
 select
     u.vendor,
     u.usage_date,
     'USD' as currency,
-    sum(u.quantity * p.usd_per_million / 1e6 * case when u.is_batch then p.batch_multiplier else 1 end)
+    sum(u.tokens * p.usd_per_million / 1e6 * case when u.is_batch then p.batch_multiplier else 1 end)
         as amount,
-    sum(case when p.model is null then u.quantity else 0 end) as unpriced_tokens,
+    sum(case when p.model is null then u.tokens else 0 end) as unpriced_tokens,
     string_agg(distinct case when p.model is null then u.model end, ', ') as unpriced_models
-from usage as u
+from fct_token_usage_daily as u
 left join prices as p on u.vendor = p.vendor and u.model = p.model and u.token_class = p.token_class
 group by 1, 2, 3
 """

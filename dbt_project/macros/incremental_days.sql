@@ -7,7 +7,8 @@
     rebuilds all history: the dbt step adds `--full-refresh` (warehouse/build_state.py, rebuild_history).
 -#}
 
-{% macro incremental_by_day_config() %}
+{#- `watermark`: the column whose newest value a changed day was landed after (see changed_usage_days). -#}
+{% macro incremental_by_day_config(watermark='ingested_at') %}
     {%- if target.type == 'spark' -%}
         {%- set settings = {'materialized': 'incremental', 'incremental_strategy': 'insert_overwrite',
                             'partition_by': ['usage_date'], 'file_format': 'parquet', 'on_schema_change': 'fail'} -%}
@@ -18,7 +19,7 @@
     {#- delete+insert and a partition overwrite replace only the days present in the new rows: a changed
         day that comes back with no rows (emptied by a newer export, or with no row this table keeps)
         would keep its old ones -#}
-    {%- do settings.update({'pre_hook': '{{ clear_changed_days() }}'}) -%}
+    {%- do settings.update({'pre_hook': "{{ clear_changed_days(watermark='" ~ watermark ~ "') }}"}) -%}
     {{ return(settings) }}
 {% endmacro %}
 
@@ -42,8 +43,10 @@
     are spread over every partition file of the year (about 13,000 at 10M rows), and the only record of
     a day emptied by a newer export. A day whose new rows lost to another route, or hold no row of this
     table, is rebuilt to the same rows. Only `this` is queried: nothing downstream is read at compile
-    time. -#}
-{% macro changed_usage_days() %}
+    time. A table that keeps the rows of some sources only (or sums them) sets `watermark` to
+    `landed_through` (landed_through): the newest landing of any source when it was built, so a day
+    another source landed since is not taken for changed on every run. -#}
+{% macro changed_usage_days(watermark='ingested_at') %}
     {%- if not execute or not is_incremental() -%}
         {{ return(none) }}
     {%- endif -%}
@@ -54,15 +57,15 @@
     {%- set changed = run_query(
         "select distinct cast(day as " ~ dbt.type_string() ~ ") from " ~ landing_partition_index()
         ~ " where source in ('" ~ var('activity_sources') | join("', '") ~ "')"
-        ~ " and landed_at > (select max(ingested_at) from " ~ this ~ ") order by 1"
+        ~ " and landed_at > (select max(" ~ watermark ~ ") from " ~ this ~ ") order by 1"
     ) -%}
     {{ return(changed.columns[0].values() | list) }}
 {% endmacro %}
 
 {#- A predicate for an incremental fact's where-clause: only the changed days (possibly none) on an
     incremental run, every row on a full build. -#}
-{% macro changed_usage_days_predicate(date_column='usage_date') %}
-    {%- set days = changed_usage_days() if is_incremental() else none -%}
+{% macro changed_usage_days_predicate(date_column='usage_date', watermark='ingested_at') %}
+    {%- set days = changed_usage_days(watermark) if is_incremental() else none -%}
     {{- usage_days_predicate(days, date_column) -}}
 {% endmacro %}
 
@@ -86,8 +89,8 @@
 {#- Pre-hook of an incremental-by-day model: remove the rows of every changed day before the new rows
     are written (DuckDB: one delete; Spark: the days' partitions dropped). Nothing on a full build, or
     when every day is rebuilt (the table is then replaced or every day rewritten). -#}
-{% macro clear_changed_days(date_column='usage_date') %}
-    {%- set days = changed_usage_days() if execute and is_incremental() else none -%}
+{% macro clear_changed_days(date_column='usage_date', watermark='ingested_at') %}
+    {%- set days = changed_usage_days(watermark) if execute and is_incremental() else none -%}
     {%- if not days -%}
         {{ return('') }}
     {%- endif -%}
@@ -99,3 +102,10 @@
     {%- endif -%}
     {{ return('delete from ' ~ this ~ ' where ' ~ usage_days_predicate(days, date_column)) }}
 {% endmacro %}
+
+{#- `landed_through`: the newest landing time in the partition index when the table was built; the
+    watermark of the period marts (mart_build_columns) and of a day table that keeps some sources' rows. -#}
+{% macro landed_through() -%}
+    (select max(landed_at) from {{ landing_partition_index() }}
+     where source in ('{{ var('activity_sources') | join("', '") }}')) as landed_through
+{%- endmacro %}

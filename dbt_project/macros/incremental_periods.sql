@@ -95,6 +95,5 @@
 {#- The bookkeeping columns of a mart incremental by period (see above), after its figures. -#}
 {% macro mart_build_columns() -%}
     '{{ var("factor_release_sha256") }}' as factor_release_sha256,
-    (select max(landed_at) from {{ landing_partition_index() }}
-     where source in ('{{ var('activity_sources') | join("', '") }}')) as landed_through
+    {{ landed_through() }}
 {%- endmacro %}

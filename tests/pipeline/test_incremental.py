@@ -30,7 +30,7 @@ pytestmark = pytest.mark.slow
 
 FACTS = ("fct_activity_impacts", "fct_ad_impacts", "fct_vendor_costs")
 # the copied warehouse's views still read the original landing folder: rebuild them too
-UPSTREAM = ("+fct_activity_impacts", "+fct_ad_impacts", "+fct_vendor_costs")
+UPSTREAM = ("+fct_activity_impacts", "+fct_ad_impacts", "+fct_vendor_costs", "+fct_token_usage_daily")
 # which build wrote a row: differs between an incremental and a full build of the same rows
 STAMP = "dbt_invocation_id"
 WEEK = "completions_usage_2026-07-06_2026-07-12.json"
@@ -84,7 +84,7 @@ def relanded(pipeline_home: Path, tmp_path: Path) -> tuple[Paths, set[str], set[
     return paths, days, used, before, added_tokens
 
 
-def test_nightly_build_rebuilds_only_relanded_days_and_equals_a_full_build(relanded, tmp_path):
+def test_nightly_build_rebuilds_only_relanded_days_and_equals_a_full_build(relanded, tmp_path, pipeline_home):
     paths, days, _, before, added_tokens = relanded
     release = release_info()
     full_paths = _copy_home(paths.home, tmp_path / "full")
@@ -96,12 +96,23 @@ def test_nightly_build_rebuilds_only_relanded_days_and_equals_a_full_build(relan
     assert f"usage_date in ({predicate})" in _compiled(incremental, "fct_ad_impacts")
     assert f"usage_date in ({predicate})" in _compiled(incremental, "fct_vendor_costs")
     assert f"l.usage_date in ({predicate})" in _compiled(incremental, "int_activity_unioned")
+    assert f"usage_date in ({predicate})" in _compiled(incremental, "fct_token_usage_daily")
 
     rebuilt = tmp_path / "target-full"
     _dbt(full_paths, rebuilt, release, "run", "--full-refresh", "--select", *UPSTREAM)
     assert "usage_date in" not in _compiled(rebuilt, "fct_activity_impacts")
     for model in FACTS:
         assert _table(paths, model).drop(STAMP).equals(_table(full_paths, model).drop(STAMP)), model
+    # landed_through is when a day was summed: an unchanged day keeps the earlier build's
+    daily = f"select * exclude ({STAMP}, landed_through) from fct_token_usage_daily order by all"
+    assert query_frame(paths.warehouse, daily).equals(query_frame(full_paths.warehouse, daily))
+    # the doubled input tokens (OpenAI's input_tokens: uncached and cached input) reach the daily sums
+    day_input = (
+        "select sum(tokens) as tokens from fct_token_usage_daily where vendor = 'openai' "
+        f"and usage_date = date '{min(days)}' and token_class in ('input', 'cached_input')"
+    )
+    sums = [query_frame(w, day_input)["tokens"][0] for w in (Paths(pipeline_home).warehouse, paths.warehouse)]
+    assert sums[1] - sums[0] == added_tokens
 
     after = _table(paths, "fct_activity_impacts")
     assert after.height == before.height
