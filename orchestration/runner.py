@@ -47,8 +47,17 @@ def prepare_instance(paths: Paths) -> None:
         paths.dagster_home.mkdir(parents=True, exist_ok=True)
         os.environ["DAGSTER_HOME"] = str(paths.dagster_home)
     config = Path(os.environ["DAGSTER_HOME"]) / "dagster.yaml"
-    if not config.exists():
-        config.write_text(DAGSTER_YAML.read_text())
+    shipped = DAGSTER_YAML.read_text().replace("${DAGSTER_HOME}", str(config.parent))
+    if not config.exists() or _kept_as_shipped(config.read_text(), shipped):
+        written = config.with_name(f".{config.name}.{os.getpid()}.tmp")
+        written.write_text(shipped)
+        os.replace(written, config)  # a webserver reading it meanwhile sees the old or the new file
+
+
+def _kept_as_shipped(current: str, shipped: str) -> bool:
+    """A copy ``ewh`` keeps equal to the shipped file: its first line is still the shipped one's (a home
+    made by an earlier release gets this release's settings) and it differs."""
+    return current != shipped and current.partition("\n")[0] == shipped.partition("\n")[0]
 
 
 def run_assets(
