@@ -113,5 +113,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     return ExitCode.OK if code is None else int(code)
 
 
+def console() -> None:
+    """The ``ewh`` executable: ``main()``, then an exit that skips the interpreter's teardown
+    (``ewh/process_exit.py``). In-process callers use ``main``, which returns."""
+    from ewh.process_exit import exit_quickly
+
+    exit_quickly(main())
+
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    console()
