@@ -115,9 +115,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def console() -> None:
     """The ``ewh`` executable: ``main()``, then an exit that skips the interpreter's teardown
-    (``ewh/process_exit.py``). In-process callers use ``main``, which returns."""
+    (``ewh/process_exit.py``). In-process callers use ``main``, which returns. A short-lived process:
+    its GX validation may run in worker processes that import GX meanwhile (``warehouse/gx_workers.py``)."""
     from ewh.process_exit import exit_quickly
+    from warehouse import gx_workers
 
+    gx_workers.enable()
     exit_quickly(main())
 
 

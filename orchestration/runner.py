@@ -83,8 +83,7 @@ def run_assets(
        if there was no landing run: with nothing to land and nothing to build, dbt is not even
        imported.
     """
-    from orchestration.defs.automation.automation import latest_partition
-    from orchestration.lib.pending import pending_sources, sources_in_use
+    from orchestration.lib.pending import pending_sources
 
     prepare_instance(paths)
     log_file = paths.home / "logs" / "ewh-run.log"
@@ -93,22 +92,45 @@ def run_assets(
     if groups:
         return _run_groups(paths, exports, log_file, groups, verbose=verbose, full_refresh=full_refresh)
     pending = pending_sources(paths, exports)
+    with contextlib.ExitStack() as aids:
+        if pending:
+            from warehouse.gx_workers import gx_pool
+
+            # the checks' GX (the landing gate's, then the marts') is imported by a worker process
+            # meanwhile, on another core (warehouse/gx_workers.py)
+            aids.enter_context(gx_pool())
+        return _run_pending(paths, exports, log_file, pending, verbose=verbose, full_refresh=full_refresh)
+
+
+def _run_pending(
+    paths: Paths,
+    exports: Path | None,
+    log_file: Path,
+    pending: dict[str, list[str]],
+    *,
+    verbose: bool,
+    full_refresh: bool,
+) -> RunOutcome:
+    """The landing run of the ``pending`` sources if any, then the dbt run or the mart checks alone."""
+    from orchestration.defs.automation.automation import latest_partition
+    from orchestration.lib.pending import sources_in_use
+
     # a source about to land is in use too, even before its first rows
     in_use = sources_in_use(paths, os.environ.get("EWH_SOURCES", "")) | set(pending)
     # nothing to land: nothing can change dbt's inputs, so the build is decided before any Dagster work
     plan = None if pending else _plan(paths, full_refresh)
+    run = _Runner(paths, exports, log_file, verbose, full_refresh, dbt=plan is None or not plan.skip)
+    freshness = {c for c in run.freshness_checks() if c.asset_key.path[-1] in in_use}
+    outcome = _no_run(log_file)
     with contextlib.ExitStack() as copying:
         if pending:
             from warehouse.publish import copy_ahead
 
-            # a build most likely follows a landing: its copy of the warehouse is made meanwhile
+            # a build most likely follows a landing: its copy of the warehouse is made meanwhile (from
+            # here, not sooner: while the definitions load, the other core imports GX)
             copying.enter_context(copy_ahead(paths.warehouse))
-        run = _Runner(paths, exports, log_file, verbose, full_refresh, dbt=plan is None or not plan.skip)
-        freshness = {c for c in run.freshness_checks() if c.asset_key.path[-1] in in_use}
-        outcome = _no_run(log_file)
-        if pending:
             landing = [k for k in run.landing_keys() if k.path[-1] in pending]
-            outcome = run(landing, extra_checks=freshness, partition_key=latest_partition(), with_dbt=False)
+            outcome = run(landing, extra_checks=freshness, partition_key=latest_partition(), dbt=None)
     if pending:
         from warehouse.publish import discard_copy_ahead
 
@@ -122,7 +144,9 @@ def run_assets(
         rest = [
             k for k in run.graph.materializable_asset_keys if run.graph.get(k).group_name != LANDING_GROUP
         ]
-        return _with_checks(outcome, run(rest, extra_checks=freshness, with_dbt=True), log_file)
+        # the step decides with the landing zone's hash this decision took (the same files, moments ago)
+        built = run(rest, extra_checks=freshness, dbt={"landing_hash": plan.state.landing})
+        return _with_checks(outcome, built, log_file)
     skipped = RunOutcome(outcome.success, outcome.failed_steps, outcome.failed_checks, log_file, plan.reason)
     return _with_checks(skipped, run.checks(run.warehouse_check_keys() | freshness), log_file)
 
@@ -139,7 +163,7 @@ def _run_groups(
     """Materialise the given asset groups (``ewh backfill``, ``ewh verify``'s rebuild) in one run."""
     run = _Runner(paths, exports, log_file, verbose, full_refresh, dbt=True)
     keys = [k for k in run.graph.materializable_asset_keys if run.graph.get(k).group_name in groups]
-    outcome = run(keys, with_dbt=not set(keys) <= set(run.landing_keys()))
+    outcome = run(keys, dbt=None if set(keys) <= set(run.landing_keys()) else {})
     if outcome.build_skipped and outcome.success:
         # dbt was not run, so Dagster skipped the checks on its marts: evaluate them again (their
         # thresholds may have changed), so that the exit code says what is true of the warehouse
@@ -204,13 +228,16 @@ class _Runner:
 
         return check_keys()
 
-    def _config(self, with_dbt: bool) -> dict:
+    def _config(self, dbt: dict | None) -> dict:
+        """Run config; ``dbt``: the dbt step's config when it is selected (None: a selection without
+        the dbt op takes no config for it)."""
         level = "DEBUG" if self.verbose else "WARNING"
-        refresh = self.full_refresh and with_dbt  # a selection without the dbt op takes no config for it
-        return {
-            "loggers": {"console": {"config": {"log_level": level}}},
-            **({"ops": {DBT_OP: {"config": {"full_refresh": True}}}} if refresh else {}),
-        }
+        config: dict = {"loggers": {"console": {"config": {"log_level": level}}}}
+        if dbt is not None:
+            dbt = dbt | ({"full_refresh": True} if self.full_refresh else {})
+            if dbt:
+                config["ops"] = {DBT_OP: {"config": dbt}}
+        return config
 
     @contextlib.contextmanager
     def _session(self):
@@ -224,9 +251,15 @@ class _Runner:
                 yield instance
 
     def __call__(
-        self, keys: list, *, extra_checks: set = frozenset(), partition_key: str | None = None, with_dbt: bool
+        self,
+        keys: list,
+        *,
+        extra_checks: set = frozenset(),
+        partition_key: str | None = None,
+        dbt: dict | None,
     ) -> RunOutcome:
-        """Materialise ``keys`` with their checks, and evaluate ``extra_checks`` in the same run."""
+        """Materialise ``keys`` with their checks, and evaluate ``extra_checks`` in the same run;
+        ``dbt``: the dbt step's config, None when ``keys`` leave the dbt op out."""
         from orchestration.lib.stale_runs import run_tags
         from orchestration.progress import RunProgress
 
@@ -241,7 +274,7 @@ class _Runner:
                 raise_on_error=False,
                 tags=run_tags(),
                 partition_key=partition_key,
-                run_config=self._config(with_dbt),
+                run_config=self._config(dbt),
             )
         return _outcome(result, self.log_file)
 
@@ -255,7 +288,7 @@ class _Runner:
                 instance=instance,
                 raise_on_error=False,
                 tags=run_tags(),
-                run_config=self._config(with_dbt=False),
+                run_config=self._config(dbt=None),
             )
         return _outcome(result, self.log_file)
 

@@ -143,10 +143,13 @@ class BuildState:
         return json.dumps(self.key() | {"warehouse": self.warehouse}, indent=2, sort_keys=True)
 
 
-def fingerprint(paths: Paths, vars_: dict[str, str], project: Path = DBT_PROJECT_DIR) -> BuildState:
-    """The current inputs of a build of ``paths`` with dbt ``vars_`` (the factor release)."""
+def fingerprint(
+    paths: Paths, vars_: dict[str, str], project: Path = DBT_PROJECT_DIR, *, landing: str | None = None
+) -> BuildState:
+    """The current inputs of a build of ``paths`` with dbt ``vars_`` (the factor release); ``landing``:
+    the landing zone's hash when the caller has just computed it (``landing_hash``)."""
     return BuildState(
-        landing=landing_hash(paths),
+        landing=landing or landing_hash(paths),
         project=project_hash(project),
         seeds=seed_hashes(project),
         vars=dict(vars_),
@@ -205,10 +208,15 @@ class BuildPlan:
 
 
 def plan(
-    paths: Paths, vars_: dict[str, str], *, full_refresh: bool = False, project: Path = DBT_PROJECT_DIR
+    paths: Paths,
+    vars_: dict[str, str],
+    *,
+    full_refresh: bool = False,
+    project: Path = DBT_PROJECT_DIR,
+    landing: str | None = None,
 ) -> BuildPlan:
     """Compare the current inputs with the last successful build's."""
-    current = fingerprint(paths, vars_, project)
+    current = fingerprint(paths, vars_, project, landing=landing)
     last = recorded(paths)
     warehouse = _warehouse_stamp(paths)
     if full_refresh:
@@ -285,12 +293,14 @@ def seed_only_tests(manifest: Mapping[str, Any], seeds: Collection[str]) -> list
     )
 
 
-def plan_build(paths: Paths, release: dict, *, full_refresh: bool) -> BuildPlan:
+def plan_build(paths: Paths, release: dict, *, full_refresh: bool, landing: str | None = None) -> BuildPlan:
     """Whether (and what) dbt must build: the one decision the dbt step and ``ewh run`` both take.
 
     Every registered source gets its typed placeholder first, so the sources resolve even when only
     some were landed in this home (an inbox run on a new home); existing files are left as they are.
+    ``landing``: the landing zone's hash as ``ewh run`` computed it for its own decision moments
+    before, in the same process holding the home's writer lock (walking ~13,000 files takes 0.35 s).
     """
     for connector in CONNECTORS.values():
         init_landing(paths, [connector.source], connector.table)
-    return plan(paths, release, full_refresh=full_refresh)
+    return plan(paths, release, full_refresh=full_refresh, landing=landing)

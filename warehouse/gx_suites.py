@@ -12,7 +12,7 @@ import json
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,6 +21,7 @@ import polars as pl
 import polars.selectors as cs
 
 from connectors.core.schema import ACTIVITY_SCHEMA, ACTIVITY_TYPES, UNITS, VENDORS
+from warehouse.gx_workers import map_batches
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -152,10 +153,15 @@ def expectation_results(
     key = _fingerprint(frame, expectations)
     if memo is not None and (known := _recall(memo, key)) is not None:
         return known
-    failures = _evaluate(frame.to_pandas(), expectations)
+    # in ewh run's GX worker process when it opened one (warehouse/gx_workers.py), else here
+    failures = map_batches(partial(_evaluate_frame, expectations=expectations), [frame])[0]
     if memo is not None:
         _remember(memo, key, failures)
     return failures
+
+
+def _evaluate_frame(frame: pl.DataFrame, expectations: Sequence[Expectation]) -> list[dict[str, Any]]:
+    return _evaluate(frame.to_pandas(), expectations)
 
 
 def _evaluate(frame: pd.DataFrame, expectations: Sequence[Expectation]) -> list[dict[str, Any]]:

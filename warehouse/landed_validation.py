@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 
 import polars as pl
@@ -16,6 +16,7 @@ import pyarrow.parquet as pq
 
 from connectors.core.schema import ACTIVITY_SCHEMA
 from warehouse.gx_suites import PARTITION_DAY, Validation, validate_activity
+from warehouse.gx_workers import map_batches
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,8 @@ def validate_partitions(partitions: list[Path], batch: str, max_rows: int = BATC
             ],
         )
     groups = partition_batches(partitions, max_rows, [f.rows for f in footers])
-    results = [_validate_batch(group, batch) for group in groups]
+    # in ewh run's GX worker processes when it opened them (warehouse/gx_workers.py), else here
+    results = map_batches(partial(_validate_batch, batch=batch), groups)
     return merge_validations(results, batch)
 
 

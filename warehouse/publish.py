@@ -11,6 +11,11 @@ read-only (a BI tool, a notebook, ``duckdb -readonly``). So dbt never writes the
 3. on success the copy is checkpointed and renamed over the warehouse (``os.replace``, atomic on one
    file system). Readers that opened the old file keep that snapshot until they reconnect; new
    connections see the new build. On failure the copy is deleted: the last good warehouse stays.
+   The old file's blocks are freed in a background thread (a hard link keeps it until then): freeing
+   3 GB took the rename half a second of every build at 10M rows.
+
+Both copies are written to disk (``fsync``) before dbt starts: DuckDB's first checkpoint in the build
+would otherwise wait for the kernel to write the whole copied file back (1-2 s of a nightly at 10M).
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ import duckdb
 
 SUFFIX = ".building"
 AHEAD_SUFFIX = ".ahead"  # a finished copy made ahead of a build, named after the file it copies
+RETIRED_SUFFIX = ".retired"  # a replaced warehouse whose blocks are being freed
 
 
 def building_path(warehouse: Path) -> Path:
@@ -54,10 +60,36 @@ def publish(building: Path, warehouse: Path) -> None:
     """Atomically replace ``warehouse`` by ``building`` (same folder, hence the same file system)."""
     _checkpoint(building)
     _wal(warehouse).unlink(missing_ok=True)  # a crash's log of the old file, already folded into the copy
+    retired = _retire(warehouse)
     os.replace(building, warehouse)
-    descriptor = os.open(warehouse.parent, os.O_RDONLY)
+    _sync(warehouse.parent)  # the rename itself survives a power cut
+    if retired is not None:
+        threading.Thread(target=retired.unlink, kwargs={"missing_ok": True}, name="ewh-free-retired").start()
+
+
+def _retire(warehouse: Path) -> Path | None:
+    """A second name for the file about to be replaced, so the rename does not free its blocks; None if
+    there is no file or the file system has no hard links (the rename then frees them itself)."""
+    discard_retired(warehouse)
+    retired = warehouse.with_name(f"{warehouse.name}{RETIRED_SUFFIX}.{os.getpid()}")
     try:
-        os.fsync(descriptor)  # the rename itself survives a power cut
+        os.link(warehouse, retired)
+    except OSError:  # no file yet, or no hard links here
+        return None
+    return retired
+
+
+def discard_retired(warehouse: Path) -> None:
+    """Remove replaced warehouses a process left (killed before its background thread freed them)."""
+    for path in warehouse.parent.glob(warehouse.name + RETIRED_SUFFIX + ".*"):
+        path.unlink(missing_ok=True)
+
+
+def _sync(path: Path) -> None:
+    """Write a file's (or a folder's) data and metadata to disk."""
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
     finally:
         os.close(descriptor)
 
@@ -90,6 +122,7 @@ def _copy_ahead(warehouse: Path) -> None:
     part = warehouse.with_name(warehouse.name + AHEAD_SUFFIX + ".part")
     try:
         shutil.copyfile(warehouse, part)
+        _sync(part)
     except OSError:  # a full disk, say: the build copies again and reports what is wrong
         part.unlink(missing_ok=True)
         return
@@ -135,6 +168,7 @@ def building_copy(warehouse: Path) -> Iterator[Path]:
         shutil.copyfile(warehouse, building)
         if _wal(warehouse).exists():
             shutil.copyfile(_wal(warehouse), _wal(building))
+        _sync(building)
     try:
         yield building
     except BaseException:

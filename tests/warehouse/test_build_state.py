@@ -85,6 +85,18 @@ def test_new_landed_data_builds_but_keeps_unchanged_seeds(paths, project):
     assert plan.project_unchanged  # views and unit tests are left out of the build
 
 
+def test_a_landing_hash_just_computed_is_taken_as_given(paths, project):
+    """``ewh run`` hands the dbt step the hash of its own decision: the step decides and records with it."""
+    _built(paths, project)
+    _land(paths, "part-1.parquet", b"new day")
+    walked = build_state.landing_hash(paths)
+    given = build_state.plan(paths, VARS, project=project, landing=walked)
+    assert given.state == build_state.plan(paths, VARS, project=project).state
+    assert given.reason == "changed: landed data"
+    other = build_state.plan(paths, VARS, project=project, landing="another hash")
+    assert other.state.landing == "another hash"
+
+
 def test_a_rewritten_landed_file_counts_as_changed(paths, project):
     _land(paths, "part-0.parquet", b"rows")
     _built(paths, project)

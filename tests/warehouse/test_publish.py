@@ -8,8 +8,10 @@ change since.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+import threading
 
 import duckdb
 import pytest
@@ -104,3 +106,63 @@ def test_a_copy_made_ahead_of_a_warehouse_changed_since_is_not_used(warehouse_of
         con.execute("insert into t select * from range(2)")
     assert _count(paths.warehouse) == 9  # the copy made ahead held 3 rows: the build copied again
     assert _ahead_copies(paths) == []
+
+
+def _synced_files(monkeypatch) -> list[str]:
+    """The files ``os.fsync`` is called on from now on, by name (a spy: the real fsync still runs)."""
+    synced: list[str] = []
+    real = os.fsync
+
+    def spy(descriptor: int) -> None:
+        synced.append(os.readlink(f"/proc/self/fd/{descriptor}"))
+        real(descriptor)
+
+    monkeypatch.setattr(os, "fsync", spy)
+    return synced
+
+
+def test_the_building_copy_is_on_disk_before_the_build_writes_to_it(warehouse_of_three: Paths, monkeypatch):
+    """DuckDB's first checkpoint in the build would otherwise wait for the whole copy to be written back."""
+    paths = warehouse_of_three
+    synced = _synced_files(monkeypatch)
+    with building_copy(paths.warehouse) as building:
+        assert str(building) in synced
+    with copy_ahead(paths.warehouse):
+        pass
+    (ahead,) = _ahead_copies(paths)
+    assert any(name.startswith(str(paths.warehouse) + ".ahead.") for name in synced)  # its .part, renamed
+    assert ahead.exists()
+
+
+def _freeing_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "ewh-free-retired"]
+
+
+def test_the_replaced_file_is_freed_after_the_publish_and_nothing_is_left(warehouse_of_three: Paths):
+    paths = warehouse_of_three
+    old_inode = paths.warehouse.stat().st_ino
+    (paths.home / f"{paths.warehouse.name}.retired.1").write_text("a killed process's leftover")
+    with building_copy(paths.warehouse) as building:
+        con = duckdb.connect(str(building))
+        con.execute("insert into t select * from range(2)")
+        con.close()
+    assert paths.warehouse.stat().st_ino != old_inode
+    assert _count(paths.warehouse) == 5
+    for thread in _freeing_threads():
+        thread.join()
+    assert sorted(p.name for p in paths.home.iterdir() if ".retired" in p.name) == []
+
+
+def test_without_hard_links_the_rename_frees_the_old_file(warehouse_of_three: Paths, monkeypatch):
+    paths = warehouse_of_three
+
+    def no_links(*_args, **_kwargs):
+        raise OSError(95, "Operation not supported")
+
+    monkeypatch.setattr(os, "link", no_links)
+    with building_copy(paths.warehouse) as building:
+        con = duckdb.connect(str(building))
+        con.execute("insert into t select * from range(4)")
+        con.close()
+    assert _count(paths.warehouse) == 7
+    assert [p.name for p in paths.home.iterdir() if ".retired" in p.name] == []

@@ -70,9 +70,12 @@ PARTIAL_PARSE = "partial_parse.msgpack"
 
 class DbtBuildConfig(dg.Config):
     """``full_refresh`` rebuilds the incremental tables and marts from all landed history (a changed dbt
-    project does so by itself: ``BuildPlan.rebuild_history``)."""
+    project does so by itself: ``BuildPlan.rebuild_history``). ``landing_hash``: the landing zone's hash
+    ``ewh run`` computed when it decided to build, after its landing run (``build_state.plan_build``);
+    without it (the daemon's job) the step hashes the landing zone itself."""
 
     full_refresh: bool = False
+    landing_hash: str | None = None
 
 
 SCOPE_TESTS_VAR = "scope_tests_to_rebuilt_days"
@@ -125,7 +128,9 @@ def build_dbt_assets() -> dg.AssetsDefinition:
         context.log.info(f"factor release {release['factor_release']}")
         context.log.info(f"factor release sha256 {release['factor_release_sha256']}")
         whole = not context.is_subset  # a partial selection (an inbox run) is never skipped nor recorded
-        plan = build_state.plan_build(paths, release, full_refresh=config.full_refresh)
+        plan = build_state.plan_build(
+            paths, release, full_refresh=config.full_refresh, landing=config.landing_hash
+        )
         if plan.skip and whole:
             message = f"dbt not run: {plan.reason} (build state {build_state.state_path(paths)})"
             context.log.info(message)

@@ -1,0 +1,102 @@
+"""Worker processes for the landing gate's Great Expectations batches.
+
+Importing GX takes about 2.5 s of CPU and a batch is validated in Python, on one core. A nightly
+``ewh run`` paid that import on its critical path, and the first check of a year of landed rows
+validated forty batches one after another. While ``ewh run`` lands data it keeps a pool open
+(``gx_pool``): its first worker imports GX while the definitions load and the sources land (a second
+core does it), and the checks' batches are shared among the workers. Without an open pool (the
+daemon's runs, ``ewh audit-pack``, tests) batches are validated in this process, with the same
+functions, so the results are the same either way.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import multiprocessing
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
+from typing import TypeVar
+
+log = logging.getLogger(__name__)
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+WORKERS = 2  # the benchmark machine's cores; a second worker starts only when batches queue up
+
+_pool: ProcessPoolExecutor | None = None
+_enabled = False
+
+
+def enable() -> None:
+    """Let ``gx_pool`` open worker processes: the choice of the ``ewh`` executable, a process that lands,
+    validates once and ends. A long-lived process (a test session, a notebook calling ``run_assets``
+    again and again) is better off importing GX once and validating in-process, as it does by default."""
+    global _enabled
+    _enabled = True
+
+
+def _load_gx() -> None:
+    """Each worker's start: GX, its context and the activity suite, before any batch arrives. A worker
+    ends without the interpreter's teardown of GX's modules (most of a second the run would wait for)."""
+    from warehouse.gx_suites import activity_suite
+
+    atexit.register(_end_now)
+    activity_suite()
+
+
+def _end_now() -> None:
+    """The worker's last exit handler (handlers run last registered first): stdio flushed, then gone.
+    A worker holds nothing to finalise: its results were sent to the pool when each batch was done."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
+
+
+def _ready() -> bool:
+    return True
+
+
+@contextmanager
+def gx_pool(workers: int = WORKERS, *, enabled: bool | None = None) -> Iterator[None]:
+    """Validate batches in up to ``workers`` processes while the block runs; the first starts now.
+
+    Only when ``enabled`` (by default: ``enable()`` was called) and GX is not imported here yet (a
+    process that has it has nothing to hide). Processes are spawned (not forked: this process runs
+    Polars' and Dagster's threads). On leaving, the workers are told to stop and left to end on their
+    own (their teardown is not waited for)."""
+    global _pool
+    if not (_enabled if enabled is None else enabled) or "great_expectations" in sys.modules:
+        yield
+        return
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=_load_gx
+    )
+    pool.submit(_ready)  # a worker is started on the first task: it imports GX from now on
+    _pool = pool
+    try:
+        yield
+    finally:
+        _pool = None
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def map_batches(validate: Callable[[Item], Result], batches: Iterable[Item]) -> list[Result]:
+    """``validate`` applied to every batch, in order: in the open pool's workers, else here.
+
+    ``validate`` and the batches must pickle (a module-level function, paths). A pool that broke (a
+    worker killed, out of memory, say) is named in the log and the batches are validated here."""
+    batches = list(batches)
+    pool = _pool
+    if pool is None or len(batches) == 0:
+        return [validate(b) for b in batches]
+    try:
+        return list(pool.map(validate, batches))
+    except BrokenProcessPool as error:
+        log.warning("GX worker processes failed (%s): validating %d batches in-process", error, len(batches))
+        return [validate(b) for b in batches]
