@@ -12,6 +12,8 @@ import json
 import os
 import sys
 import uuid
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,8 +77,10 @@ def run_assets(
 
     1. the landing run: the ingest steps of the sources with work (``orchestration/lib/pending.py``:
        export files, an API key, landed partitions not yet through the GX gate), their checks, and
-       the freshness of every source in use (it depends on the day, not on the run); meanwhile the
-       warehouse is copied for the build that most likely follows (``warehouse/publish.py``);
+       the freshness of every source in use (it depends on the day, not on the run), on definitions
+       without the dbt assets; meanwhile the warehouse is copied for the build that most likely
+       follows (``warehouse/publish.py``), the definitions with the dbt assets are built on a thread,
+       and GX is imported by a worker process (``warehouse/gx_workers.py``);
     2. the dbt run, only if the landing succeeded and dbt's inputs changed since the last build
        (``plan_build``, the decision the dbt step takes in the daemon's job). Otherwise the Python
        checks on the marts run alone (their thresholds may have changed), with the freshness checks
@@ -88,6 +92,7 @@ def run_assets(
     prepare_instance(paths)
     log_file = paths.home / "logs" / "ewh-run.log"
     log_file.parent.mkdir(parents=True, exist_ok=True)
+    log_file.write_text("")  # this run's log: each Dagster run of it appends
     os.environ.setdefault("DBT_USE_COLORS", "false")  # the run log holds dbt's lines: no ANSI codes
     if groups:
         return _run_groups(paths, exports, log_file, groups, verbose=verbose, full_refresh=full_refresh)
@@ -119,7 +124,11 @@ def _run_pending(
     in_use = sources_in_use(paths, os.environ.get("EWH_SOURCES", "")) | set(pending)
     # nothing to land: nothing can change dbt's inputs, so the build is decided before any Dagster work
     plan = None if pending else _plan(paths, full_refresh)
-    run = _Runner(paths, exports, log_file, verbose, full_refresh, dbt=plan is None or not plan.skip)
+    # the landing run needs no dbt assets: the definitions with them (2 s of Python) are built on a
+    # thread meanwhile, mostly while this one waits for GX's workers and Polars, for the build that follows
+    run = _Runner(paths, exports, log_file, verbose, full_refresh, dbt=plan is not None and not plan.skip)
+    if pending:
+        with_dbt = _in_background(lambda: _Runner(paths, exports, log_file, verbose, full_refresh, dbt=True))
     freshness = {c for c in run.freshness_checks() if c.asset_key.path[-1] in in_use}
     outcome = _no_run(log_file)
     with contextlib.ExitStack() as copying:
@@ -132,8 +141,10 @@ def _run_pending(
             landing = [k for k in run.landing_keys() if k.path[-1] in pending]
             outcome = run(landing, extra_checks=freshness, partition_key=latest_partition(), dbt=None)
     if pending:
+        from warehouse import gx_workers
         from warehouse.publish import discard_copy_ahead
 
+        gx_workers.renew()  # the landing's GX workers end, and their batches' memory with them
         plan = _plan(paths, full_refresh) if outcome.success else None
         if plan is None or plan.skip:
             discard_copy_ahead(paths.warehouse)
@@ -141,6 +152,7 @@ def _run_pending(
             return outcome  # as in one run: nothing downstream of a failed landing is built
         freshness = set()
     if not plan.skip:
+        run = with_dbt.result() if pending else run
         rest = [
             k for k in run.graph.materializable_asset_keys if run.graph.get(k).group_name != LANDING_GROUP
         ]
@@ -185,11 +197,20 @@ def _no_run(log_file: Path) -> RunOutcome:
 LANDING_GROUP = "landing"  # the ingest assets' group (orchestration/defs/landing/assets.py)
 
 
+def _in_background(build: Callable[[], _Runner]) -> Future:
+    """``build()`` on a thread of its own; its result (or its exception) from ``.result()``."""
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ewh-definitions")
+    try:
+        return pool.submit(build)
+    finally:
+        pool.shutdown(wait=False)  # the thread ends with its one task
+
+
 class _Runner:
     """Executes selections of the job in-process on the home's instance, appending to one run log.
 
     ``dbt=False`` builds the definitions without the dbt assets (``build_definitions``): enough for a
-    run of checks only, and dbt-core is then never imported.
+    landing run or a run of checks only, and dbt-core is then not imported.
     """
 
     def __init__(
@@ -212,7 +233,6 @@ class _Runner:
         self.job, self.graph = defs.resolve_job_def(ALL_JOB), defs.resolve_asset_graph()
         self.paths, self.log_file = paths, log_file
         self.verbose, self.full_refresh = verbose, full_refresh
-        self.log_file.write_text("")
 
     def landing_keys(self) -> list:
         graph = self.graph

@@ -22,7 +22,9 @@ fingerprint is written to ``$EWH_HOME/dbt/build-state.json``; the next run compa
 A changed dbt project (an upgrade, an edited model) rebuilds all history (``BuildPlan.rebuild_history``:
 the dbt step adds ``--full-refresh``), since the incremental tables and marts keep what the old SQL
 computed for every day and quarter the new data does not touch. A full refresh, a missing or unreadable
-state file, a different warehouse path or a different dbt version always build everything. The state is
+state file, a different warehouse path or a different dbt version always build everything. A home
+moved or restored elsewhere (another absolute landing folder) builds with its views again: a view over
+the landed Parquet holds the folder's path in its SQL. The state is
 vouched for again only after the warehouse was published: a failed or interrupted build leaves the
 previous inputs without their warehouse stamp (``forget``), and the next run builds again.
 """
@@ -127,6 +129,9 @@ class BuildState:
     warehouse_path: str
     dbt_version: str
     warehouse: str | None = None
+    # where the landed files are (absolute): the views over them hold that path in their SQL. A state
+    # recorded before this field existed has "" here, so its views are created once more.
+    landing_dir: str = ""
 
     def key(self) -> dict:
         """Everything but the warehouse stamp: what must be equal for a build to be skipped."""
@@ -137,6 +142,7 @@ class BuildState:
             "vars": self.vars,
             "warehouse_path": self.warehouse_path,
             "dbt_version": self.dbt_version,
+            "landing_dir": self.landing_dir,
         }
 
     def to_json(self) -> str:
@@ -155,6 +161,7 @@ def fingerprint(
         vars=dict(vars_),
         warehouse_path=_warehouse_location(paths),
         dbt_version=metadata.version("dbt-core"),
+        landing_dir=str(paths.landing.resolve()),
     )
 
 
@@ -239,8 +246,13 @@ def plan(
         return BuildPlan(
             current, True, "landed data, dbt project and seeds unchanged since the last successful build"
         )
-    names = {"landing": "landed data", "project": "dbt project", "vars": "factor release"}
-    keys = ("landing", "project", "vars", "warehouse_path", "dbt_version")
+    names = {
+        "landing": "landed data",
+        "project": "dbt project",
+        "vars": "factor release",
+        "landing_dir": "landing folder (the home was moved or copied: the views are created again)",
+    }
+    keys = ("landing", "project", "vars", "warehouse_path", "dbt_version", "landing_dir")
     parts = [names.get(k, k) for k in keys if current.key()[k] != last.key()[k]]
     seeds_changed = sorted(set(current.seeds) - set(unchanged))
     if seeds_changed:

@@ -3,6 +3,7 @@ again, unchanged seeds are not, and anything else that changed builds everything
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -57,14 +58,33 @@ def test_unchanged_inputs_skip_the_build(paths, project):
     assert plan.reason == "landed data, dbt project and seeds unchanged since the last successful build"
 
 
-def test_a_home_copied_elsewhere_is_the_same_build(paths, project, tmp_path):
-    """A backup restored under another path keeps its state: the landed files and the warehouse are the
-    same (copied with their times), so the copy's next run skips dbt too."""
+def test_a_home_copied_elsewhere_creates_its_views_again_and_only_them(paths, project, tmp_path):
+    """A backup restored under another path: the landed files, the warehouse and the seeds are the same
+    (copied with their times), but the views over the landed files still name the old folder in their
+    SQL (they would read the old home's files, or fail once it is gone): the copy's next run builds with
+    the views, keeps the seeds and the history, and then skips again."""
     _land(paths, "part-0.parquet", b"rows")
     _built(paths, project)
     copy = Paths(tmp_path / "restored")
     shutil.copytree(paths.home, copy.home)
+    plan = build_state.plan(copy, VARS, project=project)
+    assert not plan.skip
+    assert plan.reason.startswith("changed: landing folder")
+    assert not plan.project_unchanged  # the views (and unit tests) are not left out
+    assert not plan.rebuild_history
+    assert plan.unchanged_seeds == ["grid", "pue"]
+    build_state.record(copy, plan.state)
     assert build_state.plan(copy, VARS, project=project).skip
+
+
+def test_a_state_recorded_before_the_landing_folder_was_kept_creates_the_views_once(paths, project):
+    _built(paths, project)
+    state = build_state.state_path(paths)
+    old = json.loads(state.read_text())
+    del old["landing_dir"]
+    state.write_text(json.dumps(old))
+    plan = build_state.plan(paths, VARS, project=project)
+    assert not plan.skip and not plan.project_unchanged and not plan.rebuild_history
 
 
 def test_a_changed_seed_is_loaded_again_and_only_it(paths, project):
