@@ -12,8 +12,6 @@ import json
 import os
 import sys
 import uuid
-from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,10 +75,9 @@ def run_assets(
 
     1. the landing run: the ingest steps of the sources with work (``orchestration/lib/pending.py``:
        export files, an API key, landed partitions not yet through the GX gate), their checks, and
-       the freshness of every source in use (it depends on the day, not on the run), on definitions
-       without the dbt assets; meanwhile the warehouse is copied for the build that most likely
-       follows (``warehouse/publish.py``), the definitions with the dbt assets are built on a thread,
-       and GX is imported by a worker process (``warehouse/gx_workers.py``);
+       the freshness of every source in use (it depends on the day, not on the run); meanwhile the
+       warehouse is copied for the build that most likely follows (``warehouse/publish.py``), and GX
+       is imported by a worker process (``warehouse/gx_workers.py``);
     2. the dbt run, only if the landing succeeded and dbt's inputs changed since the last build
        (``plan_build``, the decision the dbt step takes in the daemon's job). Otherwise the Python
        checks on the marts run alone (their thresholds may have changed), with the freshness checks
@@ -124,11 +121,7 @@ def _run_pending(
     in_use = sources_in_use(paths, os.environ.get("EWH_SOURCES", "")) | set(pending)
     # nothing to land: nothing can change dbt's inputs, so the build is decided before any Dagster work
     plan = None if pending else _plan(paths, full_refresh)
-    # the landing run needs no dbt assets: the definitions with them (2 s of Python) are built on a
-    # thread meanwhile, mostly while this one waits for GX's workers and Polars, for the build that follows
-    run = _Runner(paths, exports, log_file, verbose, full_refresh, dbt=plan is not None and not plan.skip)
-    if pending:
-        with_dbt = _in_background(lambda: _Runner(paths, exports, log_file, verbose, full_refresh, dbt=True))
+    run = _Runner(paths, exports, log_file, verbose, full_refresh, dbt=plan is None or not plan.skip)
     freshness = {c for c in run.freshness_checks() if c.asset_key.path[-1] in in_use}
     outcome = _no_run(log_file)
     with contextlib.ExitStack() as copying:
@@ -152,7 +145,6 @@ def _run_pending(
             return outcome  # as in one run: nothing downstream of a failed landing is built
         freshness = set()
     if not plan.skip:
-        run = with_dbt.result() if pending else run
         rest = [
             k for k in run.graph.materializable_asset_keys if run.graph.get(k).group_name != LANDING_GROUP
         ]
@@ -197,20 +189,11 @@ def _no_run(log_file: Path) -> RunOutcome:
 LANDING_GROUP = "landing"  # the ingest assets' group (orchestration/defs/landing/assets.py)
 
 
-def _in_background(build: Callable[[], _Runner]) -> Future:
-    """``build()`` on a thread of its own; its result (or its exception) from ``.result()``."""
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ewh-definitions")
-    try:
-        return pool.submit(build)
-    finally:
-        pool.shutdown(wait=False)  # the thread ends with its one task
-
-
 class _Runner:
     """Executes selections of the job in-process on the home's instance, appending to one run log.
 
     ``dbt=False`` builds the definitions without the dbt assets (``build_definitions``): enough for a
-    landing run or a run of checks only, and dbt-core is then not imported.
+    run of checks only, and dbt-core is then never imported.
     """
 
     def __init__(

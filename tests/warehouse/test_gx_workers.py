@@ -174,3 +174,33 @@ def test_a_fresh_process_validates_in_its_pool_with_the_in_process_results(tmp_p
     assert pooled["unexpected"]["expect_column_values_to_be_between|quantity"] == 1
     assert pooled["unexpected"]["expect_column_values_to_be_in_set|activity_type"] == 1
     assert pooled["adhoc"] == [["0.9"]]  # the offending row, as the check reports it (text)
+
+
+def test_renewing_the_pool_ends_the_workers_that_validated_and_starts_fresh_ones():
+    """After a landing, the workers that held its batches end (their memory with them); one fresh
+    worker serves the marts' checks."""
+    from warehouse import gx_workers
+
+    gx = sys.modules.pop("great_expectations", None)
+    try:
+        with gx_pool(workers=2, enabled=True):
+            if gx is not None:
+                sys.modules["great_expectations"] = gx
+            landing = {pid for pid, _ in map_batches(_pid_and, range(12))}
+            gx_workers.renew(workers=1)
+            after = {pid for pid, _ in map_batches(_pid_and, range(6))}
+    finally:
+        if gx is not None:
+            sys.modules["great_expectations"] = gx
+    assert len(after) == 1 and not after & landing and os.getpid() not in after
+    deadline = time.monotonic() + 60  # a bound on waiting, not a speed claim
+    while any(_running(pid) for pid in landing) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(_running(pid) for pid in landing)
+
+
+def test_renewing_without_a_pool_opens_none():
+    from warehouse import gx_workers
+
+    gx_workers.renew()
+    assert {pid for pid, _ in map_batches(_pid_and, range(3))} == {os.getpid()}
