@@ -66,3 +66,18 @@ def pipeline_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         mp.setenv("EWH_PSEUDONYM_KEY", "pipeline-test-key-not-a-secret")
         assert main(["run", "--samples", str(exports)]) == 0
         yield home
+
+
+@pytest.fixture
+def session_home_in_place(pipeline_home: Path, tmp_path: Path) -> Iterator[Path]:
+    """A copy of the session's home (without its Dagster runs) at the home's own path for one test; the
+    session's home is put back afterwards. At another path it would be a moved home, whose next run
+    creates its views again (their SQL names the landing folder: warehouse/build_state.py)."""
+    kept = tmp_path / "session-home"
+    pipeline_home.rename(kept)  # the same file system: the session's files themselves, untouched
+    shutil.copytree(kept, pipeline_home, ignore=shutil.ignore_patterns(".dagster", "*.lock"))
+    try:
+        yield pipeline_home
+    finally:
+        shutil.rmtree(pipeline_home)
+        kept.rename(pipeline_home)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import math
 import re
-import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -278,11 +277,10 @@ def _same_figures(a: list[tuple], b: list[tuple]) -> bool:
     )
 
 
-def test_second_run_is_idempotent(pipeline_home, tmp_path, monkeypatch, capsys):
+def test_second_run_is_idempotent(session_home_in_place, monkeypatch, capsys):
     """A second `ewh run` on the same exports, on a copy of the session's home (which other tests read)."""
-    home = tmp_path / "home"
-    shutil.copytree(pipeline_home, home, ignore=shutil.ignore_patterns(".dagster", "*.lock"))
-    exports = pipeline_home.parent / "exports"
+    home = session_home_in_place
+    exports = home.parent / "exports"
     before = _query(home, "select * from mart_quarterly_emissions order by all")
     monkeypatch.setenv("EWH_HOME", str(home))
     monkeypatch.delenv("DAGSTER_HOME", raising=False)

@@ -21,11 +21,9 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
-def home(tmp_path, pipeline_home) -> Path:
+def home(session_home_in_place) -> Path:
     """A copy of the session's home (the bundled samples landed and built), without its Dagster runs."""
-    home = tmp_path / "home"
-    shutil.copytree(pipeline_home, home, ignore=shutil.ignore_patterns(".dagster", "*.lock"))
-    return home
+    return session_home_in_place
 
 
 def _empty_exports(tmp_path: Path) -> Path:
