@@ -84,7 +84,7 @@ def run_assets(
        if there was no landing run: with nothing to land and nothing to build, dbt is not even
        imported.
     """
-    from orchestration.lib.pending import pending_sources
+    from orchestration.lib.pending import pending_sources, rows_may_land
 
     prepare_instance(paths)
     log_file = paths.home / "logs" / "ewh-run.log"
@@ -95,7 +95,7 @@ def run_assets(
         return _run_groups(paths, exports, log_file, groups, verbose=verbose, full_refresh=full_refresh)
     pending = pending_sources(paths, exports)
     with contextlib.ExitStack() as aids:
-        if pending:
+        if rows_may_land(pending):
             from warehouse.gx_workers import gx_pool
 
             # the checks' GX (the landing gate's, then the marts') is imported by a worker process

@@ -3,8 +3,8 @@
 Importing GX takes about 2.5 s of CPU and a batch is validated in Python, on one core. A nightly
 ``ewh run`` paid that import on its critical path, and the first check of a year of landed rows
 validated forty batches one after another. While ``ewh run`` lands data it keeps a pool open
-(``gx_pool``): its first worker imports GX while the definitions load and the sources land (a second
-core does it), and the checks' batches are shared among the workers. Without an open pool (the
+(``gx_pool``): its worker imports GX while the definitions load and the sources land (a second core
+does it), and the checks' batches are validated there. Without an open pool (the
 daemon's runs, ``ewh audit-pack``, tests) batches are validated in this process, with the same
 functions, so the results are the same either way.
 """
@@ -27,9 +27,12 @@ log = logging.getLogger(__name__)
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 
-WORKERS = 2  # the benchmark machine's cores; a second worker starts only when batches queue up
+# one worker: two validating at once took the 10M first landing's GX from 21 s to 16.5 s, but held a
+# batch each beside the ewh process's own heap (peak 3.47 GB over the process tree, against 3 GB)
+WORKERS = 1
 
 _pool: ProcessPoolExecutor | None = None
+_used = False  # whether the open pool's workers validated anything yet
 _enabled = False
 
 
@@ -41,11 +44,14 @@ def enable() -> None:
     _enabled = True
 
 
-def _load_gx() -> None:
-    """Each worker's start: GX, its context and the activity suite, before any batch arrives. A worker
-    ends without the interpreter's teardown of GX's modules (most of a second the run would wait for)."""
+def _load_gx(niceness: int = 0) -> None:
+    """Each worker's start: GX, its context and the activity suite, before any batch arrives, at a lower
+    priority when ``niceness`` is set. A worker ends without the interpreter's teardown of GX's modules
+    (most of a second the run would wait for)."""
     from warehouse.gx_suites import activity_suite
 
+    if niceness:
+        os.nice(niceness)
     atexit.register(_end_now)
     activity_suite()
 
@@ -70,11 +76,11 @@ def gx_pool(workers: int = WORKERS, *, enabled: bool | None = None) -> Iterator[
     process that has it has nothing to hide). Processes are spawned (not forked: this process runs
     Polars' and Dagster's threads). On leaving, the workers are told to stop and left to end on their
     own (their teardown is not waited for)."""
-    global _pool
+    global _pool, _used
     if not (_enabled if enabled is None else enabled) or "great_expectations" in sys.modules:
         yield
         return
-    _pool = _open(workers)
+    _pool, _used = _open(workers), False
     try:
         yield
     finally:
@@ -86,18 +92,25 @@ def renew(workers: int = 1) -> None:
     """Replace the open pool's workers by ``workers`` fresh ones (no pool open: nothing to do).
 
     A worker that validated a landing's batches keeps their memory (CPython seldom returns it to the
-    system): 1 GB held by two idle workers through a 10M build. A fresh worker holds GX alone (0.3 GB)
-    and imports it while the build runs, for the checks on the marts that follow."""
-    global _pool
-    if _pool is None:
-        return
+    system, ``malloc_trim`` gave back 0.16 of 1 GB): about 1 GB held through a 10M build. A fresh worker
+    holds GX alone (0.3 GB) and imports it while the build runs, for the checks on the marts that follow,
+    at a low priority: dbt's processes have the cores first."""
+    global _pool, _used
+    if _pool is None or not _used:
+        return  # none open, or its worker holds GX alone
     _pool.shutdown(wait=False, cancel_futures=True)
-    _pool = _open(workers)
+    _pool, _used = _open(workers, niceness=RENEWED_NICENESS), False
 
 
-def _open(workers: int) -> ProcessPoolExecutor:
+RENEWED_NICENESS = 10  # os.nice increment of a worker started while dbt builds
+
+
+def _open(workers: int, niceness: int = 0) -> ProcessPoolExecutor:
     pool = ProcessPoolExecutor(
-        max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=_load_gx
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_load_gx,
+        initargs=(niceness,),
     )
     pool.submit(_ready)  # a worker is started on the first task: it imports GX from now on
     return pool
@@ -108,10 +121,12 @@ def map_batches(validate: Callable[[Item], Result], batches: Iterable[Item]) -> 
 
     ``validate`` and the batches must pickle (a module-level function, paths). A pool that broke (a
     worker killed, out of memory, say) is named in the log and the batches are validated here."""
+    global _used
     batches = list(batches)
     pool = _pool
     if pool is None or len(batches) == 0:
         return [validate(b) for b in batches]
+    _used = True
     try:
         return list(pool.map(validate, batches))
     except BrokenProcessPool as error:

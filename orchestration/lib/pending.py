@@ -44,10 +44,18 @@ def sources_in_use(paths: Paths, chosen: str) -> set[str]:
     return named | set(totals.get_column("source").to_list())
 
 
+NOT_INITIALISED = "landing zone not initialised"
+
+
+def rows_may_land(pending: dict[str, list[str]]) -> bool:
+    """Whether any pending source may land rows for the GX gate (not only a landing zone to initialise)."""
+    return any(reason != NOT_INITIALISED for reasons in pending.values() for reason in reasons)
+
+
 def _reasons(paths: Paths, folder: Path, connector) -> list[str]:
     reasons = []
     if not landing_ready(paths, connector.source, connector.table):
-        reasons.append("landing zone not initialised")
+        reasons.append(NOT_INITIALISED)
     if folder.is_dir() and (files := connector.find_files(folder)):
         reasons.append(f"{len(files)} export file(s) in {folder}")
     if api_configured(connector):

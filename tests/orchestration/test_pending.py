@@ -80,3 +80,12 @@ def test_a_source_left_out_by_ewh_sources_has_no_work(ready, tmp_path, monkeypat
 def test_in_use_means_named_or_landed(ready):
     assert sources_in_use(ready, "") == set()
     assert sources_in_use(ready, "openai_usage, anthropic_usage") == {"openai_usage", "anthropic_usage"}
+
+
+def test_only_a_landing_zone_to_initialise_lands_no_rows_for_the_gx_gate():
+    """``ewh run`` starts a GX worker only when rows may land (an empty home's first run has none)."""
+    from orchestration.lib.pending import NOT_INITIALISED, rows_may_land
+
+    assert not rows_may_land({})
+    assert not rows_may_land({"openai_usage": [NOT_INITIALISED], "tiktok_ads": [NOT_INITIALISED]})
+    assert rows_may_land({"openai_usage": [NOT_INITIALISED], "tiktok_ads": ["2 export file(s) in x"]})

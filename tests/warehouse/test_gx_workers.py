@@ -50,6 +50,10 @@ def _pid_and(item: int) -> tuple[int, int]:
     return os.getpid(), item
 
 
+def _niceness(_item: int) -> int:
+    return os.nice(0)
+
+
 def _dies_outside(item: int, parent: int) -> int:
     if os.getpid() != parent:
         os._exit(3)  # a worker killed mid-batch (out of memory, say)
@@ -187,12 +191,17 @@ def test_renewing_the_pool_ends_the_workers_that_validated_and_starts_fresh_ones
             if gx is not None:
                 sys.modules["great_expectations"] = gx
             landing = {pid for pid, _ in map_batches(_pid_and, range(12))}
+            landing_niceness = map_batches(_niceness, [0])
             gx_workers.renew(workers=1)
             after = {pid for pid, _ in map_batches(_pid_and, range(6))}
+            renewed_niceness = map_batches(_niceness, [0])
     finally:
         if gx is not None:
             sys.modules["great_expectations"] = gx
     assert len(after) == 1 and not after & landing and os.getpid() not in after
+    # the landing's worker is on the critical path; the fresh one yields the cores to dbt
+    assert landing_niceness == [os.nice(0)]
+    assert renewed_niceness == [min(os.nice(0) + gx_workers.RENEWED_NICENESS, 19)]
     deadline = time.monotonic() + 60  # a bound on waiting, not a speed claim
     while any(_running(pid) for pid in landing) and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -204,3 +213,25 @@ def test_renewing_without_a_pool_opens_none():
 
     gx_workers.renew()
     assert {pid for pid, _ in map_batches(_pid_and, range(3))} == {os.getpid()}
+
+
+def test_a_pool_whose_worker_validated_nothing_is_kept_as_it_is():
+    """Nothing landed (a first run of an empty home): the worker holds GX alone, no second import."""
+    from warehouse import gx_workers
+
+    gx = sys.modules.pop("great_expectations", None)
+    try:
+        with gx_pool(workers=1, enabled=True):
+            if gx is not None:
+                sys.modules["great_expectations"] = gx
+            pool = gx_workers._pool
+            gx_workers.renew()
+            assert gx_workers._pool is pool
+            (first,) = {pid for pid, _ in map_batches(_pid_and, range(2))}
+            gx_workers.renew()
+            assert gx_workers._pool is not pool
+            (second,) = {pid for pid, _ in map_batches(_pid_and, range(2))}
+    finally:
+        if gx is not None:
+            sys.modules["great_expectations"] = gx
+    assert first != second
