@@ -9,6 +9,8 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from functools import partial
 
 import polars as pl
@@ -69,18 +71,36 @@ def _running(pid: int) -> bool:
         return stat.read().split(")")[-1].split()[0] != "Z"
 
 
-@pytest.fixture
-def pool():
-    """gx_pool as ``ewh run`` opens it, in a session that has not imported GX (set aside meanwhile)."""
+@contextmanager
+def _as_if_gx_were_not_imported() -> Iterator[None]:
+    """This session has imported GX, and a process that has opens no pool: GX set aside meanwhile."""
     gx = sys.modules.pop("great_expectations", None)
-    context = gx_pool(workers=2, enabled=True)
     try:
-        context.__enter__()
+        yield
     finally:
         if gx is not None:
             sys.modules["great_expectations"] = gx
-    yield
-    context.__exit__(None, None, None)
+
+
+@contextmanager
+def _pool_as_ewh_run_opens_it(workers: int = 2) -> Iterator[None]:
+    with ExitStack() as stack:
+        with _as_if_gx_were_not_imported():
+            stack.enter_context(gx_pool(workers=workers, enabled=True))
+        yield
+
+
+def _ended(pids: set[int]) -> bool:
+    deadline = time.monotonic() + 60  # a bound on waiting, not a speed claim
+    while any(_running(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return not any(_running(pid) for pid in pids)
+
+
+@pytest.fixture
+def pool():
+    with _pool_as_ewh_run_opens_it():
+        yield
 
 
 def test_batches_run_in_other_processes_in_order(pool):
@@ -104,13 +124,8 @@ def test_a_process_with_gx_imported_opens_no_pool():
 
 def test_an_in_process_caller_opens_no_pool_unless_enabled():
     """``run_assets`` called in-process (a test session, a notebook) validates here by default."""
-    gx = sys.modules.pop("great_expectations", None)
-    try:
-        with gx_pool():
-            assert {pid for pid, _ in map_batches(_pid_and, range(3))} == {os.getpid()}
-    finally:
-        if gx is not None:
-            sys.modules["great_expectations"] = gx
+    with _as_if_gx_were_not_imported(), gx_pool():
+        assert {pid for pid, _ in map_batches(_pid_and, range(3))} == {os.getpid()}
 
 
 def test_a_broken_pool_is_named_and_the_batches_validated_here(pool, caplog):
@@ -121,20 +136,10 @@ def test_a_broken_pool_is_named_and_the_batches_validated_here(pool, caplog):
 
 
 def test_no_worker_outlives_the_pool():
-    gx = sys.modules.pop("great_expectations", None)
-    try:
-        with gx_pool(workers=2, enabled=True):
-            if gx is not None:
-                sys.modules["great_expectations"] = gx
-            workers = {pid for pid, _ in map_batches(_pid_and, range(12))}
-    finally:
-        if gx is not None:
-            sys.modules["great_expectations"] = gx
+    with _pool_as_ewh_run_opens_it():
+        workers = {pid for pid, _ in map_batches(_pid_and, range(12))}
     assert workers and os.getpid() not in workers
-    deadline = time.monotonic() + 60  # a bound on waiting, not a speed claim
-    while any(_running(pid) for pid in workers) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not any(_running(pid) for pid in workers)
+    assert _ended(workers)
 
 
 def test_a_fresh_process_validates_in_its_pool_with_the_in_process_results(tmp_path, paths):
@@ -185,27 +190,17 @@ def test_renewing_the_pool_ends_the_workers_that_validated_and_starts_fresh_ones
     worker serves the marts' checks."""
     from warehouse import gx_workers
 
-    gx = sys.modules.pop("great_expectations", None)
-    try:
-        with gx_pool(workers=2, enabled=True):
-            if gx is not None:
-                sys.modules["great_expectations"] = gx
-            landing = {pid for pid, _ in map_batches(_pid_and, range(12))}
-            landing_niceness = map_batches(_niceness, [0])
-            gx_workers.renew(workers=1)
-            after = {pid for pid, _ in map_batches(_pid_and, range(6))}
-            renewed_niceness = map_batches(_niceness, [0])
-    finally:
-        if gx is not None:
-            sys.modules["great_expectations"] = gx
+    with _pool_as_ewh_run_opens_it():
+        landing = {pid for pid, _ in map_batches(_pid_and, range(12))}
+        landing_niceness = map_batches(_niceness, [0])
+        gx_workers.renew(workers=1)
+        after = {pid for pid, _ in map_batches(_pid_and, range(6))}
+        renewed_niceness = map_batches(_niceness, [0])
     assert len(after) == 1 and not after & landing and os.getpid() not in after
     # the landing's worker is on the critical path; the fresh one yields the cores to dbt
     assert landing_niceness == [os.nice(0)]
     assert renewed_niceness == [min(os.nice(0) + gx_workers.RENEWED_NICENESS, 19)]
-    deadline = time.monotonic() + 60  # a bound on waiting, not a speed claim
-    while any(_running(pid) for pid in landing) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not any(_running(pid) for pid in landing)
+    assert _ended(landing)
 
 
 def test_renewing_without_a_pool_opens_none():
@@ -219,19 +214,12 @@ def test_a_pool_whose_worker_validated_nothing_is_kept_as_it_is():
     """Nothing landed (a first run of an empty home): the worker holds GX alone, no second import."""
     from warehouse import gx_workers
 
-    gx = sys.modules.pop("great_expectations", None)
-    try:
-        with gx_pool(workers=1, enabled=True):
-            if gx is not None:
-                sys.modules["great_expectations"] = gx
-            pool = gx_workers._pool
-            gx_workers.renew()
-            assert gx_workers._pool is pool
-            (first,) = {pid for pid, _ in map_batches(_pid_and, range(2))}
-            gx_workers.renew()
-            assert gx_workers._pool is not pool
-            (second,) = {pid for pid, _ in map_batches(_pid_and, range(2))}
-    finally:
-        if gx is not None:
-            sys.modules["great_expectations"] = gx
+    with _pool_as_ewh_run_opens_it(workers=1):
+        pool = gx_workers._pool
+        gx_workers.renew()
+        assert gx_workers._pool is pool
+        (first,) = {pid for pid, _ in map_batches(_pid_and, range(2))}
+        gx_workers.renew()
+        assert gx_workers._pool is not pool
+        (second,) = {pid for pid, _ in map_batches(_pid_and, range(2))}
     assert first != second
