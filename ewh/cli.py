@@ -116,11 +116,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 def console() -> None:
     """The ``ewh`` executable: ``main()``, then an exit that skips the interpreter's teardown
     (``ewh/process_exit.py``). In-process callers use ``main``, which returns. A short-lived process:
-    its GX validation may run in worker processes that import GX meanwhile (``warehouse/gx_workers.py``)."""
+    its GX validation may run in worker processes that import GX meanwhile (``warehouse/gx_workers.py``),
+    and its dbt build in a process that imported dbt meanwhile (``warehouse/dbt_ahead.py``)."""
     from ewh.process_exit import exit_quickly
-    from warehouse import gx_workers
+    from warehouse import dbt_ahead, gx_workers
 
     gx_workers.enable()
+    dbt_ahead.enable()
     exit_quickly(main())
 
 

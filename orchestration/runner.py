@@ -96,11 +96,14 @@ def run_assets(
     pending = pending_sources(paths, exports)
     with contextlib.ExitStack() as aids:
         if rows_may_land(pending):
+            from warehouse.dbt_ahead import started_ahead
             from warehouse.gx_workers import gx_pool
 
             # the checks' GX (the landing gate's, then the marts') is imported by a worker process
-            # meanwhile, on another core (warehouse/gx_workers.py)
+            # meanwhile, on another core (warehouse/gx_workers.py), and so is dbt, for the build that
+            # most likely follows (warehouse/dbt_ahead.py)
             aids.enter_context(gx_pool())
+            aids.enter_context(started_ahead())
         return _run_pending(paths, exports, log_file, pending, verbose=verbose, full_refresh=full_refresh)
 
 

@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from functools import partial
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -50,6 +51,20 @@ print(json.dumps({
 
 def _pid_and(item: int) -> tuple[int, int]:
     return os.getpid(), item
+
+
+_HELD: list[bytes] = []  # what a worker keeps of its batches
+
+
+def _hold_megabytes(megabytes: int) -> int:
+    _HELD.append(b"x" * (megabytes * 2**20))  # written, so resident
+    return _resident_here(0)
+
+
+def _resident_here(_item: int) -> int:
+    """This worker's resident memory, from /proc (not from the module under test)."""
+    pages = int(Path(f"/proc/{os.getpid()}/statm").read_text().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE")
 
 
 def _niceness(_item: int) -> int:
@@ -193,7 +208,7 @@ def test_renewing_the_pool_ends_the_workers_that_validated_and_starts_fresh_ones
     with _pool_as_ewh_run_opens_it():
         landing = {pid for pid, _ in map_batches(_pid_and, range(12))}
         landing_niceness = map_batches(_niceness, [0])
-        gx_workers.renew(workers=1)
+        gx_workers.renew(workers=1, above=0)
         after = {pid for pid, _ in map_batches(_pid_and, range(6))}
         renewed_niceness = map_batches(_niceness, [0])
     assert len(after) == 1 and not after & landing and os.getpid() not in after
@@ -201,6 +216,24 @@ def test_renewing_the_pool_ends_the_workers_that_validated_and_starts_fresh_ones
     assert landing_niceness == [os.nice(0)]
     assert renewed_niceness == [min(os.nice(0) + gx_workers.RENEWED_NICENESS, 19)]
     assert _ended(landing)
+
+
+def test_a_worker_is_renewed_only_when_its_batches_left_it_holding_memory():
+    """A nightly's day leaves the worker about as it started: it is kept (no second GX import while dbt
+    builds); a batch whose memory the worker keeps (as CPython keeps a landing's) gets it replaced."""
+    from warehouse import gx_workers
+
+    with _pool_as_ewh_run_opens_it(workers=1):
+        (started,) = map_batches(_resident_here, [0])
+        limit = started + 200 * 2**20
+        (first,) = {pid for pid, _ in map_batches(_pid_and, range(2))}
+        gx_workers.renew(above=limit)
+        (kept,) = {pid for pid, _ in map_batches(_pid_and, range(2))}
+        (holding,) = map_batches(_hold_megabytes, [400])
+        gx_workers.renew(above=limit)
+        (fresh,) = {pid for pid, _ in map_batches(_pid_and, range(2))}
+    assert kept == first and holding > limit
+    assert fresh != first and _ended({first})
 
 
 def test_renewing_without_a_pool_opens_none():
@@ -219,7 +252,7 @@ def test_a_pool_whose_worker_validated_nothing_is_kept_as_it_is():
         gx_workers.renew()
         assert gx_workers._pool is pool
         (first,) = {pid for pid, _ in map_batches(_pid_and, range(2))}
-        gx_workers.renew()
+        gx_workers.renew(above=0)
         assert gx_workers._pool is not pool
         (second,) = {pid for pid, _ in map_batches(_pid_and, range(2))}
     assert first != second

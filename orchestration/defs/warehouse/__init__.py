@@ -11,12 +11,15 @@ def defs() -> dg.Definitions:
     from orchestration.defs.warehouse.mart_checks import MART_CHECKS
     from orchestration.defs.warehouse.reconcile_checks import cost_reconciliation_check
     from orchestration.lib.dbt_cli import DbtCli
-    from orchestration.lib.dbt_project import DBT_EXECUTABLE, dbt_project
+    from orchestration.lib.dbt_project import dbt_project
+    from warehouse import dbt_ahead
 
+    # dbt as installed, or in `ewh` the executable that may find it started ahead (warehouse/dbt_ahead.py)
+    executable = str(dbt_ahead.executable())
     return dg.Definitions(
         assets=[build_dbt_assets()],
         asset_checks=[*MART_CHECKS, cost_reconciliation_check],
-        resources={"dbt": DbtCli(project_dir=dbt_project, dbt_executable=str(DBT_EXECUTABLE))},
+        resources={"dbt": DbtCli(project_dir=dbt_project, dbt_executable=executable)},
     )
 
 
