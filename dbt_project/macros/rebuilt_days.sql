@@ -4,7 +4,7 @@
     A nightly build rewrites a few usage days of int_activity_unioned and the facts (incremental_days.sql);
     every other day is exactly as the last successful build left it, and that build's tests passed (a
     failing error test fails the build, and a failed build is never published: warehouse/publish.py). So
-    a row-level test (not_null, accepted_values, non_negative, ordered_bounds, relationships from the
+    a row-level test (row_rules, not_null, accepted_values, non_negative, ordered_bounds, relationships from the
     table) needs only the rewritten days' rows, and uniqueness needs only the keys that occur in them
     (`unique_incremental`: a rewritten row may still collide with a row of another day). The days are
     found by `usage_date`, so its own not_null test reads every row. At 10M rows the unscoped tests

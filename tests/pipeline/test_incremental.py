@@ -239,14 +239,14 @@ def test_a_scoped_build_tests_the_rewritten_days_and_still_finds_a_key_another_d
     selected = ("+fct_activity_impacts", "int_activity_allocated")
     _dbt(Paths(clean), target, release | SCOPED, "build", "--select", *selected, *CAUTIOUS)
     predicate = ", ".join(f"cast('{d}' as date)" for d in sorted(days))
-    assert f"usage_date in ({predicate})" in _compiled_test(target, "not_null_fct_activity_impacts_quarter")
+    assert f"usage_date in ({predicate})" in _compiled_test(target, "row_rules_fct_activity_impacts")
     assert f"usage_date in ({predicate})" in _compiled_test(target, "unique_incremental_int_activity_unioned")
     # every fact row has its allocation on its own day: both sides read for the rewritten days only
     same_day = _compiled_test(target, "relationships_same_day_fct_act")
     assert same_day.count(f"usage_date in ({predicate})") == 2
     by_hand = tmp_path / "target-by-hand"
     _dbt(Paths(clean), by_hand, release, "build", "--select", "int_activity_unioned", *CAUTIOUS)
-    assert "usage_date in" not in _compiled_test(by_hand, "not_null_int_activity_unioned_vendor")
+    assert "usage_date in" not in _compiled_test(by_hand, "row_rules_int_activity_unioned")
     # an activity whose allocation moved to another day fails the unscoped test
     _execute(
         Paths(clean),
