@@ -129,31 +129,29 @@ def _run_pending(
     outcome = _no_run(log_file)
     with contextlib.ExitStack() as copying:
         if pending:
-            from warehouse.publish import copy_ahead
+            from warehouse import gx_workers
+            from warehouse.publish import copy_ahead, discard_copy_ahead
 
             # a build most likely follows a landing: its copy of the warehouse is made meanwhile (from
-            # here, not sooner: while the definitions load, the other core imports GX)
+            # here, not sooner: while the definitions load, the other core imports GX), until the dbt
+            # step takes it (warehouse/publish.py: a build waits for the copy in flight)
             copying.enter_context(copy_ahead(paths.warehouse))
             landing = [k for k in run.landing_keys() if k.path[-1] in pending]
             outcome = run(landing, extra_checks=freshness, partition_key=latest_partition(), dbt=None)
-    if pending:
-        from warehouse import gx_workers
-        from warehouse.publish import discard_copy_ahead
-
-        gx_workers.renew()  # the landing's GX workers end, and their batches' memory with them
-        plan = _plan(paths, full_refresh) if outcome.success else None
-        if plan is None or plan.skip:
-            discard_copy_ahead(paths.warehouse)
-        if not outcome.success:
-            return outcome  # as in one run: nothing downstream of a failed landing is built
-        freshness = set()
-    if not plan.skip:
-        rest = [
-            k for k in run.graph.materializable_asset_keys if run.graph.get(k).group_name != LANDING_GROUP
-        ]
-        # the step decides with the landing zone's hash this decision took (the same files, moments ago)
-        built = run(rest, extra_checks=freshness, dbt={"landing_hash": plan.state.landing})
-        return _with_checks(outcome, built, log_file)
+            gx_workers.renew()  # a worker that holds a first landing's batches ends, and their memory
+            plan = _plan(paths, full_refresh) if outcome.success else None
+            if plan is None or plan.skip:
+                discard_copy_ahead(paths.warehouse)
+            if not outcome.success:
+                return outcome  # as in one run: nothing downstream of a failed landing is built
+            freshness = set()
+        if not plan.skip:
+            rest = [
+                k for k in run.graph.materializable_asset_keys if run.graph.get(k).group_name != LANDING_GROUP
+            ]
+            # the step decides with the landing zone's hash this decision took (the same files, moments ago)
+            built = run(rest, extra_checks=freshness, dbt={"landing_hash": plan.state.landing})
+            return _with_checks(outcome, built, log_file)
     skipped = RunOutcome(outcome.success, outcome.failed_steps, outcome.failed_checks, log_file, plan.reason)
     return _with_checks(skipped, run.checks(run.warehouse_check_keys() | freshness), log_file)
 

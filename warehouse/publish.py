@@ -109,7 +109,8 @@ def _ahead(warehouse: Path, identity: str) -> Path:
 
 
 def discard_copy_ahead(warehouse: Path) -> None:
-    """Remove every copy made ahead (finished or not) of ``warehouse``."""
+    """Remove every copy made ahead (finished or not) of ``warehouse``, once the one in flight ended."""
+    _wait_for_copy_ahead()
     for path in warehouse.parent.glob(warehouse.name + AHEAD_SUFFIX + ".*"):
         path.unlink(missing_ok=True)
 
@@ -132,24 +133,39 @@ def _copy_ahead(warehouse: Path) -> None:
         part.unlink(missing_ok=True)
 
 
+_in_flight: threading.Thread | None = None  # the copy being made ahead, while copy_ahead's block runs
+
+
 @contextmanager
 def copy_ahead(warehouse: Path) -> Iterator[None]:
-    """Copy the published warehouse in a background thread while the block runs (``ewh run``'s landing).
+    """Copy the published warehouse in a background thread while the block runs (``ewh run``'s landing,
+    the build decision and the dbt run's start).
 
     The copy (``sendfile``, outside the GIL) is taken by the next ``building_copy`` only if the warehouse
-    is still the file it copied; otherwise that build copies again. Leftovers are discarded by the next
-    build, or by ``discard_copy_ahead`` when no build follows."""
+    is still the file it copied; otherwise that build copies again. A build or a discard inside the block
+    first waits for the copy in flight: it is then on disk, or was not made. Leftovers are discarded by
+    the next build, or by ``discard_copy_ahead`` when no build follows."""
+    global _in_flight
     discard_copy_ahead(warehouse)
     thread = threading.Thread(target=_copy_ahead, args=(warehouse,), name="ewh-copy-ahead", daemon=True)
     thread.start()
+    _in_flight = thread
     try:
         yield
     finally:
+        thread.join()
+        _in_flight = None
+
+
+def _wait_for_copy_ahead() -> None:
+    thread = _in_flight
+    if thread is not None:
         thread.join()
 
 
 def _take_copy_ahead(warehouse: Path, building: Path) -> bool:
     """Move a finished copy of this very version of the warehouse into place as the building copy."""
+    _wait_for_copy_ahead()
     identity = _identity(warehouse)
     taken = identity is not None and _ahead(warehouse, identity).exists()
     if taken:

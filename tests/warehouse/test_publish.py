@@ -9,9 +9,11 @@ change since.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import threading
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -19,7 +21,7 @@ import pytest
 from connectors.core.config import Paths
 from tests.support.warehouse import query_frame
 from warehouse.connection import writing
-from warehouse.publish import building_copy, building_path, copy_ahead
+from warehouse.publish import building_copy, building_path, copy_ahead, discard_copy_ahead
 
 READER = """
 import sys, duckdb
@@ -105,6 +107,52 @@ def test_a_copy_made_ahead_of_a_warehouse_changed_since_is_not_used(warehouse_of
     with writing(paths.warehouse) as con:
         con.execute("insert into t select * from range(2)")
     assert _count(paths.warehouse) == 9  # the copy made ahead held 3 rows: the build copied again
+    assert _ahead_copies(paths) == []
+
+
+def test_a_build_while_the_copy_ahead_is_still_written_waits_for_it_and_takes_it(
+    warehouse_of_three: Paths, monkeypatch
+):
+    """``ewh run`` starts the dbt run while the copy made ahead may still be written: the build waits for
+    that copy rather than making a second one of its own (3 GB at 10M rows)."""
+    paths = warehouse_of_three
+    copies: list[str] = []
+    released = threading.Event()
+    real = shutil.copyfile
+
+    def held_copy(source, destination, *args, **kwargs):
+        copies.append(Path(destination).name)
+        released.wait(timeout=60)  # still being written when the build starts
+        return real(source, destination, *args, **kwargs)
+
+    monkeypatch.setattr(shutil, "copyfile", held_copy)
+    with copy_ahead(paths.warehouse):
+        threading.Timer(0.3, released.set).start()
+        with building_copy(paths.warehouse) as building:
+            con = duckdb.connect(str(building))
+            con.execute("insert into t select * from range(2)")
+            con.close()
+    assert copies == [paths.warehouse.name + ".ahead.part"]  # the build made no copy of its own
+    assert _count(paths.warehouse) == 5 and _ahead_copies(paths) == []
+
+
+def test_a_discard_while_the_copy_ahead_is_still_written_leaves_nothing(
+    warehouse_of_three: Paths, monkeypatch
+):
+    """No build follows (nothing changed for dbt): the copy in flight is not left behind as 3 GB."""
+    paths = warehouse_of_three
+    released = threading.Event()
+    real = shutil.copyfile
+
+    def held_copy(source, destination, *args, **kwargs):
+        released.wait(timeout=60)
+        return real(source, destination, *args, **kwargs)
+
+    monkeypatch.setattr(shutil, "copyfile", held_copy)
+    with copy_ahead(paths.warehouse):
+        threading.Timer(0.3, released.set).start()
+        discard_copy_ahead(paths.warehouse)
+        assert _ahead_copies(paths) == []
     assert _ahead_copies(paths) == []
 
 
