@@ -90,17 +90,19 @@ def _waiting() -> Iterator[Path]:
         yield Path(os.environ[ADDRESS_VARIABLE])
 
 
-def test_a_served_command_runs_in_the_callers_folder_with_its_environment(project: Path):
+def _served(args: list[str], project: Path, word: str) -> subprocess.CompletedProcess:
+    """``ewh-dbt <args>`` with a process waiting; asserts that process took the command (its socket is
+    gone once it accepted one)."""
     with _waiting() as address:
-        served = _dbt(
-            EWH_DBT,
-            ["run", "--select", "answer"],
-            project,
-            _environment(project, PROBE_WORD="hi") | {ADDRESS_VARIABLE: str(address)},
-        )
-        taken = not address.exists()  # the waiting process accepted the command (and left no socket)
+        env = _environment(project, PROBE_WORD=word) | {ADDRESS_VARIABLE: str(address)}
+        served = _dbt(EWH_DBT, args, project, env)
+        assert not address.exists(), served.stdout[-2000:] + served.stderr[-2000:]
+    return served
+
+
+def test_a_served_command_runs_in_the_callers_folder_with_its_environment(project: Path):
+    served = _served(["run", "--select", "answer"], project, word="hi")
     assert served.returncode == 0, served.stdout[-2000:] + served.stderr[-2000:]
-    assert taken
     assert "Completed successfully" in served.stdout and "1 of 1 OK created sql view model" in served.stdout
     with duckdb.connect(str(project / "probe.duckdb"), read_only=True) as con:
         assert con.execute("select word, n from answer").fetchall() == [("hi", 42)]
@@ -108,14 +110,7 @@ def test_a_served_command_runs_in_the_callers_folder_with_its_environment(projec
 
 def test_a_served_command_exits_with_dbts_own_code_and_output(project: Path):
     own = _dbt(DBT, ["run", "--select", "broken"], project, _environment(project, PROBE_WORD="x"))
-    with _waiting() as address:
-        served = _dbt(
-            EWH_DBT,
-            ["run", "--select", "broken"],
-            project,
-            _environment(project, PROBE_WORD="x") | {ADDRESS_VARIABLE: str(address)},
-        )
-        assert not address.exists()
+    served = _served(["run", "--select", "broken"], project, word="x")
     assert own.returncode == 1  # dbt's code for a model that failed
     assert served.returncode == own.returncode
     for text in ("no_such_table", "Completed with 1 error"):
