@@ -42,6 +42,7 @@ from typing import Any
 
 from connectors.core.config import REPO_ROOT, Paths
 from connectors.core.registry import CONNECTORS
+from connectors.landing.hashed import FOLDER as HASHED
 from connectors.landing.validated import MARKS
 from connectors.landing.zone import init_landing
 
@@ -51,7 +52,7 @@ STATE_FILE = "build-state.json"
 PROJECT_PARTS = ("models", "macros", "tests", "snapshots", "analyses")
 PROJECT_FILES = ("dbt_project.yml", "profiles.yml", "packages.yml", "selectors.yml")
 # landing files that are bookkeeping, not data the models read
-LANDING_IGNORED = (MARKS,)
+LANDING_IGNORED = (MARKS, HASHED)
 
 
 def _sha(data: bytes) -> str:

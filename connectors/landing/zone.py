@@ -6,6 +6,8 @@ Layout under ``<EWH_HOME>/landing``::
     activity/source=<s>/dataset=<d>/usage_date=<day>/part-0.parquet  canonical rows, one file per day
     quarantine/source=<s>/<sha256>.parquet                         rows that failed validation, with reason
     manifest.parquet                                               one row per ingested file
+    .hashed/<source>.json                                          the sha256 of each export file read,
+                                                                   by file identity (landing/hashed.py)
 
 Re-ingesting a file already in the manifest does nothing. A new export replaces, for its source and
 dataset, every day it covers (days with no usage included), so a corrected re-export never duplicates.
@@ -49,6 +51,7 @@ from connectors.core.schema import (
     validate,
     validate_emissions,
 )
+from connectors.landing.hashed import hashed_exports
 
 MANIFEST_SCHEMA = pl.Schema(
     {
@@ -377,29 +380,47 @@ def ingest_folder(connector: Connector, folder: Path, paths: Paths) -> list[Inge
     parses with the GIL released) while this thread lands the ones before, in order.
     """
     batch = LandingBatch(connector, paths)
-    ahead: deque[tuple[str, list[Path], Future | None, int]] = deque()
+    hashed = hashed_exports(paths, connector)  # a file read before and unchanged since is not read again
+    ahead: deque[tuple[str, list[Path], Future | None, int, os.stat_result | None]] = deque()
 
     def land_next() -> None:
-        name, parts, read, _ = ahead.popleft()
+        name, parts, read, _, status = ahead.popleft()
         times = [file_time(p) for p in parts]
         if read is not None:
-            batch.add_read(read.result(), name, exported_at=times[0])
+            result = read.result()
+            if hashed is not None and status is not None:
+                hashed.record(name, status, result.sha)
+            batch.add_read(result, name, exported_at=times[0])
         else:
             batch.add_parts([(p.read_bytes(), p.name) for p in parts], name, exported_at=max(times))
 
     with ThreadPoolExecutor(PARSERS) as pool:
         for name, parts in connector.group_parts(connector.find_files(folder)):
             if len(parts) == 1 and parts[0].name == name:
+                status = parts[0].stat()
+                sha = hashed.sha(name, status) if hashed is not None else None
+                if sha is not None and batch.landed(sha, name):
+                    ahead.append((name, parts, _done(_Read(b"", sha)), 0, None))  # skipped, unread
+                    continue
                 raw = parts[0].read_bytes()
-                ahead.append((name, parts, pool.submit(batch.read_export, raw, name), len(raw)))
+                ahead.append((name, parts, pool.submit(batch.read_export, raw, name), len(raw), status))
             else:
-                ahead.append((name, parts, None, 0))
+                ahead.append((name, parts, None, 0, None))
             # a bounded window: at most READ_AHEAD exports and BATCH_BYTES of raw bytes wait
             while ahead and (len(ahead) > READ_AHEAD or sum(a[3] for a in ahead) > BATCH_BYTES):
                 land_next()
         while ahead:
             land_next()
-    return batch.flush()
+    results = batch.flush()
+    if hashed is not None:
+        hashed.save()  # after the landing: a crash before it leaves the files to be read again
+    return results
+
+
+def _done(read: _Read) -> Future:
+    future: Future = Future()
+    future.set_result(read)
+    return future
 
 
 PARSERS = min(4, os.cpu_count() or 1)
@@ -591,6 +612,10 @@ class LandingBatch:
         key is a configuration error of the whole source (``ConfigError``), not a bad file.
         """
         return self.connector.scrub(raw, name) if self.connector.scrub else raw
+
+    def landed(self, sha: str, name: str) -> bool:
+        """An export of this content under this name is landed already (the manifest says so)."""
+        return (sha, name) in self.known_names
 
     def _seen(self, sha: str, name: str) -> bool:
         return (sha, name) in self.known_names or any(p.sha == sha and p.name == name for p in self.pending)
