@@ -97,6 +97,8 @@ def test_nightly_build_rebuilds_only_relanded_days_and_equals_a_full_build(relan
     assert f"usage_date in ({predicate})" in _compiled(incremental, "fct_vendor_costs")
     assert f"l.usage_date in ({predicate})" in _compiled(incremental, "int_activity_unioned")
     assert f"usage_date in ({predicate})" in _compiled(incremental, "fct_token_usage_daily")
+    # the LLM keys' table too, though the session's ad and billing sources landed after its LLM sources
+    assert f"usage_date in ({predicate})" in _compiled(incremental, "int_llm_model_matches")
 
     rebuilt = tmp_path / "target-full"
     _dbt(full_paths, rebuilt, release, "run", "--full-refresh", "--select", *UPSTREAM)

@@ -13,19 +13,21 @@
     The vendor's own catalogue wins a tie with another catalogue. Matching runs once per distinct (model,
     raw model, catalogue, day) of the LLM rows (int_activity_usage_keyed), a few thousand keys, kept in this
     table incrementally by usage day (macros/incremental_days.sql); int_activity_energy_estimated joins the
-    rows to it by key.
+    rows to it by key. It holds the LLM sources' keys only, so the days to match again are those landed
+    after it was built (`landed_through`), not after its newest row: a full landing whose ad or billing
+    sources landed after its LLM sources otherwise made the next nightly match every day of the year.
     Low and high carry the structural uncertainty (factor_llm_structural: batching, serving stack, full-stack
     overhead) on top of the model's own range; central is EcoLogits' figure.
 -#}
 {%- set coefficients = ['it_kwh_per_output_token', 'it_kwh_per_request',
                         'embodied_kgco2e_per_output_token', 'embodied_kgco2e_per_request'] -%}
 {%- set number = '[0-9]+([.][0-9]+)?' -%}
-{{ config(**incremental_by_day_config()) }}
+{{ config(**incremental_by_day_config(watermark='landed_through')) }}
 -- depends_on: {{ ref('int_activity_unioned') }}
 with match_keys as (
     select model, model_raw, model_catalog, usage_date, max(ingested_at) as ingested_at
     from {{ ref('int_activity_usage_keyed') }}
-    where is_llm_row and {{ changed_usage_days_predicate() }}
+    where is_llm_row and {{ changed_usage_days_predicate(watermark='landed_through') }}
     group by model, model_raw, model_catalog, usage_date
 ),
 
@@ -185,5 +187,6 @@ select
     {%- for c in coefficients %}
     {{ c }}_low, {{ c }}, {{ c }}_high,
     {%- endfor %}
-    '{{ var("factor_release_sha256") }}' as factor_release_sha256
+    '{{ var("factor_release_sha256") }}' as factor_release_sha256,
+    {{ landed_through() }}
 from resolved
